@@ -1,0 +1,78 @@
+import Foundation
+
+/// What a task type declares about one parameter: read once per type from `Type()` by reflection.
+public struct ParameterDeclaration: Sendable {
+  /// The property's name (`tld`).
+  public let name: String
+  /// The help text.
+  public let help: String
+  /// Whether it is part of the task's identity.
+  public let isSignificant: Bool
+  /// The default's text form, or `nil` when the parameter is required.
+  public let defaultText: String?
+  /// What valid text looks like.
+  public let expectedForm: String
+  /// Whether it is a Bool, which `--name` alone sets to true.
+  public let isBoolean: Bool
+
+  /// The command-line flag: the name with camelCase and underscores turned to dashes (`--date-interval`).
+  public var flag: String { "--" + Self.dashed(name) }
+
+  static func dashed(_ name: String) -> String {
+    var result = ""
+    for character in name {
+      if character == "_" {
+        result.append("-")
+      } else if character.isUppercase {
+        if !result.isEmpty && result.last != "-" { result.append("-") }
+        result += character.lowercased()
+      } else {
+        result.append(character)
+      }
+    }
+    return result
+  }
+
+  /// Whether `key` (from a flag or a config file) names this parameter: `dateInterval`,
+  /// `date-interval` and `date_interval` all do.
+  func isNamed(_ key: String) -> Bool {
+    key == name || key == Self.dashed(name)
+      || key.replacingOccurrences(of: "_", with: "-") == Self.dashed(name)
+  }
+}
+
+/// The parameters of a task type, in declaration order.
+enum ParameterSchema {
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var cache: [ObjectIdentifier: [ParameterDeclaration]] = [:]
+
+  static func declarations(of type: any Task.Type) -> [ParameterDeclaration] {
+    let key = ObjectIdentifier(type)
+    lock.lock()
+    if let known = cache[key] {
+      lock.unlock()
+      return known
+    }
+    lock.unlock()
+    let declared = parameters(of: type.init()).map { name, parameter in
+      ParameterDeclaration(
+        name: name, help: parameter.help, isSignificant: parameter.isSignificant,
+        defaultText: parameter.isRequiredMarker ? nil : parameter.text,
+        expectedForm: parameter.expectedForm, isBoolean: parameter.isBoolean)
+    }
+    lock.lock()
+    cache[key] = declared
+    lock.unlock()
+    return declared
+  }
+
+  /// The parameters of a task value, by property name, in declaration order.
+  static func parameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
+    Mirror(reflecting: task).children.compactMap { child in
+      guard let label = child.label, label.hasPrefix("_"),
+        let parameter = child.value as? any AnyParameter
+      else { return nil }
+      return (String(label.dropFirst()), parameter)
+    }
+  }
+}

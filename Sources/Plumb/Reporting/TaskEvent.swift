@@ -1,0 +1,35 @@
+import Foundation
+
+/// Something that happened to a task during a run, for ``RunOptions/observers``.
+///
+/// ```swift
+/// options.observers.append { event in
+///     if case .failed(let task, let error) = event { alert("\(task) failed: \(error)") }
+/// }
+/// ```
+public enum TaskEvent {
+  /// The task's run began.
+  case started(TaskInfo)
+  /// The task's run finished without error.
+  case succeeded(TaskInfo)
+  /// The task's run threw (or a dependency was missing at run time).
+  case failed(TaskInfo, error: any Error)
+  /// How long the task's run took, in seconds, after success or failure.
+  case processingTime(TaskInfo, seconds: Double)
+  /// An external task's data is missing, found while scheduling.
+  case dependencyMissing(TaskInfo)
+  /// The task's run failed and will be tried again.
+  case retrying(TaskInfo, attempt: Int)
+
+  /// The task the event is about.
+  public var task: TaskInfo {
+    switch self {
+    case .started(let task), .succeeded(let task), .failed(let task, _), .processingTime(let task, _),
+      .dependencyMissing(let task), .retrying(let task, _):
+      return task
+    }
+  }
+}
+
+/// A function that is told about each ``TaskEvent`` of a run. Its errors are logged and ignored.
+public typealias TaskObserver = (TaskEvent) throws -> Void

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Runs `tasks` and everything they require that is not complete yet, and returns the outcome.
+///
+/// Plumb's `luigi.build`: tasks whose outputs exist are not run again, so a second call does only
+/// what is missing. Task failures do not throw; they are in the result's records, summary and
+/// exit code.
+///
+/// ```swift
+/// let result = try build([TopSongs(tld: "rs"), TopSongs(tld: "de")], options: RunOptions())
+/// print(result.summary)
+/// ```
+///
+/// - Throws: ``ParameterError`` when a requested task lacks a required parameter,
+///   ``PipelineError/cycle(_:)`` when requirements form a cycle, ``ConfigurationError`` for a bad
+///   config file.
+public func build(_ tasks: [any Task], options: RunOptions = RunOptions()) throws -> RunResult {
+  let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
+  let configuration = try options.configuration ?? Configuration.load(in: directory)
+  let context = RunContext(
+    workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
+  let nodes = try Scheduler(options: options, context: context).run(tasks)
+  let records = nodes.map { node in
+    TaskRecord(
+      info: node.info, status: node.status, isExternal: node.isExternal, failureCount: node.failureCount,
+      error: node.error, dependencies: node.dependencies.map(\.info.description))
+  }
+  let summary = ExecutionSummary(records: records, maximumLines: options.summaryLength)
+  return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))
+}

@@ -1,0 +1,41 @@
+/// The runnable tasks, highest priority first, then in the order they were found.
+struct ReadyQueue {
+  private var heap: [(priority: Int, order: Int, node: TaskNode)] = []
+
+  var isEmpty: Bool { heap.isEmpty }
+
+  private static func before(
+    _ a: (priority: Int, order: Int, node: TaskNode), _ b: (priority: Int, order: Int, node: TaskNode)
+  ) -> Bool {
+    a.priority != b.priority ? a.priority > b.priority : a.order < b.order
+  }
+
+  mutating func push(_ node: TaskNode, priority: Int) {
+    heap.append((priority, node.order, node))
+    var child = heap.count - 1
+    while child > 0 {
+      let parent = (child - 1) / 2
+      guard Self.before(heap[child], heap[parent]) else { break }
+      heap.swapAt(child, parent)
+      child = parent
+    }
+  }
+
+  mutating func pop() -> TaskNode? {
+    guard !heap.isEmpty else { return nil }
+    heap.swapAt(0, heap.count - 1)
+    let top = heap.removeLast()
+    var parent = 0
+    while true {
+      let left = 2 * parent + 1
+      let right = left + 1
+      var first = parent
+      if left < heap.count && Self.before(heap[left], heap[first]) { first = left }
+      if right < heap.count && Self.before(heap[right], heap[first]) { first = right }
+      if first == parent { break }
+      heap.swapAt(parent, first)
+      parent = first
+    }
+    return top.node
+  }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// How a pipeline run goes: workers, retries, where files go, where parameters come from,
+/// who is told about events.
+///
+/// ```swift
+/// var options = RunOptions()
+/// options.workers = 4
+/// options.retries = 2
+/// options.observers.append { event in print(event) }
+/// let result = try build([TopSongs(tld: "rs")], options: options)
+/// ```
+public struct RunOptions {
+  /// How many tasks may run at once, each on its own thread.
+  public var workers = 1
+  /// How many times a failed task is tried again before it counts as failed.
+  public var retries = 0
+  /// Seconds to wait before each retry.
+  public var retryDelay: TimeInterval = 0
+  /// The folder relative target paths and the config file are found in; `nil` for the current folder.
+  public var workingDirectory: String?
+  /// Parameter values and settings; `nil` reads `plumb.cfg`/`luigi.cfg` from the working folder
+  /// (see ``Configuration/load(in:environment:)``).
+  public var configuration: Configuration?
+  /// Values for every instance of a family, as `--Family-param value` gives them: family, then name.
+  public var familyValues: [String: [String: String]] = [:]
+  /// Called for every ``TaskEvent``; an observer that throws is logged and ignored.
+  public var observers: [TaskObserver] = []
+  /// How much the run logs to standard error.
+  public var logLevel: LogLevel = .info
+  /// Where log lines go; standard error by default.
+  public var logSink: @Sendable (String) -> Void = { line in
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+  }
+  /// Exit codes for each kind of trouble.
+  public var exitCodes = ExitCodes()
+  /// At most this many family lines per summary category; `0` for no limit.
+  public var summaryLength = 5
+
+  /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
+  public init() {}
+}
+
+/// How much a run logs.
+public enum LogLevel: Int, Comparable, Sendable {
+  /// Only errors.
+  case error = 0
+  /// Errors and warnings (missing data, tasks without outputs).
+  case warning = 1
+  /// Also each task's start and end.
+  case info = 2
+
+  public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+}

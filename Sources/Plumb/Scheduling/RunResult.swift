@@ -1,0 +1,59 @@
+/// What happened to one task in a run.
+public enum TaskStatus: String, Sendable {
+  /// Complete when first checked; not run.
+  case alreadyComplete
+  /// Ran and finished (perhaps after retries).
+  case succeeded
+  /// Ran and failed, also on every retry.
+  case failed
+  /// Its `complete()` threw, or its requirements could not be built.
+  case schedulingFailed
+  /// Never ran: waiting on missing data, on a failed dependency, or an external task whose data is missing.
+  case pending
+}
+
+/// One task's record in a run: its names, what happened, and what it depends on.
+public struct TaskRecord: Sendable {
+  /// The task's names.
+  public let info: TaskInfo
+  /// What happened.
+  public let status: TaskStatus
+  /// Whether the task is an ``ExternalTask``.
+  public let isExternal: Bool
+  /// How many times its run failed (a success after retries still counts its failures).
+  public let failureCount: Int
+  /// The last error, in one line.
+  public let error: String?
+  /// The text forms of the tasks it requires (empty when it was complete and not expanded).
+  public let dependencies: [String]
+}
+
+/// The outcome of a run: each task's status, the execution summary, and the exit code.
+///
+/// ```swift
+/// let result = try build([TopSongs(tld: "rs")])
+/// print(result.summary)
+/// if !result.success { exit(result.exitCode) }
+/// ```
+public struct RunResult: Sendable {
+  /// Every scheduled task, in the order they were first met.
+  public let records: [TaskRecord]
+  /// The execution summary, framed by `===== Plumb Execution Summary =====` lines.
+  public let summary: String
+  /// 0 when all is well, else the largest ``ExitCodes`` value that applies.
+  public let exitCode: Int32
+
+  /// Whether every requested task is complete and nothing failed or was missing.
+  public var success: Bool { exitCode == 0 }
+
+  /// The record of a task, found by its text form.
+  public func record(of task: any Task) -> TaskRecord? {
+    let name = TaskInfo(task).description
+    return records.first { $0.info.description == name }
+  }
+
+  /// The status of a task, or `nil` if it was not scheduled.
+  public func status(of task: any Task) -> TaskStatus? {
+    record(of: task)?.status
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A file on the local disk, written atomically.
+///
+/// Writing goes to a temporary file beside the final one (`out.txt-plumb-tmp-…`) that is renamed
+/// into place only when the writing code finishes; until then ``exists()`` is false, and a write
+/// that throws leaves neither file behind. Parent folders are created on write.
+///
+/// A relative path resolves against the working folder of the run that creates the target
+/// (see ``RunOptions/workingDirectory``), or the process's current folder outside a run.
+///
+/// ```swift
+/// func output() -> LocalTarget { LocalTarget("top-\(tld).tsv") }
+///
+/// try output().write { file in
+///     for (song, plays) in totals { file.writeLine("\(song)\t\(plays)") }
+/// }
+/// ```
+public struct LocalTarget: Target, Hashable, Sendable {
+  /// The absolute path of the file.
+  public let path: String
+
+  /// Creates a target for a file; a relative `path` resolves against the run's working folder.
+  public init(_ path: String) {
+    if path.hasPrefix("/") {
+      self.path = path
+    } else {
+      let base = RunContext.current?.workingDirectory ?? FileManager.default.currentDirectoryPath
+      self.path = base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+  }
+
+  /// The file's URL.
+  public var url: URL { URL(fileURLWithPath: path) }
+
+  public var description: String { path }
+
+  public func exists() -> Bool {
+    access(path, F_OK) == 0
+  }
+
+  /// The whole file as UTF-8 text.
+  public func read() throws -> String {
+    let data = try readData()
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw TargetError.notText(path: path)
+    }
+    return text
+  }
+
+  /// The whole file as bytes.
+  public func readData() throws -> Data {
+    do {
+      return try Data(contentsOf: url)
+    } catch {
+      throw TargetError.unreadable(path: path, reason: exists() ? "cannot be read" : "does not exist")
+    }
+  }
+
+  /// The file's lines, without their line endings; a final newline does not add an empty line.
+  public func lines() throws -> [String] {
+    let text = try read()
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    }
+    if lines.last == "" { lines.removeLast() }
+    return lines
+  }
+
+  /// Writes the file atomically from what `body` writes into it.
+  ///
+  /// If `body` throws, nothing is written and the error is rethrown.
+  public func write(_ body: (OutputFile) throws -> Void) throws {
+    let file = try OutputFile(finalPath: path)
+    do {
+      try body(file)
+      try file.commit()
+    } catch {
+      file.discard()
+      throw error
+    }
+  }
+
+  /// Writes `text` as the whole file, atomically.
+  public func write(_ text: String) throws {
+    try write { $0.write(text) }
+  }
+
+  /// Writes `data` as the whole file, atomically.
+  public func write(_ data: Data) throws {
+    try write { $0.write(data) }
+  }
+
+  /// Deletes the file if it exists.
+  public func remove() throws {
+    if unlink(path) != 0 && errno != ENOENT {
+      throw TargetError.io(path: path, operation: "remove", code: errno)
+    }
+  }
+
+  /// Moves the file to `destination` with an atomic rename, creating its parent folders.
+  public func move(to destination: LocalTarget) throws {
+    try OutputFile.createParentFolders(of: destination.path)
+    if rename(path, destination.path) != 0 {
+      throw TargetError.io(path: path, operation: "move to \(destination.path)", code: errno)
+    }
+  }
+}

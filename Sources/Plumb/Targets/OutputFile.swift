@@ -1,0 +1,105 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A file being written by ``LocalTarget/write(_:)-(OutputFile)``: what is written here appears at the
+/// target's path only when the write finishes without throwing.
+///
+/// ```swift
+/// try LocalTarget("counts.tsv").write { file in
+///     file.writeLine("word\tcount")
+/// }
+/// ```
+public final class OutputFile {
+  private let finalPath: String
+  private let temporaryPath: String
+  private var descriptor: Int32
+  private var buffer: [UInt8] = []
+  private var failure: TargetError?
+
+  init(finalPath: String) throws {
+    self.finalPath = finalPath
+    try Self.createParentFolders(of: finalPath)
+    temporaryPath = "\(finalPath)-plumb-tmp-\(UInt32.random(in: 0...UInt32.max))"
+    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    if descriptor < 0 {
+      throw TargetError.io(path: finalPath, operation: "create a temporary file for", code: errno)
+    }
+    buffer.reserveCapacity(64 * 1024)
+  }
+
+  /// Appends text (UTF-8).
+  public func write(_ text: String) {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= 64 * 1024 { flush() }
+  }
+
+  /// Appends text followed by a newline.
+  public func writeLine(_ text: String) {
+    write(text)
+    buffer.append(10)
+  }
+
+  /// Appends bytes.
+  public func write(_ data: Data) {
+    buffer.append(contentsOf: data)
+    if buffer.count >= 64 * 1024 { flush() }
+  }
+
+  private func flush() {
+    guard failure == nil, !buffer.isEmpty else { return }
+    var offset = 0
+    buffer.withUnsafeBytes { bytes in
+      while offset < bytes.count {
+        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          failure = .io(path: finalPath, operation: "write", code: errno)
+          return
+        }
+        offset += written
+      }
+    }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  func commit() throws {
+    flush()
+    let closed = close(descriptor)
+    descriptor = -1
+    if let failure {
+      unlink(temporaryPath)
+      throw failure
+    }
+    if closed != 0 {
+      let code = errno
+      unlink(temporaryPath)
+      throw TargetError.io(path: finalPath, operation: "write", code: code)
+    }
+    if rename(temporaryPath, finalPath) != 0 {
+      let code = errno
+      unlink(temporaryPath)
+      throw TargetError.io(path: finalPath, operation: "move into place", code: code)
+    }
+  }
+
+  func discard() {
+    if descriptor >= 0 {
+      close(descriptor)
+      descriptor = -1
+    }
+    unlink(temporaryPath)
+  }
+
+  static func createParentFolders(of path: String) throws {
+    let parent = (path as NSString).deletingLastPathComponent
+    guard !parent.isEmpty, access(parent, F_OK) != 0 else { return }
+    do {
+      try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+    } catch {
+      throw TargetError.io(path: path, operation: "create the folder for", code: EACCES)
+    }
+  }
+}

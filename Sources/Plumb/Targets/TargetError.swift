@@ -1,0 +1,22 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Why reading or writing a target failed.
+public enum TargetError: Error, CustomStringConvertible, Equatable {
+  /// The file could not be read.
+  case unreadable(path: String, reason: String)
+  /// The file is not UTF-8 text.
+  case notText(path: String)
+  /// A system call failed.
+  case io(path: String, operation: String, code: Int32)
+
+  public var description: String {
+    switch self {
+    case .unreadable(let path, let reason): return "\(path) \(reason)"
+    case .notText(let path): return "\(path) is not UTF-8 text"
+    case .io(let path, let operation, let code):
+      return "could not \(operation) \(path): \(String(cString: strerror(code)))"
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/// Something ``Task/requires()`` may return: a task, or a collection of them.
+///
+/// Tasks, arrays and dictionaries of requirements, ``NoRequirements`` and ``AllOf`` conform.
+/// `RequiredOutput` is what ``Task/input()`` gives for it.
+public protocol Requirement {
+  /// The outputs of the required tasks, in the same shape as the requirement.
+  associatedtype RequiredOutput
+  /// Every task in the requirement, flattened.
+  var requiredTasks: [any Task] { get }
+  /// The outputs of the required tasks.
+  var requiredOutput: RequiredOutput { get }
+}
+
+/// The requirements of a task that needs nothing: the default of ``Task/requires()``.
+public struct NoRequirements: Requirement {
+  /// Creates an empty requirement.
+  public init() {}
+  public var requiredTasks: [any Task] { [] }
+  public var requiredOutput: Void { () }
+}
+
+extension Array: Requirement where Element: Requirement {
+  public var requiredTasks: [any Task] { flatMap { $0.requiredTasks } }
+  public var requiredOutput: [Element.RequiredOutput] { map { $0.requiredOutput } }
+}
+
+extension Dictionary: Requirement where Value: Requirement {
+  public var requiredTasks: [any Task] {
+    sorted { "\($0.key)" < "\($1.key)" }.flatMap { $0.value.requiredTasks }
+  }
+  public var requiredOutput: [Key: Value.RequiredOutput] { mapValues { $0.requiredOutput } }
+}
+
+extension Optional: Requirement where Wrapped: Requirement {
+  public var requiredTasks: [any Task] { self?.requiredTasks ?? [] }
+  public var requiredOutput: Wrapped.RequiredOutput? { self?.requiredOutput }
+}
+
+/// Requirements of different types at once; ``Task/input()`` gives a tuple of their outputs.
+///
+/// ```swift
+/// func requires() -> AllOf<Producer, Lookup> { AllOf(Producer(), Lookup()) }
+/// func run() throws {
+///     let (plays, names) = input()
+/// }
+/// ```
+public struct AllOf<each Part: Requirement>: Requirement {
+  /// The requirements, in order.
+  public let parts: (repeat each Part)
+
+  /// Groups requirements of different types.
+  public init(_ parts: repeat each Part) {
+    self.parts = (repeat each parts)
+  }
+
+  public var requiredTasks: [any Task] {
+    var tasks: [any Task] = []
+    for part in repeat each parts {
+      tasks += part.requiredTasks
+    }
+    return tasks
+  }
+
+  public var requiredOutput: (repeat (each Part).RequiredOutput) {
+    (repeat (each parts).requiredOutput)
+  }
+}

@@ -1,0 +1,98 @@
+/// A unit of work in a pipeline: it requires other tasks, writes outputs, and runs once.
+///
+/// A task is a plain struct. Its identity is its family (the type's name) and the values of its
+/// significant ``Parameter``s, so two values with the same parameters are the same task and run once.
+/// A task whose outputs all exist is complete and is not run again.
+///
+/// ```swift
+/// struct TopSongs: Task {
+///     @Parameter(help: "two-letter country code") var tld: String = .required
+///
+///     func requires() -> Producer { Producer() }
+///     func output() -> LocalTarget { LocalTarget("top-\(tld).tsv") }
+///
+///     func run() throws {
+///         let rows = try input().lines()
+///         try output().write { file in file.write("\(rows.count)\n") }
+///     }
+/// }
+/// ```
+///
+/// `input()` has the type of what `requires()` returns, mapped to outputs: one task gives its output,
+/// an array of tasks an array of outputs, a dictionary a dictionary.
+public protocol Task: Requirement {
+  /// What ``requires()`` returns: a task, an array or dictionary of tasks, or ``NoRequirements``.
+  associatedtype Requirements: Requirement = NoRequirements
+  /// What ``output()`` returns: a target, an array or dictionary of targets, or ``NoOutput``.
+  associatedtype Output: TaskOutput = NoOutput
+
+  /// Creates the task with every parameter at its declared default.
+  ///
+  /// Structs whose stored properties all have initial values get this initializer for free;
+  /// the engine uses it to build tasks named on the command line and to read declared defaults.
+  init()
+
+  /// The tasks that must be complete before this one runs.
+  func requires() -> Requirements
+
+  /// The targets this task writes. The task is complete when they all exist.
+  func output() -> Output
+
+  /// Does the work. Throwing marks the task failed; its dependents are not run.
+  func run() throws
+
+  /// Whether the task's work is already done. By default: it has outputs and all of them exist.
+  func complete() throws -> Bool
+
+  /// The task's family: its type name, prefixed by ``namespace`` when one is set.
+  static var family: String { get }
+
+  /// A prefix for the family name (`namespace.Name`), or `nil` for none.
+  static var namespace: String? { get }
+
+  /// Tasks with a higher priority are handed to workers first when several are runnable.
+  var priority: Int { get }
+}
+
+extension Task {
+  public static var namespace: String? { nil }
+
+  public static var family: String {
+    let name = String(describing: Self.self)
+    guard let namespace else { return name }
+    return "\(namespace).\(name)"
+  }
+
+  public var priority: Int { 0 }
+
+  public func complete() throws -> Bool {
+    let targets = output().targets
+    if targets.isEmpty { return false }
+    return targets.allSatisfy { $0.exists() }
+  }
+
+  /// The outputs of the tasks ``requires()`` returns, shaped like its result.
+  ///
+  /// ```swift
+  /// func requires() -> [InputText] { interval.days.map { InputText(date: $0) } }
+  /// func run() throws {
+  ///     for file in input() { ... }   // input() is [LocalTarget]
+  /// }
+  /// ```
+  public func input() -> Requirements.RequiredOutput {
+    let requirements = requires()
+    RunContext.current?.resolveQuietly(requirements.requiredTasks)
+    return requirements.requiredOutput
+  }
+
+  public var requiredTasks: [any Task] { [self] }
+  public var requiredOutput: Output { output() }
+}
+
+extension Task where Requirements == NoRequirements {
+  public func requires() -> NoRequirements { NoRequirements() }
+}
+
+extension Task where Output == NoOutput {
+  public func output() -> NoOutput { NoOutput() }
+}

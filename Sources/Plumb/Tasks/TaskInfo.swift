@@ -1,0 +1,93 @@
+import Foundation
+
+/// A task's identity and names: its family, significant parameter values, text form and Luigi id.
+///
+/// ```swift
+/// let info = TaskInfo(TopSongs(tld: "rs"))
+/// info.description  // "TopSongs(tld=rs)"
+/// info.id           // "TopSongs_rs_<10 hex digits>", the id Luigi gives the same task
+/// ```
+public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
+  /// The family: the type name, with its namespace if any.
+  public let family: String
+  /// The significant parameters as text, in declaration order.
+  public let parameters: [NamedValue]
+  /// The text form: `TopSongs(tld=rs)`, `Hello()`.
+  public let description: String
+
+  /// One parameter's name and value as text.
+  public struct NamedValue: Hashable, Sendable {
+    /// The parameter's name.
+    public let name: String
+    /// The value's text form.
+    public let value: String
+    /// The text of the next value in order (next integer, day, month), if the type has an order.
+    public let successor: String?
+
+    /// A parameter's name and value, with the next value in order if there is one.
+    public init(name: String, value: String, successor: String? = nil) {
+      self.name = name
+      self.value = value
+      self.successor = successor
+    }
+  }
+
+  /// Describes `task` as it is now (call after its parameters are resolved).
+  public init(_ task: any Task) {
+    self.init(
+      family: type(of: task).family,
+      parameters: ParameterSchema.parameters(of: task).compactMap { name, parameter in
+        parameter.isSignificant
+          ? NamedValue(name: name, value: parameter.text, successor: parameter.successorText) : nil
+      })
+  }
+
+  /// Describes a task by family and parameter values.
+  public init(family: String, parameters: [(name: String, value: String)]) {
+    self.init(family: family, parameters: parameters.map { NamedValue(name: $0.name, value: $0.value) })
+  }
+
+  init(family: String, parameters: [NamedValue]) {
+    self.family = family
+    self.parameters = parameters
+    description = family + "(" + parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
+  }
+
+  /// Luigi's task id: `Family_<first 3 values by name, 16 chars each>_<md5 prefix>`.
+  ///
+  /// The same family and parameters give the same id as Luigi, so Plumb workers and Luigi's
+  /// central scheduler agree on which task is which.
+  public var id: String {
+    let sorted = parameters.sorted { $0.name < $1.name }
+    let json =
+      "{" + sorted.map { "\(Self.jsonString($0.name)):\(Self.jsonString($0.value))" }.joined(separator: ",") + "}"
+    let hash = MD5.hex(Array(json.utf8)).prefix(10)
+    let summary = sorted.prefix(3).map { String($0.value.prefix(16)) }.joined(separator: "_")
+    let cleaned = String(
+      summary.unicodeScalars.map { scalar -> Character in
+        let value = scalar.value
+        let isWord = (48...57).contains(value) || (65...90).contains(value) || (97...122).contains(value) || value == 95
+        return isWord ? Character(scalar) : "_"
+      })
+    return "\(family)_\(cleaned)_\(hash)"
+  }
+
+  /// JSON string encoding as Python's json.dumps writes it (ASCII only, \uXXXX escapes).
+  static func jsonString(_ text: String) -> String {
+    var result = "\""
+    for unit in text.utf16 {
+      switch unit {
+      case 0x22: result += "\\\""
+      case 0x5C: result += "\\\\"
+      case 0x0A: result += "\\n"
+      case 0x0D: result += "\\r"
+      case 0x09: result += "\\t"
+      case 0x08: result += "\\b"
+      case 0x0C: result += "\\f"
+      case 0x20..<0x7F: result.unicodeScalars.append(Unicode.Scalar(unit)!)
+      default: result += String(format: "\\u%04x", unit)
+      }
+    }
+    return result + "\""
+  }
+}

@@ -1,0 +1,20 @@
+/// A task that only groups other tasks: complete when all of them are, and its run does nothing.
+///
+/// ```swift
+/// struct AllCountries: WrapperTask {
+///     func requires() -> [TopSongs] { ["rs", "de", "fr"].map { TopSongs(tld: $0) } }
+/// }
+/// ```
+public protocol WrapperTask: Task {}
+
+extension WrapperTask {
+  public func run() throws {}
+
+  public func complete() throws -> Bool {
+    let requirements = requires()
+    let tasks = requirements.requiredTasks
+    try RunContext.current?.resolve(tasks)
+    for task in tasks where try !task.complete() { return false }
+    return true
+  }
+}
