@@ -57,7 +57,9 @@ struct BuildReport {
     var lines: [String] = []
     for problem in problems.prefix(limit) {
       lines.append("  \(problem.file):\(problem.line):\(problem.column): \(problem.message)")
-      if let source = problem.sourceLine { lines.append(Terminal.dim("    " + source.trimmingCharacters(in: .whitespaces))) }
+      if let source = problem.sourceLine {
+        lines.append(Terminal.dim("    " + source.trimmingCharacters(in: .whitespaces)))
+      }
     }
     if problems.count > limit { lines.append("  … and \(problems.count - limit) more") }
     return lines.joined(separator: "\n")

@@ -22,7 +22,8 @@ enum Check {
       Terminal.say(Terminal.green("✓ \(name): all \(cases.count) checks pass."))
       Terminal.say("  Compare with the solution: make solution N=\(exercise.number)")
       if let next = Exercise.all().first(where: { $0.number > exercise.number }) {
-        Terminal.say("  Next: exercise \(next.number), \(next.title). Read \(next.readmePath), then: make check N=\(next.number)")
+        Terminal.say(
+          "  Next: exercise \(next.number), \(next.title). Read \(next.readmePath), then: make check N=\(next.number)")
       } else {
         Terminal.say("  That was the last exercise. Well done!")
       }
@@ -47,13 +48,17 @@ enum Check {
     }
     switch broken {
     case .some(let other) where other.number != exercise.number:
-      Terminal.say(Terminal.red("✗ Exercise \(other.number) does not compile, and all exercises build together, so no suite can run:"))
+      Terminal.say(
+        Terminal.red(
+          "✗ Exercise \(other.number) does not compile, and all exercises build together, so no suite can run:"))
       Terminal.say(build.describe())
-      Terminal.say("  Fix it (or put back its stub with make reset N=\(other.number)), then: make check N=\(exercise.number)")
+      Terminal.say(
+        "  Fix it (or put back its stub with make reset N=\(other.number)), then: make check N=\(exercise.number)")
     case .some:
       Terminal.say(Terminal.red("✗ Exercise \(exercise.number) does not compile:"))
       Terminal.say(build.describe())
-      Terminal.say("  Fix the line above, then: make check N=\(exercise.number)    Stuck? make hint N=\(exercise.number)")
+      Terminal.say(
+        "  Fix the line above, then: make check N=\(exercise.number)    Stuck? make hint N=\(exercise.number)")
     case .none where build.problems.contains(where: { $0.file.hasPrefix("Tests/Exercise") }):
       Terminal.say(Terminal.red("✗ A graded suite does not compile against your code:"))
       Terminal.say(build.describe())

@@ -35,13 +35,16 @@ enum Commands {
       try FileManager.default.createDirectory(atPath: ".kit/backup", withIntermediateDirectories: true)
       try FileManager.default.copyItem(atPath: exercise.path, toPath: backup)
     } catch {
-      Terminal.error("could not keep a copy of \(exercise.path) in \(backup): \(error.localizedDescription); nothing was reset")
+      Terminal.error(
+        "could not keep a copy of \(exercise.path) in \(backup): \(error.localizedDescription); nothing was reset")
       return 1
     }
     let restore = Shell.capture(["git", "checkout", "HEAD", "--", exercise.path])
     let clean = Shell.capture(["git", "clean", "-fdq", "--", exercise.path])
     guard restore.succeeded, clean.succeeded else {
-      Terminal.error("could not restore \(exercise.path) from git: \((restore.output + clean.output).trimmingCharacters(in: .whitespacesAndNewlines))")
+      Terminal.error(
+        "could not restore \(exercise.path) from git: \((restore.output + clean.output).trimmingCharacters(in: .whitespacesAndNewlines))"
+      )
       return 1
     }
     Terminal.say("Exercise \(exercise.number) is back to its stub. Your files are kept in \(backup).")

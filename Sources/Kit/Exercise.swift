@@ -41,7 +41,8 @@ struct Exercise {
 
   /// The title from the README's first line, `# Exercise 4: Dependencies`, else from the folder name.
   var title: String {
-    let firstLine = (try? String(contentsOfFile: readmePath, encoding: .utf8))?
+    let firstLine =
+      (try? String(contentsOfFile: readmePath, encoding: .utf8))?
       .split(separator: "\n").first.map(String.init) ?? ""
     if let colon = firstLine.firstIndex(of: ":") {
       return firstLine[firstLine.index(after: colon)...].trimmingCharacters(in: .whitespaces)

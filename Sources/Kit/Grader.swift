@@ -34,7 +34,9 @@ struct Grader {
   static func verdict(of exercise: Exercise, in report: TestReport) -> (state: Progress.State, note: String) {
     let cases = report.cases(of: exercise.suiteName)
     if cases.isEmpty {
-      return (.failing, report.crash.map { "the test run crashed before this suite ran: \($0)" } ?? "no graded test ran")
+      return (
+        .failing, report.crash.map { "the test run crashed before this suite ran: \($0)" } ?? "no graded test ran"
+      )
     }
     if cases.contains(where: { $0.passed == nil }) {
       return (.failing, "the suite crashed: \(report.crash ?? "it stopped in the middle of a test")")

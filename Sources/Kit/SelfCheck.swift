@@ -26,7 +26,8 @@ enum SelfCheck {
       result(false, problem)
     }
     if failures == 0 {
-      result(true, "structure: \(exercises.count) exercises, each with README, hints, stubs with TODOs, suite and solution")
+      result(
+        true, "structure: \(exercises.count) exercises, each with README, hints, stubs with TODOs, suite and solution")
     }
 
     Terminal.say(Terminal.dim("  building the committed stubs…"))
@@ -53,7 +54,9 @@ enum SelfCheck {
       var details: [String] = []
       if cases.isEmpty { details.append("no test of \(exercise.suiteName) ran") }
       if crashed { details.append("the suite crashed: \(stubs.crash ?? "a test never finished")") }
-      if !cases.isEmpty && failed == 0 { details.append("the untouched stub passes every check: the exercise gives nothing to do") }
+      if !cases.isEmpty && failed == 0 {
+        details.append("the untouched stub passes every check: the exercise gives nothing to do")
+      }
       if failed > 0 && !saysNotDone { details.append("no failure says \"\(notDone): …\"") }
       result(
         passed, "exercise \(exercise.number) on its stub fails as it should (\(failed) of \(cases.count) checks)",
@@ -108,7 +111,8 @@ enum SelfCheck {
     try? FileManager.default.createDirectory(atPath: ".kit/pristine", withIntermediateDirectories: true)
     let copy = Shell.capture(["sh", "-c", "git archive HEAD Exercises | tar -x -C .kit/pristine"])
     guard copy.succeeded else {
-      Terminal.error("could not copy the committed exercises: \(copy.output.trimmingCharacters(in: .whitespacesAndNewlines))")
+      Terminal.error(
+        "could not copy the committed exercises: \(copy.output.trimmingCharacters(in: .whitespacesAndNewlines))")
       return nil
     }
     return Pristine(

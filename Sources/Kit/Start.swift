@@ -60,12 +60,15 @@ enum Start {
     Terminal.say()
     if let next {
       Terminal.say(Terminal.bold("Next: exercise \(next.number), \(next.title)."))
-      Terminal.say("  Read \(next.readmePath), edit \(next.sourceFiles.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
+      Terminal.say(
+        "  Read \(next.readmePath), edit \(next.sourceFiles.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
       Terminal.say("  then: make check N=\(next.number)   (or make watch N=\(next.number) to re-check on every save)")
     } else {
-      Terminal.say(Terminal.green("All exercises pass. Well done!") + " Compare with the solutions: make solution N=1 …")
+      Terminal.say(
+        Terminal.green("All exercises pass. Well done!") + " Compare with the solutions: make solution N=1 …")
     }
-    Terminal.say(Terminal.dim("  Other commands: make hint N=…, make solution N=…, make run N=… ARGS='…', make reset N=…"))
+    Terminal.say(
+      Terminal.dim("  Other commands: make hint N=…, make solution N=…, make run N=… ARGS='…', make reset N=…"))
   }
 
   private static func shorten(_ text: String) -> String {

@@ -41,8 +41,9 @@ struct TestReport {
       } else if collecting, let index = current, var last = cases[index].failures.popLast() {
         last += "\n" + line
         cases[index].failures.append(last)
-      } else if crash == nil, line.contains("Fatal error") || line.contains("Exited with unexpected signal")
-        || line.contains("Program crashed") || line.contains("Crash:")
+      } else if crash == nil,
+        line.contains("Fatal error") || line.contains("Exited with unexpected signal")
+          || line.contains("Program crashed") || line.contains("Crash:")
       {
         crash = line.trimmingCharacters(in: .whitespaces)
       }
