@@ -26,8 +26,9 @@ enum Start {
     } else {
       let stale = exercises.filter { progress.verdict(of: $0) == nil && $0.isUntouched != true }
       if !stale.isEmpty {
-        let report = grader.test(stale)
+        let reports = grader.testEach(stale)
         for exercise in stale {
+          guard let report = reports[exercise.number] else { continue }
           let verdict = Grader.verdict(of: exercise, in: report)
           progress.record(verdict.state, for: exercise, note: verdict.note)
         }
