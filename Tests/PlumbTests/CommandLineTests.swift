@@ -362,7 +362,7 @@ final class CommandLineTests: XCTestCase {
   func testMalformedValueInTheConfigFile() throws {
     try folder.write("plumb.cfg", "[CliWord]\ntimes = lots\n")
     invoke("CliWord").assertError(
-      code: 2, "cannot use 'lots' for parameter 'times' (from [CliWord] in the config file)")
+      code: 2, "cannot use 'lots' for parameter 'times' (from [CliWord] times in \(folder.path)/plumb.cfg, line 2)")
   }
 
   func testUnexpectedSecondWord() {
