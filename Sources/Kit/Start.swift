@@ -62,7 +62,7 @@ enum Start {
     if let next {
       Terminal.say(Terminal.bold("Next: exercise \(next.number), \(next.title)."))
       Terminal.say(
-        "  Read \(next.readmePath), edit \(next.sourceFiles.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
+        "  Read \(next.readmePath), edit \(next.filesToEdit.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
       Terminal.say("  then: make check N=\(next.number)   (or make watch N=\(next.number) to re-check on every save)")
     } else {
       Terminal.say(
