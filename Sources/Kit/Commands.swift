@@ -18,7 +18,8 @@ enum Commands {
 
   /// `make solution N=4`: the difference between the learner's files and the solution's, file by file.
   static func solution(_ exercise: Exercise) -> Int32 {
-    Terminal.say(Terminal.bold("Your files (-) against the solution (+), exercise \(exercise.number), \(exercise.title):"))
+    Terminal.say(
+      Terminal.bold("Your files (-) against the solution (+), exercise \(exercise.number), \(exercise.title):"))
     let colour = Terminal.usesColour ? "--color=always" : "--color=never"
     var same = true
     for file in Set(exercise.sourceFiles + Exercise.swiftFiles(in: exercise.solutionPath)).sorted() {
