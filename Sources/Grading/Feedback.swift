@@ -28,8 +28,10 @@ public enum Feedback {
   /// Several lines of text (a summary, a file) shown as an indented block, tabs as `→`.
   public static func block(_ text: String) -> String {
     if text.isEmpty { return "(nothing)" }
+    // A final newline ends the last line rather than showing as an empty one.
+    let lines = text.hasSuffix("\n") ? text.dropLast() : Substring(text)
     return "\n"
-      + text.split(separator: "\n", omittingEmptySubsequences: false)
+      + lines.split(separator: "\n", omittingEmptySubsequences: false)
       .map { "      | " + $0.replacingOccurrences(of: "\t", with: " → ") }
       .joined(separator: "\n")
   }

@@ -179,7 +179,10 @@ open class GradedTestCase: XCTestCase {
   ) -> Bool {
     let found = workspace.contents(of: name)
     guard found != expected else { return true }
-    let show = expected.filter { $0 == "\n" }.count > 1 ? Feedback.block : Feedback.quoted
+    // Whole lines read best as a block, unless only the final newline differs.
+    let differsOnlyAtTheEnd =
+      found.map { $0.trimmingCharacters(in: .newlines) == expected.trimmingCharacters(in: .newlines) } ?? false
+    let show = expected.filter { $0 == "\n" }.count > 1 && !differsOnlyAtTheEnd ? Feedback.block : Feedback.quoted
     XCTFail(
       Feedback.message(
         found == nil ? "The run did not write \(name)." : "\(name) does not hold what it should.",
