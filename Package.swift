@@ -23,7 +23,9 @@ let exerciseFolders: [(number: Int, folder: String)] =
 var targets: [Target] = [
   .target(name: "Plumb"),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
-  .testTarget(name: "PlumbTests", dependencies: ["Plumb"]),
+  // Helpers for tests of pipelines: a loopback HTTP server, used by the engine's tests and the graded suites.
+  .target(name: "PlumbTestSupport", dependencies: ["Plumb"]),
+  .testTarget(name: "PlumbTests", dependencies: ["Plumb", "PlumbTestSupport"]),
 ]
 var products: [Product] = [
   .library(name: "Plumb", targets: ["Plumb"])
