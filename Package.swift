@@ -11,7 +11,7 @@ let exerciseRoot =
   ? "Solutions" : (environment["KIT_EXERCISES_ROOT"] ?? "Exercises")
 
 // Exercise N lives in the folder whose name starts with "N-" (Exercises/4-dependencies), so adding
-// an exercise needs no edit here.
+// an exercise needs no edit here. Its graded suite is Tests/ExerciseNTests.
 let exerciseFolders: [(number: Int, folder: String)] =
   ((try? FileManager.default.contentsOfDirectory(atPath: "\(packageRoot)/Exercises")) ?? [])
   .compactMap { folder in
@@ -26,6 +26,16 @@ var targets: [Target] = [
   // Helpers for tests of pipelines: a loopback HTTP server, used by the engine's tests and the graded suites.
   .target(name: "PlumbTestSupport", dependencies: ["Plumb"]),
   .testTarget(name: "PlumbTests", dependencies: ["Plumb", "PlumbTestSupport"]),
+  // What the graded suites share: workspaces, running tasks, comparing, feedback. Imports XCTest.
+  .target(name: "Grading", dependencies: ["Plumb"]),
+  // The learner's runner: progress, check, hint, solution, watch, reset. It depends on no exercise,
+  // so it still works (and reports the error) when an exercise does not compile.
+  .executableTarget(name: "kit", path: "Sources/Kit"),
+  // Runs an exercise's pipeline from the command line: `pipelines 4 TopSongs --tld rs`.
+  .executableTarget(
+    name: "pipelines",
+    dependencies: ["Plumb"] + exerciseFolders.map { .target(name: "Exercise\($0.number)") },
+    path: "Sources/Pipelines"),
 ]
 var products: [Product] = [
   .library(name: "Plumb", targets: ["Plumb"])
@@ -36,6 +46,12 @@ for (number, folder) in exerciseFolders {
     .target(
       name: "Exercise\(number)", dependencies: ["Plumb"], path: "\(exerciseRoot)/\(folder)",
       exclude: ["README.md", "hints.md"]))
+  if FileManager.default.fileExists(atPath: "\(packageRoot)/Tests/Exercise\(number)Tests") {
+    targets.append(
+      .testTarget(
+        name: "Exercise\(number)Tests",
+        dependencies: [.target(name: "Exercise\(number)"), "Grading", "Plumb", "PlumbTestSupport"]))
+  }
 }
 
 let package = Package(

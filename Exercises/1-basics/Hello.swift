@@ -1,0 +1,9 @@
+import Plumb
+
+/// Your first task. A task is a struct that conforms to `Task`; Plumb calls its `run()` to do the work.
+struct Hello: Task {
+  func run() throws {
+    // TODO: print "Hello World" with print(...), then delete the line below.
+    throw NotImplemented("Hello.run()")
+  }
+}

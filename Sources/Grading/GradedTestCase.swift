@@ -1,0 +1,216 @@
+import Foundation
+import Plumb
+import XCTest
+
+/// The base of every graded suite: a fresh workspace per test, running the learner's tasks through
+/// Plumb there, and checks whose failures say what was expected, what was found and what to do next.
+///
+/// ```swift
+/// final class Exercise1Tests: GradedTestCase {
+///   override var exerciseNumber: Int { 1 }
+///
+///   func testHelloPrintsHelloWorld() {
+///     guard let run = run(Hello()) else { return }
+///     expectPrinted(run, "Hello World\n", next: "print it in \(todo("Hello.run()", in: "Hello.swift"))")
+///   }
+/// }
+/// ```
+///
+/// Each check returns whether it passed, so a test can stop at the first failure instead of
+/// piling up consequences of it.
+open class GradedTestCase: XCTestCase {
+  /// The number of the exercise this suite grades; every suite overrides it.
+  open var exerciseNumber: Int { 0 }
+
+  /// The exercise's folder, for messages.
+  public var exercise: ExerciseInfo { ExerciseInfo(number: exerciseNumber) }
+
+  /// This test's own empty folder, removed after the test. Relative output paths land here.
+  public private(set) var workspace: Workspace!
+
+  override open func setUpWithError() throws {
+    try super.setUpWithError()
+    workspace = try Workspace()
+  }
+
+  override open func tearDown() {
+    workspace?.remove()
+    super.tearDown()
+  }
+
+  // MARK: - Running
+
+  /// Runs `tasks` in the workspace, as `build` would, and returns what happened.
+  ///
+  /// Returns `nil`, after recording a failure, when a task is not written yet (it threw
+  /// ``NotImplemented``) or when the run stopped before any task ran (a missing parameter, a cycle).
+  public func run(_ tasks: any Task..., file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
+    run(tasks, file: file, line: line)
+  }
+
+  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any Task...,_,_)``.
+  public func run(_ tasks: [any Task], file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
+    switch execute(tasks) {
+    case .failure(let error):
+      XCTFail(
+        Feedback.message(
+          "Running \(names(of: tasks)) stopped before any task ran.", found: "\(error)",
+          next: "read the error: it names the task and what it needs"), file: file, line: line)
+      return nil
+    case .success(let run):
+      if let notDone = run.failures.lazy.compactMap({ $0.error as? NotImplemented }).first {
+        XCTFail(notDoneMessage(notDone), file: file, line: line)
+        return nil
+      }
+      return run
+    }
+  }
+
+  /// Runs `tasks` expecting the run to stop before any task runs, and returns the error it stopped with.
+  public func runStoppingWithError(
+    _ tasks: any Task..., next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> (any Error)? {
+    switch execute(tasks) {
+    case .failure(let error):
+      return error
+    case .success(let run):
+      XCTFail(
+        Feedback.message(
+          "Running \(names(of: tasks)) should stop with an error before any task runs.",
+          expected: "an error", found: "it ran:" + Feedback.block(run.summaryBody), next: next),
+        file: file, line: line)
+      return nil
+    }
+  }
+
+  private func execute(_ tasks: [any Task]) -> Result<PipelineRun, any Error> {
+    let collector = RunCollector()
+    var options = RunOptions()
+    options.workingDirectory = workspace.path
+    options.configuration = Configuration()
+    options.logSink = { line in collector.add(line: line) }
+    options.observers.append { event in
+      if case .failed(let task, let error) = event { collector.add(failure: error, of: task) }
+    }
+    let (outcome, printed) = capturingStandardOutput {
+      Result { try build(tasks, options: options) }
+    }
+    return outcome.map { result in
+      PipelineRun(result: result, printed: printed, log: collector.lines, failures: collector.failures)
+    }
+  }
+
+  /// The message for a stub that is still a stub: "Exercise 4 is not done yet: TopSongs.run() still has its TODO (…)".
+  public func notDoneMessage(_ error: NotImplemented) -> String {
+    "Exercise \(exerciseNumber) is not done yet: \(error.place) still has its TODO "
+      + "(\(ExerciseInfo.displayPath(error.filePath)))"
+  }
+
+  /// Where the learner works on `place`: "the TODO in TopSongs.run() (Exercises/4-dependencies/TopSongs.swift)".
+  public func todo(_ place: String, in file: String) -> String {
+    "the TODO in \(place) (\(exercise.path(of: file)))"
+  }
+
+  func names(of tasks: [any Task]) -> String {
+    tasks.map { TaskInfo($0).description }.joined(separator: ", ")
+  }
+
+  // MARK: - Checks
+
+  /// Checks that no task failed; a failure names the task and its error.
+  @discardableResult
+  public func expectNoFailures(
+    _ run: PipelineRun, next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> Bool {
+    guard let failure = run.failures.first else { return true }
+    XCTFail(
+      Feedback.message("\(failure.task) failed.", expected: "it runs without an error", found: "\(failure.error)", next: next),
+      file: file, line: line)
+    return false
+  }
+
+  /// Checks what the run's tasks printed.
+  @discardableResult
+  public func expectPrinted(
+    _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> Bool {
+    guard run.printed != expected else { return true }
+    XCTFail(
+      Feedback.message(
+        "The run printed something else.", expected: Feedback.quoted(expected), found: Feedback.quoted(run.printed),
+        next: next), file: file, line: line)
+    return false
+  }
+
+  /// Checks the execution summary, compared line by line without its frame.
+  @discardableResult
+  public func expectSummary(
+    _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> Bool {
+    guard run.summaryBody != expected else { return true }
+    XCTFail(
+      Feedback.message(
+        "The execution summary is not the expected one.", expected: Feedback.block(expected),
+        found: Feedback.block(run.summaryBody), next: next), file: file, line: line)
+    return false
+  }
+
+  /// Checks that the workspace holds file `name` with exactly `expected` in it.
+  @discardableResult
+  public func expectFile(
+    _ name: String, holding expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> Bool {
+    let found = workspace.contents(of: name)
+    guard found != expected else { return true }
+    let show = expected.filter { $0 == "\n" }.count > 1 ? Feedback.block : Feedback.quoted
+    XCTFail(
+      Feedback.message(
+        found == nil ? "The run did not write \(name)." : "\(name) does not hold what it should.",
+        expected: show(expected), found: found.map(show) ?? "no file \(name) (the folder has: \(listing()))",
+        next: next), file: file, line: line)
+    return false
+  }
+
+  /// Checks that the workspace has no file `name`.
+  @discardableResult
+  public func expectNoFile(
+    _ name: String, because reason: String, next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> Bool {
+    guard workspace.contains(name) else { return true }
+    XCTFail(
+      Feedback.message(
+        "\(name) should not exist: \(reason).", expected: "no \(name)",
+        found: Feedback.quoted(workspace.contents(of: name) ?? ""), next: next), file: file, line: line)
+    return false
+  }
+
+  /// Checks a condition that has no better-suited check, with the kit's message shape.
+  @discardableResult
+  public func expect(
+    _ condition: Bool, _ check: @autoclosure () -> String, expected: @autoclosure () -> String,
+    found: @autoclosure () -> String, next: @autoclosure () -> String, file: StaticString = #filePath,
+    line: UInt = #line
+  ) -> Bool {
+    guard !condition else { return true }
+    XCTFail(Feedback.message(check(), expected: expected(), found: found(), next: next()), file: file, line: line)
+    return false
+  }
+
+  private func listing() -> String {
+    let files = workspace.listing()
+    return files.isEmpty ? "nothing" : files.joined(separator: ", ")
+  }
+}
+
+/// Collects a run's log lines and failures; observers may call it from worker threads.
+private final class RunCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private var storedLines: [String] = []
+  private var storedFailures: [(task: TaskInfo, error: any Error)] = []
+
+  var lines: [String] { lock.withLock { storedLines } }
+  var failures: [(task: TaskInfo, error: any Error)] { lock.withLock { storedFailures } }
+
+  func add(line: String) { lock.withLock { storedLines.append(line) } }
+  func add(failure: any Error, of task: TaskInfo) { lock.withLock { storedFailures.append((task, failure)) } }
+}

@@ -1,0 +1,87 @@
+import Grading
+import Plumb
+import XCTest
+
+@testable import Exercise3
+
+/// Exercise 3, Parameters: a default, help text, a required typed parameter, and an output path
+/// that depends on the parameters.
+final class Exercise3Tests: GradedTestCase {
+  override var exerciseNumber: Int { 3 }
+
+  var inRun: String { todo("Hello.run()", in: "Hello.swift") }
+  var inOutput: String { todo("Hello.output()", in: "Hello.swift") }
+
+  func testGreetsTheWorldByDefault() {
+    guard let run = run(Hello(times: 2)), expectNoFailures(run, next: "fix \(inRun)") else { return }
+    expectFile(
+      "hello-World-2.txt", holding: "Hello World\nHello World\n",
+      next: "name the file \"hello-\\(name)-\\(times).txt\" in \(inOutput), and write \"Hello \\(name)\" on `times` lines in \(inRun)")
+  }
+
+  func testEachNameIsATaskOfItsOwn() {
+    guard run(Hello(name: "Ana", times: 1)) != nil, let bo = run(Hello(name: "Bo", times: 1)) else { return }
+    guard
+      expectSummary(
+        bo,
+        """
+        Scheduled 1 tasks of which:
+        * 1 ran successfully:
+            - 1 Hello(name=Bo, times=1)
+
+        This progress looks :) because there were no failed tasks or missing dependencies
+        """,
+        next: "Hello(name: \"Bo\") must not find Ana's file: put the name into the file name in \(inOutput)")
+    else { return }
+    guard expectFile("hello-Ana-1.txt", holding: "Hello Ana\n", next: "use `name` in \(inRun)") else { return }
+    expectFile("hello-Bo-1.txt", holding: "Hello Bo\n", next: "use `name` in \(inRun)")
+  }
+
+  func testTwoNamesInOneRun() {
+    guard let run = run(Hello(name: "Ana", times: 3), Hello(name: "Bo", times: 3)) else { return }
+    guard
+      expectSummary(
+        run,
+        """
+        Scheduled 2 tasks of which:
+        * 2 ran successfully:
+            - 2 Hello(name=Ana, times=3) and Hello(name=Bo, times=3)
+
+        This progress looks :) because there were no failed tasks or missing dependencies
+        """, next: "make Hello.run() finish without an error: \(inRun)")
+    else { return }
+    expectFile("hello-Bo-3.txt", holding: "Hello Bo\nHello Bo\nHello Bo\n", next: "repeat the line `times` times in \(inRun)")
+  }
+
+  func testTimesIsRequired() {
+    guard
+      let error = runStoppingWithError(
+        Hello(), next: "declare `times` with no default: `var times: Int = .required` in \(exercise.path(of: "Hello.swift"))")
+    else { return }
+    expect(
+      "\(error)".contains("'times'"), "A run without times should say that times is missing.",
+      expected: "an error naming 'times'", found: "\(error)",
+      next: "declare `times` with no default: `var times: Int = .required` in \(exercise.path(of: "Hello.swift"))")
+  }
+
+  func testParametersHaveHelpText() {
+    for (name, help) in helpTexts(of: Hello()) {
+      expect(
+        !help.isEmpty, "Parameter `\(name)` should have help text, shown by --help.",
+        expected: "@Parameter(help: \"…\") var \(name)", found: "@Parameter var \(name) (no help)",
+        next: "add help text to `\(name)`: \(todo("Hello.name", in: "Hello.swift"))")
+    }
+  }
+
+  /// Each parameter's help text, read the way Plumb reads parameters: through the property wrappers.
+  func helpTexts(of task: any Task) -> [(String, String)] {
+    Mirror(reflecting: task).children.compactMap { child in
+      guard let label = child.label, label.hasPrefix("_") else { return nil }
+      switch child.value {
+      case let parameter as Parameter<String>: return (String(label.dropFirst()), parameter.help)
+      case let parameter as Parameter<Int>: return (String(label.dropFirst()), parameter.help)
+      default: return nil
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Grading
+import Plumb
+import XCTest
+
+@testable import Exercise4
+
+/// Exercise 4, Dependencies: TopSongs requires Producer, reads its rows, and writes one country's top songs.
+final class Exercise4Tests: GradedTestCase {
+  override var exerciseNumber: Int { 4 }
+
+  var inRun: String { todo("TopSongs.run()", in: "TopSongs.swift") }
+  var inRequires: String { todo("TopSongs.requires()", in: "TopSongs.swift") }
+
+  /// The first rows of plays.tsv, as the exercise's README documents them.
+  let documentedFirstRows = [
+    "Amazing Grace\tbr\t164",
+    "Clair de Lune\tjp\t796",
+    "Ode to Joy\tbr\t608",
+  ]
+  /// The sum of all plays in plays.tsv, as the README documents it.
+  let documentedTotalPlays = 55151
+
+  func testProducerWritesTheDocumentedRows() {
+    guard let run = run(Producer()), expectNoFailures(run, next: "restore Producer.swift with `make reset N=4`")
+    else { return }
+    let rows = workspace.contents(of: "plays.tsv")?.split(separator: "\n").map(String.init) ?? []
+    let total = rows.compactMap { $0.split(separator: "\t").last.flatMap { Int($0) } }.reduce(0, +)
+    expect(
+      rows.count == 100 && Array(rows.prefix(3)) == documentedFirstRows && total == documentedTotalPlays,
+      "plays.tsv should hold the 100 rows the README documents.",
+      expected: "100 rows starting \(Feedback.quoted(documentedFirstRows.joined(separator: "\n"))), \(documentedTotalPlays) plays in all",
+      found: "\(rows.count) rows starting \(Feedback.quoted(rows.prefix(3).joined(separator: "\n"))), \(total) plays in all",
+      next: "Producer and PlayGenerator are given: restore them with `make reset N=4` (your TopSongs.swift is kept in .kit/backup)")
+  }
+
+  func testTopSongsForSeveralCountries() {
+    for tld in ["rs", "de", "br"] {
+      guard let run = run(TopSongs(tld: tld)), expectNoFailures(run, next: "fix \(inRun)") else { return }
+      guard let plays = workspace.contents(of: "plays.tsv") else {
+        expect(
+          false, "TopSongs(tld=\(tld)) ran, but Producer did not write plays.tsv first.",
+          expected: "plays.tsv, written by Producer", found: "no plays.tsv",
+          next: "return Producer() in \(inRequires)")
+        return
+      }
+      guard
+        expectFile(
+          "top-\(tld).tsv", holding: expectedTopSongs(in: plays, for: tld),
+          next: "sum the plays of each song whose country is tld, then write \"song\\tplays\" lines, most plays first, ties by name: \(inRun)")
+      else { return }
+    }
+  }
+
+  func testEqualPlaysAreSortedByName() {
+    // A plays.tsv that is already there makes Producer complete, so TopSongs reads these rows.
+    try? LocalTarget(workspace.path(of: "plays.tsv")).write(
+      "Swan Lake\trs\t5\nDanny Boy\trs\t7\nAmazing Grace\trs\t3\nSwan Lake\tde\t100\nAmazing Grace\trs\t2\n")
+    guard let run = run(TopSongs(tld: "rs")), expectNoFailures(run, next: "fix \(inRun)") else { return }
+    expectFile(
+      "top-rs.tsv", holding: "Danny Boy\t7\nAmazing Grace\t5\nSwan Lake\t5\n",
+      next: "sort by plays, most first, and songs with equal plays by name: \(inRun)")
+  }
+
+  func testFirstRunRunsProducerThenTopSongs() {
+    guard let run = run(TopSongs(tld: "rs")) else { return }
+    expectSummary(
+      run,
+      """
+      Scheduled 2 tasks of which:
+      * 2 ran successfully:
+          - 1 Producer()
+          - 1 TopSongs(tld=rs)
+
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "return Producer() in \(inRequires), and make TopSongs.run() finish without an error")
+  }
+
+  func testAnotherCountryReusesTheCompleteProducer() {
+    guard run(TopSongs(tld: "rs")) != nil, let second = run(TopSongs(tld: "de")) else { return }
+    expectSummary(
+      second,
+      """
+      Scheduled 2 tasks of which:
+      * 1 complete ones were encountered:
+          - 1 Producer()
+      * 1 ran successfully:
+          - 1 TopSongs(tld=de)
+
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "return Producer() in \(inRequires); its plays.tsv from the first run makes it complete")
+  }
+
+  func testSameCountryAgainRunsNothing() {
+    guard run(TopSongs(tld: "rs")) != nil, let second = run(TopSongs(tld: "rs")) else { return }
+    expectSummary(
+      second,
+      """
+      Scheduled 1 tasks of which:
+      * 1 complete ones were encountered:
+          - 1 TopSongs(tld=rs)
+
+      Did not run any tasks
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "keep output() as LocalTarget(\"top-\\(tld).tsv\") in \(exercise.path(of: "TopSongs.swift"))")
+  }
+
+  /// The top songs of `tld` computed from plays.tsv here, independently of the learner's code.
+  func expectedTopSongs(in plays: String, for tld: String) -> String {
+    var totals: [String: Int] = [:]
+    for row in plays.split(separator: "\n") {
+      let fields = row.components(separatedBy: "\t")
+      if fields.count == 3, fields[1] == tld, let count = Int(fields[2]) {
+        totals[fields[0], default: 0] += count
+      }
+    }
+    return totals.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)\t\($0.value)\n" }.joined()
+  }
+}
