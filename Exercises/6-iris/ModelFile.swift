@@ -7,7 +7,7 @@ import Foundation
 /// {
 ///   "accuracy" : 0.9666666666666667,
 ///   "classifier" : "nearest centroid",
-///   "model" : { "centroids" : { "Iris-setosa" : [5.0275, 3.44, 1.4675, 0.2475], ... } },
+///   "model" : { "centroids" : { "Iris-setosa" : [4.9975, 3.4175, 1.4425, 0.2525], ... } },
 ///   "testPredictions" : ["Iris-setosa", ...],
 ///   "testRows" : 30,
 ///   "trainingRows" : 120
