@@ -45,7 +45,10 @@ for (number, folder) in exerciseFolders {
   targets.append(
     .target(
       name: "Exercise\(number)", dependencies: ["Plumb"], path: "\(exerciseRoot)/\(folder)",
-      exclude: ["README.md", "hints.md"]))
+      // The learner's folder holds the exercise's README and hints; Solutions/ holds only code.
+      exclude: ["README.md", "hints.md"].filter {
+        FileManager.default.fileExists(atPath: "\(packageRoot)/\(exerciseRoot)/\(folder)/\($0)")
+      }))
   if FileManager.default.fileExists(atPath: "\(packageRoot)/Tests/Exercise\(number)Tests") {
     targets.append(
       .testTarget(

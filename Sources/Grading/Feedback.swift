@@ -28,7 +28,8 @@ public enum Feedback {
   /// Several lines of text (a summary, a file) shown as an indented block, tabs as `→`.
   public static func block(_ text: String) -> String {
     if text.isEmpty { return "(nothing)" }
-    return "\n" + text.split(separator: "\n", omittingEmptySubsequences: false)
+    return "\n"
+      + text.split(separator: "\n", omittingEmptySubsequences: false)
       .map { "      | " + $0.replacingOccurrences(of: "\t", with: " → ") }
       .joined(separator: "\n")
   }

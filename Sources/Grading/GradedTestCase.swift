@@ -130,7 +130,8 @@ open class GradedTestCase: XCTestCase {
   ) -> Bool {
     guard let failure = run.failures.first else { return true }
     XCTFail(
-      Feedback.message("\(failure.task) failed.", expected: "it runs without an error", found: "\(failure.error)", next: next),
+      Feedback.message(
+        "\(failure.task) failed.", expected: "it runs without an error", found: "\(failure.error)", next: next),
       file: file, line: line)
     return false
   }

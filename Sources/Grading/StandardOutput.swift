@@ -9,7 +9,8 @@ import Foundation
 /// Tasks print with `print`, which writes to standard output; the grader reads it back to check it.
 /// Output is flushed before and after, so nothing leaks into or out of the captured part.
 func capturingStandardOutput<Result>(_ body: () throws -> Result) rethrows -> (Result, String) {
-  let path = FileManager.default.temporaryDirectory.path + "/plumb-kit-output-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+  let path =
+    FileManager.default.temporaryDirectory.path + "/plumb-kit-output-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
   fflush(stdout)
   let saved = dup(STDOUT_FILENO)
   let file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)

@@ -1,1 +1,44 @@
-print("kit")
+import Foundation
+
+// The learner's runner, started by the Makefile from the package's root folder:
+//   kit start | check N | watch N | hint N | solution N | reset N | run N [TASK ARGS…] | selfcheck
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Exercises")
+else {
+  Terminal.error("run the kit from the package's root folder (where Package.swift is), for example with make")
+  exit(2)
+}
+
+let usage = """
+  usage: kit start | check N | watch N | hint N | solution N | reset N | run N [TASK ARGS…] | selfcheck
+  (the Makefile's commands: make, make check N=4, make watch N=4, make hint N=4, make solution N=4,
+   make reset N=4, make run N=4 ARGS='TopSongs --tld rs', make test)
+  """
+
+func exercise() -> Exercise {
+  guard let exercise = Exercise.named(arguments.count > 1 ? arguments[1] : nil) else { exit(2) }
+  return exercise
+}
+
+switch arguments.first ?? "start" {
+case "start":
+  Start.run()
+case "check":
+  exit(Check.run(exercise()) ? 0 : 1)
+case "watch":
+  Watch.run(exercise())
+case "hint":
+  exit(Commands.hint(exercise()))
+case "solution":
+  exit(Commands.solution(exercise()))
+case "reset":
+  exit(Commands.reset(exercise()))
+case "run":
+  exit(Commands.run(exercise(), arguments: Array(arguments.dropFirst(2))))
+case "selfcheck":
+  exit(SelfCheck.run())
+default:
+  Terminal.error("unknown command \(arguments[0])")
+  FileHandle.standardError.write(Data((usage + "\n").utf8))
+  exit(2)
+}

@@ -35,7 +35,8 @@ final class Exercise1Tests: GradedTestCase {
       second.status(of: Hello()) == .succeeded && second.printed == first.printed,
       "A task without outputs is never complete, so a second run runs Hello again.",
       expected: "Hello runs again and prints \(Feedback.quoted(first.printed))",
-      found: "status \(second.status(of: Hello()).map { "\($0)" } ?? "not scheduled"), printed \(Feedback.quoted(second.printed))",
+      found:
+        "status \(second.status(of: Hello()).map { "\($0)" } ?? "not scheduled"), printed \(Feedback.quoted(second.printed))",
       next: "keep Hello without outputs, and print the same line every time in \(inHelloRun)")
   }
 

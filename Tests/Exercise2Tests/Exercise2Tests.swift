@@ -21,7 +21,11 @@ final class Exercise2Tests: GradedTestCase {
 
   func testWritesHelloWorldToOutputTxt() {
     guard let run = run(Hello()), expectNoFailures(run, next: "fix \(inRun)") else { return }
-    guard expectFile("output.txt", holding: "Hello World\n", next: "return LocalTarget(\"output.txt\") in \(inOutput), and write \"Hello \" then \"World\\n\" in \(inRun)") else { return }
+    guard
+      expectFile(
+        "output.txt", holding: "Hello World\n",
+        next: "return LocalTarget(\"output.txt\") in \(inOutput), and write \"Hello \" then \"World\\n\" in \(inRun)")
+    else { return }
     expectSummary(run, ranOnce, next: "make Hello.run() finish without an error: \(inRun)")
   }
 
@@ -65,6 +69,17 @@ final class Exercise2Tests: GradedTestCase {
         expected: "the run fails with \"\(StoppedHalfway())\"",
         found: "status \(failed.status(of: Hello()).map { "\($0)" } ?? "not scheduled")",
         next: "call `try stopHalfwayIfAsked()` between writing \"Hello \" and \"World\\n\" in \(inRun)")
+    else { return }
+    guard
+      expectSummary(
+        failed,
+        """
+        Scheduled 1 tasks of which:
+        * 1 failed:
+            - 1 Hello()
+
+        This progress looks :( because there were failed tasks
+        """, next: "let the error from stopHalfwayIfAsked() leave run() (use `try`, don't catch it): \(inRun)")
     else { return }
     guard
       expectNoFile(

@@ -16,7 +16,9 @@ final class Exercise3Tests: GradedTestCase {
     guard let run = run(Hello(times: 2)), expectNoFailures(run, next: "fix \(inRun)") else { return }
     expectFile(
       "hello-World-2.txt", holding: "Hello World\nHello World\n",
-      next: "name the file \"hello-\\(name)-\\(times).txt\" in \(inOutput), and write \"Hello \\(name)\" on `times` lines in \(inRun)")
+      next:
+        "name the file \"hello-\\(name)-\\(times).txt\" in \(inOutput), and write \"Hello \\(name)\" on `times` lines in \(inRun)"
+    )
   }
 
   func testEachNameIsATaskOfItsOwn() {
@@ -50,13 +52,15 @@ final class Exercise3Tests: GradedTestCase {
         This progress looks :) because there were no failed tasks or missing dependencies
         """, next: "make Hello.run() finish without an error: \(inRun)")
     else { return }
-    expectFile("hello-Bo-3.txt", holding: "Hello Bo\nHello Bo\nHello Bo\n", next: "repeat the line `times` times in \(inRun)")
+    expectFile(
+      "hello-Bo-3.txt", holding: "Hello Bo\nHello Bo\nHello Bo\n", next: "repeat the line `times` times in \(inRun)")
   }
 
   func testTimesIsRequired() {
     guard
       let error = runStoppingWithError(
-        Hello(), next: "declare `times` with no default: `var times: Int = .required` in \(exercise.path(of: "Hello.swift"))")
+        Hello(),
+        next: "declare `times` with no default: `var times: Int = .required` in \(exercise.path(of: "Hello.swift"))")
     else { return }
     expect(
       "\(error)".contains("'times'"), "A run without times should say that times is missing.",

@@ -29,9 +29,13 @@ final class Exercise4Tests: GradedTestCase {
     expect(
       rows.count == 100 && Array(rows.prefix(3)) == documentedFirstRows && total == documentedTotalPlays,
       "plays.tsv should hold the 100 rows the README documents.",
-      expected: "100 rows starting \(Feedback.quoted(documentedFirstRows.joined(separator: "\n"))), \(documentedTotalPlays) plays in all",
-      found: "\(rows.count) rows starting \(Feedback.quoted(rows.prefix(3).joined(separator: "\n"))), \(total) plays in all",
-      next: "Producer and PlayGenerator are given: restore them with `make reset N=4` (your TopSongs.swift is kept in .kit/backup)")
+      expected:
+        "100 rows starting \(Feedback.quoted(documentedFirstRows.joined(separator: "\n"))), \(documentedTotalPlays) plays in all",
+      found:
+        "\(rows.count) rows starting \(Feedback.quoted(rows.prefix(3).joined(separator: "\n"))), \(total) plays in all",
+      next:
+        "Producer and PlayGenerator are given: restore them with `make reset N=4` (your TopSongs.swift is kept in .kit/backup)"
+    )
   }
 
   func testTopSongsForSeveralCountries() {
@@ -47,7 +51,9 @@ final class Exercise4Tests: GradedTestCase {
       guard
         expectFile(
           "top-\(tld).tsv", holding: expectedTopSongs(in: plays, for: tld),
-          next: "sum the plays of each song whose country is tld, then write \"song\\tplays\" lines, most plays first, ties by name: \(inRun)")
+          next:
+            "sum the plays of each song whose country is tld, then write \"song\\tplays\" lines, most plays first, ties by name: \(inRun)"
+        )
       else { return }
     }
   }

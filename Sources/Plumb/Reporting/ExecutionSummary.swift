@@ -1,25 +1,102 @@
-/// The execution summary of a run, in Luigi's layout with Plumb's name in the frame.
+/// The execution summary of a run, in the layout of Luigi 3.8.1 with Plumb's name in the frame,
+/// and the exit code Luigi's `retcodes` would give the same run.
+///
+/// ```
+/// ===== Plumb Execution Summary =====
+///
+/// Scheduled 3 tasks of which:
+/// * 1 complete ones were encountered:
+///     - 1 A()
+/// * 1 failed:
+///     - 1 Boom()
+/// * 1 were left pending, among these:
+///     * 1 had failed dependencies:
+///         - 1 NeedsBoom()
+///
+/// This progress looks :( because there were failed tasks
+///
+/// ===== Plumb Execution Summary =====
+/// ```
 struct ExecutionSummary {
   let records: [TaskRecord]
+  /// At most this many family lines per category; `0` for no limit.
   let maximumLines: Int
+  private let partition: TaskPartition
 
-  var text: String {
-    var lines = ["===== Plumb Execution Summary =====", ""]
-    lines.append("Scheduled \(records.count) tasks of which:")
-    for status in [TaskStatus.alreadyComplete, .succeeded, .failed, .schedulingFailed, .pending] {
-      let group = records.filter { $0.status == status }
-      if !group.isEmpty { lines.append("* \(group.count) \(status)") }
-    }
-    lines += ["", "===== Plumb Execution Summary =====", ""]
-    return lines.joined(separator: "\n")
+  init(records: [TaskRecord], maximumLines: Int) {
+    self.records = records
+    self.maximumLines = maximumLines
+    partition = TaskPartition(records)
   }
 
+  private static let frame = "===== Plumb Execution Summary ====="
+
+  var text: String {
+    Self.frame + "\n\n" + body + "\n\n" + Self.frame + "\n"
+  }
+
+  private var body: String {
+    guard partition.total > 0 else { return "Did not schedule any tasks" }
+    var text = "Scheduled \(partition.total) tasks of which:\n"
+    for category in SummaryCategory.allCases {
+      let members = partition.members(of: category)
+      guard !members.isEmpty else { continue }
+      let indent = category.isPendingSubcategory ? "    " : ""
+      text += indent + "* \(members.count) \(category.heading):\n"
+      guard category != .stillPending else { continue }
+      let lines = FamilyLines(maximumLines: maximumLines, indent: indent + "    ")
+        .lines(for: members.sorted().map { records[$0].info })
+      text += lines.joined(separator: "\n") + "\n"
+    }
+    let others = otherWorkers
+    if !others.isEmpty {
+      text += "\nThe other workers were:\n"
+      for (count, worker) in others.enumerated() {
+        if count > 3 && count < others.count - 1 {
+          text += "    and \(others.count - count) other workers"
+          break
+        }
+        text += "    - \(worker.name) ran \(worker.tasks) tasks\n"
+      }
+      text += "\n"
+    }
+    if partition.completed.isEmpty && partition.failed.isEmpty {
+      if others.isEmpty { text += "\n" }
+      text += "Did not run any tasks"
+    }
+    return text + "\n" + ProgressVerdict(partition).line
+  }
+
+  /// The workers that held this run's tasks, in the order first met, with how many each held.
+  private var otherWorkers: [(name: String, tasks: Int)] {
+    var workers: [(name: String, tasks: Int)] = []
+    for index in partition.runByOtherWorker.sorted() {
+      guard let name = records[index].otherWorker else { continue }
+      if let position = workers.firstIndex(where: { $0.name == name }) {
+        workers[position].tasks += 1
+      } else {
+        workers.append((name, 1))
+      }
+    }
+    return workers
+  }
+
+  /// The largest code that applies, as Luigi's `retcodes` computes it; `0` when none does and
+  /// the first requested task is done. Errors outside the tasks (``ExitCodes/unhandledException``)
+  /// are the caller's to map, since they stop the run before there is a summary.
   func exitCode(using codes: ExitCodes) -> Int32 {
-    var code: Int32 = 0
-    if records.contains(where: { $0.status == .failed }) { code = max(code, codes.taskFailed) }
-    if records.contains(where: { $0.status == .schedulingFailed }) { code = max(code, codes.schedulingError) }
-    if records.contains(where: { $0.status == .pending && $0.isExternal }) { code = max(code, codes.missingData) }
-    if records.contains(where: { $0.status == .pending }) { code = max(code, codes.notRun) }
+    let applicable: [(code: Int32, applies: Bool)] = [
+      (codes.missingData, !partition.missingExternal.isEmpty),
+      (codes.taskFailed, !partition.failed.isEmpty),
+      (codes.alreadyRunning, !partition.runByOtherWorker.isEmpty),
+      (codes.schedulingError, !partition.schedulingError.isEmpty),
+      (codes.notRun, !partition.notRun.isEmpty),
+    ]
+    let code = applicable.map { $0.applies ? $0.code : 0 }.max() ?? 0
+    // The first record is the first requested task: a run that did not finish it is not a success.
+    if code == 0, !records.isEmpty, !partition.completed.contains(0), !partition.alreadyDone.contains(0) {
+      return codes.notRun
+    }
     return code
   }
 }

@@ -10,6 +10,9 @@ public enum TaskStatus: String, Sendable {
   case schedulingFailed
   /// Never ran: waiting on missing data, on a failed dependency, or an external task whose data is missing.
   case pending
+  /// Not run here because another worker of a central scheduler was running it (see
+  /// ``TaskRecord/otherWorker``). The local scheduler never sets it.
+  case runByOtherWorker
 }
 
 /// One task's record in a run: its names, what happened, and what it depends on.
@@ -26,6 +29,21 @@ public struct TaskRecord: Sendable {
   public let error: String?
   /// The text forms of the tasks it requires (empty when it was complete and not expanded).
   public let dependencies: [String]
+  /// The worker that was running it, for ``TaskStatus/runByOtherWorker``; `nil` otherwise.
+  public let otherWorker: String?
+
+  init(
+    info: TaskInfo, status: TaskStatus, isExternal: Bool, failureCount: Int, error: String?, dependencies: [String],
+    otherWorker: String? = nil
+  ) {
+    self.info = info
+    self.status = status
+    self.isExternal = isExternal
+    self.failureCount = failureCount
+    self.error = error
+    self.dependencies = dependencies
+    self.otherWorker = otherWorker
+  }
 }
 
 /// The outcome of a run: each task's status, the execution summary, and the exit code.

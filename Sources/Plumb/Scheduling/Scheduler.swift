@@ -82,15 +82,20 @@ final class Scheduler {
       }
       current.state = .pending
       var seen = Set<ObjectIdentifier>()
+      var pushed = 0
       for task in required {
         let dependency = node(for: task)
         guard seen.insert(ObjectIdentifier(dependency)).inserted else { continue }
         current.dependencies.append(dependency)
         dependency.dependents.append(current)
-        if dependency.state == .unvisited { stack.append(dependency) }
+        if dependency.state == .unvisited {
+          stack.append(dependency)
+          pushed += 1
+        }
       }
       // Keep the first requirement on top of the stack so tasks are found in requires() order.
-      stack[(stack.count - current.dependencies.count)...].reverse()
+      // Only the requirements pushed just now: one already visited (shared with another task) is not on it.
+      stack[(stack.count - pushed)...].reverse()
     }
   }
 

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The compile errors of a failed `swift build`, read back so the kit can name the file and show
+/// a few lines instead of pages.
+struct BuildReport {
+  /// One compile error: where, what, and the source line it points at.
+  struct Problem: Equatable {
+    let file: String
+    let line: Int
+    let column: Int
+    let message: String
+    var sourceLine: String?
+  }
+
+  let problems: [Problem]
+  /// The last lines of the build's output, for failures that are not compile errors.
+  let tail: String
+
+  init(output: String) {
+    let root = FileManager.default.currentDirectoryPath + "/"
+    let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var found: [Problem] = []
+    for (index, line) in lines.enumerated() {
+      // /path/File.swift:12:5: error: message
+      let parts = line.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+      guard parts.count == 5, parts[0].hasSuffix(".swift"), let number = Int(parts[1]), let column = Int(parts[2]),
+        parts[3].trimmingCharacters(in: .whitespaces) == "error"
+      else { continue }
+      let file = parts[0].hasPrefix(root) ? String(parts[0].dropFirst(root.count)) : String(parts[0])
+      var problem = Problem(
+        file: file, line: number, column: column,
+        message: parts[4].trimmingCharacters(in: .whitespaces), sourceLine: nil)
+      // The compiler prints the code under the error as ` 12 |     code`.
+      let marker = "\(number) |"
+      problem.sourceLine = lines[(index + 1)...].prefix(8).first {
+        $0.trimmingCharacters(in: .whitespaces).hasPrefix(marker)
+      }
+      if !found.contains(where: { $0.file == problem.file && $0.line == number && $0.message == problem.message }) {
+        found.append(problem)
+      }
+    }
+    problems = found
+    tail = lines.filter { !$0.isEmpty }.suffix(8).joined(separator: "\n")
+  }
+
+  /// The exercise folder (`4-dependencies`) the first error is in, if it is in an exercise.
+  var exerciseFolder: String? {
+    problems.lazy.compactMap { problem -> String? in
+      let parts = problem.file.split(separator: "/")
+      return parts.count > 2 && parts[0] == "Exercises" ? String(parts[1]) : nil
+    }.first
+  }
+
+  /// A few lines naming the files and lines that do not compile.
+  func describe(limit: Int = 3) -> String {
+    guard !problems.isEmpty else { return tail }
+    var lines: [String] = []
+    for problem in problems.prefix(limit) {
+      lines.append("  \(problem.file):\(problem.line):\(problem.column): \(problem.message)")
+      if let source = problem.sourceLine {
+        lines.append(Terminal.dim("    " + source.trimmingCharacters(in: .whitespaces)))
+      }
+    }
+    if problems.count > limit { lines.append("  … and \(problems.count - limit) more") }
+    return lines.joined(separator: "\n")
+  }
+}

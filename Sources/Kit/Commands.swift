@@ -1,0 +1,69 @@
+import Foundation
+
+/// The small commands: hint, solution, reset and run.
+enum Commands {
+  /// `make hint N=4`: prints the exercise's hints.
+  static func hint(_ exercise: Exercise) -> Int32 {
+    guard let hints = try? String(contentsOfFile: exercise.hintsPath, encoding: .utf8) else {
+      Terminal.error("\(exercise.hintsPath) is missing")
+      return 1
+    }
+    Terminal.say(Terminal.bold("Hints for exercise \(exercise.number), \(exercise.title) (\(exercise.hintsPath)):"))
+    Terminal.say()
+    Terminal.say(hints.trimmingCharacters(in: .whitespacesAndNewlines))
+    Terminal.say()
+    Terminal.say("  Then: make check N=\(exercise.number)")
+    return 0
+  }
+
+  /// `make solution N=4`: the difference between the learner's files and the solution's.
+  static func solution(_ exercise: Exercise) -> Int32 {
+    Terminal.say(Terminal.bold("Your files (---) against the solution (+++), exercise \(exercise.number):"))
+    var colour = ["--color=never"]
+    if Terminal.usesColour { colour = ["--color=always"] }
+    let status = Shell.run(
+      ["diff", "-ruN"] + colour + ["--exclude=README.md", "--exclude=hints.md", exercise.path, exercise.solutionPath])
+    if status == 0 { Terminal.say(Terminal.green("Your files are the same as the solution.")) }
+    return status <= 1 ? 0 : status
+  }
+
+  /// `make reset N=4`: puts back the committed stub, keeping the learner's files in `.kit/backup`.
+  static func reset(_ exercise: Exercise) -> Int32 {
+    let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+    let backup = ".kit/backup/\(exercise.folder)-\(stamp)"
+    do {
+      try FileManager.default.createDirectory(atPath: ".kit/backup", withIntermediateDirectories: true)
+      try FileManager.default.copyItem(atPath: exercise.path, toPath: backup)
+    } catch {
+      Terminal.error(
+        "could not keep a copy of \(exercise.path) in \(backup): \(error.localizedDescription); nothing was reset")
+      return 1
+    }
+    let restore = Shell.capture(["git", "checkout", "HEAD", "--", exercise.path])
+    let clean = Shell.capture(["git", "clean", "-fdq", "--", exercise.path])
+    guard restore.succeeded, clean.succeeded else {
+      Terminal.error(
+        "could not restore \(exercise.path) from git: \((restore.output + clean.output).trimmingCharacters(in: .whitespacesAndNewlines))"
+      )
+      return 1
+    }
+    Terminal.say("Exercise \(exercise.number) is back to its stub. Your files are kept in \(backup).")
+    return 0
+  }
+
+  /// `make run N=4 ARGS='TopSongs --tld rs'`: runs the exercise's pipeline in workspace/4-dependencies.
+  static func run(_ exercise: Exercise, arguments: [String]) -> Int32 {
+    let built = Shell.capture(["swift", "build", "--product", "pipelines"])
+    if !built.succeeded {
+      var progress = Progress.load()
+      Check.reportBuildFailure(BuildReport(output: built.output), checking: exercise, progress: &progress)
+      progress.save()
+      return 1
+    }
+    let folder = "workspace/\(exercise.folder)"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let binary = FileManager.default.currentDirectoryPath + "/.build/debug/pipelines"
+    Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
+    return Shell.run([binary, String(exercise.number)] + arguments, in: folder)
+  }
+}

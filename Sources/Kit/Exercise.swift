@@ -1,0 +1,83 @@
+import Foundation
+
+/// One exercise as the kit sees it: its folder under Exercises/ (what the learner edits), its
+/// solution, its README and hints, and its graded suite.
+struct Exercise {
+  let number: Int
+  /// The folder's name: `4-dependencies`.
+  let folder: String
+
+  /// Every exercise, in order, found as `Exercises/N-name` folders.
+  static func all() -> [Exercise] {
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: "Exercises")) ?? []
+    return folders.compactMap { folder -> Exercise? in
+      guard let dash = folder.firstIndex(of: "-"), let number = Int(folder[..<dash]) else { return nil }
+      return Exercise(number: number, folder: folder)
+    }
+    .sorted { $0.number < $1.number }
+  }
+
+  /// The exercise numbered `text`, or `nil` with an error printed.
+  static func named(_ text: String?) -> Exercise? {
+    let exercises = all()
+    let numbers = exercises.map { String($0.number) }.joined(separator: ", ")
+    guard let text, !text.isEmpty else {
+      Terminal.error("say which exercise: N=1 (exercises: \(numbers))")
+      return nil
+    }
+    guard let exercise = exercises.first(where: { String($0.number) == text }) else {
+      Terminal.error("there is no exercise \(text); the exercises are \(numbers)")
+      return nil
+    }
+    return exercise
+  }
+
+  var path: String { "Exercises/\(folder)" }
+  var solutionPath: String { "Solutions/\(folder)" }
+  var readmePath: String { "\(path)/README.md" }
+  var hintsPath: String { "\(path)/hints.md" }
+  var suiteName: String { "Exercise\(number)Tests" }
+  var suitePath: String { "Tests/\(suiteName)" }
+
+  /// The title from the README's first line, `# Exercise 4: Dependencies`, else from the folder name.
+  var title: String {
+    let firstLine =
+      (try? String(contentsOfFile: readmePath, encoding: .utf8))?
+      .split(separator: "\n").first.map(String.init) ?? ""
+    if let colon = firstLine.firstIndex(of: ":") {
+      return firstLine[firstLine.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    return folder.drop { $0 != "-" }.dropFirst().capitalized
+  }
+
+  /// The Swift files the learner edits, sorted.
+  var sourceFiles: [String] {
+    Self.swiftFiles(in: path)
+  }
+
+  static func swiftFiles(in folder: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".swift") }.sorted()
+  }
+
+  /// A fingerprint of what decides the suite's verdict: the learner's files and the suite's.
+  /// A remembered result is only trusted while the fingerprint is unchanged.
+  var fingerprint: String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    let files =
+      sourceFiles.map { "\(path)/\($0)" } + Self.swiftFiles(in: suitePath).map { "\(suitePath)/\($0)" }
+    for file in files {
+      let bytes = Array(file.utf8) + [0] + Array(FileManager.default.contents(atPath: file) ?? Data()) + [0]
+      for byte in bytes {
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+      }
+    }
+    return String(hash, radix: 16)
+  }
+
+  /// Whether the learner's folder is exactly as committed (a fresh start); `nil` outside a git checkout.
+  var isUntouched: Bool? {
+    let outcome = Shell.capture(["git", "status", "--porcelain", "--", path])
+    guard outcome.succeeded else { return nil }
+    return outcome.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+  }
+}

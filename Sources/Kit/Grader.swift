@@ -1,0 +1,47 @@
+import Foundation
+
+/// Builds the package and runs graded suites through `swift test`, turning what they print into
+/// verdicts. One configuration is one scratch folder: the learner's exercises build in `.build`,
+/// the solutions and the pristine stubs in their own, so switching never rebuilds back and forth.
+struct Grader {
+  /// `--scratch-path`, or `nil` for the default `.build`.
+  var scratchPath: String?
+  /// KIT_SOLUTIONS or KIT_EXERCISES_ROOT, which pick the exercise sources Package.swift uses.
+  var environment: [String: String] = [:]
+
+  private var scratchArguments: [String] { scratchPath.map { ["--scratch-path", $0] } ?? [] }
+
+  /// Builds everything the suites need; returns the compile errors when it fails.
+  func build() -> BuildReport? {
+    let outcome = Shell.capture(["swift", "build", "--build-tests"] + scratchArguments, environment: environment)
+    return outcome.succeeded ? nil : BuildReport(output: outcome.output)
+  }
+
+  /// Runs the suites of `exercises` in one `swift test`, without building.
+  func test(_ exercises: [Exercise]) -> TestReport {
+    let names = exercises.map(\.suiteName).joined(separator: "|")
+    return test(["--filter", "^(\(names))\\."])
+  }
+
+  /// Runs `swift test --skip-build` with extra arguments (a filter or a skip).
+  func test(_ arguments: [String]) -> TestReport {
+    let outcome = Shell.capture(
+      ["swift", "test", "--skip-build"] + scratchArguments + arguments, environment: environment)
+    return TestReport(output: outcome.output, exitStatus: outcome.status)
+  }
+
+  /// The verdict of one exercise's suite in a report.
+  static func verdict(of exercise: Exercise, in report: TestReport) -> (state: Progress.State, note: String) {
+    let cases = report.cases(of: exercise.suiteName)
+    if cases.isEmpty {
+      return (
+        .failing, report.crash.map { "the test run crashed before this suite ran: \($0)" } ?? "no graded test ran"
+      )
+    }
+    if cases.contains(where: { $0.passed == nil }) {
+      return (.failing, "the suite crashed: \(report.crash ?? "it stopped in the middle of a test")")
+    }
+    guard let first = report.firstFailure(of: exercise.suiteName) else { return (.done, "") }
+    return (first.message.contains("is not done yet") ? .notDone : .failing, first.message)
+  }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// `make` / `make start`: builds, then shows the welcome and the progress table. Suites run only for
+/// exercises whose files changed since their last verdict; untouched exercises are "not started".
+enum Start {
+  static func run() {
+    let exercises = Exercise.all()
+    Terminal.say(Terminal.bold("Welcome to BatchData: batch data pipelines in Swift, with Plumb."))
+    Terminal.say("Each exercise is a folder in Exercises/: read its README.md, edit the files where it says TODO,")
+    Terminal.say("and check your work. The first build takes a minute or two; later ones take seconds.")
+    Terminal.say()
+    Terminal.say(Terminal.dim("Building…"))
+    var progress = Progress.load()
+    let grader = Grader()
+    let build = grader.build()
+    if let build {
+      let broken = build.exerciseFolder.flatMap { folder in exercises.first { $0.folder == folder } }
+      if let broken {
+        progress.record(.doesNotCompile, for: broken, note: build.problems.first?.message ?? "")
+        Terminal.say(Terminal.red("Exercise \(broken.number) does not compile:"))
+      } else {
+        Terminal.say(Terminal.red("The build failed:"))
+      }
+      Terminal.say(build.describe())
+      Terminal.say()
+    } else {
+      let stale = exercises.filter { progress.verdict(of: $0) == nil && $0.isUntouched != true }
+      if !stale.isEmpty {
+        let report = grader.test(stale)
+        for exercise in stale {
+          let verdict = Grader.verdict(of: exercise, in: report)
+          progress.record(verdict.state, for: exercise, note: verdict.note)
+        }
+      }
+    }
+    progress.save()
+    table(exercises, progress: progress)
+  }
+
+  static func table(_ exercises: [Exercise], progress: Progress) {
+    var next: Exercise?
+    Terminal.say(Terminal.bold("  #  Exercise          Status"))
+    for exercise in exercises {
+      let verdict = progress.verdict(of: exercise)
+      let status: String
+      switch (verdict?.state, exercise.isUntouched) {
+      case (.done?, _): status = Terminal.green("✓ done")
+      case (.doesNotCompile?, _): status = Terminal.red("✗ does not compile: \(verdict?.note ?? "")")
+      case (_, true?): status = "· not started"
+      case (.failing?, _): status = Terminal.yellow("✗ in progress: \(verdict?.note ?? "")")
+      case (.notDone?, _): status = Terminal.yellow("✗ in progress: still has TODOs")
+      case (nil, _): status = "? changed since the last check"
+      }
+      let isNext = next == nil && verdict?.state != .done
+      if isNext { next = exercise }
+      let marker = isNext ? "▶" : " "
+      let title = exercise.title.padding(toLength: 16, withPad: " ", startingAt: 0)
+      Terminal.say("\(marker) \(String(exercise.number).leftPadded(to: 2)) \(title)  \(shorten(status))")
+    }
+    Terminal.say()
+    if let next {
+      Terminal.say(Terminal.bold("Next: exercise \(next.number), \(next.title)."))
+      Terminal.say(
+        "  Read \(next.readmePath), edit \(next.sourceFiles.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
+      Terminal.say("  then: make check N=\(next.number)   (or make watch N=\(next.number) to re-check on every save)")
+    } else {
+      Terminal.say(
+        Terminal.green("All exercises pass. Well done!") + " Compare with the solutions: make solution N=1 …")
+    }
+    Terminal.say(
+      Terminal.dim("  Other commands: make hint N=…, make solution N=…, make run N=… ARGS='…', make reset N=…"))
+  }
+
+  private static func shorten(_ text: String) -> String {
+    text.count > 110 ? String(text.prefix(107)) + "…" : text
+  }
+}
+
+extension String {
+  func leftPadded(to width: Int) -> String {
+    String(repeating: " ", count: max(0, width - count)) + self
+  }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// What the kit prints: plain lines, with colour when standard output is a terminal.
+enum Terminal {
+  static let usesColour: Bool =
+    isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+  static func green(_ text: String) -> String { paint(text, "32") }
+  static func red(_ text: String) -> String { paint(text, "31") }
+  static func yellow(_ text: String) -> String { paint(text, "33") }
+  static func bold(_ text: String) -> String { paint(text, "1") }
+  static func dim(_ text: String) -> String { paint(text, "2") }
+
+  private static func paint(_ text: String, _ code: String) -> String {
+    usesColour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+
+  /// Prints a line and flushes it, so it shows before a long command starts.
+  static func say(_ text: String = "") {
+    print(text)
+    fflush(stdout)
+  }
+
+  /// Prints a one-line error to standard error.
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data("kit: \(text)\n".utf8))
+  }
+}

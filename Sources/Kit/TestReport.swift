@@ -1,0 +1,76 @@
+import Foundation
+
+/// What `swift test` printed, read back into suites, test cases and failure messages.
+struct TestReport {
+  /// One test method's outcome.
+  struct Case {
+    let suite: String
+    let name: String
+    /// `nil` when the case started and never finished: the test run crashed in it.
+    var passed: Bool?
+    /// The failure messages, each possibly several lines long.
+    var failures: [String] = []
+  }
+
+  private(set) var cases: [Case] = []
+  /// The line that tells how the run died (`Fatal error: …`), when it crashed.
+  private(set) var crash: String?
+  let exitStatus: Int32
+
+  init(output: String, exitStatus: Int32) {
+    self.exitStatus = exitStatus
+    var current: Int?
+    var collecting = false
+    for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+      if let name = Self.caseName(in: line, event: "started") {
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        cases.append(Case(suite: parts.first ?? name, name: parts.last ?? name, passed: nil))
+        current = cases.count - 1
+        collecting = false
+      } else if Self.caseName(in: line, event: "passed") != nil, let index = current {
+        cases[index].passed = true
+        collecting = false
+      } else if Self.caseName(in: line, event: "failed") != nil, let index = current {
+        cases[index].passed = false
+        collecting = false
+      } else if let range = line.range(of: " : failed - "), line.contains(": error: "), let index = current {
+        cases[index].failures.append(String(line[range.upperBound...]))
+        collecting = true
+      } else if line.hasPrefix("Test Suite '") || line.hasPrefix("Test Case '") {
+        collecting = false
+      } else if collecting, let index = current, var last = cases[index].failures.popLast() {
+        last += "\n" + line
+        cases[index].failures.append(last)
+      } else if crash == nil,
+        line.contains("Fatal error") || line.contains("Exited with unexpected signal")
+          || line.contains("Program crashed") || line.contains("Crash:")
+      {
+        crash = line.trimmingCharacters(in: .whitespaces)
+      }
+    }
+    if crash == nil, cases.contains(where: { $0.passed == nil }) {
+      crash = "the test run stopped in the middle of a test (exit status \(exitStatus))"
+    }
+  }
+
+  /// `'Exercise4Tests.testX' started` → `Exercise4Tests.testX`.
+  private static func caseName(in line: String, event: String) -> String? {
+    guard line.hasPrefix("Test Case '"), line.contains("' \(event)") else { return nil }
+    let rest = line.dropFirst("Test Case '".count)
+    guard let end = rest.firstIndex(of: "'") else { return nil }
+    return String(rest[..<end])
+  }
+
+  /// The cases of one suite, in the order they ran.
+  func cases(of suite: String) -> [Case] {
+    cases.filter { $0.suite == suite }
+  }
+
+  /// The first failure message of a suite.
+  func firstFailure(of suite: String) -> (test: String, message: String)? {
+    for item in cases(of: suite) {
+      if let message = item.failures.first { return (item.name, message) }
+    }
+    return nil
+  }
+}
