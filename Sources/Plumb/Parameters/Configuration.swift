@@ -5,25 +5,62 @@ import Foundation
 /// engine settings. `${NAME}` is replaced by the environment variable NAME.
 ///
 /// ```ini
+/// # plumb.cfg
 /// [DownloadData]
 /// url = http://127.0.0.1:8000/iris.data
+/// token = ${IRIS_TOKEN}
+///
+/// [AggregateArtists]
+/// date_interval = 2022-02
 ///
 /// [core]
 /// workers = 2
 /// ```
+///
+/// The syntax is Python's `configparser`, as Luigi reads it: `key = value` or `key: value`, whole-line
+/// comments starting with `#` or `;`, and values continued on lines indented deeper than their key.
+/// Keys may be written `date_interval`, `date-interval` or `dateInterval` for a parameter named
+/// `dateInterval`.
+///
+/// ```swift
+/// let configuration = try Configuration(text: "[Greet]\nname = Bob\n")
+/// configuration.value(section: "Greet", key: "name")   // "Bob"
+/// ```
 public struct Configuration: Sendable, Equatable {
+  /// One setting and where it was written, for error messages.
+  struct Entry: Sendable, Equatable {
+    /// The key as written.
+    let key: String
+    let value: String
+    /// The file, or what else the setting came from.
+    let source: String
+    /// The line number in the file, if it came from one.
+    let line: Int?
+    /// Counts settings in the order they were made, so that the last of several spellings wins.
+    let order: Int
+
+    /// Where the setting was made: `plumb.cfg, line 3`.
+    var location: String { line.map { "\(source), line \($0)" } ?? source }
+  }
+
+  private var entries: [String: [String: Entry]]
+  private var count = 0
+
   /// Values by section, then by key.
-  public private(set) var sections: [String: [String: String]]
+  public var sections: [String: [String: String]] { entries.mapValues { $0.mapValues(\.value) } }
   /// The files that were read, in order.
   public private(set) var files: [String]
 
   /// An empty configuration.
   public init() {
-    sections = [:]
+    entries = [:]
     files = []
   }
 
   /// Parses INI text. `source` names it in error messages.
+  ///
+  /// - Throws: ``ConfigurationError`` naming the line of a malformed line or of a `${NAME}` whose
+  ///   environment variable is not set.
   public init(
     text: String, source: String = "config", environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws {
@@ -32,13 +69,23 @@ public struct Configuration: Sendable, Equatable {
   }
 
   /// The configuration a run in `directory` reads: the file named by `PLUMB_CONFIG_PATH` or
-  /// `LUIGI_CONFIG_PATH` if set, otherwise `luigi.cfg` then `plumb.cfg` in the folder (later wins).
+  /// `LUIGI_CONFIG_PATH` if set (a relative path is taken from `directory`), otherwise `luigi.cfg`
+  /// and `plumb.cfg` in `directory`, where they exist; a value in `plumb.cfg` wins.
+  ///
+  /// ```swift
+  /// let configuration = try Configuration.load(in: FileManager.default.currentDirectoryPath)
+  /// ```
+  ///
+  /// - Throws: ``ConfigurationError`` for a named file that does not exist, a file that is not
+  ///   UTF-8 text, or a malformed one.
   public static func load(
     in directory: String, environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws -> Configuration {
     var configuration = Configuration()
-    var paths: [String] = []
-    if let named = environment["PLUMB_CONFIG_PATH"] ?? environment["LUIGI_CONFIG_PATH"], !named.isEmpty {
+    let paths: [String]
+    if let named = ["PLUMB_CONFIG_PATH", "LUIGI_CONFIG_PATH"].lazy.compactMap({ environment[$0] }).first(where: {
+      !$0.isEmpty
+    }) {
       let path = named.hasPrefix("/") ? named : directory + "/" + named
       guard FileManager.default.fileExists(atPath: path) else {
         throw ConfigurationError(source: path, line: nil, problem: "the config file does not exist")
@@ -60,39 +107,67 @@ public struct Configuration: Sendable, Equatable {
     return configuration
   }
 
-  /// The value of `key` in `section`, accepting `date_interval`, `date-interval` and `dateInterval` alike.
+  /// The value of `key` in `section`, or `nil` when it is not set. `date_interval`,
+  /// `date-interval` and `dateInterval` name the same key; where several are written, the last wins.
   public func value(section: String, key: String) -> String? {
-    guard let values = sections[section] else { return nil }
-    if let exact = values[key] { return exact }
-    let wanted = ParameterDeclaration.dashed(key)
-    return values.first { ParameterDeclaration.dashed($0.key.replacingOccurrences(of: "_", with: "-")) == wanted }?
-      .value
+    entry(section: section, key: key)?.value
+  }
+
+  /// The setting for `key` in `section` with where it was made.
+  func entry(section: String, key: String) -> Entry? {
+    guard let values = entries[section] else { return nil }
+    return values.values.filter { ParameterDeclaration.isSameKey($0.key, key) }.max { $0.order < $1.order }
   }
 
   /// An integer setting, or `nil` when absent; a value that is not an integer is an error.
+  ///
+  /// ```swift
+  /// let workers = try configuration.integer(section: "core", key: "workers") ?? 1
+  /// ```
   public func integer(section: String, key: String) throws -> Int? {
-    guard let text = value(section: section, key: key) else { return nil }
-    guard let number = Int(text) else {
+    guard let entry = entry(section: section, key: key) else { return nil }
+    guard let number = Int(entry.value) else {
       throw ConfigurationError(
-        source: files.last ?? "config", line: nil,
-        problem: "[\(section)] \(key) must be an integer, not '\(text)'")
+        source: entry.source, line: entry.line,
+        problem: "[\(section)] \(entry.key) must be an integer, not '\(entry.value)'")
     }
     return number
   }
 
   /// Adds a value, replacing an earlier one.
+  ///
+  /// ```swift
+  /// var configuration = Configuration()
+  /// configuration.set("2", section: "core", key: "workers")
+  /// ```
   public mutating func set(_ value: String, section: String, key: String) {
-    sections[section, default: [:]][key] = value
+    add(Entry(key: key, value: value, source: "a value set in code", line: nil, order: count), to: section)
+  }
+
+  private mutating func add(_ entry: Entry, to section: String) {
+    entries[section, default: [:]][entry.key] = entry
+    count += 1
   }
 
   mutating func merge(text: String, source: String, environment: [String: String]) throws {
     var section: String?
-    var lastKey: String?
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    // The key that an indented line would continue, and how deep that key was indented.
+    var open: (key: String, indent: Int)?
+    let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+    // Splitting on Characters keeps "\r\n" whole: it is one Character, and a newline.
+    for (index, line) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       let lineNumber = index + 1
-      let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+      let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+      if let section, let open, indent > open.indent, let entry = entries[section]?[open.key] {
+        // A line indented deeper than its key continues the value, as in Python's configparser.
+        let continued = try interpolate(trimmed, source: source, line: lineNumber, environment: environment)
+        add(
+          Entry(key: open.key, value: entry.value + "\n" + continued, source: source, line: entry.line, order: count),
+          to: section)
+        continue
+      }
       if trimmed.hasPrefix("[") {
         guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
           throw ConfigurationError(
@@ -100,14 +175,8 @@ public struct Configuration: Sendable, Equatable {
         }
         let name = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
         section = name
-        lastKey = nil
-        if sections[name] == nil { sections[name] = [:] }
-        continue
-      }
-      if line.first == " " || line.first == "\t", let section, let lastKey {
-        // An indented line continues the previous value, as in Python's configparser.
-        let continued = try interpolate(trimmed, source: source, line: lineNumber, environment: environment)
-        sections[section]![lastKey]! += "\n" + continued
+        open = nil
+        if entries[name] == nil { entries[name] = [:] }
         continue
       }
       guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
@@ -118,12 +187,14 @@ public struct Configuration: Sendable, Equatable {
           source: source, line: lineNumber, problem: "'\(trimmed)' comes before any [Section] header")
       }
       let key = trimmed[..<separator].trimmingCharacters(in: .whitespaces)
-      let value = trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces)
       guard !key.isEmpty else {
         throw ConfigurationError(source: source, line: lineNumber, problem: "a value without a key: '\(trimmed)'")
       }
-      sections[section]![key] = try interpolate(value, source: source, line: lineNumber, environment: environment)
-      lastKey = key
+      let value = try interpolate(
+        trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces), source: source,
+        line: lineNumber, environment: environment)
+      add(Entry(key: key, value: value, source: source, line: lineNumber, order: count), to: section)
+      open = (key, indent)
     }
   }
 
@@ -149,6 +220,10 @@ public struct Configuration: Sendable, Equatable {
 }
 
 /// A config file that cannot be used: one line naming the file, the line and the problem.
+///
+/// ```
+/// bad config file plumb.cfg, line 4: expected key = value, found 'workers'
+/// ```
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
   /// The file.
   public let source: String
@@ -157,6 +232,14 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
   /// What is wrong.
   public let problem: String
 
+  /// Describes a problem in `source`, on `line` if it is on one.
+  public init(source: String, line: Int?, problem: String) {
+    self.source = source
+    self.line = line
+    self.problem = problem
+  }
+
+  /// The one-line message.
   public var description: String {
     if let line { return "bad config file \(source), line \(line): \(problem)" }
     return "bad config file \(source): \(problem)"

@@ -1,5 +1,12 @@
 /// A parameter that is missing, unknown or malformed. Each description is one line naming the task,
-/// the parameter and what to do.
+/// the parameter and what to do:
+///
+/// ```
+/// Greet requires the 'name' parameter to be set: pass --name VALUE, or set name in section [Greet] of plumb.cfg
+/// Greet: cannot use 'many' for parameter 'times' (from --Greet-times): expected an integer such as 42
+/// Train: cannot use 'z' for parameter 'mode' (from [Train] mode in plumb.cfg, line 3): expected one of fast, thorough
+/// unknown parameter --nmae for Greet: it takes --name, --times
+/// ```
 public enum ParameterError: Error, CustomStringConvertible, Equatable {
   /// A required parameter got no value from code, command line or config file.
   case missing(family: String, parameter: String, flag: String)
@@ -8,6 +15,7 @@ public enum ParameterError: Error, CustomStringConvertible, Equatable {
   /// A flag names no parameter of the task.
   case unknown(family: String, flag: String, known: [String])
 
+  /// The one-line message.
   public var description: String {
     switch self {
     case .missing(let family, let parameter, let flag):
@@ -15,10 +23,17 @@ public enum ParameterError: Error, CustomStringConvertible, Equatable {
         "\(family) requires the '\(parameter)' parameter to be set: pass \(flag) VALUE, or set \(parameter) in section [\(family)] of plumb.cfg"
     case .malformed(let family, let parameter, let value, let expected, let source):
       return
-        "\(family): cannot use '\(value)' for parameter '\(parameter)' (from \(source)): expected \(expected)"
+        "\(family): cannot use '\(Self.oneLine(value))' for parameter '\(parameter)' (from \(source)): expected \(expected)"
     case .unknown(let family, let flag, let known):
       let list = known.isEmpty ? "it takes no parameters" : "it takes " + known.joined(separator: ", ")
       return "unknown parameter \(flag) for \(family): \(list)"
     }
+  }
+
+  /// `text` with line breaks and tabs written as `\n`, `\r` and `\t`, so that a value continued over
+  /// several config lines still makes a one-line message.
+  private static func oneLine(_ text: String) -> String {
+    text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+      .replacingOccurrences(of: "\t", with: "\\t")
   }
 }

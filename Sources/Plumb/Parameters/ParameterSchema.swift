@@ -1,6 +1,13 @@
 import Foundation
 
 /// What a task type declares about one parameter: read once per type from `Type()` by reflection.
+///
+/// The command line builds `--help` and reads flags from these:
+///
+/// ```swift
+/// struct Greet: Task { @Parameter(help: "who to greet") var firstName: String = "World" }
+/// // name "firstName", flag "--first-name", defaultText "World", expectedForm "any text"
+/// ```
 public struct ParameterDeclaration: Sendable {
   /// The property's name (`tld`).
   public let name: String
@@ -18,6 +25,7 @@ public struct ParameterDeclaration: Sendable {
   /// The command-line flag: the name with camelCase and underscores turned to dashes (`--date-interval`).
   public var flag: String { "--" + Self.dashed(name) }
 
+  /// `name` as flags write it: `dateInterval` and `date_interval` become `date-interval`.
   static func dashed(_ name: String) -> String {
     var result = ""
     for character in name {
@@ -35,9 +43,14 @@ public struct ParameterDeclaration: Sendable {
 
   /// Whether `key` (from a flag or a config file) names this parameter: `dateInterval`,
   /// `date-interval` and `date_interval` all do.
-  func isNamed(_ key: String) -> Bool {
-    key == name || key == Self.dashed(name)
-      || key.replacingOccurrences(of: "_", with: "-") == Self.dashed(name)
+  func isNamed(_ key: String) -> Bool { Self.isSameKey(key, name) }
+
+  /// Whether two spellings of a parameter or setting name are the same: camelCase, dashes and
+  /// underscores are interchangeable (`dateInterval`, `date-interval`, `date_interval`), and case
+  /// does not matter, as in Python's configparser, which reads Luigi's config files.
+  static func isSameKey(_ first: String, _ second: String) -> Bool {
+    func canonical(_ key: String) -> String { key.lowercased().filter { $0 != "-" && $0 != "_" } }
+    return first == second || canonical(first) == canonical(second)
   }
 }
 

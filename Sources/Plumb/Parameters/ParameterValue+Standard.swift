@@ -1,38 +1,52 @@
 import Foundation
 
+/// Text, taken as given: `--name "a b"`.
 extension String: RequirableParameterValue {
+  /// The text itself; every text is valid.
   public init?(parameterText: String) { self = parameterText }
+  /// The text itself.
   public var parameterText: String { self }
   public static var expectedForm: String { "any text" }
   /// Marks a string parameter as having no default.
   public static var required: String { "\u{0}plumb-required" }
 }
 
+/// A whole number: `--times 3`.
 extension Int: RequirableParameterValue {
+  /// Reads decimal digits with an optional sign; spaces around them are ignored, as Python's `int` does.
   public init?(parameterText: String) {
     guard let value = Int(parameterText.trimmingCharacters(in: .whitespaces)) else { return nil }
     self = value
   }
+  /// The number in decimal.
   public var parameterText: String { String(self) }
   public static var expectedForm: String { "an integer such as 42" }
+  /// The next integer, so that the execution summary shows runs of numbers as `1...28`.
   public var successor: Int? { self == .max ? nil : self + 1 }
   /// Marks an integer parameter as having no default.
   public static var required: Int { .min }
 }
 
+/// A number: `--rate 0.5`.
 extension Double: RequirableParameterValue {
+  /// Reads a decimal number such as `0.5`, `2`, `1e-3` or `inf`, as Python's `float` does;
+  /// `nan` and hexadecimal forms are refused.
   public init?(parameterText: String) {
-    guard let value = Double(parameterText.trimmingCharacters(in: .whitespaces)), !value.isNaN
+    let text = parameterText.trimmingCharacters(in: .whitespaces)
+    guard !text.contains(where: { $0 == "x" || $0 == "X" }), let value = Double(text), !value.isNaN
     else { return nil }
     self = value
   }
+  /// The shortest text that reads back as the same number, as Python prints floats: `0.5`, `1.0`, `1e-05`.
   public var parameterText: String { String(self) }
   public static var expectedForm: String { "a number such as 0.5" }
   /// Marks a number parameter as having no default.
   public static var required: Double { -.greatestFiniteMagnitude }
 }
 
+/// A yes-or-no switch: `--verbose` alone sets it, `--verbose false` clears it.
 extension Bool: ParameterValue {
+  /// Reads `true` or `false` in any case (`True`, `FALSE`), as Luigi's `BoolParameter` does.
   public init?(parameterText: String) {
     switch parameterText.lowercased() {
     case "true": self = true
@@ -45,53 +59,59 @@ extension Bool: ParameterValue {
   public static var expectedForm: String { "true or false" }
 }
 
+/// A list: `--sizes [1, 2, 3]` or `--sizes 1,2,3`.
 extension Array: ParameterValue where Element: ParameterValue {
-  /// Reads a JSON list (`[1, 2, 3]`, `["a", "b"]`) or, more simply, comma-separated values (`1,2,3`).
+  /// Reads a JSON list (`[1, 2, 3]`, `["a", "b"]`, `[true, false]`) or, more simply,
+  /// comma-separated values (`1,2,3`).
   public init?(parameterText: String) {
     let trimmed = parameterText.trimmingCharacters(in: .whitespaces)
+    let items: [String]
     if trimmed.hasPrefix("[") {
-      guard let data = trimmed.data(using: .utf8),
-        let items = try? JSONSerialization.jsonObject(with: data) as? [Any]
-      else { return nil }
-      var values: [Element] = []
-      for item in items {
-        let text: String
-        switch item {
-        case let string as String: text = string
-        case let number as NSNumber: text = number.stringValue
-        default: return nil
-        }
-        guard let value = Element(parameterText: text) else { return nil }
-        values.append(value)
-      }
-      self = values
-    } else if trimmed.isEmpty {
-      self = []
+      guard let scalars = try? JSONDecoder().decode([JSONScalar].self, from: Data(trimmed.utf8)) else { return nil }
+      items = scalars.map(\.text)
     } else {
-      var values: [Element] = []
-      for part in trimmed.split(separator: ",") {
-        guard let value = Element(parameterText: part.trimmingCharacters(in: .whitespaces))
-        else { return nil }
-        values.append(value)
-      }
-      self = values
+      items = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
+    var values: [Element] = []
+    for item in items {
+      guard let value = Element(parameterText: item) else { return nil }
+      values.append(value)
+    }
+    self = values
   }
 
-  /// The values as a JSON list, as Luigi's ListParameter prints them: `[1, 2]`, `["a", "b"]`.
+  /// The values as a JSON list, as Luigi's ListParameter prints them: `[1, 2]`, `["a", "b"]`, `[true, false]`.
   public var parameterText: String {
     let items = map { value -> String in
-      let text = value.parameterText
-      if value is any Numeric { return text }
-      let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
-        .replacingOccurrences(of: "\"", with: "\\\"")
-      return "\"\(escaped)\""
+      switch value {
+      case let flag as Bool: return flag ? "true" : "false"
+      case is any Numeric: return value.parameterText
+      default: return TaskInfo.jsonString(value.parameterText)
+      }
     }
     return "[" + items.joined(separator: ", ") + "]"
   }
 
   public static var expectedForm: String {
     "a list such as [a, b] or a,b, each \(Element.expectedForm)"
+  }
+}
+
+/// One item of a JSON list parameter, as the text its element type reads.
+private struct JSONScalar: Decodable {
+  let text: String
+
+  init(from decoder: Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if let flag = try? container.decode(Bool.self) {
+      text = flag ? "true" : "false"
+    } else if let integer = try? container.decode(Int.self) {
+      text = String(integer)
+    } else if let number = try? container.decode(Double.self) {
+      text = String(number)
+    } else {
+      text = try container.decode(String.self)
+    }
   }
 }
 

@@ -1,12 +1,21 @@
 /// A type a ``Parameter`` can hold: it reads itself from command-line or config-file text and
 /// writes itself back as the text that names a task (`TopSongs(tld=rs)`).
 ///
-/// String, Int, Double, Bool, ``Day``, ``Month``, ``DayInterval``, arrays of parameter values and
-/// string-backed enums conform. An enum becomes a choice by declaring the conformance:
+/// String, Int, Double, Bool, ``Day``, ``Month``, ``Year``, ``DateHour``, ``DayInterval``, arrays of
+/// parameter values and string-backed enums conform. An enum becomes a choice (Luigi's
+/// `ChoiceParameter`) by declaring the conformance; its raw values are the accepted texts:
 ///
 /// ```swift
 /// enum Mode: String, CaseIterable, ParameterValue { case fast, thorough }
+///
+/// struct Train: Task {
+///     @Parameter(help: "how hard to try") var mode: Mode = .fast
+/// }
+/// // --mode quick fails with: Train: cannot use 'quick' for parameter 'mode' (from --mode): expected one of fast, thorough
 /// ```
+///
+/// A choice always has a default: `.required` needs a marker value of the type itself, which an
+/// enum would have to list among its cases and so accept as a choice.
 public protocol ParameterValue {
   /// Reads a value from its text form, or returns `nil` when the text is not a valid value.
   init?(parameterText: String)
@@ -20,6 +29,7 @@ public protocol ParameterValue {
 }
 
 extension ParameterValue {
+  /// No successor: the values have no order to step through.
   public var successor: Self? { nil }
 }
 
@@ -35,10 +45,13 @@ public protocol RequirableParameterValue: ParameterValue {
 }
 
 extension ParameterValue where Self: CaseIterable & RawRepresentable, RawValue == String {
+  /// Reads a case from its raw value, exactly (case matters, as in Luigi's `ChoiceParameter`).
   public init?(parameterText: String) {
     self.init(rawValue: parameterText)
   }
+  /// The case's raw value.
   public var parameterText: String { rawValue }
+  /// The choices: "one of fast, thorough".
   public static var expectedForm: String {
     "one of " + allCases.map(\.rawValue).joined(separator: ", ")
   }

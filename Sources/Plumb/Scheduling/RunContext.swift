@@ -38,8 +38,9 @@ final class RunContext {
     return try body()
   }
 
-  /// Fills every parameter that code left at its default from the command line's family flags,
-  /// the config file or the default, and checks that required ones got a value.
+  /// Gives every parameter of `tasks` its value for this run, in Luigi's order: a value set in code,
+  /// else `--Family-name` from the command line, else `[Family] name` in the config file, else the
+  /// default; a required parameter with none of these is an error.
   func resolve(_ tasks: [any Task]) throws {
     for task in tasks { try resolve(task) }
   }
@@ -48,37 +49,40 @@ final class RunContext {
     let type = type(of: task)
     let family = type.family
     let declarations = ParameterSchema.declarations(of: type)
-    for (name, parameter) in ParameterSchema.parameters(of: task) where !parameter.isResolved {
-      let declared = declarations.first { $0.name == name }
-      let setInCode = !parameter.isRequiredMarker && parameter.text != declared?.defaultText
-      if !setInCode {
-        if let value = familyValues[family].flatMap({ values in
-          values.first { declared?.isNamed($0.key) ?? ($0.key == name) }?.value
-        }) {
-          try assign(
-            value, to: parameter, family: family, name: name, source: "--\(family)-\(ParameterDeclaration.dashed(name))"
-          )
-        } else if let value = configuration.value(section: family, key: name) {
-          try assign(value, to: parameter, family: family, name: name, source: "[\(family)] in the config file")
-        } else if parameter.isRequiredMarker {
-          throw ParameterError.missing(family: family, parameter: name, flag: "--" + ParameterDeclaration.dashed(name))
+    for (name, parameter) in ParameterSchema.parameters(of: task) where !parameter.isResolved(by: self) {
+      guard let declared = declarations.first(where: { $0.name == name }) else { continue }
+      let found =
+        parameter.isSetInCode(defaultText: declared.defaultText)
+        ? nil : familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
+      guard let found else {
+        if parameter.isRequiredMarker {
+          throw ParameterError.missing(family: family, parameter: name, flag: declared.flag)
         }
+        parameter.useGivenValue(for: self)
+        continue
       }
-      parameter.isResolved = true
+      guard parameter.use(text: found.text, for: self) else {
+        throw ParameterError.malformed(
+          family: family, parameter: name, value: found.text, expected: declared.expectedForm, source: found.source)
+      }
     }
+  }
+
+  private func familyValue(of declared: ParameterDeclaration, family: String) -> (text: String, source: String)? {
+    guard let values = familyValues[family] else { return nil }
+    let text = values[declared.name] ?? values.first { declared.isNamed($0.key) }?.value
+    return text.map { ($0, "--\(family)-\(ParameterDeclaration.dashed(declared.name))") }
+  }
+
+  private func configurationValue(of declared: ParameterDeclaration, family: String) -> (
+    text: String, source: String
+  )? {
+    guard let entry = configuration.entry(section: family, key: declared.name) else { return nil }
+    return (entry.value, "[\(family)] \(entry.key) in \(entry.location)")
   }
 
   /// Like ``resolve(_:)``, for places that cannot throw; the scheduler has already reported any error.
   func resolveQuietly(_ tasks: [any Task]) {
     for task in tasks { try? resolve(task) }
-  }
-
-  private func assign(_ value: String, to parameter: any AnyParameter, family: String, name: String, source: String)
-    throws
-  {
-    guard parameter.assign(text: value) else {
-      throw ParameterError.malformed(
-        family: family, parameter: name, value: value, expected: parameter.expectedForm, source: source)
-    }
   }
 }

@@ -62,7 +62,9 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
     let json =
       "{" + sorted.map { "\(Self.jsonString($0.name)):\(Self.jsonString($0.value))" }.joined(separator: ",") + "}"
     let hash = MD5.hex(Array(json.utf8)).prefix(10)
-    let summary = sorted.prefix(3).map { String($0.value.prefix(16)) }.joined(separator: "_")
+    // Python cuts strings by code points, not by the characters a reader sees (é may be two).
+    let summary = sorted.prefix(3).map { String(String.UnicodeScalarView($0.value.unicodeScalars.prefix(16))) }
+      .joined(separator: "_")
     let cleaned = String(
       summary.unicodeScalars.map { scalar -> Character in
         let value = scalar.value

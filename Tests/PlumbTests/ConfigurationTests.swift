@@ -1,0 +1,192 @@
+import Foundation
+import XCTest
+
+@testable import Plumb
+
+final class ConfigurationTests: XCTestCase {
+  private func parse(_ text: String, environment: [String: String] = [:]) throws -> Configuration {
+    try Configuration(text: text, source: "test.cfg", environment: environment)
+  }
+
+  private func error(parsing text: String, environment: [String: String] = [:]) -> String? {
+    do {
+      _ = try parse(text, environment: environment)
+      return nil
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  func testReadsSectionsKeysAndValues() throws {
+    let configuration = try parse(
+      """
+      # a comment
+      ; another comment
+      [DownloadData]
+      url = http://127.0.0.1:8000/iris.data?a=b
+        # an indented comment
+
+      [core]
+      workers: 2
+      empty =
+      spaced   =   some words
+      [ Spaced Section ]
+      key=value
+      """)
+    XCTAssertEqual(configuration.value(section: "DownloadData", key: "url"), "http://127.0.0.1:8000/iris.data?a=b")
+    XCTAssertEqual(configuration.value(section: "core", key: "workers"), "2")
+    XCTAssertEqual(try configuration.integer(section: "core", key: "workers"), 2)
+    XCTAssertEqual(configuration.value(section: "core", key: "empty"), "")
+    XCTAssertEqual(configuration.value(section: "core", key: "spaced"), "some words")
+    XCTAssertEqual(configuration.value(section: "Spaced Section", key: "key"), "value")
+    XCTAssertNil(configuration.value(section: "core", key: "url"))
+    XCTAssertNil(configuration.value(section: "Nowhere", key: "url"))
+    XCTAssertNil(try configuration.integer(section: "core", key: "retries"))
+    XCTAssertEqual(configuration.sections.keys.sorted(), ["DownloadData", "Spaced Section", "core"])
+  }
+
+  func testWindowsLineEndingsAndAByteOrderMarkAreFine() throws {
+    let configuration = try parse("\u{FEFF}[Greet]\r\nname = Bob \t\r\ntimes = 2\r\n")
+    XCTAssertEqual(configuration.value(section: "Greet", key: "name"), "Bob")
+    XCTAssertEqual(configuration.value(section: "Greet", key: "times"), "2")
+  }
+
+  func testIndentedLinesContinueOnlyWhenDeeperThanTheirKey() throws {
+    let configuration = try parse(
+      """
+      [Report]
+      recipients = ana@example.com
+        bo@example.com
+      subject = weekly
+
+      [Indented]
+          name = Bob
+          times = 2
+      """)
+    XCTAssertEqual(configuration.value(section: "Report", key: "recipients"), "ana@example.com\nbo@example.com")
+    XCTAssertEqual(configuration.value(section: "Report", key: "subject"), "weekly")
+    // Keys indented alike are separate keys, as in Python's configparser.
+    XCTAssertEqual(configuration.value(section: "Indented", key: "name"), "Bob")
+    XCTAssertEqual(configuration.value(section: "Indented", key: "times"), "2")
+  }
+
+  func testKeySpellingsNameTheSameParameter() throws {
+    for key in ["date_interval", "date-interval", "dateInterval", "DATE_INTERVAL", "Date_Interval"] {
+      let configuration = try parse("[Aggregate]\n\(key) = 2012-W12\n")
+      XCTAssertEqual(configuration.value(section: "Aggregate", key: "dateInterval"), "2012-W12", "written as \(key)")
+      XCTAssertEqual(configuration.value(section: "Aggregate", key: "date_interval"), "2012-W12", "written as \(key)")
+    }
+    XCTAssertNil(try parse("[Aggregate]\ndate = 2012\n").value(section: "Aggregate", key: "dateInterval"))
+  }
+
+  func testTheLastOfSeveralSpellingsWins() throws {
+    let configuration = try parse("[A]\ndate_interval = 2012\ndate-interval = 2013\nn = 1\nn = 2\n")
+    XCTAssertEqual(configuration.value(section: "A", key: "dateInterval"), "2013")
+    XCTAssertEqual(configuration.value(section: "A", key: "n"), "2")
+  }
+
+  func testEnvironmentInterpolation() throws {
+    let environment = ["DATA": "/srv/data", "USER_NAME": "ana", "EMPTY": ""]
+    let configuration = try parse(
+      """
+      [Paths]
+      input = ${DATA}/in.tsv
+      both = ${USER_NAME}@${DATA}
+      blank = [${EMPTY}]
+      plain = $DATA and {DATA}
+      list = first
+        ${USER_NAME}
+      """, environment: environment)
+    XCTAssertEqual(configuration.value(section: "Paths", key: "input"), "/srv/data/in.tsv")
+    XCTAssertEqual(configuration.value(section: "Paths", key: "both"), "ana@/srv/data")
+    XCTAssertEqual(configuration.value(section: "Paths", key: "blank"), "[]")
+    XCTAssertEqual(configuration.value(section: "Paths", key: "plain"), "$DATA and {DATA}")
+    XCTAssertEqual(configuration.value(section: "Paths", key: "list"), "first\nana")
+  }
+
+  func testErrorsNameTheFileAndTheLine() {
+    XCTAssertEqual(
+      error(parsing: "name = Bob\n"),
+      "bad config file test.cfg, line 1: 'name = Bob' comes before any [Section] header")
+    XCTAssertEqual(
+      error(parsing: "[core]\n\nworkers\n"),
+      "bad config file test.cfg, line 3: expected key = value, found 'workers'")
+    XCTAssertEqual(
+      error(parsing: "[core]\n[Greet\n"),
+      "bad config file test.cfg, line 2: a section header looks like [Name], not [Greet")
+    XCTAssertEqual(
+      error(parsing: "[core]\n= 3\n"),
+      "bad config file test.cfg, line 2: a value without a key: '= 3'")
+    XCTAssertEqual(
+      error(parsing: "[Paths]\n# fine\ninput = ${DATA}/in.tsv\n"),
+      "bad config file test.cfg, line 3: environment variable DATA is not set (used as ${DATA})")
+    XCTAssertEqual(
+      error(parsing: "[Paths]\ninput = ${DATA/in.tsv\n", environment: ["DATA": "x"]),
+      "bad config file test.cfg, line 2: unclosed ${ in '${DATA/in.tsv'")
+  }
+
+  func testIntegerSettingsThatAreNotIntegersNameTheirLine() throws {
+    let configuration = try parse("[core]\nname = x\nworkers = two\n")
+    XCTAssertThrowsError(try configuration.integer(section: "core", key: "workers")) { error in
+      XCTAssertEqual("\(error)", "bad config file test.cfg, line 3: [core] workers must be an integer, not 'two'")
+    }
+  }
+
+  func testSetReplacesAValue() throws {
+    var configuration = try parse("[core]\nworkers = 2\n")
+    configuration.set("4", section: "core", key: "workers")
+    configuration.set("Bob", section: "Greet", key: "name")
+    XCTAssertEqual(configuration.value(section: "core", key: "workers"), "4")
+    XCTAssertEqual(configuration.value(section: "Greet", key: "name"), "Bob")
+  }
+
+  // MARK: - Finding the file
+
+  func testLoadReadsLuigiCfgThenPlumbCfgFromTheFolder() throws {
+    let folder = try ParameterTestFolder(self)
+    XCTAssertEqual(try Configuration.load(in: folder.path, environment: [:]), Configuration())
+    try folder.write("luigi.cfg", "[Greet]\nname = Luigi\ntimes = 3\n")
+    try folder.write("plumb.cfg", "[Greet]\nname = Plumb\n")
+    let configuration = try Configuration.load(in: folder.path, environment: [:])
+    XCTAssertEqual(configuration.value(section: "Greet", key: "name"), "Plumb")
+    XCTAssertEqual(configuration.value(section: "Greet", key: "times"), "3")
+    XCTAssertEqual(configuration.files, [folder.path + "/luigi.cfg", folder.path + "/plumb.cfg"])
+  }
+
+  func testLoadReadsOnlyTheFileNamedByTheEnvironment() throws {
+    let folder = try ParameterTestFolder(self)
+    try folder.write("plumb.cfg", "[Greet]\nname = Plumb\n")
+    try folder.write("plumb-named.cfg", "[Greet]\nname = PlumbNamed\n")
+    try folder.write("luigi-named.cfg", "[Greet]\nname = LuigiNamed\n")
+    func name(_ environment: [String: String]) throws -> String? {
+      try Configuration.load(in: folder.path, environment: environment).value(section: "Greet", key: "name")
+    }
+    XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": "plumb-named.cfg"]), "PlumbNamed")
+    XCTAssertEqual(try name(["LUIGI_CONFIG_PATH": folder.path + "/luigi-named.cfg"]), "LuigiNamed")
+    XCTAssertEqual(
+      try name(["PLUMB_CONFIG_PATH": "plumb-named.cfg", "LUIGI_CONFIG_PATH": "luigi-named.cfg"]), "PlumbNamed")
+    XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": "", "LUIGI_CONFIG_PATH": "luigi-named.cfg"]), "LuigiNamed")
+    XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": ""]), "Plumb")
+    XCTAssertThrowsError(try name(["PLUMB_CONFIG_PATH": "missing.cfg"])) { error in
+      XCTAssertEqual("\(error)", "bad config file \(folder.path)/missing.cfg: the config file does not exist")
+    }
+  }
+
+  func testLoadReportsTheFileOfABadLine() throws {
+    let folder = try ParameterTestFolder(self)
+    try folder.write("plumb.cfg", "[Greet]\nname = Bob\nthis line is wrong\n")
+    XCTAssertThrowsError(try Configuration.load(in: folder.path, environment: [:])) { error in
+      XCTAssertEqual(
+        "\(error)", "bad config file \(folder.path)/plumb.cfg, line 3: expected key = value, found 'this line is wrong'"
+      )
+    }
+    try folder.write("plumb.cfg", "[Greet]\nname = ${GREETING}\n")
+    XCTAssertEqual(
+      try Configuration.load(in: folder.path, environment: ["GREETING": "Hej"]).value(section: "Greet", key: "name"),
+      "Hej")
+    try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: URL(fileURLWithPath: folder.path + "/plumb.cfg"))
+    XCTAssertThrowsError(try Configuration.load(in: folder.path, environment: [:])) { error in
+      XCTAssertEqual("\(error)", "bad config file \(folder.path)/plumb.cfg: cannot be read as UTF-8 text")
+    }
+  }
+}
