@@ -78,7 +78,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
   /// The URL of `path` on this server, such as `http://127.0.0.1:PORT/iris.data`.
   public func url(_ path: String) -> URL {
-    URL(string: "http://127.0.0.1:\(port)" + (path.hasPrefix("/") ? path : "/" + path))!
+    let absolute = path.hasPrefix("/") ? path : "/" + path
+    return URL(string: baseURL.absoluteString + absolute) ?? baseURL.appendingPathComponent(absolute)
   }
 
   /// Answers `path` with `response` from now on; `nil` removes the route, so `path` gets 404.

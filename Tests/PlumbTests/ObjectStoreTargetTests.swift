@@ -7,7 +7,7 @@ final class ObjectStoreTargetTests: XCTestCase {
   private struct WriteFailed: Error {}
 
   func testWriteThenReadAnObjectInAFolderStore() throws {
-    let root = try makeScratchFolder()
+    let root = try ParameterTestFolder(self).path
     let target = ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root))
     XCTAssertFalse(target.exists())
     try target.write("{\"k\": 3}\n")
@@ -20,7 +20,7 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testAWriteThatThrowsStoresNothing() throws {
-    let root = try makeScratchFolder()
+    let root = try ParameterTestFolder(self).path
     let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(root))
     XCTAssertThrowsError(
       try target.write { file in
@@ -41,7 +41,7 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testUploadCopiesALocalFileAndRemoveDeletes() throws {
-    let folder = try makeScratchFolder()
+    let folder = try ParameterTestFolder(self).path
     let local = LocalTarget(folder + "/model.json")
     try local.write("weights")
     let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(folder + "/store"))
@@ -54,13 +54,13 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testAFolderIsNotAnObject() throws {
-    let root = try makeScratchFolder()
+    let root = try ParameterTestFolder(self).path
     try ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root)).write("x")
     XCTAssertFalse(ObjectStoreTarget(bucket: "models", key: "iris", store: .folder(root)).exists())
   }
 
   func testReadingAMissingObjectSaysSo() throws {
-    let root = try makeScratchFolder()
+    let root = try ParameterTestFolder(self).path
     let target = ObjectStoreTarget(bucket: "models", key: "none.json", store: .folder(root))
     XCTAssertThrowsError(try target.read()) { error in
       XCTAssertEqual(String(describing: error), "\(root)/models/none.json does not exist")
@@ -68,7 +68,7 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testUnusableBucketsAndKeysAreRefusedInOneLine() throws {
-    let root = try makeScratchFolder()
+    let root = try ParameterTestFolder(self).path
     let badBucket =
       "use 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit"
     let badKey = "a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
@@ -102,60 +102,52 @@ final class ObjectStoreTargetTests: XCTestCase {
     func run() throws { try output().write("model for \(key)") }
   }
 
-  private func options(in folder: String) -> RunOptions {
-    var options = RunOptions()
-    options.workingDirectory = folder
-    options.logLevel = .error
-    options.logSink = { _ in }
-    return options
-  }
-
   func testTheConfigFileSetsTheStoreRootRelativeToTheRunFolder() throws {
-    let folder = try makeScratchFolder()
-    try "[object_store]\nroot = store\n".write(toFile: folder + "/plumb.cfg", atomically: true, encoding: .utf8)
-    let first = try build([Upload()], options: options(in: folder))
+    let folder = try ParameterTestFolder(self)
+    try folder.write("plumb.cfg", "[object_store]\nroot = store\n")
+    let first = try build([Upload()], options: folder.options)
     XCTAssertEqual(first.status(of: Upload()), .succeeded)
     XCTAssertEqual(
-      try String(contentsOfFile: folder + "/store/models/iris/model.json", encoding: .utf8),
+      try folder.read("store/models/iris/model.json"),
       "model for iris/model.json")
 
-    let second = try build([Upload()], options: options(in: folder))
+    let second = try build([Upload()], options: folder.options)
     XCTAssertEqual(second.status(of: Upload()), .alreadyComplete, "an uploaded object makes its task complete")
 
-    try FileManager.default.removeItem(atPath: folder + "/store/models/iris/model.json")
-    let third = try build([Upload()], options: options(in: folder))
+    try FileManager.default.removeItem(atPath: folder.path + "/store/models/iris/model.json")
+    let third = try build([Upload()], options: folder.options)
     XCTAssertEqual(third.status(of: Upload()), .succeeded, "a deleted object is uploaded again")
   }
 
   func testWithoutConfigTheStoreIsAFolderNamedObjectStore() throws {
-    let folder = try makeScratchFolder()
-    let result = try build([Upload()], options: options(in: folder))
+    let folder = try ParameterTestFolder(self)
+    let result = try build([Upload()], options: folder.options)
     XCTAssertEqual(result.status(of: Upload()), .succeeded)
-    XCTAssertEqual(filesBelow(folder), ["object-store/models/iris/model.json"])
+    XCTAssertEqual(filesBelow(folder.path), ["object-store/models/iris/model.json"])
   }
 
   func testAnUnknownBackendFailsTheTaskInOneLine() throws {
-    let folder = try makeScratchFolder()
-    try "[object_store]\nbackend = s3\n".write(toFile: folder + "/plumb.cfg", atomically: true, encoding: .utf8)
-    let result = try build([Upload()], options: options(in: folder))
+    let folder = try ParameterTestFolder(self)
+    try folder.write("plumb.cfg", "[object_store]\nbackend = s3\n")
+    let result = try build([Upload()], options: folder.options)
     XCTAssertEqual(result.status(of: Upload()), .failed)
     XCTAssertEqual(
       result.record(of: Upload())?.error,
-      "bad config file \(folder)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder")
+      "bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder")
     XCTAssertNotEqual(result.exitCode, 0)
-    XCTAssertEqual(filesBelow(folder), ["plumb.cfg"])
+    XCTAssertEqual(filesBelow(folder.path), ["plumb.cfg"])
   }
 
   func testABadKeyFailsTheTaskAndWritesNothing() throws {
-    let folder = try makeScratchFolder()
+    let folder = try ParameterTestFolder(self)
     var upload = Upload()
     upload.key = "../outside.json"
-    let result = try build([upload], options: options(in: folder))
+    let result = try build([upload], options: folder.options)
     XCTAssertEqual(result.status(of: upload), .failed)
     XCTAssertEqual(
       result.record(of: upload)?.error,
       "invalid object key '../outside.json': a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
     )
-    XCTAssertEqual(filesBelow(folder), [])
+    XCTAssertEqual(filesBelow(folder.path), [])
   }
 }

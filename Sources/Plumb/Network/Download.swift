@@ -44,7 +44,7 @@ public func download(_ url: URL, timeout: TimeInterval = 30) throws -> Data {
   return try outcome.wait()
 }
 
-/// Fetches the body of the URL written in `address`, as ``download(_:timeout:)-(URL,_)`` does;
+/// Fetches the body of the URL written in `address`, as `download(_:timeout:)` does;
 /// handy for a URL that comes from a parameter or the config file.
 ///
 /// ```swift

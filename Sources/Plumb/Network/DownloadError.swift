@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why ``download(_:timeout:)-(URL,_)`` got no data: one line naming the URL or server and the problem.
+/// Why `download(_:timeout:)` got no data: one line naming the URL or server and the problem.
 ///
 /// ```swift
 /// do {

@@ -2,15 +2,6 @@ import Foundation
 import XCTest
 
 extension XCTestCase {
-  /// A fresh empty folder for this test, deleted when the test ends.
-  func makeScratchFolder() throws -> String {
-    let path = FileManager.default.temporaryDirectory
-      .appendingPathComponent("plumb-tests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-  }
-
   /// Every file below `folder`, as paths relative to it, sorted.
   func filesBelow(_ folder: String) -> [String] {
     let enumerator = FileManager.default.enumerator(atPath: folder)
