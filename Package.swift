@@ -31,6 +31,7 @@ var targets: [Target] = [
   // The learner's runner: progress, check, hint, solution, watch, reset. It depends on no exercise,
   // so it still works (and reports the error) when an exercise does not compile.
   .executableTarget(name: "kit", path: "Sources/Kit"),
+  .testTarget(name: "KitTests", dependencies: ["kit"]),
   // Runs an exercise's pipeline from the command line: `pipelines 4 TopSongs --tld rs`.
   .executableTarget(
     name: "pipelines",

@@ -106,6 +106,22 @@ open class GradedTestCase: XCTestCase {
     }
   }
 
+  /// Runs a command line, as `make run` would, through Plumb's ``PipelineCommand`` in the workspace.
+  ///
+  /// ```swift
+  /// let help = runCommand(["Hello", "--help"], tasks: pipelineTasks)
+  /// ```
+  public func runCommand(_ arguments: [String], tasks: [any Task.Type]) -> CommandRun {
+    var output: [String] = []
+    var errors: [String] = []
+    let (code, printed) = capturingStandardOutput {
+      PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks).run(
+        arguments: arguments, workingDirectory: workspace.path, environment: [:],
+        standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+    }
+    return CommandRun(exitCode: code, output: output.joined(separator: "\n"), errors: errors, printed: printed)
+  }
+
   /// The message for a stub that is still a stub: "Exercise 4 is not done yet: TopSongs.run() still has its TODO (…)".
   public func notDoneMessage(_ error: NotImplemented) -> String {
     "Exercise \(exerciseNumber) is not done yet: \(error.place) still has its TODO "

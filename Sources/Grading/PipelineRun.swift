@@ -30,3 +30,18 @@ public struct PipelineRun {
     return lines.joined(separator: "\n")
   }
 }
+
+/// What a command line run through ``GradedTestCase/runCommand(_:tasks:)`` did.
+public struct CommandRun {
+  /// The process's exit code: 0 when all is done.
+  public let exitCode: Int32
+  /// What the command printed as its result: the summary, or the help text.
+  public let output: String
+  /// Its log lines and error messages, one per line.
+  public let errors: [String]
+  /// What the tasks themselves printed.
+  public let printed: String
+
+  /// The error lines, without Plumb's log lines (`plumb: …`).
+  public var errorMessages: [String] { errors.filter { !$0.hasPrefix("plumb: ") } }
+}

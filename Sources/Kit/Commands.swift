@@ -16,15 +16,21 @@ enum Commands {
     return 0
   }
 
-  /// `make solution N=4`: the difference between the learner's files and the solution's.
+  /// `make solution N=4`: the difference between the learner's files and the solution's, file by file.
   static func solution(_ exercise: Exercise) -> Int32 {
-    Terminal.say(Terminal.bold("Your files (---) against the solution (+++), exercise \(exercise.number):"))
-    var colour = ["--color=never"]
-    if Terminal.usesColour { colour = ["--color=always"] }
-    let status = Shell.run(
-      ["diff", "-ruN"] + colour + ["--exclude=README.md", "--exclude=hints.md", exercise.path, exercise.solutionPath])
-    if status == 0 { Terminal.say(Terminal.green("Your files are the same as the solution.")) }
-    return status <= 1 ? 0 : status
+    Terminal.say(
+      Terminal.bold("Your files (-) against the solution (+), exercise \(exercise.number), \(exercise.title):"))
+    let colour = Terminal.usesColour ? "--color=always" : "--color=never"
+    var same = true
+    for file in Set(exercise.sourceFiles + Exercise.swiftFiles(in: exercise.solutionPath)).sorted() {
+      let yours = "\(exercise.path)/\(file)"
+      let solution = "\(exercise.solutionPath)/\(file)"
+      let status = Shell.run(["diff", "-uN", colour, "--label", yours, "--label", solution, yours, solution])
+      if status > 1 { return status }
+      same = same && status == 0
+    }
+    if same { Terminal.say(Terminal.green("Your files are the same as the solution.")) }
+    return 0
   }
 
   /// `make reset N=4`: puts back the committed stub, keeping the learner's files in `.kit/backup`.

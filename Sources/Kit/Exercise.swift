@@ -55,6 +55,14 @@ struct Exercise {
     Self.swiftFiles(in: path)
   }
 
+  /// The files that still say `// TODO:`, or all of them once none does.
+  var filesToEdit: [String] {
+    let marked = sourceFiles.filter { file in
+      (try? String(contentsOfFile: "\(path)/\(file)", encoding: .utf8))?.contains("// TODO:") ?? false
+    }
+    return marked.isEmpty ? sourceFiles : marked
+  }
+
   static func swiftFiles(in folder: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".swift") }.sorted()
   }

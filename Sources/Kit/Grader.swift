@@ -23,6 +23,20 @@ struct Grader {
     return test(["--filter", "^(\(names))\\."])
   }
 
+  /// Runs the suites of `exercises` and returns a report for each exercise's number. The suites run
+  /// together in one `swift test`; when a crash stops that run, the suites it did not finish run
+  /// again one by one, so one crashing suite cannot hide the others' results.
+  func testEach(_ exercises: [Exercise]) -> [Int: TestReport] {
+    let together = test(exercises)
+    var reports: [Int: TestReport] = [:]
+    for exercise in exercises {
+      let cases = together.cases(of: exercise.suiteName)
+      let unfinished = cases.isEmpty || cases.contains { $0.passed == nil }
+      reports[exercise.number] = together.crash != nil && unfinished ? test([exercise]) : together
+    }
+    return reports
+  }
+
   /// Runs `swift test --skip-build` with extra arguments (a filter or a skip).
   func test(_ arguments: [String]) -> TestReport {
     let outcome = Shell.capture(

@@ -26,8 +26,9 @@ enum Start {
     } else {
       let stale = exercises.filter { progress.verdict(of: $0) == nil && $0.isUntouched != true }
       if !stale.isEmpty {
-        let report = grader.test(stale)
+        let reports = grader.testEach(stale)
         for exercise in stale {
+          guard let report = reports[exercise.number] else { continue }
           let verdict = Grader.verdict(of: exercise, in: report)
           progress.record(verdict.state, for: exercise, note: verdict.note)
         }
@@ -61,7 +62,7 @@ enum Start {
     if let next {
       Terminal.say(Terminal.bold("Next: exercise \(next.number), \(next.title)."))
       Terminal.say(
-        "  Read \(next.readmePath), edit \(next.sourceFiles.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
+        "  Read \(next.readmePath), edit \(next.filesToEdit.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
       Terminal.say("  then: make check N=\(next.number)   (or make watch N=\(next.number) to re-check on every save)")
     } else {
       Terminal.say(

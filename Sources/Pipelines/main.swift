@@ -24,29 +24,4 @@ guard let first = arguments.first, let number = Int(first), let tasks = exercise
   exit(2)
 }
 arguments.removeFirst()
-exit(runPipeline(tasks, arguments: arguments))
-
-// A stand-in for Plumb's PipelineCommand until it lands: `TASK --name value ...`, then the summary.
-func runPipeline(_ tasks: [any Task.Type], arguments: [String]) -> Int32 {
-  guard let name = arguments.first, let type = tasks.first(where: { $0.family == name }) else {
-    print("name a task: " + tasks.map { $0.family }.joined(separator: ", "))
-    return 2
-  }
-  var options = RunOptions()
-  var rest = arguments.dropFirst()
-  while let flag = rest.popFirst() {
-    let key = String(flag.drop { $0 == "-" })
-    let value = rest.first.map { $0.hasPrefix("--") } == false ? rest.popFirst()! : "true"
-    options.familyValues[name, default: [:]][key] = value
-  }
-  do {
-    let result = try build([instance(of: type)], options: options)
-    print(result.summary)
-    return result.exitCode
-  } catch {
-    print("error: \(error)")
-    return 40
-  }
-}
-
-func instance<T: Task>(of type: T.Type) -> any Task { T() }
+exit(PipelineCommand(name: "exercise\(number)", tasks: tasks).run(arguments: arguments))

@@ -68,6 +68,53 @@ final class Exercise3Tests: GradedTestCase {
       next: "declare `times` with no default: `var times: Int = .required` in \(exercise.path(of: "Hello.swift"))")
   }
 
+  func testMissingTimesOnTheCommandLineIsAOneLineError() {
+    let command = runCommand(["Hello", "--name", "Ana"], tasks: pipelineTasks)
+    expect(
+      command.exitCode != 0 && command.errorMessages.count == 1
+        && command.errorMessages.first?.contains("'times'") == true && !workspace.contains("hello-Ana-1.txt"),
+      "`make run N=3 ARGS='Hello --name Ana'` should stop with one line saying that times is missing.",
+      expected: "a non-zero exit and one error line naming 'times'",
+      found: "exit \(command.exitCode), errors: \(Feedback.quoted(command.errorMessages.joined(separator: "\n")))",
+      next: "declare `times` with no default: `var times: Int = .required` in \(exercise.path(of: "Hello.swift"))")
+  }
+
+  func testCommandLineRunWritesTheGreeting() {
+    let command = runCommand(["Hello", "--name", "Ana", "--times", "2"], tasks: pipelineTasks)
+    if let notDone = notDone(in: command) {
+      XCTFail(notDone)
+      return
+    }
+    guard
+      expect(
+        command.exitCode == 0, "`make run N=3 ARGS='Hello --name Ana --times 2'` should succeed.",
+        expected: "exit 0", found: "exit \(command.exitCode): \(command.errorMessages.joined(separator: " "))",
+        next: "fix \(inRun)")
+    else { return }
+    expectFile(
+      "hello-Ana-2.txt", holding: "Hello Ana\nHello Ana\n", next: "use `name` and `times` in \(inOutput) and \(inRun)")
+  }
+
+  func testHelpShowsBothParameters() {
+    let help = runCommand(["Hello", "--help"], tasks: pipelineTasks).output
+    let texts = helpTexts(of: Hello())
+    let wanted = ["--name", "--times", "default World", "required"] + texts.map(\.1).filter { !$0.isEmpty }
+    let missing = wanted.filter { !help.contains($0) }
+    expect(
+      missing.isEmpty, "`make run N=3 ARGS='Hello --help'` should list both parameters with their help.",
+      expected: "help mentioning " + wanted.map { "\"\($0)\"" }.joined(separator: ", "),
+      found: "no " + missing.map { "\"\($0)\"" }.joined(separator: ", ") + " in:" + Feedback.block(help),
+      next:
+        "declare `name` with a default \"World\" and help text, and `times` as .required, in \(exercise.path(of: "Hello.swift"))"
+    )
+  }
+
+  /// The "not done" message when the command's run reached a stub's NotImplemented.
+  func notDone(in command: CommandRun) -> String? {
+    command.errors.contains { $0.contains("is not implemented yet") }
+      ? "Exercise 3 is not done yet: Hello.run() still has its TODO (\(exercise.path(of: "Hello.swift")))" : nil
+  }
+
   func testParametersHaveHelpText() {
     for (name, help) in helpTexts(of: Hello()) {
       expect(

@@ -52,6 +52,15 @@ public protocol Task: Requirement {
 
   /// Tasks with a higher priority are handed to workers first when several are runnable.
   var priority: Int { get }
+
+  /// One line saying what the task does, listed by the command line's `--help`; empty by default.
+  ///
+  /// ```swift
+  /// struct TopSongs: Task {
+  ///     static let help = "the most played songs of one country"
+  /// }
+  /// ```
+  static var help: String { get }
 }
 
 extension Task {
@@ -64,6 +73,8 @@ extension Task {
   }
 
   public var priority: Int { 0 }
+
+  public static var help: String { "" }
 
   public func complete() throws -> Bool {
     let targets = output().targets

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The text `--help` prints: the pipeline's tasks and options, or one task's parameters.
+enum CommandHelp {
+  /// `NAME --help`: usage, the tasks with their one-line help, the engine options, config and exit codes.
+  static func overview(program: String, tasks: [any Task.Type]) -> String {
+    var lines = [
+      "Usage: \(program) TASK [--PARAMETER VALUE ...] [OPTIONS]",
+      "",
+      "Runs TASK and every task it requires that is not complete yet, then prints the execution summary.",
+      "",
+      "Tasks:",
+    ]
+    lines += table(tasks.map { ($0.family, firstLine(of: $0.help)) })
+    lines += ["", "Options:"]
+    var options = EngineOption.all.map { option in
+      (option.names[0] + (option.valueName.map { " " + $0 } ?? ""), option.help)
+    }
+    options.append(("--FAMILY-PARAMETER VALUE", "set PARAMETER of every task of that family (--TopSongs-tld rs)"))
+    options.append(("-h, --help", "show this help; \(program) TASK --help shows the task's parameters"))
+    lines += table(options)
+    let codes = ExitCodes()
+    lines += [
+      "",
+      "Settings and parameter values also come from plumb.cfg or luigi.cfg in the working folder, or from the file",
+      "named by PLUMB_CONFIG_PATH or LUIGI_CONFIG_PATH; the command line wins over the file.",
+      "",
+      "Exit codes: 0 done, \(PipelineCommand.usageErrorExitCode) usage or config error, "
+        + "\(codes.alreadyRunning) already running, \(codes.missingData) missing data, \(codes.notRun) not run,",
+      "\(codes.taskFailed) task failed, \(codes.schedulingError) scheduling error, "
+        + "\(codes.unhandledException) unexpected error; [retcode] in the config changes them.",
+    ]
+    return lines.joined(separator: "\n")
+  }
+
+  /// `NAME TASK --help`: usage, the task's help, and each parameter with its form and default.
+  static func task(_ type: any Task.Type, program: String) -> String {
+    let family = type.family
+    let declarations = ParameterSchema.declarations(of: type)
+    let usage = declarations.map { declaration -> String in
+      let form = flag(for: declaration, family: family) + (declaration.isBoolean ? "" : " VALUE")
+      return declaration.defaultText == nil ? form : "[\(form)]"
+    }
+    var lines = ["Usage: " + ([program, family] + usage + ["[OPTIONS]"]).joined(separator: " ")]
+    if !type.help.isEmpty { lines += ["", type.help] }
+    lines.append("")
+    guard !declarations.isEmpty else {
+      lines.append("\(family) takes no parameters. \(program) --help lists the options.")
+      return lines.joined(separator: "\n")
+    }
+    lines.append("Parameters:")
+    var rows: [(String, String)] = []
+    for declaration in declarations {
+      let name = flag(for: declaration, family: family) + (declaration.isBoolean ? "" : " VALUE")
+      rows.append((name, declaration.help))
+      var facts = [declaration.expectedForm]
+      if let defaultText = declaration.defaultText {
+        facts.append(defaultText.isEmpty ? "default empty" : "default \(defaultText)")
+      } else {
+        facts.append("required")
+      }
+      if !declaration.isSignificant { facts.append("not part of the task's identity") }
+      rows.append(("", facts.joined(separator: "; ")))
+    }
+    lines += table(rows)
+    let example = declarations[0]
+    let familyFlag = "--\(family)-\(ParameterDeclaration.dashed(example.name))"
+    lines += [
+      "",
+      "A parameter can also be set for every \(family) task, as \(familyFlag) VALUE,",
+      "or as \(example.name) = VALUE in section [\(family)] of plumb.cfg; the command line wins over the file.",
+      "\(program) --help lists the options (--workers, --retries, ...).",
+    ]
+    return lines.joined(separator: "\n")
+  }
+
+  /// The flag that sets `declaration` on the task named on the command line: its own name, or the
+  /// family form where an engine option already uses the name.
+  private static func flag(for declaration: ParameterDeclaration, family: String) -> String {
+    EngineOption.named(declaration.flag) == nil
+      ? declaration.flag : "--\(family)-\(ParameterDeclaration.dashed(declaration.name))"
+  }
+
+  private static func firstLine(of text: String) -> String {
+    String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first ?? "")
+  }
+
+  /// Two columns, the second aligned, indented by two spaces.
+  private static func table(_ rows: [(String, String)]) -> [String] {
+    let width = rows.map(\.0.count).max() ?? 0
+    return rows.map { left, right in
+      right.isEmpty ? "  " + left : "  " + left.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + right
+    }
+  }
+}

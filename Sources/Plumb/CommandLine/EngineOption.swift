@@ -1,0 +1,86 @@
+/// A flag that configures the engine rather than a task (`--workers 2`). The parser and `--help`
+/// read the same table, so every option is documented where it is accepted.
+struct EngineOption {
+  /// The flag and its aliases; the first is the one `--help` shows.
+  let names: [String]
+  /// The placeholder for the value in `--help` (`N`), or `nil` for a flag without a value.
+  let valueName: String?
+  /// One line for `--help`.
+  let help: String
+  /// Records the option's value in the invocation; `flag` is the name as typed.
+  let apply: (_ invocation: inout Invocation, _ value: String, _ flag: String) throws -> Void
+
+  static let all: [EngineOption] = [
+    EngineOption(
+      names: ["--workers"], valueName: "N", help: "run up to N tasks at once ([core] workers; default 1)"
+    ) { invocation, value, flag in
+      invocation.workers = try count(value, flag: flag, minimum: 1)
+    },
+    EngineOption(
+      names: ["--retries", "--retry-count", "--scheduler-retry-count"], valueName: "N",
+      help: "try a failed task up to N more times ([scheduler] retry_count; default 0)"
+    ) { invocation, value, flag in
+      invocation.retries = try count(value, flag: flag, minimum: 0)
+    },
+    EngineOption(
+      names: ["--retry-delay", "--scheduler-retry-delay"], valueName: "SECONDS",
+      help: "wait this long before each retry ([scheduler] retry_delay; default 0)"
+    ) { invocation, value, flag in
+      invocation.retryDelay = try seconds(value, flag: flag)
+    },
+    EngineOption(
+      names: ["--log-level"], valueName: "LEVEL",
+      help: "error, warning or info: how much to log on standard error ([core] log_level; default info)"
+    ) { invocation, value, flag in
+      guard let level = logLevel(value) else {
+        throw CommandLineError.invalidValue(flag: flag, value: value, expected: logLevelForm)
+      }
+      invocation.logLevel = level
+    },
+    EngineOption(names: ["--quiet"], valueName: nil, help: "log errors only, the same as --log-level error") {
+      invocation, _, _ in
+      invocation.logLevel = .error
+    },
+    EngineOption(
+      names: ["--no-lock"], valueName: nil,
+      help: "let the same command run twice at once in this folder ([core] no_lock)"
+    ) { invocation, _, _ in
+      invocation.noLock = true
+    },
+    EngineOption(names: ["--local-scheduler"], valueName: nil, help: "run the tasks in this process (the default)") {
+      _, _, _ in
+    },
+  ]
+
+  /// The option called `flag`, if any.
+  static func named(_ flag: String) -> EngineOption? {
+    all.first { $0.names.contains(flag) }
+  }
+
+  /// What `--log-level` and `[core] log_level` accept, for error messages.
+  static let logLevelForm = "error, warning or info"
+
+  /// A log level by name, ignoring case; Luigi's `debug` and `critical` map to the nearest Plumb has.
+  static func logLevel(_ text: String) -> LogLevel? {
+    switch text.lowercased() {
+    case "error", "critical": return .error
+    case "warning", "warn": return .warning
+    case "info", "debug": return .info
+    default: return nil
+    }
+  }
+
+  private static func count(_ text: String, flag: String, minimum: Int) throws -> Int {
+    guard let number = Int(text), number >= minimum else {
+      throw CommandLineError.invalidValue(flag: flag, value: text, expected: "a whole number of at least \(minimum)")
+    }
+    return number
+  }
+
+  private static func seconds(_ text: String, flag: String) throws -> Double {
+    guard let number = Double(text), number >= 0, number.isFinite else {
+      throw CommandLineError.invalidValue(flag: flag, value: text, expected: "a number of seconds such as 0.5")
+    }
+    return number
+  }
+}

@@ -1,0 +1,15 @@
+/// What one command line asks for: the task to run with its command-line values already set, values
+/// for task families, and engine settings (`nil` where the command line is silent, so the config
+/// file or the default applies).
+struct Invocation {
+  /// The task named on the command line, its own `--param` values set as if given in code.
+  var task: (any Task)?
+  /// `--Family-param value`, by family then parameter name.
+  var familyValues: [String: [String: String]] = [:]
+  var workers: Int?
+  var retries: Int?
+  var retryDelay: Double?
+  var logLevel: LogLevel?
+  var noLock = false
+  var wantsHelp = false
+}

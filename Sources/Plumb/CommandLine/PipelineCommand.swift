@@ -1,0 +1,159 @@
+import Foundation
+
+/// A pipeline executable's command line, as Luigi's: name a task and its parameters, and the task
+/// runs with everything it requires that is not complete yet.
+///
+/// A pipeline's `main.swift` registers the tasks that may be named on the command line:
+///
+/// ```swift
+/// import Plumb
+///
+/// PipelineCommand(name: "songs", tasks: [TopSongs.self, Producer.self]).main()
+/// ```
+///
+/// ```
+/// $ swift run songs TopSongs --tld rs --workers 2
+/// $ swift run songs TopSongs --tld rs --Producer-rows 500   # a parameter of every Producer
+/// $ swift run songs --help                                  # the tasks and the options
+/// $ swift run songs TopSongs --help                         # the task's parameters
+/// ```
+///
+/// Parameter values come, first found wins, from the named task's own flags (`--tld rs`), family
+/// flags (`--TopSongs-tld rs`, for every instance), the config file (`[TopSongs] tld = rs` in
+/// `plumb.cfg` or `luigi.cfg`), then the declared default. Engine settings come from flags
+/// (`--workers`, `--retries`, `--retry-delay`, `--log-level`, `--no-lock`), else from the config
+/// file (`[core] workers`, `[scheduler] retry_count`, ...), else from ``RunOptions``' defaults.
+///
+/// After the run the execution summary goes to standard output and the process exits with
+/// ``RunResult/exitCode``. A command line that cannot run prints one line to standard error and
+/// exits with ``usageErrorExitCode`` (2); a cycle exits with ``ExitCodes/schedulingError``; the
+/// same command already running in the same folder exits with ``ExitCodes/alreadyRunning``.
+public struct PipelineCommand {
+  /// The exit code for a command line that cannot run as written: an unknown task or parameter,
+  /// a missing or malformed value, a bad config file. It is 2, as for other Unix commands.
+  public static let usageErrorExitCode: Int32 = 2
+
+  /// The executable's name, used in usage lines and messages.
+  public let name: String
+  /// The tasks the command line may name, in the order `--help` lists them.
+  public let tasks: [any Task.Type]
+
+  /// A command line for the pipeline called `name` that can run any of `tasks`.
+  ///
+  /// Register every task whose parameters users may set with `--Family-param`; a family flag
+  /// naming an unregistered family is refused as an unknown option.
+  public init(name: String, tasks: [any Task.Type]) {
+    self.name = name
+    self.tasks = tasks
+  }
+
+  /// Parses CommandLine.arguments (dropping the program name), runs, prints, and exits with the code.
+  public func main() -> Never {
+    exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+  }
+
+  /// Runs one invocation; returns the exit code. Used by main() and by tests/other tools.
+  ///
+  /// ```swift
+  /// var lines: [String] = []
+  /// let code = PipelineCommand(name: "songs", tasks: [TopSongs.self])
+  ///     .run(arguments: ["TopSongs", "--tld", "rs"], workingDirectory: folder, standardOutput: { lines.append($0) })
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - arguments: The words after the program name.
+  ///   - workingDirectory: Where relative targets and the config file are; `nil` for the current folder.
+  ///   - environment: Where `PLUMB_CONFIG_PATH`, `LUIGI_CONFIG_PATH`, `${NAME}` in the config, and
+  ///     `TMPDIR` (for the lock file) are looked up.
+  ///   - standardOutput: Receives the execution summary or the help text.
+  ///   - standardError: Receives log lines and error messages, one line per call, one call at a time.
+  ///     It is not called after `run` returns.
+  /// - Returns: The exit code: 0 when everything asked for is complete.
+  public func run(
+    arguments: [String], workingDirectory: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    standardOutput: (String) -> Void = { print($0) },
+    standardError: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+  ) -> Int32 {
+    withoutActuallyEscaping(standardError) { standardError in
+      let errors = LineSink(standardError)
+      defer { errors.close() }
+      return execute(
+        arguments, directory: workingDirectory ?? FileManager.default.currentDirectoryPath, environment: environment,
+        standardOutput: standardOutput, standardError: errors)
+    }
+  }
+
+  private func execute(
+    _ arguments: [String], directory: String, environment: [String: String], standardOutput: (String) -> Void,
+    standardError: LineSink
+  ) -> Int32 {
+    var parser = InvocationParser(program: name, tasks: tasks)
+    let invocation: Invocation
+    do {
+      invocation = try parser.parse(arguments)
+    } catch {
+      // Someone asking for help gets it, even with a mistake elsewhere on the line, unless the
+      // mistake is the task's name: then the error lists the tasks.
+      let asksForHelp = arguments.contains { $0 == "--help" || $0 == "-h" }
+      let misnamedTask: Bool
+      if case CommandLineError.unknownTask = error { misnamedTask = true } else { misnamedTask = false }
+      guard asksForHelp, !misnamedTask else {
+        standardError(message(for: error))
+        return Self.usageErrorExitCode
+      }
+      standardOutput(help(for: parser.invocation.task))
+      return 0
+    }
+    if invocation.wantsHelp {
+      standardOutput(help(for: invocation.task))
+      return 0
+    }
+    guard let task = invocation.task else {
+      standardError(message(for: CommandLineError.noTask(program: name, known: tasks.map { $0.family })))
+      return Self.usageErrorExitCode
+    }
+    var exitCodes = ExitCodes()
+    do {
+      let configuration = try Configuration.load(in: directory, environment: environment)
+      var options = try RunOptions(invocation: invocation, configuration: configuration, workingDirectory: directory)
+      exitCodes = options.exitCodes
+      options.logSink = { standardError($0) }
+      var lock: ProcessLock?
+      if !invocation.noLock, try !configuration.noLock() {
+        let path = ProcessLock.path(
+          program: name, directory: directory, arguments: arguments, environment: environment)
+        lock = try ProcessLock.acquire(path: path, program: name)
+      }
+      defer { lock?.release() }
+      let result = try build([task], options: options)
+      var summary = Substring(result.summary)
+      while summary.last == "\n" { summary = summary.dropLast() }
+      standardOutput(String(summary))
+      return result.exitCode
+    } catch {
+      standardError(message(for: error))
+      return exitCode(for: error, codes: exitCodes)
+    }
+  }
+
+  private func help(for task: (any Task)?) -> String {
+    guard let task else { return CommandHelp.overview(program: name, tasks: tasks) }
+    return CommandHelp.task(type(of: task), program: name)
+  }
+
+  /// Every error the command line reports, as the one line it prints.
+  private func message(for error: any Error) -> String {
+    "\(name): error: \(Scheduler.describe(error))"
+  }
+
+  private func exitCode(for error: any Error, codes: ExitCodes) -> Int32 {
+    switch error {
+    case CommandLineError.alreadyRunning: return codes.alreadyRunning
+    case CommandLineError.lockUnavailable: return codes.unhandledException
+    case is CommandLineError, is ParameterError, is ConfigurationError: return Self.usageErrorExitCode
+    case is PipelineError: return codes.schedulingError
+    default: return codes.unhandledException
+    }
+  }
+}

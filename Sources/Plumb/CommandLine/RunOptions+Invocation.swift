@@ -1,0 +1,58 @@
+extension RunOptions {
+  /// The options for a command-line run: each setting from the command line, else from the config
+  /// file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`,
+  /// `[scheduler] retry_delay`, `[retcode]`, `[execution_summary] summary_length`), else the default.
+  init(invocation: Invocation, configuration: Configuration, workingDirectory: String) throws {
+    self.init()
+    self.workingDirectory = workingDirectory
+    self.configuration = configuration
+    familyValues = invocation.familyValues
+    workers = try invocation.workers ?? configuration.count(section: "core", key: "workers", minimum: 1) ?? workers
+    retries =
+      try invocation.retries ?? configuration.count(section: "scheduler", key: "retry_count", minimum: 0) ?? retries
+    retryDelay =
+      try invocation.retryDelay ?? configuration.seconds(section: "scheduler", key: "retry_delay") ?? retryDelay
+    logLevel = try invocation.logLevel ?? configuration.logLevel() ?? logLevel
+    summaryLength =
+      try configuration.count(section: "execution_summary", key: "summary_length", minimum: 0) ?? summaryLength
+    exitCodes = try ExitCodes(configuration: configuration)
+  }
+}
+
+extension Configuration {
+  /// `[core] no_lock`, read as Python's configparser reads a boolean.
+  func noLock() throws -> Bool {
+    guard let text = value(section: "core", key: "no_lock") else { return false }
+    switch text.lowercased() {
+    case "1", "yes", "true", "on": return true
+    case "0", "no", "false", "off": return false
+    default: throw problem("[core] no_lock must be true or false, not '\(text)'")
+    }
+  }
+
+  fileprivate func count(section: String, key: String, minimum: Int) throws -> Int? {
+    guard let number = try integer(section: section, key: key) else { return nil }
+    guard number >= minimum else { throw problem("[\(section)] \(key) must be at least \(minimum), not \(number)") }
+    return number
+  }
+
+  fileprivate func seconds(section: String, key: String) throws -> Double? {
+    guard let text = value(section: section, key: key) else { return nil }
+    guard let number = Double(text), number >= 0, number.isFinite else {
+      throw problem("[\(section)] \(key) must be a number of seconds such as 0.5, not '\(text)'")
+    }
+    return number
+  }
+
+  fileprivate func logLevel() throws -> LogLevel? {
+    guard let text = value(section: "core", key: "log_level") else { return nil }
+    guard let level = EngineOption.logLevel(text) else {
+      throw problem("[core] log_level must be \(EngineOption.logLevelForm), not '\(text)'")
+    }
+    return level
+  }
+
+  private func problem(_ text: String) -> ConfigurationError {
+    ConfigurationError(source: files.last ?? "config", line: nil, problem: text)
+  }
+}

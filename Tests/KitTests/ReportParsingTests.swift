@@ -1,0 +1,64 @@
+import XCTest
+
+@testable import kit
+
+/// The kit reads what `swift build` and `swift test` print; these outputs are copied from real runs.
+final class ReportParsingTests: XCTestCase {
+  func testReadsPassesFailuresAndMultiLineMessages() {
+    let output = """
+      Test Suite 'Exercise2Tests' started at 2026-11-23 16:08:43.850
+      Test Case 'Exercise2Tests.testA' started at 2026-11-23 16:08:43.850
+      Test Case 'Exercise2Tests.testA' passed (0.001 seconds)
+      Test Case 'Exercise2Tests.testB' started at 2026-11-23 16:08:43.851
+      /work/Tests/Exercise2Tests/Exercise2Tests.swift:29: error: Exercise2Tests.testB : failed - The run did not write output.txt.
+        expected: "Hello World\\n"
+        next:     write it
+      Test Case 'Exercise2Tests.testB' failed (0.002 seconds)
+      Test Suite 'Exercise2Tests' failed at 2026-11-23 16:08:43.852
+      """
+    let report = TestReport(output: output, exitStatus: 1)
+    XCTAssertEqual(report.cases.map(\.name), ["testA", "testB"])
+    XCTAssertEqual(report.cases.map(\.passed), [true, false])
+    XCTAssertEqual(
+      report.firstFailure(of: "Exercise2Tests")?.message,
+      "The run did not write output.txt.\n  expected: \"Hello World\\n\"\n  next:     write it")
+    XCTAssertNil(report.crash)
+  }
+
+  func testACaseThatNeverFinishesIsACrash() {
+    let output = """
+      Test Case 'Exercise1Tests.testHello' started at 2026-11-23 16:08:43.850
+      Exercise1/Hello.swift:7: Fatal error: boom
+      """
+    let report = TestReport(output: output, exitStatus: 132)
+    XCTAssertEqual(report.cases.count, 1)
+    XCTAssertNil(report.cases[0].passed)
+    XCTAssertEqual(report.crash, "Exercise1/Hello.swift:7: Fatal error: boom")
+  }
+
+  func testReadsCompileErrorsOnceEachWithTheirSourceLine() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      \(root)/Exercises/2-outputs/Hello.swift:11:53: error: value of type '() -> LocalTarget' has no member 'txt'
+        9 |
+       11 |   func output() -> LocalTarget { LocalTarget(output.txt) }
+          |                                                     `- error: value of type '() -> LocalTarget' has no member 'txt'
+      \(root)/Exercises/2-outputs/Hello.swift:11:53: error: value of type '() -> LocalTarget' has no member 'txt'
+      error: emit-module command failed with exit code 1 (use -v to see invocation)
+      """
+    let report = BuildReport(output: output)
+    XCTAssertEqual(report.problems.count, 1)
+    XCTAssertEqual(report.problems.first?.file, "Exercises/2-outputs/Hello.swift")
+    XCTAssertEqual(report.problems.first?.line, 11)
+    XCTAssertEqual(
+      report.problems.first?.sourceLine?.trimmingCharacters(in: .whitespaces),
+      "11 |   func output() -> LocalTarget { LocalTarget(output.txt) }")
+    XCTAssertEqual(report.exerciseFolder, "2-outputs")
+  }
+
+  func testAnErrorOutsideTheExercisesNamesNoExercise() {
+    let report = BuildReport(output: "/elsewhere/Sources/Plumb/X.swift:1:1: error: oops\n")
+    XCTAssertEqual(report.problems.first?.file, "/elsewhere/Sources/Plumb/X.swift")
+    XCTAssertNil(report.exerciseFolder)
+  }
+}
