@@ -54,7 +54,7 @@ final class Exercise6Tests: GradedTestCase {
 
   // MARK: - DownloadData
 
-  func testDownloadDataSavesTheServedFile() throws {
+  func testDownloadSavesTheServedFile() throws {
     guard let run = run(DownloadData()), expectNoFailures(run, next: "fix \(inDownload)") else { return }
     let served = try String(contentsOfFile: irisPath, encoding: .utf8)
     let saved = workspace.contents(of: "iris.data")
@@ -72,18 +72,18 @@ final class Exercise6Tests: GradedTestCase {
       next: "call `download(url, timeout: timeout)` once in \(inDownload)")
   }
 
-  func testMissingFileOnTheServerFailsTheDownload() {
+  func testDownloadFailsWhenTheServerAnswers404() {
     server.setResponse(nil, for: "/iris.data")
     expectDownloadFails(because: "HTTP 404 Not Found from \(dataURL)", when: "the server answers 404")
   }
 
-  func testRefusedConnectionFailsTheDownload() {
+  func testDownloadFailsWhenTheConnectionIsRefused() {
     let port = server.port
     server.stop()
     expectDownloadFails(because: "connection refused by 127.0.0.1:\(port)", when: "nothing listens on the port")
   }
 
-  func testSilentServerTimesOut() throws {
+  func testDownloadFailsWhenTheServerIsSilent() throws {
     server.setResponse(.noAnswer, for: "/iris.data")
     try writeConfig(timeout: 1)
     expectDownloadFails(because: "timed out after 1 s waiting for \(dataURL)", when: "the server never answers")
@@ -127,7 +127,7 @@ final class Exercise6Tests: GradedTestCase {
 
   // MARK: - TrainModel
 
-  func testTrainModelLearnsTheTrainingRowsAndPredictsTheTestRows() throws {
+  func testModelIsTrainedOnTheTrainingRowsAndReproducesItsPredictions() throws {
     guard let run = run(TrainModel()), expectNoFailures(run, next: "fix \(inTrain)") else { return }
     guard let text = workspace.contents(of: "model.json") else {
       expectFile(
@@ -179,7 +179,7 @@ final class Exercise6Tests: GradedTestCase {
 
   // MARK: - The whole pipeline and resuming it
 
-  func testFirstRunDownloadsTrainsAndUploads() {
+  func testPipelineDownloadsTrainsAndUploadsOnTheFirstRun() {
     guard let run = run(UploadModel()) else { return }
     guard
       expectSummary(
@@ -206,7 +206,7 @@ final class Exercise6Tests: GradedTestCase {
       next: "upload model.json with `try output().upload(input())` in \(inUpload); plumb.cfg puts the store in store/")
   }
 
-  func testSecondRunFindsEverythingDone() {
+  func testResumeWithEverythingDoneRunsNothing() {
     guard firstRun(), let second = run(UploadModel()) else { return }
     guard
       expectSummary(
@@ -224,7 +224,7 @@ final class Exercise6Tests: GradedTestCase {
     expectDownloads(1, next: "return the ObjectStoreTarget in \(inUploadDeclarations)")
   }
 
-  func testDeletedUploadIsUploadedAgainWithoutTrainingOrDownloading() {
+  func testResumeAfterDeletingTheUploadOnlyUploads() {
     guard firstRun() else { return }
     // If TrainModel ran again, it would write a real model over this marker.
     try? LocalTarget(workspace.path(of: "model.json")).write("{\"marker\": \"left by the first run\"}\n")
@@ -254,7 +254,7 @@ final class Exercise6Tests: GradedTestCase {
     expectDownloads(1, next: "the downloaded iris.data is still there: do not download in TrainModel or UploadModel")
   }
 
-  func testDeletedLocalModelIsHiddenByTheCompleteUpload() {
+  func testResumeAfterDeletingTheLocalModelRunsNothing() {
     guard firstRun() else { return }
     workspace.delete("model.json")
     guard let again = run(UploadModel()) else { return }
@@ -278,7 +278,7 @@ final class Exercise6Tests: GradedTestCase {
       next: "write model.json only in TrainModel.run()")
   }
 
-  func testDeletingModelAndUploadRetrainsFromTheDownloadedFile() {
+  func testResumeAfterDeletingModelAndUploadRetrainsWithoutDownloading() {
     guard firstRun() else { return }
     workspace.delete("model.json")
     workspace.delete(uploadedObject)
@@ -311,13 +311,13 @@ final class Exercise6Tests: GradedTestCase {
   func firstRun(line: UInt = #line) -> Bool {
     guard let run = run(UploadModel(), line: line),
       expectNoFailures(
-        run, next: "make the first run work: start with testFirstRunDownloadsTrainsAndUploads", line: line)
+        run, next: "make the first run work: start with testPipelineDownloadsTrainsAndUploadsOnTheFirstRun", line: line)
     else { return false }
     return expect(
       workspace.contains(uploadedObject) && workspace.contains("model.json"),
       "The first run should leave model.json and the uploaded object.",
       expected: "model.json and \(uploadedObject)", found: workspace.listing().joined(separator: ", "),
-      next: "make testFirstRunDownloadsTrainsAndUploads pass first", line: line)
+      next: "make testPipelineDownloadsTrainsAndUploadsOnTheFirstRun pass first", line: line)
   }
 
   func expectDownloads(_ count: Int, next: String, line: UInt = #line) {
