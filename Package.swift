@@ -23,7 +23,9 @@ let exerciseFolders: [(number: Int, folder: String)] =
 var targets: [Target] = [
   .target(name: "Plumb"),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
-  .testTarget(name: "PlumbTests", dependencies: ["Plumb"]),
+  // Helpers for tests of pipelines: a loopback HTTP server, used by the engine's tests and the graded suites.
+  .target(name: "PlumbTestSupport", dependencies: ["Plumb"]),
+  .testTarget(name: "PlumbTests", dependencies: ["Plumb", "PlumbTestSupport"]),
   // What the graded suites share: workspaces, running tasks, comparing, feedback. Imports XCTest.
   .target(name: "Grading", dependencies: ["Plumb"]),
   // The learner's runner: progress, check, hint, solution, watch, reset. It depends on no exercise,
@@ -52,7 +54,7 @@ for (number, folder) in exerciseFolders {
     targets.append(
       .testTarget(
         name: "Exercise\(number)Tests",
-        dependencies: [.target(name: "Exercise\(number)"), "Grading", "Plumb"]))
+        dependencies: [.target(name: "Exercise\(number)"), "Grading", "Plumb", "PlumbTestSupport"]))
   }
 }
 

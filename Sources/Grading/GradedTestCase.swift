@@ -87,7 +87,13 @@ open class GradedTestCase: XCTestCase {
     let collector = RunCollector()
     var options = RunOptions()
     options.workingDirectory = workspace.path
-    options.configuration = Configuration()
+    // A suite that writes plumb.cfg into the workspace gets it, as a run from the command line would;
+    // the environment is left out so that a learner's PLUMB_CONFIG_PATH cannot change a grade.
+    do {
+      options.configuration = try Configuration.load(in: workspace.path, environment: [:])
+    } catch {
+      return .failure(error)
+    }
     options.logSink = { line in collector.add(line: line) }
     options.observers.append { event in
       if case .failed(let task, let error) = event { collector.add(failure: error, of: task) }

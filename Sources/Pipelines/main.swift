@@ -2,6 +2,8 @@ import Exercise1
 import Exercise2
 import Exercise3
 import Exercise4
+import Exercise5
+import Exercise6
 import Foundation
 import Plumb
 
@@ -12,6 +14,8 @@ let exercises: [Int: [any Task.Type]] = [
   2: Exercise2.pipelineTasks,
   3: Exercise3.pipelineTasks,
   4: Exercise4.pipelineTasks,
+  5: Exercise5.pipelineTasks,
+  6: Exercise6.pipelineTasks,
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,23 @@
+import Plumb
+
+/// Downloads the Iris data set from the URL in plumb.cfg and keeps it as iris.data.
+///
+/// ```ini
+/// [DownloadData]
+/// url = http://127.0.0.1:8000/iris.data
+/// ```
+struct DownloadData: Task {
+  @Parameter(help: "where the Iris data set is served; set it in plumb.cfg under [DownloadData]")
+  var url: String = .required
+
+  /// Not part of the task's identity: waiting longer does not make a different download.
+  @Parameter(help: "seconds to wait for the server before giving up", significant: false)
+  var timeout: Double = 10
+
+  func output() -> LocalTarget { LocalTarget("iris.data") }
+
+  func run() throws {
+    let data = try download(url, timeout: timeout)
+    try output().write(data)
+  }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// An object in an object store, named by a bucket and a key: the output of an "upload" step.
+///
+/// It behaves like ``LocalTarget``: it exists once written, and a write appears whole or not at
+/// all. Unless given a store, it uses the one the run's config file describes in `[object_store]`
+/// (by default a folder, `object-store`, in the run's working folder):
+///
+/// ```ini
+/// [object_store]
+/// root = store
+/// ```
+///
+/// ```swift
+/// struct UploadModel: Task {
+///     func requires() -> TrainModel { TrainModel() }
+///     func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "models", key: "iris.json") }
+///     func run() throws { try output().upload(input()) }
+/// }
+/// ```
+///
+/// A store that cannot be used (a bad `[object_store]` section, an invalid bucket or key) makes
+/// ``exists()`` false and every read or write throw a one-line error naming the problem.
+public struct ObjectStoreTarget: Target, Sendable {
+  /// The bucket holding the object.
+  public let bucket: String
+  /// The object's key in the bucket, such as `iris/model.json`.
+  public let key: String
+  private let store: Result<any ObjectStore, any Error>
+
+  /// The object `key` in `bucket`, in the store configured for the run.
+  public init(bucket: String, key: String) {
+    self.bucket = bucket
+    self.key = key
+    store = Result {
+      let configuration =
+        try RunContext.current?.configuration ?? Configuration.load(in: FileManager.default.currentDirectoryPath)
+      return try ObjectStoreSettings.store(from: configuration)
+    }
+  }
+
+  /// The object `key` in `bucket` of `store`.
+  public init(bucket: String, key: String, store: any ObjectStore) {
+    self.bucket = bucket
+    self.key = key
+    self.store = .success(store)
+  }
+
+  /// `bucket/key in <store>`, such as `models/iris.json in folder store /work/run/store`.
+  public var description: String {
+    switch store {
+    case .success(let store): return "\(bucket)/\(key) in \(store)"
+    case .failure: return "\(bucket)/\(key) in an unusable object store"
+    }
+  }
+
+  /// Whether the object is stored; `false` also when the store cannot tell (then a write says why).
+  public func exists() -> Bool {
+    (try? store.get().exists(bucket: bucket, key: key)) ?? false
+  }
+
+  /// The whole object as UTF-8 text.
+  public func read() throws -> String {
+    guard let text = String(data: try readData(), encoding: .utf8) else {
+      throw TargetError.notText(path: description)
+    }
+    return text
+  }
+
+  /// The whole object as bytes.
+  public func readData() throws -> Data {
+    try store.get().read(bucket: bucket, key: key)
+  }
+
+  /// Stores what `body` writes as the object, atomically. If `body` throws, nothing is stored.
+  public func write(_ body: (OutputFile) throws -> Void) throws {
+    try store.get().write(bucket: bucket, key: key, body)
+  }
+
+  /// Stores `text` as the object, atomically.
+  public func write(_ text: String) throws {
+    try write { $0.write(text) }
+  }
+
+  /// Stores `data` as the object, atomically.
+  public func write(_ data: Data) throws {
+    try write { $0.write(data) }
+  }
+
+  /// Stores a copy of a local file as the object, atomically.
+  public func upload(_ file: LocalTarget) throws {
+    let data = try file.readData()
+    try write(data)
+  }
+
+  /// Deletes the object if it exists.
+  public func remove() throws {
+    try store.get().remove(bucket: bucket, key: key)
+  }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+extension LoopbackHTTPServer {
+  /// What the server answers on one path.
+  ///
+  /// ```swift
+  /// let server = try LoopbackHTTPServer(routes: [
+  ///     "/iris.data": .file("/path/to/data/iris.data"),
+  ///     "/hello": .text("hello\n"),
+  ///     "/broken": .status(500),
+  ///     "/slow": .noAnswer,
+  /// ])
+  /// ```
+  public enum Response: Sendable {
+    /// The file's bytes, read when the request comes in; `404 Not Found` if the file is missing then.
+    case file(String)
+    /// UTF-8 text, `200 OK`, as `text/plain`.
+    case text(String)
+    /// Bytes with a status and a content type.
+    case data(Data, status: Int, contentType: String)
+    /// An empty body with this status, such as `500` or `503`.
+    case status(Int)
+    /// Reads the request and then stays silent until the server stops: a server too slow to answer,
+    /// for testing a client's timeout without sleeping.
+    case noAnswer
+  }
+}

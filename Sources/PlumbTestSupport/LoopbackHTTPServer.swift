@@ -1,0 +1,259 @@
+import Foundation
+import Plumb
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: it listens on a free port, answers `GET` and
+/// `HEAD` from a table of routes (``Response``), says `404 Not Found` to anything else, records what
+/// was asked, and runs until ``stop()``.
+///
+/// Foundation on Linux has no server sockets, so this uses plain Glibc sockets. Each connection
+/// is served on its own thread and closed after one answer, so a ``Response/noAnswer`` route does
+/// not hold up other requests.
+///
+/// ```swift
+/// let server = try LoopbackHTTPServer(routes: ["/iris.data": .file(irisPath)])
+/// defer { server.stop() }
+/// let data = try download(server.url("/iris.data"))
+/// XCTAssertEqual(server.requestedPaths, ["/iris.data"])
+/// ```
+public final class LoopbackHTTPServer: @unchecked Sendable {
+  /// The port the server listens on, chosen by the system.
+  public let port: Int
+
+  private let listener: Int32
+  private let wakeReader: Int32
+  private let wakeWriter: Int32
+  private let state = NSCondition()
+  private var routes: [String: Response]
+  private var requests: [String] = []
+  private var openConnections: Set<Int32> = []
+  private var stopped = false
+  private let threads = DispatchGroup()
+
+  /// Starts a server on 127.0.0.1 with a port the system picks, answering with `routes`
+  /// (path, without query, to response).
+  ///
+  /// - Throws: ``ServerError`` when a socket cannot be set up.
+  public init(routes: [String: Response] = [:]) throws {
+    self.routes = routes
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    guard listener >= 0 else { throw ServerError(step: "create a socket", code: errno) }
+    var reuse: Int32 = 1
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+        bind(listener, socketAddress, length) == 0 && listen(listener, 64) == 0
+          && getsockname(listener, socketAddress, &length) == 0
+      }
+    }
+    guard bound else {
+      let code = errno
+      close(listener)
+      throw ServerError(step: "listen on 127.0.0.1", code: code)
+    }
+    var wake: [Int32] = [0, 0]
+    guard pipe(&wake) == 0 else {
+      let code = errno
+      close(listener)
+      throw ServerError(step: "create a pipe", code: code)
+    }
+    for descriptor in wake { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+    self.listener = listener
+    wakeReader = wake[0]
+    wakeWriter = wake[1]
+    port = Int(UInt16(bigEndian: address.sin_port))
+    startThread(name: "loopback-http-accept") { [self] in acceptConnections() }
+  }
+
+  /// `http://127.0.0.1:PORT`.
+  public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+  /// The URL of `path` on this server, such as `http://127.0.0.1:PORT/iris.data`.
+  public func url(_ path: String) -> URL {
+    let absolute = path.hasPrefix("/") ? path : "/" + path
+    return URL(string: baseURL.absoluteString + absolute) ?? baseURL.appendingPathComponent(absolute)
+  }
+
+  /// Answers `path` with `response` from now on; `nil` removes the route, so `path` gets 404.
+  public func setResponse(_ response: Response?, for path: String) {
+    state.lock()
+    routes[path] = response
+    state.unlock()
+  }
+
+  /// The paths (with any query) of every request received so far, in order of arrival.
+  public var requestedPaths: [String] {
+    state.lock()
+    defer { state.unlock() }
+    return requests
+  }
+
+  /// Stops listening, ends every open connection (also those waiting on ``Response/noAnswer``),
+  /// and returns when the server's threads have finished. After this, connecting to ``port`` is
+  /// refused. Calling it again does nothing.
+  public func stop() {
+    state.lock()
+    if stopped {
+      state.unlock()
+      return
+    }
+    stopped = true
+    for connection in openConnections { shutdown(connection, Int32(SHUT_RDWR)) }
+    state.broadcast()
+    state.unlock()
+    var byte: UInt8 = 1
+    _ = write(wakeWriter, &byte, 1)
+    threads.wait()
+    close(listener)
+    close(wakeReader)
+    close(wakeWriter)
+  }
+
+  // MARK: - Serving
+
+  private func startThread(name: String, _ body: @escaping () -> Void) {
+    threads.enter()
+    let thread = Thread { [threads] in
+      body()
+      threads.leave()
+    }
+    thread.name = name
+    thread.start()
+  }
+
+  private func acceptConnections() {
+    var watched = [
+      pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+      pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0),
+    ]
+    while true {
+      let ready = poll(&watched, nfds_t(watched.count), -1)
+      if ready < 0 && errno == EINTR { continue }
+      if ready < 0 || watched[1].revents != 0 { return }
+      let connection = accept(listener, nil, nil)
+      guard connection >= 0 else { continue }
+      _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+      state.lock()
+      if stopped {
+        state.unlock()
+        close(connection)
+        return
+      }
+      openConnections.insert(connection)
+      state.unlock()
+      startThread(name: "loopback-http-connection") { [self] in serve(connection) }
+    }
+  }
+
+  private func serve(_ connection: Int32) {
+    defer {
+      state.lock()
+      openConnections.remove(connection)
+      close(connection)
+      state.unlock()
+    }
+    guard let head = readRequestHead(connection) else { return }
+    let parts = head.split(separator: "\r\n", maxSplits: 1).first?.split(separator: " ") ?? []
+    guard parts.count == 3, parts[2].hasPrefix("HTTP/") else {
+      send(status: 400, body: Data(), contentType: "text/plain", to: connection, includeBody: true)
+      return
+    }
+    let method = String(parts[0])
+    let target = String(parts[1])
+    let path = String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
+
+    state.lock()
+    requests.append(target)
+    let response = routes[path]
+    state.unlock()
+
+    guard method == "GET" || method == "HEAD" else {
+      send(status: 405, body: Data(), contentType: "text/plain", to: connection, includeBody: true)
+      return
+    }
+    let includeBody = method == "GET"
+    switch response {
+    case nil:
+      send(
+        status: 404, body: Data("no route for \(path)\n".utf8), contentType: "text/plain", to: connection,
+        includeBody: includeBody)
+    case .file(let filePath)?:
+      if let contents = FileManager.default.contents(atPath: filePath) {
+        send(
+          status: 200, body: contents, contentType: "application/octet-stream", to: connection,
+          includeBody: includeBody)
+      } else {
+        send(
+          status: 404, body: Data("no file for \(path)\n".utf8), contentType: "text/plain", to: connection,
+          includeBody: includeBody)
+      }
+    case .text(let text)?:
+      send(
+        status: 200, body: Data(text.utf8), contentType: "text/plain; charset=utf-8", to: connection,
+        includeBody: includeBody)
+    case .data(let data, let status, let contentType)?:
+      send(status: status, body: data, contentType: contentType, to: connection, includeBody: includeBody)
+    case .status(let status)?:
+      send(status: status, body: Data(), contentType: "text/plain", to: connection, includeBody: includeBody)
+    case .noAnswer?:
+      state.lock()
+      while !stopped { state.wait() }
+      state.unlock()
+    }
+  }
+
+  /// Reads up to the blank line that ends the request's headers; `nil` if the client hangs up first.
+  private func readRequestHead(_ connection: Int32) -> String? {
+    let headEnd = Data("\r\n\r\n".utf8)
+    var received = Data()
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while received.count < 64 * 1024 {
+      let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+      if count < 0 && errno == EINTR { continue }
+      if count <= 0 { return nil }
+      received.append(contentsOf: chunk[..<count])
+      if received.range(of: headEnd) != nil { return String(decoding: received, as: UTF8.self) }
+    }
+    return nil
+  }
+
+  private func send(status: Int, body: Data, contentType: String, to connection: Int32, includeBody: Bool) {
+    let reason = HTTPStatus.reasonPhrase(for: status) ?? "Status \(status)"
+    var message = Data(
+      ("HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+        + "Connection: close\r\n\r\n").utf8)
+    if includeBody { message.append(body) }
+    message.withUnsafeBytes { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        // MSG_NOSIGNAL: a client that hung up must not kill the test process with SIGPIPE.
+        let sent = Glibc.send(connection, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+        if sent < 0 && errno == EINTR { continue }
+        if sent <= 0 { return }
+        offset += sent
+      }
+    }
+  }
+}
+
+extension LoopbackHTTPServer {
+  /// A socket call that failed while starting the server.
+  public struct ServerError: Error, CustomStringConvertible {
+    /// What the server was doing.
+    public let step: String
+    /// The system's error number.
+    public let code: Int32
+
+    public var description: String {
+      "the loopback HTTP server could not \(step): \(String(cString: strerror(code)))"
+    }
+  }
+}

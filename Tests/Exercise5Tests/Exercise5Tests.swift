@@ -1,0 +1,163 @@
+import Foundation
+import Grading
+import Plumb
+import XCTest
+
+@testable import Exercise5
+
+/// Exercise 5, WordCount: daily texts as external data, a date-interval fan-in, word counts, and a
+/// missing day that stops the count.
+final class Exercise5Tests: GradedTestCase {
+  override var exerciseNumber: Int { 5 }
+
+  let textFolder = ExerciseInfo.packageRoot + "/data/wordcount"
+
+  var inRun: String { todo("WordCount.run()", in: "WordCount.swift") }
+  var inRequires: String { todo("WordCount.requires()", in: "WordCount.swift") }
+  var inWords: String { todo("WordCount.words(in:)", in: "WordCount.swift") }
+
+  override func setUpWithError() throws {
+    try super.setUpWithError()
+    // The workspace is a temporary folder, so tell InputText where the committed texts are.
+    try "[InputText]\nfolder = \(textFolder)\n".write(
+      toFile: workspace.path(of: "plumb.cfg"), atomically: true, encoding: .utf8)
+  }
+
+  func testWordsAreLowerCasedWithoutPunctuation() {
+    let text = "The ferry -- it ran LATE;\nthe harbour master's dog, Pilot, barked.\t2024!"
+    let expected = ["the", "ferry", "it", "ran", "late", "the", "harbour", "masters", "dog", "pilot", "barked", "2024"]
+    let found = WordCount.words(in: text)
+    expect(
+      found == expected, "words(in:) should split at white space, lower-case, and strip punctuation.",
+      expected: expected.joined(separator: " "), found: found.joined(separator: " "), next: "finish \(inWords)")
+  }
+
+  func testCountsForAWeek() {
+    expectCounts(for: "2024-W02", days: days(8...14))
+  }
+
+  func testCountsForAMonth() {
+    expectCounts(for: "2024-01", days: days(1...31))
+  }
+
+  func testCountsForACustomRangeWithoutItsEndDay() {
+    expectCounts(for: "2024-01-03-2024-01-10", days: days(3...9))
+  }
+
+  func testSummaryListsOneInputTextPerDay() {
+    guard let run = run(WordCount(interval: interval("2024-01-03-2024-01-10"))) else { return }
+    expectSummary(
+      run,
+      """
+      Scheduled 8 tasks of which:
+      * 7 complete ones were encountered:
+          - 7 InputText(date=2024-01-03...2024-01-09)
+      * 1 ran successfully:
+          - 1 WordCount(interval=2024-01-03-2024-01-10)
+
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "return one InputText per day, `interval.days.map { InputText(date: $0) }`, in \(inRequires)")
+  }
+
+  func testSecondRunCountsNothingAgain() {
+    let task = WordCount(interval: interval("2024-W02"))
+    guard run(task) != nil, let second = run(task) else { return }
+    expectSummary(
+      second,
+      """
+      Scheduled 1 tasks of which:
+      * 1 complete ones were encountered:
+          - 1 WordCount(interval=2024-W02)
+
+      Did not run any tasks
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "keep output() as LocalTarget(\"counts-\\(interval).tsv\") in \(exercise.path(of: "WordCount.swift"))")
+  }
+
+  func testMissingDayStopsTheCount() {
+    // data/wordcount has no text for 2024-02-01, a Thursday in ISO week 5.
+    guard let run = run(WordCount(interval: interval("2024-W05"))) else { return }
+    let next = "require one InputText per day of the interval in \(inRequires)"
+    guard
+      expectSummary(
+        run,
+        """
+        Scheduled 8 tasks of which:
+        * 6 complete ones were encountered:
+            - 6 InputText(date=2024-01-29,2024-01-30,2024-01-31,...)
+        * 2 were left pending, among these:
+            * 1 were missing external dependencies:
+                - 1 InputText(date=2024-02-01)
+            * 1 had missing dependencies:
+                - 1 WordCount(interval=2024-W05)
+
+        Did not run any tasks
+        This progress looks :| because there were missing external dependencies
+        """, next: next)
+    else { return }
+    guard
+      expect(
+        run.result.exitCode == 20, "A run with missing data should exit with code 20.",
+        expected: "20", found: "\(run.result.exitCode)", next: next)
+    else { return }
+    expectNoFile("counts-2024-W05.tsv", because: "WordCount cannot run without every day's text", next: next)
+  }
+
+  // MARK: - Helpers
+
+  func interval(_ text: String) -> DayInterval {
+    DayInterval(parameterText: text) ?? .required
+  }
+
+  /// The January 2024 days numbered `range`, as file names' dates.
+  func days(_ range: ClosedRange<Int>) -> [String] {
+    range.map { String(format: "2024-01-%02d", $0) }
+  }
+
+  /// Runs WordCount for `text` and compares its file, line by line, with a count made here.
+  func expectCounts(for text: String, days: [String], line: UInt = #line) {
+    guard let run = run(WordCount(interval: interval(text)), line: line),
+      expectNoFailures(run, next: "fix \(inRun)", line: line)
+    else { return }
+    let name = "counts-\(text).tsv"
+    guard let found = workspace.contents(of: name) else {
+      expectFile(name, holding: "the counts", next: "write the counts in \(inRun)", line: line)
+      return
+    }
+    let expected = independentCount(of: days)
+    let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let foundLines = found.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard
+      let first = (0..<max(expectedLines.count, foundLines.count)).first(where: { index in
+        expectedLines.indices.contains(index) != foundLines.indices.contains(index)
+          || (expectedLines.indices.contains(index) && expectedLines[index] != foundLines[index])
+      })
+    else { return }
+    let show = { (lines: [String]) in
+      lines.indices.contains(first)
+        ? Feedback.quoted(lines[first]) : "no line \(first + 1) (the file has \(lines.count - 1) lines)"
+    }
+    expect(
+      false, "\(name) differs from the expected counts at line \(first + 1).",
+      expected: show(expectedLines), found: show(foundLines),
+      next:
+        "count lower-cased words without punctuation over every day, write \"word\\tcount\" lines, most frequent first, ties alphabetical: \(inRun)",
+      line: line)
+  }
+
+  /// The counts of `days`' texts made here, independently of the exercise's code: ASCII letters and
+  /// digits make words, everything else separates or is dropped, as the README describes.
+  func independentCount(of days: [String]) -> String {
+    var counts: [String: Int] = [:]
+    for day in days {
+      let text = (try? String(contentsOfFile: "\(textFolder)/\(day).txt", encoding: .utf8)) ?? ""
+      for piece in text.lowercased().components(separatedBy: .whitespacesAndNewlines) {
+        let word = String(
+          String.UnicodeScalarView(piece.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+        )
+        if !word.isEmpty { counts[word, default: 0] += 1 }
+      }
+    }
+    return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)\t\($0.value)\n" }.joined()
+  }
+}

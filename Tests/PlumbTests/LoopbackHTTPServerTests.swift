@@ -1,0 +1,164 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The test server, checked on the wire with a raw socket client, so these tests do not depend on
+/// the download helper they serve.
+final class LoopbackHTTPServerTests: XCTestCase {
+  func testServesTextWithStatusLineAndLength() throws {
+    let server = try LoopbackHTTPServer(routes: ["/hello": .text("hello, world\n")])
+    defer { server.stop() }
+    XCTAssertGreaterThan(server.port, 0)
+    let answer = try exchange(port: server.port, request: "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
+    XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
+    XCTAssertTrue(answer.contains("\r\nContent-Length: 13\r\n"), answer)
+    XCTAssertTrue(answer.hasSuffix("\r\n\r\nhello, world\n"), answer)
+  }
+
+  func testServesAFileAsItIsWhenAsked() throws {
+    let folder = try ParameterTestFolder(self).path
+    let file = folder + "/rows.csv"
+    try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: file))
+    let server = try LoopbackHTTPServer(routes: ["/rows.csv": .file(file)])
+    defer { server.stop() }
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /rows.csv HTTP/1.1\r\n\r\n").hasSuffix("\r\n\r\na,b\n"))
+    try Data("c,d\n".utf8).write(to: URL(fileURLWithPath: file))
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /rows.csv HTTP/1.1\r\n\r\n").hasSuffix("\r\n\r\nc,d\n"))
+    try FileManager.default.removeItem(atPath: file)
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /rows.csv HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 404 "))
+  }
+
+  func testUnknownPathIs404AndQueryIsIgnoredForRouting() throws {
+    let server = try LoopbackHTTPServer(routes: ["/data": .text("x")])
+    defer { server.stop() }
+    let missing = try exchange(port: server.port, request: "GET /nothing HTTP/1.1\r\n\r\n")
+    XCTAssertTrue(missing.hasPrefix("HTTP/1.1 404 Not Found\r\n"), missing)
+    let withQuery = try exchange(port: server.port, request: "GET /data?page=2 HTTP/1.1\r\n\r\n")
+    XCTAssertTrue(withQuery.hasPrefix("HTTP/1.1 200 OK\r\n"), withQuery)
+    XCTAssertEqual(server.requestedPaths, ["/nothing", "/data?page=2"])
+  }
+
+  func testStatusRoutesHeadAndOtherMethods() throws {
+    let server = try LoopbackHTTPServer(routes: [
+      "/broken": .status(503), "/data": .data(Data([1, 2, 3]), status: 201, contentType: "application/x-test"),
+    ])
+    defer { server.stop() }
+    XCTAssertTrue(
+      try exchange(port: server.port, request: "GET /broken HTTP/1.1\r\n\r\n").hasPrefix(
+        "HTTP/1.1 503 Service Unavailable\r\n"))
+    let created = try exchange(port: server.port, request: "GET /data HTTP/1.1\r\n\r\n")
+    XCTAssertTrue(created.hasPrefix("HTTP/1.1 201 Created\r\n"), created)
+    XCTAssertTrue(created.contains("Content-Type: application/x-test\r\n"), created)
+    let head = try exchange(port: server.port, request: "HEAD /data HTTP/1.1\r\n\r\n")
+    XCTAssertTrue(head.contains("Content-Length: 3\r\n"), head)
+    XCTAssertTrue(head.hasSuffix("\r\n\r\n"), "a HEAD answer has no body: \(head)")
+    XCTAssertTrue(
+      try exchange(port: server.port, request: "POST /data HTTP/1.1\r\n\r\n").hasPrefix(
+        "HTTP/1.1 405 Method Not Allowed\r\n"))
+    XCTAssertTrue(
+      try exchange(port: server.port, request: "nonsense\r\n\r\n").hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+  }
+
+  func testRoutesCanChangeWhileRunning() throws {
+    let server = try LoopbackHTTPServer()
+    defer { server.stop() }
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /late HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 404 "))
+    server.setResponse(.text("here"), for: "/late")
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /late HTTP/1.1\r\n\r\n").hasSuffix("here"))
+    server.setResponse(nil, for: "/late")
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /late HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 404 "))
+  }
+
+  func testNoAnswerHoldsOnlyItsOwnConnectionUntilStop() throws {
+    let server = try LoopbackHTTPServer(routes: ["/slow": .noAnswer, "/fast": .text("fast")])
+    let slow = try connect(port: server.port)
+    defer { close(slow) }
+    try sendAll("GET /slow HTTP/1.1\r\n\r\n", to: slow)
+    XCTAssertTrue(try exchange(port: server.port, request: "GET /fast HTTP/1.1\r\n\r\n").hasSuffix("fast"))
+    server.stop()
+    XCTAssertEqual(try readAll(slow), "", "the silent route must end without an answer when the server stops")
+  }
+
+  func testStoppedServerRefusesConnectionsAndStopsOnce() throws {
+    let server = try LoopbackHTTPServer(routes: ["/": .text("x")])
+    let port = server.port
+    server.stop()
+    server.stop()
+    XCTAssertThrowsError(try connect(port: port)) { error in
+      XCTAssertEqual((error as? SocketFailure)?.code, ECONNREFUSED, "\(error)")
+    }
+  }
+
+  func testTwoServersGetDifferentPorts() throws {
+    let first = try LoopbackHTTPServer()
+    let second = try LoopbackHTTPServer()
+    defer {
+      first.stop()
+      second.stop()
+    }
+    XCTAssertNotEqual(first.port, second.port)
+    XCTAssertEqual(first.url("/a.txt").absoluteString, "http://127.0.0.1:\(first.port)/a.txt")
+  }
+
+  // MARK: - A raw client
+
+  private struct SocketFailure: Error {
+    let code: Int32
+  }
+
+  private func connect(port: Int) throws -> Int32 {
+    let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard client >= 0 else { throw SocketFailure(code: errno) }
+    // A bound on how long a broken server can keep a read waiting, so a bug fails the test instead of hanging it.
+    var limit = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = UInt16(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        Glibc.connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else {
+      let code = errno
+      close(client)
+      throw SocketFailure(code: code)
+    }
+    return client
+  }
+
+  private func sendAll(_ text: String, to client: Int32) throws {
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      guard sent > 0 else { throw SocketFailure(code: errno) }
+      offset += sent
+    }
+  }
+
+  private func readAll(_ client: Int32) throws -> String {
+    var received: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+      if count == 0 || (count < 0 && errno == ECONNRESET) { break }
+      guard count > 0 else { throw SocketFailure(code: errno) }
+      received.append(contentsOf: chunk[..<count])
+    }
+    return String(decoding: received, as: UTF8.self)
+  }
+
+  private func exchange(port: Int, request: String) throws -> String {
+    let client = try connect(port: port)
+    defer { close(client) }
+    try sendAll(request, to: client)
+    return try readAll(client)
+  }
+}

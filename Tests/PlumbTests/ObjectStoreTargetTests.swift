@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+
+@testable import Plumb
+
+final class ObjectStoreTargetTests: XCTestCase {
+  private struct WriteFailed: Error {}
+
+  func testWriteThenReadAnObjectInAFolderStore() throws {
+    let root = try ParameterTestFolder(self).path
+    let target = ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root))
+    XCTAssertFalse(target.exists())
+    try target.write("{\"k\": 3}\n")
+    XCTAssertTrue(target.exists())
+    XCTAssertEqual(try target.read(), "{\"k\": 3}\n")
+    XCTAssertEqual(filesBelow(root), ["models/iris/model.json"])
+    XCTAssertEqual(target.description, "models/iris/model.json in folder store \(root)")
+    try target.write(Data([0, 1, 2]))
+    XCTAssertEqual(try target.readData(), Data([0, 1, 2]), "a second write replaces the object")
+  }
+
+  func testAWriteThatThrowsStoresNothing() throws {
+    let root = try ParameterTestFolder(self).path
+    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(root))
+    XCTAssertThrowsError(
+      try target.write { file in
+        file.write("half of it")
+        throw WriteFailed()
+      })
+    XCTAssertFalse(target.exists())
+    XCTAssertEqual(filesBelow(root), [], "no object and no temporary file may be left")
+
+    try target.write("old")
+    XCTAssertThrowsError(
+      try target.write { file in
+        file.write("new, but")
+        throw WriteFailed()
+      })
+    XCTAssertEqual(try target.read(), "old", "a failed write must leave the earlier object untouched")
+    XCTAssertEqual(filesBelow(root), ["models/model.json"])
+  }
+
+  func testUploadCopiesALocalFileAndRemoveDeletes() throws {
+    let folder = try ParameterTestFolder(self).path
+    let local = LocalTarget(folder + "/model.json")
+    try local.write("weights")
+    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(folder + "/store"))
+    try target.upload(local)
+    XCTAssertEqual(try target.read(), "weights")
+    try target.remove()
+    XCTAssertFalse(target.exists())
+    XCTAssertNoThrow(try target.remove(), "removing a missing object is not an error")
+    XCTAssertTrue(local.exists(), "uploading must leave the local file in place")
+  }
+
+  func testAFolderIsNotAnObject() throws {
+    let root = try ParameterTestFolder(self).path
+    try ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root)).write("x")
+    XCTAssertFalse(ObjectStoreTarget(bucket: "models", key: "iris", store: .folder(root)).exists())
+  }
+
+  func testReadingAMissingObjectSaysSo() throws {
+    let root = try ParameterTestFolder(self).path
+    let target = ObjectStoreTarget(bucket: "models", key: "none.json", store: .folder(root))
+    XCTAssertThrowsError(try target.read()) { error in
+      XCTAssertEqual(String(describing: error), "\(root)/models/none.json does not exist")
+    }
+  }
+
+  func testUnusableBucketsAndKeysAreRefusedInOneLine() throws {
+    let root = try ParameterTestFolder(self).path
+    let badBucket =
+      "use 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit"
+    let badKey = "a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
+    let cases: [(bucket: String, key: String, message: String)] = [
+      ("models", "../escape.json", "invalid object key '../escape.json': \(badKey)"),
+      ("models", "a//b", "invalid object key 'a//b': \(badKey)"),
+      ("models", "/absolute", "invalid object key '/absolute': \(badKey)"),
+      ("models", "dir/", "invalid object key 'dir/': \(badKey)"),
+      ("models", "", "invalid object key '': a key cannot be empty"),
+      ("Models", "k", "invalid bucket name 'Models': \(badBucket)"),
+      ("ab", "k", "invalid bucket name 'ab': \(badBucket)"),
+      ("-models", "k", "invalid bucket name '-models': \(badBucket)"),
+      ("my_models", "k", "invalid bucket name 'my_models': \(badBucket)"),
+    ]
+    for (bucket, key, message) in cases {
+      let target = ObjectStoreTarget(bucket: bucket, key: key, store: .folder(root))
+      XCTAssertFalse(target.exists(), "\(bucket)/\(key)")
+      XCTAssertThrowsError(try target.write("x"), "\(bucket)/\(key)") { error in
+        XCTAssertEqual(String(describing: error), message)
+        XCTAssertFalse(String(describing: error).contains("\n"))
+      }
+    }
+    XCTAssertEqual(filesBelow(root), [])
+  }
+
+  // MARK: - The store of a run
+
+  private struct Upload: Task {
+    @Parameter(help: "the object's key") var key: String = "iris/model.json"
+    func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "models", key: key) }
+    func run() throws { try output().write("model for \(key)") }
+  }
+
+  func testTheConfigFileSetsTheStoreRootRelativeToTheRunFolder() throws {
+    let folder = try ParameterTestFolder(self)
+    try folder.write("plumb.cfg", "[object_store]\nroot = store\n")
+    let first = try build([Upload()], options: folder.options)
+    XCTAssertEqual(first.status(of: Upload()), .succeeded)
+    XCTAssertEqual(
+      try folder.read("store/models/iris/model.json"),
+      "model for iris/model.json")
+
+    let second = try build([Upload()], options: folder.options)
+    XCTAssertEqual(second.status(of: Upload()), .alreadyComplete, "an uploaded object makes its task complete")
+
+    try FileManager.default.removeItem(atPath: folder.path + "/store/models/iris/model.json")
+    let third = try build([Upload()], options: folder.options)
+    XCTAssertEqual(third.status(of: Upload()), .succeeded, "a deleted object is uploaded again")
+  }
+
+  func testWithoutConfigTheStoreIsAFolderNamedObjectStore() throws {
+    let folder = try ParameterTestFolder(self)
+    let result = try build([Upload()], options: folder.options)
+    XCTAssertEqual(result.status(of: Upload()), .succeeded)
+    XCTAssertEqual(filesBelow(folder.path), ["object-store/models/iris/model.json"])
+  }
+
+  func testAnUnknownBackendFailsTheTaskInOneLine() throws {
+    let folder = try ParameterTestFolder(self)
+    try folder.write("plumb.cfg", "[object_store]\nbackend = s3\n")
+    let result = try build([Upload()], options: folder.options)
+    XCTAssertEqual(result.status(of: Upload()), .failed)
+    XCTAssertEqual(
+      result.record(of: Upload())?.error,
+      "bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder")
+    XCTAssertNotEqual(result.exitCode, 0)
+    XCTAssertEqual(filesBelow(folder.path), ["plumb.cfg"])
+  }
+
+  func testABadKeyFailsTheTaskAndWritesNothing() throws {
+    let folder = try ParameterTestFolder(self)
+    var upload = Upload()
+    upload.key = "../outside.json"
+    let result = try build([upload], options: folder.options)
+    XCTAssertEqual(result.status(of: upload), .failed)
+    XCTAssertEqual(
+      result.record(of: upload)?.error,
+      "invalid object key '../outside.json': a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
+    )
+    XCTAssertEqual(filesBelow(folder.path), [])
+  }
+}
