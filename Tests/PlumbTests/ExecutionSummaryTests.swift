@@ -41,6 +41,11 @@ private struct Boom: MarkerTask {
   func run() throws { throw TestFailure(description: "boom") }
 }
 
+private struct Doomed: MarkerTask {
+  @Parameter var n: Int = .required
+  func run() throws { throw TestFailure(description: "doomed \(n)") }
+}
+
 private struct NeedsBoom: MarkerTask {
   func requires() -> AllOf<A, Boom> { AllOf(A(), Boom()) }
 }
@@ -257,6 +262,60 @@ final class ExecutionSummaryTests: SummaryTestCase {
         This progress looks :( because there were tasks whose scheduling failed
         """))
     XCTAssertEqual(result.exitCode, 35, "scheduling error (35) outranks not run (25)")
+  }
+
+  // MARK: - Plumb's addition: why tasks failed
+
+  func testReasonsFollowLuigisLayoutInTheOrderTasksWereMet() throws {
+    try touch(A().fileName)
+    let result = try run([NeedsBoom(), Dependent()]) { $0.summaryShowsErrors = true }
+    XCTAssertEqual(
+      result.summary,
+      framed(
+        """
+        Scheduled 5 tasks of which:
+        * 1 complete ones were encountered:
+            - 1 A()
+        * 1 failed:
+            - 1 Boom()
+        * 1 failed scheduling:
+            - 1 Flaky()
+        * 2 were left pending, among these:
+            * 1 had failed dependencies:
+                - 1 NeedsBoom()
+            * 1 had dependencies whose scheduling failed:
+                - 1 Dependent()
+
+        This progress looks :( because there were failed tasks and tasks whose scheduling failed
+
+        Why tasks failed:
+            - Boom(): boom
+            - Flaky(): complete() failed: cannot check
+        """))
+    XCTAssertEqual(result.record(of: Boom())?.error, "boom")
+  }
+
+  func testReasonsAreCutAtTheSummaryLength() throws {
+    let result = try run((1...4).map { Doomed(n: $0) }) {
+      $0.summaryShowsErrors = true
+      $0.summaryLength = 2
+    }
+    XCTAssertTrue(
+      result.summary.hasSuffix(
+        """
+        Why tasks failed:
+            - Doomed(n=1): doomed 1
+            - Doomed(n=2): doomed 2
+            ... and 2 more (the log above has every error)
+
+        ===== Plumb Execution Summary =====
+
+        """), result.summary)
+  }
+
+  func testNoReasonsWhenNothingFailed() throws {
+    let result = try run([A()]) { $0.summaryShowsErrors = true }
+    XCTAssertFalse(result.summary.contains("Why tasks failed"), result.summary)
   }
 
   func testFailureAndSchedulingErrorTogether() throws {

@@ -77,12 +77,15 @@ class SummaryTestCase: XCTestCase {
     try? FileManager.default.removeItem(atPath: workspace)
   }
 
-  /// Runs `tasks` in the workspace with errors logged nowhere.
+  /// Runs `tasks` in the workspace with errors logged nowhere. The summary is Luigi's layout alone,
+  /// without Plumb's "Why tasks failed" lines, so it can be compared with Luigi's own output;
+  /// ExecutionSummaryTests checks those lines separately.
   func run(_ tasks: [any Task], configure: (inout RunOptions) -> Void = { _ in }) throws -> RunResult {
     var options = RunOptions()
     options.workingDirectory = workspace
     options.logLevel = .error
     options.logSink = { _ in }
+    options.summaryShowsErrors = false
     configure(&options)
     return try build(tasks, options: options)
   }

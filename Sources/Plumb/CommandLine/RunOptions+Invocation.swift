@@ -1,7 +1,7 @@
 extension RunOptions {
   /// The options for a command-line run: each setting from the command line, else from the config
   /// file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`,
-  /// `[scheduler] retry_delay`, `[retcode]`, `[execution_summary] summary_length`), else the default.
+  /// `[scheduler] retry_delay`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary] show_errors`), else the default.
   init(invocation: Invocation, configuration: Configuration, workingDirectory: String) throws {
     self.init()
     self.workingDirectory = workingDirectory
@@ -15,18 +15,25 @@ extension RunOptions {
     logLevel = try invocation.logLevel ?? configuration.logLevel() ?? logLevel
     summaryLength =
       try configuration.count(section: "execution_summary", key: "summary_length", minimum: 0) ?? summaryLength
+    summaryShowsErrors =
+      try configuration.boolean(section: "execution_summary", key: "show_errors") ?? summaryShowsErrors
     exitCodes = try ExitCodes(configuration: configuration)
   }
 }
 
 extension Configuration {
-  /// `[core] no_lock`, read as Python's configparser reads a boolean.
+  /// `[core] no_lock`.
   func noLock() throws -> Bool {
-    guard let text = value(section: "core", key: "no_lock") else { return false }
+    try boolean(section: "core", key: "no_lock") ?? false
+  }
+
+  /// A boolean setting, read as Python's configparser reads one; `nil` when absent.
+  fileprivate func boolean(section: String, key: String) throws -> Bool? {
+    guard let text = value(section: section, key: key) else { return nil }
     switch text.lowercased() {
     case "1", "yes", "true", "on": return true
     case "0", "no", "false", "off": return false
-    default: throw problem("[core] no_lock must be true or false, not '\(text)'")
+    default: throw problem("[\(section)] \(key) must be true or false, not '\(text)'")
     }
   }
 

@@ -15,17 +15,27 @@
 ///
 /// This progress looks :( because there were failed tasks
 ///
+/// Why tasks failed:
+///     - Boom(): the disk is full
+///
 /// ===== Plumb Execution Summary =====
 /// ```
+///
+/// Everything before "Why tasks failed" is Luigi's layout, unchanged, so tools that read Luigi's
+/// summaries read Plumb's; the reasons are Plumb's addition, because a learner's first question
+/// about a failed task is why, and Luigi leaves the answer far up in the log.
 struct ExecutionSummary {
   let records: [TaskRecord]
   /// At most this many family lines per category; `0` for no limit.
   let maximumLines: Int
+  /// Whether the reasons of failed tasks follow the verdict.
+  let showsErrors: Bool
   private let partition: TaskPartition
 
-  init(records: [TaskRecord], maximumLines: Int) {
+  init(records: [TaskRecord], maximumLines: Int, showsErrors: Bool = true) {
     self.records = records
     self.maximumLines = maximumLines
+    self.showsErrors = showsErrors
     partition = TaskPartition(records)
   }
 
@@ -64,7 +74,24 @@ struct ExecutionSummary {
       if others.isEmpty { text += "\n" }
       text += "Did not run any tasks"
     }
-    return text + "\n" + ProgressVerdict(partition).line
+    return text + "\n" + ProgressVerdict(partition).line + reasons
+  }
+
+  /// "Why tasks failed:" and a line per failed task or scheduling error, in the order the tasks
+  /// were met, at most ``maximumLines`` of them; empty when nothing failed.
+  private var reasons: String {
+    guard showsErrors else { return "" }
+    let failures = partition.failed.union(partition.schedulingError).sorted().filter { records[$0].error != nil }
+    guard !failures.isEmpty else { return "" }
+    var text = "\n\nWhy tasks failed:"
+    for (count, index) in failures.enumerated() {
+      if maximumLines > 0 && count == maximumLines {
+        text += "\n    ... and \(failures.count - count) more (the log above has every error)"
+        break
+      }
+      text += "\n    - \(records[index].info): \(records[index].error!)"
+    }
+    return text
   }
 
   /// The workers that held this run's tasks, in the order first met, with how many each held.

@@ -25,6 +25,7 @@ public func build(_ tasks: [any Task], options: RunOptions = RunOptions()) throw
       info: node.info, status: node.status, isExternal: node.isExternal, failureCount: node.failureCount,
       error: node.error, dependencies: node.dependencies.map(\.info.description))
   }
-  let summary = ExecutionSummary(records: records, maximumLines: options.summaryLength)
+  let summary = ExecutionSummary(
+    records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors)
   return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))
 }

@@ -36,6 +36,9 @@ public struct RunOptions {
   public var exitCodes = ExitCodes()
   /// At most this many family lines per summary category; `0` for no limit.
   public var summaryLength = 5
+  /// Whether the summary ends with why each failed task failed (one line each), after Luigi's
+  /// layout; `false` gives Luigi's layout alone. `[execution_summary] show_errors` in the config.
+  public var summaryShowsErrors = true
 
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
   public init() {}
