@@ -23,6 +23,7 @@ let exerciseFolders: [(number: Int, folder: String)] =
 var targets: [Target] = [
   .target(name: "Plumb"),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
+  .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
   .testTarget(name: "PlumbTests", dependencies: ["Plumb"]),
 ]
 var products: [Product] = [
