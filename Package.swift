@@ -37,6 +37,7 @@ var targets: [Target] = [
     name: "pipelines",
     dependencies: ["Plumb"] + exerciseFolders.map { .target(name: "Exercise\($0.number)") },
     path: "Sources/Pipelines"),
+  .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
 ]
 var products: [Product] = [
   .library(name: "Plumb", targets: ["Plumb"])

@@ -81,11 +81,6 @@ enum ParameterSchema {
 
   /// The parameters of a task value, by property name, in declaration order.
   static func parameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
-    Mirror(reflecting: task).children.compactMap { child in
-      guard let label = child.label, label.hasPrefix("_"),
-        let parameter = child.value as? any AnyParameter
-      else { return nil }
-      return (String(label.dropFirst()), parameter)
-    }
+    ParameterLayout.of(type(of: task)).parameters(of: task)
   }
 }

@@ -10,8 +10,8 @@ struct ReadyQueue {
     a.priority != b.priority ? a.priority > b.priority : a.order < b.order
   }
 
-  mutating func push(_ node: TaskNode, priority: Int) {
-    heap.append((priority, node.order, node))
+  mutating func push(_ node: TaskNode) {
+    heap.append((node.task.priority, node.order, node))
     var child = heap.count - 1
     while child > 0 {
       let parent = (child - 1) / 2

@@ -1,5 +1,8 @@
-/// One task in the graph of a run, with its edges and its state. Mutated only under the
-/// scheduler's lock once workers start.
+/// One task in the graph of a run, with its edges and its state.
+///
+/// While the graph is built only the building thread touches nodes. Once workers start, `state`
+/// and `unfinishedDependencies` change only under the worker pool's lock, and `failureCount` and
+/// `error` only on the worker that runs the node.
 final class TaskNode {
   enum State {
     case unvisited
@@ -15,20 +18,27 @@ final class TaskNode {
   let task: any Task
   let info: TaskInfo
   let isExternal: Bool
+  /// The position in the order tasks were first met.
   let order: Int
   var state = State.unvisited
   var dependencies: [TaskNode] = []
   var dependents: [TaskNode] = []
+  /// Dependencies not yet done; the node is runnable at zero.
   var unfinishedDependencies = 0
   var failureCount = 0
   var error: String?
+  /// The `order` of the last node that linked this one as a dependency: a requirement listed
+  /// twice by the same task makes one edge, without a set per node.
+  var linkedFrom = -1
 
   init(task: any Task, info: TaskInfo, order: Int) {
     self.task = task
     self.info = info
     self.order = order
-    isExternal = task is any ExternalTask
+    isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
   }
+
+  private static let externalTypes = TypeCache<Bool>()
 
   var status: TaskStatus {
     switch state {

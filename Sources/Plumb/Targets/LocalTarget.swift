@@ -61,13 +61,28 @@ public struct LocalTarget: Target, Hashable, Sendable {
     }
   }
 
-  /// The file's lines, without their line endings; a final newline does not add an empty line.
+  /// The file's lines, without their line endings (`\n`, `\r\n` or `\r`, as Python reads text);
+  /// a final line ending does not add an empty line.
   public func lines() throws -> [String] {
     let text = try read()
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+    let bytes = text.utf8
+    var lines: [String] = []
+    var start = bytes.startIndex
+    var index = start
+    while index != bytes.endIndex {
+      let byte = bytes[index]
+      guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
+        bytes.formIndex(after: &index)
+        continue
+      }
+      lines.append(String(text[start..<index]))
+      bytes.formIndex(after: &index)
+      if byte == UInt8(ascii: "\r") && index != bytes.endIndex && bytes[index] == UInt8(ascii: "\n") {
+        bytes.formIndex(after: &index)
+      }
+      start = index
     }
-    if lines.last == "" { lines.removeLast() }
+    if start != bytes.endIndex { lines.append(String(text[start...])) }
     return lines
   }
 
@@ -97,16 +112,16 @@ public struct LocalTarget: Target, Hashable, Sendable {
 
   /// Deletes the file if it exists.
   public func remove() throws {
-    if unlink(path) != 0 && errno != ENOENT {
-      throw TargetError.io(path: path, operation: "remove", code: errno)
-    }
+    guard unlink(path) != 0 else { return }
+    let code = errno
+    if code != ENOENT { throw TargetError.io(path: path, operation: "remove", code: code) }
   }
 
   /// Moves the file to `destination` with an atomic rename, creating its parent folders.
   public func move(to destination: LocalTarget) throws {
     try OutputFile.createParentFolders(of: destination.path)
-    if rename(path, destination.path) != 0 {
-      throw TargetError.io(path: path, operation: "move to \(destination.path)", code: errno)
-    }
+    guard rename(path, destination.path) != 0 else { return }
+    let code = errno
+    throw TargetError.io(path: path, operation: "move to \(destination.path)", code: code)
   }
 }

@@ -21,13 +21,27 @@ public final class OutputFile {
 
   init(finalPath: String) throws {
     self.finalPath = finalPath
-    try Self.createParentFolders(of: finalPath)
-    temporaryPath = "\(finalPath)-plumb-tmp-\(UInt32.random(in: 0...UInt32.max))"
-    descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-    if descriptor < 0 {
-      throw TargetError.io(path: finalPath, operation: "create a temporary file for", code: errno)
+    (temporaryPath, descriptor) = try Self.openTemporaryFile(beside: finalPath)
+  }
+
+  /// Creates a new file named `<path>-plumb-tmp-<random>`, and the folders above it when missing.
+  private static func openTemporaryFile(beside path: String) throws -> (path: String, descriptor: Int32) {
+    var createdFolders = false
+    while true {
+      let temporaryPath = "\(path)-plumb-tmp-\(UInt32.random(in: 0...UInt32.max))"
+      let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      if descriptor >= 0 { return (temporaryPath, descriptor) }
+      let code = errno
+      switch code {
+      case EEXIST, EINTR:
+        continue
+      case ENOENT where !createdFolders:
+        try createParentFolders(of: path)
+        createdFolders = true
+      default:
+        throw TargetError.io(path: path, operation: "create a temporary file for", code: code)
+      }
     }
-    buffer.reserveCapacity(64 * 1024)
   }
 
   /// Appends text (UTF-8).
@@ -93,13 +107,22 @@ public final class OutputFile {
     unlink(temporaryPath)
   }
 
+  /// Creates the folders above `path` that are missing, like `mkdir -p`.
   static func createParentFolders(of path: String) throws {
     let parent = (path as NSString).deletingLastPathComponent
-    guard !parent.isEmpty, access(parent, F_OK) != 0 else { return }
-    do {
-      try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-    } catch {
-      throw TargetError.io(path: path, operation: "create the folder for", code: EACCES)
+    guard !parent.isEmpty, parent != "/" else { return }
+    if mkdir(parent, 0o777) == 0 { return }
+    let code = errno
+    switch code {
+    case EEXIST:
+      return
+    case ENOENT:
+      try createParentFolders(of: parent)
+      guard mkdir(parent, 0o777) != 0 else { return }
+      let again = errno
+      if again != EEXIST { throw TargetError.io(path: path, operation: "create the folder for", code: again) }
+    default:
+      throw TargetError.io(path: path, operation: "create the folder for", code: code)
     }
   }
 }

@@ -63,13 +63,18 @@ public protocol Task: Requirement {
   static var help: String { get }
 }
 
+/// Default family names, by task type: `String(describing:)` is too slow to call per task.
+private let familyNames = TypeCache<String>()
+
 extension Task {
   public static var namespace: String? { nil }
 
   public static var family: String {
-    let name = String(describing: Self.self)
-    guard let namespace else { return name }
-    return "\(namespace).\(name)"
+    familyNames.value(for: Self.self) {
+      let name = String(describing: Self.self)
+      guard let namespace else { return name }
+      return "\(namespace).\(name)"
+    }
   }
 
   public var priority: Int { 0 }
@@ -79,7 +84,8 @@ extension Task {
   public func complete() throws -> Bool {
     let targets = output().targets
     if targets.isEmpty { return false }
-    return targets.allSatisfy { $0.exists() }
+    for target in targets where !target.exists() { return false }
+    return true
   }
 
   /// The outputs of the tasks ``requires()`` returns, shaped like its result.

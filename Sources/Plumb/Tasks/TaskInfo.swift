@@ -34,12 +34,11 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
 
   /// Describes `task` as it is now (call after its parameters are resolved).
   public init(_ task: any Task) {
-    self.init(
-      family: type(of: task).family,
-      parameters: ParameterSchema.parameters(of: task).compactMap { name, parameter in
-        parameter.isSignificant
-          ? NamedValue(name: name, value: parameter.text, successor: parameter.successorText) : nil
-      })
+    var parameters: [NamedValue] = []
+    for (name, parameter) in ParameterSchema.parameters(of: task) where parameter.isSignificant {
+      parameters.append(NamedValue(name: name, value: parameter.text, successor: parameter.successorText))
+    }
+    self.init(family: type(of: task).family, parameters: parameters)
   }
 
   /// Describes a task by family and parameter values.
@@ -50,7 +49,12 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
   init(family: String, parameters: [NamedValue]) {
     self.family = family
     self.parameters = parameters
-    description = family + "(" + parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ") + ")"
+    var description = family + "("
+    for (index, parameter) in parameters.enumerated() {
+      if index > 0 { description += ", " }
+      description += parameter.name + "=" + parameter.value
+    }
+    self.description = description + ")"
   }
 
   /// Luigi's task id: `Family_<first 3 values by name, 16 chars each>_<md5 prefix>`.

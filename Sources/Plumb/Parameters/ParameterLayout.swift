@@ -1,0 +1,73 @@
+import Foundation
+@_spi(Reflection) import Swift
+
+/// Where a task type keeps its parameters, found once per type, so that reading a task's
+/// parameters costs a few loads instead of a reflection walk.
+///
+/// `Mirror` looks up each field's type by its mangled name on every walk; at three walks per task
+/// (resolving, naming, identity) that was most of the scheduling cost. The standard library's
+/// field metadata (`_forEachField`, what `Mirror` reads underneath) gives each stored property's
+/// name, offset and type once. Types it does not describe (classes) are read with `Mirror`.
+struct ParameterLayout {
+  private struct Field {
+    let name: String
+    let offset: Int
+    let type: any ParameterField.Type
+  }
+
+  /// The parameter fields in declaration order, or `nil` to read the type with `Mirror`.
+  private let fields: [Field]?
+
+  private static let layouts = TypeCache<ParameterLayout>()
+
+  /// The layout of `type`, worked out on first use.
+  static func of(_ type: any Task.Type) -> ParameterLayout {
+    layouts.value(for: type) { ParameterLayout(type) }
+  }
+
+  private init(_ type: any Task.Type) {
+    var fields: [Field] = []
+    let described = _forEachField(of: type) { name, offset, fieldType, _ in
+      let label = String(cString: name)
+      if label.hasPrefix("_"), let parameterType = fieldType as? any ParameterField.Type {
+        fields.append(Field(name: String(label.dropFirst()), offset: offset, type: parameterType))
+      }
+      return true
+    }
+    self.fields = described ? fields : nil
+  }
+
+  /// The parameters of `task`, by property name, in declaration order.
+  func parameters<T: Task>(of task: T) -> [(name: String, parameter: any AnyParameter)] {
+    guard let fields else { return Self.reflectedParameters(of: task) }
+    if fields.isEmpty { return [] }
+    return withUnsafeBytes(of: task) { bytes in
+      var parameters: [(name: String, parameter: any AnyParameter)] = []
+      parameters.reserveCapacity(fields.count)
+      for field in fields {
+        parameters.append((field.name, field.type.read(at: bytes.baseAddress! + field.offset)))
+      }
+      return parameters
+    }
+  }
+
+  private static func reflectedParameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
+    Mirror(reflecting: task).children.compactMap { child in
+      guard let label = child.label, label.hasPrefix("_"),
+        let parameter = child.value as? any AnyParameter
+      else { return nil }
+      return (String(label.dropFirst()), parameter)
+    }
+  }
+}
+
+/// A ``Parameter`` type that can be read from where a task stores it.
+protocol ParameterField {
+  static func read(at address: UnsafeRawPointer) -> any AnyParameter
+}
+
+extension Parameter: ParameterField {
+  static func read(at address: UnsafeRawPointer) -> any AnyParameter {
+    address.load(as: Self.self)
+  }
+}

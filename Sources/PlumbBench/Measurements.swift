@@ -1,0 +1,39 @@
+import Foundation
+import Plumb
+
+/// Times Plumb runs of each shape and size against a plain loop writing the same files.
+enum Measurements {
+  /// The median of `repeats` timings of `body`, each in a fresh folder.
+  static func median(repeats: Int, _ body: (BenchFolder) throws -> Void) throws -> Double {
+    var timings: [Double] = []
+    for _ in 0..<repeats {
+      let folder = try BenchFolder()
+      defer { folder.remove() }
+      timings.append(try seconds { try body(folder) })
+    }
+    return timings.sorted()[timings.count / 2]
+  }
+
+  /// Seconds for Plumb to build a pipeline of `size` tasks of `shape` from nothing.
+  static func plumb(_ shape: Shape, size: Int, workers: Int, repeats: Int) throws -> Double {
+    try median(repeats: repeats) { folder in
+      var options = RunOptions()
+      options.workingDirectory = folder.path
+      options.configuration = Configuration()
+      options.logLevel = .error
+      options.workers = workers
+      let result = try build([shape.root(size: size)], options: options)
+      guard result.success, result.records.count == size else {
+        throw BenchError(description: "the \(shape.rawValue) of \(size) tasks did not succeed:\n\(result.summary)")
+      }
+    }
+  }
+
+  /// Seconds for a loop to write the same files atomically, without the engine.
+  static func plainLoop(_ shape: Shape, size: Int, repeats: Int) throws -> Double {
+    let files = shape.files(size: size)
+    return try median(repeats: repeats) { folder in
+      for file in files { try LocalTarget(folder.path + "/" + file.path).write(file.text) }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+// plumb-bench: how fast Plumb schedules tiny file-writing tasks, and how that compares with a
+// plain loop writing the same files, with Luigi and with make.
+//
+//   plumb-bench [--sizes 1000,10000,100000] [--folder DIR] [--luigi-python PATH --luigi-script PATH]
+//
+// --folder says where the temporary folders go; a memory-backed one (/dev/shm, as `make bench`
+// uses when it exists) shows the engine's cost rather than the disk's.
+
+var sizes = [1_000, 10_000, 100_000]
+var luigiPython: String?
+var luigiScript = "Benchmarks/luigi_fan_in.py"
+let rivalSize = 1_000
+
+func fail(_ message: String) -> Never {
+  FileHandle.standardError.write(Data("plumb-bench: \(message)\n".utf8))
+  exit(2)
+}
+
+/// `path` made absolute against the current folder, because rivals run in their own folders.
+func absolute(_ path: String) -> String {
+  path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+}
+
+var arguments = CommandLine.arguments.dropFirst()
+while let flag = arguments.popFirst() {
+  guard let value = arguments.popFirst() else { fail("\(flag) needs a value") }
+  switch flag {
+  case "--sizes":
+    let parsed = value.split(separator: ",").compactMap { Int($0) }
+    guard !parsed.isEmpty, parsed.count == value.split(separator: ",").count, parsed.allSatisfy({ $0 >= 2 })
+    else { fail("--sizes takes task counts of 2 or more separated by commas, such as 1000,10000") }
+    sizes = parsed
+  case "--folder":
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: value, isDirectory: &isFolder), isFolder.boolValue
+    else { fail("--folder \(value) is not an existing folder") }
+    BenchFolder.base = absolute(value)
+  case "--luigi-python": luigiPython = absolute(value)
+  case "--luigi-script": luigiScript = value
+  default: fail("unknown option \(flag); the options are --sizes, --folder, --luigi-python and --luigi-script")
+  }
+}
+
+func column(_ text: String, _ width: Int) -> String {
+  String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+do {
+  print("Plumb scheduling benchmark: tiny tasks that each write one small file atomically")
+  print("(median of several runs below 100,000 tasks; a fresh folder in \(BenchFolder.base) each run)\n")
+  print(
+    ["shape", "tasks", "workers", "plumb s", "tasks/s", "loop s", "overhead µs/task"].enumerated().map {
+      column($1, [7, 8, 8, 9, 10, 8, 17][$0])
+    }.joined())
+  var plumbFanIn: [Int: Double] = [:]
+  for shape in Shape.allCases {
+    for size in sizes {
+      let repeats = size >= 100_000 ? 1 : size >= 10_000 ? 3 : 5
+      let loop = try Measurements.plainLoop(shape, size: size, repeats: repeats)
+      for workers in [1, 2] {
+        let plumb = try Measurements.plumb(shape, size: size, workers: workers, repeats: repeats)
+        if shape == .fanIn && size == rivalSize { plumbFanIn[workers] = plumb }
+        let overhead = (plumb - loop) / Double(size) * 1e6
+        print(
+          [
+            shape.rawValue, String(size), String(workers), fixed(plumb, 3), fixed(Double(size) / plumb, 0),
+            fixed(loop, 3), fixed(overhead, 1),
+          ].enumerated().map { column($1, [7, 8, 8, 9, 10, 8, 17][$0]) }.joined())
+      }
+    }
+  }
+
+  print("\nThe \(rivalSize)-task fan-in with other tools (ratio = their time / Plumb's, same workers):")
+  if plumbFanIn.isEmpty {
+    plumbFanIn[1] = try Measurements.plumb(.fanIn, size: rivalSize, workers: 1, repeats: 5)
+    plumbFanIn[2] = try Measurements.plumb(.fanIn, size: rivalSize, workers: 2, repeats: 5)
+  }
+  for workers in [1, 2] {
+    let plumb = plumbFanIn[workers] ?? 0
+    print("  plumb   workers \(workers)  \(fixed(plumb, 3)) s")
+    if let python = luigiPython {
+      if let luigi = try Rivals.luigi(python: python, script: absolute(luigiScript), size: rivalSize, workers: workers)
+      {
+        print("  luigi   workers \(workers)  \(fixed(luigi, 3)) s  = \(fixed(luigi / plumb, 0)) x Plumb")
+      } else {
+        print("  luigi   workers \(workers)  not measured: \(python) could not run \(luigiScript)")
+      }
+    }
+    if let make = try Rivals.make(size: rivalSize, workers: workers) {
+      print("  make    -j\(workers)        \(fixed(make, 3)) s  = \(fixed(make / plumb, 0)) x Plumb")
+    } else {
+      print("  make    -j\(workers)        not measured: make is not installed or failed")
+    }
+  }
+  if luigiPython == nil { print("  (Luigi not measured: pass --luigi-python, as `make bench` does)") }
+} catch {
+  fail("\(error)")
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Plumb
+import XCTest
+
+/// Writes `text` to `path` in two halves, and throws between them when the probe says so.
+private struct HalfWriter: Task {
+  @Parameter(help: "the output file") var path: String = "out.txt"
+  @Parameter(help: "the text to write") var text: String = "first half|second half"
+  var probe = RunProbe()
+
+  func output() -> LocalTarget { LocalTarget(path) }
+  func run() throws {
+    let halves = text.split(separator: "|", maxSplits: 1).map(String.init)
+    try output().write { file in
+      file.write(halves[0])
+      if probe.failsNow(path) { throw PlannedFailure("stopped halfway through \(path)") }
+      file.write(halves.count > 1 ? halves[1] : "")
+    }
+  }
+}
+
+/// Writes its parameter's value to a relative path, after meeting the other runs at the probe.
+private struct MeetAndWrite: Task {
+  @Parameter(help: "what to write") var text: String = ""
+  var probe = RunProbe()
+
+  func output() -> LocalTarget { LocalTarget("shared/name.txt") }
+  func run() throws {
+    guard probe.meet(count: 2) else { throw PlannedFailure("the other run never started") }
+    try output().write(text)
+  }
+}
+
+final class LocalTargetTests: XCTestCase {
+  func testAWriteThatThrowsLeavesNothingAndTheNextRunRedoesIt() throws {
+    let folder = try ScratchFolder(self)
+    let probe = RunProbe()
+    probe.planFailures(of: "deep/out.txt", times: 1)
+    let task = HalfWriter(path: "deep/out.txt", probe: probe)
+
+    let failed = try build([task], options: folder.options())
+    XCTAssertEqual(failed.status(of: task), .failed)
+    XCTAssertEqual(failed.record(of: task)?.error, "stopped halfway through deep/out.txt")
+    XCTAssertEqual(folder.allFiles(), [], "neither the output nor a temporary file may be left")
+
+    let redone = try build([task], options: folder.options())
+    XCTAssertEqual(redone.status(of: task), .succeeded)
+    XCTAssertEqual(try folder.read("deep/out.txt"), "first halfsecond half")
+    XCTAssertEqual(folder.allFiles(), ["deep/out.txt"])
+  }
+
+  func testAThrowingWriteKeepsTheFileThatWasThere() throws {
+    let folder = try ScratchFolder(self)
+    try folder.write("kept.txt", "old")
+    let target = LocalTarget(folder.file("kept.txt"))
+
+    XCTAssertThrowsError(
+      try target.write { file in
+        file.write(String(repeating: "x", count: 200_000))
+        throw PlannedFailure("no")
+      })
+    XCTAssertEqual(try target.read(), "old")
+    XCTAssertEqual(folder.allFiles(), ["kept.txt"])
+  }
+
+  func testTextAndLargeTextRoundTrip() throws {
+    let folder = try ScratchFolder(self)
+    let small = LocalTarget(folder.file("small.txt"))
+    try small.write("grüße\n")
+    XCTAssertEqual(try small.read(), "grüße\n")
+
+    let large = LocalTarget(folder.file("large.txt"))
+    let lines = (0..<20_000).map { "line \($0)\twith some text" }
+    try large.write { file in
+      for line in lines { file.writeLine(line) }
+    }
+    XCTAssertEqual(try large.lines(), lines)
+  }
+
+  func testBinaryRoundTrip() throws {
+    let folder = try ScratchFolder(self)
+    let target = LocalTarget(folder.file("bytes.bin"))
+    let bytes = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+    try target.write(bytes)
+    XCTAssertEqual(try target.readData(), bytes)
+  }
+
+  func testNonTextIsRefusedWithTheFileNamed() throws {
+    let folder = try ScratchFolder(self)
+    let target = LocalTarget(folder.file("bytes.bin"))
+    try target.write(Data([0xff, 0xfe, 0x00]))
+    XCTAssertThrowsError(try target.read()) { error in
+      XCTAssertEqual(error as? TargetError, .notText(path: target.path))
+    }
+  }
+
+  func testLinesDropLineEndingsAndOnlyTheFinalNewline() throws {
+    let folder = try ScratchFolder(self)
+    let target = LocalTarget(folder.file("lines.txt"))
+    try target.write("a\r\nb\n\nc\rd\n\n")
+    XCTAssertEqual(try target.lines(), ["a", "b", "", "c", "d", ""])
+    try target.write("no newline")
+    XCTAssertEqual(try target.lines(), ["no newline"])
+    try target.write("")
+    XCTAssertEqual(try target.lines(), [])
+  }
+
+  func testReadingAMissingFileSaysSo() throws {
+    let folder = try ScratchFolder(self)
+    let target = LocalTarget(folder.file("missing.txt"))
+    XCTAssertFalse(target.exists())
+    XCTAssertThrowsError(try target.read()) { error in
+      XCTAssertEqual("\(error)", "\(target.path) does not exist")
+    }
+  }
+
+  func testRemoveDeletesAndToleratesAMissingFile() throws {
+    let folder = try ScratchFolder(self)
+    let target = LocalTarget(folder.file("gone.txt"))
+    try target.write("x")
+    XCTAssertTrue(target.exists())
+    try target.remove()
+    XCTAssertFalse(target.exists())
+    XCTAssertNoThrow(try target.remove())
+  }
+
+  func testMoveRenamesIntoNewFolders() throws {
+    let folder = try ScratchFolder(self)
+    let source = LocalTarget(folder.file("from.txt"))
+    let destination = LocalTarget(folder.file("a/b/to.txt"))
+    try source.write("moved")
+    try source.move(to: destination)
+    XCTAssertFalse(source.exists())
+    XCTAssertEqual(try destination.read(), "moved")
+    XCTAssertEqual(folder.allFiles(), ["a/b/to.txt"])
+  }
+
+  func testMovingAMissingFileNamesIt() throws {
+    let folder = try ScratchFolder(self)
+    let source = LocalTarget(folder.file("nothing.txt"))
+    XCTAssertThrowsError(try source.move(to: LocalTarget(folder.file("to.txt")))) { error in
+      XCTAssertTrue("\(error)".contains(source.path), "\(error)")
+      XCTAssertTrue("\(error)".contains("No such file"), "\(error)")
+    }
+  }
+
+  func testWritingWhereAFileBlocksTheFolderFailsWithAClearError() throws {
+    let folder = try ScratchFolder(self)
+    try folder.write("blocker", "a file, not a folder")
+    let target = LocalTarget(folder.file("blocker/inside/out.txt"))
+    XCTAssertThrowsError(try target.write("x")) { error in
+      XCTAssertEqual("\(error)", "could not create a temporary file for \(target.path): Not a directory")
+    }
+    XCTAssertEqual(folder.allFiles(), ["blocker"])
+  }
+
+  func testRelativePathsResolveAgainstEachRunsFolderWhileRunsOverlap() throws {
+    let left = try ScratchFolder(self)
+    let right = try ScratchFolder(self)
+    let probe = RunProbe()
+    let outcomes = RunProbe()
+    let group = DispatchGroup()
+    for (name, folder) in [("left", left), ("right", right)] {
+      group.enter()
+      Thread {
+        let result = try? build([MeetAndWrite(text: name, probe: probe)], options: folder.options())
+        outcomes.note("\(name) \(result?.success == true ? "succeeded" : "failed")")
+        group.leave()
+      }.start()
+    }
+    XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
+    XCTAssertEqual(outcomes.log.sorted(), ["left succeeded", "right succeeded"])
+    XCTAssertEqual(try left.read("shared/name.txt"), "left")
+    XCTAssertEqual(try right.read("shared/name.txt"), "right")
+  }
+
+  func testManyWorkersCreateTheSameNewFoldersSafely() throws {
+    let folder = try ScratchFolder(self)
+    let leaves = (0..<40).map { "new/deeper/leaf\($0)" }
+    let plan = Plan(["new/all": leaves])
+
+    let result = try build([plan.task("new/all")], options: folder.options(workers: 8))
+
+    XCTAssertTrue(result.success, result.records.compactMap(\.error).joined(separator: "; "))
+    XCTAssertEqual(folder.allFiles().count, 41)
+    XCTAssertEqual(try folder.read("new/deeper/leaf7.txt"), "done new/deeper/leaf7\n")
+  }
+
+  func testRelativePathOutsideARunUsesTheCurrentFolder() {
+    let target = LocalTarget("some/file.txt")
+    XCTAssertEqual(target.path, FileManager.default.currentDirectoryPath + "/some/file.txt")
+  }
+}
