@@ -79,6 +79,9 @@ final class Exercise2Tests: GradedTestCase {
             - 1 Hello()
 
         This progress looks :( because there were failed tasks
+
+        Why tasks failed:
+            - Hello(): \(StoppedHalfway())
         """, next: "let the error from stopHalfwayIfAsked() leave run() (use `try`, don't catch it): \(inRun)")
     else { return }
     guard

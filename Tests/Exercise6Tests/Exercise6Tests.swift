@@ -111,6 +111,9 @@ final class Exercise6Tests: GradedTestCase {
             - 1 \(downloadLine)
 
         This progress looks :( because there were failed tasks
+
+        Why tasks failed:
+            - \(downloadLine): \(reason)
         """, next: next, line: line)
     else { return }
     guard
