@@ -70,6 +70,14 @@ enum Commands {
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let binary = FileManager.default.currentDirectoryPath + "/.build/debug/pipelines"
     Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
-    return Shell.run([binary, String(exercise.number)] + arguments, in: folder)
+    let code = Shell.run([binary, String(exercise.number)] + arguments, in: folder)
+    // make only says "Error 30" and exits 2 itself, so the pipeline's own code is shown here.
+    if code != 0 {
+      Terminal.say(
+        Terminal.dim(
+          "The pipeline exited with code \(code) (`make run N=\(exercise.number) ARGS=--help` lists what each code means)."
+        ))
+    }
+    return code
   }
 }

@@ -40,7 +40,8 @@ enum Start {
 
   static func table(_ exercises: [Exercise], progress: Progress) {
     var next: Exercise?
-    Terminal.say(Terminal.bold("  #  Exercise          Status"))
+    let width = max(16, exercises.map(\.title.count).max() ?? 0)
+    Terminal.say(Terminal.bold("  #  " + "Exercise".padding(toLength: width, withPad: " ", startingAt: 0) + "  Status"))
     for exercise in exercises {
       let verdict = progress.verdict(of: exercise)
       let status: String
@@ -55,7 +56,7 @@ enum Start {
       let isNext = next == nil && verdict?.state != .done
       if isNext { next = exercise }
       let marker = isNext ? "▶" : " "
-      let title = exercise.title.padding(toLength: 16, withPad: " ", startingAt: 0)
+      let title = exercise.title.padding(toLength: width, withPad: " ", startingAt: 0)
       Terminal.say("\(marker) \(String(exercise.number).leftPadded(to: 2)) \(title)  \(shorten(status))")
     }
     Terminal.say()
