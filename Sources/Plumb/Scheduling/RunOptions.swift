@@ -32,6 +32,10 @@ public struct RunOptions {
   public var logSink: @Sendable (String) -> Void = { line in
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
+  /// Whether each task runs holding a lock shared with other runs in the same working folder (other
+  /// processes too), so two runs never run the same task at once; the second waits, then skips the
+  /// task if the first completed it.
+  public var locksTasks = true
   /// Exit codes for each kind of trouble.
   public var exitCodes = ExitCodes()
   /// At most this many family lines per summary category; `0` for no limit.

@@ -59,13 +59,13 @@ final class WorkerPool {
         running += 1
         condition.unlock()
 
-        let succeeded = runWithRetries(node)
+        let outcome = runHoldingLock(node)
 
         condition.lock()
         running -= 1
-        node.state = succeeded ? .succeeded : .failed
+        node.state = outcome
         var released = 0
-        if succeeded {
+        if outcome != .failed {
           for dependent in node.dependents where dependent.state == .pending {
             dependent.unfinishedDependencies -= 1
             if dependent.unfinishedDependencies == 0 {
@@ -79,6 +79,21 @@ final class WorkerPool {
       }
       condition.unlock()
     }
+  }
+
+  /// Runs `node` holding its lock across runs (``TaskLock``). A task that another run finished
+  /// while this one waited for the lock is complete, and is not run again.
+  private func runHoldingLock(_ node: TaskNode) -> TaskNode.State {
+    guard options.locksTasks else { return runWithRetries(node) ? .succeeded : .failed }
+    let lock = TaskLock.acquire(taskID: node.info.id, workingDirectory: context.workingDirectory) {
+      log.info("waiting: another run is running \(node.info)")
+    }
+    defer { lock?.release() }
+    if lock?.waited == true, (try? node.task.complete()) == true {
+      log.info("\(node.info) was completed by the other run meanwhile")
+      return .alreadyComplete
+    }
+    return runWithRetries(node) ? .succeeded : .failed
   }
 
   private func runWithRetries(_ node: TaskNode) -> Bool {

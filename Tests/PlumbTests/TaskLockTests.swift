@@ -1,0 +1,95 @@
+import Foundation
+import Plumb
+import XCTest
+
+/// Two runs in the same working folder never run the same task at once: the second waits for the
+/// first and then finds the task complete.
+final class TaskLockTests: XCTestCase {
+  /// Writes its output only when the test lets it, so the test controls when the first run finishes.
+  private struct Gated: Task {
+    nonisolated(unsafe) static var runs = 0
+    nonisolated(unsafe) static var started = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) static var mayFinish = DispatchSemaphore(value: 0)
+
+    func output() -> LocalTarget { LocalTarget("gated.txt") }
+
+    func run() throws {
+      Self.runs += 1
+      Self.started.signal()
+      guard Self.mayFinish.wait(timeout: .now() + 20) == .success else {
+        throw TestFailure(description: "the test never let the task finish")
+      }
+      try output().write("done\n")
+    }
+  }
+
+  func testASecondRunWaitsForTheFirstAndDoesNotRunTheTaskAgain() throws {
+    let folder = try ScratchFolder(self)
+    Gated.runs = 0
+    Gated.started = DispatchSemaphore(value: 0)
+    Gated.mayFinish = DispatchSemaphore(value: 0)
+
+    let first = BackgroundRun(Gated(), options: folder.options())
+    XCTAssertEqual(Gated.started.wait(timeout: .now() + 20), .success, "the first run never started the task")
+
+    let secondWaits = DispatchSemaphore(value: 0)
+    var secondOptions = folder.options()
+    secondOptions.logLevel = .info
+    secondOptions.logSink = { line in
+      if line.contains("waiting: another run is running Gated()") { secondWaits.signal() }
+    }
+    let second = BackgroundRun(Gated(), options: secondOptions)
+    XCTAssertEqual(secondWaits.wait(timeout: .now() + 20), .success, "the second run did not wait for the lock")
+    Gated.mayFinish.signal()
+
+    XCTAssertEqual(first.result()?.status(of: Gated()), .succeeded)
+    XCTAssertEqual(second.result()?.status(of: Gated()), .alreadyComplete)
+    XCTAssertEqual(second.result()?.exitCode, 0)
+    XCTAssertEqual(Gated.runs, 1, "the task ran in both runs")
+  }
+
+  func testRunsInDifferentFoldersDoNotWaitForEachOther() throws {
+    let one = try ScratchFolder(self)
+    let other = try ScratchFolder(self)
+    Gated.runs = 0
+    Gated.started = DispatchSemaphore(value: 0)
+    Gated.mayFinish = DispatchSemaphore(value: 0)
+    // Let both runs through at once; a semaphore must not start above zero and end below it.
+    Gated.mayFinish.signal()
+    Gated.mayFinish.signal()
+    XCTAssertEqual(try build([Gated()], options: one.options()).status(of: Gated()), .succeeded)
+    XCTAssertEqual(try build([Gated()], options: other.options()).status(of: Gated()), .succeeded)
+    XCTAssertEqual(Gated.runs, 2)
+  }
+
+  func testTheLockIsGoneAfterTheRun() throws {
+    let folder = try ScratchFolder(self)
+    Gated.runs = 0
+    Gated.started = DispatchSemaphore(value: 0)
+    Gated.mayFinish = DispatchSemaphore(value: 0)
+    Gated.mayFinish.signal()
+    _ = try build([Gated()], options: folder.options())
+    let locks = NSTemporaryDirectory() + "/plumb-locks-\(getuid())"
+    let left = (try? FileManager.default.contentsOfDirectory(atPath: locks)) ?? []
+    XCTAssertFalse(left.contains { $0.hasSuffix("-\(TaskInfo(Gated()).id).lock") }, "lock files left: \(left)")
+  }
+}
+
+/// A `build` of one task on its own thread, whose result the test can wait for.
+private final class BackgroundRun: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var outcome: RunResult?
+
+  init(_ task: any Task, options: RunOptions) {
+    Thread {
+      self.outcome = try? build([task], options: options)
+      self.done.signal()
+    }.start()
+  }
+
+  /// The run's result, once it has finished (at most 20 s from now), or `nil` if it threw or hung.
+  func result() -> RunResult? {
+    if done.wait(timeout: .now() + 20) == .success { done.signal() }
+    return outcome
+  }
+}
