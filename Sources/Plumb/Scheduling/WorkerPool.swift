@@ -8,6 +8,7 @@ final class WorkerPool {
   private let context: RunContext
   private let log: RunLog
   private let events: EventDispatch
+  private let locks: TaskLocks?
   /// Guards `ready`, `running` and the nodes' `state` and `unfinishedDependencies`.
   private let condition = NSCondition()
   private var ready = ReadyQueue()
@@ -19,6 +20,7 @@ final class WorkerPool {
     self.context = context
     self.log = log
     self.events = events
+    locks = options.locksTasks ? TaskLocks(workingDirectory: context.workingDirectory) : nil
   }
 
   /// Runs until nothing is runnable and nothing is running.
@@ -81,11 +83,10 @@ final class WorkerPool {
     }
   }
 
-  /// Runs `node` holding its lock across runs (``TaskLock``). A task that another run finished
+  /// Runs `node` holding its lock across runs (``TaskLocks``). A task that another run finished
   /// while this one waited for the lock is complete, and is not run again.
   private func runHoldingLock(_ node: TaskNode) -> TaskNode.State {
-    guard options.locksTasks else { return runWithRetries(node) ? .succeeded : .failed }
-    let lock = TaskLock.acquire(taskID: node.info.id, workingDirectory: context.workingDirectory) {
+    let lock = locks?.acquire(node.info) {
       log.info("waiting: another run is running \(node.info)")
     }
     defer { lock?.release() }
