@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// The base of every graded suite: a fresh workspace per test, running the learner's tasks through
@@ -26,16 +27,11 @@ open class GradedTestCase: XCTestCase {
   public var exercise: ExerciseInfo { ExerciseInfo(number: exerciseNumber) }
 
   /// This test's own empty folder, removed after the test. Relative output paths land here.
-  public private(set) var workspace: Workspace!
+  public private(set) var workspace: TemporaryFolder!
 
   override open func setUpWithError() throws {
     try super.setUpWithError()
-    workspace = try Workspace()
-  }
-
-  override open func tearDown() {
-    workspace?.remove()
-    super.tearDown()
+    workspace = try TemporaryFolder(removedAfter: self)
   }
 
   // MARK: - Running

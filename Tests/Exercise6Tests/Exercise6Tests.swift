@@ -49,7 +49,7 @@ final class Exercise6Tests: GradedTestCase {
       root = store
 
       """
-    try config.write(toFile: workspace.path(of: "plumb.cfg"), atomically: true, encoding: .utf8)
+    try workspace.write(config, to: "plumb.cfg")
   }
 
   // MARK: - DownloadData
@@ -230,7 +230,7 @@ final class Exercise6Tests: GradedTestCase {
   func testResumeAfterDeletingTheUploadOnlyUploads() {
     guard firstRun() else { return }
     // If TrainModel ran again, it would write a real model over this marker.
-    try? LocalTarget(workspace.path(of: "model.json")).write("{\"marker\": \"left by the first run\"}\n")
+    try? workspace.write("{\"marker\": \"left by the first run\"}\n", to: "model.json")
     workspace.delete(uploadedObject)
     guard let again = run(UploadModel()) else { return }
     guard

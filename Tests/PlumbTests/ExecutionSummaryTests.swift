@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -127,8 +128,8 @@ final class ExecutionSummaryTests: SummaryTestCase {
 
   func testDeletedOutputsRunAgain() throws {
     _ = try run([C()])
-    try FileManager.default.removeItem(atPath: path(B(n: 2).fileName))
-    try FileManager.default.removeItem(atPath: path(C().fileName))
+    try FileManager.default.removeItem(atPath: folder.path(of: B(n: 2).fileName))
+    try FileManager.default.removeItem(atPath: folder.path(of: C().fileName))
     let result = try run([C()])
     XCTAssertEqual(
       result.summary,
@@ -178,7 +179,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   // MARK: - Categories and the smiley line
 
   func testFailedTaskLeavesItsDependentPending() throws {
-    try touch(A().fileName)
+    try folder.write("x\n", to: A().fileName)
     let result = try run([NeedsBoom()])
     XCTAssertEqual(
       result.summary,
@@ -267,7 +268,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   // MARK: - Plumb's addition: why tasks failed
 
   func testReasonsFollowLuigisLayoutInTheOrderTasksWereMet() throws {
-    try touch(A().fileName)
+    try folder.write("x\n", to: A().fileName)
     let result = try run([NeedsBoom(), Dependent()]) { $0.summaryShowsErrors = true }
     XCTAssertEqual(
       result.summary,

@@ -20,7 +20,7 @@ final class LoopbackHTTPServerTests: XCTestCase {
   }
 
   func testServesAFileAsItIsWhenAsked() throws {
-    let folder = try ParameterTestFolder(self).path
+    let folder = try TemporaryFolder(removedAfter: self).path
     let file = folder + "/rows.csv"
     try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: file))
     let server = try LoopbackHTTPServer(routes: ["/rows.csv": .file(file)])

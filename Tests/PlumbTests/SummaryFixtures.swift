@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -64,40 +65,20 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// A fresh folder per test, and runs of pipelines in it with quiet logging.
 class SummaryTestCase: XCTestCase {
-  private(set) var workspace = ""
+  private(set) var folder: TemporaryFolder!
 
   override func setUpWithError() throws {
-    workspace =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("plumb-summary-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+    folder = try TemporaryFolder(removedAfter: self)
   }
 
-  override func tearDownWithError() throws {
-    try? FileManager.default.removeItem(atPath: workspace)
-  }
-
-  /// Runs `tasks` in the workspace with errors logged nowhere. The summary is Luigi's layout alone,
+  /// Runs `tasks` in the folder with errors logged nowhere. The summary is Luigi's layout alone,
   /// without Plumb's "Why tasks failed" lines, so it can be compared with Luigi's own output;
   /// ExecutionSummaryTests checks those lines separately.
   func run(_ tasks: [any Task], configure: (inout RunOptions) -> Void = { _ in }) throws -> RunResult {
-    var options = RunOptions()
-    options.workingDirectory = workspace
-    options.logLevel = .error
-    options.logSink = { _ in }
+    var options = folder.options(readingConfigFiles: true)
     options.summaryShowsErrors = false
     configure(&options)
     return try build(tasks, options: options)
-  }
-
-  /// The path of `name` in the workspace.
-  func path(_ name: String) -> String { workspace + "/" + name }
-
-  /// Creates a file in the workspace, as if a task or the outside world had written it.
-  func touch(_ name: String) throws {
-    let url = URL(fileURLWithPath: path(name))
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data("x\n".utf8).write(to: url)
   }
 
   /// A summary as printed: `body` between the two frame lines.
