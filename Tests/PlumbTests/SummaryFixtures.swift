@@ -4,50 +4,6 @@ import XCTest
 
 @testable import Plumb
 
-/// A day for the summary tests, with a successor so runs of days print as ranges.
-/// Stands in for Plumb's date parameter types until they land on main.
-struct TestDay: RequirableParameterValue, Hashable {
-  let year: Int
-  let month: Int
-  let day: Int
-
-  init(_ year: Int, _ month: Int, _ day: Int) {
-    self.year = year
-    self.month = month
-    self.day = day
-  }
-
-  init?(parameterText: String) {
-    let parts = parameterText.split(separator: "-").compactMap { Int($0) }
-    guard parts.count == 3, (1...12).contains(parts[1]) else { return nil }
-    self.init(parts[0], parts[1], parts[2])
-    guard (1...daysInMonth).contains(day) else { return nil }
-  }
-
-  var parameterText: String { String(format: "%04d-%02d-%02d", year, month, day) }
-  static var expectedForm: String { "a day such as 2022-02-03" }
-  static var required: TestDay { TestDay(0, 1, 1) }
-
-  var successor: TestDay? {
-    if day < daysInMonth { return TestDay(year, month, day + 1) }
-    return month < 12 ? TestDay(year, month + 1, 1) : TestDay(year + 1, 1, 1)
-  }
-
-  private var daysInMonth: Int {
-    switch month {
-    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-  }
-
-  /// The days of the month `text` (`2022-02`) names, first to last.
-  static func days(ofMonth text: String) -> [TestDay] {
-    guard let first = TestDay(parameterText: text + "-01") else { return [] }
-    return Array(sequence(first: first, next: \.successor).prefix { $0.month == first.month })
-  }
-}
-
 /// A task that writes one file named by its id, so any family and parameters get an output.
 protocol MarkerTask: Task where Output == LocalTarget {}
 
