@@ -153,12 +153,9 @@ open class GradedTestCase: XCTestCase {
   public func expectPrinted(
     _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    guard run.printed != expected else { return true }
-    XCTFail(
-      Feedback.message(
-        "The run printed something else.", expected: Feedback.quoted(expected), found: Feedback.quoted(run.printed),
-        next: next), file: file, line: line)
-    return false
+    expect(
+      run.printed == expected, "The run printed something else.", expected: Feedback.quoted(expected),
+      found: Feedback.quoted(run.printed), next: next, file: file, line: line)
   }
 
   /// Checks the execution summary, compared line by line without its frame.
@@ -166,12 +163,9 @@ open class GradedTestCase: XCTestCase {
   public func expectSummary(
     _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    guard run.summaryBody != expected else { return true }
-    XCTFail(
-      Feedback.message(
-        "The execution summary is not the expected one.", expected: Feedback.block(expected),
-        found: Feedback.block(run.summaryBody), next: next), file: file, line: line)
-    return false
+    expect(
+      run.summaryBody == expected, "The execution summary is not the expected one.", expected: Feedback.block(expected),
+      found: Feedback.block(run.summaryBody), next: next, file: file, line: line)
   }
 
   /// Checks that the workspace holds file `name` with exactly `expected` in it.
@@ -198,12 +192,9 @@ open class GradedTestCase: XCTestCase {
   public func expectNoFile(
     _ name: String, because reason: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    guard workspace.contains(name) else { return true }
-    XCTFail(
-      Feedback.message(
-        "\(name) should not exist: \(reason).", expected: "no \(name)",
-        found: Feedback.quoted(workspace.contents(of: name) ?? ""), next: next), file: file, line: line)
-    return false
+    expect(
+      !workspace.contains(name), "\(name) should not exist: \(reason).", expected: "no \(name)",
+      found: Feedback.quoted(workspace.contents(of: name) ?? ""), next: next, file: file, line: line)
   }
 
   /// Checks a condition that has no better-suited check, with the kit's message shape.
