@@ -10,12 +10,7 @@ final class ConfigurationTests: XCTestCase {
   }
 
   private func error(parsing text: String, environment: [String: String] = [:]) -> String? {
-    do {
-      _ = try parse(text, environment: environment)
-      return nil
-    } catch {
-      return "\(error)"
-    }
+    thrownMessage { try parse(text, environment: environment) }
   }
 
   func testReadsSectionsKeysAndValues() throws {

@@ -118,12 +118,7 @@ final class ParameterTests: XCTestCase {
   // MARK: - Errors, through real runs
 
   private func error(building tasks: [any Task], options: RunOptions) -> String? {
-    do {
-      _ = try build(tasks, options: options)
-      return nil
-    } catch {
-      return "\(error)"
-    }
+    thrownMessage { try build(tasks, options: options) }
   }
 
   func testAMissingRequiredParameterSaysHowToSetIt() throws {
