@@ -146,7 +146,7 @@ final class ConfigurationTests: XCTestCase {
     let configuration = try Configuration.load(in: folder.path, environment: [:])
     XCTAssertEqual(configuration.value(section: "Greet", key: "name"), "Plumb")
     XCTAssertEqual(configuration.value(section: "Greet", key: "times"), "3")
-    XCTAssertEqual(configuration.files, [folder.path + "/luigi.cfg", folder.path + "/plumb.cfg"])
+    XCTAssertEqual(configuration.files, [folder.path(of: "luigi.cfg"), folder.path(of: "plumb.cfg")])
   }
 
   func testLoadReadsOnlyTheFileNamedByTheEnvironment() throws {
@@ -158,7 +158,7 @@ final class ConfigurationTests: XCTestCase {
       try Configuration.load(in: folder.path, environment: environment).value(section: "Greet", key: "name")
     }
     XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": "plumb-named.cfg"]), "PlumbNamed")
-    XCTAssertEqual(try name(["LUIGI_CONFIG_PATH": folder.path + "/luigi-named.cfg"]), "LuigiNamed")
+    XCTAssertEqual(try name(["LUIGI_CONFIG_PATH": folder.path(of: "luigi-named.cfg")]), "LuigiNamed")
     XCTAssertEqual(
       try name(["PLUMB_CONFIG_PATH": "plumb-named.cfg", "LUIGI_CONFIG_PATH": "luigi-named.cfg"]), "PlumbNamed")
     XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": "", "LUIGI_CONFIG_PATH": "luigi-named.cfg"]), "LuigiNamed")
@@ -180,7 +180,7 @@ final class ConfigurationTests: XCTestCase {
     XCTAssertEqual(
       try Configuration.load(in: folder.path, environment: ["GREETING": "Hej"]).value(section: "Greet", key: "name"),
       "Hej")
-    try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: URL(fileURLWithPath: folder.path + "/plumb.cfg"))
+    try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: URL(fileURLWithPath: folder.path(of: "plumb.cfg")))
     XCTAssertThrowsError(try Configuration.load(in: folder.path, environment: [:])) { error in
       XCTAssertEqual("\(error)", "bad config file \(folder.path)/plumb.cfg: cannot be read as UTF-8 text")
     }

@@ -44,10 +44,10 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testUploadCopiesALocalFileAndRemoveDeletes() throws {
-    let folder = try TemporaryFolder(removedAfter: self).path
-    let local = LocalTarget(folder + "/model.json")
+    let folder = try TemporaryFolder(removedAfter: self)
+    let local = LocalTarget(folder.path(of: "model.json"))
     try local.write("weights")
-    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(folder + "/store"))
+    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(folder.path(of: "store")))
     try target.upload(local)
     XCTAssertEqual(try target.read(), "weights")
     try target.remove()
@@ -118,7 +118,7 @@ final class ObjectStoreTargetTests: XCTestCase {
     let second = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(second.status(of: Upload()), .alreadyComplete, "an uploaded object makes its task complete")
 
-    try FileManager.default.removeItem(atPath: folder.path + "/store/models/iris/model.json")
+    try FileManager.default.removeItem(atPath: folder.path(of: "store/models/iris/model.json"))
     let third = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(third.status(of: Upload()), .succeeded, "a deleted object is uploaded again")
   }
