@@ -23,11 +23,12 @@ let exerciseFolders: [(number: Int, folder: String)] =
 var targets: [Target] = [
   .target(name: "Plumb"),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
-  // Helpers for tests of pipelines: a loopback HTTP server, used by the engine's tests and the graded suites.
+  // Helpers for tests of pipelines: a temporary folder per test and a loopback HTTP server, used by the
+  // engine's tests and the graded suites.
   .target(name: "PlumbTestSupport", dependencies: ["Plumb"]),
   .testTarget(name: "PlumbTests", dependencies: ["Plumb", "PlumbTestSupport"]),
-  // What the graded suites share: workspaces, running tasks, comparing, feedback. Imports XCTest.
-  .target(name: "Grading", dependencies: ["Plumb"]),
+  // What the graded suites share: running tasks in a workspace, comparing, feedback. Imports XCTest.
+  .target(name: "Grading", dependencies: ["Plumb", "PlumbTestSupport"]),
   // The learner's runner: progress, check, hint, solution, watch, reset. It depends on no exercise,
   // so it still works (and reports the error) when an exercise does not compile.
   .executableTarget(name: "kit", path: "Sources/Kit"),

@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// The base of every graded suite: a fresh workspace per test, running the learner's tasks through
@@ -26,16 +27,11 @@ open class GradedTestCase: XCTestCase {
   public var exercise: ExerciseInfo { ExerciseInfo(number: exerciseNumber) }
 
   /// This test's own empty folder, removed after the test. Relative output paths land here.
-  public private(set) var workspace: Workspace!
+  public private(set) var workspace: TemporaryFolder!
 
   override open func setUpWithError() throws {
     try super.setUpWithError()
-    workspace = try Workspace()
-  }
-
-  override open func tearDown() {
-    workspace?.remove()
-    super.tearDown()
+    workspace = try TemporaryFolder(removedAfter: self)
   }
 
   // MARK: - Running
@@ -157,12 +153,9 @@ open class GradedTestCase: XCTestCase {
   public func expectPrinted(
     _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    guard run.printed != expected else { return true }
-    XCTFail(
-      Feedback.message(
-        "The run printed something else.", expected: Feedback.quoted(expected), found: Feedback.quoted(run.printed),
-        next: next), file: file, line: line)
-    return false
+    expect(
+      run.printed == expected, "The run printed something else.", expected: Feedback.quoted(expected),
+      found: Feedback.quoted(run.printed), next: next, file: file, line: line)
   }
 
   /// Checks the execution summary, compared line by line without its frame.
@@ -170,12 +163,9 @@ open class GradedTestCase: XCTestCase {
   public func expectSummary(
     _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    guard run.summaryBody != expected else { return true }
-    XCTFail(
-      Feedback.message(
-        "The execution summary is not the expected one.", expected: Feedback.block(expected),
-        found: Feedback.block(run.summaryBody), next: next), file: file, line: line)
-    return false
+    expect(
+      run.summaryBody == expected, "The execution summary is not the expected one.", expected: Feedback.block(expected),
+      found: Feedback.block(run.summaryBody), next: next, file: file, line: line)
   }
 
   /// Checks that the workspace holds file `name` with exactly `expected` in it.
@@ -202,12 +192,9 @@ open class GradedTestCase: XCTestCase {
   public func expectNoFile(
     _ name: String, because reason: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    guard workspace.contains(name) else { return true }
-    XCTFail(
-      Feedback.message(
-        "\(name) should not exist: \(reason).", expected: "no \(name)",
-        found: Feedback.quoted(workspace.contents(of: name) ?? ""), next: next), file: file, line: line)
-    return false
+    expect(
+      !workspace.contains(name), "\(name) should not exist: \(reason).", expected: "no \(name)",
+      found: Feedback.quoted(workspace.contents(of: name) ?? ""), next: next, file: file, line: line)
   }
 
   /// Checks a condition that has no better-suited check, with the kit's message shape.

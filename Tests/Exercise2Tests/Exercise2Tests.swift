@@ -1,5 +1,6 @@
 import Grading
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 @testable import Exercise2
@@ -33,7 +34,7 @@ final class Exercise2Tests: GradedTestCase {
     guard run(Hello()) != nil else { return }
     guard expectFile("output.txt", holding: "Hello World\n", next: "write the file in \(inRun)") else { return }
     // If the second run ran Hello, it would write "Hello World" over this marker.
-    try? LocalTarget(workspace.path(of: "output.txt")).write("left by the first run\n")
+    try? workspace.write("left by the first run\n", to: "output.txt")
     guard let second = run(Hello()) else { return }
     guard
       expectSummary(

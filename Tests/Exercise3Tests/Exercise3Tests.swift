@@ -1,5 +1,6 @@
 import Grading
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 @testable import Exercise3

@@ -1,6 +1,7 @@
 import Foundation
 import Grading
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 @testable import Exercise4
@@ -60,8 +61,9 @@ final class Exercise4Tests: GradedTestCase {
 
   func testEqualPlaysAreSortedByName() {
     // A plays.tsv that is already there makes Producer complete, so TopSongs reads these rows.
-    try? LocalTarget(workspace.path(of: "plays.tsv")).write(
-      "Swan Lake\trs\t5\nDanny Boy\trs\t7\nAmazing Grace\trs\t3\nSwan Lake\tde\t100\nAmazing Grace\trs\t2\n")
+    try? workspace.write(
+      "Swan Lake\trs\t5\nDanny Boy\trs\t7\nAmazing Grace\trs\t3\nSwan Lake\tde\t100\nAmazing Grace\trs\t2\n",
+      to: "plays.tsv")
     guard let run = run(TopSongs(tld: "rs")), expectNoFailures(run, next: "fix \(inRun)") else { return }
     expectFile(
       "top-rs.tsv", holding: "Danny Boy\t7\nAmazing Grace\t5\nSwan Lake\t5\n",

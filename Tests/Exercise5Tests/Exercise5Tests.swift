@@ -1,6 +1,7 @@
 import Foundation
 import Grading
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 @testable import Exercise5
@@ -19,8 +20,7 @@ final class Exercise5Tests: GradedTestCase {
   override func setUpWithError() throws {
     try super.setUpWithError()
     // The workspace is a temporary folder, so tell InputText where the committed texts are.
-    try "[InputText]\nfolder = \(textFolder)\n".write(
-      toFile: workspace.path(of: "plumb.cfg"), atomically: true, encoding: .utf8)
+    try workspace.write("[InputText]\nfolder = \(textFolder)\n", to: "plumb.cfg")
   }
 
   func testWordsAreLowerCasedWithoutPunctuation() {

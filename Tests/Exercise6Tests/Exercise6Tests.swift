@@ -49,7 +49,7 @@ final class Exercise6Tests: GradedTestCase {
       root = store
 
       """
-    try config.write(toFile: workspace.path(of: "plumb.cfg"), atomically: true, encoding: .utf8)
+    try workspace.write(config, to: "plumb.cfg")
   }
 
   // MARK: - DownloadData
@@ -200,12 +200,7 @@ final class Exercise6Tests: GradedTestCase {
           "return TrainModel() and the ObjectStoreTarget in \(inUploadDeclarations), and DownloadData() in \(inTrainRequires)"
       )
     else { return }
-    guard let model = workspace.contents(of: "model.json") else {
-      expectFile("model.json", holding: "the model", next: "write model.json in \(inTrain)")
-      return
-    }
-    expectFile(
-      uploadedObject, holding: model,
+    expectUploadedModel(
       next: "upload model.json with `try output().upload(input())` in \(inUpload); plumb.cfg puts the store in store/")
   }
 
@@ -230,7 +225,7 @@ final class Exercise6Tests: GradedTestCase {
   func testResumeAfterDeletingTheUploadOnlyUploads() {
     guard firstRun() else { return }
     // If TrainModel ran again, it would write a real model over this marker.
-    try? LocalTarget(workspace.path(of: "model.json")).write("{\"marker\": \"left by the first run\"}\n")
+    try? workspace.write("{\"marker\": \"left by the first run\"}\n", to: "model.json")
     workspace.delete(uploadedObject)
     guard let again = run(UploadModel()) else { return }
     guard
@@ -300,11 +295,7 @@ final class Exercise6Tests: GradedTestCase {
         This progress looks :) because there were no failed tasks or missing dependencies
         """, next: "iris.data is still there, so DownloadData is complete: keep its output LocalTarget(\"iris.data\")")
     else { return }
-    guard let model = workspace.contents(of: "model.json") else {
-      expectFile("model.json", holding: "the model", next: "write model.json in \(inTrain)")
-      return
-    }
-    guard expectFile(uploadedObject, holding: model, next: "upload model.json in \(inUpload)") else { return }
+    guard expectUploadedModel(next: "upload model.json in \(inUpload)") else { return }
     expectDownloads(1, next: "train from the downloaded iris.data, `input()`, in \(inTrain)")
   }
 
@@ -321,6 +312,15 @@ final class Exercise6Tests: GradedTestCase {
       "The first run should leave model.json and the uploaded object.",
       expected: "model.json and \(uploadedObject)", found: workspace.listing().joined(separator: ", "),
       next: "make testPipelineDownloadsTrainsAndUploadsOnTheFirstRun pass first", line: line)
+  }
+
+  /// Checks that the uploaded object holds exactly what TrainModel wrote to model.json.
+  @discardableResult
+  func expectUploadedModel(next: String, line: UInt = #line) -> Bool {
+    guard let model = workspace.contents(of: "model.json") else {
+      return expectFile("model.json", holding: "the model", next: "write model.json in \(inTrain)", line: line)
+    }
+    return expectFile(uploadedObject, holding: model, next: next, line: line)
   }
 
   func expectDownloads(_ count: Int, next: String, line: UInt = #line) {

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -10,13 +11,13 @@ import XCTest
 /// `swift build --build-tests` (as `make test` runs it before `swift test`); it lies beside the test
 /// bundle. If it is missing, each test fails saying how to build it.
 final class CommandLineProcessTests: XCTestCase {
-  private var folder: CommandLineFolder!
+  private var folder: TemporaryFolder!
 
   override func setUpWithError() throws {
     guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
       throw ExampleNotBuilt(path: Self.executable.path)
     }
-    folder = try CommandLineFolder(self)
+    folder = try TemporaryFolder(removedAfter: self)
   }
 
   /// plumb-example, beside the test executable (`.build/debug/BatchDataPackageTests.xctest` on Linux).
@@ -44,16 +45,16 @@ final class CommandLineProcessTests: XCTestCase {
     environment["TMPDIR"] = folder.path
     process.environment = environment
     // Files rather than pipes, so a full pipe can never stall the child.
-    let outputPath = folder.file(".stdout"), errorPath = folder.file(".stderr")
-    try folder.write(".stdout", "")
-    try folder.write(".stderr", "")
+    let outputPath = folder.path(of: ".stdout"), errorPath = folder.path(of: ".stderr")
+    try folder.write("", to: ".stdout")
+    try folder.write("", to: ".stderr")
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
     try process.run()
     process.waitUntilExit()
     XCTAssertEqual(process.terminationReason, .exit, "plumb-example crashed", file: file, line: line)
-    let output = try folder.read(".stdout")
-    let errors = try folder.read(".stderr")
+    let output = try XCTUnwrap(folder.contents(of: ".stdout"))
+    let errors = try XCTUnwrap(folder.contents(of: ".stderr"))
     return CommandOutcome(
       code: process.terminationStatus, output: output,
       errorLines: errors.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
@@ -84,7 +85,7 @@ final class CommandLineProcessTests: XCTestCase {
     XCTAssertTrue(first.output.hasPrefix("===== Plumb Execution Summary ====="), first.output)
     XCTAssertTrue(first.output.contains("Scheduled 2 tasks"), first.output)
     XCTAssertTrue(first.errorLines.contains("plumb: running TopSongs(tld=rs, top=5)"), "\(first.errorLines)")
-    let top = try folder.read("top-rs.tsv").split(separator: "\n")
+    let top = try XCTUnwrap(folder.contents(of: "top-rs.tsv")).split(separator: "\n")
     XCTAssertEqual(top.count, 5)
     let counts = top.compactMap { $0.split(separator: "\t").last.flatMap { Int($0) } }
     XCTAssertEqual(counts, counts.sorted(by: >), "most played first")
@@ -97,10 +98,10 @@ final class CommandLineProcessTests: XCTestCase {
 
   func testFamilyFlagReachesTheProducer() throws {
     XCTAssertEqual(try example("Producer", "--rows", "3").code, 0)
-    XCTAssertEqual(try folder.read("plays.tsv").split(separator: "\n").count, 3)
-    try FileManager.default.removeItem(atPath: folder.file("plays.tsv"))
+    XCTAssertEqual(folder.contents(of: "plays.tsv")?.split(separator: "\n").count, 3)
+    try FileManager.default.removeItem(atPath: folder.path(of: "plays.tsv"))
     XCTAssertEqual(try example("TopSongs", "--tld", "de", "--Producer-rows", "40").code, 0)
-    XCTAssertEqual(try folder.read("plays.tsv").split(separator: "\n").count, 40)
+    XCTAssertEqual(folder.contents(of: "plays.tsv")?.split(separator: "\n").count, 40)
   }
 
   func testFailingTaskExitsWithThirty() throws {
@@ -108,20 +109,20 @@ final class CommandLineProcessTests: XCTestCase {
     XCTAssertEqual(outcome.code, 30)
     XCTAssertTrue(outcome.errorLines.contains { $0.contains("no plays for country 'zz'") }, "\(outcome.errorLines)")
     XCTAssertTrue(outcome.output.contains("Scheduled 2 tasks"), outcome.output)
-    XCTAssertFalse(folder.exists("top-zz.tsv"))
+    XCTAssertFalse(folder.contains("top-zz.tsv"))
   }
 
   func testMissingExternalDataExitsWithTwentyUntilItArrives() throws {
     // not_run = 0 (Luigi's own default) keeps the waiting TopArtists from counting as "not run".
-    try folder.write("plumb.cfg", "[retcode]\nnot_run = 0\n")
+    try folder.write("[retcode]\nnot_run = 0\n", to: "plumb.cfg")
     let missing = try example("TopArtists")
     XCTAssertEqual(missing.code, 20)
     XCTAssertTrue(missing.errorLines.contains { $0.contains("Data for SongCatalog() does not exist") })
     let catalog = (1...12).map { "song-\($0 < 10 ? "0" : "")\($0)\tartist-\($0 % 3)" }
-    try folder.write("catalog.tsv", catalog.joined(separator: "\n") + "\n")
+    try folder.write(catalog.joined(separator: "\n") + "\n", to: "catalog.tsv")
     let done = try example("TopArtists")
     XCTAssertEqual(done.code, 0, "\(done.errorLines)")
-    XCTAssertEqual(try folder.read("top-artists.tsv").split(separator: "\n").count, 3)
+    XCTAssertEqual(folder.contents(of: "top-artists.tsv")?.split(separator: "\n").count, 3)
   }
 
   func testUsageErrorsExitWithTwoAndOneLine() throws {
@@ -132,11 +133,11 @@ final class CommandLineProcessTests: XCTestCase {
       code: 2, "cannot use 'five' for parameter 'top'")
     try example("TopSongs", "--tld").assertError(code: 2, "--tld needs a value")
     try example("TopSongs", "--country", "rs").assertError(code: 2, "unknown parameter --country for TopSongs")
-    XCTAssertFalse(folder.exists("plays.tsv"))
+    XCTAssertFalse(folder.contains("plays.tsv"))
   }
 
   func testBadConfigExitsWithTwo() throws {
-    try folder.write("plumb.cfg", "workers = 2\n")
+    try folder.write("workers = 2\n", to: "plumb.cfg")
     try example("TopSongs", "--tld", "rs").assertError(code: 2, "bad config file", "plumb.cfg, line 1")
   }
 
@@ -147,7 +148,7 @@ final class CommandLineProcessTests: XCTestCase {
         program: "plumb-example", directory: folder.path, arguments: arguments, environment: folder.environment),
       program: "plumb-example")
     try example("TopSongs", "--tld", "rs").assertError(code: 10, "already running", "process \(getpid())")
-    XCTAssertFalse(folder.exists("top-rs.tsv"))
+    XCTAssertFalse(folder.contains("top-rs.tsv"))
     XCTAssertEqual(try example("TopSongs", "--tld", "rs", "--no-lock", "--quiet").code, 0)
     lock.release()
   }

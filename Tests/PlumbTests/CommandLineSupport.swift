@@ -1,32 +1,11 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
-
-/// A fresh temporary folder for one command-line test: the run's working folder, its `TMPDIR`
-/// (so lock files stay inside) and its config file. Deleted when the test ends.
-final class CommandLineFolder {
-  let path: String
-
-  init(_ test: XCTestCase) throws {
-    path = FileManager.default.temporaryDirectory.appendingPathComponent("plumb-cli-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    let path = path
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-  }
-
-  /// An environment without the caller's config variables, with `TMPDIR` in this folder.
+extension TemporaryFolder {
+  /// The environment for a command-line run in this folder: none of the caller's config variables,
+  /// and `TMPDIR` here, so that lock files stay inside.
   var environment: [String: String] { ["TMPDIR": path] }
-
-  func file(_ relative: String) -> String { path + "/" + relative }
-
-  func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: file(relative)) }
-
-  func read(_ relative: String) throws -> String { try String(contentsOfFile: file(relative), encoding: .utf8) }
-
-  func write(_ relative: String, _ text: String) throws {
-    try Data(text.utf8).write(to: URL(fileURLWithPath: file(relative)))
-  }
 }
 
 /// What one invocation printed and returned.

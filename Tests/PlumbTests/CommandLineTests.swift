@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -139,10 +140,10 @@ final class CommandLineTests: XCTestCase {
       CliMissing.self, CliFlaky.self, CliPair.self, CliMeet.self, CliCrawl.self, CliQuiet.self,
     ])
 
-  private var folder: CommandLineFolder!
+  private var folder: TemporaryFolder!
 
   override func setUpWithError() throws {
-    folder = try CommandLineFolder(self)
+    folder = try TemporaryFolder(removedAfter: self)
   }
 
   private func invoke(_ arguments: String..., environment: [String: String]? = nil) -> CommandOutcome {
@@ -156,14 +157,14 @@ final class CommandLineTests: XCTestCase {
 
   /// Runs CliWord or CliParent and returns what CliWord wrote.
   private func word(_ arguments: String..., config: String? = nil) throws -> String {
-    if let config { try folder.write("plumb.cfg", config) }
+    if let config { try folder.write(config, to: "plumb.cfg") }
     var output: [String] = []
     var errors: [String] = []
     let code = command.run(
       arguments: arguments, workingDirectory: folder.path, environment: folder.environment,
       standardOutput: { output.append($0) }, standardError: { errors.append($0) })
     XCTAssertEqual(code, 0, "stderr: \(errors)")
-    return (try? folder.read("word.txt")) ?? "(no word.txt; stderr: \(errors))"
+    return folder.contents(of: "word.txt") ?? "(no word.txt; stderr: \(errors))"
   }
 
   // MARK: - Running and precedence
@@ -171,7 +172,7 @@ final class CommandLineTests: XCTestCase {
   func testRunsTheNamedTaskAndPrintsTheSummary() throws {
     let outcome = invoke("CliWord")
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
-    XCTAssertEqual(try folder.read("word.txt"), "word=default times=1 loud=false interval=none")
+    XCTAssertEqual(folder.contents(of: "word.txt"), "word=default times=1 loud=false interval=none")
     let lines = outcome.output.components(separatedBy: "\n")
     XCTAssertEqual(lines.first, "===== Plumb Execution Summary =====")
     XCTAssertEqual(lines.last, "===== Plumb Execution Summary =====")
@@ -189,7 +190,7 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(
       try word("CliWord", "--word=a b", "--times=-2", "--loud=false", "--dateInterval", "x"),
       "word=a b times=-2 loud=false interval=x")
-    try FileManager.default.removeItem(atPath: folder.file("word.txt"))
+    try FileManager.default.removeItem(atPath: folder.path(of: "word.txt"))
     XCTAssertEqual(
       try word("CliWord", "--loud", "true", "--date_interval=y"), "word=default times=1 loud=true interval=y")
   }
@@ -231,18 +232,18 @@ final class CommandLineTests: XCTestCase {
   }
 
   func testConfigFileNamedByTheEnvironment() throws {
-    try folder.write("plumb.cfg", "[CliWord]\nword = plumb\n")
-    try folder.write("custom.cfg", "[CliWord]\nword = custom\n")
+    try folder.write("[CliWord]\nword = plumb\n", to: "plumb.cfg")
+    try folder.write("[CliWord]\nword = custom\n", to: "custom.cfg")
     var environment = folder.environment
     environment["LUIGI_CONFIG_PATH"] = "custom.cfg"
     XCTAssertEqual(invoke("CliWord", environment: environment).code, 0)
-    XCTAssertEqual(try folder.read("word.txt"), "word=custom times=1 loud=false interval=none")
+    XCTAssertEqual(folder.contents(of: "word.txt"), "word=custom times=1 loud=false interval=none")
   }
 
   func testLuigiConfigFileIsRead() throws {
     XCTAssertEqual(try word("CliWord", "--no-lock"), "word=default times=1 loud=false interval=none")
-    try FileManager.default.removeItem(atPath: folder.file("word.txt"))
-    try folder.write("luigi.cfg", "[CliWord]\nword = luigi\n")
+    try FileManager.default.removeItem(atPath: folder.path(of: "word.txt"))
+    try folder.write("[CliWord]\nword = luigi\n", to: "luigi.cfg")
     XCTAssertEqual(try word("CliWord"), "word=luigi times=1 loud=false interval=none")
   }
 
@@ -250,32 +251,32 @@ final class CommandLineTests: XCTestCase {
 
   func testRetriesFromTheCommandLine() throws {
     XCTAssertEqual(invoke("CliFlaky", "--retries", "2").code, 0)
-    XCTAssertEqual(try folder.read("attempts.txt"), "3")
+    XCTAssertEqual(folder.contents(of: "attempts.txt"), "3")
   }
 
   func testRetriesFromConfigUnlessTheCommandLineSaysOtherwise() throws {
-    try folder.write("plumb.cfg", "[scheduler]\nretry_count = 2\nretry_delay = 0\n")
+    try folder.write("[scheduler]\nretry_count = 2\nretry_delay = 0\n", to: "plumb.cfg")
     XCTAssertEqual(invoke("CliFlaky", "--retries", "0").code, 30)
-    XCTAssertEqual(try folder.read("attempts.txt"), "1")
+    XCTAssertEqual(folder.contents(of: "attempts.txt"), "1")
     XCTAssertEqual(invoke("CliFlaky").code, 0)
-    XCTAssertEqual(try folder.read("attempts.txt"), "3")
+    XCTAssertEqual(folder.contents(of: "attempts.txt"), "3")
   }
 
   func testLuigisRetryCountFlag() throws {
     XCTAssertEqual(invoke("CliFlaky", "--CliFlaky-failures", "1", "--scheduler-retry-count", "1").code, 0)
-    XCTAssertEqual(try folder.read("attempts.txt"), "2")
+    XCTAssertEqual(folder.contents(of: "attempts.txt"), "2")
   }
 
   func testWorkersFromTheCommandLine() throws {
     CliMeet.meeting.reset()
     let outcome = invoke("CliPair", "--workers", "2")
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
-    XCTAssertTrue(folder.exists("meet-a.txt") && folder.exists("meet-b.txt"))
+    XCTAssertTrue(folder.contains("meet-a.txt") && folder.contains("meet-b.txt"))
   }
 
   func testWorkersFromConfig() throws {
     CliMeet.meeting.reset()
-    try folder.write("plumb.cfg", "[core]\nworkers = 2\n")
+    try folder.write("[core]\nworkers = 2\n", to: "plumb.cfg")
     let outcome = invoke("CliPair")
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
   }
@@ -284,7 +285,7 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(invoke("CliQuiet").errorLines.contains("plumb: running CliQuiet()"))
     XCTAssertEqual(invoke("CliQuiet", "--log-level", "error").errorLines, [])
     XCTAssertEqual(invoke("CliQuiet", "--quiet").errorLines, [])
-    try folder.write("plumb.cfg", "[core]\nlog_level = ERROR\n")
+    try folder.write("[core]\nlog_level = ERROR\n", to: "plumb.cfg")
     XCTAssertEqual(invoke("CliQuiet").errorLines, [])
     XCTAssertTrue(invoke("CliQuiet", "--log-level=info").errorLines.contains("plumb: running CliQuiet()"))
   }
@@ -292,9 +293,9 @@ final class CommandLineTests: XCTestCase {
   func testExitCodesForFailureAndMissingDataAndTheirConfig() throws {
     XCTAssertEqual(invoke("CliBroken").code, 30)
     // not_run = 0 (Luigi's own default) keeps the pending dependent from counting as "not run".
-    try folder.write("plumb.cfg", "[retcode]\nnot_run = 0\n")
+    try folder.write("[retcode]\nnot_run = 0\n", to: "plumb.cfg")
     XCTAssertEqual(invoke("CliNeedsData").code, 20)
-    try folder.write("plumb.cfg", "[retcode]\ntask_failed = 3\n")
+    try folder.write("[retcode]\ntask_failed = 3\n", to: "plumb.cfg")
     let outcome = invoke("CliBroken")
     XCTAssertEqual(outcome.code, 3)
     XCTAssertTrue(outcome.output.contains("Scheduled 1 tasks"), outcome.output)
@@ -356,11 +357,11 @@ final class CommandLineTests: XCTestCase {
     invoke("CliWord", "--retry-delay", "soon").assertError(code: 2, "cannot use 'soon' for --retry-delay")
     invoke("CliWord", "--log-level", "loud").assertError(code: 2, "error, warning or info")
     invoke("CliWord", "--no-lock=yes").assertError(code: 2, "--no-lock takes no value")
-    XCTAssertFalse(folder.exists("word.txt"))
+    XCTAssertFalse(folder.contains("word.txt"))
   }
 
   func testMalformedValueInTheConfigFile() throws {
-    try folder.write("plumb.cfg", "[CliWord]\ntimes = lots\n")
+    try folder.write("[CliWord]\ntimes = lots\n", to: "plumb.cfg")
     invoke("CliWord").assertError(
       code: 2, "cannot use 'lots' for parameter 'times' (from [CliWord] times in \(folder.path)/plumb.cfg, line 2)")
   }
@@ -372,28 +373,28 @@ final class CommandLineTests: XCTestCase {
   func testMissingRequiredParameter() throws {
     invoke("CliNeeds").assertError(code: 2, "CliNeeds requires the 'tld' parameter to be set", "--tld VALUE")
     XCTAssertEqual(invoke("CliNeeds", "--tld", "rs").code, 0)
-    XCTAssertEqual(try folder.read("needs-rs.txt"), "rs")
+    XCTAssertEqual(folder.contents(of: "needs-rs.txt"), "rs")
   }
 
   func testBadConfigFile() throws {
-    try folder.write("plumb.cfg", "[CliWord\nword = x\n")
+    try folder.write("[CliWord\nword = x\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "bad config file", "plumb.cfg, line 1")
-    try folder.write("plumb.cfg", "[core]\nworkers = many\n")
+    try folder.write("[core]\nworkers = many\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "bad config file", "[core] workers must be an integer")
-    try folder.write("plumb.cfg", "[core]\nworkers = 0\n")
+    try folder.write("[core]\nworkers = 0\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "[core] workers must be at least 1")
-    try folder.write("plumb.cfg", "[core]\nlog_level = chatty\n")
+    try folder.write("[core]\nlog_level = chatty\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "[core] log_level must be error, warning or info")
-    try folder.write("plumb.cfg", "[scheduler]\nretry_delay = later\n")
+    try folder.write("[scheduler]\nretry_delay = later\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "[scheduler] retry_delay must be a number")
-    try folder.write("plumb.cfg", "[execution_summary]\nsummary_length = all\n")
+    try folder.write("[execution_summary]\nsummary_length = all\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "[execution_summary] summary_length must be an integer")
-    try folder.write("plumb.cfg", "[retcode]\ntask_failed = bad\n")
+    try folder.write("[retcode]\ntask_failed = bad\n", to: "plumb.cfg")
     invoke("CliWord").assertError(code: 2, "[retcode] task_failed must be an integer")
     var environment = folder.environment
     environment["PLUMB_CONFIG_PATH"] = "nowhere.cfg"
     invoke("CliWord", environment: environment).assertError(code: 2, "nowhere.cfg", "does not exist")
-    XCTAssertFalse(folder.exists("word.txt"))
+    XCTAssertFalse(folder.contains("word.txt"))
   }
 
   func testCycleExitsWithTheSchedulingErrorCode() {
@@ -404,10 +405,10 @@ final class CommandLineTests: XCTestCase {
 
   func testEngineOptionWinsOverASameNamedParameterWhichTheFamilyFlagReaches() throws {
     XCTAssertEqual(invoke("CliCrawl", "--workers", "3").code, 0)
-    XCTAssertEqual(try folder.read("crawl.txt"), "1")
-    try FileManager.default.removeItem(atPath: folder.file("crawl.txt"))
+    XCTAssertEqual(folder.contents(of: "crawl.txt"), "1")
+    try FileManager.default.removeItem(atPath: folder.path(of: "crawl.txt"))
     XCTAssertEqual(invoke("CliCrawl", "--CliCrawl-workers", "3").code, 0)
-    XCTAssertEqual(try folder.read("crawl.txt"), "3")
+    XCTAssertEqual(folder.contents(of: "crawl.txt"), "3")
     XCTAssertTrue(invoke("CliCrawl", "--help").output.contains("  --CliCrawl-workers VALUE  parallel downloads"))
   }
 
@@ -471,10 +472,10 @@ final class CommandLineTests: XCTestCase {
     let outcome = invoke("CliWord", "--word", "x")
     outcome.assertError(code: 10, "already running", "process \(getpid())", "--no-lock")
     XCTAssertEqual(outcome.output, "")
-    XCTAssertFalse(folder.exists("word.txt"))
+    XCTAssertFalse(folder.contains("word.txt"))
     XCTAssertEqual(invoke("CliWord", "--word", "y").code, 0, "a different command line is not locked")
     lock.release()
-    try FileManager.default.removeItem(atPath: folder.file("word.txt"))
+    try FileManager.default.removeItem(atPath: folder.path(of: "word.txt"))
     XCTAssertEqual(invoke("CliWord", "--word", "x").code, 0)
   }
 
@@ -482,9 +483,9 @@ final class CommandLineTests: XCTestCase {
     let lock = try holdLock(for: ["CliQuiet", "--no-lock"])
     XCTAssertEqual(invoke("CliQuiet", "--no-lock").code, 0)
     let second = try holdLock(for: ["CliQuiet"])
-    try folder.write("plumb.cfg", "[core]\nno_lock = true\n")
+    try folder.write("[core]\nno_lock = true\n", to: "plumb.cfg")
     XCTAssertEqual(invoke("CliQuiet").code, 0)
-    try folder.write("plumb.cfg", "[core]\nno_lock = false\n[retcode]\nalready_running = 11\n")
+    try folder.write("[core]\nno_lock = false\n[retcode]\nalready_running = 11\n", to: "plumb.cfg")
     invoke("CliQuiet").assertError(code: 11, "already running")
     lock.release()
     second.release()

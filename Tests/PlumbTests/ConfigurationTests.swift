@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -9,12 +10,7 @@ final class ConfigurationTests: XCTestCase {
   }
 
   private func error(parsing text: String, environment: [String: String] = [:]) -> String? {
-    do {
-      _ = try parse(text, environment: environment)
-      return nil
-    } catch {
-      return "\(error)"
-    }
+    thrownMessage { try parse(text, environment: environment) }
   }
 
   func testReadsSectionsKeysAndValues() throws {
@@ -143,26 +139,26 @@ final class ConfigurationTests: XCTestCase {
   // MARK: - Finding the file
 
   func testLoadReadsLuigiCfgThenPlumbCfgFromTheFolder() throws {
-    let folder = try ParameterTestFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     XCTAssertEqual(try Configuration.load(in: folder.path, environment: [:]), Configuration())
-    try folder.write("luigi.cfg", "[Greet]\nname = Luigi\ntimes = 3\n")
-    try folder.write("plumb.cfg", "[Greet]\nname = Plumb\n")
+    try folder.write("[Greet]\nname = Luigi\ntimes = 3\n", to: "luigi.cfg")
+    try folder.write("[Greet]\nname = Plumb\n", to: "plumb.cfg")
     let configuration = try Configuration.load(in: folder.path, environment: [:])
     XCTAssertEqual(configuration.value(section: "Greet", key: "name"), "Plumb")
     XCTAssertEqual(configuration.value(section: "Greet", key: "times"), "3")
-    XCTAssertEqual(configuration.files, [folder.path + "/luigi.cfg", folder.path + "/plumb.cfg"])
+    XCTAssertEqual(configuration.files, [folder.path(of: "luigi.cfg"), folder.path(of: "plumb.cfg")])
   }
 
   func testLoadReadsOnlyTheFileNamedByTheEnvironment() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Plumb\n")
-    try folder.write("plumb-named.cfg", "[Greet]\nname = PlumbNamed\n")
-    try folder.write("luigi-named.cfg", "[Greet]\nname = LuigiNamed\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Plumb\n", to: "plumb.cfg")
+    try folder.write("[Greet]\nname = PlumbNamed\n", to: "plumb-named.cfg")
+    try folder.write("[Greet]\nname = LuigiNamed\n", to: "luigi-named.cfg")
     func name(_ environment: [String: String]) throws -> String? {
       try Configuration.load(in: folder.path, environment: environment).value(section: "Greet", key: "name")
     }
     XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": "plumb-named.cfg"]), "PlumbNamed")
-    XCTAssertEqual(try name(["LUIGI_CONFIG_PATH": folder.path + "/luigi-named.cfg"]), "LuigiNamed")
+    XCTAssertEqual(try name(["LUIGI_CONFIG_PATH": folder.path(of: "luigi-named.cfg")]), "LuigiNamed")
     XCTAssertEqual(
       try name(["PLUMB_CONFIG_PATH": "plumb-named.cfg", "LUIGI_CONFIG_PATH": "luigi-named.cfg"]), "PlumbNamed")
     XCTAssertEqual(try name(["PLUMB_CONFIG_PATH": "", "LUIGI_CONFIG_PATH": "luigi-named.cfg"]), "LuigiNamed")
@@ -173,18 +169,18 @@ final class ConfigurationTests: XCTestCase {
   }
 
   func testLoadReportsTheFileOfABadLine() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Bob\nthis line is wrong\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Bob\nthis line is wrong\n", to: "plumb.cfg")
     XCTAssertThrowsError(try Configuration.load(in: folder.path, environment: [:])) { error in
       XCTAssertEqual(
         "\(error)", "bad config file \(folder.path)/plumb.cfg, line 3: expected key = value, found 'this line is wrong'"
       )
     }
-    try folder.write("plumb.cfg", "[Greet]\nname = ${GREETING}\n")
+    try folder.write("[Greet]\nname = ${GREETING}\n", to: "plumb.cfg")
     XCTAssertEqual(
       try Configuration.load(in: folder.path, environment: ["GREETING": "Hej"]).value(section: "Greet", key: "name"),
       "Hej")
-    try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: URL(fileURLWithPath: folder.path + "/plumb.cfg"))
+    try Data([0x5B, 0xFF, 0xFE, 0x5D]).write(to: URL(fileURLWithPath: folder.path(of: "plumb.cfg")))
     XCTAssertThrowsError(try Configuration.load(in: folder.path, environment: [:])) { error in
       XCTAssertEqual("\(error)", "bad config file \(folder.path)/plumb.cfg: cannot be read as UTF-8 text")
     }

@@ -4,14 +4,6 @@ import XCTest
 @testable import Plumb
 
 final class DateParameterTests: XCTestCase {
-  private func day(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> Day {
-    try XCTUnwrap(Day(parameterText: text), "\(text) should read as a day", file: file, line: line)
-  }
-
-  private func interval(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> DayInterval {
-    try XCTUnwrap(DayInterval(parameterText: text), "\(text) should read as a date interval", file: file, line: line)
-  }
-
   // MARK: - Day
 
   func testDayReadsAndWritesYearMonthDay() throws {

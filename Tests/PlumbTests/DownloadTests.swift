@@ -66,7 +66,7 @@ final class DownloadTests: XCTestCase {
   /// A task that saves a download: a failed download fails the task with the one-line reason and
   /// leaves no file, as exercise 6's DownloadData must.
   func testFailedDownloadFailsTheTaskAndWritesNothing() throws {
-    let folder = try ParameterTestFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let server = try LoopbackHTTPServer(routes: ["/good.csv": .text("1,2\n")])
     defer { server.stop() }
     struct Fetch: Task {
@@ -77,16 +77,16 @@ final class DownloadTests: XCTestCase {
 
     var missing = Fetch()
     missing.url = server.url("/gone.csv").absoluteString
-    let failed = try build([missing], options: folder.options)
+    let failed = try build([missing], options: folder.options())
     XCTAssertEqual(failed.record(of: missing)?.error, "HTTP 404 Not Found from \(missing.url)")
     XCTAssertNotEqual(failed.exitCode, 0)
-    XCTAssertEqual(filesBelow(folder.path), [], "a failed download must leave no file, not even a temporary one")
+    XCTAssertEqual(folder.files(), [], "a failed download must leave no file, not even a temporary one")
 
     var good = Fetch()
     good.url = server.url("/good.csv").absoluteString
-    let succeeded = try build([good], options: folder.options)
+    let succeeded = try build([good], options: folder.options())
     XCTAssertEqual(succeeded.status(of: good), .succeeded)
-    XCTAssertEqual(try folder.read("downloaded.csv"), "1,2\n")
+    XCTAssertEqual(folder.contents(of: "downloaded.csv"), "1,2\n")
   }
 
   private func assertDownloadError(

@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// Collects a run's events as short text, from any worker thread.
@@ -71,7 +72,8 @@ private struct ObserverFailure: Error, CustomStringConvertible {
 }
 
 final class EventTests: XCTestCase {
-  private func options(_ folder: ScratchFolder, _ events: EventLog, workers: Int = 1, retries: Int = 0) -> RunOptions {
+  private func options(_ folder: TemporaryFolder, _ events: EventLog, workers: Int = 1, retries: Int = 0) -> RunOptions
+  {
     var options = folder.options(workers: workers, retries: retries)
     options.observers.append(events.record)
     return options
@@ -79,7 +81,7 @@ final class EventTests: XCTestCase {
 
   func testEventsComeInOrderForEachTask() throws {
     for workers in [1, 3] {
-      let folder = try ScratchFolder(self)
+      let folder = try TemporaryFolder(removedAfter: self)
       let events = EventLog()
       let plan = Plan(["top": ["a", "b"]])
 
@@ -96,7 +98,7 @@ final class EventTests: XCTestCase {
   }
 
   func testAFailureCarriesTheError() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let events = EventLog()
     let plan = Plan(["top": ["boom"]])
     plan.probe.planFailures(of: "boom", times: 1)
@@ -109,7 +111,7 @@ final class EventTests: XCTestCase {
   }
 
   func testRetriesShowEachAttempt() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let events = EventLog()
     let plan = Plan()
     plan.probe.planFailures(of: "flaky", times: 2)
@@ -126,7 +128,7 @@ final class EventTests: XCTestCase {
   }
 
   func testAnUnfulfilledDependencyFailsWithoutStarting() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let events = EventLog()
     let plan = Plan(["needy": ["lazy"]])
     plan.writesNothing = ["lazy"]
@@ -139,7 +141,7 @@ final class EventTests: XCTestCase {
   }
 
   func testMissingExternalDataIsAnEvent() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let missing = RunProbe()
     var options = folder.options()
     options.observers.append { event in
@@ -153,7 +155,7 @@ final class EventTests: XCTestCase {
   }
 
   func testAnObserverThatThrowsNeverStopsTheRun() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let events = EventLog()
     let logged = RunProbe()
     let plan = Plan(["top": ["a", "b"]])

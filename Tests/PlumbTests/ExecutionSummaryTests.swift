@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -17,23 +18,24 @@ private struct C: MarkerTask {
 
 // External data and what is made from it.
 private struct RawLog: ExternalTask {
-  @Parameter(help: "the day of the log") var date: TestDay = .required
+  @Parameter(help: "the day of the log") var date: Day = .required
   func output() -> LocalTarget { LocalTarget("raw/\(date.parameterText).log") }
 }
 
 private struct Clean: MarkerTask {
-  @Parameter(help: "the day to clean") var date: TestDay = .required
+  @Parameter(help: "the day to clean") var date: Day = .required
   func requires() -> RawLog { RawLog(date: date) }
 }
 
 // The 28-day fan-in.
 private struct Streams: MarkerTask {
-  @Parameter(help: "the day") var date: TestDay = .required
+  @Parameter(help: "the day") var date: Day = .required
 }
 
 private struct AggregateArtists: MarkerTask {
-  @Parameter(help: "the month") var date_interval: String = .required
-  func requires() -> [Streams] { TestDay.days(ofMonth: date_interval).map { Streams(date: $0) } }
+  // Named as in Luigi's example, so that the summary reads the same.
+  @Parameter(help: "the days to aggregate") var date_interval: DayInterval = .required
+  func requires() -> [Streams] { date_interval.days.map { Streams(date: $0) } }
 }
 
 // Failures.
@@ -54,8 +56,11 @@ private struct Chief: MarkerTask {
   func requires() -> NeedsBoom { NeedsBoom() }
 }
 
+/// Fails for two reasons: Boom fails and its log is missing. The log is not a parameter, so the
+/// summary shows `Report()`.
 private struct Report: MarkerTask {
-  func requires() -> AllOf<Boom, RawLog> { AllOf(Boom(), RawLog(date: TestDay(2022, 2, 3))) }
+  var log = RawLog()
+  func requires() -> AllOf<Boom, RawLog> { AllOf(Boom(), log) }
 }
 
 /// Fails on its first attempt, then succeeds; remembers the attempt in a file.
@@ -127,8 +132,8 @@ final class ExecutionSummaryTests: SummaryTestCase {
 
   func testDeletedOutputsRunAgain() throws {
     _ = try run([C()])
-    try FileManager.default.removeItem(atPath: path(B(n: 2).fileName))
-    try FileManager.default.removeItem(atPath: path(C().fileName))
+    try FileManager.default.removeItem(atPath: folder.path(of: B(n: 2).fileName))
+    try FileManager.default.removeItem(atPath: folder.path(of: C().fileName))
     let result = try run([C()])
     XCTAssertEqual(
       result.summary,
@@ -148,7 +153,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   }
 
   func testMissingExternalData() throws {
-    let result = try run([Clean(date: TestDay(2022, 2, 3))])
+    let result = try run([Clean(date: try day("2022-02-03"))])
     XCTAssertEqual(
       result.summary,
       framed(
@@ -167,7 +172,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   }
 
   func testTwentyEightDayFanInWithFourWorkers() throws {
-    let result = try run([AggregateArtists(date_interval: "2022-02")]) { $0.workers = 4 }
+    let result = try run([AggregateArtists(date_interval: try interval("2022-02"))]) { $0.workers = 4 }
     XCTAssertEqual(
       result.summary,
       allRan(
@@ -178,7 +183,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   // MARK: - Categories and the smiley line
 
   func testFailedTaskLeavesItsDependentPending() throws {
-    try touch(A().fileName)
+    try folder.write("x\n", to: A().fileName)
     let result = try run([NeedsBoom()])
     XCTAssertEqual(
       result.summary,
@@ -220,7 +225,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   }
 
   func testTaskPendingForSeveralReasonsIsListedUnderEach() throws {
-    let result = try run([Report()])
+    let result = try run([Report(log: RawLog(date: try day("2022-02-03")))])
     XCTAssertEqual(
       result.summary,
       framed(
@@ -267,7 +272,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
   // MARK: - Plumb's addition: why tasks failed
 
   func testReasonsFollowLuigisLayoutInTheOrderTasksWereMet() throws {
-    try touch(A().fileName)
+    try folder.write("x\n", to: A().fileName)
     let result = try run([NeedsBoom(), Dependent()]) { $0.summaryShowsErrors = true }
     XCTAssertEqual(
       result.summary,

@@ -8,7 +8,7 @@ private struct S: MarkerTask {
 }
 
 private struct D: MarkerTask {
-  @Parameter(help: "a day") var date: TestDay = .required
+  @Parameter(help: "a day") var date: Day = .required
 }
 
 private struct P: MarkerTask {
@@ -43,7 +43,11 @@ private struct Golf: MarkerTask {}
 
 /// How a category lists each family's tasks on one line, checked on the whole summary of real runs.
 final class FamilyLineTests: SummaryTestCase {
-  private func days(_ numbers: [Int]) -> [D] { numbers.map { D(date: TestDay(2022, 2, $0)) } }
+  /// Tasks for days of February 2022, by their numbers.
+  private func days(_ numbers: [Int]) throws -> [D] {
+    let first = try day("2022-02-01")
+    return numbers.map { D(date: first.adding(days: $0 - 1)) }
+  }
 
   func testOneParameterWithOneValue() throws {
     XCTAssertEqual(try run([S(x: 7)]).summary, allRan(1, ["- 1 S(x=7)"]))
@@ -67,8 +71,7 @@ final class FamilyLineTests: SummaryTestCase {
 
   func testDaysRangeAcrossAMonthEnd() throws {
     let tasks =
-      [D(date: TestDay(2022, 3, 2)), D(date: TestDay(2022, 2, 27)), D(date: TestDay(2022, 3, 1))]
-      + [D(date: TestDay(2022, 2, 28))]
+      try ["2022-03-02", "2022-02-27", "2022-03-01", "2022-02-28"].map { D(date: try day($0)) }
     XCTAssertEqual(try run(tasks).summary, allRan(4, ["- 4 D(date=2022-02-27...2022-03-02)"]))
   }
 

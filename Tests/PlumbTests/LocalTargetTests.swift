@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// Writes `text` to `path` in two halves, and throws between them when the probe says so.
@@ -33,7 +34,7 @@ private struct MeetAndWrite: Task {
 
 final class LocalTargetTests: XCTestCase {
   func testAWriteThatThrowsLeavesNothingAndTheNextRunRedoesIt() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let probe = RunProbe()
     probe.planFailures(of: "deep/out.txt", times: 1)
     let task = HalfWriter(path: "deep/out.txt", probe: probe)
@@ -41,18 +42,18 @@ final class LocalTargetTests: XCTestCase {
     let failed = try build([task], options: folder.options())
     XCTAssertEqual(failed.status(of: task), .failed)
     XCTAssertEqual(failed.record(of: task)?.error, "stopped halfway through deep/out.txt")
-    XCTAssertEqual(folder.allFiles(), [], "neither the output nor a temporary file may be left")
+    XCTAssertEqual(folder.files(), [], "neither the output nor a temporary file may be left")
 
     let redone = try build([task], options: folder.options())
     XCTAssertEqual(redone.status(of: task), .succeeded)
-    XCTAssertEqual(try folder.read("deep/out.txt"), "first halfsecond half")
-    XCTAssertEqual(folder.allFiles(), ["deep/out.txt"])
+    XCTAssertEqual(folder.contents(of: "deep/out.txt"), "first halfsecond half")
+    XCTAssertEqual(folder.files(), ["deep/out.txt"])
   }
 
   func testAThrowingWriteKeepsTheFileThatWasThere() throws {
-    let folder = try ScratchFolder(self)
-    try folder.write("kept.txt", "old")
-    let target = LocalTarget(folder.file("kept.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("old", to: "kept.txt")
+    let target = LocalTarget(folder.path(of: "kept.txt"))
 
     XCTAssertThrowsError(
       try target.write { file in
@@ -60,16 +61,16 @@ final class LocalTargetTests: XCTestCase {
         throw PlannedFailure("no")
       })
     XCTAssertEqual(try target.read(), "old")
-    XCTAssertEqual(folder.allFiles(), ["kept.txt"])
+    XCTAssertEqual(folder.files(), ["kept.txt"])
   }
 
   func testTextAndLargeTextRoundTrip() throws {
-    let folder = try ScratchFolder(self)
-    let small = LocalTarget(folder.file("small.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let small = LocalTarget(folder.path(of: "small.txt"))
     try small.write("grüße\n")
     XCTAssertEqual(try small.read(), "grüße\n")
 
-    let large = LocalTarget(folder.file("large.txt"))
+    let large = LocalTarget(folder.path(of: "large.txt"))
     let lines = (0..<20_000).map { "line \($0)\twith some text" }
     try large.write { file in
       for line in lines { file.writeLine(line) }
@@ -78,16 +79,16 @@ final class LocalTargetTests: XCTestCase {
   }
 
   func testBinaryRoundTrip() throws {
-    let folder = try ScratchFolder(self)
-    let target = LocalTarget(folder.file("bytes.bin"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "bytes.bin"))
     let bytes = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
     try target.write(bytes)
     XCTAssertEqual(try target.readData(), bytes)
   }
 
   func testNonTextIsRefusedWithTheFileNamed() throws {
-    let folder = try ScratchFolder(self)
-    let target = LocalTarget(folder.file("bytes.bin"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "bytes.bin"))
     try target.write(Data([0xff, 0xfe, 0x00]))
     XCTAssertThrowsError(try target.read()) { error in
       XCTAssertEqual(error as? TargetError, .notText(path: target.path))
@@ -95,8 +96,8 @@ final class LocalTargetTests: XCTestCase {
   }
 
   func testLinesDropLineEndingsAndOnlyTheFinalNewline() throws {
-    let folder = try ScratchFolder(self)
-    let target = LocalTarget(folder.file("lines.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "lines.txt"))
     try target.write("a\r\nb\n\nc\rd\n\n")
     XCTAssertEqual(try target.lines(), ["a", "b", "", "c", "d", ""])
     try target.write("no newline")
@@ -106,8 +107,8 @@ final class LocalTargetTests: XCTestCase {
   }
 
   func testReadingAMissingFileSaysSo() throws {
-    let folder = try ScratchFolder(self)
-    let target = LocalTarget(folder.file("missing.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "missing.txt"))
     XCTAssertFalse(target.exists())
     XCTAssertThrowsError(try target.read()) { error in
       XCTAssertEqual("\(error)", "\(target.path) does not exist")
@@ -115,8 +116,8 @@ final class LocalTargetTests: XCTestCase {
   }
 
   func testRemoveDeletesAndToleratesAMissingFile() throws {
-    let folder = try ScratchFolder(self)
-    let target = LocalTarget(folder.file("gone.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "gone.txt"))
     try target.write("x")
     XCTAssertTrue(target.exists())
     try target.remove()
@@ -125,38 +126,38 @@ final class LocalTargetTests: XCTestCase {
   }
 
   func testMoveRenamesIntoNewFolders() throws {
-    let folder = try ScratchFolder(self)
-    let source = LocalTarget(folder.file("from.txt"))
-    let destination = LocalTarget(folder.file("a/b/to.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    let source = LocalTarget(folder.path(of: "from.txt"))
+    let destination = LocalTarget(folder.path(of: "a/b/to.txt"))
     try source.write("moved")
     try source.move(to: destination)
     XCTAssertFalse(source.exists())
     XCTAssertEqual(try destination.read(), "moved")
-    XCTAssertEqual(folder.allFiles(), ["a/b/to.txt"])
+    XCTAssertEqual(folder.files(), ["a/b/to.txt"])
   }
 
   func testMovingAMissingFileNamesIt() throws {
-    let folder = try ScratchFolder(self)
-    let source = LocalTarget(folder.file("nothing.txt"))
-    XCTAssertThrowsError(try source.move(to: LocalTarget(folder.file("to.txt")))) { error in
+    let folder = try TemporaryFolder(removedAfter: self)
+    let source = LocalTarget(folder.path(of: "nothing.txt"))
+    XCTAssertThrowsError(try source.move(to: LocalTarget(folder.path(of: "to.txt")))) { error in
       XCTAssertTrue("\(error)".contains(source.path), "\(error)")
       XCTAssertTrue("\(error)".contains("No such file"), "\(error)")
     }
   }
 
   func testWritingWhereAFileBlocksTheFolderFailsWithAClearError() throws {
-    let folder = try ScratchFolder(self)
-    try folder.write("blocker", "a file, not a folder")
-    let target = LocalTarget(folder.file("blocker/inside/out.txt"))
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("a file, not a folder", to: "blocker")
+    let target = LocalTarget(folder.path(of: "blocker/inside/out.txt"))
     XCTAssertThrowsError(try target.write("x")) { error in
       XCTAssertEqual("\(error)", "could not create a temporary file for \(target.path): Not a directory")
     }
-    XCTAssertEqual(folder.allFiles(), ["blocker"])
+    XCTAssertEqual(folder.files(), ["blocker"])
   }
 
   func testRelativePathsResolveAgainstEachRunsFolderWhileRunsOverlap() throws {
-    let left = try ScratchFolder(self)
-    let right = try ScratchFolder(self)
+    let left = try TemporaryFolder(removedAfter: self)
+    let right = try TemporaryFolder(removedAfter: self)
     let probe = RunProbe()
     let outcomes = RunProbe()
     let group = DispatchGroup()
@@ -170,20 +171,20 @@ final class LocalTargetTests: XCTestCase {
     }
     XCTAssertEqual(group.wait(timeout: .now() + 60), .success)
     XCTAssertEqual(outcomes.log.sorted(), ["left succeeded", "right succeeded"])
-    XCTAssertEqual(try left.read("shared/name.txt"), "left")
-    XCTAssertEqual(try right.read("shared/name.txt"), "right")
+    XCTAssertEqual(left.contents(of: "shared/name.txt"), "left")
+    XCTAssertEqual(right.contents(of: "shared/name.txt"), "right")
   }
 
   func testManyWorkersCreateTheSameNewFoldersSafely() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let leaves = (0..<40).map { "new/deeper/leaf\($0)" }
     let plan = Plan(["new/all": leaves])
 
     let result = try build([plan.task("new/all")], options: folder.options(workers: 8))
 
     XCTAssertTrue(result.success, result.records.compactMap(\.error).joined(separator: "; "))
-    XCTAssertEqual(folder.allFiles().count, 41)
-    XCTAssertEqual(try folder.read("new/deeper/leaf7.txt"), "done new/deeper/leaf7\n")
+    XCTAssertEqual(folder.files().count, 41)
+    XCTAssertEqual(folder.contents(of: "new/deeper/leaf7.txt"), "done new/deeper/leaf7\n")
   }
 
   func testRelativePathOutsideARunUsesTheCurrentFolder() {

@@ -20,15 +20,14 @@ final class LoopbackHTTPServerTests: XCTestCase {
   }
 
   func testServesAFileAsItIsWhenAsked() throws {
-    let folder = try ParameterTestFolder(self).path
-    let file = folder + "/rows.csv"
-    try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: file))
-    let server = try LoopbackHTTPServer(routes: ["/rows.csv": .file(file)])
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("a,b\n", to: "rows.csv")
+    let server = try LoopbackHTTPServer(routes: ["/rows.csv": .file(folder.path(of: "rows.csv"))])
     defer { server.stop() }
     XCTAssertTrue(try exchange(port: server.port, request: "GET /rows.csv HTTP/1.1\r\n\r\n").hasSuffix("\r\n\r\na,b\n"))
-    try Data("c,d\n".utf8).write(to: URL(fileURLWithPath: file))
+    try folder.write("c,d\n", to: "rows.csv")
     XCTAssertTrue(try exchange(port: server.port, request: "GET /rows.csv HTTP/1.1\r\n\r\n").hasSuffix("\r\n\r\nc,d\n"))
-    try FileManager.default.removeItem(atPath: file)
+    try FileManager.default.removeItem(atPath: folder.path(of: "rows.csv"))
     XCTAssertTrue(try exchange(port: server.port, request: "GET /rows.csv HTTP/1.1\r\n\r\n").hasPrefix("HTTP/1.1 404 "))
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -7,20 +8,22 @@ final class ObjectStoreTargetTests: XCTestCase {
   private struct WriteFailed: Error {}
 
   func testWriteThenReadAnObjectInAFolderStore() throws {
-    let root = try ParameterTestFolder(self).path
+    let folder = try TemporaryFolder(removedAfter: self)
+    let root = folder.path
     let target = ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root))
     XCTAssertFalse(target.exists())
     try target.write("{\"k\": 3}\n")
     XCTAssertTrue(target.exists())
     XCTAssertEqual(try target.read(), "{\"k\": 3}\n")
-    XCTAssertEqual(filesBelow(root), ["models/iris/model.json"])
+    XCTAssertEqual(folder.files(), ["models/iris/model.json"])
     XCTAssertEqual(target.description, "models/iris/model.json in folder store \(root)")
     try target.write(Data([0, 1, 2]))
     XCTAssertEqual(try target.readData(), Data([0, 1, 2]), "a second write replaces the object")
   }
 
   func testAWriteThatThrowsStoresNothing() throws {
-    let root = try ParameterTestFolder(self).path
+    let folder = try TemporaryFolder(removedAfter: self)
+    let root = folder.path
     let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(root))
     XCTAssertThrowsError(
       try target.write { file in
@@ -28,7 +31,7 @@ final class ObjectStoreTargetTests: XCTestCase {
         throw WriteFailed()
       })
     XCTAssertFalse(target.exists())
-    XCTAssertEqual(filesBelow(root), [], "no object and no temporary file may be left")
+    XCTAssertEqual(folder.files(), [], "no object and no temporary file may be left")
 
     try target.write("old")
     XCTAssertThrowsError(
@@ -37,14 +40,14 @@ final class ObjectStoreTargetTests: XCTestCase {
         throw WriteFailed()
       })
     XCTAssertEqual(try target.read(), "old", "a failed write must leave the earlier object untouched")
-    XCTAssertEqual(filesBelow(root), ["models/model.json"])
+    XCTAssertEqual(folder.files(), ["models/model.json"])
   }
 
   func testUploadCopiesALocalFileAndRemoveDeletes() throws {
-    let folder = try ParameterTestFolder(self).path
-    let local = LocalTarget(folder + "/model.json")
+    let folder = try TemporaryFolder(removedAfter: self)
+    let local = LocalTarget(folder.path(of: "model.json"))
     try local.write("weights")
-    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(folder + "/store"))
+    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: .folder(folder.path(of: "store")))
     try target.upload(local)
     XCTAssertEqual(try target.read(), "weights")
     try target.remove()
@@ -54,13 +57,13 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testAFolderIsNotAnObject() throws {
-    let root = try ParameterTestFolder(self).path
+    let root = try TemporaryFolder(removedAfter: self).path
     try ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root)).write("x")
     XCTAssertFalse(ObjectStoreTarget(bucket: "models", key: "iris", store: .folder(root)).exists())
   }
 
   func testReadingAMissingObjectSaysSo() throws {
-    let root = try ParameterTestFolder(self).path
+    let root = try TemporaryFolder(removedAfter: self).path
     let target = ObjectStoreTarget(bucket: "models", key: "none.json", store: .folder(root))
     XCTAssertThrowsError(try target.read()) { error in
       XCTAssertEqual(String(describing: error), "\(root)/models/none.json does not exist")
@@ -68,7 +71,8 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testUnusableBucketsAndKeysAreRefusedInOneLine() throws {
-    let root = try ParameterTestFolder(self).path
+    let folder = try TemporaryFolder(removedAfter: self)
+    let root = folder.path
     let badBucket =
       "use 3 to 63 lower-case letters, digits, dots and dashes, starting and ending with a letter or digit"
     let badKey = "a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
@@ -91,7 +95,7 @@ final class ObjectStoreTargetTests: XCTestCase {
         XCTAssertFalse(String(describing: error).contains("\n"))
       }
     }
-    XCTAssertEqual(filesBelow(root), [])
+    XCTAssertEqual(folder.files(), [])
   }
 
   // MARK: - The store of a run
@@ -103,51 +107,51 @@ final class ObjectStoreTargetTests: XCTestCase {
   }
 
   func testTheConfigFileSetsTheStoreRootRelativeToTheRunFolder() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[object_store]\nroot = store\n")
-    let first = try build([Upload()], options: folder.options)
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[object_store]\nroot = store\n", to: "plumb.cfg")
+    let first = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(first.status(of: Upload()), .succeeded)
     XCTAssertEqual(
-      try folder.read("store/models/iris/model.json"),
+      folder.contents(of: "store/models/iris/model.json"),
       "model for iris/model.json")
 
-    let second = try build([Upload()], options: folder.options)
+    let second = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(second.status(of: Upload()), .alreadyComplete, "an uploaded object makes its task complete")
 
-    try FileManager.default.removeItem(atPath: folder.path + "/store/models/iris/model.json")
-    let third = try build([Upload()], options: folder.options)
+    try FileManager.default.removeItem(atPath: folder.path(of: "store/models/iris/model.json"))
+    let third = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(third.status(of: Upload()), .succeeded, "a deleted object is uploaded again")
   }
 
   func testWithoutConfigTheStoreIsAFolderNamedObjectStore() throws {
-    let folder = try ParameterTestFolder(self)
-    let result = try build([Upload()], options: folder.options)
+    let folder = try TemporaryFolder(removedAfter: self)
+    let result = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(result.status(of: Upload()), .succeeded)
-    XCTAssertEqual(filesBelow(folder.path), ["object-store/models/iris/model.json"])
+    XCTAssertEqual(folder.files(), ["object-store/models/iris/model.json"])
   }
 
   func testAnUnknownBackendFailsTheTaskInOneLine() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[object_store]\nbackend = s3\n")
-    let result = try build([Upload()], options: folder.options)
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[object_store]\nbackend = s3\n", to: "plumb.cfg")
+    let result = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(result.status(of: Upload()), .failed)
     XCTAssertEqual(
       result.record(of: Upload())?.error,
       "bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder")
     XCTAssertNotEqual(result.exitCode, 0)
-    XCTAssertEqual(filesBelow(folder.path), ["plumb.cfg"])
+    XCTAssertEqual(folder.files(), ["plumb.cfg"])
   }
 
   func testABadKeyFailsTheTaskAndWritesNothing() throws {
-    let folder = try ParameterTestFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     var upload = Upload()
     upload.key = "../outside.json"
-    let result = try build([upload], options: folder.options)
+    let result = try build([upload], options: folder.options())
     XCTAssertEqual(result.status(of: upload), .failed)
     XCTAssertEqual(
       result.record(of: upload)?.error,
       "invalid object key '../outside.json': a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
     )
-    XCTAssertEqual(filesBelow(folder.path), [])
+    XCTAssertEqual(folder.files(), [])
   }
 }

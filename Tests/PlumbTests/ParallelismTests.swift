@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 final class ParallelismTests: XCTestCase {
@@ -15,7 +16,7 @@ final class ParallelismTests: XCTestCase {
   }
 
   func testTwoIndependentTasksOverlapWithTwoWorkers() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["both": ["left", "right"]])
     plan.meetings = ["left": 2, "right": 2]
 
@@ -28,7 +29,7 @@ final class ParallelismTests: XCTestCase {
   }
 
   func testNeverMoreTasksAtOnceThanWorkers() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let leaves = (0..<12).map { "leaf\($0)" }
     let plan = Plan(["all": leaves])
     for leaf in leaves { plan.meetings[leaf] = 3 }
@@ -41,7 +42,7 @@ final class ParallelismTests: XCTestCase {
 
   func testARequirementAlwaysFinishesBeforeItsDependentStarts() throws {
     for workers in [2, 4, 8] {
-      let folder = try ScratchFolder(self)
+      let folder = try TemporaryFolder(removedAfter: self)
       let (plan, top) = layeredPlan(layers: 4, width: 6)
 
       let result = try build([plan.task(top)], options: folder.options(workers: workers))
@@ -63,7 +64,7 @@ final class ParallelismTests: XCTestCase {
 
   func testNoTaskRunsTwiceInDiamondsWithManyWorkers() throws {
     for round in 0..<20 {
-      let folder = try ScratchFolder(self)
+      let folder = try TemporaryFolder(removedAfter: self)
       let (plan, top) = layeredPlan(layers: 3, width: 10)
       let requested = [plan.task(top), plan.task("L1-3"), plan.task("L0-0"), plan.task(top)]
 
@@ -78,7 +79,7 @@ final class ParallelismTests: XCTestCase {
   }
 
   func testAFailureUnderManyWorkersStopsOnlyItsDependents() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let (plan, top) = layeredPlan(layers: 3, width: 5)
     plan.probe.planFailures(of: "L1-2", times: 100)
 

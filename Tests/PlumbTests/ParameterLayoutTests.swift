@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -47,12 +48,9 @@ final class ParameterLayoutTests: XCTestCase {
   }
 
   func testSeesValuesResolvedAfterTheTaskWasMade() throws {
-    var options = RunOptions()
-    options.configuration = Configuration()
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options()
     options.familyValues = ["Mixed": ["count": "9"]]
-    options.logLevel = .error
-    let folder = try ScratchFolder(self)
-    options.workingDirectory = folder.path
     let result = try build([Mixed()], options: options)
     XCTAssertEqual(
       result.records.first?.info.description, "Mixed(name=ann, count=9, weight=0.5, on=\(false.parameterText))")

@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
@@ -117,28 +118,23 @@ final class ParameterTests: XCTestCase {
   // MARK: - Errors, through real runs
 
   private func error(building tasks: [any Task], options: RunOptions) -> String? {
-    do {
-      _ = try build(tasks, options: options)
-      return nil
-    } catch {
-      return "\(error)"
-    }
+    thrownMessage { try build(tasks, options: options) }
   }
 
   func testAMissingRequiredParameterSaysHowToSetIt() throws {
-    let folder = try ParameterTestFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     XCTAssertEqual(
-      error(building: [NeedsName()], options: folder.options),
+      error(building: [NeedsName()], options: folder.options()),
       "NeedsName requires the 'name' parameter to be set: pass --name VALUE, or set name in section [NeedsName] of plumb.cfg"
     )
-    XCTAssertThrowsError(try build([NeedsName()], options: folder.options)) { error in
+    XCTAssertThrowsError(try build([NeedsName()], options: folder.options())) { error in
       XCTAssertEqual(error as? ParameterError, .missing(family: "NeedsName", parameter: "name", flag: "--name"))
     }
   }
 
   func testAMalformedFamilyValueNamesTaskParameterValueAndForm() throws {
-    let folder = try ParameterTestFolder(self)
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options()
     options.familyValues = ["Greet": ["times": "many"]]
     XCTAssertEqual(
       error(building: [Greet()], options: options),
@@ -153,7 +149,7 @@ final class ParameterTests: XCTestCase {
   }
 
   func testEachKindsErrorMessage() throws {
-    let folder = try ParameterTestFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let valid = ["day": "2024-01-03", "dateInterval": "2012-W12"]
     let cases: [(parameter: String, value: String, expected: String)] = [
       ("flag", "yes", "expected true or false"),
@@ -170,7 +166,7 @@ final class ParameterTests: XCTestCase {
     for (parameter, value, expected) in cases {
       var values = valid
       values[parameter] = value
-      var options = folder.options
+      var options = folder.options()
       options.familyValues = ["Kinds": values]
       let flag = "--Kinds-" + ParameterDeclaration.dashed(parameter)
       XCTAssertEqual(
@@ -180,22 +176,22 @@ final class ParameterTests: XCTestCase {
   }
 
   func testAMalformedConfigValueNamesTheFileAndLine() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[core]\nworkers = 1\n\n[Greet]\ntimes = lots\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[core]\nworkers = 1\n\n[Greet]\ntimes = lots\n", to: "plumb.cfg")
     XCTAssertEqual(
-      error(building: [Greet()], options: folder.options),
+      error(building: [Greet()], options: folder.options(readingConfigFiles: true)),
       "Greet: cannot use 'lots' for parameter 'times' (from [Greet] times in \(folder.path)/plumb.cfg, line 5): expected an integer such as 42"
     )
-    try folder.write("plumb.cfg", "[Greet]\ntimes = 1\n  2\n")
+    try folder.write("[Greet]\ntimes = 1\n  2\n", to: "plumb.cfg")
     XCTAssertEqual(
-      error(building: [Greet()], options: folder.options),
+      error(building: [Greet()], options: folder.options(readingConfigFiles: true)),
       "Greet: cannot use '1\\n2' for parameter 'times' (from [Greet] times in \(folder.path)/plumb.cfg, line 2): expected an integer such as 42",
       "a value continued over two lines still makes a one-line message")
   }
 
   func testAMalformedValueForARequiredTaskFailsItsSchedulingWithTheMessage() throws {
-    let folder = try ParameterTestFolder(self)
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options()
     options.familyValues = ["Greet": ["times": "x"]]
     let result = try build([GreetTwice()], options: options)
     XCTAssertFalse(result.success)
@@ -206,116 +202,116 @@ final class ParameterTests: XCTestCase {
 
   // MARK: - Where values come from
 
-  private func ranGreetings(_ tasks: [any Task], in folder: ParameterTestFolder, options: RunOptions? = nil) throws
+  private func ranGreetings(_ tasks: [any Task], in folder: TemporaryFolder, options: RunOptions? = nil) throws
     -> [String]
   {
-    let result = try build(tasks, options: options ?? folder.options)
+    let result = try build(tasks, options: options ?? folder.options(readingConfigFiles: true))
     XCTAssertTrue(result.success, result.summary)
     return result.records.filter { $0.info.family == "Greet" }.map(\.info.description).sorted()
   }
 
   func testTheDefaultAppliesWhenNothingElseIsGiven() throws {
-    let folder = try ParameterTestFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     XCTAssertEqual(try ranGreetings([Greet()], in: folder), ["Greet(name=World, times=1)"])
-    XCTAssertEqual(try folder.read("greet-World-1.txt"), "World 1 none")
+    XCTAssertEqual(folder.contents(of: "greet-World-1.txt"), "World 1 none")
   }
 
   func testTheConfigFileBeatsTheDefault() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Config\ntoken = secret\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Config\ntoken = secret\n", to: "plumb.cfg")
     XCTAssertEqual(try ranGreetings([Greet()], in: folder), ["Greet(name=Config, times=1)"])
-    XCTAssertEqual(try folder.read("greet-Config-1.txt"), "Config 1 secret")
+    XCTAssertEqual(folder.contents(of: "greet-Config-1.txt"), "Config 1 secret")
   }
 
   func testLuigiCfgIsReadToo() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("luigi.cfg", "[Greet]\nname = Luigi\ntimes = 4\n")
-    try folder.write("plumb.cfg", "[Greet]\nname = Plumb\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Luigi\ntimes = 4\n", to: "luigi.cfg")
+    try folder.write("[Greet]\nname = Plumb\n", to: "plumb.cfg")
     XCTAssertEqual(try ranGreetings([Greet()], in: folder), ["Greet(name=Plumb, times=4)"])
   }
 
   func testAFamilyValueBeatsTheConfigFile() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Config\ntimes = 3\n")
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Config\ntimes = 3\n", to: "plumb.cfg")
+    var options = folder.options(readingConfigFiles: true)
     options.familyValues = ["Greet": ["name": "Family"]]
     XCTAssertEqual(try ranGreetings([Greet()], in: folder, options: options), ["Greet(name=Family, times=3)"])
   }
 
   func testAValueSetInCodeBeatsFamilyValuesAndTheConfigFile() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Config\ntimes = 3\n")
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Config\ntimes = 3\n", to: "plumb.cfg")
+    var options = folder.options(readingConfigFiles: true)
     options.familyValues = ["Greet": ["name": "Family", "times": "5"]]
     XCTAssertEqual(
       try ranGreetings([Greet(name: "Code")], in: folder, options: options), ["Greet(name=Code, times=5)"])
   }
 
   func testAnInitializerArgumentEqualToTheDefaultCountsAsTheDefault() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Config\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Config\n", to: "plumb.cfg")
     XCTAssertEqual(try ranGreetings([Greet(name: "World")], in: folder), ["Greet(name=Config, times=1)"])
   }
 
   func testAnAssignedValueWinsEvenWhenItEqualsTheDefault() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Config\n")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Config\n", to: "plumb.cfg")
     var greet = Greet()
     greet.name = "World"
     XCTAssertEqual(try ranGreetings([greet], in: folder), ["Greet(name=World, times=1)"])
   }
 
   func testFamilyValuesAndConfigReachTasksMadeInRequires() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = Config\ntimes = 9\n")
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = Config\ntimes = 9\n", to: "plumb.cfg")
+    var options = folder.options(readingConfigFiles: true)
     options.familyValues = ["Greet": ["token": "t"]]
     // Greet() takes times from the config file; Greet(times: 2) set it in code.
     XCTAssertEqual(
       try ranGreetings([GreetTwice()], in: folder, options: options),
       ["Greet(name=Config, times=2)", "Greet(name=Config, times=9)"])
-    XCTAssertEqual(try folder.read("twice.txt"), "Config 9 t|Config 2 t")
+    XCTAssertEqual(folder.contents(of: "twice.txt"), "Config 9 t|Config 2 t")
   }
 
   func testARequiredParameterMayComeFromTheConfigFile() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[NeedsName]\nname = Ana\n")
-    let result = try build([NeedsName()], options: folder.options)
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[NeedsName]\nname = Ana\n", to: "plumb.cfg")
+    let result = try build([NeedsName()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(result.records.map(\.info.description), ["NeedsName(name=Ana)"])
   }
 
   func testEveryKeySpellingReachesACamelCaseParameter() throws {
     for key in ["date_interval", "date-interval", "dateInterval"] {
-      let folder = try ParameterTestFolder(self)
-      try folder.write("plumb.cfg", "[Kinds]\nday = 2024-01-03\n\(key) = 2012-W12\n")
-      _ = try build([Kinds()], options: folder.options)
+      let folder = try TemporaryFolder(removedAfter: self)
+      try folder.write("[Kinds]\nday = 2024-01-03\n\(key) = 2012-W12\n", to: "plumb.cfg")
+      _ = try build([Kinds()], options: folder.options(readingConfigFiles: true))
       XCTAssertEqual(
-        try folder.read("kinds.txt"),
+        folder.contents(of: "kinds.txt"),
         "Kinds(day=2024-01-03, dateInterval=2012-W12, flag=False, mode=fast, rate=0.5, sizes=[])", "written as \(key)")
     }
-    let folder = try ParameterTestFolder(self)
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options()
     options.familyValues = [
       "Kinds": ["day": "2024-01-03", "date-interval": "2012", "flag": "TRUE", "mode": "thorough"]
     ]
     _ = try build([Kinds()], options: options)
     XCTAssertEqual(
-      try folder.read("kinds.txt"),
+      folder.contents(of: "kinds.txt"),
       "Kinds(day=2024-01-03, dateInterval=2012, flag=True, mode=thorough, rate=0.5, sizes=[])")
   }
 
   func testConfigEnvironmentInterpolationReachesTasks() throws {
-    let folder = try ParameterTestFolder(self)
-    try folder.write("plumb.cfg", "[Greet]\nname = ${GREETEE}\n")
-    var options = folder.options
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[Greet]\nname = ${GREETEE}\n", to: "plumb.cfg")
+    var options = folder.options()
     options.configuration = try Configuration.load(in: folder.path, environment: ["GREETEE": "Env"])
     XCTAssertEqual(try ranGreetings([Greet()], in: folder, options: options), ["Greet(name=Env, times=1)"])
   }
 
   func testATaskKeptAcrossRunsIsResolvedAfreshByEach() throws {
-    let first = try ParameterTestFolder(self)
-    try first.write("plumb.cfg", "[Greet]\nname = First\n")
-    let second = try ParameterTestFolder(self)
+    let first = try TemporaryFolder(removedAfter: self)
+    try first.write("[Greet]\nname = First\n", to: "plumb.cfg")
+    let second = try TemporaryFolder(removedAfter: self)
     let greet = Greet()
     XCTAssertEqual(try ranGreetings([greet], in: first), ["Greet(name=First, times=1)"])
     XCTAssertEqual(greet.name, "First", "within and after a run, the task shows the value it ran with")
@@ -323,8 +319,8 @@ final class ParameterTests: XCTestCase {
   }
 
   func testInsignificantParametersLeaveIdentityAlone() throws {
-    let folder = try ParameterTestFolder(self)
-    let result = try build([Greet(token: "a"), Greet(token: "b")], options: folder.options)
+    let folder = try TemporaryFolder(removedAfter: self)
+    let result = try build([Greet(token: "a"), Greet(token: "b")], options: folder.options())
     XCTAssertEqual(result.records.map(\.info.description), ["Greet(name=World, times=1)"])
     XCTAssertEqual(TaskInfo(Greet(token: "a")).id, TaskInfo(Greet(token: "b")).id)
   }

@@ -1,4 +1,5 @@
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// One link of a long chain: link n requires link n - 1.
@@ -37,7 +38,7 @@ final class ScaleTests: XCTestCase {
   private let size = 100_000
 
   func testLongChainRunsEveryLinkOnceAndThenOnlyChecksTheLast() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let store = MemoryStore()
     let last = Link(n: size - 1, store: store)
 
@@ -52,7 +53,7 @@ final class ScaleTests: XCTestCase {
   }
 
   func testWideFanInRunsEveryLeafOnceWithTwoWorkers() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let store = MemoryStore()
     let gather = Gather(count: size, store: store)
 
@@ -64,7 +65,7 @@ final class ScaleTests: XCTestCase {
   }
 
   func testFanInResumesOnlyWhatIsMissing() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let store = MemoryStore()
     for n in stride(from: 0, to: size, by: 2) { store.insert("leaf-\(n)") }
 

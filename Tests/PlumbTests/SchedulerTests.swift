@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// Data that arrives from outside; its run must never be called.
@@ -40,7 +41,7 @@ final class SchedulerTests: XCTestCase {
   // MARK: - Completeness
 
   func testRunsRequirementsFirstAndEachTaskOnce() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["c": ["b1", "b2"], "b1": ["a"], "b2": ["a"]])
     let result = try build([plan.task("c"), plan.task("b1"), plan.task("c")], options: folder.options())
 
@@ -53,12 +54,12 @@ final class SchedulerTests: XCTestCase {
     XCTAssertEqual(plan.probe.log.filter { $0.hasPrefix("start") }.last, "start c")
     XCTAssertEqual(result.record(of: plan.task("c"))?.dependencies, ["PlannedTask(name=b1)", "PlannedTask(name=b2)"])
     XCTAssertTrue(result.success)
-    XCTAssertEqual(try folder.read("c.txt"), "done c\n")
+    XCTAssertEqual(folder.contents(of: "c.txt"), "done c\n")
   }
 
   func testACompleteTasksRequirementsAreNotVisited() throws {
-    let folder = try ScratchFolder(self)
-    try folder.write("top.txt", "done")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("done", to: "top.txt")
     let plan = Plan(["top": ["middle"], "middle": ["bottom"]])
 
     let result = try build([plan.task("top")], options: folder.options())
@@ -67,11 +68,11 @@ final class SchedulerTests: XCTestCase {
     XCTAssertEqual(result.records.map(\.status), [.alreadyComplete])
     XCTAssertEqual(result.records.first?.dependencies, [])
     XCTAssertEqual(plan.probe.log, ["check top"])
-    XCTAssertFalse(folder.exists("bottom.txt"))
+    XCTAssertFalse(folder.contains("bottom.txt"))
   }
 
   func testALaterRunDoesOnlyWhatIsMissing() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["c": ["b"], "b": ["a"]])
     plan.probe.planFailures(of: "b", times: 1)
 
@@ -87,7 +88,7 @@ final class SchedulerTests: XCTestCase {
     XCTAssertTrue(second.success)
     XCTAssertEqual(plan.probe.allRuns, ["a": 1, "b": 2, "c": 1])
 
-    try FileManager.default.removeItem(atPath: folder.file("c.txt"))
+    try FileManager.default.removeItem(atPath: folder.path(of: "c.txt"))
     let third = try build([plan.task("c")], options: folder.options())
     XCTAssertEqual(names(third, .alreadyComplete), ["PlannedTask(name=b)"])
     XCTAssertEqual(names(third, .succeeded), ["PlannedTask(name=c)"])
@@ -95,7 +96,7 @@ final class SchedulerTests: XCTestCase {
   }
 
   func testExternalTasksNeverRun() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let probe = RunProbe()
     let consumer = Consumer(probe: probe)
 
@@ -106,16 +107,16 @@ final class SchedulerTests: XCTestCase {
     XCTAssertFalse(missing.success)
     XCTAssertEqual(probe.allRuns, [:])
 
-    try folder.write("arrival.txt", "here")
+    try folder.write("here", to: "arrival.txt")
     let arrived = try build([consumer], options: folder.options())
     XCTAssertEqual(arrived.status(of: Arrival()), .alreadyComplete)
     XCTAssertEqual(arrived.status(of: consumer), .succeeded)
     XCTAssertEqual(probe.allRuns, ["consumer": 1])
-    XCTAssertEqual(try folder.read("consumed.txt"), "HERE")
+    XCTAssertEqual(folder.contents(of: "consumed.txt"), "HERE")
   }
 
   func testAWrapperIsCompleteWhenItsRequirementsAre() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan()
     let bundle = Bundle(plan: plan)
 
@@ -127,14 +128,14 @@ final class SchedulerTests: XCTestCase {
     let second = try build([bundle], options: folder.options())
     XCTAssertEqual(second.records.map(\.status), [.alreadyComplete])
 
-    try FileManager.default.removeItem(atPath: folder.file("b.txt"))
+    try FileManager.default.removeItem(atPath: folder.path(of: "b.txt"))
     let third = try build([bundle], options: folder.options())
     XCTAssertEqual(names(third, .succeeded), ["Bundle()", "PlannedTask(name=b)"])
     XCTAssertEqual(names(third, .alreadyComplete), ["PlannedTask(name=a)"])
   }
 
   func testATaskWithoutOutputsRunsEveryTime() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let probe = RunProbe()
     for _ in 0..<2 {
       XCTAssertEqual(try build([Greeting(probe: probe)], options: folder.options()).records.map(\.status), [.succeeded])
@@ -143,7 +144,7 @@ final class SchedulerTests: XCTestCase {
   }
 
   func testADependencyThatWroteNothingFailsItsDependent() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["needy": ["lazy"]])
     plan.writesNothing = ["lazy"]
 
@@ -154,12 +155,12 @@ final class SchedulerTests: XCTestCase {
     let id = TaskInfo(plan.task("lazy")).id
     XCTAssertEqual(
       result.record(of: plan.task("needy"))?.error,
-      "Unfulfilled dependency at run time: \(id) (\(folder.file("lazy.txt")))")
+      "Unfulfilled dependency at run time: \(id) (\(folder.path(of: "lazy.txt")))")
     XCTAssertEqual(plan.probe.runCount("needy"), 0)
   }
 
   func testSeveralDependenciesThatWroteNothingAreAllNamed() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["needy": ["x", "y"]])
     plan.writesNothing = ["x", "y"]
 
@@ -169,13 +170,13 @@ final class SchedulerTests: XCTestCase {
     let y = TaskInfo(plan.task("y")).id
     XCTAssertEqual(
       result.record(of: plan.task("needy"))?.error,
-      "Unfulfilled dependencies at run time: \(x) (\(folder.file("x.txt"))), \(y) (\(folder.file("y.txt")))")
+      "Unfulfilled dependencies at run time: \(x) (\(folder.path(of: "x.txt"))), \(y) (\(folder.path(of: "y.txt")))")
   }
 
   // MARK: - Failures and retries
 
   func testAFailureLeavesItsDependentsPendingAndTheRestRuns() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["above": ["top"], "top": ["boom", "fine"], "other": []])
     plan.probe.planFailures(of: "boom", times: 100)
 
@@ -189,11 +190,11 @@ final class SchedulerTests: XCTestCase {
     XCTAssertEqual(plan.probe.runCount("top"), 0)
     XCTAssertEqual(plan.probe.runCount("above"), 0)
     XCTAssertFalse(result.success)
-    XCTAssertFalse(folder.exists("boom.txt"))
+    XCTAssertFalse(folder.contains("boom.txt"))
   }
 
   func testARetriedTaskThatSucceedsCountsAsSucceeded() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["after": ["flaky"]])
     plan.probe.planFailures(of: "flaky", times: 2)
 
@@ -207,7 +208,7 @@ final class SchedulerTests: XCTestCase {
   }
 
   func testRetriesRunOut() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["after": ["flaky"]])
     plan.probe.planFailures(of: "flaky", times: 2)
 
@@ -220,7 +221,7 @@ final class SchedulerTests: XCTestCase {
   }
 
   func testACompletenessCheckThatThrowsIsASchedulingFailure() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     let plan = Plan(["top": ["broken", "fine"]])
     plan.brokenChecks = ["broken"]
 
@@ -238,7 +239,7 @@ final class SchedulerTests: XCTestCase {
   private func assertCycle(
     _ plan: Plan, from root: String, is expected: [String], file: StaticString = #filePath, line: UInt = #line
   ) throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     XCTAssertThrowsError(try build([plan.task(root)], options: folder.options()), file: file, line: line) { error in
       XCTAssertEqual(
         error as? PipelineError, .cycle(expected.map { "PlannedTask(name=\($0))" }), file: file, line: line)
@@ -267,8 +268,8 @@ final class SchedulerTests: XCTestCase {
   }
 
   func testACycleThroughACompleteTaskIsNeverSeen() throws {
-    let folder = try ScratchFolder(self)
-    try folder.write("b.txt", "done")
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("done", to: "b.txt")
     let plan = Plan(["a": ["b"], "b": ["a"]])
     let result = try build([plan.task("a")], options: folder.options())
     XCTAssertEqual(result.status(of: plan.task("a")), .succeeded)

@@ -1,51 +1,8 @@
 import Foundation
+import PlumbTestSupport
 import XCTest
 
 @testable import Plumb
-
-/// A day for the summary tests, with a successor so runs of days print as ranges.
-/// Stands in for Plumb's date parameter types until they land on main.
-struct TestDay: RequirableParameterValue, Hashable {
-  let year: Int
-  let month: Int
-  let day: Int
-
-  init(_ year: Int, _ month: Int, _ day: Int) {
-    self.year = year
-    self.month = month
-    self.day = day
-  }
-
-  init?(parameterText: String) {
-    let parts = parameterText.split(separator: "-").compactMap { Int($0) }
-    guard parts.count == 3, (1...12).contains(parts[1]) else { return nil }
-    self.init(parts[0], parts[1], parts[2])
-    guard (1...daysInMonth).contains(day) else { return nil }
-  }
-
-  var parameterText: String { String(format: "%04d-%02d-%02d", year, month, day) }
-  static var expectedForm: String { "a day such as 2022-02-03" }
-  static var required: TestDay { TestDay(0, 1, 1) }
-
-  var successor: TestDay? {
-    if day < daysInMonth { return TestDay(year, month, day + 1) }
-    return month < 12 ? TestDay(year, month + 1, 1) : TestDay(year + 1, 1, 1)
-  }
-
-  private var daysInMonth: Int {
-    switch month {
-    case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: return 30
-    default: return 31
-    }
-  }
-
-  /// The days of the month `text` (`2022-02`) names, first to last.
-  static func days(ofMonth text: String) -> [TestDay] {
-    guard let first = TestDay(parameterText: text + "-01") else { return [] }
-    return Array(sequence(first: first, next: \.successor).prefix { $0.month == first.month })
-  }
-}
 
 /// A task that writes one file named by its id, so any family and parameters get an output.
 protocol MarkerTask: Task where Output == LocalTarget {}
@@ -64,40 +21,20 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// A fresh folder per test, and runs of pipelines in it with quiet logging.
 class SummaryTestCase: XCTestCase {
-  private(set) var workspace = ""
+  private(set) var folder: TemporaryFolder!
 
   override func setUpWithError() throws {
-    workspace =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("plumb-summary-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+    folder = try TemporaryFolder(removedAfter: self)
   }
 
-  override func tearDownWithError() throws {
-    try? FileManager.default.removeItem(atPath: workspace)
-  }
-
-  /// Runs `tasks` in the workspace with errors logged nowhere. The summary is Luigi's layout alone,
+  /// Runs `tasks` in the folder with errors logged nowhere. The summary is Luigi's layout alone,
   /// without Plumb's "Why tasks failed" lines, so it can be compared with Luigi's own output;
   /// ExecutionSummaryTests checks those lines separately.
   func run(_ tasks: [any Task], configure: (inout RunOptions) -> Void = { _ in }) throws -> RunResult {
-    var options = RunOptions()
-    options.workingDirectory = workspace
-    options.logLevel = .error
-    options.logSink = { _ in }
+    var options = folder.options(readingConfigFiles: true)
     options.summaryShowsErrors = false
     configure(&options)
     return try build(tasks, options: options)
-  }
-
-  /// The path of `name` in the workspace.
-  func path(_ name: String) -> String { workspace + "/" + name }
-
-  /// Creates a file in the workspace, as if a task or the outside world had written it.
-  func touch(_ name: String) throws {
-    let url = URL(fileURLWithPath: path(name))
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data("x\n".utf8).write(to: url)
   }
 
   /// A summary as printed: `body` between the two frame lines.

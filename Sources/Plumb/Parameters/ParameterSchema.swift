@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a task type declares about one parameter: read once per type from `Type()` by reflection.
 ///
 /// The command line builds `--help` and reads flags from these:
@@ -56,27 +54,18 @@ public struct ParameterDeclaration: Sendable {
 
 /// The parameters of a task type, in declaration order.
 enum ParameterSchema {
-  private static let lock = NSLock()
-  nonisolated(unsafe) private static var cache: [ObjectIdentifier: [ParameterDeclaration]] = [:]
+  private static let cache = TypeCache<[ParameterDeclaration]>()
 
+  /// What `type` declares about each of its parameters, worked out on first use.
   static func declarations(of type: any Task.Type) -> [ParameterDeclaration] {
-    let key = ObjectIdentifier(type)
-    lock.lock()
-    if let known = cache[key] {
-      lock.unlock()
-      return known
+    cache.value(for: type) {
+      parameters(of: type.init()).map { name, parameter in
+        ParameterDeclaration(
+          name: name, help: parameter.help, isSignificant: parameter.isSignificant,
+          defaultText: parameter.isRequiredMarker ? nil : parameter.text,
+          expectedForm: parameter.expectedForm, isBoolean: parameter.isBoolean)
+      }
     }
-    lock.unlock()
-    let declared = parameters(of: type.init()).map { name, parameter in
-      ParameterDeclaration(
-        name: name, help: parameter.help, isSignificant: parameter.isSignificant,
-        defaultText: parameter.isRequiredMarker ? nil : parameter.text,
-        expectedForm: parameter.expectedForm, isBoolean: parameter.isBoolean)
-    }
-    lock.lock()
-    cache[key] = declared
-    lock.unlock()
-    return declared
   }
 
   /// The parameters of a task value, by property name, in declaration order.
