@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 import XCTest
 
 /// Two runs in the same working folder never run the same task at once: the second waits for the
@@ -24,7 +25,7 @@ final class TaskLockTests: XCTestCase {
   }
 
   func testASecondRunWaitsForTheFirstAndDoesNotRunTheTaskAgain() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     Gated.runs = 0
     Gated.started = DispatchSemaphore(value: 0)
     Gated.mayFinish = DispatchSemaphore(value: 0)
@@ -49,8 +50,8 @@ final class TaskLockTests: XCTestCase {
   }
 
   func testRunsInDifferentFoldersDoNotWaitForEachOther() throws {
-    let one = try ScratchFolder(self)
-    let other = try ScratchFolder(self)
+    let one = try TemporaryFolder(removedAfter: self)
+    let other = try TemporaryFolder(removedAfter: self)
     Gated.runs = 0
     Gated.started = DispatchSemaphore(value: 0)
     Gated.mayFinish = DispatchSemaphore(value: 0)
@@ -63,7 +64,7 @@ final class TaskLockTests: XCTestCase {
   }
 
   func testTheLockIsGoneAfterTheRun() throws {
-    let folder = try ScratchFolder(self)
+    let folder = try TemporaryFolder(removedAfter: self)
     Gated.runs = 0
     Gated.started = DispatchSemaphore(value: 0)
     Gated.mayFinish = DispatchSemaphore(value: 0)
