@@ -136,6 +136,5 @@ struct InvocationParser {
         family: type(of: task).family, parameter: name, value: value, expected: parameter.expectedForm,
         source: source)
     }
-    parameter.isResolved = true
   }
 }

@@ -94,9 +94,6 @@ protocol AnyParameter {
   var successorText: String? { get }
   /// Whether code gave no value: the parameter is required and still has its `.required` marker.
   var isRequiredMarker: Bool { get }
-  /// Whether the value is final: set in code, so that flags and config files leave it alone.
-  /// Setting it to true makes the current value the code's choice.
-  var isResolved: Bool { get nonmutating set }
   var expectedForm: String { get }
   var isBoolean: Bool { get }
   /// Sets the value from text as code would (the root task's own `--name value`); false if the
@@ -117,12 +114,6 @@ extension Parameter: AnyParameter {
   var text: String { storage.value.parameterText }
   var successorText: String? { storage.value.successor?.parameterText }
   var isRequiredMarker: Bool { storage.givenIsRequiredMarker }
-  var isResolved: Bool {
-    get { storage.isAssigned }
-    nonmutating set {
-      if newValue && !storage.isAssigned { storage.assign(storage.value) }
-    }
-  }
   var expectedForm: String { Value.expectedForm }
   var isBoolean: Bool { Value.self == Bool.self }
 
