@@ -47,3 +47,31 @@ enum Shape: String, CaseIterable {
     }
   }
 }
+
+/// A CPU-bound task: `rounds` steps of a xorshift generator, then one small file with the result.
+struct Crunch: Task {
+  @Parameter(help: "which task") var n: Int = 0
+  @Parameter(help: "how many generator steps") var rounds: Int = 0
+
+  func output() -> LocalTarget { LocalTarget("crunch/\(n).txt") }
+
+  func run() throws {
+    var state = UInt64(n + 1) &* 0x9E37_79B9_7F4A_7C15
+    var sum: UInt64 = 0
+    for _ in 0..<rounds {
+      state ^= state << 13
+      state ^= state >> 7
+      state ^= state << 17
+      sum &+= state
+    }
+    try output().write("\(sum)\n")
+  }
+}
+
+/// Gathers `count` CPU-bound tasks: the case where more workers should pay off.
+struct CrunchAll: WrapperTask {
+  @Parameter(help: "how many tasks") var count: Int = 0
+  @Parameter(help: "generator steps per task") var rounds: Int = 0
+
+  func requires() -> [Crunch] { (0..<count).map { Crunch(n: $0, rounds: rounds) } }
+}

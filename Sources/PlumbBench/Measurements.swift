@@ -17,15 +17,26 @@ enum Measurements {
   /// Seconds for Plumb to build a pipeline of `size` tasks of `shape` from nothing.
   static func plumb(_ shape: Shape, size: Int, workers: Int, repeats: Int) throws -> Double {
     try median(repeats: repeats) { folder in
-      var options = RunOptions()
-      options.workingDirectory = folder.path
-      options.configuration = Configuration()
-      options.logLevel = .error
-      options.workers = workers
-      let result = try build([shape.root(size: size)], options: options)
-      guard result.success, result.records.count == size else {
-        throw BenchError(description: "the \(shape.rawValue) of \(size) tasks did not succeed:\n\(result.summary)")
-      }
+      try run(shape.root(size: size), expecting: size, workers: workers, in: folder)
+    }
+  }
+
+  /// Seconds for Plumb to run `count` CPU-bound tasks of `rounds` generator steps each.
+  static func crunch(count: Int, rounds: Int, workers: Int, repeats: Int) throws -> Double {
+    try median(repeats: repeats) { folder in
+      try run(CrunchAll(count: count, rounds: rounds), expecting: count + 1, workers: workers, in: folder)
+    }
+  }
+
+  private static func run(_ root: any Task, expecting size: Int, workers: Int, in folder: BenchFolder) throws {
+    var options = RunOptions()
+    options.workingDirectory = folder.path
+    options.configuration = Configuration()
+    options.logLevel = .error
+    options.workers = workers
+    let result = try build([root], options: options)
+    guard result.success, result.records.count == size else {
+      throw BenchError(description: "the run of \(size) tasks did not succeed:\n\(result.summary)")
     }
   }
 

@@ -74,6 +74,14 @@ do {
     }
   }
 
+  let crunchTasks = 8
+  let rounds = 50_000_000
+  print("\n\(crunchTasks) CPU-bound tasks (\(rounds / 1_000_000) million generator steps each):")
+  let oneWorker = try Measurements.crunch(count: crunchTasks, rounds: rounds, workers: 1, repeats: 3)
+  let twoWorkers = try Measurements.crunch(count: crunchTasks, rounds: rounds, workers: 2, repeats: 3)
+  print("  workers 1  \(fixed(oneWorker, 3)) s")
+  print("  workers 2  \(fixed(twoWorkers, 3)) s  = \(fixed(oneWorker / twoWorkers, 2)) x faster")
+
   print("\nThe \(rivalSize)-task fan-in with other tools (ratio = their time / Plumb's, same workers):")
   if plumbFanIn.isEmpty {
     plumbFanIn[1] = try Measurements.plumb(.fanIn, size: rivalSize, workers: 1, repeats: 5)
