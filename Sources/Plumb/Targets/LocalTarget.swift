@@ -37,8 +37,10 @@ public struct LocalTarget: Target, Hashable, Sendable {
   /// The file's URL.
   public var url: URL { URL(fileURLWithPath: path) }
 
+  /// The absolute path.
   public var description: String { path }
 
+  /// Whether the file is in place (a write in progress does not count).
   public func exists() -> Bool {
     access(path, F_OK) == 0
   }

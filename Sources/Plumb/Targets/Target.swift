@@ -8,5 +8,6 @@ public protocol Target: TaskOutput, CustomStringConvertible {
 }
 
 extension Target {
+  /// A target on its own is the whole output.
   public var targets: [any Target] { [self] }
 }

@@ -8,14 +8,17 @@ public protocol TaskOutput {
 public struct NoOutput: TaskOutput {
   /// Creates an empty output.
   public init() {}
+  /// No targets.
   public var targets: [any Target] { [] }
 }
 
 extension Array: TaskOutput where Element: TaskOutput {
+  /// The targets of every element, in order.
   public var targets: [any Target] { flatMap { $0.targets } }
 }
 
 extension Dictionary: TaskOutput where Value: TaskOutput {
+  /// The targets of every value, by key order.
   public var targets: [any Target] {
     sorted { "\($0.key)" < "\($1.key)" }.flatMap { $0.value.targets }
   }

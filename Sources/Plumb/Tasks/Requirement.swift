@@ -15,24 +15,32 @@ public protocol Requirement {
 public struct NoRequirements: Requirement {
   /// Creates an empty requirement.
   public init() {}
+  /// No tasks.
   public var requiredTasks: [any Task] { [] }
+  /// Nothing: ``Task/input()`` of a task without requirements is `()`.
   public var requiredOutput: Void { () }
 }
 
 extension Array: Requirement where Element: Requirement {
+  /// The tasks of every element, in order.
   public var requiredTasks: [any Task] { flatMap { $0.requiredTasks } }
+  /// The elements' outputs, in the same order.
   public var requiredOutput: [Element.RequiredOutput] { map { $0.requiredOutput } }
 }
 
 extension Dictionary: Requirement where Value: Requirement {
+  /// The tasks of every value, by key order.
   public var requiredTasks: [any Task] {
     sorted { "\($0.key)" < "\($1.key)" }.flatMap { $0.value.requiredTasks }
   }
+  /// The values' outputs, under the same keys.
   public var requiredOutput: [Key: Value.RequiredOutput] { mapValues { $0.requiredOutput } }
 }
 
 extension Optional: Requirement where Wrapped: Requirement {
+  /// The wrapped requirement's tasks, or none.
   public var requiredTasks: [any Task] { self?.requiredTasks ?? [] }
+  /// The wrapped requirement's outputs, or `nil`.
   public var requiredOutput: Wrapped.RequiredOutput? { self?.requiredOutput }
 }
 
@@ -53,6 +61,7 @@ public struct AllOf<each Part: Requirement>: Requirement {
     self.parts = (repeat each parts)
   }
 
+  /// The tasks of every part, in order.
   public var requiredTasks: [any Task] {
     var tasks: [any Task] = []
     for part in repeat each parts {
@@ -61,6 +70,7 @@ public struct AllOf<each Part: Requirement>: Requirement {
     return tasks
   }
 
+  /// The parts' outputs, as a tuple in the same order.
   public var requiredOutput: (repeat (each Part).RequiredOutput) {
     (repeat (each parts).requiredOutput)
   }

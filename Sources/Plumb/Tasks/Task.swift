@@ -67,8 +67,10 @@ public protocol Task: Requirement {
 private let familyNames = TypeCache<String>()
 
 extension Task {
+  /// No namespace: the family is the bare type name.
   public static var namespace: String? { nil }
 
+  /// The type name, prefixed by ``namespace`` when one is set: `TopSongs`, `music.TopSongs`.
   public static var family: String {
     familyNames.value(for: Self.self) {
       let name = String(describing: Self.self)
@@ -77,10 +79,14 @@ extension Task {
     }
   }
 
+  /// Priority 0: runnable tasks go in the order they were found.
   public var priority: Int { 0 }
 
+  /// No description in `--help`.
   public static var help: String { "" }
 
+  /// Complete when the task has outputs and every one exists. A task without outputs is never
+  /// complete, so it runs every time (Luigi's rule too).
   public func complete() throws -> Bool {
     let targets = output().targets
     if targets.isEmpty { return false }
@@ -102,14 +108,18 @@ extension Task {
     return requirements.requiredOutput
   }
 
+  /// A task required on its own is just itself.
   public var requiredTasks: [any Task] { [self] }
+  /// A task required on its own gives its output to ``input()``.
   public var requiredOutput: Output { output() }
 }
 
 extension Task where Requirements == NoRequirements {
+  /// Requires nothing: the default for tasks that do not declare ``requires()``.
   public func requires() -> NoRequirements { NoRequirements() }
 }
 
 extension Task where Output == NoOutput {
+  /// Writes nothing: the default for tasks that do not declare ``output()``.
   public func output() -> NoOutput { NoOutput() }
 }

@@ -8,8 +8,10 @@
 public protocol WrapperTask: Task {}
 
 extension WrapperTask {
+  /// Does nothing: a wrapper's work is its requirements'.
   public func run() throws {}
 
+  /// Complete when every required task is complete.
   public func complete() throws -> Bool {
     let requirements = requires()
     let tasks = requirements.requiredTasks
