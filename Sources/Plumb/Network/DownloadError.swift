@@ -27,6 +27,7 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
   /// Any other failure, with the system's reason.
   case failed(url: String, reason: String)
 
+  /// The message, in one line.
   public var description: String {
     switch self {
     case .invalidURL(let text):

@@ -54,6 +54,7 @@ public struct DateHour: RequirableParameterValue, Comparable, Hashable, Sendable
     return DateHour(unchecked: Day(dayNumber: days), total - days * 24)
   }
 
+  /// Earlier first.
   public static func < (lhs: DateHour, rhs: DateHour) -> Bool { (lhs.day, lhs.hour) < (rhs.day, rhs.hour) }
 
   /// Reads `2024-01-03T07`; anything else gives `nil`.
@@ -65,6 +66,7 @@ public struct DateHour: RequirableParameterValue, Comparable, Hashable, Sendable
   /// The hour as `2024-01-03T07`.
   public var parameterText: String { day.parameterText + "T" + DigitPattern.padded(hour, width: 2) }
 
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a date and hour written year-month-dayThour, such as 2024-01-03T07" }
 
   /// The next hour, so that the execution summary shows runs of hours as ranges.

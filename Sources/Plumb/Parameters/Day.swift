@@ -90,9 +90,12 @@ public struct Day: RequirableParameterValue, Strideable, Hashable, Sendable, Cus
   /// The ISO 8601 weekday: 1 for Monday through 7 for Sunday.
   public var weekday: Int { GregorianCalendar.isoWeekday(dayNumber: dayNumber) }
 
+  /// The day `days` later (earlier when negative), for `Strideable`.
   public func advanced(by days: Int) -> Day { adding(days: days) }
+  /// The number of days from this day to `other`, for `Strideable`.
   public func distance(to other: Day) -> Int { days(until: other) }
 
+  /// Earlier first.
   public static func < (lhs: Day, rhs: Day) -> Bool {
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
   }
@@ -109,6 +112,7 @@ public struct Day: RequirableParameterValue, Strideable, Hashable, Sendable, Cus
       + DigitPattern.padded(day, width: 2)
   }
 
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a date that exists, written year-month-day, such as 2024-01-03" }
 
   /// The next day, so that the execution summary shows runs of days as `2024-01-01...2024-01-31`.

@@ -143,6 +143,7 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
     }
   }
 
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String {
     "a date interval: a year (2012), a month (2012-06), an ISO week (2012-W12), a day (2012-06-01)"
       + " or a range of days, the end day excluded (2012-06-01-2012-06-30)"

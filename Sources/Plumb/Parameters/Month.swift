@@ -53,6 +53,7 @@ public struct Month: RequirableParameterValue, Comparable, Hashable, Sendable, C
     return Month(unchecked: year, index - year * 12 + 1)
   }
 
+  /// Earlier first.
   public static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 
   /// Reads `2024-01`; anything else gives `nil`.
@@ -64,6 +65,7 @@ public struct Month: RequirableParameterValue, Comparable, Hashable, Sendable, C
   /// The month as `2024-01`.
   public var parameterText: String { DigitPattern.padded(year, width: 4) + "-" + DigitPattern.padded(month, width: 2) }
 
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a month written year-month, such as 2024-01" }
 
   /// The next month, so that the execution summary shows runs of months as ranges.

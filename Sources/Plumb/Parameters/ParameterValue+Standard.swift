@@ -6,6 +6,7 @@ extension String: RequirableParameterValue {
   public init?(parameterText: String) { self = parameterText }
   /// The text itself.
   public var parameterText: String { self }
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "any text" }
   /// Marks a string parameter as having no default.
   public static var required: String { "\u{0}plumb-required" }
@@ -20,6 +21,7 @@ extension Int: RequirableParameterValue {
   }
   /// The number in decimal.
   public var parameterText: String { String(self) }
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "an integer such as 42" }
   /// The next integer, so that the execution summary shows runs of numbers as `1...28`.
   public var successor: Int? { self == .max ? nil : self + 1 }
@@ -39,6 +41,7 @@ extension Double: RequirableParameterValue {
   }
   /// The shortest text that reads back as the same number, as Python prints floats: `0.5`, `1.0`, `1e-05`.
   public var parameterText: String { String(self) }
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a number such as 0.5" }
   /// Marks a number parameter as having no default.
   public static var required: Double { -.greatestFiniteMagnitude }
@@ -56,6 +59,7 @@ extension Bool: ParameterValue {
   }
   /// `True` or `False`, as Luigi prints booleans.
   public var parameterText: String { self ? "True" : "False" }
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "true or false" }
 }
 
@@ -92,6 +96,7 @@ extension Array: ParameterValue where Element: ParameterValue {
     return "[" + items.joined(separator: ", ") + "]"
   }
 
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String {
     "a list such as [a, b] or a,b, each \(Element.expectedForm)"
   }

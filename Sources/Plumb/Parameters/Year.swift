@@ -40,6 +40,7 @@ public struct Year: RequirableParameterValue, Comparable, Hashable, Sendable, Cu
   /// The year `years` years later (earlier when negative).
   public func adding(years: Int) -> Year { Year(unchecked: value + years) }
 
+  /// Earlier first.
   public static func < (lhs: Year, rhs: Year) -> Bool { lhs.value < rhs.value }
 
   /// Reads `2024`; anything but four digits gives `nil`.
@@ -51,6 +52,7 @@ public struct Year: RequirableParameterValue, Comparable, Hashable, Sendable, Cu
   /// The year as four digits, `2024`.
   public var parameterText: String { DigitPattern.padded(value, width: 4) }
 
+  /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a year of four digits, such as 2024" }
 
   /// The next year, so that the execution summary shows runs of years as ranges.

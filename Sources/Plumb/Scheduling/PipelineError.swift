@@ -3,6 +3,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// The requirements form a cycle; the tasks are listed in order, the first repeated at the end.
   case cycle([String])
 
+  /// The message, in one line.
   public var description: String {
     switch self {
     case .cycle(let tasks):

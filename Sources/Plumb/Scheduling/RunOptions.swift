@@ -57,5 +57,6 @@ public enum LogLevel: Int, Comparable, Sendable {
   /// Also each task's start and end.
   case info = 2
 
+  /// Quieter levels first: error, warning, info.
   public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -19,6 +19,7 @@ public struct FolderObjectStore: ObjectStore, Hashable {
     self.root = LocalTarget(root).path
   }
 
+  /// `folder store <root>`, for messages.
   public var description: String { "folder store \(root)" }
 
   /// The file that holds the object.
@@ -31,20 +32,24 @@ public struct FolderObjectStore: ObjectStore, Hashable {
     return root + "/" + bucket + "/" + key
   }
 
+  /// Whether the object's file is in place.
   public func exists(bucket: String, key: String) throws -> Bool {
     var isFolder: ObjCBool = false
     let found = FileManager.default.fileExists(atPath: try path(bucket: bucket, key: key), isDirectory: &isFolder)
     return found && !isFolder.boolValue
   }
 
+  /// The object's bytes.
   public func read(bucket: String, key: String) throws -> Data {
     try LocalTarget(path(bucket: bucket, key: key)).readData()
   }
 
+  /// Writes the object's file atomically, as ``LocalTarget/write(_:)-(OutputFile)`` does.
   public func write(bucket: String, key: String, _ body: (OutputFile) throws -> Void) throws {
     try LocalTarget(path(bucket: bucket, key: key)).write(body)
   }
 
+  /// Deletes the object's file if it exists.
   public func remove(bucket: String, key: String) throws {
     try LocalTarget(path(bucket: bucket, key: key)).remove()
   }

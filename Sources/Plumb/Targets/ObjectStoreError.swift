@@ -5,6 +5,7 @@ public enum ObjectStoreError: Error, CustomStringConvertible, Equatable {
   /// The key cannot name an object in this store.
   case invalidKey(String, reason: String)
 
+  /// The message, in one line.
   public var description: String {
     switch self {
     case .invalidBucket(let name):

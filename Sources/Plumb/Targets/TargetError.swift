@@ -11,6 +11,7 @@ public enum TargetError: Error, CustomStringConvertible, Equatable {
   /// A system call failed.
   case io(path: String, operation: String, code: Int32)
 
+  /// The message, in one line.
   public var description: String {
     switch self {
     case .unreadable(let path, let reason): return "\(path) \(reason)"

@@ -27,6 +27,7 @@ public struct NotImplemented: Error, CustomStringConvertible, Sendable {
     self.line = line
   }
 
+  /// The message, in one line.
   public var description: String {
     "\(place) is not implemented yet (\(filePath):\(line))"
   }
