@@ -44,7 +44,7 @@ public struct FolderObjectStore: ObjectStore, Hashable {
     try LocalTarget(path(bucket: bucket, key: key)).readData()
   }
 
-  /// Writes the object's file atomically, as ``LocalTarget/write(_:)-(OutputFile)`` does.
+  /// Writes the object's file atomically, as ``LocalTarget``'s `write { file in … }` does.
   public func write(bucket: String, key: String, _ body: (OutputFile) throws -> Void) throws {
     try LocalTarget(path(bucket: bucket, key: key)).write(body)
   }

@@ -4,7 +4,7 @@ import Foundation
   import Glibc
 #endif
 
-/// A file being written by ``LocalTarget/write(_:)-(OutputFile)``: what is written here appears at the
+/// A file being written by ``LocalTarget``'s `write { file in … }`: what is written here appears at the
 /// target's path only when the write finishes without throwing.
 ///
 /// ```swift
