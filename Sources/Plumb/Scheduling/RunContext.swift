@@ -40,12 +40,14 @@ final class RunContext {
 
   /// Gives every parameter of `tasks` its value for this run, in Luigi's order: a value set in code,
   /// else `--Family-name` from the command line, else `[Family] name` in the config file, else the
-  /// default; a required parameter with none of these is an error.
-  func resolve(_ tasks: [any Task]) throws {
-    for task in tasks { try resolve(task) }
+  /// default; a required parameter with none of these is an error. For `requirements` (tasks made
+  /// in `requires()`, not named on the command line) that error suggests `--Family-name`, the flag
+  /// that reaches them.
+  func resolve(_ tasks: [any Task], asRequirements requirements: Bool = false) throws {
+    for task in tasks { try resolve(task, asRequirement: requirements) }
   }
 
-  func resolve(_ task: any Task) throws {
+  func resolve(_ task: any Task, asRequirement: Bool = false) throws {
     let type = type(of: task)
     let family = type.family
     let declarations = ParameterSchema.declarations(of: type)
@@ -56,7 +58,8 @@ final class RunContext {
         ? nil : familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
       guard let found else {
         if parameter.isRequiredMarker {
-          throw ParameterError.missing(family: family, parameter: name, flag: declared.flag)
+          let flag = asRequirement ? "--\(family)-\(ParameterDeclaration.dashed(name))" : declared.flag
+          throw ParameterError.missing(family: family, parameter: name, flag: flag)
         }
         parameter.useGivenValue(for: self)
         continue

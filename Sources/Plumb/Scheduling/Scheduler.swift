@@ -73,8 +73,12 @@ final class Scheduler {
     }
     if node.isExternal {
       node.state = .missingExternal
+      // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
+      var missing: [String] = []
+      for target in node.task.output().targets where !target.exists() { missing.append(target.description) }
+      let paths = missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))"
       log.warning(
-        "Data for \(node.info) does not exist (yet?). The task is an external data dependency, so it cannot be run from this plumb process."
+        "Data for \(node.info) does not exist (yet?)\(paths). The task is an external data dependency, so it cannot be run from this plumb process."
       )
       events.emit(.dependencyMissing(node.info))
       return
@@ -85,7 +89,7 @@ final class Scheduler {
     }
     let required = node.task.requires().requiredTasks
     do {
-      try context.resolve(required)
+      try context.resolve(required, asRequirements: true)
     } catch {
       fail(node, because: Self.describe(error))
       return
