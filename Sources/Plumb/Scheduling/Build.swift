@@ -19,12 +19,7 @@ public func build(_ tasks: [any Task], options: RunOptions = RunOptions()) throw
   let configuration = try options.configuration ?? Configuration.load(in: directory)
   let context = RunContext(
     workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
-  let nodes = try Scheduler(options: options, context: context).run(tasks)
-  let records = nodes.map { node in
-    TaskRecord(
-      info: node.info, status: node.status, isExternal: node.isExternal, failureCount: node.failureCount,
-      error: node.error, dependencies: node.dependencies.map(\.info.description))
-  }
+  let records = try Scheduler(options: options, context: context).run(tasks)
   let summary = ExecutionSummary(
     records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors)
   return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))

@@ -17,16 +17,28 @@ final class Scheduler {
     events = EventDispatch(observers: options.observers, log: log)
   }
 
-  /// Schedules and runs `roots` and everything they need; returns every task's node, in the
+  /// Schedules and runs `roots` and everything they need; returns every task's record, in the
   /// order they were first met.
-  func run(_ roots: [any Task]) throws -> [TaskNode] {
+  func run(_ roots: [any Task]) throws -> [TaskRecord] {
+    // Nodes point at their dependencies and back at their dependents; without unlinking them,
+    // every run's graph (and every task in it) would stay in memory for good.
+    defer { unlinkNodes() }
     try context.activate {
       try context.resolve(roots)
       buildGraph(roots)
     }
     try checkForCycles()
     WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
-    return nodes
+    return nodes.map(\.record)
+  }
+
+  private func unlinkNodes() {
+    for node in nodes {
+      node.dependencies = []
+      node.dependents = []
+    }
+    nodes = []
+    nodesByName = [:]
   }
 
   // MARK: - The graph

@@ -40,6 +40,13 @@ final class TaskNode {
 
   private static let externalTypes = TypeCache<Bool>()
 
+  /// What the run's result says about the task.
+  var record: TaskRecord {
+    TaskRecord(
+      info: info, status: status, isExternal: isExternal, failureCount: failureCount, error: error,
+      dependencies: dependencies.map(\.info.description))
+  }
+
   var status: TaskStatus {
     switch state {
     case .alreadyComplete: return .alreadyComplete
