@@ -7,7 +7,8 @@ import Foundation
 /// `Mirror` looks up each field's type by its mangled name on every walk; at three walks per task
 /// (resolving, naming, identity) that was most of the scheduling cost. The standard library's
 /// field metadata (`_forEachField`, what `Mirror` reads underneath) gives each stored property's
-/// name, offset and type once. Types it does not describe (classes) are read with `Mirror`.
+/// name, offset and type once. Types it does not describe (classes) are read with `Mirror`,
+/// superclasses included.
 struct ParameterLayout {
   private struct Field {
     let name: String
@@ -51,12 +52,22 @@ struct ParameterLayout {
     }
   }
 
+  /// A class's parameters, its superclasses' first: a mirror lists only the properties the class
+  /// itself declares, and keeps those it inherits in its superclass mirror.
   private static func reflectedParameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
-    Mirror(reflecting: task).children.compactMap { child in
-      guard let label = child.label, label.hasPrefix("_"),
-        let parameter = child.value as? any AnyParameter
-      else { return nil }
-      return (String(label.dropFirst()), parameter)
+    var mirrors: [Mirror] = []
+    var next: Mirror? = Mirror(reflecting: task)
+    while let mirror = next {
+      mirrors.append(mirror)
+      next = mirror.superclassMirror
+    }
+    return mirrors.reversed().flatMap { mirror in
+      mirror.children.compactMap { child -> (name: String, parameter: any AnyParameter)? in
+        guard let label = child.label, label.hasPrefix("_"),
+          let parameter = child.value as? any AnyParameter
+        else { return nil }
+        return (String(label.dropFirst()), parameter)
+      }
     }
   }
 }
