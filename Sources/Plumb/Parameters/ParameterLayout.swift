@@ -18,6 +18,9 @@ struct ParameterLayout {
 
   /// The parameter fields in declaration order, or `nil` to read the type with `Mirror`.
   private let fields: [Field]?
+  /// Whether the type stores anything besides parameters (always assumed for classes), which
+  /// could make two tasks with the same parameters differ.
+  let hasOtherStoredProperties: Bool
 
   private static let layouts = TypeCache<ParameterLayout>()
 
@@ -28,7 +31,9 @@ struct ParameterLayout {
 
   private init(_ type: any Task.Type) {
     var fields: [Field] = []
+    var storedCount = 0
     let described = _forEachField(of: type) { name, offset, fieldType, _ in
+      storedCount += 1
       let label = String(cString: name)
       if label.hasPrefix("_"), let parameterType = fieldType as? any ParameterField.Type {
         fields.append(Field(name: String(label.dropFirst()), offset: offset, type: parameterType))
@@ -36,6 +41,7 @@ struct ParameterLayout {
       return true
     }
     self.fields = described ? fields : nil
+    hasOtherStoredProperties = !described || storedCount > fields.count
   }
 
   /// The parameters of `task`, by property name, in declaration order.

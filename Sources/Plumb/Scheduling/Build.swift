@@ -12,8 +12,9 @@ import Foundation
 /// ```
 ///
 /// - Throws: ``ParameterError`` when a requested task lacks a required parameter,
-///   ``PipelineError/cycle(_:)`` when requirements form a cycle, ``ConfigurationError`` for a bad
-///   config file.
+///   ``PipelineError/cycle(_:)`` when requirements form a cycle,
+///   ``PipelineError/ambiguousTask(_:difference:)`` when two different tasks have the same name,
+///   ``ConfigurationError`` for a bad config file.
 public func build(_ tasks: [any Task], options: RunOptions = RunOptions()) throws -> RunResult {
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)

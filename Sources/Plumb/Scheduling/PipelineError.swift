@@ -2,12 +2,17 @@
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// The requirements form a cycle; the tasks are listed in order, the first repeated at the end.
   case cycle([String])
+  /// Two different tasks have the same name (family and significant parameter values), so a run
+  /// would take them for one task and run only one of them; `difference` says how they differ.
+  case ambiguousTask(String, difference: String)
 
   public var description: String {
     switch self {
     case .cycle(let tasks):
       return
         "the dependencies form a cycle: \(tasks.joined(separator: " -> ")); a task cannot require itself, directly or through others"
+    case .ambiguousTask(let task, let difference):
+      return "two different tasks are both called \(task): \(difference)"
     }
   }
 }

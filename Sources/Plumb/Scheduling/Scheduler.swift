@@ -25,7 +25,7 @@ final class Scheduler {
     defer { unlinkNodes() }
     try context.activate {
       try context.resolve(roots)
-      buildGraph(roots)
+      try buildGraph(roots)
     }
     try checkForCycles()
     WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
@@ -43,22 +43,55 @@ final class Scheduler {
 
   // MARK: - The graph
 
-  private func node(for task: any Task) -> TaskNode {
+  private func node(for task: any Task) throws -> TaskNode {
     let info = TaskInfo(task)
-    if let known = nodesByName[info.description] { return known }
+    if let known = nodesByName[info.description] {
+      try Self.checkSameTask(known.task, task, name: info.description)
+      return known
+    }
     let node = TaskNode(task: task, info: info, order: nodes.count)
     nodes.append(node)
     nodesByName[info.description] = node
     return node
   }
 
+  /// Refuses two tasks that share a name but are not the same task: of two types whose names
+  /// clash (`Songs.Load` and `Plays.Load` are both `Load`), or told apart only by a stored
+  /// property that is not a parameter. The run would otherwise run one and take it for both.
+  private static func checkSameTask(_ known: any Task, _ other: any Task, name: String) throws {
+    let knownType = type(of: known)
+    let otherType = type(of: other)
+    guard ObjectIdentifier(knownType) == ObjectIdentifier(otherType) else {
+      throw PipelineError.ambiguousTask(
+        name,
+        difference: "one is of type \(qualifiedName(knownType)), the other of type \(qualifiedName(otherType)); "
+          + "give one of them another name or a static namespace")
+    }
+    // Only properties that are not parameters can make tasks of one name differ.
+    guard ParameterLayout.of(knownType).hasOtherStoredProperties else { return }
+    let knownOutputs = known.output().targets.map(\.description)
+    let otherOutputs = other.output().targets.map(\.description)
+    guard knownOutputs != otherOutputs else { return }
+    throw PipelineError.ambiguousTask(
+      name,
+      difference:
+        "one writes \(knownOutputs.joined(separator: ", ")), the other \(otherOutputs.joined(separator: ", ")); "
+        + "a stored property that tells tasks apart must be a @Parameter")
+  }
+
+  /// `Module.Outer.Name`, without the `(unknown context at $…)` parts private types add.
+  private static func qualifiedName(_ type: any Task.Type) -> String {
+    String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context at ") }
+      .joined(separator: ".")
+  }
+
   /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
   /// explicit stack, so a chain of any length fits.
-  private func buildGraph(_ roots: [any Task]) {
-    var stack: [TaskNode] = roots.map(node(for:)).reversed()
+  private func buildGraph(_ roots: [any Task]) throws {
+    var stack: [TaskNode] = try roots.map(node(for:)).reversed()
     while let current = stack.popLast() {
       guard current.state == .unvisited else { continue }
-      visit(current)
+      try visit(current)
       guard current.state == .pending else { continue }
       let firstPushed = stack.count
       for dependency in current.dependencies where dependency.state == .unvisited {
@@ -71,7 +104,7 @@ final class Scheduler {
 
   /// Decides what `node` is: complete, missing external data, unschedulable, or pending with its
   /// requirements linked.
-  private func visit(_ node: TaskNode) {
+  private func visit(_ node: TaskNode) throws {
     let complete: Bool
     do {
       complete = try node.task.complete()
@@ -105,7 +138,7 @@ final class Scheduler {
     node.state = .pending
     node.dependencies.reserveCapacity(required.count)
     for task in required {
-      let dependency = self.node(for: task)
+      let dependency = try self.node(for: task)
       guard dependency.linkedFrom != node.order else { continue }
       dependency.linkedFrom = node.order
       node.dependencies.append(dependency)
