@@ -28,6 +28,7 @@ final class Scheduler {
       try buildGraph(roots)
     }
     try checkForCycles()
+    propagatePriorities()
     WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
     return nodes.map(\.record)
   }
@@ -179,6 +180,27 @@ final class Scheduler {
       let stuck = nodes.first(where: { $0.state == .pending && waiting[$0.order] > 0 })
     else { return }
     throw PipelineError.cycle(Self.cycle(from: stuck, waiting: waiting).map(\.info.description))
+  }
+
+  /// Raises each pending task's priority to that of the most urgent pending task that waits for
+  /// it, directly or further down, as Luigi's scheduler does: otherwise an urgent task would wait
+  /// while less urgent work runs ahead of its own low-priority requirements.
+  ///
+  /// Visits dependents before their dependencies (the pending graph has no cycle by now).
+  private func propagatePriorities() {
+    var waitingDependents = [Int](repeating: 0, count: nodes.count)
+    var settled: [TaskNode] = []
+    for node in nodes where node.state == .pending {
+      waitingDependents[node.order] = node.dependents.count
+      if node.dependents.isEmpty { settled.append(node) }
+    }
+    while let node = settled.popLast() {
+      for dependency in node.dependencies where dependency.state == .pending {
+        dependency.priority = max(dependency.priority, node.priority)
+        waitingDependents[dependency.order] -= 1
+        if waitingDependents[dependency.order] == 0 { settled.append(dependency) }
+      }
+    }
   }
 
   /// Follows stuck requirements from `start` until one repeats: every stuck task waits on another
