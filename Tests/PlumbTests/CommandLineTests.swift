@@ -123,6 +123,14 @@ struct CliCrawl: Task {
   func run() throws { try output().write(String(workers)) }
 }
 
+/// Parameters whose names hold acronyms, as Swift's naming guidelines write them.
+struct CliFetch: Task {
+  @Parameter(help: "where to download from") var downloadURL: String = "http://127.0.0.1/"
+  @Parameter(help: "the page to parse") var parseHTMLFile: String = "index.html"
+  @Parameter(help: "how many retries per URL") var retriesPerURLPath: Int = 1
+  func run() throws {}
+}
+
 struct CliQuiet: Task {
   func run() throws {}
 }
@@ -442,6 +450,24 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(lines.contains { $0.contains("an integer such as 42; default 1") }, outcome.output)
     XCTAssertTrue(lines.contains { $0.contains("true or false; default False") }, outcome.output)
     XCTAssertTrue(outcome.output.contains("--CliWord-word VALUE"), outcome.output)
+  }
+
+  func testFlagsKeepAcronymsInOneWord() {
+    let command = PipelineCommand(name: "fetch", tasks: [CliFetch.self])
+    var output: [String] = []
+    var errors: [String] = []
+    let code = command.run(
+      arguments: ["CliFetch", "--help"], workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+    XCTAssertEqual(code, 0, "\(errors)")
+    XCTAssertEqual(
+      output.first?.components(separatedBy: "\n").first,
+      "Usage: fetch CliFetch [--download-url VALUE] [--parse-html-file VALUE] [--retries-per-url-path VALUE] [OPTIONS]"
+    )
+    XCTAssertEqual(ParameterDeclaration.dashed("dateInterval"), "date-interval")
+    XCTAssertEqual(ParameterDeclaration.dashed("date_interval"), "date-interval")
+    XCTAssertEqual(ParameterDeclaration.dashed("URL"), "url")
+    XCTAssertEqual(ParameterDeclaration.dashed("day2Night"), "day2-night")
   }
 
   func testTaskHelpMarksRequiredParameters() {
