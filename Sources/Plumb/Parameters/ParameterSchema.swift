@@ -23,6 +23,9 @@ public struct ParameterDeclaration: Sendable {
   /// The command-line flag: the name with camelCase and underscores turned to dashes (`--date-interval`).
   public var flag: String { "--" + Self.dashed(name) }
 
+  /// The flag that sets the parameter for every task of `family`: `--TopSongs-tld`.
+  func familyFlag(of family: String) -> String { "--\(family)-" + Self.dashed(name) }
+
   /// `name` as flags write it: `dateInterval` and `date_interval` become `date-interval`, and an
   /// acronym stays one word (`downloadURL` becomes `download-url`, `parseHTMLFile` `parse-html-file`).
   static func dashed(_ name: String) -> String {

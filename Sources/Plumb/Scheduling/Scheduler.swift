@@ -24,7 +24,7 @@ final class Scheduler {
     // every run's graph (and every task in it) would stay in memory for good.
     defer { unlinkNodes() }
     try context.activate {
-      try context.resolve(roots)
+      try context.resolve(roots, requested: true)
       try buildGraph(roots)
     }
     try checkForCycles()
