@@ -122,6 +122,6 @@ public struct LocalTarget: Target, Hashable, Sendable {
     try OutputFile.createParentFolders(of: destination.path)
     guard rename(path, destination.path) != 0 else { return }
     let code = errno
-    throw TargetError.io(path: path, operation: "move to \(destination.path)", code: code)
+    throw TargetError.io(path: "\(path) to \(destination.path)", operation: "move", code: code)
   }
 }
