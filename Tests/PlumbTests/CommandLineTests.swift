@@ -131,6 +131,21 @@ struct CliFetch: Task {
   func run() throws {}
 }
 
+/// Two loaders whose type names clash, in two enums used as namespaces.
+enum CliSongs {
+  struct Load: Task {
+    func output() -> LocalTarget { LocalTarget("songs.txt") }
+    func run() throws { try output().write("songs") }
+  }
+}
+
+enum CliPlays {
+  struct Load: Task {
+    func output() -> LocalTarget { LocalTarget("plays.txt") }
+    func run() throws { try output().write("plays") }
+  }
+}
+
 struct CliQuiet: Task {
   func run() throws {}
 }
@@ -468,6 +483,24 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(ParameterDeclaration.dashed("date_interval"), "date-interval")
     XCTAssertEqual(ParameterDeclaration.dashed("URL"), "url")
     XCTAssertEqual(ParameterDeclaration.dashed("day2Night"), "day2-night")
+  }
+
+  func testTwoRegisteredTasksOfTheSameNameAreRefused() {
+    let command = PipelineCommand(name: "loads", tasks: [CliSongs.Load.self, CliPlays.Load.self])
+    var errors: [String] = []
+    let code = command.run(
+      arguments: ["Load"], workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { _ in }, standardError: { errors.append($0) })
+    XCTAssertEqual(code, ExitCodes().schedulingError)
+    XCTAssertEqual(
+      errors,
+      [
+        "loads: error: two different tasks are both called Load: one is of type PlumbTests.CliSongs.Load, "
+          + "the other of type PlumbTests.CliPlays.Load; give one of them another name or a static namespace"
+      ])
+    XCTAssertFalse(
+      folder.contains("songs.txt") || folder.contains("plays.txt"),
+      "neither runs: the command line cannot tell which Load is meant")
   }
 
   func testTaskHelpMarksRequiredParameters() {

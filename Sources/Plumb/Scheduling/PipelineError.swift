@@ -15,4 +15,18 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
       return "two different tasks are both called \(task): \(difference)"
     }
   }
+
+  /// ``ambiguousTask(_:difference:)`` for tasks of two types that are both called `name`.
+  static func typeClash(_ name: String, _ first: any Task.Type, _ second: any Task.Type) -> PipelineError {
+    .ambiguousTask(
+      name,
+      difference: "one is of type \(qualifiedName(first)), the other of type \(qualifiedName(second)); "
+        + "give one of them another name or a static namespace")
+  }
+
+  /// `Module.Outer.Name`, without the `(unknown context at $…)` parts private types add.
+  private static func qualifiedName(_ type: any Task.Type) -> String {
+    String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context at ") }
+      .joined(separator: ".")
+  }
 }

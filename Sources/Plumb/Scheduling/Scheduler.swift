@@ -63,10 +63,7 @@ final class Scheduler {
     let knownType = type(of: known)
     let otherType = type(of: other)
     guard ObjectIdentifier(knownType) == ObjectIdentifier(otherType) else {
-      throw PipelineError.ambiguousTask(
-        name,
-        difference: "one is of type \(qualifiedName(knownType)), the other of type \(qualifiedName(otherType)); "
-          + "give one of them another name or a static namespace")
+      throw PipelineError.typeClash(name, knownType, otherType)
     }
     // Only properties that are not parameters can make tasks of one name differ.
     guard ParameterLayout.of(knownType).hasOtherStoredProperties else { return }
@@ -78,12 +75,6 @@ final class Scheduler {
       difference:
         "one writes \(knownOutputs.joined(separator: ", ")), the other \(otherOutputs.joined(separator: ", ")); "
         + "a stored property that tells tasks apart must be a @Parameter")
-  }
-
-  /// `Module.Outer.Name`, without the `(unknown context at $…)` parts private types add.
-  private static func qualifiedName(_ type: any Task.Type) -> String {
-    String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context at ") }
-      .joined(separator: ".")
   }
 
   /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
