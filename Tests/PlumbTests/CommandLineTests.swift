@@ -123,6 +123,29 @@ struct CliCrawl: Task {
   func run() throws { try output().write(String(workers)) }
 }
 
+/// Parameters whose names hold acronyms, as Swift's naming guidelines write them.
+struct CliFetch: Task {
+  @Parameter(help: "where to download from") var downloadURL: String = "http://127.0.0.1/"
+  @Parameter(help: "the page to parse") var parseHTMLFile: String = "index.html"
+  @Parameter(help: "how many retries per URL") var retriesPerURLPath: Int = 1
+  func run() throws {}
+}
+
+/// Two loaders whose type names clash, in two enums used as namespaces.
+enum CliSongs {
+  struct Load: Task {
+    func output() -> LocalTarget { LocalTarget("songs.txt") }
+    func run() throws { try output().write("songs") }
+  }
+}
+
+enum CliPlays {
+  struct Load: Task {
+    func output() -> LocalTarget { LocalTarget("plays.txt") }
+    func run() throws { try output().write("plays") }
+  }
+}
+
 struct CliQuiet: Task {
   func run() throws {}
 }
@@ -442,6 +465,42 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(lines.contains { $0.contains("an integer such as 42; default 1") }, outcome.output)
     XCTAssertTrue(lines.contains { $0.contains("true or false; default False") }, outcome.output)
     XCTAssertTrue(outcome.output.contains("--CliWord-word VALUE"), outcome.output)
+  }
+
+  func testFlagsKeepAcronymsInOneWord() {
+    let command = PipelineCommand(name: "fetch", tasks: [CliFetch.self])
+    var output: [String] = []
+    var errors: [String] = []
+    let code = command.run(
+      arguments: ["CliFetch", "--help"], workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+    XCTAssertEqual(code, 0, "\(errors)")
+    XCTAssertEqual(
+      output.first?.components(separatedBy: "\n").first,
+      "Usage: fetch CliFetch [--download-url VALUE] [--parse-html-file VALUE] [--retries-per-url-path VALUE] [OPTIONS]"
+    )
+    XCTAssertEqual(ParameterDeclaration.dashed("dateInterval"), "date-interval")
+    XCTAssertEqual(ParameterDeclaration.dashed("date_interval"), "date-interval")
+    XCTAssertEqual(ParameterDeclaration.dashed("URL"), "url")
+    XCTAssertEqual(ParameterDeclaration.dashed("day2Night"), "day2-night")
+  }
+
+  func testTwoRegisteredTasksOfTheSameNameAreRefused() {
+    let command = PipelineCommand(name: "loads", tasks: [CliSongs.Load.self, CliPlays.Load.self])
+    var errors: [String] = []
+    let code = command.run(
+      arguments: ["Load"], workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { _ in }, standardError: { errors.append($0) })
+    XCTAssertEqual(code, ExitCodes().schedulingError)
+    XCTAssertEqual(
+      errors,
+      [
+        "loads: error: two different tasks are both called Load: one is of type PlumbTests.CliSongs.Load, "
+          + "the other of type PlumbTests.CliPlays.Load; give one of them another name or a static namespace"
+      ])
+    XCTAssertFalse(
+      folder.contains("songs.txt") || folder.contains("plays.txt"),
+      "neither runs: the command line cannot tell which Load is meant")
   }
 
   func testTaskHelpMarksRequiredParameters() {

@@ -89,7 +89,9 @@ final class EventTests: XCTestCase {
 
       XCTAssertTrue(result.success)
       for task in ["a", "b", "top"] {
-        XCTAssertEqual(events.of(task), ["started", "succeeded", "time"], "\(task), \(workers) workers")
+        // Luigi's order: the run's duration comes before its outcome, so a handler of the outcome
+        // already knows how long the run took.
+        XCTAssertEqual(events.of(task), ["started", "time", "succeeded"], "\(task), \(workers) workers")
       }
       for requirement in ["a", "b"] {
         XCTAssertLessThan(events.lastIndex(of: requirement) ?? .max, events.firstIndex(of: "top") ?? -1)
@@ -105,7 +107,7 @@ final class EventTests: XCTestCase {
 
     _ = try build([plan.task("top")], options: options(folder, events))
 
-    XCTAssertEqual(events.of("boom"), ["started", "failed: boom failed on purpose", "time"])
+    XCTAssertEqual(events.of("boom"), ["started", "time", "failed: boom failed on purpose"])
     XCTAssertEqual((events.error(of: "boom") as? PlannedFailure)?.description, "boom failed on purpose")
     XCTAssertEqual(events.of("top"), [])
   }
@@ -121,9 +123,9 @@ final class EventTests: XCTestCase {
     XCTAssertEqual(
       events.of("flaky"),
       [
-        "started", "failed: flaky failed on purpose", "time", "retrying 2",
-        "started", "failed: flaky failed on purpose", "time", "retrying 3",
-        "started", "succeeded", "time",
+        "started", "time", "failed: flaky failed on purpose", "retrying 2",
+        "started", "time", "failed: flaky failed on purpose", "retrying 3",
+        "started", "time", "succeeded",
       ])
   }
 
@@ -135,7 +137,7 @@ final class EventTests: XCTestCase {
 
     _ = try build([plan.task("needy")], options: options(folder, events))
 
-    XCTAssertEqual(events.of("lazy"), ["started", "succeeded", "time"])
+    XCTAssertEqual(events.of("lazy"), ["started", "time", "succeeded"])
     XCTAssertEqual(events.of("needy").count, 1)
     XCTAssertTrue(events.of("needy").first?.hasPrefix("failed: Unfulfilled dependency at run time: ") == true)
   }
@@ -168,7 +170,7 @@ final class EventTests: XCTestCase {
 
     XCTAssertTrue(result.success)
     XCTAssertEqual(plan.probe.allRuns, ["a": 1, "b": 1, "top": 1])
-    XCTAssertEqual(events.of("top"), ["started", "succeeded", "time"])
+    XCTAssertEqual(events.of("top"), ["started", "time", "succeeded"])
     XCTAssertTrue(
       logged.log.contains(
         "plumb: warning: an event observer failed on PlannedTask(name=top) and was ignored: observer broke"),

@@ -42,6 +42,12 @@ private struct NeedsName: Task {
   func run() throws {}
 }
 
+/// Requires a NeedsName without giving it a name, so only a family flag or the config can.
+private struct GreetsSomeone: Task {
+  func requires() -> NeedsName { NeedsName() }
+  func run() throws {}
+}
+
 final class ParameterTests: XCTestCase {
   // MARK: - Reading each kind
 
@@ -130,6 +136,15 @@ final class ParameterTests: XCTestCase {
     XCTAssertThrowsError(try build([NeedsName()], options: folder.options())) { error in
       XCTAssertEqual(error as? ParameterError, .missing(family: "NeedsName", parameter: "name", flag: "--name"))
     }
+  }
+
+  func testAMissingParameterOfARequiredTaskSaysToUseTheFamilyFlag() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let result = try build([GreetsSomeone()], options: folder.options())
+    XCTAssertEqual(
+      result.records.first?.error,
+      "NeedsName requires the 'name' parameter to be set: pass --NeedsName-name VALUE, or set name in section [NeedsName] of plumb.cfg",
+      "--name would set a parameter of the task named on the command line, not of one it requires")
   }
 
   func testAMalformedFamilyValueNamesTaskParameterValueAndForm() throws {

@@ -3,7 +3,7 @@ import Plumb
 import PlumbTestSupport
 import XCTest
 
-/// What a run says when something it needs is missing: the flag that reaches a requirement's
+/// What a run says when something it needs is missing: the flag that sets a requested task's
 /// parameter, and the path of external data that is not there.
 final class SchedulingMessageTests: XCTestCase {
   private struct Source: ExternalTask {
@@ -11,27 +11,11 @@ final class SchedulingMessageTests: XCTestCase {
     func output() -> LocalTarget { LocalTarget("raw/\(day).txt") }
   }
 
-  private struct Clean: Task {
-    func requires() -> Source { Source() }
-    func output() -> LocalTarget { LocalTarget("clean.txt") }
-    func run() throws { try output().write(input().read()) }
-  }
-
   private struct CleanDay: Task {
     @Parameter(help: "the day") var day: String = .required
     func requires() -> Source { Source(day: day) }
     func output() -> LocalTarget { LocalTarget("clean-\(day).txt") }
     func run() throws { try output().write(input().read()) }
-  }
-
-  func testAMissingParameterOfARequirementSuggestsTheFamilyFlag() throws {
-    let folder = try TemporaryFolder(removedAfter: self)
-    let result = try build([Clean()], options: folder.options())
-    XCTAssertEqual(result.status(of: Clean()), .schedulingFailed)
-    XCTAssertEqual(
-      result.record(of: Clean())?.error,
-      "Source requires the 'day' parameter to be set: pass --Source-day VALUE, or set day in section [Source] of plumb.cfg"
-    )
   }
 
   func testAMissingParameterOfTheRequestedTaskSuggestsItsOwnFlag() throws {

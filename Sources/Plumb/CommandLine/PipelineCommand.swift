@@ -88,6 +88,10 @@ public struct PipelineCommand {
     _ arguments: [String], directory: String, environment: [String: String], standardOutput: (String) -> Void,
     standardError: LineSink
   ) -> Int32 {
+    if let clash = familyClash() {
+      standardError(message(for: clash))
+      return exitCode(for: clash, codes: ExitCodes())
+    }
     var parser = InvocationParser(program: name, tasks: tasks)
     let invocation: Invocation
     do {
@@ -135,6 +139,19 @@ public struct PipelineCommand {
       standardError(message(for: error))
       return exitCode(for: error, codes: exitCodes)
     }
+  }
+
+  /// Two registered task types with the same family: the command line could name only the first,
+  /// and a family flag would set both.
+  private func familyClash() -> PipelineError? {
+    var seen: [String: any Task.Type] = [:]
+    for type in tasks {
+      if let known = seen[type.family], ObjectIdentifier(known) != ObjectIdentifier(type) {
+        return .typeClash(type.family, known, type)
+      }
+      seen[type.family] = type
+    }
+    return nil
   }
 
   private func help(for task: (any Task)?) -> String {

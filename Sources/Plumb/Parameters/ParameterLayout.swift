@@ -7,7 +7,8 @@ import Foundation
 /// `Mirror` looks up each field's type by its mangled name on every walk; at three walks per task
 /// (resolving, naming, identity) that was most of the scheduling cost. The standard library's
 /// field metadata (`_forEachField`, what `Mirror` reads underneath) gives each stored property's
-/// name, offset and type once. Types it does not describe (classes) are read with `Mirror`.
+/// name, offset and type once. Types it does not describe (classes) are read with `Mirror`,
+/// superclasses included.
 struct ParameterLayout {
   private struct Field {
     let name: String
@@ -17,6 +18,9 @@ struct ParameterLayout {
 
   /// The parameter fields in declaration order, or `nil` to read the type with `Mirror`.
   private let fields: [Field]?
+  /// Whether the type stores anything besides parameters (always assumed for classes), which
+  /// could make two tasks with the same parameters differ.
+  let hasOtherStoredProperties: Bool
 
   private static let layouts = TypeCache<ParameterLayout>()
 
@@ -27,7 +31,9 @@ struct ParameterLayout {
 
   private init(_ type: any Task.Type) {
     var fields: [Field] = []
+    var storedCount = 0
     let described = _forEachField(of: type) { name, offset, fieldType, _ in
+      storedCount += 1
       let label = String(cString: name)
       if label.hasPrefix("_"), let parameterType = fieldType as? any ParameterField.Type {
         fields.append(Field(name: String(label.dropFirst()), offset: offset, type: parameterType))
@@ -35,6 +41,7 @@ struct ParameterLayout {
       return true
     }
     self.fields = described ? fields : nil
+    hasOtherStoredProperties = !described || storedCount > fields.count
   }
 
   /// The parameters of `task`, by property name, in declaration order.
@@ -51,12 +58,22 @@ struct ParameterLayout {
     }
   }
 
+  /// A class's parameters, its superclasses' first: a mirror lists only the properties the class
+  /// itself declares, and keeps those it inherits in its superclass mirror.
   private static func reflectedParameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
-    Mirror(reflecting: task).children.compactMap { child in
-      guard let label = child.label, label.hasPrefix("_"),
-        let parameter = child.value as? any AnyParameter
-      else { return nil }
-      return (String(label.dropFirst()), parameter)
+    var mirrors: [Mirror] = []
+    var next: Mirror? = Mirror(reflecting: task)
+    while let mirror = next {
+      mirrors.append(mirror)
+      next = mirror.superclassMirror
+    }
+    return mirrors.reversed().flatMap { mirror in
+      mirror.children.compactMap { child -> (name: String, parameter: any AnyParameter)? in
+        guard let label = child.label, label.hasPrefix("_"),
+          let parameter = child.value as? any AnyParameter
+        else { return nil }
+        return (String(label.dropFirst()), parameter)
+      }
     }
   }
 }

@@ -23,14 +23,23 @@ public struct ParameterDeclaration: Sendable {
   /// The command-line flag: the name with camelCase and underscores turned to dashes (`--date-interval`).
   public var flag: String { "--" + Self.dashed(name) }
 
-  /// `name` as flags write it: `dateInterval` and `date_interval` become `date-interval`.
+  /// The flag that sets the parameter for every task of `family`: `--TopSongs-tld`.
+  func familyFlag(of family: String) -> String { "--\(family)-" + Self.dashed(name) }
+
+  /// `name` as flags write it: `dateInterval` and `date_interval` become `date-interval`, and an
+  /// acronym stays one word (`downloadURL` becomes `download-url`, `parseHTMLFile` `parse-html-file`).
   static func dashed(_ name: String) -> String {
+    let characters = Array(name)
     var result = ""
-    for character in name {
+    for (index, character) in characters.enumerated() {
       if character == "_" {
         result.append("-")
       } else if character.isUppercase {
-        if !result.isEmpty && result.last != "-" { result.append("-") }
+        // A capital starts a word after a lower-case letter or digit, or when it is the last
+        // capital of an acronym that a lower-case word follows (the F of HTMLFile).
+        let followsCapital = index > 0 && characters[index - 1].isUppercase
+        let precedesLowercase = index + 1 < characters.count && characters[index + 1].isLowercase
+        if !followsCapital || precedesLowercase, !result.isEmpty, result.last != "-" { result.append("-") }
         result += character.lowercased()
       } else {
         result.append(character)

@@ -1,17 +1,34 @@
+import Foundation
+
 /// Writes a run's log lines: short, one per event, prefixed `plumb:`.
+///
+/// Worker threads log at the same time; the sink gets one line at a time, as observers get one
+/// event at a time, so a sink that collects lines needs no locking of its own.
 struct RunLog {
   let level: LogLevel
-  let sink: @Sendable (String) -> Void
+  private let sink: @Sendable (String) -> Void
+  private let lock = NSLock()
+
+  init(level: LogLevel, sink: @escaping @Sendable (String) -> Void) {
+    self.level = level
+    self.sink = sink
+  }
 
   func info(_ message: @autoclosure () -> String) {
-    if level >= .info { sink("plumb: " + message()) }
+    if level >= .info { write("plumb: " + message()) }
   }
 
   func warning(_ message: @autoclosure () -> String) {
-    if level >= .warning { sink("plumb: warning: " + message()) }
+    if level >= .warning { write("plumb: warning: " + message()) }
   }
 
   func error(_ message: @autoclosure () -> String) {
-    sink("plumb: error: " + message())
+    write("plumb: error: " + message())
+  }
+
+  private func write(_ line: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    sink(line)
   }
 }

@@ -14,7 +14,8 @@ public enum TaskEvent {
   case succeeded(TaskInfo)
   /// The task's run threw (or a dependency was missing at run time).
   case failed(TaskInfo, error: any Error)
-  /// How long the task's run took, in seconds, after success or failure.
+  /// How long the task's run took, in seconds: sent when the run ends, just before
+  /// ``succeeded(_:)`` (as Luigi sends `PROCESSING_TIME`) or ``failed(_:error:)``.
   case processingTime(TaskInfo, seconds: Double)
   /// An external task's data is missing, found while scheduling.
   case dependencyMissing(TaskInfo)

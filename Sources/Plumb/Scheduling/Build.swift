@@ -12,19 +12,15 @@ import Foundation
 /// ```
 ///
 /// - Throws: ``ParameterError`` when a requested task lacks a required parameter,
-///   ``PipelineError/cycle(_:)`` when requirements form a cycle, ``ConfigurationError`` for a bad
-///   config file.
+///   ``PipelineError/cycle(_:)`` when requirements form a cycle,
+///   ``PipelineError/ambiguousTask(_:difference:)`` when two different tasks have the same name,
+///   ``ConfigurationError`` for a bad config file.
 public func build(_ tasks: [any Task], options: RunOptions = RunOptions()) throws -> RunResult {
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)
   let context = RunContext(
     workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
-  let nodes = try Scheduler(options: options, context: context).run(tasks)
-  let records = nodes.map { node in
-    TaskRecord(
-      info: node.info, status: node.status, isExternal: node.isExternal, failureCount: node.failureCount,
-      error: node.error, dependencies: node.dependencies.map(\.info.description))
-  }
+  let records = try Scheduler(options: options, context: context).run(tasks)
   let summary = ExecutionSummary(
     records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors)
   return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))

@@ -2,6 +2,9 @@
 public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// The requirements form a cycle; the tasks are listed in order, the first repeated at the end.
   case cycle([String])
+  /// Two different tasks have the same name (family and significant parameter values), so a run
+  /// would take them for one task and run only one of them; `difference` says how they differ.
+  case ambiguousTask(String, difference: String)
 
   /// The message, in one line.
   public var description: String {
@@ -9,6 +12,22 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case .cycle(let tasks):
       return
         "the dependencies form a cycle: \(tasks.joined(separator: " -> ")); a task cannot require itself, directly or through others"
+    case .ambiguousTask(let task, let difference):
+      return "two different tasks are both called \(task): \(difference)"
     }
+  }
+
+  /// ``ambiguousTask(_:difference:)`` for tasks of two types that are both called `name`.
+  static func typeClash(_ name: String, _ first: any Task.Type, _ second: any Task.Type) -> PipelineError {
+    .ambiguousTask(
+      name,
+      difference: "one is of type \(qualifiedName(first)), the other of type \(qualifiedName(second)); "
+        + "give one of them another name or a static namespace")
+  }
+
+  /// `Module.Outer.Name`, without the `(unknown context at $…)` parts private types add.
+  private static func qualifiedName(_ type: any Task.Type) -> String {
+    String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context at ") }
+      .joined(separator: ".")
   }
 }

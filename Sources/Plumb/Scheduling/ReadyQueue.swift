@@ -11,7 +11,7 @@ struct ReadyQueue {
   }
 
   mutating func push(_ node: TaskNode) {
-    heap.append((node.task.priority, node.order, node))
+    heap.append((node.priority, node.order, node))
     var child = heap.count - 1
     while child > 0 {
       let parent = (child - 1) / 2

@@ -40,14 +40,16 @@ final class RunContext {
 
   /// Gives every parameter of `tasks` its value for this run, in Luigi's order: a value set in code,
   /// else `--Family-name` from the command line, else `[Family] name` in the config file, else the
-  /// default; a required parameter with none of these is an error. For `requirements` (tasks made
-  /// in `requires()`, not named on the command line) that error suggests `--Family-name`, the flag
-  /// that reaches them.
-  func resolve(_ tasks: [any Task], asRequirements requirements: Bool = false) throws {
-    for task in tasks { try resolve(task, asRequirement: requirements) }
+  /// default; a required parameter with none of these is an error.
+  ///
+  /// `requested` says the tasks were asked for (named on the command line) rather than required
+  /// by others, so that a missing parameter's error names the flag that would set it: `--name`
+  /// for a requested task, `--Family-name` for the others.
+  func resolve(_ tasks: [any Task], requested: Bool = false) throws {
+    for task in tasks { try resolve(task, requested: requested) }
   }
 
-  func resolve(_ task: any Task, asRequirement: Bool = false) throws {
+  private func resolve(_ task: any Task, requested: Bool) throws {
     let type = type(of: task)
     let family = type.family
     let declarations = ParameterSchema.declarations(of: type)
@@ -58,8 +60,8 @@ final class RunContext {
         ? nil : familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
       guard let found else {
         if parameter.isRequiredMarker {
-          let flag = asRequirement ? "--\(family)-\(ParameterDeclaration.dashed(name))" : declared.flag
-          throw ParameterError.missing(family: family, parameter: name, flag: flag)
+          throw ParameterError.missing(
+            family: family, parameter: name, flag: requested ? declared.flag : declared.familyFlag(of: family))
         }
         parameter.useGivenValue(for: self)
         continue
@@ -74,7 +76,7 @@ final class RunContext {
   private func familyValue(of declared: ParameterDeclaration, family: String) -> (text: String, source: String)? {
     guard let values = familyValues[family] else { return nil }
     let text = values[declared.name] ?? values.first { declared.isNamed($0.key) }?.value
-    return text.map { ($0, "--\(family)-\(ParameterDeclaration.dashed(declared.name))") }
+    return text.map { ($0, declared.familyFlag(of: family)) }
   }
 
   private func configurationValue(of declared: ParameterDeclaration, family: String) -> (
@@ -84,8 +86,8 @@ final class RunContext {
     return (entry.value, "[\(family)] \(entry.key) in \(entry.location)")
   }
 
-  /// Like ``resolve(_:)``, for places that cannot throw; the scheduler has already reported any error.
+  /// Like ``resolve(_:requested:)``, for places that cannot throw; the scheduler has already reported any error.
   func resolveQuietly(_ tasks: [any Task]) {
-    for task in tasks { try? resolve(task) }
+    for task in tasks { try? resolve(task, requested: false) }
   }
 }

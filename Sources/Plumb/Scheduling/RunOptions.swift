@@ -28,7 +28,8 @@ public struct RunOptions {
   public var observers: [TaskObserver] = []
   /// How much the run logs to standard error.
   public var logLevel: LogLevel = .info
-  /// Where log lines go; standard error by default.
+  /// Where log lines go; standard error by default. It is called from worker threads, one line
+  /// at a time.
   public var logSink: @Sendable (String) -> Void = { line in
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }

@@ -17,36 +17,73 @@ final class Scheduler {
     events = EventDispatch(observers: options.observers, log: log)
   }
 
-  /// Schedules and runs `roots` and everything they need; returns every task's node, in the
+  /// Schedules and runs `roots` and everything they need; returns every task's record, in the
   /// order they were first met.
-  func run(_ roots: [any Task]) throws -> [TaskNode] {
+  func run(_ roots: [any Task]) throws -> [TaskRecord] {
+    // Nodes point at their dependencies and back at their dependents; without unlinking them,
+    // every run's graph (and every task in it) would stay in memory for good.
+    defer { unlinkNodes() }
     try context.activate {
-      try context.resolve(roots)
-      buildGraph(roots)
+      try context.resolve(roots, requested: true)
+      try buildGraph(roots)
     }
     try checkForCycles()
+    propagatePriorities()
     WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
-    return nodes
+    return nodes.map(\.record)
+  }
+
+  private func unlinkNodes() {
+    for node in nodes {
+      node.dependencies = []
+      node.dependents = []
+    }
+    nodes = []
+    nodesByName = [:]
   }
 
   // MARK: - The graph
 
-  private func node(for task: any Task) -> TaskNode {
+  private func node(for task: any Task) throws -> TaskNode {
     let info = TaskInfo(task)
-    if let known = nodesByName[info.description] { return known }
+    if let known = nodesByName[info.description] {
+      try Self.checkSameTask(known.task, task, name: info.description)
+      return known
+    }
     let node = TaskNode(task: task, info: info, order: nodes.count)
     nodes.append(node)
     nodesByName[info.description] = node
     return node
   }
 
+  /// Refuses two tasks that share a name but are not the same task: of two types whose names
+  /// clash (`Songs.Load` and `Plays.Load` are both `Load`), or told apart only by a stored
+  /// property that is not a parameter. The run would otherwise run one and take it for both.
+  private static func checkSameTask(_ known: any Task, _ other: any Task, name: String) throws {
+    let knownType = type(of: known)
+    let otherType = type(of: other)
+    guard ObjectIdentifier(knownType) == ObjectIdentifier(otherType) else {
+      throw PipelineError.typeClash(name, knownType, otherType)
+    }
+    // Only properties that are not parameters can make tasks of one name differ.
+    guard ParameterLayout.of(knownType).hasOtherStoredProperties else { return }
+    let knownOutputs = known.output().targets.map(\.description)
+    let otherOutputs = other.output().targets.map(\.description)
+    guard knownOutputs != otherOutputs else { return }
+    throw PipelineError.ambiguousTask(
+      name,
+      difference:
+        "one writes \(knownOutputs.joined(separator: ", ")), the other \(otherOutputs.joined(separator: ", ")); "
+        + "a stored property that tells tasks apart must be a @Parameter")
+  }
+
   /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
   /// explicit stack, so a chain of any length fits.
-  private func buildGraph(_ roots: [any Task]) {
-    var stack: [TaskNode] = roots.map(node(for:)).reversed()
+  private func buildGraph(_ roots: [any Task]) throws {
+    var stack: [TaskNode] = try roots.map(node(for:)).reversed()
     while let current = stack.popLast() {
       guard current.state == .unvisited else { continue }
-      visit(current)
+      try visit(current)
       guard current.state == .pending else { continue }
       let firstPushed = stack.count
       for dependency in current.dependencies where dependency.state == .unvisited {
@@ -59,7 +96,7 @@ final class Scheduler {
 
   /// Decides what `node` is: complete, missing external data, unschedulable, or pending with its
   /// requirements linked.
-  private func visit(_ node: TaskNode) {
+  private func visit(_ node: TaskNode) throws {
     let complete: Bool
     do {
       complete = try node.task.complete()
@@ -89,7 +126,7 @@ final class Scheduler {
     }
     let required = node.task.requires().requiredTasks
     do {
-      try context.resolve(required, asRequirements: true)
+      try context.resolve(required)
     } catch {
       fail(node, because: Self.describe(error))
       return
@@ -97,7 +134,7 @@ final class Scheduler {
     node.state = .pending
     node.dependencies.reserveCapacity(required.count)
     for task in required {
-      let dependency = self.node(for: task)
+      let dependency = try self.node(for: task)
       guard dependency.linkedFrom != node.order else { continue }
       dependency.linkedFrom = node.order
       node.dependencies.append(dependency)
@@ -138,6 +175,27 @@ final class Scheduler {
       let stuck = nodes.first(where: { $0.state == .pending && waiting[$0.order] > 0 })
     else { return }
     throw PipelineError.cycle(Self.cycle(from: stuck, waiting: waiting).map(\.info.description))
+  }
+
+  /// Raises each pending task's priority to that of the most urgent pending task that waits for
+  /// it, directly or further down, as Luigi's scheduler does: otherwise an urgent task would wait
+  /// while less urgent work runs ahead of its own low-priority requirements.
+  ///
+  /// Visits dependents before their dependencies (the pending graph has no cycle by now).
+  private func propagatePriorities() {
+    var waitingDependents = [Int](repeating: 0, count: nodes.count)
+    var settled: [TaskNode] = []
+    for node in nodes where node.state == .pending {
+      waitingDependents[node.order] = node.dependents.count
+      if node.dependents.isEmpty { settled.append(node) }
+    }
+    while let node = settled.popLast() {
+      for dependency in node.dependencies where dependency.state == .pending {
+        dependency.priority = max(dependency.priority, node.priority)
+        waitingDependents[dependency.order] -= 1
+        if waitingDependents[dependency.order] == 0 { settled.append(dependency) }
+      }
+    }
   }
 
   /// Follows stuck requirements from `start` until one repeats: every stuck task waits on another

@@ -20,6 +20,8 @@ final class TaskNode {
   let isExternal: Bool
   /// The position in the order tasks were first met.
   let order: Int
+  /// The task's own priority, raised to that of the most urgent task that waits for it.
+  var priority: Int
   var state = State.unvisited
   var dependencies: [TaskNode] = []
   var dependents: [TaskNode] = []
@@ -35,10 +37,18 @@ final class TaskNode {
     self.task = task
     self.info = info
     self.order = order
+    priority = task.priority
     isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
   }
 
   private static let externalTypes = TypeCache<Bool>()
+
+  /// What the run's result says about the task.
+  var record: TaskRecord {
+    TaskRecord(
+      info: info, status: status, isExternal: isExternal, failureCount: failureCount, error: error,
+      dependencies: dependencies.map(\.info.description))
+  }
 
   var status: TaskStatus {
     switch state {

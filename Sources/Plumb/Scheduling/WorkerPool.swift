@@ -128,14 +128,15 @@ final class WorkerPool {
       try node.task.run()
       let seconds = Self.seconds(since: start)
       log.info("done \(node.info) in \(String(format: "%.2f", seconds)) s")
-      events.emit(.succeeded(node.info))
+      // Luigi's order: the duration, then the outcome, whose observers may report both.
       events.emit(.processingTime(node.info, seconds: seconds))
+      events.emit(.succeeded(node.info))
       return true
     } catch {
       let seconds = Self.seconds(since: start)
       record(error, of: node)
-      events.emit(.failed(node.info, error: error))
       events.emit(.processingTime(node.info, seconds: seconds))
+      events.emit(.failed(node.info, error: error))
       return false
     }
   }

@@ -120,10 +120,38 @@ public struct LocalTarget: Target, Hashable, Sendable {
   }
 
   /// Moves the file to `destination` with an atomic rename, creating its parent folders.
+  ///
+  /// Across file systems (from a RAM-backed `/tmp`, say), where no rename reaches, the file is
+  /// copied as ``write(_:)-(OutputFile)`` writes, so that it still appears whole or not at all,
+  /// and then the original is removed, as Luigi's `move` does.
   public func move(to destination: LocalTarget) throws {
     try OutputFile.createParentFolders(of: destination.path)
     guard rename(path, destination.path) != 0 else { return }
     let code = errno
-    throw TargetError.io(path: path, operation: "move to \(destination.path)", code: code)
+    guard code == EXDEV else {
+      throw TargetError.io(path: "\(path) to \(destination.path)", operation: "move", code: code)
+    }
+    try copy(to: destination)
+    try remove()
+  }
+
+  /// Writes a copy of the file at `destination`, reading it a piece at a time.
+  private func copy(to destination: LocalTarget) throws {
+    let source = open(path, O_RDONLY | O_CLOEXEC)
+    guard source >= 0 else { throw TargetError.io(path: path, operation: "read", code: errno) }
+    defer { close(source) }
+    try destination.write { file in
+      var piece = [UInt8](repeating: 0, count: 64 * 1024)
+      while true {
+        let count = piece.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
+        if count == 0 { return }
+        guard count > 0 else {
+          let code = errno
+          if code == EINTR { continue }
+          throw TargetError.io(path: path, operation: "read", code: code)
+        }
+        file.write(Data(piece[..<count]))
+      }
+    }
   }
 }

@@ -51,6 +51,9 @@ public protocol Task: Requirement {
   static var namespace: String? { get }
 
   /// Tasks with a higher priority are handed to workers first when several are runnable.
+  ///
+  /// As in Luigi, the tasks it requires run with at least this priority, so an urgent task's
+  /// requirements do not wait behind less urgent work.
   var priority: Int { get }
 
   /// One line saying what the task does, listed by the command line's `--help`; empty by default.

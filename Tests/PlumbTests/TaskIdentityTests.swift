@@ -1,0 +1,110 @@
+import Foundation
+import Plumb
+import PlumbTestSupport
+import XCTest
+
+/// Parameters every report shares, declared once in a base class, as Luigi pipelines often do.
+private class DailyReport: Task {
+  @Parameter(help: "the day to report on") var date: Day = .required
+  required init() {}
+  func output() -> LocalTarget { LocalTarget("\(Self.family)-\(date).txt") }
+  func run() throws { try output().write("\(TaskInfo(self))") }
+}
+
+/// A report with one parameter of its own, and the base class's.
+private final class SalesReport: DailyReport {
+  @Parameter(help: "the shop") var shop: String = "main"
+}
+
+/// Two loaders of the same type name, in two enums used as namespaces.
+private enum Songs {
+  struct Load: Task {
+    func output() -> LocalTarget { LocalTarget("songs.txt") }
+    func run() throws { try output().write("songs") }
+  }
+}
+
+private enum Plays {
+  struct Load: Task {
+    func output() -> LocalTarget { LocalTarget("plays.txt") }
+    func run() throws { try output().write("plays") }
+  }
+}
+
+private struct LoadBoth: Task {
+  func requires() -> AllOf<Songs.Load, Plays.Load> { AllOf(Songs.Load(), Plays.Load()) }
+  func output() -> LocalTarget { LocalTarget("both.txt") }
+  func run() throws {
+    let (songs, plays) = input()
+    try output().write(try songs.read() + plays.read())
+  }
+}
+
+/// A task whose country is a plain property: the mistake of leaving out `@Parameter`.
+private struct CountryTotals: Task {
+  var tld = "rs"
+  func output() -> LocalTarget { LocalTarget("totals-\(tld).tsv") }
+  func run() throws { try output().write(tld) }
+}
+
+private struct AllCountries: WrapperTask {
+  func requires() -> [CountryTotals] { [CountryTotals(tld: "rs"), CountryTotals(tld: "de")] }
+}
+
+final class TaskIdentityTests: XCTestCase {
+  func testAClassTaskHasTheParametersItInherits() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[SalesReport]\ndate = 2024-01-03\n", to: "plumb.cfg")
+    let other = SalesReport()
+    other.date = try day("2024-01-04")
+    other.shop = "north"
+
+    let result = try build([SalesReport(), other], options: folder.options(readingConfigFiles: true))
+
+    XCTAssertEqual(
+      result.records.map(\.info.description),
+      ["SalesReport(date=2024-01-03, shop=main)", "SalesReport(date=2024-01-04, shop=north)"])
+    XCTAssertEqual(folder.files(), ["SalesReport-2024-01-03.txt", "SalesReport-2024-01-04.txt", "plumb.cfg"])
+  }
+
+  func testTheCommandLineSetsAnInheritedParameter() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    var errors: [String] = []
+    let code = PipelineCommand(name: "reports", tasks: [SalesReport.self]).run(
+      arguments: ["SalesReport", "--date", "2024-01-05", "--no-lock", "--quiet"], workingDirectory: folder.path,
+      standardOutput: { _ in }, standardError: { errors.append($0) })
+    XCTAssertEqual(errors, [])
+    XCTAssertEqual(code, 0)
+    XCTAssertEqual(folder.contents(of: "SalesReport-2024-01-05.txt"), "SalesReport(date=2024-01-05, shop=main)")
+  }
+
+  func testTwoTaskTypesWithTheSameNameAreRefusedInsteadOfMerged() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    XCTAssertEqual(
+      thrownMessage { try build([LoadBoth()], options: folder.options()) },
+      "two different tasks are both called Load(): one is of type PlumbTests.Songs.Load, "
+        + "the other of type PlumbTests.Plays.Load; give one of them another name or a static namespace"
+    )
+    XCTAssertEqual(folder.files(), [], "nothing runs")
+  }
+
+  func testTasksTellingApartOnlyByAPlainPropertyAreRefusedInsteadOfMerged() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let expected =
+      "two different tasks are both called CountryTotals(): one writes \(folder.path(of: "totals-rs.tsv")), "
+      + "the other \(folder.path(of: "totals-de.tsv")); "
+      + "a stored property that tells tasks apart must be a @Parameter"
+    XCTAssertEqual(thrownMessage { try build([AllCountries()], options: folder.options()) }, expected)
+    XCTAssertEqual(
+      thrownMessage { try build([CountryTotals(tld: "rs"), CountryTotals(tld: "de")], options: folder.options()) },
+      expected)
+    XCTAssertEqual(folder.files(), [], "nothing runs")
+  }
+
+  func testTheSameTaskRequiredTwiceWithPlainPropertiesIsStillOneTask() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let result = try build([CountryTotals(), CountryTotals()], options: folder.options())
+    XCTAssertEqual(result.records.map(\.info.description), ["CountryTotals()"])
+    XCTAssertEqual(folder.files(), ["totals-rs.tsv"])
+  }
+}
