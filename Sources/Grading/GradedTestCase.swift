@@ -118,10 +118,21 @@ open class GradedTestCase: XCTestCase {
     return CommandRun(exitCode: code, output: output.joined(separator: "\n"), errors: errors, printed: printed)
   }
 
-  /// The message for a stub that is still a stub: "Exercise 4 is not done yet: TopSongs.run() still has its TODO (…)".
+  /// The message for a stub that is still a stub, naming the line to delete:
+  /// "Exercise 4 is not done yet: TopSongs.run() still throws NotImplemented
+  /// (Exercises/4-dependencies/TopSongs.swift:19): finish its TODO, then delete that line".
+  ///
+  /// It says "throws" rather than "has its TODO" because learners often write the code and forget
+  /// the `throw` line under it.
   public func notDoneMessage(_ error: NotImplemented) -> String {
-    "Exercise \(exerciseNumber) is not done yet: \(error.place) still has its TODO "
-      + "(\(ExerciseInfo.displayPath(error.filePath)))"
+    "Exercise \(exerciseNumber) is not done yet: \(error.place) still throws NotImplemented "
+      + "(\(ExerciseInfo.displayPath(error.filePath)):\(error.line)): finish its TODO, then delete that line"
+  }
+
+  /// The "not done" message when a command line run reached a stub's ``NotImplemented``, read back
+  /// from the failure Plumb logged; `nil` when none did.
+  public func notDoneMessage(in command: CommandRun) -> String? {
+    command.errors.lazy.compactMap(NotImplemented.init(loggedIn:)).first.map(notDoneMessage)
   }
 
   /// Where the learner works on `place`: "the TODO in TopSongs.run() (Exercises/4-dependencies/TopSongs.swift)".

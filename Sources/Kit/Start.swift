@@ -50,7 +50,7 @@ enum Start {
       case (.doesNotCompile?, _): status = Terminal.red("✗ does not compile: \(verdict?.note ?? "")")
       case (_, true?): status = "· not started"
       case (.failing?, _): status = Terminal.yellow("✗ in progress: \(verdict?.note ?? "")")
-      case (.notDone?, _): status = Terminal.yellow("✗ in progress: still has TODOs")
+      case (.notDone?, _): status = Terminal.yellow("✗ in progress: still throws NotImplemented (a TODO is left)")
       case (nil, _): status = "? changed since the last check"
       }
       let isNext = next == nil && verdict?.state != .done
