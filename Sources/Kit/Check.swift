@@ -30,7 +30,7 @@ enum Check {
       return true
     }
     let failed = cases.filter { $0.passed != true }.count
-    let first = report.firstFailure(of: exercise.suiteName)
+    let first = report.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks)
     let count = cases.isEmpty ? "" : " \(failed) of \(cases.count) checks fail."
     Terminal.say(Terminal.red("✗ \(name):\(count)") + (first.map { " The first (\($0.test)):" } ?? ""))
     Terminal.say()

@@ -50,6 +50,25 @@ struct Exercise {
     return folder.drop { $0 != "-" }.dropFirst().capitalized
   }
 
+  /// The graded suite's test methods in the order its files declare them: the order the verdict
+  /// reports failures in.
+  var declaredChecks: [String] {
+    Self.swiftFiles(in: suitePath).flatMap { file in
+      Self.testMethods(in: (try? String(contentsOfFile: "\(suitePath)/\(file)", encoding: .utf8)) ?? "")
+    }
+  }
+
+  /// The names of the methods XCTest runs in `source` (`func test…()`, no arguments), in order.
+  static func testMethods(in source: String) -> [String] {
+    source.split(separator: "\n").compactMap { line -> String? in
+      let words = line.split(separator: " ")
+      guard let index = words.firstIndex(of: "func"), index + 1 < words.count else { return nil }
+      let name = words[index + 1]
+      guard name.hasPrefix("test"), name.hasSuffix("()") else { return nil }
+      return String(name.dropLast(2))
+    }
+  }
+
   /// The Swift files the learner edits, sorted.
   var sourceFiles: [String] {
     Self.swiftFiles(in: path)

@@ -55,7 +55,9 @@ struct Grader {
     if cases.contains(where: { $0.passed == nil }) {
       return (.failing, "the suite crashed: \(report.crash ?? "it stopped in the middle of a test")")
     }
-    guard let first = report.firstFailure(of: exercise.suiteName) else { return (.done, "") }
+    guard let first = report.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks) else {
+      return (.done, "")
+    }
     return (first.message.contains("is not done yet") ? .notDone : .failing, first.message)
   }
 }

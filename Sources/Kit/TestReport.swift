@@ -61,14 +61,19 @@ struct TestReport {
     return String(rest[..<end])
   }
 
-  /// The cases of one suite, in the order they ran.
-  func cases(of suite: String) -> [Case] {
-    cases.filter { $0.suite == suite }
+  /// The cases of one suite, in the order of `declared` (the suite file's test methods, which its
+  /// author writes from the basic to the advanced), then any others in the order they ran.
+  /// XCTest runs them alphabetically, so the first to fail there is often a consequence of a
+  /// more basic failure declared before it.
+  func cases(of suite: String, order declared: [String] = []) -> [Case] {
+    let position = Dictionary(declared.enumerated().map { ($1, $0) }) { first, _ in first }
+    let rank = { (item: (offset: Int, element: Case)) in (position[item.element.name] ?? declared.count, item.offset) }
+    return cases.enumerated().filter { $0.element.suite == suite }.sorted { rank($0) < rank($1) }.map(\.element)
   }
 
-  /// The first failure message of a suite.
-  func firstFailure(of suite: String) -> (test: String, message: String)? {
-    for item in cases(of: suite) {
+  /// The first failure message of a suite, in the order of `declared` (see ``cases(of:order:)``).
+  func firstFailure(of suite: String, order declared: [String] = []) -> (test: String, message: String)? {
+    for item in cases(of: suite, order: declared) {
       if let message = item.failures.first { return (item.name, message) }
     }
     return nil

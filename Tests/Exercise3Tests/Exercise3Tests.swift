@@ -96,6 +96,15 @@ final class Exercise3Tests: GradedTestCase {
       "hello-Ana-2.txt", holding: "Hello Ana\nHello Ana\n", next: "use `name` and `times` in \(inOutput) and \(inRun)")
   }
 
+  func testParametersHaveHelpText() {
+    for (name, help) in helpTexts(of: Hello()) {
+      expect(
+        !help.isEmpty, "Parameter `\(name)` should have help text, shown by --help.",
+        expected: "@Parameter(help: \"…\") var \(name)", found: "@Parameter var \(name) (no help)",
+        next: "add help text to `\(name)`: \(todo("Hello.name", in: "Hello.swift"))")
+    }
+  }
+
   func testHelpShowsBothParameters() {
     let help = runCommand(["Hello", "--help"], tasks: pipelineTasks).output
     let texts = helpTexts(of: Hello())
@@ -108,15 +117,6 @@ final class Exercise3Tests: GradedTestCase {
       next:
         "declare `name` with a default \"World\" and help text, and `times` as .required, in \(exercise.path(of: "Hello.swift"))"
     )
-  }
-
-  func testParametersHaveHelpText() {
-    for (name, help) in helpTexts(of: Hello()) {
-      expect(
-        !help.isEmpty, "Parameter `\(name)` should have help text, shown by --help.",
-        expected: "@Parameter(help: \"…\") var \(name)", found: "@Parameter var \(name) (no help)",
-        next: "add help text to `\(name)`: \(todo("Hello.name", in: "Hello.swift"))")
-    }
   }
 
   /// Each parameter's help text, read the way Plumb reads parameters: through the property wrappers.

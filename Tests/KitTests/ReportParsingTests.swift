@@ -25,6 +25,34 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertNil(report.crash)
   }
 
+  func testTheFirstFailureIsTheFirstInTheSuitesOrderNotTheRunOrder() {
+    let output = """
+      Test Case 'Exercise2Tests.testDeleting' started at 2026-11-23 16:08:43.850
+      /work/Tests/Exercise2Tests/Exercise2Tests.swift:60: error: Exercise2Tests.testDeleting : failed - summary differs
+      Test Case 'Exercise2Tests.testDeleting' failed (0.001 seconds)
+      Test Case 'Exercise2Tests.testWrites' started at 2026-11-23 16:08:43.851
+      /work/Tests/Exercise2Tests/Exercise2Tests.swift:29: error: Exercise2Tests.testWrites : failed - no file output.txt
+      Test Case 'Exercise2Tests.testWrites' failed (0.002 seconds)
+      """
+    let report = TestReport(output: output, exitStatus: 1)
+    XCTAssertEqual(report.firstFailure(of: "Exercise2Tests")?.test, "testDeleting")
+    let declared = Exercise.testMethods(
+      in: """
+        final class Exercise2Tests: GradedTestCase {
+          func testWrites() {
+          }
+          func testWritesTwice(times: Int) {
+          }
+          private func helper() {}
+          func testDeleting() throws {
+          }
+        }
+        """)
+    XCTAssertEqual(declared, ["testWrites", "testDeleting"])
+    XCTAssertEqual(report.firstFailure(of: "Exercise2Tests", order: declared)?.test, "testWrites")
+    XCTAssertEqual(report.cases(of: "Exercise2Tests", order: declared).map(\.name), ["testWrites", "testDeleting"])
+  }
+
   func testACaseThatNeverFinishesIsACrash() {
     let output = """
       Test Case 'Exercise1Tests.testHello' started at 2026-11-23 16:08:43.850
