@@ -84,6 +84,32 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(report.exerciseFolder, "2-outputs")
   }
 
+  func testASkippedStepGetsAHint() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      \(root)/Exercises/4-dependencies/TopSongs.swift:13:29: error: value of tuple type 'Void' has no member 'lines'
+       13 |     for line in try input().lines() {
+      \(root)/Exercises/5-wordcount/WordCount.swift:15:17: error: for-in loop requires 'Void' to conform to 'Sequence'
+       15 |     for text in input() {
+      \(root)/Exercises/2-outputs/Hello.swift:16:18: error: value of type 'NoOutput' has no member 'write'
+       16 |     try output().write { file in
+      \(root)/Exercises/4-dependencies/TopSongs.swift:7:39: error: cannot convert return expression of type 'Producer' to return type 'NoRequirements'
+        7 |   func requires() -> NoRequirements { Producer() }
+      \(root)/Exercises/4-dependencies/TopSongs.swift:9:1: error: cannot find 'x' in scope
+        9 | x
+      """
+    let hints = BuildReport(output: output).problems.map(\.hint)
+    XCTAssertEqual(
+      hints,
+      [
+        "input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+        "input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+        "output() returns NoOutput until you change its return type: do the output() TODO first",
+        "change requires()'s return type too: func requires() -> Producer { … }",
+        nil,
+      ])
+  }
+
   func testAnErrorOutsideTheExercisesNamesNoExercise() {
     let report = BuildReport(output: "/elsewhere/Sources/Plumb/X.swift:1:1: error: oops\n")
     XCTAssertEqual(report.problems.first?.file, "/elsewhere/Sources/Plumb/X.swift")
