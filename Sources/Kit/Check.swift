@@ -13,7 +13,7 @@ enum Check {
       reportBuildFailure(problems, checking: exercise, progress: &progress)
       return false
     }
-    let report = grader.test([exercise])
+    let report = grader.testCompletely(exercise)
     let verdict = Grader.verdict(of: exercise, in: report)
     progress.record(verdict.state, for: exercise, note: verdict.note)
     let cases = report.cases(of: exercise.suiteName)

@@ -57,6 +57,13 @@ final class Exercise3Tests: GradedTestCase {
       "hello-Bo-3.txt", "Hello Bo\nHello Bo\nHello Bo\n", next: "repeat the line `times` times in \(inRun)")
   }
 
+  func testZeroTimesWritesAnEmptyFile() {
+    guard let run = run(Hello(name: "Ana", times: 0)), expectNoFailures(run, next: "fix \(inRun)") else { return }
+    expectGreetings(
+      "hello-Ana-0.txt", "",
+      next: "with times 0, write the file with no greeting in it: loop over `0..<times`, not `1...times`, in \(inRun)")
+  }
+
   func testTimesIsRequired() {
     guard
       let error = runStoppingWithError(

@@ -64,6 +64,32 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(report.crash, "Exercise1/Hello.swift:7: Fatal error: boom")
   }
 
+  func testACrashNamesTheReasonAndTheFirstFrameInAnExercise() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      Test Case 'Exercise3Tests.testGreets' started at 2026-11-23 16:47:24.584
+      Test Case 'Exercise3Tests.testGreets' passed (0.001 seconds)
+      Test Case 'Exercise3Tests.testZero' started at 2026-11-23 16:47:24.584
+      Swift/ClosedRange.swift:411: Fatal error: Range requires lowerBound <= upperBound
+
+      *** Program crashed: Illegal instruction at 0x00007f3eb236df7f ***
+
+      Thread 0 "BatchDataPackag" crashed:
+
+        0               0x00007f3eb236df7f closure #1 in closure #1 in _assertionFailure(_:_:file:line:flags:) + 623 in libswiftCore.so
+        2 [ra]          0x000055a685ccb9fc closure #1 in Hello.run() + 203 in BatchDataPackageTests.xctest at \(root)/Exercises/3-parameters/Hello.swift:16:17
+        4 [ra]          0x000055a685d4d5d5 LocalTarget.write(_:) + 164 in BatchDataPackageTests.xctest at \(root)/Sources/Plumb/Targets/LocalTarget.swift:97:11
+        5 [ra]          0x000055a685cccd44 Hello.run() + 195 in BatchDataPackageTests.xctest at \(root)/Exercises/3-parameters/Hello.swift:15:18
+      """
+    let report = TestReport(output: output, exitStatus: 132)
+    XCTAssertEqual(report.cases.map(\.passed), [true, nil])
+    let crash = report.cases[1].crash
+    XCTAssertEqual(crash?.reason, "Fatal error: Range requires lowerBound <= upperBound")
+    XCTAssertEqual(crash?.place, "Exercises/3-parameters/Hello.swift:16, in Hello.run()")
+    XCTAssertEqual(report.firstFailure(of: "Exercise3Tests")?.test, "testZero")
+    XCTAssertTrue(report.firstFailure(of: "Exercise3Tests")?.message.contains("Hello.swift:16") ?? false)
+  }
+
   func testReadsCompileErrorsOnceEachWithTheirSourceLine() {
     let root = FileManager.default.currentDirectoryPath
     let output = """
