@@ -13,6 +13,7 @@ public enum Feedback {
     var lines = [check]
     if let expected { lines.append(field("expected:", expected)) }
     if let found { lines.append(field("found:", found)) }
+    if [expected, found].contains(where: { $0?.contains(tab) == true }) { lines.append(field("", "(→ is a tab)")) }
     lines.append(field("next:", next))
     return lines.joined(separator: "\n")
   }
@@ -36,7 +37,7 @@ public enum Feedback {
       .split(separator: "\n", omittingEmptySubsequences: false)
     let first = min(max(0, start), max(0, lines.count - limit))
     let shown = lines[first..<min(lines.count, first + limit)]
-    var rows = shown.map { "      | " + $0.replacingOccurrences(of: "\t", with: " → ") }
+    var rows = shown.map { "      | " + $0.replacingOccurrences(of: "\t", with: tab) }
     if first > 0 { rows.insert("      … \(first) line\(first == 1 ? "" : "s") before", at: 0) }
     let after = lines.count - first - shown.count
     if after > 0 { rows.append("      … \(after) more line\(after == 1 ? "" : "s")") }
@@ -51,6 +52,9 @@ public enum Feedback {
       !left.indices.contains(index) || !right.indices.contains(index) || left[index] != right[index]
     }
   }
+
+  /// How a block shows a tab, so that columns stay readable; a message with one says so.
+  private static let tab = " → "
 
   private static func field(_ name: String, _ value: String) -> String {
     "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + value
