@@ -54,6 +54,7 @@ enum Commands {
       return 1
     }
     Terminal.say("Exercise \(exercise.number) is back to its stub. Your files are kept in \(backup).")
+    Terminal.say("  To get them back: cp -R \(backup)/. \(exercise.path)/")
     return 0
   }
 
