@@ -9,7 +9,8 @@ KIT = .build/debug/kit
 
 # The learner's commands print their own verdict (a failing check, a pipeline's exit code), so they
 # end with `|| true`: make's "*** Error 1" would read as if the kit itself had broken. `make test`
-# keeps the real exit code, which CI relies on.
+# keeps the real exit code, which CI relies on. N is passed even when empty (the kit then takes the
+# next exercise), so that `make run ARGS='Hello'` does not read Hello as the exercise's number.
 start: kit
 	@$(KIT) start || true
 
@@ -18,22 +19,22 @@ kit:
 	@swift build --product kit --quiet
 
 check: kit
-	@$(KIT) check $(N) || true
+	@$(KIT) check "$(N)" || true
 
 watch: kit
-	@$(KIT) watch $(N) || true
+	@$(KIT) watch "$(N)" || true
 
 hint: kit
-	@$(KIT) hint $(N) || true
+	@$(KIT) hint "$(N)" || true
 
 solution: kit
-	@$(KIT) solution $(N) || true
+	@$(KIT) solution "$(N)" || true
 
 run: kit
-	@$(KIT) run $(N) $(ARGS) || true
+	@$(KIT) run "$(N)" $(ARGS) || true
 
 reset: kit
-	@$(KIT) reset $(N) || true
+	@$(KIT) reset "$(N)" || true
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).
 test: kit

@@ -17,13 +17,20 @@ struct Exercise {
     .sorted { $0.number < $1.number }
   }
 
-  /// The exercise numbered `text`, or `nil` with an error printed.
-  static func named(_ text: String?) -> Exercise? {
+  /// The exercise numbered `text`, or `nil` with an error printed. Without a number, the next
+  /// exercise to do when `orNext` is set (the first not done, as `make` shows it).
+  static func named(_ text: String?, for command: String, orNext: Bool = false) -> Exercise? {
     let exercises = all()
     let numbers = exercises.map { String($0.number) }.joined(separator: ", ")
     guard let text, !text.isEmpty else {
-      Terminal.error("say which exercise: N=1 (exercises: \(numbers))")
-      return nil
+      let progress = Progress.load()
+      guard orNext, let next = exercises.first(where: { progress.verdict(of: $0)?.state != .done }) ?? exercises.last
+      else {
+        Terminal.error("say which exercise: make \(command) N=1 (the exercises are \(numbers))")
+        return nil
+      }
+      Terminal.say(Terminal.dim("(No N=…: exercise \(next.number), the next one to do.)"))
+      return next
     }
     guard let exercise = exercises.first(where: { String($0.number) == text }) else {
       Terminal.error("there is no exercise \(text); the exercises are \(numbers)")
