@@ -16,6 +16,7 @@ start: kit
 
 # The runner depends on no exercise, so it builds (and reports) even when an exercise does not compile.
 kit:
+	@test -x $(KIT) || echo "Building the kit's runner first (the first time only, a few seconds)…"
 	@swift build --product kit --quiet
 
 check: kit
