@@ -46,12 +46,9 @@ struct Crash: Equatable {
     return name.isEmpty ? nil : name
   }
 
-  /// Whether anything was found to explain the crash.
-  var isEmpty: Bool { reason == nil && site == nil }
-
-  /// "at Exercises/3-parameters/Hello.swift:16, in Hello.run()", or `nil` without a frame.
+  /// "Exercises/3-parameters/Hello.swift:16, in Hello.run()", or `nil` without a frame.
   var place: String? {
-    site.map { site in "\(site)" + (function.map { ", in \($0)" } ?? "") }
+    site.map { site in site + (function.map { ", in \($0)" } ?? "") }
   }
 
   /// What a learner does about a trap, whatever its kind.
