@@ -14,7 +14,8 @@ struct Hello: Task {
   }
 
   func run() throws {
-    // TODO: write "Hello <name>" on `times` lines into output(), then delete the line below.
+    // TODO: write "Hello <name>" on `times` lines into output() (no lines when times is 0), then
+    //       delete the line below.
     throw NotImplemented("Hello.run()")
   }
 }

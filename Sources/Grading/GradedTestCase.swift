@@ -118,10 +118,21 @@ open class GradedTestCase: XCTestCase {
     return CommandRun(exitCode: code, output: output.joined(separator: "\n"), errors: errors, printed: printed)
   }
 
-  /// The message for a stub that is still a stub: "Exercise 4 is not done yet: TopSongs.run() still has its TODO (…)".
+  /// The message for a stub that is still a stub, naming the line to delete:
+  /// "Exercise 4 is not done yet: TopSongs.run() still throws NotImplemented
+  /// (Exercises/4-dependencies/TopSongs.swift:19): finish its TODO, then delete that line".
+  ///
+  /// It says "throws" rather than "has its TODO" because learners often write the code and forget
+  /// the `throw` line under it.
   public func notDoneMessage(_ error: NotImplemented) -> String {
-    "Exercise \(exerciseNumber) is not done yet: \(error.place) still has its TODO "
-      + "(\(ExerciseInfo.displayPath(error.filePath)))"
+    "Exercise \(exerciseNumber) is not done yet: \(error.place) still throws NotImplemented "
+      + "(\(ExerciseInfo.displayPath(error.filePath)):\(error.line)): finish its TODO, then delete that line"
+  }
+
+  /// The "not done" message when a command line run reached a stub's ``NotImplemented``, read back
+  /// from the failure Plumb logged; `nil` when none did.
+  public func notDoneMessage(in command: CommandRun) -> String? {
+    command.errors.lazy.compactMap(NotImplemented.init(loggedIn:)).first.map(notDoneMessage)
   }
 
   /// Where the learner works on `place`: "the TODO in TopSongs.run() (Exercises/4-dependencies/TopSongs.swift)".
@@ -163,28 +174,52 @@ open class GradedTestCase: XCTestCase {
   public func expectSummary(
     _ run: PipelineRun, _ expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
-    expect(
-      run.summaryBody == expected, "The execution summary is not the expected one.", expected: Feedback.block(expected),
-      found: Feedback.block(run.summaryBody), next: next, file: file, line: line)
+    // Summaries are short and read as a whole, so they get more room than files.
+    let start = Feedback.firstDifferentLine(expected, run.summaryBody).map { max(0, $0 - 2) } ?? 0
+    return expect(
+      run.summaryBody == expected, "The execution summary is not the expected one.",
+      expected: Feedback.block(expected, limit: 14, from: start),
+      found: Feedback.block(run.summaryBody, limit: 14, from: start), next: next, file: file, line: line)
   }
 
   /// Checks that the workspace holds file `name` with exactly `expected` in it.
+  ///
+  /// When the file is missing, the message lists what the folder has instead (a misspelt name shows
+  /// there) rather than the expected contents; a long file shows the lines around the first difference.
   @discardableResult
   public func expectFile(
     _ name: String, holding expected: String, next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> Bool {
     let found = workspace.contents(of: name)
     guard found != expected else { return true }
+    let lineCount = expected.split(separator: "\n").count
+    guard let found else {
+      let short = lineCount <= 3 && expected.count <= 80
+      return expectFile(
+        name, expected: short ? "\(name) holding \(Feedback.quoted(expected))" : "\(name), \(lineCount) lines",
+        next: next, file: file, line: line)
+    }
     // Whole lines read best as a block, unless only the final newline differs.
-    let differsOnlyAtTheEnd =
-      found.map { $0.trimmingCharacters(in: .newlines) == expected.trimmingCharacters(in: .newlines) } ?? false
-    let show = expected.filter { $0 == "\n" }.count > 1 && !differsOnlyAtTheEnd ? Feedback.block : Feedback.quoted
+    let differsOnlyAtTheEnd = found.trimmingCharacters(in: .newlines) == expected.trimmingCharacters(in: .newlines)
+    let start = Feedback.firstDifferentLine(expected, found).map { max(0, $0 - 2) } ?? 0
+    let show = { (text: String) in
+      lineCount > 1 && !differsOnlyAtTheEnd ? Feedback.block(text, from: start) : Feedback.quoted(text)
+    }
     XCTFail(
       Feedback.message(
-        found == nil ? "The run did not write \(name)." : "\(name) does not hold what it should.",
-        expected: show(expected), found: found.map(show) ?? "no file \(name) (the folder has: \(listing()))",
-        next: next), file: file, line: line)
+        "\(name) does not hold what it should.", expected: show(expected), found: show(found), next: next),
+      file: file, line: line)
     return false
+  }
+
+  /// Checks that the workspace has file `name`; the failure lists what the folder has instead.
+  @discardableResult
+  public func expectFile(
+    _ name: String, expected: String? = nil, next: String, file: StaticString = #filePath, line: UInt = #line
+  ) -> Bool {
+    expect(
+      workspace.contains(name), "The run did not write \(name).", expected: expected ?? name,
+      found: "no file \(name) (the folder has: \(listing()))", next: next, file: file, line: line)
   }
 
   /// Checks that the workspace has no file `name`.

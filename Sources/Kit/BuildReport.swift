@@ -10,6 +10,26 @@ struct BuildReport {
     let column: Int
     let message: String
     var sourceLine: String?
+
+    /// One line on the usual cause, for the errors a skipped step of an exercise gives: using
+    /// `input()` or `output()` before `requires()` or `output()` return what the TODO asks for.
+    var hint: String? {
+      let code = sourceLine ?? ""
+      if (message.contains("'Void'") || message.contains("'()'")) && code.contains("input()") {
+        return "input() is () until requires() returns a task: do the requires() TODO first (its return type too)"
+      }
+      for (type, function) in [("NoOutput", "output()"), ("NoRequirements", "requires()")] {
+        if message.hasPrefix("value of type '\(type)' has no member") {
+          return "\(function) returns \(type) until you change its return type: do the \(function) TODO first"
+        }
+        if message.hasPrefix("cannot convert return expression of type"), message.hasSuffix("to return type '\(type)'"),
+          let returned = message.split(separator: "'").dropFirst().first
+        {
+          return "change \(function)'s return type too: func \(function.dropLast(2))() -> \(returned) { … }"
+        }
+      }
+      return nil
+    }
   }
 
   let problems: [Problem]
@@ -55,10 +75,14 @@ struct BuildReport {
   func describe(limit: Int = 3) -> String {
     guard !problems.isEmpty else { return tail }
     var lines: [String] = []
+    var hints: Set<String> = []
     for problem in problems.prefix(limit) {
       lines.append("  \(problem.file):\(problem.line):\(problem.column): \(problem.message)")
       if let source = problem.sourceLine {
         lines.append(Terminal.dim("    " + source.trimmingCharacters(in: .whitespaces)))
+      }
+      if let hint = problem.hint, hints.insert(hint).inserted {
+        lines.append(Terminal.yellow("    hint: " + hint))
       }
     }
     if problems.count > limit { lines.append("  … and \(problems.count - limit) more") }

@@ -4,8 +4,9 @@ import Foundation
 /// message and what to type next, instead of pages of XCTest output.
 enum Check {
   /// Checks `exercise`, prints the verdict, remembers it, and returns whether it passed.
+  /// `watching` leaves out the advice to use `make watch`, for a check that `make watch` started.
   @discardableResult
-  static func run(_ exercise: Exercise) -> Bool {
+  static func run(_ exercise: Exercise, watching: Bool = false) -> Bool {
     var progress = Progress.load()
     defer { progress.save() }
     let grader = Grader()
@@ -13,7 +14,7 @@ enum Check {
       reportBuildFailure(problems, checking: exercise, progress: &progress)
       return false
     }
-    let report = grader.test([exercise])
+    let report = grader.testCompletely(exercise)
     let verdict = Grader.verdict(of: exercise, in: report)
     progress.record(verdict.state, for: exercise, note: verdict.note)
     let cases = report.cases(of: exercise.suiteName)
@@ -30,13 +31,15 @@ enum Check {
       return true
     }
     let failed = cases.filter { $0.passed != true }.count
-    let first = report.firstFailure(of: exercise.suiteName)
+    let first = report.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks)
     let count = cases.isEmpty ? "" : " \(failed) of \(cases.count) checks fail."
     Terminal.say(Terminal.red("✗ \(name):\(count)") + (first.map { " The first (\($0.test)):" } ?? ""))
     Terminal.say()
     Terminal.say(indent(first?.message ?? verdict.note))
     Terminal.say()
-    Terminal.say("  Stuck? make hint N=\(exercise.number)    Re-check on every save: make watch N=\(exercise.number)")
+    Terminal.say(
+      "  Stuck? make hint N=\(exercise.number)"
+        + (watching ? "" : "    Re-check on every save: make watch N=\(exercise.number)"))
     return false
   }
 
@@ -74,13 +77,30 @@ enum Check {
   }
 }
 
-/// `make watch N=4`: checks, then checks again whenever a file of the exercise changes.
+/// `make watch N=4`: checks, then checks again whenever a file of the exercise changes. Each
+/// verdict replaces the last one on a terminal; elsewhere (a log, an editor's panel) a line with
+/// the time separates them.
 enum Watch {
+  private static let clock: DateFormatter = {
+    let formatter = DateFormatter()
+    formatter.dateFormat = "HH:mm:ss"
+    return formatter
+  }()
+
   static func run(_ exercise: Exercise) -> Never {
     var seen = exercise.fingerprint
+    var round = 0
     while true {
-      Check.run(exercise)
-      Terminal.say(Terminal.dim("\nWatching \(exercise.path) for changes. Ctrl-C to stop."))
+      let time = clock.string(from: Date())
+      if Terminal.isInteractive {
+        Terminal.clearScreen()
+      } else if round > 0 {
+        Terminal.say("\n" + Terminal.dim("──── \(time) " + String(repeating: "─", count: 60)))
+      }
+      if round > 0 { Terminal.say(Terminal.bold("Change seen, checking exercise \(exercise.number) again…")) }
+      Check.run(exercise, watching: true)
+      Terminal.say(Terminal.dim("\nChecked at \(time). Watching \(exercise.path) for changes. Ctrl-C to stop."))
+      round += 1
       // Polling twice a second is cheap and sees every save, whatever the editor or file system.
       while exercise.fingerprint == seen {
         Thread.sleep(forTimeInterval: 0.5)
@@ -90,7 +110,6 @@ enum Watch {
         seen = exercise.fingerprint
         Thread.sleep(forTimeInterval: 0.2)
       } while exercise.fingerprint != seen
-      Terminal.say("\n" + Terminal.bold("Change seen, checking exercise \(exercise.number) again…"))
     }
   }
 }

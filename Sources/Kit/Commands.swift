@@ -54,6 +54,7 @@ enum Commands {
       return 1
     }
     Terminal.say("Exercise \(exercise.number) is back to its stub. Your files are kept in \(backup).")
+    Terminal.say("  To get them back: cp -R \(backup)/. \(exercise.path)/")
     return 0
   }
 
@@ -68,11 +69,29 @@ enum Commands {
     }
     let folder = "workspace/\(exercise.folder)"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    let binary = FileManager.default.currentDirectoryPath + "/.build/debug/pipelines"
+    let root = FileManager.default.currentDirectoryPath
+    let binary = root + "/.build/debug/pipelines"
+    // A crash's backtrace goes to a file, read below for the learner's line, instead of
+    // filling the terminal with eighty lines.
+    let backtrace = root + "/.kit/crash-backtrace.txt"
+    try? FileManager.default.createDirectory(atPath: root + "/.kit", withIntermediateDirectories: true)
+    try? FileManager.default.removeItem(atPath: backtrace)
     Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
-    let code = Shell.run([binary, String(exercise.number)] + arguments, in: folder)
-    // make only says "Error 30" and exits 2 itself, so the pipeline's own code is shown here.
-    if code != 0 {
+    let code = Shell.run(
+      [binary, String(exercise.number)] + arguments,
+      environment: ["SWIFT_BACKTRACE": Crash.backtraceSettings + ",output-to=\(backtrace)"], in: folder)
+    let signal = code - 128
+    if [2, 9, 15].contains(signal) {
+      Terminal.say(
+        Terminal.dim("The pipeline was stopped (signal \(signal)\(signal == 2 ? ", Ctrl-C" : "")) before it finished."))
+    } else if code > 128 {
+      let text = (try? String(contentsOfFile: backtrace, encoding: .utf8)) ?? ""
+      let crash = Crash(output: text.split(separator: "\n").map(String.init))
+      let kind = [4, 5].contains(signal) ? "signal \(signal): a Swift runtime trap" : "signal \(signal)"
+      Terminal.say(Terminal.red("✗ Your code crashed (\(kind))" + (crash.place.map { " at \($0)" } ?? "") + "."))
+      Terminal.say("  next: " + Crash.advice + "; then make check N=\(exercise.number)")
+    } else if code != 0 {
+      // The exit code is the pipeline's answer (30: a task failed, 20: missing data, …), not a kit error.
       Terminal.say(
         Terminal.dim(
           "The pipeline exited with code \(code) (`make run N=\(exercise.number) ARGS=--help` lists what each code means)."

@@ -17,13 +17,20 @@ struct Exercise {
     .sorted { $0.number < $1.number }
   }
 
-  /// The exercise numbered `text`, or `nil` with an error printed.
-  static func named(_ text: String?) -> Exercise? {
+  /// The exercise numbered `text`, or `nil` with an error printed. Without a number, the next
+  /// exercise to do when `orNext` is set (the first not done, as `make` shows it).
+  static func named(_ text: String?, for command: String, orNext: Bool = false) -> Exercise? {
     let exercises = all()
     let numbers = exercises.map { String($0.number) }.joined(separator: ", ")
     guard let text, !text.isEmpty else {
-      Terminal.error("say which exercise: N=1 (exercises: \(numbers))")
-      return nil
+      let progress = Progress.load()
+      guard orNext, let next = exercises.first(where: { progress.verdict(of: $0)?.state != .done }) ?? exercises.last
+      else {
+        Terminal.error("say which exercise: make \(command) N=1 (the exercises are \(numbers))")
+        return nil
+      }
+      Terminal.say(Terminal.dim("(No N=…: exercise \(next.number), the next one to do.)"))
+      return next
     }
     guard let exercise = exercises.first(where: { String($0.number) == text }) else {
       Terminal.error("there is no exercise \(text); the exercises are \(numbers)")
@@ -48,6 +55,25 @@ struct Exercise {
       return firstLine[firstLine.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
     return folder.drop { $0 != "-" }.dropFirst().capitalized
+  }
+
+  /// The graded suite's test methods in the order its files declare them: the order the verdict
+  /// reports failures in.
+  var declaredChecks: [String] {
+    Self.swiftFiles(in: suitePath).flatMap { file in
+      Self.testMethods(in: (try? String(contentsOfFile: "\(suitePath)/\(file)", encoding: .utf8)) ?? "")
+    }
+  }
+
+  /// The names of the methods XCTest runs in `source` (`func test…()`, no arguments), in order.
+  static func testMethods(in source: String) -> [String] {
+    source.split(separator: "\n").compactMap { line -> String? in
+      let words = line.split(separator: " ")
+      guard let index = words.firstIndex(of: "func"), index + 1 < words.count else { return nil }
+      let name = words[index + 1]
+      guard name.hasPrefix("test"), name.hasSuffix("()") else { return nil }
+      return String(name.dropLast(2))
+    }
   }
 
   /// The Swift files the learner edits, sorted.

@@ -74,7 +74,7 @@ enum SelfCheck {
     for exercise in exercises {
       guard let solved = solvedReports[exercise.number] else { continue }
       let cases = solved.cases(of: exercise.suiteName)
-      let first = solved.firstFailure(of: exercise.suiteName)
+      let first = solved.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks)
       let passed = !cases.isEmpty && cases.allSatisfy { $0.passed == true }
       let details =
         cases.isEmpty

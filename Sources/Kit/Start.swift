@@ -7,9 +7,13 @@ enum Start {
     let exercises = Exercise.all()
     Terminal.say(Terminal.bold("Welcome to BatchData: batch data pipelines in Swift, with Plumb."))
     Terminal.say("Each exercise is a folder in Exercises/: read its README.md, edit the files where it says TODO,")
-    Terminal.say("and check your work. The first build takes a minute or two; later ones take seconds.")
+    Terminal.say("and check your work.")
     Terminal.say()
-    Terminal.say(Terminal.dim("Building…"))
+    // The first build is the one that takes long; later ones only compile what changed.
+    let firstBuild = !FileManager.default.fileExists(atPath: ".build/debug/BatchDataPackageTests.xctest")
+    Terminal.say(
+      Terminal.dim(
+        "Building…" + (firstBuild ? " (the first build takes about half a minute; later ones take seconds)" : "")))
     var progress = Progress.load()
     let grader = Grader()
     let build = grader.build()
@@ -50,7 +54,7 @@ enum Start {
       case (.doesNotCompile?, _): status = Terminal.red("✗ does not compile: \(verdict?.note ?? "")")
       case (_, true?): status = "· not started"
       case (.failing?, _): status = Terminal.yellow("✗ in progress: \(verdict?.note ?? "")")
-      case (.notDone?, _): status = Terminal.yellow("✗ in progress: still has TODOs")
+      case (.notDone?, _): status = Terminal.yellow("✗ in progress: still throws NotImplemented (a TODO is left)")
       case (nil, _): status = "? changed since the last check"
       }
       let isNext = next == nil && verdict?.state != .done

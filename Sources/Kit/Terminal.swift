@@ -2,9 +2,16 @@ import Foundation
 
 /// What the kit prints: plain lines, with colour when standard output is a terminal.
 enum Terminal {
-  static let usesColour: Bool =
-    isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-    && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  /// Whether standard output is a terminal a person watches.
+  static let isInteractive = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+
+  static let usesColour: Bool = isInteractive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+
+  /// Clears the screen and moves to its top, so a new verdict replaces the last one.
+  static func clearScreen() {
+    print("\u{1B}[H\u{1B}[2J", terminator: "")
+    fflush(stdout)
+  }
 
   static func green(_ text: String) -> String { paint(text, "32") }
   static func red(_ text: String) -> String { paint(text, "31") }

@@ -10,22 +10,28 @@ struct TestReport {
     var passed: Bool?
     /// The failure messages, each possibly several lines long.
     var failures: [String] = []
+    /// What the runtime said when the case crashed (`passed` is `nil`).
+    var crash: Crash?
   }
 
   private(set) var cases: [Case] = []
   /// The line that tells how the run died (`Fatal error: …`), when it crashed.
   private(set) var crash: String?
-  let exitStatus: Int32
+  private(set) var exitStatus: Int32
 
   init(output: String, exitStatus: Int32) {
     self.exitStatus = exitStatus
     var current: Int?
     var collecting = false
-    for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+    let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Where each case's output starts, to read a crash's reason and place from it.
+    var firstLine: [Int: Int] = [:]
+    for (number, line) in lines.enumerated() {
       if let name = Self.caseName(in: line, event: "started") {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         cases.append(Case(suite: parts.first ?? name, name: parts.last ?? name, passed: nil))
         current = cases.count - 1
+        firstLine[cases.count - 1] = number + 1
         collecting = false
       } else if Self.caseName(in: line, event: "passed") != nil, let index = current {
         cases[index].passed = true
@@ -51,6 +57,31 @@ struct TestReport {
     if crash == nil, cases.contains(where: { $0.passed == nil }) {
       crash = "the test run stopped in the middle of a test (exit status \(exitStatus))"
     }
+    for index in cases.indices where cases[index].passed == nil {
+      let start = firstLine[index] ?? lines.count
+      let end = lines[start...].firstIndex { $0.hasPrefix("Test Case '") } ?? lines.count
+      let found = Crash(output: Array(lines[start..<end]))
+      cases[index].crash = found
+      cases[index].failures.append(Self.message(for: found))
+    }
+  }
+
+  /// The verdict's message for a case that crashed.
+  static func message(for crash: Crash) -> String {
+    [
+      "Your code crashed in this check (a Swift runtime trap).",
+      "  crash:    " + (crash.reason ?? "the test process stopped without saying why"),
+      "  where:    "
+        + (crash.place ?? "not found; `swift test --filter` with the suite's name shows the whole backtrace"),
+      "  next:     " + Crash.advice,
+    ].joined(separator: "\n")
+  }
+
+  /// Adds the cases of a later run of the same suites (the checks a crash kept from running).
+  mutating func append(_ other: TestReport) {
+    cases += other.cases
+    crash = crash ?? other.crash
+    if exitStatus == 0 { exitStatus = other.exitStatus }
   }
 
   /// `'Exercise4Tests.testX' started` → `Exercise4Tests.testX`.
@@ -61,14 +92,19 @@ struct TestReport {
     return String(rest[..<end])
   }
 
-  /// The cases of one suite, in the order they ran.
-  func cases(of suite: String) -> [Case] {
-    cases.filter { $0.suite == suite }
+  /// The cases of one suite, in the order of `declared` (the suite file's test methods, which its
+  /// author writes from the basic to the advanced), then any others in the order they ran.
+  /// XCTest runs them alphabetically, so the first to fail there is often a consequence of a
+  /// more basic failure declared before it.
+  func cases(of suite: String, order declared: [String] = []) -> [Case] {
+    let position = Dictionary(declared.enumerated().map { ($1, $0) }) { first, _ in first }
+    let rank = { (item: (offset: Int, element: Case)) in (position[item.element.name] ?? declared.count, item.offset) }
+    return cases.enumerated().filter { $0.element.suite == suite }.sorted { rank($0) < rank($1) }.map(\.element)
   }
 
-  /// The first failure message of a suite.
-  func firstFailure(of suite: String) -> (test: String, message: String)? {
-    for item in cases(of: suite) {
+  /// The first failure message of a suite, in the order of `declared` (see ``cases(of:order:)``).
+  func firstFailure(of suite: String, order declared: [String] = []) -> (test: String, message: String)? {
+    for item in cases(of: suite, order: declared) {
       if let message = item.failures.first { return (item.name, message) }
     }
     return nil

@@ -15,8 +15,14 @@ let usage = """
    make reset N=4, make run N=4 ARGS='TopSongs --tld rs', make test)
   """
 
+/// The exercise named by N; without one, the next to do, except for reset, which must not guess.
 func exercise() -> Exercise {
-  guard let exercise = Exercise.named(arguments.count > 1 ? arguments[1] : nil) else { exit(2) }
+  let command = arguments.first ?? ""
+  guard
+    let exercise = Exercise.named(arguments.count > 1 ? arguments[1] : nil, for: command, orNext: command != "reset")
+  else {
+    exit(2)
+  }
   return exercise
 }
 

@@ -88,7 +88,9 @@ final class Exercise2Tests: GradedTestCase {
     guard
       expectNoFile(
         "output.txt", because: "a run that fails leaves no half-written file",
-        next: "write through `try output().write { file in ... }`, which keeps the file hidden until the end: \(inRun)")
+        next:
+          "write through `try output().write { file in ... }`, which writes a temporary file and renames it to output.txt only at the end: \(inRun)"
+      )
     else { return }
     expect(
       workspace.listing().isEmpty, "A failed run should leave the folder as it found it.",

@@ -15,8 +15,8 @@ final class Exercise3Tests: GradedTestCase {
 
   func testGreetsTheWorldByDefault() {
     guard let run = run(Hello(times: 2)), expectNoFailures(run, next: "fix \(inRun)") else { return }
-    expectFile(
-      "hello-World-2.txt", holding: "Hello World\nHello World\n",
+    expectGreetings(
+      "hello-World-2.txt", "Hello World\nHello World\n",
       next:
         "name the file \"hello-\\(name)-\\(times).txt\" in \(inOutput), and write \"Hello \\(name)\" on `times` lines in \(inRun)"
     )
@@ -36,8 +36,8 @@ final class Exercise3Tests: GradedTestCase {
         """,
         next: "Hello(name: \"Bo\") must not find Ana's file: put the name into the file name in \(inOutput)")
     else { return }
-    guard expectFile("hello-Ana-1.txt", holding: "Hello Ana\n", next: "use `name` in \(inRun)") else { return }
-    expectFile("hello-Bo-1.txt", holding: "Hello Bo\n", next: "use `name` in \(inRun)")
+    guard expectGreetings("hello-Ana-1.txt", "Hello Ana\n", next: "use `name` in \(inRun)") else { return }
+    expectGreetings("hello-Bo-1.txt", "Hello Bo\n", next: "use `name` in \(inRun)")
   }
 
   func testTwoNamesInOneRun() {
@@ -53,8 +53,15 @@ final class Exercise3Tests: GradedTestCase {
         This progress looks :) because there were no failed tasks or missing dependencies
         """, next: "make Hello.run() finish without an error: \(inRun)")
     else { return }
-    expectFile(
-      "hello-Bo-3.txt", holding: "Hello Bo\nHello Bo\nHello Bo\n", next: "repeat the line `times` times in \(inRun)")
+    expectGreetings(
+      "hello-Bo-3.txt", "Hello Bo\nHello Bo\nHello Bo\n", next: "repeat the line `times` times in \(inRun)")
+  }
+
+  func testZeroTimesWritesAnEmptyFile() {
+    guard let run = run(Hello(name: "Ana", times: 0)), expectNoFailures(run, next: "fix \(inRun)") else { return }
+    expectGreetings(
+      "hello-Ana-0.txt", "",
+      next: "with times 0, write the file with no greeting in it: loop over `0..<times`, not `1...times`, in \(inRun)")
   }
 
   func testTimesIsRequired() {
@@ -82,7 +89,7 @@ final class Exercise3Tests: GradedTestCase {
 
   func testCommandLineRunWritesTheGreeting() {
     let command = runCommand(["Hello", "--name", "Ana", "--times", "2"], tasks: pipelineTasks)
-    if let notDone = notDone(in: command) {
+    if let notDone = notDoneMessage(in: command) {
       XCTFail(notDone)
       return
     }
@@ -92,8 +99,17 @@ final class Exercise3Tests: GradedTestCase {
         expected: "exit 0", found: "exit \(command.exitCode): \(command.errorMessages.joined(separator: " "))",
         next: "fix \(inRun)")
     else { return }
-    expectFile(
-      "hello-Ana-2.txt", holding: "Hello Ana\nHello Ana\n", next: "use `name` and `times` in \(inOutput) and \(inRun)")
+    expectGreetings(
+      "hello-Ana-2.txt", "Hello Ana\nHello Ana\n", next: "use `name` and `times` in \(inOutput) and \(inRun)")
+  }
+
+  func testParametersHaveHelpText() {
+    for (name, help) in helpTexts(of: Hello()) {
+      expect(
+        !help.isEmpty, "Parameter `\(name)` should have help text, shown by --help.",
+        expected: "@Parameter(help: \"…\") var \(name)", found: "@Parameter var \(name) (no help)",
+        next: "add help text to `\(name)`: \(todo("Hello.name", in: "Hello.swift"))")
+    }
   }
 
   func testHelpShowsBothParameters() {
@@ -110,19 +126,17 @@ final class Exercise3Tests: GradedTestCase {
     )
   }
 
-  /// The "not done" message when the command's run reached a stub's NotImplemented.
-  func notDone(in command: CommandRun) -> String? {
-    command.errors.contains { $0.contains("is not implemented yet") }
-      ? "Exercise 3 is not done yet: Hello.run() still has its TODO (\(exercise.path(of: "Hello.swift")))" : nil
-  }
-
-  func testParametersHaveHelpText() {
-    for (name, help) in helpTexts(of: Hello()) {
-      expect(
-        !help.isEmpty, "Parameter `\(name)` should have help text, shown by --help.",
-        expected: "@Parameter(help: \"…\") var \(name)", found: "@Parameter var \(name) (no help)",
-        next: "add help text to `\(name)`: \(todo("Hello.name", in: "Hello.swift"))")
-    }
+  /// Checks a file of greetings; when the greetings are right but not each on its own line
+  /// ("Hello AnaHello Ana"), the advice says so instead of `next`.
+  @discardableResult
+  func expectGreetings(_ name: String, _ expected: String, next: String, line: UInt = #line) -> Bool {
+    let found = workspace.contents(of: name)
+    let linesRun = found.map { $0 != expected && $0.filter { $0 != "\n" } == expected.filter { $0 != "\n" } } ?? false
+    return expectFile(
+      name, holding: expected,
+      next: linesRun
+        ? "put each greeting on its own line: `file.writeLine(\"Hello \\(name)\")` ends the line, `file.write` does not, in \(inRun)"
+        : next, line: line)
   }
 
   /// Each parameter's help text, read the way Plumb reads parameters: through the property wrappers.

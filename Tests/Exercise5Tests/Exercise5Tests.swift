@@ -121,7 +121,7 @@ final class Exercise5Tests: GradedTestCase {
     else { return }
     let name = "counts-\(text).tsv"
     guard let found = workspace.contents(of: name) else {
-      expectFile(name, holding: "the counts", next: "write the counts in \(inRun)", line: line)
+      expectFile(name, next: "write the counts in \(inRun)", line: line)
       return
     }
     let expected = independentCount(of: days)

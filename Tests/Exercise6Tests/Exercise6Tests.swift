@@ -133,9 +133,7 @@ final class Exercise6Tests: GradedTestCase {
   func testModelIsTrainedOnTheTrainingRowsAndReproducesItsPredictions() throws {
     guard let run = run(TrainModel()), expectNoFailures(run, next: "fix \(inTrain)") else { return }
     guard let text = workspace.contents(of: "model.json") else {
-      expectFile(
-        "model.json", holding: "a model",
-        next: "return DownloadData() in \(inTrainRequires), then write model.json in \(inTrain)")
+      expectFile("model.json", next: "return DownloadData() in \(inTrainRequires), then write model.json in \(inTrain)")
       return
     }
     let file: ModelFile
@@ -157,12 +155,12 @@ final class Exercise6Tests: GradedTestCase {
         next: "hold out every fifth flower (offsets 4, 9, 14, ...) for testing in \(inTrain)")
     else { return }
     let expectedCentroids = centroids(of: training)
+    let trainedRight = sameCentroids(file.model.centroids, expectedCentroids)
+    let advice = try trainedRight ? "" : splitAdvice(for: file.model.centroids)
     guard
       expect(
-        sameCentroids(file.model.centroids, expectedCentroids),
-        "The centroids should be the mean measurements of each species in the training rows only.",
-        expected: describe(expectedCentroids), found: describe(file.model.centroids),
-        next: "train on the training flowers only, `NearestCentroid(training: training)`, in \(inTrain)")
+        trainedRight, "The centroids should be the mean measurements of each species in the training rows only.",
+        expected: describe(expectedCentroids), found: describe(file.model.centroids), next: advice)
     else { return }
     // Loaded back, the model must give the predictions and the accuracy it was saved with.
     let predictions = test.map { file.model.predict($0.measurements) ?? "" }
@@ -318,7 +316,17 @@ final class Exercise6Tests: GradedTestCase {
   @discardableResult
   func expectUploadedModel(next: String, line: UInt = #line) -> Bool {
     guard let model = workspace.contents(of: "model.json") else {
-      return expectFile("model.json", holding: "the model", next: "write model.json in \(inTrain)", line: line)
+      return expectFile("model.json", next: "write model.json in \(inTrain)", line: line)
+    }
+    guard workspace.contains(uploadedObject) else {
+      let stored = workspace.files().filter { $0.hasPrefix("store/") }.map { String($0.dropFirst("store/".count)) }
+      return expect(
+        false, "UploadModel did not put the model into the store as models/iris/model.json.",
+        expected: "the object \(uploadedObject) (bucket models, key iris/model.json)",
+        found: stored.isEmpty ? "no object in store/" : "the store has: \(stored.joined(separator: ", "))",
+        next:
+          "return ObjectStoreTarget(bucket: \"models\", key: \"iris/model.json\") in \(todo("UploadModel.output()", in: "UploadModel.swift"))",
+        line: line)
     }
     return expectFile(uploadedObject, holding: model, next: next, line: line)
   }
@@ -332,8 +340,9 @@ final class Exercise6Tests: GradedTestCase {
   }
 
   /// The rows of data/iris.data, read here independently of the exercise's code, split as the
-  /// README says: every fifth row is a test row.
-  func heldOutSplit() throws -> (
+  /// README says: every fifth row (offsets 4, 9, 14, …) is a test row; another `remainder` gives
+  /// the split a learner may have written by mistake.
+  func heldOutSplit(remainder: Int = 4) throws -> (
     training: [(measurements: [Double], species: String)], test: [(measurements: [Double], species: String)]
   ) {
     let rows = try String(contentsOfFile: irisPath, encoding: .utf8).split(separator: "\n").map { line in
@@ -341,7 +350,25 @@ final class Exercise6Tests: GradedTestCase {
       return (measurements: fields.prefix(4).compactMap { Double($0) }, species: fields[4])
     }
     let indexed = Array(rows.enumerated())
-    return (indexed.filter { $0.offset % 5 != 4 }.map(\.element), indexed.filter { $0.offset % 5 == 4 }.map(\.element))
+    return (
+      indexed.filter { $0.offset % 5 != remainder }.map(\.element),
+      indexed.filter { $0.offset % 5 == remainder }.map(\.element)
+    )
+  }
+
+  /// What to change when the centroids are wrong, found by trying the usual mistakes: holding out
+  /// another fifth (`offset % 5 == 0`), or training on every flower.
+  func splitAdvice(for found: [String: [Double]]) throws -> String {
+    let split = "offsets 4, 9, 14, … in `flowers.enumerated()` (`$0.offset % 5 == 4`: the 5th, 10th, 15th flower)"
+    let rows = try heldOutSplit()
+    if sameCentroids(found, centroids(of: rows.training + rows.test)) {
+      return "you trained on all 150 flowers: train on the training flowers only (all but \(split)), in \(inTrain)"
+    }
+    for remainder in 0..<4 where sameCentroids(found, centroids(of: try heldOutSplit(remainder: remainder).training)) {
+      let offsets = (0..<3).map { String(remainder + 5 * $0) }.joined(separator: ", ")
+      return "your test flowers are offsets \(offsets), …; they should be \(split): fix the split in \(inTrain)"
+    }
+    return "the test flowers are \(split); train `NearestCentroid(training: training)` on all the others, in \(inTrain)"
   }
 
   func centroids(of rows: [(measurements: [Double], species: String)]) -> [String: [Double]] {

@@ -25,6 +25,34 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertNil(report.crash)
   }
 
+  func testTheFirstFailureIsTheFirstInTheSuitesOrderNotTheRunOrder() {
+    let output = """
+      Test Case 'Exercise2Tests.testDeleting' started at 2026-11-23 16:08:43.850
+      /work/Tests/Exercise2Tests/Exercise2Tests.swift:60: error: Exercise2Tests.testDeleting : failed - summary differs
+      Test Case 'Exercise2Tests.testDeleting' failed (0.001 seconds)
+      Test Case 'Exercise2Tests.testWrites' started at 2026-11-23 16:08:43.851
+      /work/Tests/Exercise2Tests/Exercise2Tests.swift:29: error: Exercise2Tests.testWrites : failed - no file output.txt
+      Test Case 'Exercise2Tests.testWrites' failed (0.002 seconds)
+      """
+    let report = TestReport(output: output, exitStatus: 1)
+    XCTAssertEqual(report.firstFailure(of: "Exercise2Tests")?.test, "testDeleting")
+    let declared = Exercise.testMethods(
+      in: """
+        final class Exercise2Tests: GradedTestCase {
+          func testWrites() {
+          }
+          func testWritesTwice(times: Int) {
+          }
+          private func helper() {}
+          func testDeleting() throws {
+          }
+        }
+        """)
+    XCTAssertEqual(declared, ["testWrites", "testDeleting"])
+    XCTAssertEqual(report.firstFailure(of: "Exercise2Tests", order: declared)?.test, "testWrites")
+    XCTAssertEqual(report.cases(of: "Exercise2Tests", order: declared).map(\.name), ["testWrites", "testDeleting"])
+  }
+
   func testACaseThatNeverFinishesIsACrash() {
     let output = """
       Test Case 'Exercise1Tests.testHello' started at 2026-11-23 16:08:43.850
@@ -34,6 +62,32 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(report.cases.count, 1)
     XCTAssertNil(report.cases[0].passed)
     XCTAssertEqual(report.crash, "Exercise1/Hello.swift:7: Fatal error: boom")
+  }
+
+  func testACrashNamesTheReasonAndTheFirstFrameInAnExercise() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      Test Case 'Exercise3Tests.testGreets' started at 2026-11-23 16:47:24.584
+      Test Case 'Exercise3Tests.testGreets' passed (0.001 seconds)
+      Test Case 'Exercise3Tests.testZero' started at 2026-11-23 16:47:24.584
+      Swift/ClosedRange.swift:411: Fatal error: Range requires lowerBound <= upperBound
+
+      *** Program crashed: Illegal instruction at 0x00007f3eb236df7f ***
+
+      Thread 0 "BatchDataPackag" crashed:
+
+        0               0x00007f3eb236df7f closure #1 in closure #1 in _assertionFailure(_:_:file:line:flags:) + 623 in libswiftCore.so
+        2 [ra]          0x000055a685ccb9fc closure #1 in Hello.run() + 203 in BatchDataPackageTests.xctest at \(root)/Exercises/3-parameters/Hello.swift:16:17
+        4 [ra]          0x000055a685d4d5d5 LocalTarget.write(_:) + 164 in BatchDataPackageTests.xctest at \(root)/Sources/Plumb/Targets/LocalTarget.swift:97:11
+        5 [ra]          0x000055a685cccd44 Hello.run() + 195 in BatchDataPackageTests.xctest at \(root)/Exercises/3-parameters/Hello.swift:15:18
+      """
+    let report = TestReport(output: output, exitStatus: 132)
+    XCTAssertEqual(report.cases.map(\.passed), [true, nil])
+    let crash = report.cases[1].crash
+    XCTAssertEqual(crash?.reason, "Fatal error: Range requires lowerBound <= upperBound")
+    XCTAssertEqual(crash?.place, "Exercises/3-parameters/Hello.swift:16, in Hello.run()")
+    XCTAssertEqual(report.firstFailure(of: "Exercise3Tests")?.test, "testZero")
+    XCTAssertTrue(report.firstFailure(of: "Exercise3Tests")?.message.contains("Hello.swift:16") ?? false)
   }
 
   func testReadsCompileErrorsOnceEachWithTheirSourceLine() {
@@ -54,6 +108,32 @@ final class ReportParsingTests: XCTestCase {
       report.problems.first?.sourceLine?.trimmingCharacters(in: .whitespaces),
       "11 |   func output() -> LocalTarget { LocalTarget(output.txt) }")
     XCTAssertEqual(report.exerciseFolder, "2-outputs")
+  }
+
+  func testASkippedStepGetsAHint() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      \(root)/Exercises/4-dependencies/TopSongs.swift:13:29: error: value of tuple type 'Void' has no member 'lines'
+       13 |     for line in try input().lines() {
+      \(root)/Exercises/5-wordcount/WordCount.swift:15:17: error: for-in loop requires 'Void' to conform to 'Sequence'
+       15 |     for text in input() {
+      \(root)/Exercises/2-outputs/Hello.swift:16:18: error: value of type 'NoOutput' has no member 'write'
+       16 |     try output().write { file in
+      \(root)/Exercises/4-dependencies/TopSongs.swift:7:39: error: cannot convert return expression of type 'Producer' to return type 'NoRequirements'
+        7 |   func requires() -> NoRequirements { Producer() }
+      \(root)/Exercises/4-dependencies/TopSongs.swift:9:1: error: cannot find 'x' in scope
+        9 | x
+      """
+    let hints = BuildReport(output: output).problems.map(\.hint)
+    XCTAssertEqual(
+      hints,
+      [
+        "input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+        "input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+        "output() returns NoOutput until you change its return type: do the output() TODO first",
+        "change requires()'s return type too: func requires() -> Producer { … }",
+        nil,
+      ])
   }
 
   func testAnErrorOutsideTheExercisesNamesNoExercise() {

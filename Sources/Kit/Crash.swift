@@ -1,0 +1,58 @@
+import Foundation
+
+/// A crash of the learner's code (a Swift runtime trap: a range whose end is below its start, an
+/// index out of range, `!` on nil), read back from what the runtime printed, so the kit can say
+/// what trapped and where instead of showing a backtrace of a hundred lines.
+struct Crash: Equatable {
+  /// The runtime's reason: `Fatal error: Range requires lowerBound <= upperBound`.
+  var reason: String?
+  /// The first frame of the backtrace in an exercise's file: `Exercises/3-parameters/Hello.swift:16`.
+  var site: String?
+  /// The function of that frame: `Hello.run()`.
+  var function: String?
+
+  /// What the Swift runtime's backtracer reads from, for runs whose crash the kit explains: no
+  /// interactive prompt, and only the crashed thread's frames, which hold the learner's line.
+  static let backtraceSettings = "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"
+
+  /// Reads the reason and the first frame in an exercise's file from a crash's output.
+  init(output lines: [String]) {
+    let root = FileManager.default.currentDirectoryPath + "/"
+    for line in lines {
+      if reason == nil, let range = line.range(of: "Fatal error: ") {
+        reason = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
+      }
+      // `  2 [ra]  0x000055a685ccb9fc closure #1 in Hello.run() + 203 in Tests.xctest at /kit/Exercises/3-parameters/Hello.swift:16:17`
+      guard site == nil, let at = line.range(of: " at ", options: .backwards) else { continue }
+      var path = String(line[at.upperBound...]).trimmingCharacters(in: .whitespaces)
+      if path.hasPrefix(root) { path.removeFirst(root.count) }
+      guard path.hasPrefix("Exercises/") || path.contains("/Exercises/") else { continue }
+      // file:line:column → file:line
+      let parts = path.split(separator: ":")
+      site = parts.count >= 2 ? "\(parts[0]):\(parts[1])" : path
+      function = Self.function(inFrame: String(line[..<at.lowerBound]))
+    }
+  }
+
+  /// `closure #1 in Hello.run()` from `  2 [ra]  0x… closure #1 in Hello.run() + 203 in Tests.xctest`.
+  private static func function(inFrame frame: String) -> String? {
+    guard let address = frame.range(of: "0x"), let offset = frame.range(of: " + ", options: .backwards) else {
+      return nil
+    }
+    var name = frame[address.upperBound..<offset.lowerBound].drop { $0 != " " }.trimmingCharacters(in: .whitespaces)
+    while let closure = name.range(of: #"^closure #\d+ in "#, options: .regularExpression) {
+      name.removeSubrange(closure)
+    }
+    return name.isEmpty ? nil : name
+  }
+
+  /// "Exercises/3-parameters/Hello.swift:16, in Hello.run()", or `nil` without a frame.
+  var place: String? {
+    site.map { site in site + (function.map { ", in \($0)" } ?? "") }
+  }
+
+  /// What a learner does about a trap, whatever its kind.
+  static let advice =
+    "make that line safe for every value it can get: a range such as 1...n traps when n is below 1 "
+    + "(0..<n does not), an index must be inside the array, and `!` traps on nil"
+}
