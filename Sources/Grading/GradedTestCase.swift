@@ -111,7 +111,10 @@ open class GradedTestCase: XCTestCase {
     var output: [String] = []
     var errors: [String] = []
     let (code, printed) = capturingStandardOutput {
-      PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks).run(
+      // Messages show the command as the learner types it for `make run`.
+      PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
+        "make run N=\(exerciseNumber) ARGS='\($0)'"
+      }.run(
         arguments: arguments, workingDirectory: workspace.path, environment: [:],
         standardOutput: { output.append($0) }, standardError: { errors.append($0) })
     }

@@ -24,10 +24,6 @@ guard let first = arguments.first, let number = Int(first), let tasks = exercise
   exit(2)
 }
 arguments.removeFirst()
-let command = PipelineCommand(name: "exercise\(number)", tasks: tasks)
 // The learner types `make run N=4 ARGS='…'`, so the help and the errors show that.
-let wording = MakeRunWording(program: command.name, exercise: number, taskNames: Set(tasks.map { $0.family }))
-exit(
-  command.run(
-    arguments: arguments, standardOutput: { print(wording.rewrite($0)) },
-    standardError: { FileHandle.standardError.write(Data((wording.rewrite($0) + "\n").utf8)) }))
+let command = PipelineCommand(name: "exercise\(number)", tasks: tasks) { "make run N=\(number) ARGS='\($0)'" }
+exit(command.run(arguments: arguments))

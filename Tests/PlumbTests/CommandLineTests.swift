@@ -343,6 +343,32 @@ final class CommandLineTests: XCTestCase {
     invoke("--workers", "2").assertError(code: 2, "no task given")
   }
 
+  func testMessagesShowTheCommandAsPeopleTypeIt() {
+    let wrapped = PipelineCommand(name: "exercise7", tasks: [CliWord.self]) { "make run N=7 ARGS='\($0)'" }
+    var output: [String] = []
+    var errors: [String] = []
+    func run(_ arguments: [String]) -> Int32 {
+      wrapped.run(
+        arguments: arguments, workingDirectory: folder.path, environment: folder.environment,
+        standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+    }
+    XCTAssertEqual(run([]), 2)
+    XCTAssertEqual(
+      errors.last,
+      "exercise7: error: no task given: write make run N=7 ARGS='TASK [--PARAMETER VALUE ...]' with TASK one of CliWord"
+    )
+    XCTAssertEqual(run(["--wrds", "x", "CliWord"]), 2)
+    XCTAssertEqual(
+      errors.last,
+      "exercise7: error: unknown option --wrds: a task's parameters go after its name "
+        + "(make run N=7 ARGS='TASK --wrds VALUE'); make run N=7 ARGS='--help' lists the options")
+    XCTAssertEqual(run(["--help"]), 0)
+    let help = output.joined(separator: "\n").components(separatedBy: "\n")
+    XCTAssertEqual(help.first, "Usage: make run N=7 ARGS='TASK [--PARAMETER VALUE ...] [OPTIONS]'")
+    XCTAssertTrue(
+      help.contains { $0.hasSuffix("show this help; make run N=7 ARGS='TASK --help' shows the task's parameters") })
+  }
+
   func testUnknownParameterNamesTheTaskAndItsParameters() {
     invoke("CliWord", "--wrod", "x").assertError(
       code: 2, "unknown parameter --wrod for CliWord", "--word, --times, --loud, --date-interval",

@@ -3,9 +3,9 @@ import Foundation
 /// The text `--help` prints: the pipeline's tasks and options, or one task's parameters.
 enum CommandHelp {
   /// `NAME --help`: usage, the tasks with their one-line help, the engine options, config and exit codes.
-  static func overview(program: String, tasks: [any Task.Type]) -> String {
+  static func overview(command: (String) -> String, tasks: [any Task.Type]) -> String {
     var lines = [
-      "Usage: \(program) TASK [--PARAMETER VALUE ...] [OPTIONS]",
+      "Usage: " + command("TASK [--PARAMETER VALUE ...] [OPTIONS]"),
       "",
       "Runs TASK and every task it requires that is not complete yet, then prints the execution summary.",
       "",
@@ -17,7 +17,7 @@ enum CommandHelp {
       (option.names[0] + (option.valueName.map { " " + $0 } ?? ""), option.help)
     }
     options.append(("--FAMILY-PARAMETER VALUE", "set PARAMETER of every task of that family (--TopSongs-tld rs)"))
-    options.append(("-h, --help", "show this help; \(program) TASK --help shows the task's parameters"))
+    options.append(("-h, --help", "show this help; \(command("TASK --help")) shows the task's parameters"))
     lines += table(options)
     let codes = ExitCodes()
     lines += [
@@ -34,18 +34,18 @@ enum CommandHelp {
   }
 
   /// `NAME TASK --help`: usage, the task's help, and each parameter with its form and default.
-  static func task(_ type: any Task.Type, program: String) -> String {
+  static func task(_ type: any Task.Type, command: (String) -> String) -> String {
     let family = type.family
     let declarations = ParameterSchema.declarations(of: type)
     let usage = declarations.map { declaration -> String in
       let form = flag(for: declaration, family: family) + (declaration.isBoolean ? "" : " VALUE")
       return declaration.defaultText == nil ? form : "[\(form)]"
     }
-    var lines = ["Usage: " + ([program, family] + usage + ["[OPTIONS]"]).joined(separator: " ")]
+    var lines = ["Usage: " + command(([family] + usage + ["[OPTIONS]"]).joined(separator: " "))]
     if !type.help.isEmpty { lines += ["", type.help] }
     lines.append("")
     guard !declarations.isEmpty else {
-      lines.append("\(family) takes no parameters. \(program) --help lists the options.")
+      lines.append("\(family) takes no parameters. \(command("--help")) lists the options.")
       return lines.joined(separator: "\n")
     }
     lines.append("Parameters:")
@@ -69,7 +69,7 @@ enum CommandHelp {
       "",
       "A parameter can also be set for every \(family) task, as \(familyFlag) VALUE,",
       "or as \(example.name) = VALUE in section [\(family)] of plumb.cfg; the command line wins over the file.",
-      "\(program) --help lists the options (--workers, --retries, ...).",
+      "\(command("--help")) lists the options (--workers, --retries, ...).",
     ]
     return lines.joined(separator: "\n")
   }

@@ -2,13 +2,13 @@
 /// and what to type instead; ``PipelineCommand`` prints it and exits with code 2.
 enum CommandLineError: Error, CustomStringConvertible, Equatable {
   /// No task was named.
-  case noTask(program: String, known: [String])
+  case noTask(usage: String, known: [String])
   /// The named task is not one of the pipeline's tasks.
   case unknownTask(String, known: [String], suggestion: String?)
   /// A second word where a flag or a value was expected.
   case unexpectedArgument(String, task: String)
   /// A flag before the task name that is not an engine option.
-  case unknownOption(String, program: String, suggestion: String?)
+  case unknownOption(String, taskExample: String, helpCommand: String, suggestion: String?)
   /// A flag that names no parameter of the task, or of the family it names.
   case unknownParameter(ParameterError, suggestion: String?)
   /// A flag that needs a value was last, or followed by another flag.
@@ -24,21 +24,21 @@ enum CommandLineError: Error, CustomStringConvertible, Equatable {
 
   var description: String {
     switch self {
-    case .noTask(let program, let known):
+    case .noTask(let usage, let known):
       return
-        "no task given: write \(program) TASK [--PARAMETER VALUE ...] with TASK one of \(known.joined(separator: ", "))"
+        "no task given: write \(usage) with TASK one of \(known.joined(separator: ", "))"
     case .unknownTask(let name, let known, let suggestion):
       let hint = suggestion.map { "did you mean \($0)? " } ?? ""
       return "unknown task \(name): \(hint)the tasks are \(known.joined(separator: ", "))"
     case .unexpectedArgument(let argument, let task):
       return
         "unexpected argument '\(argument)' after task \(task): give one task, and parameter values as --NAME VALUE"
-    case .unknownOption(let flag, let program, let suggestion):
+    case .unknownOption(let flag, let taskExample, let helpCommand, let suggestion):
       if let suggestion {
-        return "unknown option \(flag): did you mean \(suggestion)? \(program) --help lists the options"
+        return "unknown option \(flag): did you mean \(suggestion)? \(helpCommand) lists the options"
       }
-      return "unknown option \(flag): a task's parameters go after its name (\(program) TASK \(flag) VALUE); "
-        + "\(program) --help lists the options"
+      return "unknown option \(flag): a task's parameters go after its name (\(taskExample)); "
+        + "\(helpCommand) lists the options"
     case .unknownParameter(let error, let suggestion):
       return error.description + (suggestion.map { "; did you mean \($0)?" } ?? "")
     case .missingValue(let flag, let expected):

@@ -4,13 +4,13 @@
 /// flags (`--Family-param`) may come anywhere; the task's own parameters come after its name. Flags
 /// take their value as the next word or after `=`; a Bool flag alone means true.
 struct InvocationParser {
-  let program: String
+  let command: (String) -> String
   let tasks: [any Task.Type]
   /// What was read so far, also after an error: `--help` still shows the task named before it.
   private(set) var invocation = Invocation()
 
-  init(program: String, tasks: [any Task.Type]) {
-    self.program = program
+  init(command: @escaping (String) -> String, tasks: [any Task.Type]) {
+    self.command = command
     self.tasks = tasks
   }
 
@@ -54,7 +54,8 @@ struct InvocationParser {
           suggestion: Suggestion.closest(to: flag, among: flags + otherFlags))
       } else {
         throw CommandLineError.unknownOption(
-          flag, program: program, suggestion: Suggestion.closest(to: flag, among: otherFlags))
+          flag, taskExample: command("TASK \(flag) VALUE"), helpCommand: command("--help"),
+          suggestion: Suggestion.closest(to: flag, among: otherFlags))
       }
     }
     return invocation

@@ -33,18 +33,28 @@ public struct PipelineCommand {
   /// a missing or malformed value, a bad config file. It is 2, as for other Unix commands.
   public static let usageErrorExitCode: Int32 = 2
 
-  /// The executable's name, used in usage lines and messages.
+  /// The executable's name, used in messages and to tell its runs apart for the process lock.
   public let name: String
   /// The tasks the command line may name, in the order `--help` lists them.
   public let tasks: [any Task.Type]
+  /// How a command with the given arguments is typed, for usage lines and messages.
+  public let command: (_ arguments: String) -> String
 
   /// A command line for the pipeline called `name` that can run any of `tasks`.
   ///
   /// Register every task whose parameters users may set with `--Family-param`; a family flag
   /// naming an unregistered family is refused as an unknown option.
-  public init(name: String, tasks: [any Task.Type]) {
+  ///
+  /// `command` says how people type the pipeline with some arguments, where that is not simply the
+  /// name followed by them: a workshop's `make` target, say.
+  ///
+  /// ```swift
+  /// PipelineCommand(name: "exercise4", tasks: [TopSongs.self]) { "make run N=4 ARGS='\($0)'" }
+  /// ```
+  public init(name: String, tasks: [any Task.Type], command: ((_ arguments: String) -> String)? = nil) {
     self.name = name
     self.tasks = tasks
+    self.command = command ?? { "\(name) \($0)" }
   }
 
   /// Parses CommandLine.arguments (dropping the program name), runs, prints, and exits with the code.
@@ -92,7 +102,7 @@ public struct PipelineCommand {
       standardError(message(for: clash))
       return exitCode(for: clash, codes: ExitCodes())
     }
-    var parser = InvocationParser(program: name, tasks: tasks)
+    var parser = InvocationParser(command: command, tasks: tasks)
     let invocation: Invocation
     do {
       invocation = try parser.parse(arguments)
@@ -114,7 +124,9 @@ public struct PipelineCommand {
       return 0
     }
     guard let task = invocation.task else {
-      standardError(message(for: CommandLineError.noTask(program: name, known: tasks.map { $0.family })))
+      standardError(
+        message(
+          for: CommandLineError.noTask(usage: command("TASK [--PARAMETER VALUE ...]"), known: tasks.map { $0.family })))
       return Self.usageErrorExitCode
     }
     var exitCodes = ExitCodes()
@@ -155,8 +167,8 @@ public struct PipelineCommand {
   }
 
   private func help(for task: (any Task)?) -> String {
-    guard let task else { return CommandHelp.overview(program: name, tasks: tasks) }
-    return CommandHelp.task(type(of: task), program: name)
+    guard let task else { return CommandHelp.overview(command: command, tasks: tasks) }
+    return CommandHelp.task(type(of: task), command: command)
   }
 
   /// Every error the command line reports, as the one line it prints.
