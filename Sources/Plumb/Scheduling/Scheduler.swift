@@ -112,7 +112,10 @@ final class Scheduler {
       node.state = .missingExternal
       // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
       var missing: [String] = []
-      for target in node.task.output().targets where !target.exists() { missing.append(target.description) }
+      for target in node.task.output().targets where !target.exists() {
+        let name = target.description
+        missing.append(name.hasPrefix("/") ? (name as NSString).standardizingPath : name)
+      }
       let paths = missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))"
       log.warning(
         "Data for \(node.info) does not exist (yet?)\(paths). The task is an external data dependency, so it cannot be run from this plumb process."
