@@ -31,6 +31,23 @@ private enum Plays {
   }
 }
 
+/// The same two loaders, told apart by the namespace each declares.
+private enum Albums {
+  struct Load: Task {
+    static let namespace = "albums"
+    func output() -> LocalTarget { LocalTarget("albums.txt") }
+    func run() throws { try output().write("albums") }
+  }
+}
+
+private enum Artists {
+  struct Load: Task {
+    static let namespace = "artists"
+    func output() -> LocalTarget { LocalTarget("artists.txt") }
+    func run() throws { try output().write("artists") }
+  }
+}
+
 private struct LoadBoth: Task {
   func requires() -> AllOf<Songs.Load, Plays.Load> { AllOf(Songs.Load(), Plays.Load()) }
   func output() -> LocalTarget { LocalTarget("both.txt") }
@@ -106,5 +123,14 @@ final class TaskIdentityTests: XCTestCase {
     let result = try build([CountryTotals(), CountryTotals()], options: folder.options())
     XCTAssertEqual(result.records.map(\.info.description), ["CountryTotals()"])
     XCTAssertEqual(folder.files(), ["totals-rs.tsv"])
+  }
+
+  func testAStaticLetNamespaceNamesTheFamily() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    XCTAssertEqual(Albums.Load.family, "albums.Load")
+    XCTAssertEqual(TaskInfo(Artists.Load()).description, "artists.Load()")
+    let result = try build([Albums.Load(), Artists.Load()], options: folder.options())
+    XCTAssertEqual(result.exitCode, 0)
+    XCTAssertEqual(result.records.map(\.info.description).sorted(), ["albums.Load()", "artists.Load()"])
   }
 }

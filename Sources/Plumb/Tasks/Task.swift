@@ -47,8 +47,17 @@ public protocol Task: Requirement {
   /// The task's family: its type name, prefixed by ``namespace`` when one is set.
   static var family: String { get }
 
-  /// A prefix for the family name (`namespace.Name`), or `nil` for none.
-  static var namespace: String? { get }
+  /// A prefix for the family name (`namespace.Name`); empty for none.
+  ///
+  /// ```swift
+  /// struct Load: Task {
+  ///     static let namespace = "songs"   // family "songs.Load"
+  /// }
+  /// ```
+  ///
+  /// It is a plain `String` (not optional) so that `static let namespace = "songs"` implements it;
+  /// with an optional requirement that line would declare an unrelated property and be ignored.
+  static var namespace: String { get }
 
   /// Tasks with a higher priority are handed to workers first when several are runnable.
   ///
@@ -71,14 +80,13 @@ private let familyNames = TypeCache<String>()
 
 extension Task {
   /// No namespace: the family is the bare type name.
-  public static var namespace: String? { nil }
+  public static var namespace: String { "" }
 
   /// The type name, prefixed by ``namespace`` when one is set: `TopSongs`, `music.TopSongs`.
   public static var family: String {
     familyNames.value(for: Self.self) {
       let name = String(describing: Self.self)
-      guard let namespace else { return name }
-      return "\(namespace).\(name)"
+      return namespace.isEmpty ? name : "\(namespace).\(name)"
     }
   }
 
