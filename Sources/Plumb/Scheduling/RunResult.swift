@@ -65,6 +65,10 @@ public struct RunResult: Sendable {
   public var success: Bool { exitCode == 0 }
 
   /// The record of a task, found by its text form.
+  ///
+  /// Pass the task with the parameter values the run gave it: a parameter the run took from the
+  /// config file or a `--Family-name` flag has that value only in the run, so write it out here
+  /// (`TopSongs(tld: "rs")`), or look the task up in ``records`` by its ``TaskInfo``.
   public func record(of task: any Task) -> TaskRecord? {
     let name = TaskInfo(task).description
     return records.first { $0.info.description == name }
