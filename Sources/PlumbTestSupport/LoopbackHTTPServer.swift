@@ -5,9 +5,9 @@ import Plumb
   import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for tests: it listens on a free port, answers `GET` and
-/// `HEAD` from a table of routes (``Response``), says `404 Not Found` to anything else, records what
-/// was asked, and runs until ``stop()``.
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: it listens on a free port, answers `GET`, `HEAD`
+/// and `POST` from a table of routes (``Response``), says `404 Not Found` to anything else, records
+/// what was asked (with what was posted), and runs until ``stop()``.
 ///
 /// Foundation on Linux has no server sockets, so this uses plain Glibc sockets. Each connection
 /// is served on its own thread and closed after one answer, so a ``Response/noAnswer`` route does
@@ -19,6 +19,15 @@ import Plumb
 /// let data = try download(server.url("/iris.data"))
 /// XCTAssertEqual(server.requestedPaths, ["/iris.data"])
 /// ```
+///
+/// A test of something that posts reads the bodies from ``requests``:
+///
+/// ```swift
+/// let server = try LoopbackHTTPServer(routes: ["/hook": .status(204)])
+/// defer { server.stop() }
+/// // ... run what posts to server.url("/hook") ...
+/// let posted = server.requests.filter { $0.method == "POST" }.map(\.body)
+/// ```
 public final class LoopbackHTTPServer: @unchecked Sendable {
   /// The port the server listens on, chosen by the system.
   public let port: Int
@@ -28,7 +37,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
   private let wakeWriter: Int32
   private let state = NSCondition()
   private var routes: [String: Response]
-  private var requests: [String] = []
+  private var received: [Request] = []
   private var openConnections: Set<Int32> = []
   private var stopped = false
   private let threads = DispatchGroup()
@@ -91,9 +100,14 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
   /// The paths (with any query) of every request received so far, in order of arrival.
   public var requestedPaths: [String] {
+    requests.map(\.target)
+  }
+
+  /// Every request received so far, in order of arrival, with its method, headers and body.
+  public var requests: [Request] {
     state.lock()
     defer { state.unlock() }
-    return requests
+    return received
   }
 
   /// Stops listening, ends every open connection (also those waiting on ``Response/noAnswer``),
@@ -160,8 +174,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
       close(connection)
       state.unlock()
     }
-    guard let head = readRequestHead(connection) else { return }
-    let parts = head.split(separator: "\r\n", maxSplits: 1).first?.split(separator: " ") ?? []
+    guard let (head, bodyStart) = readRequestHead(connection) else { return }
+    var body = bodyStart
+    let lines = head.components(separatedBy: "\r\n")
+    let parts = lines.first?.split(separator: " ") ?? []
     guard parts.count == 3, parts[2].hasPrefix("HTTP/") else {
       send(status: 400, body: Data(), contentType: "text/plain", to: connection, includeBody: true)
       return
@@ -169,17 +185,29 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     let method = String(parts[0])
     let target = String(parts[1])
     let path = String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0])
+    var headers: [String: String] = [:]
+    for line in lines.dropFirst() {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    if let length = headers["content-length"].flatMap({ Int($0) }), length > 0 {
+      if headers["expect"]?.lowercased() == "100-continue" {
+        sendRaw(Data("HTTP/1.1 100 Continue\r\n\r\n".utf8), to: connection)
+      }
+      guard let rest = readBytes(length - body.count, from: connection) else { return }
+      body.append(rest)
+    }
 
     state.lock()
-    requests.append(target)
+    received.append(Request(method: method, target: target, headers: headers, body: body))
     let response = routes[path]
     state.unlock()
 
-    guard method == "GET" || method == "HEAD" else {
+    guard ["GET", "HEAD", "POST"].contains(method) else {
       send(status: 405, body: Data(), contentType: "text/plain", to: connection, includeBody: true)
       return
     }
-    let includeBody = method == "GET"
+    let includeBody = method != "HEAD"
     switch response {
     case nil:
       send(
@@ -210,19 +238,38 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
   }
 
-  /// Reads up to the blank line that ends the request's headers; `nil` if the client hangs up first.
-  private func readRequestHead(_ connection: Int32) -> String? {
+  /// Reads up to the blank line that ends the request's headers: the headers, and any bytes of the
+  /// body that came with them; `nil` if the client hangs up first.
+  private func readRequestHead(_ connection: Int32) -> (head: String, body: Data)? {
     let headEnd = Data("\r\n\r\n".utf8)
-    var received = Data()
+    var bytes = Data()
     var chunk = [UInt8](repeating: 0, count: 4096)
-    while received.count < 64 * 1024 {
+    while bytes.count < 64 * 1024 {
       let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
       if count < 0 && errno == EINTR { continue }
       if count <= 0 { return nil }
-      received.append(contentsOf: chunk[..<count])
-      if received.range(of: headEnd) != nil { return String(decoding: received, as: UTF8.self) }
+      bytes.append(contentsOf: chunk[..<count])
+      if let end = bytes.range(of: headEnd) {
+        return (String(decoding: bytes[..<end.lowerBound], as: UTF8.self), Data(bytes[end.upperBound...]))
+      }
     }
     return nil
+  }
+
+  /// Reads exactly `count` more bytes (at most 16 MB); `nil` if the client hangs up first.
+  private func readBytes(_ count: Int, from connection: Int32) -> Data? {
+    guard count > 0 else { return Data() }
+    guard count <= 16 * 1024 * 1024 else { return nil }
+    var bytes = Data()
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while bytes.count < count {
+      let wanted = min(chunk.count, count - bytes.count)
+      let received = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, wanted, 0) }
+      if received < 0 && errno == EINTR { continue }
+      if received <= 0 { return nil }
+      bytes.append(contentsOf: chunk[..<received])
+    }
+    return bytes
   }
 
   private func send(status: Int, body: Data, contentType: String, to connection: Int32, includeBody: Bool) {
@@ -231,6 +278,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
       ("HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
         + "Connection: close\r\n\r\n").utf8)
     if includeBody { message.append(body) }
+    sendRaw(message, to: connection)
+  }
+
+  private func sendRaw(_ message: Data, to connection: Int32) {
     message.withUnsafeBytes { bytes in
       var offset = 0
       while offset < bytes.count {
@@ -245,6 +296,18 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 }
 
 extension LoopbackHTTPServer {
+  /// One request the server received.
+  public struct Request: Sendable {
+    /// `GET`, `HEAD`, `POST`, ...
+    public let method: String
+    /// The path with any query, as the request line gave it: `/data?page=2`.
+    public let target: String
+    /// The headers, by lowercased name: `content-type`.
+    public let headers: [String: String]
+    /// What was sent after the headers (by `Content-Length`); empty for a `GET`.
+    public let body: Data
+  }
+
   /// A socket call that failed while starting the server.
   public struct ServerError: Error, CustomStringConvertible {
     /// What the server was doing.

@@ -56,10 +56,28 @@ final class LoopbackHTTPServerTests: XCTestCase {
     XCTAssertTrue(head.contains("Content-Length: 3\r\n"), head)
     XCTAssertTrue(head.hasSuffix("\r\n\r\n"), "a HEAD answer has no body: \(head)")
     XCTAssertTrue(
-      try exchange(port: server.port, request: "POST /data HTTP/1.1\r\n\r\n").hasPrefix(
+      try exchange(port: server.port, request: "PUT /data HTTP/1.1\r\n\r\n").hasPrefix(
         "HTTP/1.1 405 Method Not Allowed\r\n"))
     XCTAssertTrue(
       try exchange(port: server.port, request: "nonsense\r\n\r\n").hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
+  }
+
+  func testRecordsWhatIsPostedAndAnswersFromTheRoute() throws {
+    let server = try LoopbackHTTPServer(routes: ["/hook": .status(204)])
+    defer { server.stop() }
+    let body = String(repeating: "x", count: 5000) + "end"
+    let answer = try exchange(
+      port: server.port,
+      request:
+        "POST /hook?team=data HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+        + body)
+    XCTAssertTrue(answer.hasPrefix("HTTP/1.1 204 No Content\r\n"), answer)
+    let requests = server.requests
+    XCTAssertEqual(requests.map(\.method), ["POST"])
+    XCTAssertEqual(requests.first?.target, "/hook?team=data")
+    XCTAssertEqual(requests.first?.headers["content-type"], "application/json")
+    XCTAssertEqual(requests.first.map { String(decoding: $0.body, as: UTF8.self) }, body)
+    XCTAssertEqual(server.requestedPaths, ["/hook?team=data"])
   }
 
   func testRoutesCanChangeWhileRunning() throws {

@@ -24,6 +24,7 @@ enum CommandHelp {
       "",
       "Settings and parameter values also come from plumb.cfg or luigi.cfg in the working folder, or from the file",
       "named by PLUMB_CONFIG_PATH or LUIGI_CONFIG_PATH; the command line wins over the file.",
+      "[webhook] url = URL in the file posts a JSON message there when a task fails.",
       "",
       "Exit codes: 0 done, \(PipelineCommand.usageErrorExitCode) usage or config error, "
         + "\(codes.alreadyRunning) already running, \(codes.missingData) missing data, \(codes.notRun) not run,",

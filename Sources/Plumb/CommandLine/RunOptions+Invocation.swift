@@ -1,7 +1,8 @@
 extension RunOptions {
   /// The options for a command-line run: each setting from the command line, else from the config
   /// file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`,
-  /// `[scheduler] retry_delay`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary] show_errors`), else the default.
+  /// `[scheduler] retry_delay`, `[retcode]`, `[execution_summary] summary_length`,
+  /// `[execution_summary] show_errors`), else the default; `[webhook] url` adds a ``Webhook``'s observer.
   init(invocation: Invocation, configuration: Configuration, workingDirectory: String) throws {
     self.init()
     self.workingDirectory = workingDirectory
@@ -18,6 +19,7 @@ extension RunOptions {
     summaryShowsErrors =
       try configuration.boolean(section: "execution_summary", key: "show_errors") ?? summaryShowsErrors
     exitCodes = try ExitCodes(configuration: configuration)
+    if let webhook = try configuration.webhook() { observers.append(webhook.observer) }
   }
 }
 

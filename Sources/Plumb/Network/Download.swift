@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// Fetches the body of an `http://` or `https://` URL, or throws a one-line ``DownloadError``.
 ///
 /// Only a 2xx answer counts: a 404 or a 500 is an error, not a body. Redirects are followed, and
@@ -27,21 +23,7 @@ public func download(_ url: URL, timeout: TimeInterval = 30) throws -> Data {
     throw DownloadError.unsupportedScheme(url: url.absoluteString)
   }
   guard timeout > 0, timeout.isFinite else { throw DownloadError.invalidTimeout(seconds: timeout) }
-  // URLSession on Linux truncates its timeout to whole seconds, so 0.5 would time out at once.
-  let timeout = timeout.rounded(.up)
-  let configuration = URLSessionConfiguration.ephemeral
-  configuration.urlCache = nil
-  configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-  configuration.timeoutIntervalForRequest = timeout
-  let session = URLSession(configuration: configuration)
-  defer { session.finishTasksAndInvalidate() }
-
-  let request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
-  let outcome = DownloadOutcome(url: url, timeout: timeout)
-  session.dataTask(with: request) { data, response, error in
-    outcome.finish(data: data, response: response, error: error)
-  }.resume()
-  return try outcome.wait()
+  return try HTTPExchange.send(to: url, timeout: timeout)
 }
 
 /// Fetches the body of the URL written in `address`, as `download(_:timeout:)` does;
@@ -56,55 +38,4 @@ public func download(_ address: String, timeout: TimeInterval = 30) throws -> Da
     throw DownloadError.invalidURL(address)
   }
   return try download(url, timeout: timeout)
-}
-
-/// Hands what URLSession's completion handler receives, as data or a ``DownloadError``, to the
-/// thread waiting for it.
-private final class DownloadOutcome: @unchecked Sendable {
-  private let url: URL
-  private let timeout: TimeInterval
-  private let finished = DispatchSemaphore(value: 0)
-  // Written once before `finished` is signalled, read after it is awaited.
-  private var result: Result<Data, DownloadError>?
-
-  init(url: URL, timeout: TimeInterval) {
-    self.url = url
-    self.timeout = timeout
-  }
-
-  func finish(data: Data?, response: URLResponse?, error: (any Error)?) {
-    if let error {
-      result = .failure(Self.describe(error, url: url, timeout: timeout))
-    } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-      result = .failure(.httpStatus(code: http.statusCode, url: url.absoluteString))
-    } else {
-      result = .success(data ?? Data())
-    }
-    finished.signal()
-  }
-
-  func wait() throws -> Data {
-    finished.wait()
-    return try (result ?? .failure(.failed(url: url.absoluteString, reason: "no answer"))).get()
-  }
-
-  private static func describe(_ error: any Error, url: URL, timeout: TimeInterval) -> DownloadError {
-    let address = url.absoluteString
-    let host = url.host ?? address
-    guard let error = error as? URLError else {
-      return .failed(url: address, reason: error.localizedDescription)
-    }
-    switch error.code {
-    case .timedOut:
-      return .timedOut(seconds: timeout, url: address)
-    case .cannotConnectToHost:
-      return .connectionRefused(host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))
-    case .cannotFindHost, .dnsLookupFailed:
-      return .hostNotFound(host: host)
-    case .unsupportedURL:
-      return .unsupportedScheme(url: address)
-    default:
-      return .failed(url: address, reason: error.localizedDescription)
-    }
-  }
 }

@@ -36,8 +36,7 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
       return
         "cannot download \(url): only http:// and https:// URLs can be downloaded (read local files with LocalTarget)"
     case .httpStatus(let code, let url):
-      let phrase = HTTPStatus.reasonPhrase(for: code).map { " \($0)" } ?? ""
-      return "HTTP \(code)\(phrase) from \(url)"
+      return "\(HTTPStatus.line(for: code)) from \(url)"
     case .connectionRefused(let host, let port):
       return "connection refused by \(host):\(port)"
     case .invalidTimeout(let seconds):
@@ -52,7 +51,7 @@ public enum DownloadError: Error, CustomStringConvertible, Equatable {
   }
 
   /// `2` rather than `2.0`, `0.25` as is.
-  private static func format(_ seconds: TimeInterval) -> String {
+  static func format(_ seconds: TimeInterval) -> String {
     if seconds.isFinite, seconds == seconds.rounded(), abs(seconds) < 1e15 { return String(Int(seconds)) }
     return String(seconds)
   }

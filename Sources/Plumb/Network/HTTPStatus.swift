@@ -11,6 +11,11 @@ public enum HTTPStatus {
     phrases[code]
   }
 
+  /// `HTTP 404 Not Found`, or `HTTP 299` for a code without a phrase: how messages name a status.
+  static func line(for code: Int) -> String {
+    "HTTP \(code)" + (reasonPhrase(for: code).map { " \($0)" } ?? "")
+  }
+
   private static let phrases: [Int: String] = [
     100: "Continue", 101: "Switching Protocols",
     200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information", 204: "No Content",

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Settings from an INI config file (`plumb.cfg`, or Luigi's `luigi.cfg`): a section per task
-/// family holds parameter values; `[core]`, `[worker]`, `[retcode]` and `[execution_summary]` hold
-/// engine settings. `${NAME}` is replaced by the environment variable NAME.
+/// family holds parameter values; `[core]`, `[worker]`, `[retcode]`, `[execution_summary]` and
+/// `[webhook]` hold engine settings. `${NAME}` is replaced by the environment variable NAME.
 ///
 /// ```ini
 /// # plumb.cfg

@@ -1,0 +1,103 @@
+import Foundation
+
+/// Posts a JSON message to a webhook URL when a task fails (the "Slack alert"), as an observer
+/// of a run.
+///
+/// The message is Slack-compatible, `{"text": "..."}`, and also carries structured fields for other
+/// receivers (see ``WebhookMessage``). Add the hook's ``observer`` to ``RunOptions/observers``:
+///
+/// ```swift
+/// var options = RunOptions()
+/// let hook = try Webhook(url: URL(string: "https://hooks.slack.com/services/T000/B000/XXXX")!)
+/// options.observers.append(hook.observer)
+/// let result = try build([TopSongs(tld: "rs")], options: options)
+/// ```
+///
+/// A pipeline run from the command line gets the same from its config file:
+///
+/// ```ini
+/// [webhook]
+/// url = https://hooks.slack.com/services/T000/B000/XXXX
+/// on = failure      ; or all: also a message for every task that succeeds
+/// timeout = 10      ; seconds
+/// ```
+///
+/// A message that cannot be delivered (the connection is refused, the server is silent for
+/// `timeout` seconds, it answers outside 2xx) never stops or fails the run: the run logs one
+/// warning line and goes on. The message is posted from the worker thread that ran the task,
+/// before that worker goes on, so a silent server holds the run up for at most `timeout` seconds
+/// per message.
+public struct Webhook: Sendable {
+  /// Which task events send a message.
+  ///
+  /// ```swift
+  /// let everything = try Webhook(url: url, on: .all)
+  /// ```
+  public enum Events: String, Sendable, CaseIterable {
+    /// A message for each task that fails.
+    case failure
+    /// A message for each task that fails and for each task that succeeds.
+    case all
+  }
+
+  /// Where the messages are posted.
+  public let url: URL
+  /// Which task events send a message.
+  public let events: Events
+  /// How many seconds the server may stay silent before a message is given up; whole seconds,
+  /// a fraction rounds up.
+  public let timeout: TimeInterval
+
+  /// A hook posting to `url` (`http://` or `https://`) for the `events` chosen.
+  ///
+  /// ```swift
+  /// let hook = try Webhook(url: URL(string: "http://127.0.0.1:8000/alerts")!, on: .failure, timeout: 5)
+  /// ```
+  ///
+  /// - Throws: ``WebhookError`` for a URL that is not `http://` or `https://` with a host, or a
+  ///   timeout that is not a positive number of seconds.
+  public init(url: URL, on events: Events = .failure, timeout: TimeInterval = 10) throws {
+    guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+      let host = url.host, !host.isEmpty
+    else { throw WebhookError.unsupportedURL(url.absoluteString) }
+    guard timeout > 0, timeout.isFinite else { throw WebhookError.invalidTimeout(seconds: timeout) }
+    self.url = url
+    self.events = events
+    self.timeout = timeout
+  }
+
+  /// The observer to add to ``RunOptions/observers``: it posts a message for each event the hook
+  /// is for, and throws a ``WebhookError`` (which the run logs as a warning) when one is not delivered.
+  ///
+  /// ```swift
+  /// options.observers.append(try Webhook(url: url).observer)
+  /// ```
+  public var observer: TaskObserver {
+    { event in try post(event) }
+  }
+
+  /// Posts the message for `event`, if the hook is for that kind of event.
+  func post(_ event: TaskEvent) throws {
+    guard let message = message(for: event) else { return }
+    do {
+      _ = try HTTPExchange.send(
+        to: url, body: try message.json(), contentType: "application/json", timeout: timeout)
+    } catch let error as DownloadError {
+      throw WebhookError.notDelivered(url: url.absoluteString, reason: WebhookError.reason(for: error))
+    }
+  }
+
+  /// The message `event` sends, or `nil` when the hook is not for it.
+  func message(for event: TaskEvent, host: String = ProcessInfo.processInfo.hostName, time: Date = Date())
+    -> WebhookMessage?
+  {
+    switch (event, events) {
+    case (.failed(let task, let error), _):
+      return WebhookMessage(task: task, error: Scheduler.describe(error), host: host, time: time)
+    case (.succeeded(let task), .all):
+      return WebhookMessage(task: task, error: nil, host: host, time: time)
+    default:
+      return nil
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Why a ``Webhook`` cannot be made, or why its message was not delivered: one line.
+///
+/// ```swift
+/// do {
+///     _ = try Webhook(url: URL(string: "ftp://example.com/alerts")!)
+/// } catch let error as WebhookError {
+///     print(error)  // a webhook URL must be http:// or https:// with a host, not 'ftp://example.com/alerts'
+/// }
+/// ```
+public enum WebhookError: Error, CustomStringConvertible, Equatable {
+  /// The URL is not `http://` or `https://` with a host.
+  case unsupportedURL(String)
+  /// The timeout is not a positive number of seconds.
+  case invalidTimeout(seconds: TimeInterval)
+  /// The message was posted but not accepted, or could not be posted: why, in a few words.
+  case notDelivered(url: String, reason: String)
+
+  /// The message, in one line.
+  public var description: String {
+    switch self {
+    case .unsupportedURL(let url):
+      return "a webhook URL must be http:// or https:// with a host, not '\(url)'"
+    case .invalidTimeout(let seconds):
+      return "a webhook timeout must be a positive number of seconds, not \(DownloadError.format(seconds))"
+    case .notDelivered(let url, let reason):
+      return "could not post to webhook \(url): \(reason)"
+    }
+  }
+
+  /// The download error's message without the URL, which ``notDelivered(url:reason:)`` names already.
+  static func reason(for error: DownloadError) -> String {
+    switch error {
+    case .httpStatus(let code, _):
+      return HTTPStatus.line(for: code)
+    case .timedOut(let seconds, _):
+      return "no answer within \(DownloadError.format(seconds)) s"
+    case .failed(_, let reason):
+      return reason
+    default:
+      return error.description
+    }
+  }
+}
