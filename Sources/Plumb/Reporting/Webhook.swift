@@ -24,7 +24,7 @@ import Foundation
 ///
 /// A message that cannot be delivered (the connection is refused, the server is silent for
 /// `timeout` seconds, it answers outside 2xx) never stops or fails the run: the run logs one
-/// warning line and goes on. The message is posted from the worker thread that ran the task,
+/// warning line, naming the server but not the URL's path (often a secret token), and goes on. The message is posted from the worker thread that ran the task,
 /// before that worker goes on, so a silent server holds the run up for at most `timeout` seconds
 /// per message.
 public struct Webhook: Sendable {
@@ -83,8 +83,13 @@ public struct Webhook: Sendable {
       _ = try HTTPExchange.send(
         to: url, body: try message.json(), contentType: "application/json", timeout: timeout)
     } catch let error as DownloadError {
-      throw WebhookError.notDelivered(url: url.absoluteString, reason: WebhookError.reason(for: error))
+      throw WebhookError.notDelivered(server: server, reason: WebhookError.reason(for: error))
     }
+  }
+
+  /// `https://hooks.slack.com`: the URL without its path, which may be a secret token.
+  private var server: String {
+    "\(url.scheme ?? "http")://\(url.host ?? "")" + (url.port.map { ":\($0)" } ?? "")
   }
 
   /// The message `event` sends, or `nil` when the hook is not for it.

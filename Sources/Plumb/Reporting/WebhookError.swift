@@ -15,7 +15,9 @@ public enum WebhookError: Error, CustomStringConvertible, Equatable {
   /// The timeout is not a positive number of seconds.
   case invalidTimeout(seconds: TimeInterval)
   /// The message was posted but not accepted, or could not be posted: why, in a few words.
-  case notDelivered(url: String, reason: String)
+  /// `server` is the URL's scheme, host and port only, because a webhook URL's path is often a
+  /// secret token (as Slack's are) that must not end up in logs.
+  case notDelivered(server: String, reason: String)
 
   /// The message, in one line.
   public var description: String {
@@ -24,12 +26,12 @@ public enum WebhookError: Error, CustomStringConvertible, Equatable {
       return "a webhook URL must be http:// or https:// with a host, not '\(url)'"
     case .invalidTimeout(let seconds):
       return "a webhook timeout must be a positive number of seconds, not \(DownloadError.format(seconds))"
-    case .notDelivered(let url, let reason):
-      return "could not post to webhook \(url): \(reason)"
+    case .notDelivered(let server, let reason):
+      return "could not post to the webhook at \(server): \(reason)"
     }
   }
 
-  /// The download error's message without the URL, which ``notDelivered(url:reason:)`` names already.
+  /// The download error's message without the URL, which holds the secret part of a webhook's address.
   static func reason(for error: DownloadError) -> String {
     switch error {
     case .httpStatus(let code, _):
