@@ -93,9 +93,9 @@ public struct Webhook: Sendable {
   }
 
   /// The message `event` sends, or `nil` when the hook is not for it.
-  func message(for event: TaskEvent, host: String = ProcessInfo.processInfo.hostName, time: Date = Date())
-    -> WebhookMessage?
-  {
+  func message(for event: TaskEvent) -> WebhookMessage? {
+    let host = ProcessInfo.processInfo.hostName
+    let time = Date()
     switch (event, events) {
     case (.failed(let task, let error), _):
       return WebhookMessage(task: task, error: Scheduler.describe(error), host: host, time: time)
