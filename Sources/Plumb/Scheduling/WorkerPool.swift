@@ -39,7 +39,9 @@ final class WorkerPool {
     let group = DispatchGroup()
     for index in 0..<workers {
       group.enter()
-      let thread = Thread { [self] in
+      // Unowned: run() waits for every worker, so the pool outlives them; a strong capture would
+      // keep the pool, and every task of the run, alive until each thread has wound down.
+      let thread = Thread { [unowned self] in
         work()
         group.leave()
       }
