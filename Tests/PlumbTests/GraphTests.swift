@@ -268,7 +268,8 @@ final class GraphTests: XCTestCase {
 
   func testAGraphThatCannotBeWrittenIsReportedAndKeepsTheExitCode() throws {
     try folder.write("a file, not a folder", to: "blocker")
-    invoke("GraphTop", "--graph", "blocker/out.html", in: folder).assertError(code: ExitCodes().taskFailed, "cannot write the graph", "blocker/out.html")
+    invoke("GraphTop", "--graph", "blocker/out.html", in: folder).assertError(
+      code: ExitCodes().taskFailed, "cannot write the graph", "blocker/out.html")
   }
 
   // MARK: - Helpers

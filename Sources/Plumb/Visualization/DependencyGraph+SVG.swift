@@ -43,7 +43,8 @@ extension DependencyGraph {
     top += Drawing.legendHeight
     var note = ""
     if let drawingNote {
-      note = "<text class=\"note\" x=\"\(Drawing.margin)\" y=\"\(top + 12)\" fill=\"#444444\">"
+      note =
+        "<text class=\"note\" x=\"\(Drawing.margin)\" y=\"\(top + 12)\" fill=\"#444444\">"
         + TextEscaping.markup(drawingNote) + "</text>\n"
       top += Drawing.legendHeight
     }

@@ -22,6 +22,10 @@ public struct DependencyGraph: Sendable {
   ///
   /// A picture of more tasks than this is too big to read or to open; ``dot`` and ``mermaid``
   /// always hold every task.
+  ///
+  /// ```swift
+  /// let everything = DependencyGraph(result, drawingLimit: DependencyGraph.defaultDrawingLimit * 2)
+  /// ```
   public static let defaultDrawingLimit = 2_000
 
   /// One task: its text form, how it is shown, and what its tooltip says.
@@ -39,6 +43,13 @@ public struct DependencyGraph: Sendable {
   /// The run's execution summary.
   let summary: String
   /// At most this many tasks are drawn in ``svg`` and ``html``: the first ones the run met.
+  ///
+  /// The first ones met are the requested tasks and what they need most directly, which is where a
+  /// person starts reading.
+  ///
+  /// ```swift
+  /// DependencyGraph(result, drawingLimit: 100).drawingLimit  // 100
+  /// ```
   public let drawingLimit: Int
 
   /// The graph of `result`'s tasks.

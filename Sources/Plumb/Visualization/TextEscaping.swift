@@ -1,8 +1,9 @@
 /// Escapes for the text formats the graph is written in. Each keeps text that needs no escaping
 /// as it is, without looking at it character by character, so big graphs render fast.
 enum TextEscaping {
-  /// Text for XML and HTML, as element content or in a quoted attribute. Characters XML 1.0 forbids (the control characters other than tab and
-  /// line breaks) become U+FFFD, so a parameter value cannot make the page malformed.
+  /// Text for XML and HTML, as element content or in a quoted attribute. Characters XML 1.0
+  /// forbids (the control characters other than tab and line breaks) become U+FFFD, so a
+  /// parameter value cannot make the page malformed.
   static func markup(_ text: String) -> String {
     escape(text, when: { $0 < 0x20 || markupBytes.contains($0) }) { scalar in
       switch scalar {
