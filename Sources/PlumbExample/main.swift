@@ -5,6 +5,7 @@
 //   swift run plumb-example TopSongs --help
 //   swift run plumb-example TopSongs --tld rs
 //   swift run plumb-example AllCountries --workers 2 --Producer-rows 500
+//   swift run plumb-example AllCountries --graph graph.html   # then open graph.html
 //   swift run plumb-example TopArtists          # needs catalog.tsv: song<TAB>artist
 import Foundation
 import Plumb

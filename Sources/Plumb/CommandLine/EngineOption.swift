@@ -47,6 +47,15 @@ struct EngineOption {
     ) { invocation, _, _ in
       invocation.noLock = true
     },
+    EngineOption(
+      names: ["--graph"], valueName: "FILE",
+      help: "write the task graph to FILE after the run: .html page, .svg picture, .dot or .mmd text"
+    ) { invocation, value, flag in
+      guard let file = GraphFile(path: value) else {
+        throw CommandLineError.invalidValue(flag: flag, value: value, expected: GraphFile.expectedForm)
+      }
+      invocation.graph = file
+    },
     EngineOption(names: ["--local-scheduler"], valueName: nil, help: "run the tasks in this process (the default)") {
       _, _, _ in
     },

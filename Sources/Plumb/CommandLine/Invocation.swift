@@ -11,5 +11,7 @@ struct Invocation {
   var retryDelay: Double?
   var logLevel: LogLevel?
   var noLock = false
+  /// Where to write the dependency graph after the run (`--graph FILE`).
+  var graph: GraphFile?
   var wantsHelp = false
 }

@@ -14,6 +14,7 @@ import Foundation
 /// ```
 /// $ swift run songs TopSongs --tld rs --workers 2
 /// $ swift run songs TopSongs --tld rs --Producer-rows 500   # a parameter of every Producer
+/// $ swift run songs TopSongs --tld rs --graph graph.html    # and a picture of the run
 /// $ swift run songs --help                                  # the tasks and the options
 /// $ swift run songs TopSongs --help                         # the task's parameters
 /// ```
@@ -23,6 +24,10 @@ import Foundation
 /// `plumb.cfg` or `luigi.cfg`), then the declared default. Engine settings come from flags
 /// (`--workers`, `--retries`, `--retry-delay`, `--log-level`, `--no-lock`), else from the config
 /// file (`[core] workers`, `[scheduler] retry_count`, ...), else from ``RunOptions``' defaults.
+///
+/// `--graph FILE` writes the run's ``DependencyGraph`` after the summary, in the form the file's
+/// extension names: a web page (`.html`), a picture (`.svg`), Graphviz text (`.dot`) or Mermaid
+/// text (`.mmd`). A relative path is relative to the working folder.
 ///
 /// After the run the execution summary goes to standard output and the process exits with
 /// ``RunResult/exitCode``. A command line that cannot run prints one line to standard error and
@@ -146,6 +151,14 @@ public struct PipelineCommand {
       var summary = Substring(result.summary)
       while summary.last == "\n" { summary = summary.dropLast() }
       standardOutput(String(summary))
+      if let graph = invocation.graph {
+        // The graph is a by-product: failing to write it is reported but leaves the run's exit code.
+        do {
+          try graph.write(result, directory: directory)
+        } catch {
+          standardError("\(name): error: cannot write the graph: \(Scheduler.describe(error))")
+        }
+      }
       return result.exitCode
     } catch {
       standardError(message(for: error))
