@@ -9,7 +9,7 @@ enum Check {
   static func run(_ exercise: Exercise, watching: Bool = false) -> Bool {
     var progress = Progress.load()
     defer { progress.save() }
-    let grader = Grader()
+    let grader = Grader(timeLimit: Grader.learnerTimeLimit)
     if let problems = grader.build() {
       reportBuildFailure(problems, checking: exercise, progress: &progress)
       return false
@@ -32,7 +32,9 @@ enum Check {
     }
     let failed = cases.filter { $0.passed != true }.count
     let first = report.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks)
-    let count = cases.isEmpty ? "" : " \(failed) of \(cases.count) checks fail."
+    // After a hang the checks that were to follow never ran, so a count would mislead.
+    let count =
+      report.timedOut ? " A check did not finish." : cases.isEmpty ? "" : " \(failed) of \(cases.count) checks fail."
     Terminal.say(Terminal.red("✗ \(name):\(count)") + (first.map { " The first (\($0.test)):" } ?? ""))
     Terminal.say()
     Terminal.say(indent(first?.message ?? verdict.note))

@@ -8,6 +8,14 @@ struct Grader {
   var scratchPath: String?
   /// KIT_SOLUTIONS or KIT_EXERCISES_ROOT, which pick the exercise sources Package.swift uses.
   var environment: [String: String] = [:]
+  /// Seconds a `swift test` run may take before it is stopped, or `nil` for no limit. A learner's
+  /// endless loop would otherwise leave `make check` and `make watch` waiting for ever.
+  var timeLimit: Int?
+
+  /// The limit for learners' checks: far above what a graded suite needs (a few seconds);
+  /// KIT_CHECK_TIMEOUT (seconds) changes it, for a very slow machine.
+  static let learnerTimeLimit =
+    ProcessInfo.processInfo.environment["KIT_CHECK_TIMEOUT"].flatMap { Int($0) }.map { max(1, $0) } ?? 60
 
   private var scratchArguments: [String] { scratchPath.map { ["--scratch-path", $0] } ?? [] }
 
@@ -29,8 +37,9 @@ struct Grader {
     var report = test([exercise])
     var latest = report
     let suite = exercise.suiteName
-    // Each round runs at least one check that had not run, so the loop ends.
-    while latest.cases(of: suite).contains(where: { $0.passed == nil }) {
+    // Each round runs at least one check that had not run, so the loop ends. After a run that hit
+    // the time limit it stops: the other checks would most likely hang in the same loop.
+    while !latest.timedOut, latest.cases(of: suite).contains(where: { $0.passed == nil }) {
       let seen = Set(report.cases(of: suite).map(\.name))
       let missing = exercise.declaredChecks.filter { !seen.contains($0) }
       guard !missing.isEmpty else { break }
@@ -58,10 +67,14 @@ struct Grader {
   /// Runs `swift test --skip-build` with extra arguments (a filter or a skip).
   func test(_ arguments: [String]) -> TestReport {
     // A crash's backtrace names the learner's line; only the crashed thread's frames are needed.
+    // With a time limit the tests print line by line (coreutils' stdbuf, inherited by the test
+    // process), so a run that is stopped still shows which check was running.
+    let lineBuffered = timeLimit == nil ? [] : ["stdbuf", "-oL", "-eL"]
     let outcome = Shell.capture(
-      ["swift", "test", "--skip-build"] + scratchArguments + arguments,
-      environment: environment.merging(["SWIFT_BACKTRACE": Crash.backtraceSettings]) { $1 })
-    return TestReport(output: outcome.output, exitStatus: outcome.status)
+      lineBuffered + ["swift", "test", "--skip-build"] + scratchArguments + arguments,
+      environment: environment.merging(["SWIFT_BACKTRACE": Crash.backtraceSettings]) { $1 }, timeLimit: timeLimit)
+    return TestReport(
+      output: outcome.output, exitStatus: outcome.status, stoppedAfter: outcome.timedOut ? timeLimit : nil)
   }
 
   /// The verdict of one exercise's suite in a report.

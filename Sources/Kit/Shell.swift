@@ -6,14 +6,18 @@ enum Shell {
   struct Outcome {
     let status: Int32
     let output: String
+    /// Whether the command was stopped for running past its time limit.
+    var timedOut = false
     var succeeded: Bool { status == 0 }
   }
 
   /// Runs `arguments` (found on PATH) and returns its exit status with its standard output and
-  /// standard error, interleaved as printed.
-  static func capture(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil)
-    -> Outcome
-  {
+  /// standard error, interleaved as printed. With a `timeLimit`, a command still running after that
+  /// many seconds is killed with every process it started (`swift test` runs the tests in a
+  /// process of its own, which must not be left looping).
+  static func capture(
+    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Int? = nil
+  ) -> Outcome {
     let pipe = Pipe()
     let process = makeProcess(arguments, environment: environment, in: directory)
     process.standardOutput = pipe
@@ -23,9 +27,63 @@ enum Shell {
     } catch {
       return Outcome(status: 127, output: "could not start \(arguments[0]): \(error)")
     }
+    let watchdog = timeLimit.map { Watchdog(process: process, seconds: $0) }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return Outcome(status: exitStatus(of: process), output: String(decoding: data, as: UTF8.self))
+    watchdog?.cancel()
+    return Outcome(
+      status: exitStatus(of: process), output: String(decoding: data, as: UTF8.self),
+      timedOut: watchdog?.fired ?? false)
+  }
+
+  /// Kills a process and its descendants when it runs longer than allowed.
+  private final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var didFire = false
+
+    init(process: Process, seconds: Int) {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
+        lock.lock()
+        defer { lock.unlock() }
+        guard !done else { return }
+        didFire = true
+        for victim in [pid] + Self.descendants(of: pid) { kill(victim, SIGKILL) }
+      }
+    }
+
+    var fired: Bool {
+      lock.lock()
+      defer { lock.unlock() }
+      return didFire
+    }
+
+    func cancel() {
+      lock.lock()
+      done = true
+      lock.unlock()
+    }
+
+    /// Every process below `root`, read from /proc (each /proc/PID/stat names its parent).
+    private static func descendants(of root: pid_t) -> [pid_t] {
+      var children: [pid_t: [pid_t]] = [:]
+      for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+        guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")")
+        else { continue }
+        // "PID (name) STATE PPID …": the name may hold spaces, so read after its closing bracket.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(pid) }
+      }
+      var found: [pid_t] = []
+      var queue = children[root] ?? []
+      while let next = queue.popLast() {
+        found.append(next)
+        queue += children[next] ?? []
+      }
+      return found
+    }
   }
 
   /// Runs `arguments` with the terminal as its input and output, and returns its exit status.

@@ -15,7 +15,7 @@ enum Start {
       Terminal.dim(
         "Building…" + (firstBuild ? " (the first build takes about half a minute; later ones take seconds)" : "")))
     var progress = Progress.load()
-    let grader = Grader()
+    let grader = Grader(timeLimit: Grader.learnerTimeLimit)
     let build = grader.build()
     if let build {
       let broken = build.exerciseFolder.flatMap { folder in exercises.first { $0.folder == folder } }

@@ -18,8 +18,12 @@ struct TestReport {
   /// The line that tells how the run died (`Fatal error: …`), when it crashed.
   private(set) var crash: String?
   private(set) var exitStatus: Int32
+  /// Whether the run was stopped for taking longer than its time limit.
+  private(set) var timedOut = false
 
-  init(output: String, exitStatus: Int32) {
+  /// Reads `output`; `stoppedAfter` is the time limit in seconds when the run was stopped for
+  /// exceeding it, so that a check that hangs is told apart from one that crashes.
+  init(output: String, exitStatus: Int32, stoppedAfter timeLimit: Int? = nil) {
     self.exitStatus = exitStatus
     var current: Int?
     var collecting = false
@@ -52,6 +56,19 @@ struct TestReport {
           || line.contains("Program crashed") || line.contains("Crash:")
       {
         crash = line.trimmingCharacters(in: .whitespaces)
+      }
+    }
+    if let timeLimit {
+      timedOut = true
+      crash = "the checks did not finish within \(timeLimit) seconds and were stopped"
+      for index in cases.indices where cases[index].passed == nil {
+        cases[index].passed = false
+        cases[index].failures.append(
+          """
+          This check did not finish within \(timeLimit) seconds, so it was stopped.
+            Look for a loop in your code that never ends (a `while` whose condition stays true), or a
+            wait that never returns; then check again.
+          """)
       }
     }
     if crash == nil, cases.contains(where: { $0.passed == nil }) {

@@ -64,6 +64,28 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(report.crash, "Exercise1/Hello.swift:7: Fatal error: boom")
   }
 
+  func testARunStoppedByTheTimeLimitIsAHangNotACrash() {
+    let output = """
+      Test Case 'Exercise1Tests.testHello' started at 2026-11-23 16:08:43.850
+      Test Case 'Exercise1Tests.testHello' passed (0.001 seconds)
+      Test Case 'Exercise1Tests.testLoops' started at 2026-11-23 16:08:43.851
+      """
+    let report = TestReport(output: output, exitStatus: 137, stoppedAfter: 60)
+    XCTAssertTrue(report.timedOut)
+    XCTAssertEqual(report.cases.map(\.passed), [true, false])
+    XCTAssertEqual(report.crash, "the checks did not finish within 60 seconds and were stopped")
+    XCTAssertEqual(
+      report.cases[1].failures.first?.components(separatedBy: "\n").first,
+      "This check did not finish within 60 seconds, so it was stopped.")
+  }
+
+  func testAKilledRunThatWasNotStoppedForTimeIsACrash() {
+    let output = "Test Case 'Exercise1Tests.testLoops' started at 2026-11-23 16:08:43.851"
+    let report = TestReport(output: output, exitStatus: 137)
+    XCTAssertFalse(report.timedOut)
+    XCTAssertNil(report.cases[0].passed)
+  }
+
   func testACrashNamesTheReasonAndTheFirstFrameInAnExercise() {
     let root = FileManager.default.currentDirectoryPath
     let output = """
