@@ -2,7 +2,7 @@ import Plumb
 
 /// Writes a greeting into output.txt. Once the file exists the task is complete, and Plumb does
 /// not run it again.
-struct Hello: Task {
+struct Hello: PipelineTask {
   /// The graded suite sets this to stop a run in the middle of writing (README, step 3).
   @Parameter(help: "stop with an error halfway through writing", significant: false)
   var failHalfway: Bool = false

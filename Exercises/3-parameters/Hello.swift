@@ -1,7 +1,7 @@
 import Plumb
 
 /// Greets someone, a number of times, in a file of its own.
-struct Hello: Task {
+struct Hello: PipelineTask {
   // TODO: give `name` help text, as `times` has one: @Parameter(help: "who to greet").
   @Parameter var name: String = "World"
 

@@ -1,4 +1,4 @@
 import Plumb
 
 /// The tasks `make run N=4 ARGS='TopSongs --tld rs'` can start by name.
-public let pipelineTasks: [any Task.Type] = [TopSongs.self, Producer.self]
+public let pipelineTasks: [any PipelineTask.Type] = [TopSongs.self, Producer.self]

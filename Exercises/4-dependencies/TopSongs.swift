@@ -1,7 +1,7 @@
 import Plumb
 
 /// The most played songs in one country, from the plays Producer writes.
-struct TopSongs: Task {
+struct TopSongs: PipelineTask {
   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
 
   // TODO: TopSongs needs Producer's plays: make the return type Producer and return Producer().

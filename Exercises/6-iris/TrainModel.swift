@@ -2,7 +2,7 @@ import Plumb
 
 /// Trains a nearest-centroid classifier on four fifths of iris.data, tests it on the rest, and
 /// writes the model with its test accuracy to model.json.
-struct TrainModel: Task {
+struct TrainModel: PipelineTask {
   // TODO: TrainModel needs the downloaded file: make the return type DownloadData and return DownloadData().
   func requires() -> NoRequirements { NoRequirements() }
 

@@ -1,7 +1,7 @@
 import Plumb
 
 /// Puts the trained model into the object store configured in plumb.cfg, as models/iris/model.json.
-struct UploadModel: Task {
+struct UploadModel: PipelineTask {
   // TODO: UploadModel needs the trained model: make the return type TrainModel and return TrainModel().
   func requires() -> NoRequirements { NoRequirements() }
 

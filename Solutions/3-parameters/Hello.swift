@@ -1,7 +1,7 @@
 import Plumb
 
 /// Greets someone, a number of times, in a file of its own.
-struct Hello: Task {
+struct Hello: PipelineTask {
   @Parameter(help: "who to greet") var name: String = "World"
 
   /// `.required` means there is no default: a run without a value for `times` stops with an error.

@@ -1,7 +1,7 @@
 import Plumb
 
 /// Writes plays.tsv: 100 rows of `song<TAB>country<TAB>plays`, the same rows on every machine.
-struct Producer: Task {
+struct Producer: PipelineTask {
   func output() -> LocalTarget { LocalTarget("plays.tsv") }
 
   func run() throws {

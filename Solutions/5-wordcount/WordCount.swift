@@ -2,7 +2,7 @@ import Plumb
 
 /// Counts the words of every day's text in an interval, and writes `word<TAB>count` lines, most
 /// frequent first, equal counts in alphabetical order.
-struct WordCount: Task {
+struct WordCount: PipelineTask {
   @Parameter(help: "the days to count: 2024-01, 2024-W02 or 2024-01-03-2024-01-10 (end excluded)")
   var interval: DayInterval = .required
 

@@ -6,7 +6,7 @@ import Plumb
 /// [DownloadData]
 /// url = http://127.0.0.1:8000/iris.data
 /// ```
-struct DownloadData: Task {
+struct DownloadData: PipelineTask {
   @Parameter(help: "where the Iris data set is served; set it in plumb.cfg under [DownloadData]")
   var url: String = .required
 

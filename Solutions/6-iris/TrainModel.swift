@@ -2,7 +2,7 @@ import Plumb
 
 /// Trains a nearest-centroid classifier on four fifths of iris.data, tests it on the rest, and
 /// writes the model with its test accuracy to model.json.
-struct TrainModel: Task {
+struct TrainModel: PipelineTask {
   func requires() -> DownloadData { DownloadData() }
 
   func output() -> LocalTarget { LocalTarget("model.json") }

@@ -40,12 +40,12 @@ open class GradedTestCase: XCTestCase {
   ///
   /// Returns `nil`, after recording a failure, when a task is not written yet (it threw
   /// ``NotImplemented``) or when the run stopped before any task ran (a missing parameter, a cycle).
-  public func run(_ tasks: any Task..., file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
+  public func run(_ tasks: any PipelineTask..., file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
     run(tasks, file: file, line: line)
   }
 
-  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any Task...,_,_)``.
-  public func run(_ tasks: [any Task], file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
+  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any PipelineTask...,_,_)``.
+  public func run(_ tasks: [any PipelineTask], file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
     switch execute(tasks) {
     case .failure(let error):
       XCTFail(
@@ -64,7 +64,7 @@ open class GradedTestCase: XCTestCase {
 
   /// Runs `tasks` expecting the run to stop before any task runs, and returns the error it stopped with.
   public func runStoppingWithError(
-    _ tasks: any Task..., next: String, file: StaticString = #filePath, line: UInt = #line
+    _ tasks: any PipelineTask..., next: String, file: StaticString = #filePath, line: UInt = #line
   ) -> (any Error)? {
     switch execute(tasks) {
     case .failure(let error):
@@ -79,7 +79,7 @@ open class GradedTestCase: XCTestCase {
     }
   }
 
-  private func execute(_ tasks: [any Task]) -> Result<PipelineRun, any Error> {
+  private func execute(_ tasks: [any PipelineTask]) -> Result<PipelineRun, any Error> {
     let collector = RunCollector()
     var options = RunOptions()
     options.workingDirectory = workspace.path
@@ -107,7 +107,7 @@ open class GradedTestCase: XCTestCase {
   /// ```swift
   /// let help = runCommand(["Hello", "--help"], tasks: pipelineTasks)
   /// ```
-  public func runCommand(_ arguments: [String], tasks: [any Task.Type]) -> CommandRun {
+  public func runCommand(_ arguments: [String], tasks: [any PipelineTask.Type]) -> CommandRun {
     var output: [String] = []
     var errors: [String] = []
     let (code, printed) = capturingStandardOutput {
@@ -143,7 +143,7 @@ open class GradedTestCase: XCTestCase {
     "the TODO in \(place) (\(exercise.path(of: file)))"
   }
 
-  func names(of tasks: [any Task]) -> String {
+  func names(of tasks: [any PipelineTask]) -> String {
     tasks.map { TaskInfo($0).description }.joined(separator: ", ")
   }
 

@@ -17,7 +17,7 @@ public struct PipelineRun {
   public var summaryBody: String { Self.body(ofSummary: result.summary) }
 
   /// The status of `task` in this run, or `nil` when it was not scheduled.
-  public func status(of task: any Task) -> TaskStatus? {
+  public func status(of task: any PipelineTask) -> TaskStatus? {
     result.status(of: task)
   }
 

@@ -9,7 +9,7 @@ import Plumb
 
 // `pipelines 4 TopSongs --tld rs`: runs exercise 4's pipeline as Plumb's command line would.
 // `make run N=4 ARGS='TopSongs --tld rs'` calls it through the kit, in workspace/4-dependencies.
-let exercises: [Int: [any Task.Type]] = [
+let exercises: [Int: [any PipelineTask.Type]] = [
   1: Exercise1.pipelineTasks,
   2: Exercise2.pipelineTasks,
   3: Exercise3.pipelineTasks,

@@ -1,7 +1,7 @@
 import Plumb
 
 /// One tiny file-writing task of a fan-in: writes `leaf/<n>.txt`.
-struct Leaf: Task {
+struct Leaf: PipelineTask {
   @Parameter(help: "which leaf") var n: Int = 0
 
   func output() -> LocalTarget { LocalTarget("leaf/\(n).txt") }
@@ -9,7 +9,7 @@ struct Leaf: Task {
 }
 
 /// Gathers `count` leaves and writes how many it found: the fan-in Luigi's users find slow.
-struct FanIn: Task {
+struct FanIn: PipelineTask {
   @Parameter(help: "how many leaves") var count: Int = 0
 
   func requires() -> [Leaf] { (0..<count).map { Leaf(n: $0) } }
@@ -18,7 +18,7 @@ struct FanIn: Task {
 }
 
 /// One link of a chain: link `n` requires link `n - 1` and writes `chain/<n>.txt`.
-struct Link: Task {
+struct Link: PipelineTask {
   @Parameter(help: "the position in the chain") var n: Int = 0
 
   func requires() -> Link? { n > 0 ? Link(n: n - 1) : nil }
@@ -32,7 +32,7 @@ enum Shape: String, CaseIterable {
   case chain
 
   /// The task to request so that the run has `size` tasks in all.
-  func root(size: Int) -> any Task {
+  func root(size: Int) -> any PipelineTask {
     switch self {
     case .fanIn: return FanIn(count: size - 1)
     case .chain: return Link(n: size - 1)
@@ -49,7 +49,7 @@ enum Shape: String, CaseIterable {
 }
 
 /// A CPU-bound task: `rounds` steps of a xorshift generator, then one small file with the result.
-struct Crunch: Task {
+struct Crunch: PipelineTask {
   @Parameter(help: "which task") var n: Int = 0
   @Parameter(help: "how many generator steps") var rounds: Int = 0
 

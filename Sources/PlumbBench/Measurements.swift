@@ -28,7 +28,7 @@ enum Measurements {
     }
   }
 
-  private static func run(_ root: any Task, expecting size: Int, workers: Int, in folder: BenchFolder) throws {
+  private static func run(_ root: any PipelineTask, expecting size: Int, workers: Int, in folder: BenchFolder) throws {
     var options = RunOptions()
     options.workingDirectory = folder.path
     options.configuration = Configuration()

@@ -18,7 +18,7 @@ struct SongCatalog: ExternalTask {
 }
 
 /// Writes seeded play counts, one `song<TAB>country<TAB>plays` line each: the same rows for the same seed.
-struct Producer: Task {
+struct Producer: PipelineTask {
   static let help = "writes plays.tsv: play counts per song and country, from a seed"
 
   @Parameter(help: "how many rows to write") var rows: Int = 200
@@ -46,7 +46,7 @@ struct Producer: Task {
 }
 
 /// The most played songs of one country, most played first.
-struct TopSongs: Task {
+struct TopSongs: PipelineTask {
   static let help = "the most played songs of one country"
 
   @Parameter(help: "the country's two-letter code, as in plays.tsv") var tld: String = .required
@@ -81,7 +81,7 @@ struct AllCountries: WrapperTask {
 }
 
 /// Plays per artist, joining the play counts with the catalog that comes from outside.
-struct TopArtists: Task {
+struct TopArtists: PipelineTask {
   static let help = "plays per artist; needs catalog.tsv"
 
   func requires() -> AllOf<Producer, SongCatalog> { AllOf(Producer(), SongCatalog()) }

@@ -140,7 +140,7 @@ final class Exercise3Tests: GradedTestCase {
   }
 
   /// Each parameter's help text, read the way Plumb reads parameters: through the property wrappers.
-  func helpTexts(of task: any Task) -> [(String, String)] {
+  func helpTexts(of task: any PipelineTask) -> [(String, String)] {
     Mirror(reflecting: task).children.compactMap { child in
       guard let label = child.label, label.hasPrefix("_") else { return nil }
       switch child.value {

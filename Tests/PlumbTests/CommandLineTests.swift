@@ -5,7 +5,7 @@ import XCTest
 @testable import Plumb
 
 /// Writes the values of its parameters to word.txt, so a test sees where each value came from.
-struct CliWord: Task {
+struct CliWord: PipelineTask {
   static let help = "writes its parameters to word.txt"
 
   @Parameter(help: "the word to write") var word: String = "default"
@@ -18,13 +18,13 @@ struct CliWord: Task {
 }
 
 /// Requires a CliWord left at its defaults in code, to show family flags and config reaching it.
-struct CliParent: Task {
+struct CliParent: PipelineTask {
   func requires() -> CliWord { CliWord() }
   func output() -> LocalTarget { LocalTarget("parent.txt") }
   func run() throws { try output().write(try input().read()) }
 }
 
-struct CliNeeds: Task {
+struct CliNeeds: PipelineTask {
   @Parameter(help: "a country code") var tld: String = .required
   func output() -> LocalTarget { LocalTarget("needs-\(tld).txt") }
   func run() throws { try output().write(tld) }
@@ -35,19 +35,19 @@ struct CliCycleRoot: WrapperTask {
   func requires() -> AllOf<CliCycleA, CliQuiet> { AllOf(CliCycleA(), CliQuiet()) }
 }
 
-struct CliCycleA: Task {
+struct CliCycleA: PipelineTask {
   func requires() -> CliCycleB { CliCycleB() }
   func output() -> LocalTarget { LocalTarget("a.txt") }
   func run() throws {}
 }
 
-struct CliCycleB: Task {
+struct CliCycleB: PipelineTask {
   func requires() -> CliCycleA { CliCycleA() }
   func output() -> LocalTarget { LocalTarget("b.txt") }
   func run() throws {}
 }
 
-struct CliBroken: Task {
+struct CliBroken: PipelineTask {
   func output() -> LocalTarget { LocalTarget("broken.txt") }
   func run() throws { throw CliFailure("broken on purpose") }
 }
@@ -56,14 +56,14 @@ struct CliMissing: ExternalTask {
   func output() -> LocalTarget { LocalTarget("missing.txt") }
 }
 
-struct CliNeedsData: Task {
+struct CliNeedsData: PipelineTask {
   func requires() -> CliMissing { CliMissing() }
   func output() -> LocalTarget { LocalTarget("needs-data.txt") }
   func run() throws {}
 }
 
 /// Fails on its first `failures` runs, counting them in attempts.txt; then succeeds.
-struct CliFlaky: Task {
+struct CliFlaky: PipelineTask {
   @Parameter(help: "how many runs fail") var failures: Int = 2
   func output() -> LocalTarget { LocalTarget("flaky.txt") }
   func run() throws {
@@ -80,7 +80,7 @@ struct CliPair: WrapperTask {
   func requires() -> [CliMeet] { [CliMeet(name: "a"), CliMeet(name: "b")] }
 }
 
-struct CliMeet: Task {
+struct CliMeet: PipelineTask {
   static let meeting = CliMeeting()
   @Parameter(help: "which one") var name: String = ""
   init() {}
@@ -117,14 +117,14 @@ final class CliMeeting: @unchecked Sendable {
 }
 
 /// A parameter whose flag is also an engine option's.
-struct CliCrawl: Task {
+struct CliCrawl: PipelineTask {
   @Parameter(help: "parallel downloads") var workers: Int = 1
   func output() -> LocalTarget { LocalTarget("crawl.txt") }
   func run() throws { try output().write(String(workers)) }
 }
 
 /// Parameters whose names hold acronyms, as Swift's naming guidelines write them.
-struct CliFetch: Task {
+struct CliFetch: PipelineTask {
   @Parameter(help: "where to download from") var downloadURL: String = "http://127.0.0.1/"
   @Parameter(help: "the page to parse") var parseHTMLFile: String = "index.html"
   @Parameter(help: "how many retries per URL") var retriesPerURLPath: Int = 1
@@ -133,20 +133,20 @@ struct CliFetch: Task {
 
 /// Two loaders whose type names clash, in two enums used as namespaces.
 enum CliSongs {
-  struct Load: Task {
+  struct Load: PipelineTask {
     func output() -> LocalTarget { LocalTarget("songs.txt") }
     func run() throws { try output().write("songs") }
   }
 }
 
 enum CliPlays {
-  struct Load: Task {
+  struct Load: PipelineTask {
     func output() -> LocalTarget { LocalTarget("plays.txt") }
     func run() throws { try output().write("plays") }
   }
 }
 
-struct CliQuiet: Task {
+struct CliQuiet: PipelineTask {
   func run() throws {}
 }
 

@@ -69,7 +69,7 @@ final class DownloadTests: XCTestCase {
     let folder = try TemporaryFolder(removedAfter: self)
     let server = try LoopbackHTTPServer(routes: ["/good.csv": .text("1,2\n")])
     defer { server.stop() }
-    struct Fetch: Task {
+    struct Fetch: PipelineTask {
       @Parameter(help: "where to download from") var url: String = .required
       func output() -> LocalTarget { LocalTarget("downloaded.csv") }
       func run() throws { try output().write(try download(url, timeout: 5)) }

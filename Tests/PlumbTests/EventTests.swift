@@ -61,7 +61,7 @@ private struct Missing: ExternalTask {
 }
 
 /// Needs the missing data.
-private struct NeedsMissing: Task {
+private struct NeedsMissing: PipelineTask {
   func requires() -> Missing { Missing() }
   func output() -> LocalTarget { LocalTarget("needs.txt") }
   func run() throws { try output().write("x") }

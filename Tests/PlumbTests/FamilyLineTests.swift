@@ -144,20 +144,20 @@ final class FamilyLineTests: SummaryTestCase {
   }
 
   func testAtMostFiveFamilyLines() throws {
-    let tasks: [any Task] = [Golf(), Charlie(), Alpha(), Foxtrot(), Echo(), Delta(), Bravo()]
+    let tasks: [any PipelineTask] = [Golf(), Charlie(), Alpha(), Foxtrot(), Echo(), Delta(), Bravo()]
     XCTAssertEqual(
       try run(tasks).summary,
       allRan(7, ["- 1 Alpha()", "- 1 Bravo()", "- 1 Charlie()", "- 1 Delta()", "- 1 Echo()", "..."]))
   }
 
   func testConfiguredLineLimit() throws {
-    let tasks: [any Task] = [Charlie(), Alpha(), Bravo()]
+    let tasks: [any PipelineTask] = [Charlie(), Alpha(), Bravo()]
     XCTAssertEqual(
       try run(tasks) { $0.summaryLength = 2 }.summary, allRan(3, ["- 1 Alpha()", "- 1 Bravo()", "..."]))
   }
 
   func testNoLineLimit() throws {
-    let tasks: [any Task] = [Golf(), Charlie(), Alpha(), Foxtrot(), Echo(), Delta(), Bravo()]
+    let tasks: [any PipelineTask] = [Golf(), Charlie(), Alpha(), Foxtrot(), Echo(), Delta(), Bravo()]
     let lines = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf"].map { "- 1 \($0)()" }
     XCTAssertEqual(try run(tasks) { $0.summaryLength = 0 }.summary, allRan(7, lines))
   }

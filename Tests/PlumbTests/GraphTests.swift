@@ -11,13 +11,13 @@ struct GraphTop: WrapperTask {
   }
 }
 
-struct GraphBase: Task {
+struct GraphBase: PipelineTask {
   func output() -> LocalTarget { LocalTarget("base.txt") }
   func run() throws { try output().write("base") }
 }
 
 /// Fails; its parameter's value holds characters every format must escape.
-struct GraphBroken: Task {
+struct GraphBroken: PipelineTask {
   @Parameter(help: "a label") var label: String = "a<b & \"c\""
   func requires() -> GraphBase { GraphBase() }
   func output() -> LocalTarget { LocalTarget("broken.txt") }
@@ -28,14 +28,14 @@ struct GraphSource: ExternalTask {
   func output() -> LocalTarget { LocalTarget("source.txt") }
 }
 
-struct GraphNeedsSource: Task {
+struct GraphNeedsSource: PipelineTask {
   func requires() -> GraphSource { GraphSource() }
   func output() -> LocalTarget { LocalTarget("needs-source.txt") }
   func run() throws { try output().write("never") }
 }
 
 /// Complete before the run: the test writes done.txt.
-struct GraphDone: Task {
+struct GraphDone: PipelineTask {
   func output() -> LocalTarget { LocalTarget("done.txt") }
   func run() throws { try output().write("done") }
 }

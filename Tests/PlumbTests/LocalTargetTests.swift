@@ -4,7 +4,7 @@ import PlumbTestSupport
 import XCTest
 
 /// Writes `text` to `path` in two halves, and throws between them when the probe says so.
-private struct HalfWriter: Task {
+private struct HalfWriter: PipelineTask {
   @Parameter(help: "the output file") var path: String = "out.txt"
   @Parameter(help: "the text to write") var text: String = "first half|second half"
   var probe = RunProbe()
@@ -21,7 +21,7 @@ private struct HalfWriter: Task {
 }
 
 /// Writes its parameter's value to a relative path, after meeting the other runs at the probe.
-private struct MeetAndWrite: Task {
+private struct MeetAndWrite: PipelineTask {
   @Parameter(help: "what to write") var text: String = ""
   var probe = RunProbe()
 

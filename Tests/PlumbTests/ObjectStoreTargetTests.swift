@@ -100,7 +100,7 @@ final class ObjectStoreTargetTests: XCTestCase {
 
   // MARK: - The store of a run
 
-  private struct Upload: Task {
+  private struct Upload: PipelineTask {
     @Parameter(help: "the object's key") var key: String = "iris/model.json"
     func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "models", key: key) }
     func run() throws { try output().write("model for \(key)") }

@@ -5,7 +5,7 @@ import XCTest
 @testable import Plumb
 
 /// Parameters mixed with plain properties of many layouts.
-private struct Mixed: Task {
+private struct Mixed: PipelineTask {
   var flag = true
   @Parameter(help: "a name") var name: String = "ann"
   var store = MemoryStore()
@@ -20,14 +20,14 @@ private struct Mixed: Task {
 }
 
 /// A task that is a class, which the field metadata does not describe the same way.
-private final class ClassTask: Task {
+private final class ClassTask: PipelineTask {
   @Parameter(help: "n") var n: Int = 3
   init() {}
   func run() throws {}
 }
 
 final class ParameterLayoutTests: XCTestCase {
-  private func read(_ task: any Task) -> [String] {
+  private func read(_ task: any PipelineTask) -> [String] {
     ParameterSchema.parameters(of: task).map { "\($0.name)=\($0.parameter.text)" }
   }
 

@@ -9,7 +9,7 @@ private enum Mode: String, CaseIterable, ParameterValue {
 }
 
 /// Writes the values it ran with, so a test sees what the run resolved.
-private struct Greet: Task {
+private struct Greet: PipelineTask {
   @Parameter(help: "who to greet") var name: String = "World"
   @Parameter(help: "how many times") var times: Int = 1
   @Parameter(help: "an API token", significant: false) var token: String = "none"
@@ -19,13 +19,13 @@ private struct Greet: Task {
 }
 
 /// Requires two Greet tasks, so that family values and config reach tasks made in requires().
-private struct GreetTwice: Task {
+private struct GreetTwice: PipelineTask {
   func requires() -> [Greet] { [Greet(), Greet(times: 2)] }
   func output() -> LocalTarget { LocalTarget("twice.txt") }
   func run() throws { try output().write(input().map { try $0.read() }.joined(separator: "|")) }
 }
 
-private struct Kinds: Task {
+private struct Kinds: PipelineTask {
   @Parameter var day: Day = .required
   @Parameter var dateInterval: DayInterval = .required
   @Parameter var flag: Bool = false
@@ -37,13 +37,13 @@ private struct Kinds: Task {
   func run() throws { try output().write(TaskInfo(self).description) }
 }
 
-private struct NeedsName: Task {
+private struct NeedsName: PipelineTask {
   @Parameter var name: String = .required
   func run() throws {}
 }
 
 /// Requires a NeedsName without giving it a name, so only a family flag or the config can.
-private struct GreetsSomeone: Task {
+private struct GreetsSomeone: PipelineTask {
   func requires() -> NeedsName { NeedsName() }
   func run() throws {}
 }
@@ -123,7 +123,7 @@ final class ParameterTests: XCTestCase {
 
   // MARK: - Errors, through real runs
 
-  private func error(building tasks: [any Task], options: RunOptions) -> String? {
+  private func error(building tasks: [any PipelineTask], options: RunOptions) -> String? {
     thrownMessage { try build(tasks, options: options) }
   }
 
@@ -217,7 +217,7 @@ final class ParameterTests: XCTestCase {
 
   // MARK: - Where values come from
 
-  private func ranGreetings(_ tasks: [any Task], in folder: TemporaryFolder, options: RunOptions? = nil) throws
+  private func ranGreetings(_ tasks: [any PipelineTask], in folder: TemporaryFolder, options: RunOptions? = nil) throws
     -> [String]
   {
     let result = try build(tasks, options: options ?? folder.options(readingConfigFiles: true))

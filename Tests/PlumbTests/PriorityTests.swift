@@ -4,7 +4,7 @@ import PlumbTestSupport
 import XCTest
 
 /// A task with a priority, requiring the tasks it is given.
-private struct Ranked: Task {
+private struct Ranked: PipelineTask {
   @Parameter(help: "the task's name") var name: String = ""
   var rank = 0
   var requirements: [Ranked] = []

@@ -4,7 +4,7 @@ import PlumbTestSupport
 import XCTest
 
 /// A task object a test can watch with a weak reference: it is freed once nothing holds it.
-private final class Watched: Task {
+private final class Watched: PipelineTask {
   @Parameter(help: "the task's name") var name: String = ""
   /// What it requires; a requirement on itself makes a cycle.
   var requirements: [Watched] = []

@@ -3,7 +3,7 @@ import PlumbTestSupport
 import XCTest
 
 /// One link of a long chain: link n requires link n - 1.
-private struct Link: Task {
+private struct Link: PipelineTask {
   @Parameter(help: "the position in the chain") var n: Int = 0
   var store = MemoryStore()
 
@@ -13,7 +13,7 @@ private struct Link: Task {
 }
 
 /// One of the many tasks a fan-in gathers.
-private struct Leaf: Task {
+private struct Leaf: PipelineTask {
   @Parameter(help: "which leaf") var n: Int = 0
   var store = MemoryStore()
 
@@ -22,7 +22,7 @@ private struct Leaf: Task {
 }
 
 /// Requires `count` leaves and checks that all their outputs are there.
-private struct Gather: Task {
+private struct Gather: PipelineTask {
   @Parameter(help: "how many leaves") var count: Int = 0
   var store = MemoryStore()
 

@@ -11,7 +11,7 @@ private struct Arrival: ExternalTask {
 }
 
 /// Needs the arrival.
-private struct Consumer: Task {
+private struct Consumer: PipelineTask {
   var probe = RunProbe()
   func requires() -> Arrival { Arrival(probe: probe) }
   func output() -> LocalTarget { LocalTarget("consumed.txt") }
@@ -28,7 +28,7 @@ private struct Bundle: WrapperTask {
 }
 
 /// Writes nothing, so it is never complete and runs on every build.
-private struct Greeting: Task {
+private struct Greeting: PipelineTask {
   var probe = RunProbe()
   func run() throws { probe.start("greeting") }
 }

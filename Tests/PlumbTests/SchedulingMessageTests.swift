@@ -11,7 +11,7 @@ final class SchedulingMessageTests: XCTestCase {
     func output() -> LocalTarget { LocalTarget("raw/\(day).txt") }
   }
 
-  private struct CleanDay: Task {
+  private struct CleanDay: PipelineTask {
     @Parameter(help: "the day") var day: String = .required
     func requires() -> Source { Source(day: day) }
     func output() -> LocalTarget { LocalTarget("clean-\(day).txt") }

@@ -5,7 +5,7 @@ import XCTest
 @testable import Plumb
 
 /// A task that writes one file named by its id, so any family and parameters get an output.
-protocol MarkerTask: Task where Output == LocalTarget {}
+protocol MarkerTask: PipelineTask where Output == LocalTarget {}
 
 extension MarkerTask {
   /// The output's path relative to the working folder.
@@ -30,7 +30,7 @@ class SummaryTestCase: XCTestCase {
   /// Runs `tasks` in the folder with errors logged nowhere. The summary is Luigi's layout alone,
   /// without Plumb's "Why tasks failed" lines, so it can be compared with Luigi's own output;
   /// ExecutionSummaryTests checks those lines separately.
-  func run(_ tasks: [any Task], configure: (inout RunOptions) -> Void = { _ in }) throws -> RunResult {
+  func run(_ tasks: [any PipelineTask], configure: (inout RunOptions) -> Void = { _ in }) throws -> RunResult {
     var options = folder.options(readingConfigFiles: true)
     options.summaryShowsErrors = false
     configure(&options)

@@ -4,7 +4,7 @@ import PlumbTestSupport
 import XCTest
 
 /// Parameters every report shares, declared once in a base class, as Luigi pipelines often do.
-private class DailyReport: Task {
+private class DailyReport: PipelineTask {
   @Parameter(help: "the day to report on") var date: Day = .required
   required init() {}
   func output() -> LocalTarget { LocalTarget("\(Self.family)-\(date).txt") }
@@ -18,14 +18,14 @@ private final class SalesReport: DailyReport {
 
 /// Two loaders of the same type name, in two enums used as namespaces.
 private enum Songs {
-  struct Load: Task {
+  struct Load: PipelineTask {
     func output() -> LocalTarget { LocalTarget("songs.txt") }
     func run() throws { try output().write("songs") }
   }
 }
 
 private enum Plays {
-  struct Load: Task {
+  struct Load: PipelineTask {
     func output() -> LocalTarget { LocalTarget("plays.txt") }
     func run() throws { try output().write("plays") }
   }
@@ -33,7 +33,7 @@ private enum Plays {
 
 /// The same two loaders, told apart by the namespace each declares.
 private enum Albums {
-  struct Load: Task {
+  struct Load: PipelineTask {
     static let namespace = "albums"
     func output() -> LocalTarget { LocalTarget("albums.txt") }
     func run() throws { try output().write("albums") }
@@ -41,14 +41,14 @@ private enum Albums {
 }
 
 private enum Artists {
-  struct Load: Task {
+  struct Load: PipelineTask {
     static let namespace = "artists"
     func output() -> LocalTarget { LocalTarget("artists.txt") }
     func run() throws { try output().write("artists") }
   }
 }
 
-private struct LoadBoth: Task {
+private struct LoadBoth: PipelineTask {
   func requires() -> AllOf<Songs.Load, Plays.Load> { AllOf(Songs.Load(), Plays.Load()) }
   func output() -> LocalTarget { LocalTarget("both.txt") }
   func run() throws {
@@ -58,7 +58,7 @@ private struct LoadBoth: Task {
 }
 
 /// A task whose country is a plain property: the mistake of leaving out `@Parameter`.
-private struct CountryTotals: Task {
+private struct CountryTotals: PipelineTask {
   var tld = "rs"
   func output() -> LocalTarget { LocalTarget("totals-\(tld).tsv") }
   func run() throws { try output().write(tld) }

@@ -6,16 +6,16 @@ import XCTest
 // through `luigi` 3.8.1 (pip, in a venv under .build-luigi) and printing `task.task_id`; the others
 // come from /work/shared/reference/luigi-behaviour.md section 2.
 
-private struct Hello: Task {
+private struct Hello: PipelineTask {
   func run() {}
 }
 
-private struct B: Task {
+private struct B: PipelineTask {
   @Parameter var n: Int = .required
   func run() {}
 }
 
-private struct Clean: Task {
+private struct Clean: PipelineTask {
   @Parameter var day: Day = .required
   @Parameter var flag: Bool = false
   @Parameter var n: Int = 0
@@ -24,39 +24,39 @@ private struct Clean: Task {
 }
 
 /// Named as in the Luigi task the ids were computed with: the name is part of the hashed JSON.
-private struct Agg: Task {
+private struct Agg: PipelineTask {
   @Parameter var date_interval: DayInterval = .required
   func run() {}
 }
 
-private struct M: Task {
+private struct M: PipelineTask {
   @Parameter var month: Month = .required
   @Parameter var year: Year = .required
   @Parameter var hour: DateHour = .required
   func run() {}
 }
 
-private struct FloatsAndInts: Task {
+private struct FloatsAndInts: PipelineTask {
   static var family: String { "F" }
   @Parameter var x: Double = 0
   @Parameter var xs: [Int] = []
   func run() {}
 }
 
-private struct FloatsAndStrings: Task {
+private struct FloatsAndStrings: PipelineTask {
   static var family: String { "F" }
   @Parameter var x: Double = 0
   @Parameter var xs: [String] = []
   func run() {}
 }
 
-private struct U: Task {
+private struct U: PipelineTask {
   @Parameter var text: String = .required
   @Parameter(significant: false) var secret: String = "pw"
   func run() {}
 }
 
-private struct P: Task {
+private struct P: PipelineTask {
   @Parameter var b: String = ""
   @Parameter var a: String = ""
   @Parameter var d: String = ""

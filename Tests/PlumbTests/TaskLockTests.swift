@@ -7,7 +7,7 @@ import XCTest
 /// first and then finds the task complete.
 final class TaskLockTests: XCTestCase {
   /// Writes its output only when the test lets it, so the test controls when the first run finishes.
-  private struct Gated: Task {
+  private struct Gated: PipelineTask {
     nonisolated(unsafe) static var runs = 0
     nonisolated(unsafe) static var started = DispatchSemaphore(value: 0)
     nonisolated(unsafe) static var mayFinish = DispatchSemaphore(value: 0)
@@ -81,7 +81,7 @@ private final class BackgroundRun: @unchecked Sendable {
   private let done = DispatchSemaphore(value: 0)
   private var outcome: RunResult?
 
-  init(_ task: any Task, options: RunOptions) {
+  init(_ task: any PipelineTask, options: RunOptions) {
     Thread {
       self.outcome = try? build([task], options: options)
       self.done.signal()

@@ -9,13 +9,13 @@ private struct HookFailure: Error, CustomStringConvertible {
 }
 
 /// Fails every time, with an error whose text Slack would read as markup.
-struct HookedFailing: Task {
+struct HookedFailing: PipelineTask {
   @Parameter(help: "a country code") var tld: String = .required
   func output() -> LocalTarget { LocalTarget("failing-\(tld).txt") }
   func run() throws { throw HookFailure(tld: tld) }
 }
 
-struct HookedWorking: Task {
+struct HookedWorking: PipelineTask {
   func output() -> LocalTarget { LocalTarget("working.txt") }
   func run() throws { try output().write("done") }
 }
@@ -28,7 +28,7 @@ final class WebhookTests: XCTestCase {
   }
 
   /// Runs `task` with `hook` (if any) observing, collecting the log at warning level.
-  private func run(_ task: any Task, hook: Webhook?) throws -> (result: RunResult, log: [String]) {
+  private func run(_ task: any PipelineTask, hook: Webhook?) throws -> (result: RunResult, log: [String]) {
     let logged = RunProbe()
     var options = folder.options()
     options.logLevel = .warning

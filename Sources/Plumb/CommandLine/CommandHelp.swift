@@ -3,7 +3,7 @@ import Foundation
 /// The text `--help` prints: the pipeline's tasks and options, or one task's parameters.
 enum CommandHelp {
   /// `NAME --help`: usage, the tasks with their one-line help, the engine options, config and exit codes.
-  static func overview(command: (String) -> String, tasks: [any Task.Type]) -> String {
+  static func overview(command: (String) -> String, tasks: [any PipelineTask.Type]) -> String {
     var lines = [
       "Usage: " + command("TASK [--PARAMETER VALUE ...] [OPTIONS]"),
       "",
@@ -35,7 +35,7 @@ enum CommandHelp {
   }
 
   /// `NAME TASK --help`: usage, the task's help, and each parameter with its form and default.
-  static func task(_ type: any Task.Type, command: (String) -> String) -> String {
+  static func task(_ type: any PipelineTask.Type, command: (String) -> String) -> String {
     let family = type.family
     let declarations = ParameterSchema.declarations(of: type)
     let usage = declarations.map { declaration -> String in

@@ -3,7 +3,7 @@
 /// file or the default applies).
 struct Invocation {
   /// The task named on the command line, its own `--param` values set as if given in code.
-  var task: (any Task)?
+  var task: (any PipelineTask)?
   /// `--Family-param value`, by family then parameter name.
   var familyValues: [String: [String: String]] = [:]
   var workers: Int?

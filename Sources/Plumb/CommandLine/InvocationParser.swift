@@ -5,11 +5,11 @@
 /// take their value as the next word or after `=`; a Bool flag alone means true.
 struct InvocationParser {
   let command: (String) -> String
-  let tasks: [any Task.Type]
+  let tasks: [any PipelineTask.Type]
   /// What was read so far, also after an error: `--help` still shows the task named before it.
   private(set) var invocation = Invocation()
 
-  init(command: @escaping (String) -> String, tasks: [any Task.Type]) {
+  init(command: @escaping (String) -> String, tasks: [any PipelineTask.Type]) {
     self.command = command
     self.tasks = tasks
   }
@@ -78,12 +78,12 @@ struct InvocationParser {
     EngineOption.all.flatMap(\.names) + tasks.flatMap(Self.familyFlags(of:))
   }
 
-  private static func familyFlags(of type: any Task.Type) -> [String] {
+  private static func familyFlags(of type: any PipelineTask.Type) -> [String] {
     ParameterSchema.declarations(of: type).map { "--\(type.family)-\(ParameterDeclaration.dashed($0.name))" }
   }
 
   /// `--Family-param`: the longest registered family the flag starts with, and its parameter.
-  private func familyParameter(_ flag: String) throws -> (any Task.Type, ParameterDeclaration)? {
+  private func familyParameter(_ flag: String) throws -> (any PipelineTask.Type, ParameterDeclaration)? {
     guard flag.hasPrefix("--") else { return nil }
     let key = flag.dropFirst(2)
     let matches = tasks.filter { key.hasPrefix($0.family + "-") }
@@ -95,7 +95,7 @@ struct InvocationParser {
       .unknown(family: type.family, flag: flag, known: flags), suggestion: Suggestion.closest(to: flag, among: flags))
   }
 
-  private static func declaration(named flag: String, in type: any Task.Type) -> ParameterDeclaration? {
+  private static func declaration(named flag: String, in type: any PipelineTask.Type) -> ParameterDeclaration? {
     guard flag.hasPrefix("--") else { return nil }
     let key = String(flag.dropFirst(2))
     return ParameterSchema.declarations(of: type).first { $0.isNamed(key) }
@@ -128,7 +128,7 @@ struct InvocationParser {
   }
 
   /// Sets the parameter on `task` as a value given in code, so it beats family flags and the config file.
-  private static func assign(_ value: String, to name: String, of task: any Task, source: String) throws {
+  private static func assign(_ value: String, to name: String, of task: any PipelineTask, source: String) throws {
     guard let parameter = ParameterSchema.parameters(of: task).first(where: { $0.name == name })?.parameter else {
       return
     }

@@ -41,7 +41,7 @@ public struct PipelineCommand {
   /// The executable's name, used in messages and to tell its runs apart for the process lock.
   public let name: String
   /// The tasks the command line may name, in the order `--help` lists them.
-  public let tasks: [any Task.Type]
+  public let tasks: [any PipelineTask.Type]
   /// How a command with the given arguments is typed, for usage lines and messages.
   public let command: (_ arguments: String) -> String
 
@@ -56,7 +56,7 @@ public struct PipelineCommand {
   /// ```swift
   /// PipelineCommand(name: "exercise4", tasks: [TopSongs.self]) { "make run N=4 ARGS='\($0)'" }
   /// ```
-  public init(name: String, tasks: [any Task.Type], command: ((_ arguments: String) -> String)? = nil) {
+  public init(name: String, tasks: [any PipelineTask.Type], command: ((_ arguments: String) -> String)? = nil) {
     self.name = name
     self.tasks = tasks
     self.command = command ?? { "\(name) \($0)" }
@@ -169,7 +169,7 @@ public struct PipelineCommand {
   /// Two registered task types with the same family: the command line could name only the first,
   /// and a family flag would set both.
   private func familyClash() -> PipelineError? {
-    var seen: [String: any Task.Type] = [:]
+    var seen: [String: any PipelineTask.Type] = [:]
     for type in tasks {
       if let known = seen[type.family], ObjectIdentifier(known) != ObjectIdentifier(type) {
         return .typeClash(type.family, known, type)
@@ -179,7 +179,7 @@ public struct PipelineCommand {
     return nil
   }
 
-  private func help(for task: (any Task)?) -> String {
+  private func help(for task: (any PipelineTask)?) -> String {
     guard let task else { return CommandHelp.overview(command: command, tasks: tasks) }
     return CommandHelp.task(type(of: task), command: command)
   }

@@ -7,7 +7,7 @@ import Foundation
 /// Days are ordered, and step one day at a time, so a range of them is a sequence:
 ///
 /// ```swift
-/// struct Streams: Task {
+/// struct Streams: PipelineTask {
 ///     @Parameter(help: "the day of plays to read") var date: Day = .required
 ///     func output() -> LocalTarget { LocalTarget("streams/\(date).tsv") }
 /// }

@@ -17,7 +17,7 @@
 /// Monday 2008-12-29.
 ///
 /// ```swift
-/// struct AggregateArtists: Task {
+/// struct AggregateArtists: PipelineTask {
 ///     @Parameter(help: "the days to count") var dateInterval: DayInterval = .required
 ///     func requires() -> [Streams] { dateInterval.days.map { Streams(date: $0) } }
 /// }

@@ -3,7 +3,7 @@
 /// Its text form is `2024-01`; reading is strict (`2024-1` and `2024-13` are refused).
 ///
 /// ```swift
-/// struct MonthlyReport: Task {
+/// struct MonthlyReport: PipelineTask {
 ///     @Parameter(help: "the month to report on") var month: Month = .required
 ///     func requires() -> [Streams] { month.days.map { Streams(date: $0) } }
 /// }

@@ -7,7 +7,7 @@
 /// then from the default.
 ///
 /// ```swift
-/// struct Greet: Task {
+/// struct Greet: PipelineTask {
 ///     @Parameter(help: "who to greet") var name: String = "World"
 ///     @Parameter(help: "how many times") var times: Int = 1
 ///     @Parameter(help: "the day") var date: Day = .required

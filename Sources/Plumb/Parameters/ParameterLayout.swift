@@ -25,11 +25,11 @@ struct ParameterLayout {
   private static let layouts = TypeCache<ParameterLayout>()
 
   /// The layout of `type`, worked out on first use.
-  static func of(_ type: any Task.Type) -> ParameterLayout {
+  static func of(_ type: any PipelineTask.Type) -> ParameterLayout {
     layouts.value(for: type) { ParameterLayout(type) }
   }
 
-  private init(_ type: any Task.Type) {
+  private init(_ type: any PipelineTask.Type) {
     var fields: [Field] = []
     var storedCount = 0
     let described = _forEachField(of: type) { name, offset, fieldType, _ in
@@ -45,7 +45,7 @@ struct ParameterLayout {
   }
 
   /// The parameters of `task`, by property name, in declaration order.
-  func parameters<T: Task>(of task: T) -> [(name: String, parameter: any AnyParameter)] {
+  func parameters<T: PipelineTask>(of task: T) -> [(name: String, parameter: any AnyParameter)] {
     guard let fields else { return Self.reflectedParameters(of: task) }
     if fields.isEmpty { return [] }
     return withUnsafeBytes(of: task) { bytes in
@@ -60,7 +60,7 @@ struct ParameterLayout {
 
   /// A class's parameters, its superclasses' first: a mirror lists only the properties the class
   /// itself declares, and keeps those it inherits in its superclass mirror.
-  private static func reflectedParameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
+  private static func reflectedParameters(of task: any PipelineTask) -> [(name: String, parameter: any AnyParameter)] {
     var mirrors: [Mirror] = []
     var next: Mirror? = Mirror(reflecting: task)
     while let mirror = next {

@@ -3,7 +3,7 @@
 /// The command line builds `--help` and reads flags from these:
 ///
 /// ```swift
-/// struct Greet: Task { @Parameter(help: "who to greet") var firstName: String = "World" }
+/// struct Greet: PipelineTask { @Parameter(help: "who to greet") var firstName: String = "World" }
 /// // name "firstName", flag "--first-name", defaultText "World", expectedForm "any text"
 /// ```
 public struct ParameterDeclaration: Sendable {
@@ -66,7 +66,7 @@ enum ParameterSchema {
   private static let cache = TypeCache<[ParameterDeclaration]>()
 
   /// What `type` declares about each of its parameters, worked out on first use.
-  static func declarations(of type: any Task.Type) -> [ParameterDeclaration] {
+  static func declarations(of type: any PipelineTask.Type) -> [ParameterDeclaration] {
     cache.value(for: type) {
       parameters(of: type.init()).map { name, parameter in
         ParameterDeclaration(
@@ -78,7 +78,7 @@ enum ParameterSchema {
   }
 
   /// The parameters of a task value, by property name, in declaration order.
-  static func parameters(of task: any Task) -> [(name: String, parameter: any AnyParameter)] {
+  static func parameters(of task: any PipelineTask) -> [(name: String, parameter: any AnyParameter)] {
     ParameterLayout.of(type(of: task)).parameters(of: task)
   }
 }

@@ -8,7 +8,7 @@
 /// ```swift
 /// enum Mode: String, CaseIterable, ParameterValue { case fast, thorough }
 ///
-/// struct Train: Task {
+/// struct Train: PipelineTask {
 ///     @Parameter(help: "how hard to try") var mode: Mode = .fast
 /// }
 /// // --mode quick fails with: Train: cannot use 'quick' for parameter 'mode' (from --mode): expected one of fast, thorough

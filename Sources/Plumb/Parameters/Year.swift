@@ -3,7 +3,7 @@
 /// Its text form is the four-digit year, `2024`.
 ///
 /// ```swift
-/// struct YearlyTotals: Task {
+/// struct YearlyTotals: PipelineTask {
 ///     @Parameter(help: "the year to total") var year: Year = .required
 ///     func requires() -> [MonthlyReport] { year.months.map { MonthlyReport(month: $0) } }
 /// }

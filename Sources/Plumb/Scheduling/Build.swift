@@ -15,7 +15,7 @@ import Foundation
 ///   ``PipelineError/cycle(_:)`` when requirements form a cycle,
 ///   ``PipelineError/ambiguousTask(_:difference:)`` when two different tasks have the same name,
 ///   ``ConfigurationError`` for a bad config file.
-public func build(_ tasks: [any Task], options: RunOptions = RunOptions()) throws -> RunResult {
+public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) throws -> RunResult {
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)
   let context = RunContext(

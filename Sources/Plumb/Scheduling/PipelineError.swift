@@ -18,7 +18,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   }
 
   /// ``ambiguousTask(_:difference:)`` for tasks of two types that are both called `name`.
-  static func typeClash(_ name: String, _ first: any Task.Type, _ second: any Task.Type) -> PipelineError {
+  static func typeClash(_ name: String, _ first: any PipelineTask.Type, _ second: any PipelineTask.Type) -> PipelineError {
     .ambiguousTask(
       name,
       difference: "one is of type \(qualifiedName(first)), the other of type \(qualifiedName(second)); "
@@ -26,7 +26,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   }
 
   /// `Module.Outer.Name`, without the `(unknown context at $…)` parts private types add.
-  private static func qualifiedName(_ type: any Task.Type) -> String {
+  private static func qualifiedName(_ type: any PipelineTask.Type) -> String {
     String(reflecting: type).split(separator: ".").filter { !$0.hasPrefix("(unknown context at ") }
       .joined(separator: ".")
   }

@@ -45,11 +45,11 @@ final class RunContext {
   /// `requested` says the tasks were asked for (named on the command line) rather than required
   /// by others, so that a missing parameter's error names the flag that would set it: `--name`
   /// for a requested task, `--Family-name` for the others.
-  func resolve(_ tasks: [any Task], requested: Bool = false) throws {
+  func resolve(_ tasks: [any PipelineTask], requested: Bool = false) throws {
     for task in tasks { try resolve(task, requested: requested) }
   }
 
-  private func resolve(_ task: any Task, requested: Bool) throws {
+  private func resolve(_ task: any PipelineTask, requested: Bool) throws {
     let type = type(of: task)
     let family = type.family
     let declarations = ParameterSchema.declarations(of: type)
@@ -87,7 +87,7 @@ final class RunContext {
   }
 
   /// Like ``resolve(_:requested:)``, for places that cannot throw; the scheduler has already reported any error.
-  func resolveQuietly(_ tasks: [any Task]) {
+  func resolveQuietly(_ tasks: [any PipelineTask]) {
     for task in tasks { try? resolve(task, requested: false) }
   }
 }

@@ -69,13 +69,13 @@ public struct RunResult: Sendable {
   /// Pass the task with the parameter values the run gave it: a parameter the run took from the
   /// config file or a `--Family-name` flag has that value only in the run, so write it out here
   /// (`TopSongs(tld: "rs")`), or look the task up in ``records`` by its ``TaskInfo``.
-  public func record(of task: any Task) -> TaskRecord? {
+  public func record(of task: any PipelineTask) -> TaskRecord? {
     let name = TaskInfo(task).description
     return records.first { $0.info.description == name }
   }
 
   /// The status of a task, or `nil` if it was not scheduled.
-  public func status(of task: any Task) -> TaskStatus? {
+  public func status(of task: any PipelineTask) -> TaskStatus? {
     record(of: task)?.status
   }
 }

@@ -19,7 +19,7 @@ final class Scheduler {
 
   /// Schedules and runs `roots` and everything they need; returns every task's record, in the
   /// order they were first met.
-  func run(_ roots: [any Task]) throws -> [TaskRecord] {
+  func run(_ roots: [any PipelineTask]) throws -> [TaskRecord] {
     // Nodes point at their dependencies and back at their dependents; without unlinking them,
     // every run's graph (and every task in it) would stay in memory for good.
     defer { unlinkNodes() }
@@ -44,7 +44,7 @@ final class Scheduler {
 
   // MARK: - The graph
 
-  private func node(for task: any Task) throws -> TaskNode {
+  private func node(for task: any PipelineTask) throws -> TaskNode {
     let info = TaskInfo(task)
     if let known = nodesByName[info.description] {
       try Self.checkSameTask(known.task, task, name: info.description)
@@ -59,7 +59,7 @@ final class Scheduler {
   /// Refuses two tasks that share a name but are not the same task: of two types whose names
   /// clash (`Songs.Load` and `Plays.Load` are both `Load`), or told apart only by a stored
   /// property that is not a parameter. The run would otherwise run one and take it for both.
-  private static func checkSameTask(_ known: any Task, _ other: any Task, name: String) throws {
+  private static func checkSameTask(_ known: any PipelineTask, _ other: any PipelineTask, name: String) throws {
     let knownType = type(of: known)
     let otherType = type(of: other)
     guard ObjectIdentifier(knownType) == ObjectIdentifier(otherType) else {
@@ -79,7 +79,7 @@ final class Scheduler {
 
   /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
   /// explicit stack, so a chain of any length fits.
-  private func buildGraph(_ roots: [any Task]) throws {
+  private func buildGraph(_ roots: [any PipelineTask]) throws {
     var stack: [TaskNode] = try roots.map(node(for:)).reversed()
     while let current = stack.popLast() {
       guard current.state == .unvisited else { continue }

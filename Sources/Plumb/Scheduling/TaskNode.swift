@@ -15,7 +15,7 @@ final class TaskNode {
     case failed
   }
 
-  let task: any Task
+  let task: any PipelineTask
   let info: TaskInfo
   let isExternal: Bool
   /// The position in the order tasks were first met.
@@ -33,7 +33,7 @@ final class TaskNode {
   /// twice by the same task makes one edge, without a set per node.
   var linkedFrom = -1
 
-  init(task: any Task, info: TaskInfo, order: Int) {
+  init(task: any PipelineTask, info: TaskInfo, order: Int) {
     self.task = task
     self.info = info
     self.order = order

@@ -12,7 +12,7 @@ import Foundation
 /// ```
 ///
 /// ```swift
-/// struct UploadModel: Task {
+/// struct UploadModel: PipelineTask {
 ///     func requires() -> TrainModel { TrainModel() }
 ///     func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "models", key: "iris.json") }
 ///     func run() throws { try output().upload(input()) }

@@ -1,4 +1,4 @@
-/// Something ``Task/output()`` may return: a target, or a collection of them.
+/// Something ``PipelineTask/output()`` may return: a target, or a collection of them.
 public protocol TaskOutput {
   /// Every target in the output, flattened.
   var targets: [any Target] { get }

@@ -9,7 +9,7 @@
 ///     func output() -> LocalTarget { LocalTarget("data/text/\(date).txt") }
 /// }
 /// ```
-public protocol ExternalTask: Task {}
+public protocol ExternalTask: PipelineTask {}
 
 extension ExternalTask {
   /// External tasks are never run; this does nothing.

@@ -6,7 +6,7 @@
 /// to mark the places a learner edits.
 ///
 /// ```swift
-/// struct TopSongs: Task {
+/// struct TopSongs: PipelineTask {
 ///     func run() throws {
 ///         throw NotImplemented("TopSongs.run()")
 ///     }

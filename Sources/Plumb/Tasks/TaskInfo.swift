@@ -33,7 +33,7 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
   }
 
   /// Describes `task` as it is now (call after its parameters are resolved).
-  public init(_ task: any Task) {
+  public init(_ task: any PipelineTask) {
     var parameters: [NamedValue] = []
     for (name, parameter) in ParameterSchema.parameters(of: task) where parameter.isSignificant {
       parameters.append(NamedValue(name: name, value: parameter.text, successor: parameter.successorText))

@@ -5,7 +5,7 @@
 ///     func requires() -> [TopSongs] { ["rs", "de", "fr"].map { TopSongs(tld: $0) } }
 /// }
 /// ```
-public protocol WrapperTask: Task {}
+public protocol WrapperTask: PipelineTask {}
 
 extension WrapperTask {
   /// Does nothing: a wrapper's work is its requirements'.

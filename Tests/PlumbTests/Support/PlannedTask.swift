@@ -23,7 +23,7 @@ final class Plan: @unchecked Sendable {
 }
 
 /// A task that requires what its plan says, writes `<name>.txt`, and reports to the plan's probe.
-struct PlannedTask: Task {
+struct PlannedTask: PipelineTask {
   @Parameter(help: "the task's name in its plan") var name: String = ""
   var plan = Plan()
 

@@ -5,7 +5,7 @@
 /// A task whose outputs all exist is complete and is not run again.
 ///
 /// ```swift
-/// struct TopSongs: Task {
+/// struct TopSongs: PipelineTask {
 ///     @Parameter(help: "two-letter country code") var tld: String = .required
 ///
 ///     func requires() -> Producer { Producer() }
@@ -20,7 +20,7 @@
 ///
 /// `input()` has the type of what `requires()` returns, mapped to outputs: one task gives its output,
 /// an array of tasks an array of outputs, a dictionary a dictionary.
-public protocol Task: Requirement {
+public protocol PipelineTask: Requirement {
   /// What ``requires()`` returns: a task, an array or dictionary of tasks, or ``NoRequirements``.
   associatedtype Requirements: Requirement = NoRequirements
   /// What ``output()`` returns: a target, an array or dictionary of targets, or ``NoOutput``.
@@ -50,7 +50,7 @@ public protocol Task: Requirement {
   /// A prefix for the family name (`namespace.Name`); empty for none.
   ///
   /// ```swift
-  /// struct Load: Task {
+  /// struct Load: PipelineTask {
   ///     static let namespace = "songs"   // family "songs.Load"
   /// }
   /// ```
@@ -68,7 +68,7 @@ public protocol Task: Requirement {
   /// One line saying what the task does, listed by the command line's `--help`; empty by default.
   ///
   /// ```swift
-  /// struct TopSongs: Task {
+  /// struct TopSongs: PipelineTask {
   ///     static let help = "the most played songs of one country"
   /// }
   /// ```
@@ -78,7 +78,7 @@ public protocol Task: Requirement {
 /// Default family names, by task type: `String(describing:)` is too slow to call per task.
 private let familyNames = TypeCache<String>()
 
-extension Task {
+extension PipelineTask {
   /// No namespace: the family is the bare type name.
   public static var namespace: String { "" }
 
@@ -120,17 +120,17 @@ extension Task {
   }
 
   /// A task required on its own is just itself.
-  public var requiredTasks: [any Task] { [self] }
+  public var requiredTasks: [any PipelineTask] { [self] }
   /// A task required on its own gives its output to ``input()``.
   public var requiredOutput: Output { output() }
 }
 
-extension Task where Requirements == NoRequirements {
+extension PipelineTask where Requirements == NoRequirements {
   /// Requires nothing: the default for tasks that do not declare ``requires()``.
   public func requires() -> NoRequirements { NoRequirements() }
 }
 
-extension Task where Output == NoOutput {
+extension PipelineTask where Output == NoOutput {
   /// Writes nothing: the default for tasks that do not declare ``output()``.
   public func output() -> NoOutput { NoOutput() }
 }
