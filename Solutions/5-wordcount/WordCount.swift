@@ -14,7 +14,7 @@ struct WordCount: PipelineTask {
 
   func run() throws {
     var counts: [String: Int] = [:]
-    for text in input() {
+    for text in try input() {
       for word in Self.words(in: try text.read()) {
         counts[word, default: 0] += 1
       }

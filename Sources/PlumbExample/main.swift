@@ -88,7 +88,7 @@ struct TopArtists: PipelineTask {
   func output() -> LocalTarget { LocalTarget("top-artists.tsv") }
 
   func run() throws {
-    let (plays, catalog) = input()
+    let (plays, catalog) = try input()
     var artists: [String: String] = [:]
     for line in try catalog.lines() {
       let fields = line.split(separator: "\t").map(String.init)

@@ -78,7 +78,7 @@ final class DownloadTests: XCTestCase {
     var missing = Fetch()
     missing.url = server.url("/gone.csv").absoluteString
     let failed = try build([missing], options: folder.options())
-    XCTAssertEqual(failed.record(of: missing)?.error, "HTTP 404 Not Found from \(missing.url)")
+    XCTAssertEqual(failed.record(of: missing)?.errorMessage, "HTTP 404 Not Found from \(missing.url)")
     XCTAssertNotEqual(failed.exitCode, 0)
     XCTAssertEqual(folder.files(), [], "a failed download must leave no file, not even a temporary one")
 

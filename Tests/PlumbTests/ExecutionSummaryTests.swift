@@ -297,7 +297,7 @@ final class ExecutionSummaryTests: SummaryTestCase {
             - Boom(): boom
             - Flaky(): complete() failed: cannot check
         """))
-    XCTAssertEqual(result.record(of: Boom())?.error, "boom")
+    XCTAssertEqual(result.record(of: Boom())?.errorMessage, "boom")
   }
 
   func testReasonsAreCutAtTheSummaryLength() throws {

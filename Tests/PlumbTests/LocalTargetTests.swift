@@ -41,7 +41,7 @@ final class LocalTargetTests: XCTestCase {
 
     let failed = try build([task], options: folder.options())
     XCTAssertEqual(failed.status(of: task), .failed)
-    XCTAssertEqual(failed.record(of: task)?.error, "stopped halfway through deep/out.txt")
+    XCTAssertEqual(failed.record(of: task)?.errorMessage, "stopped halfway through deep/out.txt")
     XCTAssertEqual(folder.files(), [], "neither the output nor a temporary file may be left")
 
     let redone = try build([task], options: folder.options())
@@ -201,7 +201,7 @@ final class LocalTargetTests: XCTestCase {
 
     let result = try build([plan.task("new/all")], options: folder.options(workers: 8))
 
-    XCTAssertTrue(result.success, result.records.compactMap(\.error).joined(separator: "; "))
+    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
     XCTAssertEqual(folder.files().count, 41)
     XCTAssertEqual(folder.contents(of: "new/deeper/leaf7.txt"), "done new/deeper/leaf7\n")
   }

@@ -136,7 +136,7 @@ final class ObjectStoreTargetTests: XCTestCase {
     let result = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(result.status(of: Upload()), .failed)
     XCTAssertEqual(
-      result.record(of: Upload())?.error,
+      result.record(of: Upload())?.errorMessage,
       "bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder")
     XCTAssertNotEqual(result.exitCode, 0)
     XCTAssertEqual(folder.files(), ["plumb.cfg"])
@@ -149,7 +149,7 @@ final class ObjectStoreTargetTests: XCTestCase {
     let result = try build([upload], options: folder.options())
     XCTAssertEqual(result.status(of: upload), .failed)
     XCTAssertEqual(
-      result.record(of: upload)?.error,
+      result.record(of: upload)?.errorMessage,
       "invalid object key '../outside.json': a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
     )
     XCTAssertEqual(folder.files(), [])

@@ -22,8 +22,8 @@ final class ParallelismTests: XCTestCase {
 
     let result = try build([plan.task("both")], options: folder.options(workers: 2))
 
-    XCTAssertEqual(result.record(of: plan.task("left"))?.error, nil)
-    XCTAssertEqual(result.record(of: plan.task("right"))?.error, nil)
+    XCTAssertEqual(result.record(of: plan.task("left"))?.errorMessage, nil)
+    XCTAssertEqual(result.record(of: plan.task("right"))?.errorMessage, nil)
     XCTAssertTrue(result.success)
     XCTAssertEqual(plan.probe.mostAtOnce, 2)
   }
@@ -36,7 +36,7 @@ final class ParallelismTests: XCTestCase {
 
     let result = try build([plan.task("all")], options: folder.options(workers: 3))
 
-    XCTAssertTrue(result.success, result.records.compactMap(\.error).joined(separator: "; "))
+    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
     XCTAssertEqual(plan.probe.mostAtOnce, 3)
   }
 

@@ -19,8 +19,9 @@ private struct Mixed: PipelineTask {
   func run() throws {}
 }
 
-/// A task that is a class, which the field metadata does not describe the same way.
-private final class ClassTask: PipelineTask {
+/// A task that is a class, which the field metadata does not describe the same way; `--help`
+/// still reads it, though a run refuses it. Unchecked Sendable: the test never shares it.
+private final class ClassTask: PipelineTask, @unchecked Sendable {
   @Parameter(help: "n") var n: Int = 3
   init() {}
   func run() throws {}

@@ -142,7 +142,7 @@ final class ParameterTests: XCTestCase {
     let folder = try TemporaryFolder(removedAfter: self)
     let result = try build([GreetsSomeone()], options: folder.options())
     XCTAssertEqual(
-      result.records.first?.error,
+      result.records.first?.errorMessage,
       "NeedsName requires the 'name' parameter to be set: pass --NeedsName-name VALUE, or set name in section [NeedsName] of plumb.cfg",
       "--name would set a parameter of the task named on the command line, not of one it requires")
   }
@@ -212,7 +212,7 @@ final class ParameterTests: XCTestCase {
     XCTAssertFalse(result.success)
     let record = try XCTUnwrap(result.records.first { $0.info.family == "GreetTwice" })
     XCTAssertEqual(
-      record.error, "Greet: cannot use 'x' for parameter 'times' (from --Greet-times): expected an integer such as 42")
+      record.errorMessage, "Greet: cannot use 'x' for parameter 'times' (from --Greet-times): expected an integer such as 42")
   }
 
   // MARK: - Where values come from
@@ -329,7 +329,7 @@ final class ParameterTests: XCTestCase {
     let second = try TemporaryFolder(removedAfter: self)
     let greet = Greet()
     XCTAssertEqual(try ranGreetings([greet], in: first), ["Greet(name=First, times=1)"])
-    XCTAssertEqual(greet.name, "First", "within and after a run, the task shows the value it ran with")
+    XCTAssertEqual(greet.name, "World", "a run works on its own copy and leaves the value it was given alone")
     XCTAssertEqual(try ranGreetings([greet], in: second), ["Greet(name=World, times=1)"])
   }
 

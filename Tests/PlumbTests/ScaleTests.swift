@@ -29,7 +29,7 @@ private struct Gather: PipelineTask {
   func requires() -> [Leaf] { (0..<count).map { Leaf(n: $0, store: store) } }
   func output() -> MemoryTarget { MemoryTarget(store: store, key: "gather") }
   func run() throws {
-    guard input().allSatisfy({ $0.exists() }) else { throw PlannedFailure("a leaf's output is missing") }
+    guard try input().allSatisfy({ $0.exists() }) else { throw PlannedFailure("a leaf's output is missing") }
     output().write()
   }
 }

@@ -154,7 +154,7 @@ final class SchedulerTests: XCTestCase {
     XCTAssertEqual(result.status(of: plan.task("needy")), .failed)
     let id = TaskInfo(plan.task("lazy")).id
     XCTAssertEqual(
-      result.record(of: plan.task("needy"))?.error,
+      result.record(of: plan.task("needy"))?.errorMessage,
       "Unfulfilled dependency at run time: \(id) (\(folder.path(of: "lazy.txt")))")
     XCTAssertEqual(plan.probe.runCount("needy"), 0)
   }
@@ -169,7 +169,7 @@ final class SchedulerTests: XCTestCase {
     let x = TaskInfo(plan.task("x")).id
     let y = TaskInfo(plan.task("y")).id
     XCTAssertEqual(
-      result.record(of: plan.task("needy"))?.error,
+      result.record(of: plan.task("needy"))?.errorMessage,
       "Unfulfilled dependencies at run time: \(x) (\(folder.path(of: "x.txt"))), \(y) (\(folder.path(of: "y.txt")))")
   }
 
@@ -183,7 +183,7 @@ final class SchedulerTests: XCTestCase {
     let result = try build([plan.task("above"), plan.task("other")], options: folder.options(workers: 2))
 
     XCTAssertEqual(result.status(of: plan.task("boom")), .failed)
-    XCTAssertEqual(result.record(of: plan.task("boom"))?.error, "boom failed on purpose")
+    XCTAssertEqual(result.record(of: plan.task("boom"))?.errorMessage, "boom failed on purpose")
     XCTAssertEqual(result.record(of: plan.task("boom"))?.failureCount, 1)
     XCTAssertEqual(names(result, .pending), ["PlannedTask(name=above)", "PlannedTask(name=top)"])
     XCTAssertEqual(names(result, .succeeded), ["PlannedTask(name=fine)", "PlannedTask(name=other)"])
@@ -228,7 +228,7 @@ final class SchedulerTests: XCTestCase {
     let result = try build([plan.task("top")], options: folder.options())
 
     XCTAssertEqual(result.status(of: plan.task("broken")), .schedulingFailed)
-    XCTAssertEqual(result.record(of: plan.task("broken"))?.error, "complete() failed: cannot check broken")
+    XCTAssertEqual(result.record(of: plan.task("broken"))?.errorMessage, "complete() failed: cannot check broken")
     XCTAssertEqual(result.status(of: plan.task("fine")), .succeeded)
     XCTAssertEqual(result.status(of: plan.task("top")), .pending)
     XCTAssertFalse(result.success)

@@ -3,17 +3,12 @@ import Plumb
 import PlumbTestSupport
 import XCTest
 
-/// Parameters every report shares, declared once in a base class, as Luigi pipelines often do.
-private class DailyReport: PipelineTask {
+/// A task written as a class, which a run cannot copy. Unchecked: the test never shares it.
+private final class SalesReport: PipelineTask, @unchecked Sendable {
   @Parameter(help: "the day to report on") var date: Day = .required
-  required init() {}
+  init() {}
   func output() -> LocalTarget { LocalTarget("\(Self.family)-\(date).txt") }
   func run() throws { try output().write("\(TaskInfo(self))") }
-}
-
-/// A report with one parameter of its own, and the base class's.
-private final class SalesReport: DailyReport {
-  @Parameter(help: "the shop") var shop: String = "main"
 }
 
 /// Two loaders of the same type name, in two enums used as namespaces.
@@ -52,7 +47,7 @@ private struct LoadBoth: PipelineTask {
   func requires() -> AllOf<Songs.Load, Plays.Load> { AllOf(Songs.Load(), Plays.Load()) }
   func output() -> LocalTarget { LocalTarget("both.txt") }
   func run() throws {
-    let (songs, plays) = input()
+    let (songs, plays) = try input()
     try output().write(try songs.read() + plays.read())
   }
 }
@@ -69,30 +64,30 @@ private struct AllCountries: WrapperTask {
 }
 
 final class TaskIdentityTests: XCTestCase {
-  func testAClassTaskHasTheParametersItInherits() throws {
+  func testAClassTaskIsRefusedBecauseARunCannotCopyIt() throws {
     let folder = try TemporaryFolder(removedAfter: self)
-    try folder.write("[SalesReport]\ndate = 2024-01-03\n", to: "plumb.cfg")
-    let other = SalesReport()
-    other.date = try day("2024-01-04")
-    other.shop = "north"
-
-    let result = try build([SalesReport(), other], options: folder.options(readingConfigFiles: true))
-
-    XCTAssertEqual(
-      result.records.map(\.info.description),
-      ["SalesReport(date=2024-01-03, shop=main)", "SalesReport(date=2024-01-04, shop=north)"])
-    XCTAssertEqual(folder.files(), ["SalesReport-2024-01-03.txt", "SalesReport-2024-01-04.txt", "plumb.cfg"])
+    XCTAssertThrowsError(try build([SalesReport()], options: folder.options())) { error in
+      XCTAssertEqual(error as? PipelineError, .notAValue("SalesReport"))
+      XCTAssertEqual(
+        "\(error)",
+        "SalesReport is a class, but a task must be a value: declare it as a struct, so that each run works on its own copy"
+      )
+    }
+    XCTAssertEqual(folder.files(), [])
   }
 
-  func testTheCommandLineSetsAnInheritedParameter() throws {
+  func testTheCommandLineRefusesAClassTaskInOneLine() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     var errors: [String] = []
     let code = PipelineCommand(name: "reports", tasks: [SalesReport.self]).run(
       arguments: ["SalesReport", "--date", "2024-01-05", "--no-lock", "--quiet"], workingDirectory: folder.path,
       standardOutput: { _ in }, standardError: { errors.append($0) })
-    XCTAssertEqual(errors, [])
-    XCTAssertEqual(code, 0)
-    XCTAssertEqual(folder.contents(of: "SalesReport-2024-01-05.txt"), "SalesReport(date=2024-01-05, shop=main)")
+    XCTAssertEqual(
+      errors,
+      [
+        "reports: error: SalesReport is a class, but a task must be a value: declare it as a struct, so that each run works on its own copy"
+      ])
+    XCTAssertEqual(code, ExitCodes().schedulingError)
   }
 
   func testTwoTaskTypesWithTheSameNameAreRefusedInsteadOfMerged() throws {

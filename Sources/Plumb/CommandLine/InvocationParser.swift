@@ -41,10 +41,11 @@ struct InvocationParser {
         }
       } else if let task = invocation.task, let declaration = Self.declaration(named: flag, in: type(of: task)) {
         let value = try Self.value(of: flag, for: declaration, inline: inline, words: &words)
-        try Self.assign(value, to: declaration.name, of: task, source: flag)
+        invocation.task = try Self.assigning(value, to: declaration.name, in: task, source: flag)
       } else if let (family, declaration) = try familyParameter(flag) {
         let value = try Self.value(of: flag, for: declaration, inline: inline, words: &words)
-        try Self.assign(value, to: declaration.name, of: family.init(), source: flag)
+        // Checked on a fresh instance now, so a malformed value is reported with its flag.
+        _ = try Self.assigning(value, to: declaration.name, in: family.init(), source: flag)
         invocation.familyValues[family.family, default: [:]][declaration.name] = value
       } else if let task = invocation.task {
         let declarations = ParameterSchema.declarations(of: type(of: task))
@@ -127,15 +128,17 @@ struct InvocationParser {
     return next
   }
 
-  /// Sets the parameter on `task` as a value given in code, so it beats family flags and the config file.
-  private static func assign(_ value: String, to name: String, of task: any PipelineTask, source: String) throws {
-    guard let parameter = ParameterSchema.parameters(of: task).first(where: { $0.name == name })?.parameter else {
-      return
-    }
-    guard parameter.assign(text: value) else {
-      throw ParameterError.malformed(
-        family: type(of: task).family, parameter: name, value: value, expected: parameter.expectedForm,
-        source: source)
+  /// `task` with the parameter set as a value given in code, so it beats family flags and the config file.
+  private static func assigning<T: PipelineTask>(_ value: String, to name: String, in task: T, source: String) throws
+    -> T
+  {
+    try ParameterLayout.of(T.self).updating(task) { parameterName, parameter in
+      guard parameterName == name else { return nil }
+      guard let assigned = parameter.assigning(text: value) else {
+        throw ParameterError.malformed(
+          family: T.family, parameter: name, value: value, expected: parameter.expectedForm, source: source)
+      }
+      return assigned
     }
   }
 }

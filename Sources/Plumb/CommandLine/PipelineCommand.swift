@@ -137,8 +137,8 @@ public struct PipelineCommand {
     var exitCodes = ExitCodes()
     do {
       let configuration = try Configuration.load(in: directory, environment: environment)
-      var options = try RunOptions(invocation: invocation, configuration: configuration, workingDirectory: directory)
-      exitCodes = options.exitCodes
+      var options = RunOptions(invocation: invocation, configuration: configuration, workingDirectory: directory)
+      exitCodes = try ExitCodes(configuration: configuration)
       options.logSink = { standardError($0) }
       var lock: ProcessLock?
       if !invocation.noLock, try !configuration.noLock() {

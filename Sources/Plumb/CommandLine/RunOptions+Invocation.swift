@@ -1,25 +1,39 @@
 extension RunOptions {
-  /// The options for a command-line run: each setting from the command line, else from the config
-  /// file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`,
-  /// `[scheduler] retry_delay`, `[retcode]`, `[execution_summary] summary_length`,
-  /// `[execution_summary] show_errors`), else the default; `[webhook] url` adds a ``Webhook``'s observer.
-  init(invocation: Invocation, configuration: Configuration, workingDirectory: String) throws {
+  /// The options for a command-line run: the command line's flags count as set in code; the
+  /// others are left for ``completed(with:)`` to take from the config file.
+  init(invocation: Invocation, configuration: Configuration, workingDirectory: String) {
     self.init()
     self.workingDirectory = workingDirectory
     self.configuration = configuration
     familyValues = invocation.familyValues
-    workers = try invocation.workers ?? configuration.count(section: "core", key: "workers", minimum: 1) ?? workers
-    retries =
-      try invocation.retries ?? configuration.count(section: "scheduler", key: "retry_count", minimum: 0) ?? retries
-    retryDelay =
-      try invocation.retryDelay ?? configuration.seconds(section: "scheduler", key: "retry_delay") ?? retryDelay
-    logLevel = try invocation.logLevel ?? configuration.logLevel() ?? logLevel
-    summaryLength =
-      try configuration.count(section: "execution_summary", key: "summary_length", minimum: 0) ?? summaryLength
-    summaryShowsErrors =
-      try configuration.boolean(section: "execution_summary", key: "show_errors") ?? summaryShowsErrors
-    exitCodes = try ExitCodes(configuration: configuration)
-    if let webhook = try configuration.webhook() { observers.append(webhook.observer) }
+    settings.workers = invocation.workers
+    settings.retries = invocation.retries
+    settings.retryDelay = invocation.retryDelay
+    settings.logLevel = invocation.logLevel
+    if invocation.noLock { settings.locksTasks = false }
+  }
+
+  /// These options with every setting code left alone taken from `configuration` (`[core]
+  /// workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`, `[scheduler]
+  /// retry_delay`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
+  /// show_errors`), and with the observer of its `[webhook]`, if any.
+  func completed(with configuration: Configuration) throws -> RunOptions {
+    var options = self
+    var settings = options.settings
+    settings.workers = try settings.workers ?? configuration.count(section: "core", key: "workers", minimum: 1)
+    settings.retries = try settings.retries ?? configuration.count(section: "scheduler", key: "retry_count", minimum: 0)
+    settings.retryDelay = try settings.retryDelay ?? configuration.seconds(section: "scheduler", key: "retry_delay")
+    settings.logLevel = try settings.logLevel ?? configuration.logLevel()
+    settings.locksTasks = try settings.locksTasks ?? configuration.boolean(section: "core", key: "no_lock").map { !$0 }
+    settings.summaryLength =
+      try settings.summaryLength ?? configuration.count(section: "execution_summary", key: "summary_length", minimum: 0)
+    settings.summaryShowsErrors =
+      try settings.summaryShowsErrors ?? configuration.boolean(section: "execution_summary", key: "show_errors")
+    settings.exitCodes = try settings.exitCodes ?? ExitCodes(configuration: configuration)
+    options.settings = settings
+    options.configuration = configuration
+    if let webhook = try configuration.webhook() { options.observers.append(webhook.observer) }
+    return options
   }
 }
 

@@ -72,8 +72,8 @@ public struct DateHour: RequirableParameterValue, Comparable, Hashable, Sendable
   /// The next hour, so that the execution summary shows runs of hours as ranges.
   public var successor: DateHour? { adding(hours: 1) }
 
-  /// Marks a date-hour parameter as having no default. Its text, `0000-00-00T00`, does not read back.
-  public static var required: DateHour { DateHour(unchecked: .required, 0) }
+  /// What a required date-hour parameter reads as until a run gives it a value: `0000-00-00T00`.
+  public static var placeholder: DateHour { DateHour(unchecked: .placeholder, 0) }
 
   /// The text form, `2024-01-03T07`.
   public var description: String { parameterText }

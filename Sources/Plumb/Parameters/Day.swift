@@ -118,9 +118,9 @@ public struct Day: RequirableParameterValue, Strideable, Hashable, Sendable, Cus
   /// The next day, so that the execution summary shows runs of days as `2024-01-01...2024-01-31`.
   public var successor: Day? { adding(days: 1) }
 
-  /// Marks a date parameter as having no default. It is no real date: its text, `0000-00-00`,
-  /// does not read back.
-  public static var required: Day { Day(unchecked: 0, 0, 0) }
+  /// What a required date parameter reads as until a run gives it a value: `0000-00-00`, no real
+  /// date, so that a value read too early shows as unset.
+  public static var placeholder: Day { Day(unchecked: 0, 0, 0) }
 
   /// The text form, `2024-01-03`, so that `"\(day)"` builds file names.
   public var description: String { parameterText }

@@ -161,9 +161,11 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
     }
   }
 
-  /// Marks a date-interval parameter as having no default. Its text,
-  /// `0000-00-00-0000-00-00`, does not read back.
-  public static var required: DayInterval { DayInterval(form: .custom, start: .required, end: .required) }
+  /// What a required date-interval parameter reads as until a run gives it a value:
+  /// `0000-00-00-0000-00-00`.
+  public static var placeholder: DayInterval {
+    DayInterval(form: .custom, start: .placeholder, end: .placeholder)
+  }
 
   /// The text form, as given.
   public var description: String { parameterText }

@@ -71,8 +71,8 @@ public struct Month: RequirableParameterValue, Comparable, Hashable, Sendable, C
   /// The next month, so that the execution summary shows runs of months as ranges.
   public var successor: Month? { adding(months: 1) }
 
-  /// Marks a month parameter as having no default. Its text, `0000-00`, does not read back.
-  public static var required: Month { Month(unchecked: 0, 0) }
+  /// What a required month parameter reads as until a run gives it a value: `0000-00`.
+  public static var placeholder: Month { Month(unchecked: 0, 0) }
 
   /// The text form, `2024-01`.
   public var description: String { parameterText }

@@ -18,6 +18,9 @@ struct ParameterLayout {
 
   /// The parameter fields in declaration order, or `nil` to read the type with `Mirror`.
   private let fields: [Field]?
+  /// Whether the engine can make a changed copy of a task of this type: true for structs. A class
+  /// instance is shared by reference, so a run could not give it values of its own.
+  var isValueType: Bool { fields != nil }
   /// Whether the type stores anything besides parameters (always assumed for classes), which
   /// could make two tasks with the same parameters differ.
   let hasOtherStoredProperties: Bool
@@ -56,6 +59,25 @@ struct ParameterLayout {
       }
       return parameters
     }
+  }
+
+  /// A copy of `task` in which `change` may replace each parameter (returning `nil` keeps it).
+  ///
+  /// - Precondition: ``isValueType``; for other types `task` is returned unchanged.
+  func updating<T: PipelineTask>(
+    _ task: T, _ change: (_ name: String, _ parameter: any AnyParameter) throws -> (any AnyParameter)?
+  ) rethrows -> T {
+    guard let fields, !fields.isEmpty else { return task }
+    var copy = task
+    try withUnsafeMutableBytes(of: &copy) { bytes in
+      for field in fields {
+        let address = bytes.baseAddress! + field.offset
+        if let changed = try change(field.name, field.type.read(at: address)) {
+          changed.store(at: address)
+        }
+      }
+    }
+    return copy
   }
 
   /// A class's parameters, its superclasses' first: a mirror lists only the properties the class

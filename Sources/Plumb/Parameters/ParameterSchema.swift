@@ -71,7 +71,7 @@ enum ParameterSchema {
       parameters(of: type.init()).map { name, parameter in
         ParameterDeclaration(
           name: name, help: parameter.help, isSignificant: parameter.isSignificant,
-          defaultText: parameter.isRequiredMarker ? nil : parameter.text,
+          defaultText: parameter.isUnset ? nil : parameter.text,
           expectedForm: parameter.expectedForm, isBoolean: parameter.isBoolean)
       }
     }

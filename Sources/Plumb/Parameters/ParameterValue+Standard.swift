@@ -8,8 +8,8 @@ extension String: RequirableParameterValue {
   public var parameterText: String { self }
   /// What valid text looks like, for error messages.
   public static var expectedForm: String { "any text" }
-  /// Marks a string parameter as having no default.
-  public static var required: String { "\u{0}plumb-required" }
+  /// What a required text parameter reads as until a run gives it a value: empty.
+  public static var placeholder: String { "" }
 }
 
 /// A whole number: `--times 3`.
@@ -25,8 +25,8 @@ extension Int: RequirableParameterValue {
   public static var expectedForm: String { "an integer such as 42" }
   /// The next integer, so that the execution summary shows runs of numbers as `1...28`.
   public var successor: Int? { self == .max ? nil : self + 1 }
-  /// Marks an integer parameter as having no default.
-  public static var required: Int { .min }
+  /// What a required integer parameter reads as until a run gives it a value: 0.
+  public static var placeholder: Int { 0 }
 }
 
 /// A number: `--rate 0.5`.
@@ -43,8 +43,8 @@ extension Double: RequirableParameterValue {
   public var parameterText: String { String(self) }
   /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a number such as 0.5" }
-  /// Marks a number parameter as having no default.
-  public static var required: Double { -.greatestFiniteMagnitude }
+  /// What a required number parameter reads as until a run gives it a value: 0.
+  public static var placeholder: Double { 0 }
 }
 
 /// A yes-or-no switch: `--verbose` alone sets it, `--verbose false` clears it.
@@ -120,7 +120,7 @@ private struct JSONScalar: Decodable {
   }
 }
 
-extension Array: RequirableParameterValue where Element: RequirableParameterValue {
-  /// Marks a list parameter as having no default.
-  public static var required: [Element] { [Element.required] }
+extension Array: RequirableParameterValue where Element: ParameterValue {
+  /// What a required list parameter reads as until a run gives it a value: empty.
+  public static var placeholder: [Element] { [] }
 }

@@ -14,9 +14,8 @@
 /// // --mode quick fails with: Train: cannot use 'quick' for parameter 'mode' (from --mode): expected one of fast, thorough
 /// ```
 ///
-/// A choice always has a default: `.required` needs a marker value of the type itself, which an
-/// enum would have to list among its cases and so accept as a choice.
-public protocol ParameterValue {
+/// A choice can also be required: declare `RequirableParameterValue` instead, and write `= .required`.
+public protocol ParameterValue: Sendable {
   /// Reads a value from its text form, or returns `nil` when the text is not a valid value.
   init?(parameterText: String)
   /// The text form used in task names, ids and `--help`.
@@ -33,15 +32,36 @@ extension ParameterValue {
   public var successor: Self? { nil }
 }
 
-/// A ``ParameterValue`` with a ``required`` marker: a parameter declared `= .required` has no default
+/// A ``ParameterValue`` a parameter may require: a parameter declared `= .required` has no default
 /// and must be given in code, on the command line or in the config file.
 ///
 /// ```swift
 /// @Parameter(help: "two-letter country code") var tld: String = .required
+/// enum Mode: String, CaseIterable, RequirableParameterValue { case fast, thorough }
 /// ```
+///
+/// "Required" is a state of the ``Parameter``, not a value: every value of the type stays a legal
+/// value (`--count -9223372036854775808` is a value like any other), and ``placeholder`` is only
+/// what the parameter reads as before a run gives it one.
 public protocol RequirableParameterValue: ParameterValue {
-  /// A marker value meaning "this parameter has no default".
-  static var required: Self { get }
+  /// What a required parameter reads as until a run gives it a value. Any value of the type will
+  /// do: it is never taken for a value given in code, on the command line or in the config file.
+  static var placeholder: Self { get }
+}
+
+extension RequirableParameterValue {
+  /// Declares a parameter without a default: `@Parameter(help: "…") var tld: String = .required`.
+  ///
+  /// It reads as ``placeholder``; the ``Parameter`` created from it records that it has no value.
+  public static var required: Self {
+    RequiredMark.set()
+    return placeholder
+  }
+}
+
+extension RequirableParameterValue where Self: CaseIterable {
+  /// The first case: a required choice reads as it until a run gives it a value.
+  public static var placeholder: Self { allCases.first! }
 }
 
 extension ParameterValue where Self: CaseIterable & RawRepresentable, RawValue == String {

@@ -58,8 +58,8 @@ public struct Year: RequirableParameterValue, Comparable, Hashable, Sendable, Cu
   /// The next year, so that the execution summary shows runs of years as ranges.
   public var successor: Year? { adding(years: 1) }
 
-  /// Marks a year parameter as having no default. Its text, `0000`, does not read back.
-  public static var required: Year { Year(unchecked: 0) }
+  /// What a required year parameter reads as until a run gives it a value: `0000`.
+  public static var placeholder: Year { Year(unchecked: 0) }
 
   /// The text form, `2024`.
   public var description: String { parameterText }

@@ -89,7 +89,7 @@ struct ExecutionSummary {
         text += "\n    ... and \(failures.count - count) more (the log above has every error)"
         break
       }
-      text += "\n    - \(records[index].info): \(records[index].error!)"
+      text += "\n    - \(records[index].info): \(records[index].errorMessage!)"
     }
     return text
   }

@@ -7,7 +7,7 @@ import Foundation
 ///     if case .failed(let task, let error) = event { alert("\(task) failed: \(error)") }
 /// }
 /// ```
-public enum TaskEvent {
+public enum TaskEvent: Sendable {
   /// The task's run began.
   case started(TaskInfo)
   /// The task's run finished without error.
@@ -33,4 +33,4 @@ public enum TaskEvent {
 }
 
 /// A function that is told about each ``TaskEvent`` of a run. Its errors are logged and ignored.
-public typealias TaskObserver = (TaskEvent) throws -> Void
+public typealias TaskObserver = @Sendable (TaskEvent) throws -> Void

@@ -82,11 +82,11 @@ struct TaskPartition {
   /// chain of any length fits. Each search starts afresh at its task, as Luigi's does, so the
   /// sets come out the same.
   private mutating func findPendingReasons(_ records: [TaskRecord]) {
-    var positions: [String: Int] = [:]
-    for (index, record) in records.enumerated() where positions[record.info.description] == nil {
-      positions[record.info.description] = index
+    var positions: [ExactText: Int] = [:]
+    for (index, record) in records.enumerated() where positions[ExactText(record.info.description)] == nil {
+      positions[ExactText(record.info.description)] = index
     }
-    let dependencies = records.map { record in record.dependencies.compactMap { positions[$0] } }
+    let dependencies = records.map { record in record.dependencies.compactMap { positions[ExactText($0)] } }
     var visited = Set<Int>()
     for start in pendingRunnable.sorted() {
       visited.insert(start)

@@ -4,24 +4,68 @@ import Foundation
 ///
 /// Plumb's `luigi.build`: tasks whose outputs exist are not run again, so a second call does only
 /// what is missing. Task failures do not throw; they are in the result's records, summary and
-/// exit code.
+/// exit code. The tasks passed in are not changed: the run works on copies with the parameter
+/// values it resolved, so one task value may be built by several runs at once.
 ///
 /// ```swift
-/// let result = try build([TopSongs(tld: "rs"), TopSongs(tld: "de")], options: RunOptions())
+/// let result = try await build([TopSongs(tld: "rs"), TopSongs(tld: "de")], options: RunOptions())
 /// print(result.summary)
 /// ```
 ///
 /// - Throws: ``ParameterError`` when a requested task lacks a required parameter,
 ///   ``PipelineError/cycle(_:)`` when requirements form a cycle,
 ///   ``PipelineError/ambiguousTask(_:difference:)`` when two different tasks have the same name,
+///   ``PipelineError/notAValue(_:)`` for a task that is a class,
 ///   ``ConfigurationError`` for a bad config file.
-public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) throws -> RunResult {
+public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) async throws -> RunResult {
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)
+  let options = try options.completed(with: configuration)
   let context = RunContext(
     workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
-  let records = try Scheduler(options: options, context: context).run(tasks)
+  let records = try await Scheduler(options: options, context: context).run(tasks)
   let summary = ExecutionSummary(
     records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors)
   return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))
+}
+
+/// Runs `tasks` as the `async` ``build(_:options:)`` does, blocking the calling thread until the
+/// run ends: for `main.swift`, scripts, tests and synchronous tasks that start a run of their own.
+///
+/// ```swift
+/// let result = try build([TopSongs(tld: "rs")])
+/// if !result.success { exit(result.exitCode) }
+/// ```
+///
+/// From `async` code, call the `async` form instead: this one would hold one of the few threads
+/// Swift's concurrency runs on while it waits.
+@_disfavoredOverload
+public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) throws -> RunResult {
+  let outcome = BlockingOutcome<RunResult>()
+  // The tasks travel in a box the run empties, so that nothing of the run holds them once the
+  // caller is woken: a caller may count on its task values being released when build returns.
+  let box = TaskBox(tasks)
+  Task.detached {
+    let result: Result<RunResult, any Error>
+    do {
+      result = .success(try await build(box.take(), options: options))
+    } catch {
+      result = .failure(error)
+    }
+    outcome.finish(result)
+  }
+  return try outcome.wait()
+}
+
+/// Tasks handed from a synchronous caller to the run, taken out exactly once.
+private final class TaskBox: @unchecked Sendable {
+  // Set before the run starts, emptied once by the run, never touched concurrently.
+  private var tasks: [any PipelineTask]
+
+  init(_ tasks: [any PipelineTask]) { self.tasks = tasks }
+
+  func take() -> [any PipelineTask] {
+    defer { tasks = [] }
+    return tasks
+  }
 }

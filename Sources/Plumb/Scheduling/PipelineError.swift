@@ -5,6 +5,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// Two different tasks have the same name (family and significant parameter values), so a run
   /// would take them for one task and run only one of them; `difference` says how they differ.
   case ambiguousTask(String, difference: String)
+  /// A task type is a class. A run works on its own copies of the tasks it is given, with the
+  /// parameter values it resolved, and cannot copy a class instance, which is shared by reference.
+  case notAValue(String)
 
   /// The message, in one line.
   public var description: String {
@@ -14,6 +17,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         "the dependencies form a cycle: \(tasks.joined(separator: " -> ")); a task cannot require itself, directly or through others"
     case .ambiguousTask(let task, let difference):
       return "two different tasks are both called \(task): \(difference)"
+    case .notAValue(let family):
+      return
+        "\(family) is a class, but a task must be a value: declare it as a struct, so that each run works on its own copy"
     }
   }
 

@@ -1,13 +1,15 @@
 import Foundation
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// What user code running inside a pipeline run needs to know about the run: where relative paths
-/// point, and where unset parameters get their values. It is the current context of the thread
-/// while the engine calls into a task, so several runs can go on side by side (in tests, say).
-final class RunContext {
+/// What code running inside a pipeline run needs to know about the run: where relative paths
+/// point, and where unset parameters get their values.
+///
+/// The engine makes it ``current`` (a task-local value) while it calls into a task: `requires()`,
+/// `output()`, `complete()` and `run()`. So it reaches what those call, on their thread, and the
+/// child tasks they start with `async let`, a task group or `Task { }`, which inherit task-local
+/// values. It does not reach `Task.detached { }`, a `Thread` or a `DispatchQueue` the code starts
+/// itself: a ``LocalTarget`` made there with a relative path resolves against the process's folder.
+/// Make targets in `output()` (or before handing work to such a thread) to keep them in the run's folder.
+final class RunContext: Sendable {
   let workingDirectory: String
   let configuration: Configuration
   /// `--Family-param value` from the command line, by family then parameter name.
@@ -19,58 +21,57 @@ final class RunContext {
     self.familyValues = familyValues
   }
 
-  private static let key: pthread_key_t = {
-    var key = pthread_key_t()
-    pthread_key_create(&key, nil)
-    return key
-  }()
+  /// The run the current code is part of, or `nil` outside a run.
+  @TaskLocal static var current: RunContext?
 
-  static var current: RunContext? {
-    guard let pointer = pthread_getspecific(key) else { return nil }
-    return Unmanaged<RunContext>.fromOpaque(pointer).takeUnretainedValue()
-  }
-
-  /// Runs `body` with this context current on this thread.
+  /// Runs `body` with this context current.
   func activate<Result>(_ body: () throws -> Result) rethrows -> Result {
-    let previous = pthread_getspecific(Self.key)
-    pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-    defer { pthread_setspecific(Self.key, previous) }
-    return try body()
+    try Self.$current.withValue(self, operation: body)
   }
 
-  /// Gives every parameter of `tasks` its value for this run, in Luigi's order: a value set in code,
-  /// else `--Family-name` from the command line, else `[Family] name` in the config file, else the
-  /// default; a required parameter with none of these is an error.
+  /// Runs `body` with this context current, for asynchronous work.
+  func activate<Result: Sendable>(
+    isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Result
+  ) async rethrows -> Result {
+    try await Self.$current.withValue(self, operation: body, isolation: isolation)
+  }
+
+  /// A copy of `task` in which every parameter has its value for this run, in Luigi's order: a
+  /// value set in code, else `--Family-name` from the command line, else `[Family] name` in the
+  /// config file, else the default; a required parameter with none of these is an error. The task
+  /// passed in is not changed, so one task value can be part of several runs at once.
   ///
-  /// `requested` says the tasks were asked for (named on the command line) rather than required
-  /// by others, so that a missing parameter's error names the flag that would set it: `--name`
-  /// for a requested task, `--Family-name` for the others.
-  func resolve(_ tasks: [any PipelineTask], requested: Bool = false) throws {
-    for task in tasks { try resolve(task, requested: requested) }
-  }
-
-  private func resolve(_ task: any PipelineTask, requested: Bool) throws {
-    let type = type(of: task)
-    let family = type.family
-    let declarations = ParameterSchema.declarations(of: type)
-    for (name, parameter) in ParameterSchema.parameters(of: task) where !parameter.isResolved(by: self) {
-      guard let declared = declarations.first(where: { $0.name == name }) else { continue }
+  /// `requested` says the task was asked for (named on the command line) rather than required by
+  /// others, so that a missing parameter's error names the flag that would set it: `--name` for a
+  /// requested task, `--Family-name` for the others.
+  func resolved<T: PipelineTask>(_ task: T, requested: Bool = false) throws -> T {
+    let layout = ParameterLayout.of(T.self)
+    guard layout.isValueType else { throw PipelineError.notAValue(T.family) }
+    let family = T.family
+    let declarations = ParameterSchema.declarations(of: T.self)
+    return try layout.updating(task) { name, parameter in
+      guard !parameter.isResolved, let declared = declarations.first(where: { $0.name == name }) else { return nil }
       let found =
         parameter.isSetInCode(defaultText: declared.defaultText)
         ? nil : familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
       guard let found else {
-        if parameter.isRequiredMarker {
+        if parameter.isUnset {
           throw ParameterError.missing(
             family: family, parameter: name, flag: requested ? declared.flag : declared.familyFlag(of: family))
         }
-        parameter.useGivenValue(for: self)
-        continue
+        return parameter.resolving(text: nil)
       }
-      guard parameter.use(text: found.text, for: self) else {
+      guard let resolved = parameter.resolving(text: found.text) else {
         throw ParameterError.malformed(
           family: family, parameter: name, value: found.text, expected: declared.expectedForm, source: found.source)
       }
+      return resolved
     }
+  }
+
+  /// ``resolved(_:requested:)`` for a task whose type is known only at run time.
+  func resolvedTask(_ task: any PipelineTask, requested: Bool = false) throws -> any PipelineTask {
+    try resolved(task, requested: requested)
   }
 
   private func familyValue(of declared: ParameterDeclaration, family: String) -> (text: String, source: String)? {
@@ -84,10 +85,5 @@ final class RunContext {
   )? {
     guard let entry = configuration.entry(section: family, key: declared.name) else { return nil }
     return (entry.value, "[\(family)] \(entry.key) in \(entry.location)")
-  }
-
-  /// Like ``resolve(_:requested:)``, for places that cannot throw; the scheduler has already reported any error.
-  func resolveQuietly(_ tasks: [any PipelineTask]) {
-    for task in tasks { try? resolve(task, requested: false) }
   }
 }

@@ -10,13 +10,43 @@ import Foundation
 /// options.observers.append { event in print(event) }
 /// let result = try build([TopSongs(tld: "rs")], options: options)
 /// ```
-public struct RunOptions {
-  /// How many tasks may run at once, each on its own thread.
-  public var workers = 1
-  /// How many times a failed task is tried again before it counts as failed.
-  public var retries = 0
-  /// Seconds to wait before each retry.
-  public var retryDelay: TimeInterval = 0
+///
+/// Each engine setting has the value code gives it; a setting code leaves alone comes from the
+/// run's config file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler]
+/// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
+/// `show_errors`), else from Plumb's default. The same holds whether the run starts from the
+/// command line (whose flags count as code) or from ``build(_:options:)``; `[webhook] url` adds a
+/// ``Webhook`` observer to both.
+public struct RunOptions: Sendable {
+  /// The engine settings code has set; `nil` ones come from the config file or the default.
+  struct Settings: Sendable {
+    var workers: Int?
+    var retries: Int?
+    var retryDelay: TimeInterval?
+    var logLevel: LogLevel?
+    var locksTasks: Bool?
+    var exitCodes: ExitCodes?
+    var summaryLength: Int?
+    var summaryShowsErrors: Bool?
+  }
+
+  var settings = Settings()
+
+  /// How many tasks may be in flight at once, synchronous or asynchronous; 1 by default.
+  public var workers: Int {
+    get { settings.workers ?? 1 }
+    set { settings.workers = newValue }
+  }
+  /// How many times a failed task is tried again before it counts as failed; 0 by default.
+  public var retries: Int {
+    get { settings.retries ?? 0 }
+    set { settings.retries = newValue }
+  }
+  /// Seconds to wait before each retry; 0 by default.
+  public var retryDelay: TimeInterval {
+    get { settings.retryDelay ?? 0 }
+    set { settings.retryDelay = newValue }
+  }
   /// The folder relative target paths and the config file are found in; `nil` for the current folder.
   public var workingDirectory: String?
   /// Parameter values and settings; `nil` reads `plumb.cfg`/`luigi.cfg` from the working folder
@@ -26,8 +56,11 @@ public struct RunOptions {
   public var familyValues: [String: [String: String]] = [:]
   /// Called for every ``TaskEvent``; an observer that throws is logged and ignored.
   public var observers: [TaskObserver] = []
-  /// How much the run logs to standard error.
-  public var logLevel: LogLevel = .info
+  /// How much the run logs to standard error; ``LogLevel/info`` by default.
+  public var logLevel: LogLevel {
+    get { settings.logLevel ?? .info }
+    set { settings.logLevel = newValue }
+  }
   /// Where log lines go; standard error by default. It is called from worker threads, one line
   /// at a time.
   public var logSink: @Sendable (String) -> Void = { line in
@@ -35,15 +68,27 @@ public struct RunOptions {
   }
   /// Whether each task runs holding a lock shared with other runs in the same working folder (other
   /// processes too), so two runs never run the same task at once; the second waits, then skips the
-  /// task if the first completed it.
-  public var locksTasks = true
+  /// task if the first completed it. On by default.
+  public var locksTasks: Bool {
+    get { settings.locksTasks ?? true }
+    set { settings.locksTasks = newValue }
+  }
   /// Exit codes for each kind of trouble.
-  public var exitCodes = ExitCodes()
-  /// At most this many family lines per summary category; `0` for no limit.
-  public var summaryLength = 5
+  public var exitCodes: ExitCodes {
+    get { settings.exitCodes ?? ExitCodes() }
+    set { settings.exitCodes = newValue }
+  }
+  /// At most this many family lines per summary category; `0` for no limit; 5 by default.
+  public var summaryLength: Int {
+    get { settings.summaryLength ?? 5 }
+    set { settings.summaryLength = newValue }
+  }
   /// Whether the summary ends with why each failed task failed (one line each), after Luigi's
-  /// layout; `false` gives Luigi's layout alone. `[execution_summary] show_errors` in the config.
-  public var summaryShowsErrors = true
+  /// layout; `false` gives Luigi's layout alone. On by default.
+  public var summaryShowsErrors: Bool {
+    get { settings.summaryShowsErrors ?? true }
+    set { settings.summaryShowsErrors = newValue }
+  }
 
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
   public init() {}

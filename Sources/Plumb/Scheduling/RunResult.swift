@@ -25,15 +25,22 @@ public struct TaskRecord: Sendable {
   public let isExternal: Bool
   /// How many times its run failed (a success after retries still counts its failures).
   public let failureCount: Int
-  /// The last error, in one line.
-  public let error: String?
+  /// The last error the task's run threw (or why it could not be scheduled, or the dependency
+  /// found missing when it was about to run), to inspect in code:
+  ///
+  /// ```swift
+  /// if case let failure as DownloadError = result.record(of: fetch)?.error { … }
+  /// ```
+  public let error: (any Error)?
+  /// The last error as one line of text, as the summary shows it.
+  public var errorMessage: String? { error.map(Scheduler.describe) }
   /// The text forms of the tasks it requires (empty when it was complete and not expanded).
   public let dependencies: [String]
   /// The worker that was running it, for ``TaskStatus/runByOtherWorker``; `nil` otherwise.
   public let otherWorker: String?
 
   init(
-    info: TaskInfo, status: TaskStatus, isExternal: Bool, failureCount: Int, error: String?, dependencies: [String],
+    info: TaskInfo, status: TaskStatus, isExternal: Bool, failureCount: Int, error: (any Error)?, dependencies: [String],
     otherWorker: String? = nil
   ) {
     self.info = info
@@ -70,8 +77,8 @@ public struct RunResult: Sendable {
   /// config file or a `--Family-name` flag has that value only in the run, so write it out here
   /// (`TopSongs(tld: "rs")`), or look the task up in ``records`` by its ``TaskInfo``.
   public func record(of task: any PipelineTask) -> TaskRecord? {
-    let name = TaskInfo(task).description
-    return records.first { $0.info.description == name }
+    let info = TaskInfo(task)
+    return records.first { $0.info == info }
   }
 
   /// The status of a task, or `nil` if it was not scheduled.

@@ -8,7 +8,7 @@ final class Scheduler {
   private let log: RunLog
   private let events: EventDispatch
   private var nodes: [TaskNode] = []
-  private var nodesByName: [String: TaskNode] = [:]
+  private var nodesByInfo: [TaskInfo: TaskNode] = [:]
 
   init(options: RunOptions, context: RunContext) {
     self.options = options
@@ -19,17 +19,17 @@ final class Scheduler {
 
   /// Schedules and runs `roots` and everything they need; returns every task's record, in the
   /// order they were first met.
-  func run(_ roots: [any PipelineTask]) throws -> [TaskRecord] {
+  func run(_ roots: [any PipelineTask]) async throws -> [TaskRecord] {
     // Nodes point at their dependencies and back at their dependents; without unlinking them,
     // every run's graph (and every task in it) would stay in memory for good.
     defer { unlinkNodes() }
     try context.activate {
-      try context.resolve(roots, requested: true)
-      try buildGraph(roots)
+      let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
+      try buildGraph(resolved)
     }
     try checkForCycles()
     propagatePriorities()
-    WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
+    await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
     return nodes.map(\.record)
   }
 
@@ -39,20 +39,21 @@ final class Scheduler {
       node.dependents = []
     }
     nodes = []
-    nodesByName = [:]
+    nodesByInfo = [:]
   }
 
   // MARK: - The graph
 
+  /// The node of `task`, whose parameters the run has resolved.
   private func node(for task: any PipelineTask) throws -> TaskNode {
     let info = TaskInfo(task)
-    if let known = nodesByName[info.description] {
+    if let known = nodesByInfo[info] {
       try Self.checkSameTask(known.task, task, name: info.description)
       return known
     }
     let node = TaskNode(task: task, info: info, order: nodes.count)
     nodes.append(node)
-    nodesByName[info.description] = node
+    nodesByInfo[info] = node
     return node
   }
 
@@ -101,7 +102,7 @@ final class Scheduler {
     do {
       complete = try node.task.complete()
     } catch {
-      fail(node, because: "complete() failed: \(Self.describe(error))")
+      fail(node, because: SchedulingFailure("complete() failed: \(Self.describe(error))", underlying: error))
       return
     }
     if complete {
@@ -112,7 +113,7 @@ final class Scheduler {
       node.state = .missingExternal
       // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
       var missing: [String] = []
-      for target in node.task.output().targets where !target.exists() {
+      for target in node.task.output().targets where (try? target.exists()) != true {
         let name = target.description
         missing.append(name.hasPrefix("/") ? (name as NSString).standardizingPath : name)
       }
@@ -127,16 +128,26 @@ final class Scheduler {
     if log.level >= .info && !(node.task is any WrapperTask) && node.task.output().targets.isEmpty {
       log.info("\(node.info) has no outputs, so it is never complete and runs every time")
     }
-    let required = node.task.requires().requiredTasks
+    let required: [any PipelineTask]
     do {
-      try context.resolve(required)
+      required = try node.task.requires().requiredTasks
     } catch {
-      fail(node, because: Self.describe(error))
+      fail(node, because: SchedulingFailure("requires() failed: \(Self.describe(error))", underlying: error))
+      return
+    }
+    var resolved: [any PipelineTask] = []
+    resolved.reserveCapacity(required.count)
+    do {
+      for task in required { resolved.append(try context.resolvedTask(task)) }
+    } catch let error as PipelineError {
+      throw error
+    } catch {
+      fail(node, because: SchedulingFailure(Self.describe(error), underlying: error))
       return
     }
     node.state = .pending
-    node.dependencies.reserveCapacity(required.count)
-    for task in required {
+    node.dependencies.reserveCapacity(resolved.count)
+    for task in resolved {
       let dependency = try self.node(for: task)
       guard dependency.linkedFrom != node.order else { continue }
       dependency.linkedFrom = node.order
@@ -145,7 +156,7 @@ final class Scheduler {
     }
   }
 
-  private func fail(_ node: TaskNode, because reason: String) {
+  private func fail(_ node: TaskNode, because reason: SchedulingFailure) {
     node.state = .schedulingFailed
     node.error = reason
     log.error("\(node.info) could not be scheduled: \(reason)")

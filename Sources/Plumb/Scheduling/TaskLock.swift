@@ -12,7 +12,7 @@ import Foundation
 /// name only wait for each other needlessly; they still both run. The file is removed while still
 /// locked, so a waiter that then locks the removed file notices (its inode no longer matches the
 /// path) and tries again on a fresh one.
-final class TaskLocks {
+final class TaskLocks: Sendable {
   private let prefix: String?
 
   /// Locks for the tasks of `workingDirectory`. Without a usable temporary folder, every

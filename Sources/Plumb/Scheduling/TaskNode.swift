@@ -1,9 +1,11 @@
 /// One task in the graph of a run, with its edges and its state.
 ///
-/// While the graph is built only the building thread touches nodes. Once workers start, `state`
-/// and `unfinishedDependencies` change only under the worker pool's lock, and `failureCount` and
-/// `error` only on the worker that runs the node.
-final class TaskNode {
+/// While the graph is built only the building code touches nodes. Once workers start, `state`,
+/// `priority` and `unfinishedDependencies` change only in the worker pool's coordinating task, and
+/// `failureCount` and `error` only in the child task that runs the node, which the coordinator
+/// reads after that child has finished (the task group's result orders the two). Hence unchecked
+/// Sendable: nodes travel to the child tasks that run them.
+final class TaskNode: @unchecked Sendable {
   enum State {
     case unvisited
     case alreadyComplete
@@ -28,7 +30,7 @@ final class TaskNode {
   /// Dependencies not yet done; the node is runnable at zero.
   var unfinishedDependencies = 0
   var failureCount = 0
-  var error: String?
+  var error: (any Error)?
   /// The `order` of the last node that linked this one as a dependency: a requirement listed
   /// twice by the same task makes one edge, without a set per node.
   var linkedFrom = -1

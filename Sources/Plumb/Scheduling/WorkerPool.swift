@@ -1,18 +1,17 @@
 import Foundation
 
-/// Runs the pending tasks of a graph on `workers` threads: a task is handed out when all its
-/// dependencies are done, highest priority first; a failure leaves its dependents pending.
-final class WorkerPool {
+/// Runs the pending tasks of a graph with `workers` tasks in flight: a task is handed out when all
+/// its dependencies are done, highest priority first; a failure leaves its dependents pending.
+///
+/// One coordinating task owns the ready queue and the nodes' states; each task in flight runs in a
+/// child task on the run's ``WorkerThreads``, where a synchronous `run()` has a thread to itself.
+final class WorkerPool: Sendable {
   private let nodes: [TaskNode]
   private let options: RunOptions
   private let context: RunContext
   private let log: RunLog
   private let events: EventDispatch
   private let locks: TaskLocks?
-  /// Guards `ready`, `running` and the nodes' `state` and `unfinishedDependencies`.
-  private let condition = NSCondition()
-  private var ready = ReadyQueue()
-  private var running = 0
 
   init(nodes: [TaskNode], options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch) {
     self.nodes = nodes
@@ -24,70 +23,45 @@ final class WorkerPool {
   }
 
   /// Runs until nothing is runnable and nothing is running.
-  func run() {
+  func run() async {
+    var ready = ReadyQueue()
     for node in nodes where node.state == .pending {
       var unfinished = 0
       for dependency in node.dependencies where dependency.state != .alreadyComplete { unfinished += 1 }
       node.unfinishedDependencies = unfinished
       if unfinished == 0 { ready.push(node) }
     }
+    guard !ready.isEmpty else { return }
     let workers = max(1, options.workers)
-    guard workers > 1 else {
-      work()
-      return
-    }
-    let group = DispatchGroup()
-    for index in 0..<workers {
-      group.enter()
-      // Unowned: run() waits for every worker, so the pool outlives them; a strong capture would
-      // keep the pool, and every task of the run, alive until each thread has wound down.
-      let thread = Thread { [unowned self] in
-        work()
-        group.leave()
-      }
-      thread.name = "plumb-worker-\(index + 1)"
-      thread.stackSize = 8 << 20
-      thread.start()
-    }
-    group.wait()
-  }
-
-  /// A worker's loop: take a runnable task, run it, release its dependents.
-  private func work() {
-    context.activate {
-      condition.lock()
-      while true {
-        while ready.isEmpty && running > 0 { condition.wait() }
-        guard let node = ready.pop() else { break }
-        node.state = .running
-        running += 1
-        condition.unlock()
-
-        let outcome = runHoldingLock(node)
-
-        condition.lock()
-        running -= 1
-        node.state = outcome
-        var released = 0
-        if outcome != .failed {
-          for dependent in node.dependents where dependent.state == .pending {
-            dependent.unfinishedDependencies -= 1
-            if dependent.unfinishedDependencies == 0 {
-              ready.push(dependent)
-              released += 1
+    let threads = WorkerThreads(count: workers)
+    defer { threads.stop() }
+    await withTaskExecutorPreference(threads) {
+      await withTaskGroup(of: (TaskNode, TaskNode.State).self) { group in
+        var inFlight = 0
+        while true {
+          while inFlight < workers, let node = ready.pop() {
+            node.state = .running
+            inFlight += 1
+            group.addTask { [self] in
+              (node, await context.activate { await runHoldingLock(node) })
             }
           }
+          guard let (node, outcome) = await group.next() else { break }
+          inFlight -= 1
+          node.state = outcome
+          guard outcome != .failed else { continue }
+          for dependent in node.dependents where dependent.state == .pending {
+            dependent.unfinishedDependencies -= 1
+            if dependent.unfinishedDependencies == 0 { ready.push(dependent) }
+          }
         }
-        // This worker takes one released task itself; wake others only for the rest, or to stop.
-        if released > 1 || (ready.isEmpty && running == 0) { condition.broadcast() }
       }
-      condition.unlock()
     }
   }
 
   /// Runs `node` holding its lock across runs (``TaskLocks``). A task that another run finished
   /// while this one waited for the lock is complete, and is not run again.
-  private func runHoldingLock(_ node: TaskNode) -> TaskNode.State {
+  private func runHoldingLock(_ node: TaskNode) async -> TaskNode.State {
     let lock = locks?.acquire(node.info) {
       log.info("waiting: another run is running \(node.info)")
     }
@@ -96,23 +70,23 @@ final class WorkerPool {
       log.info("\(node.info) was completed by the other run meanwhile")
       return .alreadyComplete
     }
-    return runWithRetries(node) ? .succeeded : .failed
+    return await runWithRetries(node) ? .succeeded : .failed
   }
 
-  private func runWithRetries(_ node: TaskNode) -> Bool {
+  private func runWithRetries(_ node: TaskNode) async -> Bool {
     var attempt = 1
-    while !runOnce(node) {
+    while await !runOnce(node) {
       guard attempt <= options.retries else { return false }
       attempt += 1
       log.info("retrying \(node.info) (attempt \(attempt) of \(options.retries + 1))")
       events.emit(.retrying(node.info, attempt: attempt))
-      if options.retryDelay > 0 { Thread.sleep(forTimeInterval: options.retryDelay) }
+      if options.retryDelay > 0 { try? await Task.sleep(nanoseconds: UInt64(options.retryDelay * 1e9)) }
     }
     return true
   }
 
   /// Checks the dependencies again, as Luigi does, then runs the task once.
-  private func runOnce(_ node: TaskNode) -> Bool {
+  private func runOnce(_ node: TaskNode) async -> Bool {
     var missing: [TaskNode] = []
     for dependency in node.dependencies where !((try? dependency.task.complete()) ?? false) {
       missing.append(dependency)
@@ -127,7 +101,7 @@ final class WorkerPool {
     events.emit(.started(node.info))
     let start = DispatchTime.now().uptimeNanoseconds
     do {
-      try node.task.run()
+      try await node.task.run()
       let seconds = Self.seconds(since: start)
       log.info("done \(node.info) in \(String(format: "%.2f", seconds)) s")
       // Luigi's order: the duration, then the outcome, whose observers may report both.
@@ -149,7 +123,7 @@ final class WorkerPool {
 
   private func record(_ error: any Error, of node: TaskNode) {
     node.failureCount += 1
-    node.error = Scheduler.describe(error)
-    log.error("\(node.info) failed: \(node.error ?? "")")
+    node.error = error
+    log.error("\(node.info) failed: \(Scheduler.describe(error))")
   }
 }

@@ -20,7 +20,27 @@
 ///
 /// `input()` has the type of what `requires()` returns, mapped to outputs: one task gives its output,
 /// an array of tasks an array of outputs, a dictionary a dictionary.
-public protocol PipelineTask: Requirement {
+///
+/// `run()` may be synchronous, as above, or `async`, to `await` network calls and other
+/// asynchronous work:
+///
+/// ```swift
+/// struct FetchIris: PipelineTask {
+///     func output() -> LocalTarget { LocalTarget("iris.data") }
+///
+///     func run() async throws {
+///         try output().write(try await download("http://127.0.0.1:8000/iris.data", timeout: 10))
+///     }
+/// }
+/// ```
+///
+/// Both kinds run on the run's own worker threads, one task per thread at a time, so a synchronous
+/// task that blocks (on a file, a lock, a slow computation) holds up no other task.
+///
+/// A task is a value. A run never changes the task values it is given: it works on copies whose
+/// parameters hold the values it resolved, so the same value can take part in several runs at once.
+/// Tasks must therefore be structs (a class is refused with ``PipelineError/notAValue(_:)``).
+public protocol PipelineTask: Requirement, Sendable {
   /// What ``requires()`` returns: a task, an array or dictionary of tasks, or ``NoRequirements``.
   associatedtype Requirements: Requirement = NoRequirements
   /// What ``output()`` returns: a target, an array or dictionary of targets, or ``NoOutput``.
@@ -33,13 +53,19 @@ public protocol PipelineTask: Requirement {
   init()
 
   /// The tasks that must be complete before this one runs.
-  func requires() -> Requirements
+  ///
+  /// It may throw: the task then counts as failed to schedule (Luigi's scheduling error), and
+  /// the tasks that need it are not run.
+  func requires() throws -> Requirements
 
   /// The targets this task writes. The task is complete when they all exist.
   func output() -> Output
 
   /// Does the work. Throwing marks the task failed; its dependents are not run.
-  func run() throws
+  ///
+  /// Write it synchronous (`func run() throws`) or asynchronous (`func run() async throws`);
+  /// either satisfies this requirement.
+  func run() async throws
 
   /// Whether the task's work is already done. By default: it has outputs and all of them exist.
   func complete() throws -> Bool
@@ -101,28 +127,35 @@ extension PipelineTask {
   public func complete() throws -> Bool {
     let targets = output().targets
     if targets.isEmpty { return false }
-    for target in targets where !target.exists() { return false }
+    for target in targets where try !target.exists() { return false }
     return true
   }
 
   /// The outputs of the tasks ``requires()`` returns, shaped like its result.
   ///
+  /// Within a run, the required tasks have the parameter values the run gives them (from the
+  /// command line or the config file too), so their outputs are the files the run wrote.
+  ///
   /// ```swift
   /// func requires() -> [InputText] { interval.days.map { InputText(date: $0) } }
   /// func run() throws {
-  ///     for file in input() { ... }   // input() is [LocalTarget]
+  ///     for file in try input() { ... }   // input() is [LocalTarget]
   /// }
   /// ```
-  public func input() -> Requirements.RequiredOutput {
-    let requirements = requires()
-    RunContext.current?.resolveQuietly(requirements.requiredTasks)
-    return requirements.requiredOutput
+  ///
+  /// - Throws: what ``requires()`` throws.
+  public func input() throws -> Requirements.RequiredOutput {
+    try requires().requiredOutput
   }
 
   /// A task required on its own is just itself.
   public var requiredTasks: [any PipelineTask] { [self] }
-  /// A task required on its own gives its output to ``input()``.
-  public var requiredOutput: Output { output() }
+  /// A task required on its own gives its output to ``input()``: within a run, the output of the
+  /// run's copy, with the parameter values the run resolved.
+  public var requiredOutput: Output {
+    guard let context = RunContext.current, let resolved = try? context.resolved(self) else { return output() }
+    return resolved.output()
+  }
 }
 
 extension PipelineTask where Requirements == NoRequirements {

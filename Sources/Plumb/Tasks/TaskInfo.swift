@@ -7,6 +7,10 @@ import Foundation
 /// info.description  // "TopSongs(tld=rs)"
 /// info.id           // "TopSongs_rs_<10 hex digits>", the id Luigi gives the same task
 /// ```
+///
+/// Two infos are equal when their family and parameter texts are equal byte for byte, as Luigi
+/// compares them: `TaskInfo` of `Label(s: "caf\u{e9}")` and of `Label(s: "cafe\u{301}")` differ,
+/// although the two strings are equal in Swift.
 public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
   /// The family: the type name, with its namespace if any.
   public let family: String
@@ -24,6 +28,17 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
     /// The text of the next value in order (next integer, day, month), if the type has an order.
     public let successor: String?
 
+    /// Whether the names and the values are equal byte for byte.
+    public static func == (lhs: NamedValue, rhs: NamedValue) -> Bool {
+      ExactText(lhs.name) == ExactText(rhs.name) && ExactText(lhs.value) == ExactText(rhs.value)
+    }
+
+    /// Hashes the name's and the value's bytes, consistently with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(ExactText(name))
+      hasher.combine(ExactText(value))
+    }
+
     /// A parameter's name and value, with the next value in order if there is one.
     public init(name: String, value: String, successor: String? = nil) {
       self.name = name
@@ -32,7 +47,19 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
     }
   }
 
-  /// Describes `task` as it is now (call after its parameters are resolved).
+  /// Whether the two describe the same task: the same family and parameter texts, byte for byte.
+  public static func == (lhs: TaskInfo, rhs: TaskInfo) -> Bool {
+    ExactText(lhs.family) == ExactText(rhs.family) && lhs.parameters == rhs.parameters
+  }
+
+  /// Hashes the family's and the parameters' bytes, consistently with ``==(_:_:)``.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(ExactText(family))
+    hasher.combine(parameters)
+  }
+
+  /// Describes `task` with its parameter values as they are in this value. Within a run, the
+  /// run's copies hold the values the run resolved (from the command line or the config file too).
   public init(_ task: any PipelineTask) {
     var parameters: [NamedValue] = []
     for (name, parameter) in ParameterSchema.parameters(of: task) where parameter.isSignificant {

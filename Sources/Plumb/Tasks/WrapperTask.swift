@@ -13,10 +13,11 @@ extension WrapperTask {
 
   /// Complete when every required task is complete.
   public func complete() throws -> Bool {
-    let requirements = requires()
-    let tasks = requirements.requiredTasks
-    try RunContext.current?.resolve(tasks)
-    for task in tasks where try !task.complete() { return false }
+    let context = RunContext.current
+    for task in try requires().requiredTasks {
+      let resolved = try context?.resolvedTask(task) ?? task
+      if try !resolved.complete() { return false }
+    }
     return true
   }
 }

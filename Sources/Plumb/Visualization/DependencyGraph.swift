@@ -63,17 +63,19 @@ public struct DependencyGraph: Sendable {
   ///   - drawingLimit: How many tasks the picture shows at most; the page says when some are left
   ///     out. The text forms are not limited.
   public init(_ result: RunResult, drawingLimit: Int = DependencyGraph.defaultDrawingLimit) {
-    var positions: [String: Int] = [:]
+    var positions: [ExactText: Int] = [:]
     var kept: [TaskRecord] = []
-    for record in result.records where positions[record.info.description] == nil {
-      positions[record.info.description] = kept.count
+    for record in result.records where positions[ExactText(record.info.description)] == nil {
+      positions[ExactText(record.info.description)] = kept.count
       kept.append(record)
     }
     nodes = kept.map { record in
       var seen = Set<Int>()
-      let requirements = record.dependencies.compactMap { positions[$0] }.filter { seen.insert($0).inserted }
+      let requirements = record.dependencies.compactMap { positions[ExactText($0)] }.filter {
+        seen.insert($0).inserted
+      }
       let style = NodeStyle(record)
-      let detail = record.error.map { "\(style.label): \($0)" } ?? style.label
+      let detail = record.errorMessage.map { "\(style.label): \($0)" } ?? style.label
       return Node(label: record.info.description, style: style, detail: detail, requirements: requirements)
     }
     summary = result.summary

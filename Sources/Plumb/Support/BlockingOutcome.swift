@@ -1,0 +1,19 @@
+import Foundation
+
+/// Hands the result of asynchronous work to a thread that waits for it: the bridge between
+/// Plumb's `async` core and its synchronous API, used only where the caller is synchronous.
+final class BlockingOutcome<Value: Sendable>: @unchecked Sendable {
+  private let finished = DispatchSemaphore(value: 0)
+  // Written once before `finished` is signalled, read only after it is awaited.
+  private var result: Result<Value, any Error>?
+
+  func finish(_ result: Result<Value, any Error>) {
+    self.result = result
+    finished.signal()
+  }
+
+  func wait() throws -> Value {
+    finished.wait()
+    return try result!.get()
+  }
+}
