@@ -1,0 +1,131 @@
+import Foundation
+import Plumb
+import PlumbTestSupport
+import XCTest
+
+/// A meeting point for asynchronous tasks: each arrival waits, suspended rather than blocking a
+/// thread, until `count` have arrived. After `patience` seconds it gives up, so that a broken
+/// engine fails the test instead of hanging it.
+private actor AsyncMeeting {
+  private let count: Int
+  private var waiting: [CheckedContinuation<Bool, Never>] = []
+
+  init(count: Int, patience: TimeInterval = 20) {
+    self.count = count
+    Task { [weak self] in
+      try? await Task.sleep(nanoseconds: UInt64(patience * 1e9))
+      await self?.giveUp()
+    }
+  }
+
+  /// Whether all `count` arrived.
+  func arrive() async -> Bool {
+    await withCheckedContinuation { continuation in
+      waiting.append(continuation)
+      guard waiting.count == count else { return }
+      for arrival in waiting { arrival.resume(returning: true) }
+      waiting = []
+    }
+  }
+
+  private func giveUp() {
+    for arrival in waiting { arrival.resume(returning: false) }
+    waiting = []
+  }
+}
+
+/// Blocks its worker thread until `count` tasks have met (``RunProbe/meet(count:timeout:)``).
+private struct BlockingMeeter: PipelineTask {
+  @Parameter(help: "which one") var n: Int = 0
+  var probe = RunProbe()
+  var count = 4
+
+  func output() -> LocalTarget { LocalTarget("blocking-\(n).txt") }
+  func run() throws {
+    guard probe.meet(count: count) else { throw PlannedFailure("blocking task \(n) met no one") }
+    try output().write("met")
+  }
+}
+
+/// Awaits, without blocking a thread, until `count` tasks have met.
+private struct AsyncMeeter: PipelineTask {
+  @Parameter(help: "which one") var n: Int = 0
+  var meeting: AsyncMeeting?
+
+  func output() -> LocalTarget { LocalTarget("async-\(n).txt") }
+  func run() async throws {
+    try await Task.sleep(nanoseconds: 1_000)
+    guard await meeting?.arrive() == true else { throw PlannedFailure("async task \(n) met no one") }
+    try output().write("met")
+  }
+}
+
+/// Awaits, then blocks its thread until `count` tasks have met: asynchronous tasks may block too.
+private struct AsyncBlockingMeeter: PipelineTask {
+  @Parameter(help: "which one") var n: Int = 0
+  var probe = RunProbe()
+
+  func output() -> LocalTarget { LocalTarget("mixed-\(n).txt") }
+  func run() async throws {
+    await Task.yield()
+    guard probe.meet(count: 4) else { throw PlannedFailure("mixed task \(n) met no one") }
+    try output().write("met")
+  }
+}
+
+final class AsyncTaskTests: XCTestCase {
+  func testFourBlockingSynchronousTasksAllMeetWithFourWorkersOnTwoCores() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let probe = RunProbe()
+    let tasks = (0..<4).map { BlockingMeeter(n: $0, probe: probe) }
+
+    let result = try build(tasks, options: folder.options(workers: 4))
+
+    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
+    XCTAssertEqual(folder.files().count, 4)
+  }
+
+  func testFourAsynchronousTasksAllMeetWithFourWorkers() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let meeting = AsyncMeeting(count: 4)
+    let tasks = (0..<4).map { AsyncMeeter(n: $0, meeting: meeting) }
+
+    let result = try build(tasks, options: folder.options(workers: 4))
+
+    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
+    XCTAssertEqual(folder.files().count, 4)
+  }
+
+  func testSynchronousAndAsynchronousTasksAreInFlightTogether() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let probe = RunProbe()
+    let tasks: [any PipelineTask] =
+      [BlockingMeeter(n: 0, probe: probe), BlockingMeeter(n: 1, probe: probe)]
+      + [AsyncBlockingMeeter(n: 0, probe: probe), AsyncBlockingMeeter(n: 1, probe: probe)]
+
+    let result = try build(tasks, options: folder.options(workers: 4))
+
+    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
+    XCTAssertEqual(folder.files().count, 4)
+  }
+
+  func testBuildIsCallableFromAsynchronousCode() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let meeting = AsyncMeeting(count: 2)
+
+    let result = try await build([AsyncMeeter(n: 1, meeting: meeting), AsyncMeeter(n: 2, meeting: meeting)],
+      options: folder.options(workers: 2))
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertEqual(folder.files(), ["async-1.txt", "async-2.txt"])
+  }
+
+  func testSwiftsOwnTaskKeepsItsMeaningWhereverPlumbIsImported() async throws {
+    // This file imports Plumb; `Task { }` and `Task.sleep` are Swift's.
+    let value = await Task { () -> Int in
+      try? await Task.sleep(nanoseconds: 1_000)
+      return 42
+    }.value
+    XCTAssertEqual(value, 42)
+  }
+}
