@@ -31,8 +31,8 @@ var targets: [Target] = [
   .target(name: "Grading", dependencies: ["Plumb", "PlumbTestSupport"]),
   // The learner's runner: progress, check, hint, solution, watch, reset. It depends on no exercise,
   // so it still works (and reports the error) when an exercise does not compile.
-  .executableTarget(name: "kit", path: "Sources/Kit"),
-  .testTarget(name: "KitTests", dependencies: ["kit"]),
+  .executableTarget(name: "kit", path: "Sources/Kit", swiftSettings: [.swiftLanguageMode(.v6)]),
+  .testTarget(name: "KitTests", dependencies: ["kit"], swiftSettings: [.swiftLanguageMode(.v6)]),
   // Runs an exercise's pipeline from the command line: `pipelines 4 TopSongs --tld rs`.
   .executableTarget(
     name: "pipelines",

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the tools the kit drives (swift, git, diff) and collects what they print.
 enum Shell {
@@ -37,32 +38,30 @@ enum Shell {
   }
 
   /// Kills a process and its descendants when it runs longer than allowed.
-  private final class Watchdog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    private var didFire = false
+  ///
+  /// The timer fires on a Dispatch thread while the caller waits on the process, so what both
+  /// touch lives in a `Mutex`. The kill happens while holding it: once `cancel()` returns, the
+  /// watchdog kills nothing (the process has been reaped by then and its pid may be reused).
+  private final class Watchdog: Sendable {
+    private let state = Mutex((done: false, fired: false))
 
     init(process: Process, seconds: Int) {
       let pid = process.processIdentifier
       DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds)) { [self] in
-        lock.lock()
-        defer { lock.unlock() }
-        guard !done else { return }
-        didFire = true
-        for victim in [pid] + Self.descendants(of: pid) { kill(victim, SIGKILL) }
+        state.withLock { state in
+          guard !state.done else { return }
+          state.fired = true
+          for victim in [pid] + Self.descendants(of: pid) { kill(victim, SIGKILL) }
+        }
       }
     }
 
     var fired: Bool {
-      lock.lock()
-      defer { lock.unlock() }
-      return didFire
+      state.withLock { $0.fired }
     }
 
     func cancel() {
-      lock.lock()
-      done = true
-      lock.unlock()
+      state.withLock { $0.done = true }
     }
 
     /// Every process below `root`, read from /proc (each /proc/PID/stat names its parent).

@@ -10,7 +10,7 @@ enum Terminal {
   /// Clears the screen and moves to its top, so a new verdict replaces the last one.
   static func clearScreen() {
     print("\u{1B}[H\u{1B}[2J", terminator: "")
-    fflush(stdout)
+    flush()
   }
 
   static func green(_ text: String) -> String { paint(text, "32") }
@@ -26,7 +26,14 @@ enum Terminal {
   /// Prints a line and flushes it, so it shows before a long command starts.
   static func say(_ text: String = "") {
     print(text)
-    fflush(stdout)
+    flush()
+  }
+
+  /// Flushes what `print` buffered. `fflush(nil)` flushes every C output stream: the kit opens none
+  /// but standard output (standard error is unbuffered), so it does what `fflush(stdout)` did, without
+  /// reading C's global `stdout`: a mutable global, which Swift 6 does not let this code read.
+  private static func flush() {
+    fflush(nil)
   }
 
   /// Prints a one-line error to standard error.
