@@ -112,7 +112,13 @@ final class Scheduler {
       node.state = .missingExternal
       // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
       var missing: [String] = []
-      for target in node.task.output().targets where !target.exists() {
+      for target in node.task.output().targets {
+        do {
+          if try target.exists() { continue }
+        } catch {
+          fail(node, because: "exists() failed for \(target): \(Self.describe(error))")
+          return
+        }
         let name = target.description
         missing.append(name.hasPrefix("/") ? (name as NSString).standardizingPath : name)
       }

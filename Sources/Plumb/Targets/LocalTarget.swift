@@ -41,6 +41,8 @@ public struct LocalTarget: Target, Hashable, Sendable {
   public var description: String { path }
 
   /// Whether the file is in place (a write in progress does not count).
+  ///
+  /// It answers from `access(2)` and never throws, so code holding a `LocalTarget` needs no `try`.
   public func exists() -> Bool {
     access(path, F_OK) == 0
   }

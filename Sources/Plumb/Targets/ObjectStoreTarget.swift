@@ -19,8 +19,10 @@ import Foundation
 /// }
 /// ```
 ///
-/// A store that cannot be used (a bad `[object_store]` section, an invalid bucket or key) makes
-/// ``exists()`` false and every read or write throw a one-line error naming the problem.
+/// A store that cannot be used (a bad `[object_store]` section, an invalid bucket or key, a backend
+/// that cannot be reached) makes ``exists()`` and every read or write throw a one-line error naming
+/// the problem, so its task fails scheduling with that reason instead of running as if the object
+/// were missing.
 public struct ObjectStoreTarget: Target, Sendable {
   /// The bucket holding the object.
   public let bucket: String
@@ -54,9 +56,12 @@ public struct ObjectStoreTarget: Target, Sendable {
     }
   }
 
-  /// Whether the object is stored; `false` also when the store cannot tell (then a write says why).
-  public func exists() -> Bool {
-    (try? store.get().exists(bucket: bucket, key: key)) ?? false
+  /// Whether the object is stored.
+  ///
+  /// - Throws: the store's error when it cannot tell: a bad `[object_store]` section, an invalid
+  ///   bucket or key, an unreachable backend.
+  public func exists() throws -> Bool {
+    try store.get().exists(bucket: bucket, key: key)
   }
 
   /// The whole object as UTF-8 text.
