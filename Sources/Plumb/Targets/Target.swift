@@ -1,7 +1,8 @@
 /// An output of a task: something that either exists or does not.
 ///
 /// A task is complete when all its targets exist. ``LocalTarget`` and ``ObjectStoreTarget`` conform;
-/// conform your own type to store outputs elsewhere.
+/// conform your own type to store outputs elsewhere, and add ``ReadableTarget`` and ``WritableTarget``
+/// to get `read()`, `lines()` and `write(_:)` from one method each.
 ///
 /// ```swift
 /// struct RowCount: Target {
