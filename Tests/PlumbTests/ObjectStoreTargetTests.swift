@@ -11,9 +11,9 @@ final class ObjectStoreTargetTests: XCTestCase {
     let folder = try TemporaryFolder(removedAfter: self)
     let root = folder.path
     let target = ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root))
-    XCTAssertFalse(target.exists())
+    XCTAssertFalse(try target.exists())
     try target.write("{\"k\": 3}\n")
-    XCTAssertTrue(target.exists())
+    XCTAssertTrue(try target.exists())
     XCTAssertEqual(try target.read(), "{\"k\": 3}\n")
     XCTAssertEqual(folder.files(), ["models/iris/model.json"])
     XCTAssertEqual(target.description, "models/iris/model.json in folder store \(root)")
@@ -30,7 +30,7 @@ final class ObjectStoreTargetTests: XCTestCase {
         file.write("half of it")
         throw WriteFailed()
       })
-    XCTAssertFalse(target.exists())
+    XCTAssertFalse(try target.exists())
     XCTAssertEqual(folder.files(), [], "no object and no temporary file may be left")
 
     try target.write("old")
@@ -51,7 +51,7 @@ final class ObjectStoreTargetTests: XCTestCase {
     try target.upload(local)
     XCTAssertEqual(try target.read(), "weights")
     try target.remove()
-    XCTAssertFalse(target.exists())
+    XCTAssertFalse(try target.exists())
     XCTAssertNoThrow(try target.remove(), "removing a missing object is not an error")
     XCTAssertTrue(local.exists(), "uploading must leave the local file in place")
   }
@@ -59,7 +59,7 @@ final class ObjectStoreTargetTests: XCTestCase {
   func testAFolderIsNotAnObject() throws {
     let root = try TemporaryFolder(removedAfter: self).path
     try ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: .folder(root)).write("x")
-    XCTAssertFalse(ObjectStoreTarget(bucket: "models", key: "iris", store: .folder(root)).exists())
+    XCTAssertFalse(try ObjectStoreTarget(bucket: "models", key: "iris", store: .folder(root)).exists())
   }
 
   func testReadingAMissingObjectSaysSo() throws {
@@ -89,7 +89,7 @@ final class ObjectStoreTargetTests: XCTestCase {
     ]
     for (bucket, key, message) in cases {
       let target = ObjectStoreTarget(bucket: bucket, key: key, store: .folder(root))
-      XCTAssertFalse(target.exists(), "\(bucket)/\(key)")
+      XCTAssertEqual(thrownMessage { try target.exists() }, message, "a store that cannot tell is not missing")
       XCTAssertThrowsError(try target.write("x"), "\(bucket)/\(key)") { error in
         XCTAssertEqual(String(describing: error), message)
         XCTAssertFalse(String(describing: error).contains("\n"))
@@ -130,27 +130,46 @@ final class ObjectStoreTargetTests: XCTestCase {
     XCTAssertEqual(folder.files(), ["object-store/models/iris/model.json"])
   }
 
-  func testAnUnknownBackendFailsTheTaskInOneLine() throws {
+  func testABadStoreConfigMakesExistsThrowInsteadOfAnsweringFalse() throws {
+    let cases: [(config: String, problem: String)] = [
+      ("[object_store]\nbackend = s3\n", "backend 's3' is not supported; use backend = folder"),
+      ("[object_store]\nroot =\n", "root must name a folder"),
+    ]
+    for (config, problem) in cases {
+      let folder = try TemporaryFolder(removedAfter: self)
+      try folder.write(config, to: "plumb.cfg")
+      let configuration = try Configuration.load(in: folder.path, environment: [:])
+      let context = RunContext(workingDirectory: folder.path, configuration: configuration, familyValues: [:])
+      let target = context.activate { ObjectStoreTarget(bucket: "models", key: "iris.json") }
+      XCTAssertEqual(
+        thrownMessage { try target.exists() }, "bad config file \(folder.path)/plumb.cfg: [object_store] \(problem)",
+        config)
+    }
+  }
+
+  func testAnUnknownBackendFailsSchedulingInOneLine() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     try folder.write("[object_store]\nbackend = s3\n", to: "plumb.cfg")
     let result = try build([Upload()], options: folder.options(readingConfigFiles: true))
-    XCTAssertEqual(result.status(of: Upload()), .failed)
+    XCTAssertEqual(
+      result.status(of: Upload()), .schedulingFailed, "a store that cannot be used is not a missing object")
     XCTAssertEqual(
       result.record(of: Upload())?.errorMessage,
-      "bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder")
+      "complete() failed: bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder"
+    )
     XCTAssertNotEqual(result.exitCode, 0)
     XCTAssertEqual(folder.files(), ["plumb.cfg"])
   }
 
-  func testABadKeyFailsTheTaskAndWritesNothing() throws {
+  func testABadKeyFailsSchedulingAndWritesNothing() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     var upload = Upload()
     upload.key = "../outside.json"
     let result = try build([upload], options: folder.options())
-    XCTAssertEqual(result.status(of: upload), .failed)
+    XCTAssertEqual(result.status(of: upload), .schedulingFailed)
     XCTAssertEqual(
       result.record(of: upload)?.errorMessage,
-      "invalid object key '../outside.json': a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
+      "complete() failed: invalid object key '../outside.json': a folder store needs keys like 'models/iris.json', without empty, '.' or '..' parts"
     )
     XCTAssertEqual(folder.files(), [])
   }

@@ -113,7 +113,13 @@ final class Scheduler {
       node.state = .missingExternal
       // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
       var missing: [String] = []
-      for target in node.task.output().targets where (try? target.exists()) != true {
+      for target in node.task.output().targets {
+        do {
+          if try target.exists() { continue }
+        } catch {
+          fail(node, because: SchedulingFailure("exists() failed for \(target): \(Self.describe(error))", underlying: error))
+          return
+        }
         let name = target.description
         missing.append(name.hasPrefix("/") ? (name as NSString).standardizingPath : name)
       }

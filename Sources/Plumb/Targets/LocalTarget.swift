@@ -13,14 +13,18 @@ import Foundation
 /// A relative path resolves against the working folder of the run that creates the target
 /// (see ``RunOptions/workingDirectory``), or the process's current folder outside a run.
 ///
+/// Reading (`read()`, `lines()`) and writing text or data come from ``ReadableTarget`` and
+/// ``WritableTarget``.
+///
 /// ```swift
 /// func output() -> LocalTarget { LocalTarget("top-\(tld).tsv") }
 ///
+/// let rows = try input().lines()
 /// try output().write { file in
 ///     for (song, plays) in totals { file.writeLine("\(song)\t\(plays)") }
 /// }
 /// ```
-public struct LocalTarget: Target, Hashable, Sendable {
+public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
   /// The absolute path of the file.
   public let path: String
 
@@ -41,20 +45,13 @@ public struct LocalTarget: Target, Hashable, Sendable {
   public var description: String { path }
 
   /// Whether the file is in place (a write in progress does not count).
+  ///
+  /// It answers from `access(2)` and never throws, so code holding a `LocalTarget` needs no `try`.
   public func exists() -> Bool {
     access(path, F_OK) == 0
   }
 
-  /// The whole file as UTF-8 text.
-  public func read() throws -> String {
-    let data = try readData()
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw TargetError.notText(path: path)
-    }
-    return text
-  }
-
-  /// The whole file as bytes.
+  /// The whole file as bytes; ``ReadableTarget`` builds `read()` and `lines()` on it.
   public func readData() throws -> Data {
     do {
       return try Data(contentsOf: url)
@@ -63,53 +60,12 @@ public struct LocalTarget: Target, Hashable, Sendable {
     }
   }
 
-  /// The file's lines, without their line endings (`\n`, `\r\n` or `\r`, as Python reads text);
-  /// a final line ending does not add an empty line.
-  public func lines() throws -> [String] {
-    let text = try read()
-    let bytes = text.utf8
-    var lines: [String] = []
-    var start = bytes.startIndex
-    var index = start
-    while index != bytes.endIndex {
-      let byte = bytes[index]
-      guard byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else {
-        bytes.formIndex(after: &index)
-        continue
-      }
-      lines.append(String(text[start..<index]))
-      bytes.formIndex(after: &index)
-      if byte == UInt8(ascii: "\r") && index != bytes.endIndex && bytes[index] == UInt8(ascii: "\n") {
-        bytes.formIndex(after: &index)
-      }
-      start = index
-    }
-    if start != bytes.endIndex { lines.append(String(text[start...])) }
-    return lines
-  }
-
-  /// Writes the file atomically from what `body` writes into it.
+  /// Writes the file atomically from what `body` writes into it, with ``OutputFile/write(to:_:)``;
+  /// ``WritableTarget`` builds `write(_:)` of text and data on it.
   ///
   /// If `body` throws, nothing is written and the error is rethrown.
   public func write(_ body: (OutputFile) throws -> Void) throws {
-    let file = try OutputFile(finalPath: path)
-    do {
-      try body(file)
-      try file.commit()
-    } catch {
-      file.discard()
-      throw error
-    }
-  }
-
-  /// Writes `text` as the whole file, atomically.
-  public func write(_ text: String) throws {
-    try write { $0.write(text) }
-  }
-
-  /// Writes `data` as the whole file, atomically.
-  public func write(_ data: Data) throws {
-    try write { $0.write(data) }
+    try OutputFile.write(to: path, body)
   }
 
   /// Deletes the file if it exists.
@@ -122,7 +78,7 @@ public struct LocalTarget: Target, Hashable, Sendable {
   /// Moves the file to `destination` with an atomic rename, creating its parent folders.
   ///
   /// Across file systems (from a RAM-backed `/tmp`, say), where no rename reaches, the file is
-  /// copied as ``write(_:)-(OutputFile)`` writes, so that it still appears whole or not at all,
+  /// copied as ``write(_:)-((OutputFile)->Void)`` writes, so that it still appears whole or not at all,
   /// and then the original is removed, as Luigi's `move` does.
   public func move(to destination: LocalTarget) throws {
     try OutputFile.createParentFolders(of: destination.path)

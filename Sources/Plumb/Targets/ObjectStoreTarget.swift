@@ -19,9 +19,12 @@ import Foundation
 /// }
 /// ```
 ///
-/// A store that cannot be used (a bad `[object_store]` section, an invalid bucket or key) makes
-/// ``exists()`` false and every read or write throw a one-line error naming the problem.
-public struct ObjectStoreTarget: Target, Sendable {
+/// A store that cannot be used (a bad `[object_store]` section, an invalid bucket or key, a backend
+/// that cannot be reached) makes ``exists()`` and every read or write throw a one-line error naming
+/// the problem, so its task fails scheduling with that reason instead of running as if the object
+/// were missing. Reading text and lines and writing text or data come from ``ReadableTarget`` and
+/// ``WritableTarget``.
+public struct ObjectStoreTarget: ReadableTarget, WritableTarget, Sendable {
   /// The bucket holding the object.
   public let bucket: String
   /// The object's key in the bucket, such as `iris/model.json`.
@@ -54,37 +57,24 @@ public struct ObjectStoreTarget: Target, Sendable {
     }
   }
 
-  /// Whether the object is stored; `false` also when the store cannot tell (then a write says why).
-  public func exists() -> Bool {
-    (try? store.get().exists(bucket: bucket, key: key)) ?? false
+  /// Whether the object is stored.
+  ///
+  /// - Throws: the store's error when it cannot tell: a bad `[object_store]` section, an invalid
+  ///   bucket or key, an unreachable backend.
+  public func exists() throws -> Bool {
+    try store.get().exists(bucket: bucket, key: key)
   }
 
-  /// The whole object as UTF-8 text.
-  public func read() throws -> String {
-    guard let text = String(data: try readData(), encoding: .utf8) else {
-      throw TargetError.notText(path: description)
-    }
-    return text
-  }
-
-  /// The whole object as bytes.
+  /// The whole object as bytes; ``ReadableTarget`` builds `read()` and `lines()` on it.
   public func readData() throws -> Data {
     try store.get().read(bucket: bucket, key: key)
   }
 
   /// Stores what `body` writes as the object, atomically. If `body` throws, nothing is stored.
+  ///
+  /// ``WritableTarget`` builds `write(_:)` of text and data on it.
   public func write(_ body: (OutputFile) throws -> Void) throws {
     try store.get().write(bucket: bucket, key: key, body)
-  }
-
-  /// Stores `text` as the object, atomically.
-  public func write(_ text: String) throws {
-    try write { $0.write(text) }
-  }
-
-  /// Stores `data` as the object, atomically.
-  public func write(_ data: Data) throws {
-    try write { $0.write(data) }
   }
 
   /// Stores a copy of a local file as the object, atomically.

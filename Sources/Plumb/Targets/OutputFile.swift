@@ -4,14 +4,21 @@ import Foundation
   import Glibc
 #endif
 
-/// A file being written by ``LocalTarget``'s `write { file in … }`: what is written here appears at the
-/// target's path only when the write finishes without throwing.
+/// A file being written, whose content appears at its final path only when the writing code
+/// finishes without throwing: a crash or an error leaves the earlier file, or none, never half a file.
+///
+/// ``LocalTarget``'s `write { file in … }` hands you one:
 ///
 /// ```swift
 /// try LocalTarget("counts.tsv").write { file in
 ///     file.writeLine("word\tcount")
 /// }
 /// ```
+///
+/// Your own kind of target gets the same guarantee from ``write(to:_:)``; see ``WritableTarget`` for
+/// a whole example.
+///
+/// An `OutputFile` is not `Sendable`: it belongs to the code writing it, for the length of the write.
 public final class OutputFile {
   private let finalPath: String
   private let temporaryPath: String
@@ -19,9 +26,41 @@ public final class OutputFile {
   private var buffer: [UInt8] = []
   private var failure: TargetError?
 
-  init(finalPath: String) throws {
+  private init(finalPath: String) throws {
     self.finalPath = finalPath
     (temporaryPath, descriptor) = try Self.openTemporaryFile(beside: finalPath)
+  }
+
+  /// Writes the file at `path` from what `body` writes into it, all at once or not at all.
+  ///
+  /// `body` writes into a new temporary file beside `path` (`<path>-plumb-tmp-<random>`, so on the
+  /// same file system), which `rename(2)` then puts in place of any earlier file in one step; readers
+  /// see the old file or the new one, never a mix. Missing parent folders are created. If `body`
+  /// throws, the temporary file is deleted, the earlier file is left untouched, and the error is
+  /// rethrown.
+  ///
+  /// ```swift
+  /// try OutputFile.write(to: "/data/report.tsv") { file in
+  ///     file.writeLine("song\tplays")
+  /// }
+  /// try OutputFile.write(to: "/data/report.tsv.done") { _ in }  // a flag, written only after the report
+  /// ```
+  ///
+  /// - Parameters:
+  ///   - path: The file to write. A relative path resolves against the process's current folder,
+  ///     not the run's: pass `LocalTarget(path).path` to follow ``RunOptions/workingDirectory``.
+  ///   - body: Writes the content into the file it is given.
+  /// - Throws: What `body` throws, or a one-line ``TargetError`` naming `path` when the file cannot
+  ///   be created, written or moved into place.
+  public static func write(to path: String, _ body: (OutputFile) throws -> Void) throws {
+    let file = try OutputFile(finalPath: path)
+    do {
+      try body(file)
+      try file.commit()
+    } catch {
+      file.discard()
+      throw error
+    }
   }
 
   /// Creates a new file named `<path>-plumb-tmp-<random>`, and the folders above it when missing.
@@ -79,7 +118,7 @@ public final class OutputFile {
     buffer.removeAll(keepingCapacity: true)
   }
 
-  func commit() throws {
+  private func commit() throws {
     flush()
     let closed = close(descriptor)
     descriptor = -1
@@ -99,7 +138,7 @@ public final class OutputFile {
     }
   }
 
-  func discard() {
+  private func discard() {
     if descriptor >= 0 {
       close(descriptor)
       descriptor = -1
@@ -126,3 +165,6 @@ public final class OutputFile {
     }
   }
 }
+
+@available(*, unavailable, message: "an OutputFile belongs to the code writing it")
+extension OutputFile: Sendable {}

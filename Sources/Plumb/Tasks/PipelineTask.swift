@@ -123,7 +123,8 @@ extension PipelineTask {
   public static var help: String { "" }
 
   /// Complete when the task has outputs and every one exists. A task without outputs is never
-  /// complete, so it runs every time (Luigi's rule too).
+  /// complete, so it runs every time (Luigi's rule too). Throws what a target's
+  /// ``Target/exists()`` throws: a target that cannot be checked is not missing.
   public func complete() throws -> Bool {
     let targets = output().targets
     if targets.isEmpty { return false }
