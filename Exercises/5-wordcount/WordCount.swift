@@ -13,8 +13,9 @@ struct WordCount: PipelineTask {
   func output() -> LocalTarget { LocalTarget("counts-\(interval).tsv") }
 
   func run() throws {
-    // TODO: 1. `input()` is now one LocalTarget per day: read each with `try text.read()` and add
-    //          up how often each word appears, using `Self.words(in:)`, in a `[String: Int]`.
+    // TODO: 1. `input()` is now one LocalTarget per day: loop with `for text in try input()`,
+    //          read each with `try text.read()` and add up how often each word appears, using
+    //          `Self.words(in:)`, in a `[String: Int]`.
     //       2. Write one line per word, "word<TAB>count", most frequent first (equal counts: in
     //          alphabetical order), inside `try output().write { file in ... }`.
     //       Then delete the line below.

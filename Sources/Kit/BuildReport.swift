@@ -12,11 +12,15 @@ struct BuildReport {
     var sourceLine: String?
 
     /// One line on the usual cause, for the errors a skipped step of an exercise gives: using
-    /// `input()` or `output()` before `requires()` or `output()` return what the TODO asks for.
+    /// `input()` or `output()` before `requires()` or `output()` return what the TODO asks for,
+    /// or `input()` without `try`.
     var hint: String? {
       let code = sourceLine ?? ""
       if (message.contains("'Void'") || message.contains("'()'")) && code.contains("input()") {
         return "input() is () until requires() returns a task: do the requires() TODO first (its return type too)"
+      }
+      if message.hasPrefix("call can throw but is not marked with 'try'") && code.contains("input()") {
+        return "input() can throw (it calls requires()): write `try input()`, as in `for text in try input()`"
       }
       for (type, function) in [("NoOutput", "output()"), ("NoRequirements", "requires()")] {
         if message.hasPrefix("value of type '\(type)' has no member") {

@@ -145,6 +145,8 @@ final class ReportParsingTests: XCTestCase {
         7 |   func requires() -> NoRequirements { Producer() }
       \(root)/Exercises/4-dependencies/TopSongs.swift:9:1: error: cannot find 'x' in scope
         9 | x
+      \(root)/Exercises/5-wordcount/WordCount.swift:17:17: error: call can throw but is not marked with 'try'
+       17 |     for text in input() {
       """
     let hints = BuildReport(output: output).problems.map(\.hint)
     XCTAssertEqual(
@@ -155,6 +157,7 @@ final class ReportParsingTests: XCTestCase {
         "output() returns NoOutput until you change its return type: do the output() TODO first",
         "change requires()'s return type too: func requires() -> Producer { … }",
         nil,
+        "input() can throw (it calls requires()): write `try input()`, as in `for text in try input()`",
       ])
   }
 
