@@ -133,7 +133,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
   // MARK: - Serving
 
-  private func startThread(name: String, _ body: @escaping () -> Void) {
+  private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
     threads.enter()
     let thread = Thread { [threads] in
       body()

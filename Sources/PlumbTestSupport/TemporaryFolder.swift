@@ -14,7 +14,7 @@ import XCTest
 /// _ = try build([Greet()], options: options)
 /// XCTAssertEqual(folder.contents(of: "greeting.txt"), "Hello Ana\n")
 /// ```
-public final class TemporaryFolder {
+public final class TemporaryFolder: Sendable {
   /// The folder's absolute path.
   public let path: String
 

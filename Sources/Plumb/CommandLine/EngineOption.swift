@@ -1,6 +1,6 @@
 /// A flag that configures the engine rather than a task (`--workers 2`). The parser and `--help`
 /// read the same table, so every option is documented where it is accepted.
-struct EngineOption {
+struct EngineOption: Sendable {
   /// The flag and its aliases; the first is the one `--help` shows.
   let names: [String]
   /// The placeholder for the value in `--help` (`N`), or `nil` for a flag without a value.
@@ -8,7 +8,7 @@ struct EngineOption {
   /// One line for `--help`.
   let help: String
   /// Records the option's value in the invocation; `flag` is the name as typed.
-  let apply: (_ invocation: inout Invocation, _ value: String, _ flag: String) throws -> Void
+  let apply: @Sendable (_ invocation: inout Invocation, _ value: String, _ flag: String) throws -> Void
 
   static let all: [EngineOption] = [
     EngineOption(
