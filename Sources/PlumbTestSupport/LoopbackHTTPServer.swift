@@ -110,6 +110,26 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     return received
   }
 
+  /// Waits until the server has received `count` requests in all, at most `timeout` seconds;
+  /// `false` if they did not come. A test of a client that is cancelled (or gives up) while its
+  /// request is under way waits on this instead of sleeping. It blocks the calling thread.
+  ///
+  /// ```swift
+  /// let server = try LoopbackHTTPServer(routes: ["/slow": .noAnswer])
+  /// let fetch = Task { try await download(server.url("/slow")) }
+  /// XCTAssertTrue(server.waitForRequests(1))
+  /// fetch.cancel()
+  /// ```
+  public func waitForRequests(_ count: Int, timeout: TimeInterval = 10) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    state.lock()
+    defer { state.unlock() }
+    while received.count < count {
+      if !state.wait(until: deadline) { return received.count >= count }
+    }
+    return true
+  }
+
   /// Stops listening, ends every open connection (also those waiting on ``Response/noAnswer``),
   /// and returns when the server's threads have finished. After this, connecting to ``port`` is
   /// refused. Calling it again does nothing.
@@ -200,6 +220,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     state.lock()
     received.append(Request(method: method, target: target, headers: headers, body: body))
+    state.broadcast()
     let response = routes[path]
     state.unlock()
 

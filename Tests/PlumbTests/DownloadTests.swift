@@ -89,6 +89,140 @@ final class DownloadTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "downloaded.csv"), "1,2\n")
   }
 
+  // MARK: - The async form
+
+  func testAsyncDownloadsTheBodyOfA200() async throws {
+    let body = (1...2000).map { "row \($0)" }.joined(separator: "\n")
+    let server = try LoopbackHTTPServer(routes: ["/rows.txt": .text(body)])
+    defer { server.stop() }
+    let url = server.url("/rows.txt")
+    let fromURL = try await download(url)
+    let fromAddress = try await download(url.absoluteString, timeout: 5)
+    XCTAssertEqual(fromURL, Data(body.utf8))
+    XCTAssertEqual(fromAddress, Data(body.utf8))
+    XCTAssertEqual(server.requestedPaths, ["/rows.txt", "/rows.txt"])
+  }
+
+  /// The doc comment's `FetchIris`, without the `PipelineTask` conformance: `try await download` in
+  /// an async `run()` feeds the target's write.
+  func testAsyncDownloadInAnAsyncRunWritesTheTarget() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let server = try LoopbackHTTPServer(routes: ["/iris.data": .text("5.1,3.5,1.4,0.2,Iris-setosa\n")])
+    defer { server.stop() }
+    struct FetchIris {
+      let address: String
+      let path: String
+      func output() -> LocalTarget { LocalTarget(path) }
+      func run() async throws {
+        try output().write(try await download(address, timeout: 10))
+      }
+    }
+    try await FetchIris(address: server.url("/iris.data").absoluteString, path: folder.path(of: "iris.data")).run()
+    XCTAssertEqual(folder.contents(of: "iris.data"), "5.1,3.5,1.4,0.2,Iris-setosa\n")
+  }
+
+  func testAsyncNotFoundIsAnHTTPStatusError() async throws {
+    let server = try LoopbackHTTPServer()
+    defer { server.stop() }
+    let url = server.url("/missing.csv")
+    await assertAsyncDownloadError(
+      try await download(url), is: .httpStatus(code: 404, url: url.absoluteString),
+      saying: "HTTP 404 Not Found from \(url.absoluteString)")
+  }
+
+  func testAsyncRefusedConnectionNamesHostAndPort() async throws {
+    let server = try LoopbackHTTPServer()
+    let port = server.port
+    server.stop()
+    await assertAsyncDownloadError(
+      try await download("http://127.0.0.1:\(port)/iris.data"), is: .connectionRefused(host: "127.0.0.1", port: port),
+      saying: "connection refused by 127.0.0.1:\(port)")
+  }
+
+  func testAsyncChecksURLAndTimeoutAsTheSynchronousFormDoes() async {
+    await assertAsyncDownloadError(
+      try await download(URL(fileURLWithPath: "/tmp/iris.data")), is: .unsupportedScheme(url: "file:///tmp/iris.data"),
+      saying: "cannot download file:///tmp/iris.data: only http:// and https:// URLs can be downloaded"
+        + " (read local files with LocalTarget)")
+    await assertAsyncDownloadError(
+      try await download("not a url"), is: .invalidURL("not a url"), saying: "not a URL: 'not a url'")
+    await assertAsyncDownloadError(
+      try await download("http://127.0.0.1:1/x", timeout: 0), is: .invalidTimeout(seconds: 0),
+      saying: "a download timeout must be a positive number of seconds, not 0")
+  }
+
+  /// Cancelling the task ends a download the server never answers, long before its timeout.
+  func testCancellingTheTaskCancelsTheDownload() throws {
+    let server = try LoopbackHTTPServer(routes: ["/slow": .noAnswer])
+    defer { server.stop() }
+    let url = server.url("/slow")
+    let ended = expectation(description: "the cancelled download ends")
+    let outcome = Outcome()
+    let fetch = Task {
+      await outcome.record { try await download(url, timeout: 300) }
+      ended.fulfill()
+    }
+    XCTAssertTrue(server.waitForRequests(1), "the download never reached the server")
+    fetch.cancel()
+    wait(for: [ended], timeout: 20)
+    XCTAssertTrue(outcome.error is CancellationError, "expected a CancellationError, got \(outcome.description)")
+  }
+
+  /// Overload resolution: in a task, `try await download` is the async form, which sees the task is
+  /// cancelled and asks nothing; `try download` in a synchronous function is the blocking form,
+  /// which ignores cancellation and fetches.
+  func testAsyncContextPicksTheAsyncFormAndSyncFunctionTheBlockingOne() async throws {
+    let server = try LoopbackHTTPServer(routes: ["/v": .text("v")])
+    defer { server.stop() }
+    let url = server.url("/v")
+    func fetchSynchronously() throws -> Data { try download(url, timeout: 5) }
+    let (synchronous, asynchronous) = await Task {
+      withUnsafeCurrentTask { $0?.cancel() }
+      let synchronous = Outcome()
+      await synchronous.record { try fetchSynchronously() }
+      let asynchronous = Outcome()
+      await asynchronous.record { try await download(url, timeout: 5) }
+      return (synchronous, asynchronous)
+    }.value
+    XCTAssertEqual(synchronous.data, Data("v".utf8), synchronous.description)
+    XCTAssertTrue(asynchronous.error is CancellationError, "expected a CancellationError, got \(asynchronous)")
+    XCTAssertEqual(server.requestedPaths, ["/v"], "the cancelled async download must send nothing")
+  }
+
+  /// The blocking form may be called on threads of Swift's cooperative pool (one per core), for
+  /// example by an observer of an async task; more such calls at once than there are cores must
+  /// not wait for one another. A bridge that waited for a Swift task would deadlock the pool here:
+  /// this test then reports its timeout, and the rest of the run hangs on the deadlocked pool.
+  func testBlockingFormCalledFromMoreTasksThanCoresAtOnceDoesNotDeadlock() throws {
+    let server = try LoopbackHTTPServer(routes: ["/v": .text("v")])
+    defer { server.stop() }
+    let url = server.url("/v")
+    func fetchSynchronously() throws -> Data { try download(url, timeout: 5) }
+    let count = 2 * ProcessInfo.processInfo.activeProcessorCount
+    let ended = expectation(description: "every download ends")
+    ended.expectedFulfillmentCount = count
+    for _ in 0..<count {
+      Task {
+        XCTAssertEqual(try fetchSynchronously(), Data("v".utf8))
+        ended.fulfill()
+      }
+    }
+    wait(for: [ended], timeout: 20)
+  }
+
+  private func assertAsyncDownloadError(
+    _ expression: @autoclosure () async throws -> Data, is expected: DownloadError, saying message: String,
+    file: StaticString = #filePath, line: UInt = #line
+  ) async {
+    do {
+      let data = try await expression()
+      XCTFail("expected \(expected), got \(data.count) bytes", file: file, line: line)
+    } catch {
+      XCTAssertEqual(error as? DownloadError, expected, "\(type(of: error)): \(error)", file: file, line: line)
+      XCTAssertEqual(String(describing: error), message, file: file, line: line)
+    }
+  }
+
   private func assertDownloadError(
     _ expression: @autoclosure () throws -> Data, is expected: String, file: StaticString = #filePath,
     line: UInt = #line
@@ -97,5 +231,21 @@ final class DownloadTests: XCTestCase {
       XCTAssertTrue(error is DownloadError, "expected a DownloadError, got \(type(of: error))", file: file, line: line)
       XCTAssertEqual(String(describing: error), expected, file: file, line: line)
     }
+  }
+}
+
+/// What a download in another task returned or threw, for the test to read once the task is done.
+private final class Outcome: @unchecked Sendable, CustomStringConvertible {
+  // Written by the task doing the download, read by the test only after that task has ended.
+  private(set) var data: Data?
+  private(set) var error: (any Error)?
+
+  func record(_ fetch: () async throws -> Data) async {
+    do { data = try await fetch() } catch { self.error = error }
+  }
+
+  var description: String {
+    if let error { return "\(type(of: error)): \(error)" }
+    return data.map { "\($0.count) bytes" } ?? "nothing yet"
   }
 }

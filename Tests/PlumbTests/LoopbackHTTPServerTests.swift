@@ -100,6 +100,18 @@ final class LoopbackHTTPServerTests: XCTestCase {
     XCTAssertEqual(try readAll(slow), "", "the silent route must end without an answer when the server stops")
   }
 
+  func testWaitForRequestsReturnsWhenTheyHaveArrived() throws {
+    let server = try LoopbackHTTPServer(routes: ["/slow": .noAnswer])
+    defer { server.stop() }
+    XCTAssertFalse(server.waitForRequests(1, timeout: 0.1), "no request was sent yet")
+    let slow = try connect(port: server.port)
+    defer { close(slow) }
+    try sendAll("GET /slow HTTP/1.1\r\n\r\n", to: slow)
+    XCTAssertTrue(server.waitForRequests(1, timeout: 10))
+    XCTAssertEqual(server.requestedPaths, ["/slow"])
+    XCTAssertFalse(server.waitForRequests(2, timeout: 0.1), "only one request was sent")
+  }
+
   func testStoppedServerRefusesConnectionsAndStopsOnce() throws {
     let server = try LoopbackHTTPServer(routes: ["/": .text("x")])
     let port = server.port
