@@ -103,22 +103,20 @@ final class DownloadTests: XCTestCase {
     XCTAssertEqual(server.requestedPaths, ["/rows.txt", "/rows.txt"])
   }
 
-  /// The doc comment's `FetchIris`, without the `PipelineTask` conformance: `try await download` in
-  /// an async `run()` feeds the target's write.
-  func testAsyncDownloadInAnAsyncRunWritesTheTarget() async throws {
+  /// The doc comment's `FetchIris`: `try await download` in an async `run()`, run by `build`
+  /// next to a synchronous task that reads what it fetched.
+  func testAnAsyncTaskDownloadsWithAwaitInARun() async throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let server = try LoopbackHTTPServer(routes: ["/iris.data": .text("5.1,3.5,1.4,0.2,Iris-setosa\n")])
     defer { server.stop() }
-    struct FetchIris {
-      let address: String
-      let path: String
-      func output() -> LocalTarget { LocalTarget(path) }
-      func run() async throws {
-        try output().write(try await download(address, timeout: 10))
-      }
-    }
-    try await FetchIris(address: server.url("/iris.data").absoluteString, path: folder.path(of: "iris.data")).run()
+    var options = folder.options()
+    options.configuration = try Configuration(text: "[FetchIris]\naddress = \(server.url("/iris.data"))\n")
+
+    let result = try await build([CountRows()], options: options)
+
+    XCTAssertTrue(result.success, result.summary)
     XCTAssertEqual(folder.contents(of: "iris.data"), "5.1,3.5,1.4,0.2,Iris-setosa\n")
+    XCTAssertEqual(folder.contents(of: "rows.txt"), "1")
   }
 
   func testAsyncNotFoundIsAnHTTPStatusError() async throws {
@@ -247,5 +245,21 @@ private final class Outcome: @unchecked Sendable, CustomStringConvertible {
   var description: String {
     if let error { return "\(type(of: error)): \(error)" }
     return data.map { "\($0.count) bytes" } ?? "nothing yet"
+  }
+}
+
+private struct FetchIris: PipelineTask {
+  @Parameter(help: "where the data is") var address: String = .required
+  func output() -> LocalTarget { LocalTarget("iris.data") }
+  func run() async throws {
+    try output().write(try await download(address, timeout: 10))
+  }
+}
+
+private struct CountRows: PipelineTask {
+  func requires() -> FetchIris { FetchIris() }
+  func output() -> LocalTarget { LocalTarget("rows.txt") }
+  func run() throws {
+    try output().write("\(try input().lines().count)")
   }
 }
