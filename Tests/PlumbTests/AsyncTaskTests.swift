@@ -113,7 +113,8 @@ final class AsyncTaskTests: XCTestCase {
     let folder = try TemporaryFolder(removedAfter: self)
     let meeting = AsyncMeeting(count: 2)
 
-    let result = try await build([AsyncMeeter(n: 1, meeting: meeting), AsyncMeeter(n: 2, meeting: meeting)],
+    let result = try await build(
+      [AsyncMeeter(n: 1, meeting: meeting), AsyncMeeter(n: 2, meeting: meeting)],
       options: folder.options(workers: 2))
 
     XCTAssertTrue(result.success, result.summary)

@@ -283,7 +283,8 @@ final class GraphTests: XCTestCase {
     _ info: TaskInfo, requiring requirements: [TaskInfo] = [], error: String? = nil, status: TaskStatus = .pending
   ) -> TaskRecord {
     TaskRecord(
-      info: info, status: status, isExternal: false, failureCount: error == nil ? 0 : 1, error: error.map(PlannedFailure.init),
+      info: info, status: status, isExternal: false, failureCount: error == nil ? 0 : 1,
+      error: error.map(PlannedFailure.init),
       dependencies: requirements.map(\.description))
   }
 

@@ -212,7 +212,8 @@ final class ParameterTests: XCTestCase {
     XCTAssertFalse(result.success)
     let record = try XCTUnwrap(result.records.first { $0.info.family == "GreetTwice" })
     XCTAssertEqual(
-      record.errorMessage, "Greet: cannot use 'x' for parameter 'times' (from --Greet-times): expected an integer such as 42")
+      record.errorMessage,
+      "Greet: cannot use 'x' for parameter 'times' (from --Greet-times): expected an integer such as 42")
   }
 
   // MARK: - Where values come from

@@ -29,7 +29,7 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
   return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))
 }
 
-/// Runs `tasks` as the `async` ``build(_:options:)`` does, blocking the calling thread until the
+/// Runs `tasks` as the `async` ``build(_:options:)-85rhs`` does, blocking the calling thread until the
 /// run ends: for `main.swift`, scripts, tests and synchronous tasks that start a run of their own.
 ///
 /// ```swift

@@ -24,7 +24,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   }
 
   /// ``ambiguousTask(_:difference:)`` for tasks of two types that are both called `name`.
-  static func typeClash(_ name: String, _ first: any PipelineTask.Type, _ second: any PipelineTask.Type) -> PipelineError {
+  static func typeClash(_ name: String, _ first: any PipelineTask.Type, _ second: any PipelineTask.Type)
+    -> PipelineError
+  {
     .ambiguousTask(
       name,
       difference: "one is of type \(qualifiedName(first)), the other of type \(qualifiedName(second)); "

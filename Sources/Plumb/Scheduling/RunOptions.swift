@@ -15,7 +15,7 @@ import Foundation
 /// run's config file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler]
 /// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
 /// `show_errors`), else from Plumb's default. The same holds whether the run starts from the
-/// command line (whose flags count as code) or from ``build(_:options:)``; `[webhook] url` adds a
+/// command line (whose flags count as code) or from ``build(_:options:)-85rhs``; `[webhook] url` adds a
 /// ``Webhook`` observer to both.
 public struct RunOptions: Sendable {
   /// The engine settings code has set; `nil` ones come from the config file or the default.

@@ -40,7 +40,8 @@ public struct TaskRecord: Sendable {
   public let otherWorker: String?
 
   init(
-    info: TaskInfo, status: TaskStatus, isExternal: Bool, failureCount: Int, error: (any Error)?, dependencies: [String],
+    info: TaskInfo, status: TaskStatus, isExternal: Bool, failureCount: Int, error: (any Error)?,
+    dependencies: [String],
     otherWorker: String? = nil
   ) {
     self.info = info

@@ -117,7 +117,9 @@ final class Scheduler {
         do {
           if try target.exists() { continue }
         } catch {
-          fail(node, because: SchedulingFailure("exists() failed for \(target): \(Self.describe(error))", underlying: error))
+          fail(
+            node,
+            because: SchedulingFailure("exists() failed for \(target): \(Self.describe(error))", underlying: error))
           return
         }
         let name = target.description

@@ -1,6 +1,6 @@
 /// A run's dependency graph with each task's status, as a picture or as graph text.
 ///
-/// Make one from the ``RunResult`` of ``build(_:options:)`` and take the form you need:
+/// Make one from the ``RunResult`` of ``build(_:options:)-85rhs`` and take the form you need:
 ///
 /// ```swift
 /// let result = try build([AllCountries()])
