@@ -33,7 +33,7 @@ import Foundation
 /// ``RunResult/exitCode``. A command line that cannot run prints one line to standard error and
 /// exits with ``usageErrorExitCode`` (2); a cycle exits with ``ExitCodes/schedulingError``; the
 /// same command already running in the same folder exits with ``ExitCodes/alreadyRunning``.
-public struct PipelineCommand {
+public struct PipelineCommand: Sendable {
   /// The exit code for a command line that cannot run as written: an unknown task or parameter,
   /// a missing or malformed value, a bad config file. It is 2, as for other Unix commands.
   public static let usageErrorExitCode: Int32 = 2
@@ -43,7 +43,7 @@ public struct PipelineCommand {
   /// The tasks the command line may name, in the order `--help` lists them.
   public let tasks: [any PipelineTask.Type]
   /// How a command with the given arguments is typed, for usage lines and messages.
-  public let command: (_ arguments: String) -> String
+  public let command: @Sendable (_ arguments: String) -> String
 
   /// A command line for the pipeline called `name` that can run any of `tasks`.
   ///
@@ -56,7 +56,9 @@ public struct PipelineCommand {
   /// ```swift
   /// PipelineCommand(name: "exercise4", tasks: [TopSongs.self]) { "make run N=4 ARGS='\($0)'" }
   /// ```
-  public init(name: String, tasks: [any PipelineTask.Type], command: ((_ arguments: String) -> String)? = nil) {
+  public init(
+    name: String, tasks: [any PipelineTask.Type], command: (@Sendable (_ arguments: String) -> String)? = nil
+  ) {
     self.name = name
     self.tasks = tasks
     self.command = command ?? { "\(name) \($0)" }

@@ -5,7 +5,7 @@
 /// HTTPStatus.reasonPhrase(for: 404)  // "Not Found"
 /// HTTPStatus.reasonPhrase(for: 299)  // nil
 /// ```
-public enum HTTPStatus {
+public enum HTTPStatus: Sendable {
   /// The reason phrase RFC 9110 gives `code`, or `nil` for a code it does not name.
   public static func reasonPhrase(for code: Int) -> String? {
     phrases[code]

@@ -9,7 +9,7 @@ import Foundation
 /// ```
 ///
 /// Objects are written through ``LocalTarget``, so they appear whole or not at all.
-public struct FolderObjectStore: ObjectStore, Hashable {
+public struct FolderObjectStore: ObjectStore, Hashable, Sendable {
   /// The absolute path of the folder holding the buckets.
   public let root: String
 

@@ -5,7 +5,7 @@ public protocol TaskOutput {
 }
 
 /// The output of a task that writes nothing. Such a task is never complete and runs every time.
-public struct NoOutput: TaskOutput {
+public struct NoOutput: TaskOutput, Sendable {
   /// Creates an empty output.
   public init() {}
   /// No targets.

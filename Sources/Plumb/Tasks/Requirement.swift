@@ -12,7 +12,7 @@ public protocol Requirement {
 }
 
 /// The requirements of a task that needs nothing: the default of ``PipelineTask/requires()``.
-public struct NoRequirements: Requirement {
+public struct NoRequirements: Requirement, Sendable {
   /// Creates an empty requirement.
   public init() {}
   /// No tasks.
@@ -75,3 +75,5 @@ public struct AllOf<each Part: Requirement>: Requirement {
     (repeat (each parts).requiredOutput)
   }
 }
+
+extension AllOf: Sendable where repeat each Part: Sendable {}
