@@ -11,7 +11,10 @@ import Foundation
 /// that throws leaves neither file behind. Parent folders are created on write.
 ///
 /// A relative path resolves against the working folder of the run that creates the target
-/// (see ``RunOptions/workingDirectory``), or the process's current folder outside a run.
+/// (see ``RunOptions/workingDirectory``), or the process's current folder outside a run. The run is
+/// known in a task's methods and in the child tasks they start (`async let`, task groups,
+/// `Task { }`), not in `Task.detached`, a `Thread` or a `DispatchQueue`: make targets before
+/// handing work to those.
 ///
 /// Reading (`read()`, `lines()`) and writing text or data come from ``ReadableTarget`` and
 /// ``WritableTarget``.
