@@ -16,6 +16,10 @@ private struct P: MarkerTask {
   @Parameter(help: "a word") var y: String = .required
 }
 
+private struct I: MarkerTask {
+  @Parameter(help: "some days") var interval: DayInterval = .required
+}
+
 private struct L: MarkerTask {
   @Parameter(help: "a long text") var text: String = .required
 }
@@ -73,6 +77,32 @@ final class FamilyLineTests: SummaryTestCase {
     let tasks =
       try ["2022-03-02", "2022-02-27", "2022-03-01", "2022-02-28"].map { D(date: try day($0)) }
     XCTAssertEqual(try run(tasks).summary, allRan(4, ["- 4 D(date=2022-02-27...2022-03-02)"]))
+  }
+
+  // Date intervals are listed value by value, never ranged: Luigi's DateIntervalParameter has no
+  // next_in_enumeration. Each expected line is Luigi 3.8.1's, seen in `summary_text` after
+  // `luigi.build([I(interval=…), …], local_scheduler=True, detailed_summary=True)` for a Luigi task
+  // `I` with one `luigi.DateIntervalParameter()` named `interval`.
+
+  func testConsecutiveDayIntervalsAreListedUnlikeDays() throws {
+    let tasks = try ["2022-02-03", "2022-02-01", "2022-02-04", "2022-02-02"].map { I(interval: try interval($0)) }
+    XCTAssertEqual(
+      try run(tasks).summary, allRan(4, ["- 4 I(interval=2022-02-01,2022-02-02,2022-02-03,2022-02-04)"]))
+  }
+
+  func testConsecutiveWeeksAreListed() throws {
+    let tasks = try ["2022-W04", "2022-W02", "2022-W01", "2022-W03"].map { I(interval: try interval($0)) }
+    XCTAssertEqual(try run(tasks).summary, allRan(4, ["- 4 I(interval=2022-W01,2022-W02,2022-W03,2022-W04)"]))
+  }
+
+  func testConsecutiveYearsAreListed() throws {
+    let tasks = try ["2021", "2019", "2022", "2020"].map { I(interval: try interval($0)) }
+    XCTAssertEqual(try run(tasks).summary, allRan(4, ["- 4 I(interval=2019,2020,2021,2022)"]))
+  }
+
+  func testManyConsecutiveMonthsAreListedAndCut() throws {
+    let tasks = try (1...8).map { I(interval: try interval("2022-0\($0)")) }
+    XCTAssertEqual(try run(tasks).summary, allRan(8, ["- 8 I(interval=2022-01,2022-02,2022-03,2022-04,...)"]))
   }
 
   func testLongListIsCutAfterThirtyCharacters() throws {

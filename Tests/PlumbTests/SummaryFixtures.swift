@@ -37,9 +37,9 @@ class SummaryTestCase: XCTestCase {
     return try build(tasks, options: options)
   }
 
-  /// A summary as printed: `body` between the two frame lines.
+  /// A whole summary: `body` between the two frame lines, after the empty line Luigi's starts with.
   func framed(_ body: String) -> String {
-    "===== Plumb Execution Summary =====\n\n" + body + "\n\n===== Plumb Execution Summary =====\n"
+    "\n===== Plumb Execution Summary =====\n\n" + body + "\n\n===== Plumb Execution Summary =====\n"
   }
 
   /// The summary of a run in which every task ran successfully, listed by `lines`.

@@ -150,9 +150,9 @@ public struct PipelineCommand: Sendable {
       }
       defer { lock?.release() }
       let result = try build([task], options: options)
-      var summary = Substring(result.summary)
-      while summary.last == "\n" { summary = summary.dropLast() }
-      standardOutput(String(summary))
+      // Luigi's leading newline moves the frame off its log line's `INFO: ` prefix; the summary is
+      // printed here on its own, unprefixed, so it starts at the frame and ends with it.
+      standardOutput(result.summary.trimmingCharacters(in: .newlines))
       if let graph = invocation.graph {
         // The graph is a by-product: failing to write it is reported but leaves the run's exit code.
         do {

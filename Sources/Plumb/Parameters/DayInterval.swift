@@ -25,12 +25,16 @@
 /// let june = DayInterval(parameterText: "2012-06")!
 /// june.days.count                                  // 30
 /// june.contains(Day(year: 2012, month: 6, day: 30)!)   // true
-/// june.successor                                   // 2012-07
+/// june.next                                        // 2012-07
 /// ```
+///
+/// An interval has no ``ParameterValue/successor``, just as Luigi's `DateIntervalParameter` has no
+/// `next_in_enumeration`, so the execution summary lists intervals value by value as Luigi does
+/// (`Weekly(week=2022-W01,2022-W02,2022-W03,2022-W04)`), never as a range.
 ///
 /// (Foundation's `DateInterval` is a span of time between two instants; this is a span of days.)
 public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Sendable, CustomStringConvertible {
-  /// How an interval was written, which decides its text and its ``successor``.
+  /// How an interval was written, which decides its text and its ``next``.
   public enum Form: Int, Sendable, Hashable, CaseIterable {
     /// A calendar year: `2012`.
     case year
@@ -149,9 +153,13 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
       + " or a range of days, the end day excluded (2012-06-01-2012-06-30)"
   }
 
-  /// The next interval of the same form (the next year, month, week or day), as Luigi's `next()`;
-  /// `nil` for a custom range, which has no natural next.
-  public var successor: DayInterval? {
+  /// The next interval of the same form (the next year, month, week or day), as Luigi's
+  /// `DateInterval.next()`; `nil` for a custom range, which has no natural next.
+  ///
+  /// ```swift
+  /// DayInterval(parameterText: "2015-W53")?.next   // 2016-W01
+  /// ```
+  public var next: DayInterval? {
     switch form {
     case .year: return DayInterval(Year(start).adding(years: 1))
     case .month: return DayInterval(Month(start).adding(months: 1))

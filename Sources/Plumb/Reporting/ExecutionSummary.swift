@@ -21,9 +21,10 @@
 /// ===== Plumb Execution Summary =====
 /// ```
 ///
-/// Everything before "Why tasks failed" is Luigi's layout, unchanged, so tools that read Luigi's
-/// summaries read Plumb's; the reasons are Plumb's addition, because a learner's first question
-/// about a failed task is why, and Luigi leaves the answer far up in the log.
+/// Without the reasons, ``text`` is Luigi's `summary_text` byte for byte but for the name in the
+/// frame, down to the empty first line, so tools that read Luigi's summaries read Plumb's. The
+/// reasons are Plumb's addition, because a learner's first question about a failed task is why,
+/// and Luigi leaves the answer far up in the log.
 struct ExecutionSummary {
   let records: [TaskRecord]
   /// At most this many family lines per category; `0` for no limit.
@@ -41,8 +42,10 @@ struct ExecutionSummary {
 
   private static let frame = "===== Plumb Execution Summary ====="
 
+  /// The whole summary. It starts with a newline, as Luigi's does: Luigi logs it as one record, and
+  /// the newline puts the frame at the start of a line after the log's `INFO: ` prefix.
   var text: String {
-    Self.frame + "\n\n" + body + "\n\n" + Self.frame + "\n"
+    "\n" + Self.frame + "\n\n" + body + "\n\n" + Self.frame + "\n"
   }
 
   private var body: String {

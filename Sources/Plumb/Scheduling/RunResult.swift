@@ -64,7 +64,8 @@ public struct TaskRecord: Sendable {
 public struct RunResult: Sendable {
   /// Every scheduled task, in the order they were first met.
   public let records: [TaskRecord]
-  /// The execution summary, framed by `===== Plumb Execution Summary =====` lines.
+  /// The execution summary, framed by `===== Plumb Execution Summary =====` lines. Like Luigi's
+  /// `summary_text` it starts with a newline and ends with one; trim them to print it on its own.
   public let summary: String
   /// 0 when all is well, else the largest ``ExitCodes`` value that applies.
   public let exitCode: Int32
