@@ -1,10 +1,9 @@
 /// One task in the graph of a run, with its edges and its state.
 ///
-/// While the graph is built only the building code touches nodes. Once workers start, `state`,
-/// `priority` and `unfinishedDependencies` change only in the worker pool's coordinating task, and
-/// `failureCount` and `error` only in the child task that runs the node, which the coordinator
-/// reads after that child has finished (the task group's result orders the two). Hence unchecked
-/// Sendable: nodes travel to the child tasks that run them.
+/// While the graph is built only the building code touches nodes. Once workers start, `state`
+/// and `unfinishedDependencies` change only under the worker pool's lock, and `failureCount` and
+/// `error` only in the worker that runs the node, which the records are read after every worker
+/// has ended. Hence unchecked Sendable: nodes travel between the workers' tasks.
 final class TaskNode: @unchecked Sendable {
   enum State {
     case unvisited

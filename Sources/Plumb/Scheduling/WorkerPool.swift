@@ -1,10 +1,13 @@
 import Foundation
+import Synchronization
 
 /// Runs the pending tasks of a graph with `workers` tasks in flight: a task is handed out when all
 /// its dependencies are done, highest priority first; a failure leaves its dependents pending.
 ///
-/// One coordinating task owns the ready queue and the nodes' states; each task in flight runs in a
-/// child task on the run's ``WorkerThreads``, where a synchronous `run()` has a thread to itself.
+/// `workers` worker loops run as child tasks on the run's ``WorkerThreads``, where a synchronous
+/// `run()` has a thread to itself. A worker that finishes a task takes one of the tasks it released
+/// itself and wakes waiting workers only for the others, so a chain of tasks runs on one thread
+/// without handing each step to another.
 final class WorkerPool: Sendable {
   private let nodes: [TaskNode]
   private let options: RunOptions
@@ -12,6 +15,16 @@ final class WorkerPool: Sendable {
   private let log: RunLog
   private let events: EventDispatch
   private let locks: TaskLocks?
+
+  /// What the workers share: the runnable tasks, how many run, and the workers waiting for a task.
+  /// The nodes' `state` and `unfinishedDependencies` change only while this is locked.
+  private struct Shared {
+    var ready = ReadyQueue()
+    var running = 0
+    var waiting: [CheckedContinuation<Void, Never>] = []
+  }
+
+  private let shared = Mutex(Shared())
 
   init(nodes: [TaskNode], options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch) {
     self.nodes = nodes
@@ -32,31 +45,75 @@ final class WorkerPool: Sendable {
       if unfinished == 0 { ready.push(node) }
     }
     guard !ready.isEmpty else { return }
+    shared.withLock { [ready] in $0.ready = ready }
     let workers = max(1, options.workers)
     let threads = WorkerThreads(count: workers)
     defer { threads.stop() }
     await withTaskExecutorPreference(threads) {
-      await withTaskGroup(of: (TaskNode, TaskNode.State).self) { group in
-        var inFlight = 0
-        while true {
-          while inFlight < workers, let node = ready.pop() {
-            node.state = .running
-            inFlight += 1
-            group.addTask { [self] in
-              (node, await context.activate { await runHoldingLock(node) })
-            }
-          }
-          guard let (node, outcome) = await group.next() else { break }
-          inFlight -= 1
-          node.state = outcome
-          guard outcome != .failed else { continue }
-          for dependent in node.dependents where dependent.state == .pending {
-            dependent.unfinishedDependencies -= 1
-            if dependent.unfinishedDependencies == 0 { ready.push(dependent) }
-          }
+      await withDiscardingTaskGroup { group in
+        for _ in 0..<workers {
+          group.addTask { await self.work() }
         }
       }
     }
+  }
+
+  /// A worker's loop: take a runnable task, run it, release its dependents.
+  private func work() async {
+    while let node = await nextNode() {
+      let outcome = await context.activate { await runHoldingLock(node) }
+      finish(node, outcome)
+    }
+  }
+
+  /// The next runnable task, waiting while other workers run theirs; `nil` once nothing is left.
+  private func nextNode() async -> TaskNode? {
+    while true {
+      let taken = shared.withLock { shared -> (node: TaskNode?, isOver: Bool) in
+        if let node = shared.ready.pop() {
+          node.state = .running
+          shared.running += 1
+          return (node, false)
+        }
+        return (nil, shared.running == 0)
+      }
+      if let node = taken.node { return node }
+      if taken.isOver { return nil }
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let isReady = shared.withLock { shared in
+          guard shared.ready.isEmpty && shared.running > 0 else { return true }
+          shared.waiting.append(continuation)
+          return false
+        }
+        if isReady { continuation.resume() }
+      }
+    }
+  }
+
+  /// Records `node`'s outcome and releases its dependents. The calling worker takes one released
+  /// task itself, so only the others wake waiting workers; when nothing is left, all of them wake
+  /// to stop.
+  private func finish(_ node: TaskNode, _ outcome: TaskNode.State) {
+    let woken = shared.withLock { shared -> [CheckedContinuation<Void, Never>] in
+      shared.running -= 1
+      node.state = outcome
+      var released = 0
+      if outcome != .failed {
+        for dependent in node.dependents where dependent.state == .pending {
+          dependent.unfinishedDependencies -= 1
+          if dependent.unfinishedDependencies == 0 {
+            shared.ready.push(dependent)
+            released += 1
+          }
+        }
+      }
+      let isOver = shared.ready.isEmpty && shared.running == 0
+      let count = min(isOver ? shared.waiting.count : max(released - 1, 0), shared.waiting.count)
+      let woken = Array(shared.waiting.prefix(count))
+      shared.waiting.removeFirst(count)
+      return woken
+    }
+    for worker in woken { worker.resume() }
   }
 
   /// Runs `node` holding its lock across runs (``TaskLocks``). A task that another run finished
