@@ -74,39 +74,30 @@ private struct AsyncBlockingMeeter: PipelineTask {
 }
 
 final class AsyncTaskTests: XCTestCase {
-  func testFourBlockingSynchronousTasksAllMeetWithFourWorkersOnTwoCores() throws {
+  /// Runs four tasks that each wait for the four to meet, with four workers on this 2-core machine.
+  private func assertFourMeet(_ tasks: [any PipelineTask], file: StaticString = #filePath, line: UInt = #line) throws {
     let folder = try TemporaryFolder(removedAfter: self)
-    let probe = RunProbe()
-    let tasks = (0..<4).map { BlockingMeeter(n: $0, probe: probe) }
-
     let result = try build(tasks, options: folder.options(workers: 4))
+    XCTAssertTrue(
+      result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "), file: file, line: line)
+    XCTAssertEqual(folder.files().count, 4, file: file, line: line)
+  }
 
-    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
-    XCTAssertEqual(folder.files().count, 4)
+  func testFourBlockingSynchronousTasksAllMeetWithFourWorkersOnTwoCores() throws {
+    let probe = RunProbe()
+    try assertFourMeet((0..<4).map { BlockingMeeter(n: $0, probe: probe) })
   }
 
   func testFourAsynchronousTasksAllMeetWithFourWorkers() throws {
-    let folder = try TemporaryFolder(removedAfter: self)
     let meeting = AsyncMeeting(count: 4)
-    let tasks = (0..<4).map { AsyncMeeter(n: $0, meeting: meeting) }
-
-    let result = try build(tasks, options: folder.options(workers: 4))
-
-    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
-    XCTAssertEqual(folder.files().count, 4)
+    try assertFourMeet((0..<4).map { AsyncMeeter(n: $0, meeting: meeting) })
   }
 
   func testSynchronousAndAsynchronousTasksAreInFlightTogether() throws {
-    let folder = try TemporaryFolder(removedAfter: self)
     let probe = RunProbe()
-    let tasks: [any PipelineTask] =
+    try assertFourMeet(
       [BlockingMeeter(n: 0, probe: probe), BlockingMeeter(n: 1, probe: probe)]
-      + [AsyncBlockingMeeter(n: 0, probe: probe), AsyncBlockingMeeter(n: 1, probe: probe)]
-
-    let result = try build(tasks, options: folder.options(workers: 4))
-
-    XCTAssertTrue(result.success, result.records.compactMap(\.errorMessage).joined(separator: "; "))
-    XCTAssertEqual(folder.files().count, 4)
+        + [AsyncBlockingMeeter(n: 0, probe: probe), AsyncBlockingMeeter(n: 1, probe: probe)])
   }
 
   func testBuildIsCallableFromAsynchronousCode() async throws {

@@ -59,8 +59,8 @@ enum HTTPExchange {
   static func send(
     to url: URL, body: Data? = nil, contentType: String? = nil, timeout: TimeInterval
   ) throws -> Data {
-    let answer = Answer()
-    prepare(to: url, body: body, contentType: contentType, timeout: timeout) { answer.deliver($0) }.resume()
+    let answer = BlockingOutcome<Data>()
+    prepare(to: url, body: body, contentType: contentType, timeout: timeout) { answer.finish($0) }.resume()
     return try answer.wait()
   }
 
@@ -142,23 +142,5 @@ private final class Cancellation: @unchecked Sendable {
       cancelled = true
       task?.cancel()
     }
-  }
-}
-
-/// Hands the outcome of a synchronous `send` from URLSession's completion handler to the thread
-/// waiting for it.
-private final class Answer: @unchecked Sendable {
-  private let finished = DispatchSemaphore(value: 0)
-  // Written once, by `deliver`, before `finished` is signalled; read only after it is awaited.
-  private var outcome: Result<Data, any Error>?
-
-  func deliver(_ outcome: Result<Data, any Error>) {
-    self.outcome = outcome
-    finished.signal()
-  }
-
-  func wait() throws -> Data {
-    finished.wait()
-    return try outcome!.get()
   }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Hands the result of asynchronous work to a thread that waits for it: the bridge between
-/// Plumb's `async` core and its synchronous API, used only where the caller is synchronous.
+/// Hands the result of work done elsewhere (a Swift task, URLSession's completion handler) to a
+/// thread that waits for it: the bridge between Plumb's asynchronous parts and its synchronous
+/// API, used only where the caller is synchronous.
 final class BlockingOutcome<Value: Sendable>: @unchecked Sendable {
   private let finished = DispatchSemaphore(value: 0)
   // Written once before `finished` is signalled, read only after it is awaited.
