@@ -63,16 +63,65 @@ final class TaskLockTests: XCTestCase {
     XCTAssertEqual(Gated.runs, 2)
   }
 
-  func testTheLockIsGoneAfterTheRun() throws {
-    let folder = try TemporaryFolder(removedAfter: self)
-    Gated.runs = 0
-    Gated.started = DispatchSemaphore(value: 0)
-    Gated.mayFinish = DispatchSemaphore(value: 0)
-    Gated.mayFinish.signal()
-    _ = try build([Gated()], options: folder.options())
+  func testTheLockFolderKeepsOnlyTheFilesOfRunsGoingOn() throws {
     let locks = NSTemporaryDirectory() + "/plumb-locks-\(getuid())"
-    let left = (try? FileManager.default.contentsOfDirectory(atPath: locks)) ?? []
-    XCTAssertFalse(left.contains { $0.hasSuffix("-Gated().lock") }, "lock files left: \(left)")
+    func lockFiles() -> Set<String> {
+      Set(((try? FileManager.default.contentsOfDirectory(atPath: locks)) ?? []).filter { $0.hasSuffix(".tasks") })
+    }
+    var seen = Set<String>()
+    for _ in 0..<20 {
+      let folder = try TemporaryFolder(removedAfter: self)
+      XCTAssertTrue(try build([Counted(name: "one")], options: folder.options()).success)
+      seen.formUnion(lockFiles())
+    }
+    let left = lockFiles()
+    XCTAssertGreaterThanOrEqual(seen.count, 20, "each folder has a lock file while it is run in")
+    XCTAssertLessThanOrEqual(left.count, 2, "lock files of finished runs are left: \(left.count)")
+  }
+
+  func testTwoRunsOfOnePipelineInOneFolderNeverRunATaskTwice() throws {
+    for trial in 1...5 {
+      let folder = try TemporaryFolder(removedAfter: self)
+      let probe = RunProbe()
+      let root = CountedFanIn(count: 200, probe: probe)
+      let first = BackgroundRun(root, options: folder.options(workers: 1))
+      let second = BackgroundRun(root, options: folder.options(workers: 2))
+
+      let results = [first.result(), second.result()]
+
+      XCTAssertEqual(results.map { $0?.success }, [true, true], "trial \(trial)")
+      let twice = probe.allRuns.filter { $0.value > 1 }.keys.sorted()
+      XCTAssertEqual(twice.count, 0, "trial \(trial): tasks ran twice, such as \(twice.prefix(3))")
+      XCTAssertEqual(probe.allRuns.count, 201, "trial \(trial)")
+      let ran = results.compactMap { $0 }.map { result in result.records.filter { $0.status == .succeeded }.count }
+      XCTAssertEqual(ran.reduce(0, +), 201, "trial \(trial): the summaries claim \(ran) runs")
+    }
+  }
+}
+
+/// A task that notes each run of itself in a probe shared by the test.
+private struct Counted: PipelineTask {
+  @Parameter(help: "the task's name") var name: String = ""
+  var probe = RunProbe()
+
+  func output() -> LocalTarget { LocalTarget("\(name).txt") }
+  func run() throws {
+    probe.start(name)
+    defer { probe.end(name) }
+    try output().write(name)
+  }
+}
+
+private struct CountedFanIn: PipelineTask {
+  @Parameter(help: "how many") var count: Int = 0
+  var probe = RunProbe()
+
+  func requires() -> [Counted] { (0..<count).map { Counted(name: "leaf-\($0)", probe: probe) } }
+  func output() -> LocalTarget { LocalTarget("all.txt") }
+  func run() throws {
+    probe.start("all")
+    defer { probe.end("all") }
+    try output().write("\(count)")
   }
 }
 

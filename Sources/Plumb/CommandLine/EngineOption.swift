@@ -14,7 +14,7 @@ struct EngineOption: Sendable {
     EngineOption(
       names: ["--workers"], valueName: "N", help: "run up to N tasks at once ([core] workers; default 1)"
     ) { invocation, value, flag in
-      invocation.workers = try count(value, flag: flag, minimum: 1)
+      invocation.workers = try count(value, flag: flag, minimum: 1, maximum: RunOptions.maximumWorkers)
     },
     EngineOption(
       names: ["--retries", "--retry-count", "--scheduler-retry-count"], valueName: "N",
@@ -79,9 +79,10 @@ struct EngineOption: Sendable {
     }
   }
 
-  private static func count(_ text: String, flag: String, minimum: Int) throws -> Int {
-    guard let number = Int(text), number >= minimum else {
-      throw CommandLineError.invalidValue(flag: flag, value: text, expected: "a whole number of at least \(minimum)")
+  private static func count(_ text: String, flag: String, minimum: Int, maximum: Int = .max) throws -> Int {
+    guard let number = Int(text), number >= minimum, number <= maximum else {
+      let range = maximum == .max ? "of at least \(minimum)" : "from \(minimum) to \(maximum)"
+      throw CommandLineError.invalidValue(flag: flag, value: text, expected: "a whole number \(range)")
     }
     return number
   }

@@ -20,7 +20,9 @@ extension RunOptions {
   func completed(with configuration: Configuration) throws -> RunOptions {
     var options = self
     var settings = options.settings
-    settings.workers = try settings.workers ?? configuration.count(section: "core", key: "workers", minimum: 1)
+    settings.workers =
+      try settings.workers
+      ?? configuration.count(section: "core", key: "workers", minimum: 1, maximum: RunOptions.maximumWorkers)
     settings.retries = try settings.retries ?? configuration.count(section: "scheduler", key: "retry_count", minimum: 0)
     settings.retryDelay = try settings.retryDelay ?? configuration.seconds(section: "scheduler", key: "retry_delay")
     settings.logLevel = try settings.logLevel ?? configuration.logLevel()
@@ -53,9 +55,10 @@ extension Configuration {
     }
   }
 
-  fileprivate func count(section: String, key: String, minimum: Int) throws -> Int? {
+  fileprivate func count(section: String, key: String, minimum: Int, maximum: Int = .max) throws -> Int? {
     guard let number = try integer(section: section, key: key) else { return nil }
     guard number >= minimum else { throw problem("[\(section)] \(key) must be at least \(minimum), not \(number)") }
+    guard number <= maximum else { throw problem("[\(section)] \(key) must be at most \(maximum), not \(number)") }
     return number
   }
 

@@ -8,6 +8,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// A task type is a class. A run works on its own copies of the tasks it is given, with the
   /// parameter values it resolved, and cannot copy a class instance, which is shared by reference.
   case notAValue(String)
+  /// The system let no worker thread start, so no task could run.
+  case noWorkerThread(reason: String)
 
   /// The message, in one line.
   public var description: String {
@@ -17,6 +19,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         "the dependencies form a cycle: \(tasks.joined(separator: " -> ")); a task cannot require itself, directly or through others"
     case .ambiguousTask(let task, let difference):
       return "two different tasks are both called \(task): \(difference)"
+    case .noWorkerThread(let reason):
+      return "no worker thread could start (\(reason)); close other programs or raise the limit on processes"
     case .notAValue(let family):
       return
         "\(family) is a class, but a task must be a value: declare it as a struct, so that each run works on its own copy"

@@ -32,7 +32,12 @@ public struct RunOptions: Sendable {
 
   var settings = Settings()
 
-  /// How many tasks may be in flight at once, synchronous or asynchronous; 1 by default.
+  /// The most workers a run uses: each has a thread, and thousands of threads help no pipeline but
+  /// can exhaust the system's limit on processes. `--workers` and `[core] workers` refuse more.
+  public static let maximumWorkers = 256
+
+  /// How many tasks may be in flight at once, synchronous or asynchronous; 1 by default, at most
+  /// ``maximumWorkers`` (a larger number runs with that many, with a warning).
   public var workers: Int {
     get { settings.workers ?? 1 }
     set { settings.workers = newValue }

@@ -29,7 +29,7 @@ final class Scheduler {
     }
     try checkForCycles()
     propagatePriorities()
-    await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
+    try await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
     return nodes.map(\.record)
   }
 
@@ -133,7 +133,7 @@ final class Scheduler {
       return
     }
     // A wrapper is complete through its requirements, so having no outputs of its own is normal.
-    if log.level >= .info && !(node.task is any WrapperTask) && node.task.output().targets.isEmpty {
+    if log.level >= .info && !node.isWrapper && node.task.output().targets.isEmpty {
       log.info("\(node.info) has no outputs, so it is never complete and runs every time")
     }
     let required: [any PipelineTask]

@@ -4,83 +4,92 @@ import Foundation
   import Glibc
 #endif
 
-/// Exclusive locks on the tasks of one working folder, held while a task runs, so that two runs of
-/// a pipeline (two processes, or two `build` calls) never run the same task at once.
+/// Exclusive locks on the tasks of one working folder, held while a task is checked and run, so
+/// that two runs of a pipeline (two processes, or two `build` calls in one) never run the same task:
+/// the second waits, then finds the task complete.
 ///
-/// A lock is an `flock(2)` on a file in `$TMPDIR/plumb-locks-<user>/`, named after a hash of the
-/// working folder and the task's name. Two different tasks whose names clean up to the same file
-/// name only wait for each other needlessly; they still both run. The file is removed while still
-/// locked, so a waiter that then locks the removed file notices (its inode no longer matches the
-/// path) and tries again on a fresh one.
+/// All the tasks of a folder share one lock file, `$TMPDIR/plumb-locks-<uid>/<folder hash>.tasks`,
+/// and each task locks one byte of it, at an offset made from a hash of the task's name: an
+/// open-file-description lock (`F_OFD_SETLK`), which belongs to the run's own descriptor, so two runs
+/// in one process exclude each other as two processes do, and which the kernel drops when a process
+/// ends, however it ends. Taking and releasing a task's lock is one system call each.
+///
+/// Every run holds a shared lock on byte 0 while it uses the file. A run that starts removes the
+/// lock files no run holds (it can take byte 0 exclusively), so the folder keeps one file per
+/// folder being run in, not one per folder ever run in; a run that opened a file just before it was
+/// removed notices (the file's inode no longer matches the path) and opens a fresh one.
 final class TaskLocks: Sendable {
-  private let prefix: String?
+  private let descriptor: Int32
 
-  /// Locks for the tasks of `workingDirectory`. Without a usable temporary folder, every
-  /// ``acquire(_:waiting:)`` returns `nil` and tasks run unlocked, as they would without this.
-  init(workingDirectory: String) {
-    let temporary = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
-    let folder = temporary + "plumb-locks-\(getuid())"
+  /// Locks for the tasks of `workingDirectory`, or `nil` without a usable temporary folder: tasks
+  /// then run unlocked, as they would with `--no-lock`.
+  init?(workingDirectory: String) {
+    guard let folder = LockFolder.path() else { return nil }
     let workingFolder = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
-    let usable = mkdir(folder, 0o700) == 0 || errno == EEXIST
-    prefix = usable ? folder + "/" + MD5.hex(Array(workingFolder.utf8)).prefix(12) + "-" : nil
+    let name = String(MD5.hex(Array(workingFolder.utf8)).prefix(16)) + ".tasks"
+    LockFolder.removeUnused(in: folder, except: name)
+    guard let descriptor = Self.openSharing(folder + "/" + name) else { return nil }
+    self.descriptor = descriptor
   }
 
-  /// Takes the lock for the task named `task`, waiting while another run holds it, and calls
-  /// `waiting` once if it has to wait.
-  func acquire(_ task: TaskInfo, waiting: () -> Void) -> Lock? {
-    guard let prefix else { return nil }
-    let path = prefix + Self.fileName(for: task.description) + ".lock"
-    var waited = false
+  deinit { close(descriptor) }
+
+  /// Opens the lock file at `path` holding the shared lock on byte 0, retrying if the file it
+  /// opened was removed before the lock was taken.
+  private static func openSharing(_ path: String) -> Int32? {
     while true {
       let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
       guard descriptor >= 0 else { return nil }
-      if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-        if !waited {
-          waited = true
-          waiting()
-        }
-        while flock(descriptor, LOCK_EX) != 0 {
-          guard errno == EINTR else {
-            close(descriptor)
-            return nil
-          }
-        }
+      guard LockFolder.lock(descriptor, type: F_RDLCK, at: 0, waiting: true) else {
+        close(descriptor)
+        return nil
       }
-      var held = stat()
-      var named = stat()
-      if fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_ino == named.st_ino,
-        held.st_dev == named.st_dev
-      {
-        return Lock(descriptor: descriptor, path: path, waited: waited)
-      }
+      if LockFolder.isStillAt(path, descriptor) { return descriptor }
       close(descriptor)
     }
+  }
+
+  /// Takes the lock for the task named `task`, waiting while another run holds it, and calls
+  /// `waiting` once if it has to wait. `nil` if the system refuses the lock (the task then runs
+  /// unlocked, as it would without locks).
+  func acquire(_ task: TaskInfo, waiting: () -> Void) -> Lock? {
+    let offset = Self.offset(of: task)
+    if LockFolder.lock(descriptor, type: F_WRLCK, at: offset, waiting: false) {
+      return Lock(descriptor: descriptor, offset: offset, waited: false)
+    }
+    guard errno == EAGAIN || errno == EACCES else { return nil }
+    waiting()
+    guard LockFolder.lock(descriptor, type: F_WRLCK, at: offset, waiting: true) else { return nil }
+    return Lock(descriptor: descriptor, offset: offset, waited: true)
   }
 
   /// A held lock.
   struct Lock {
     fileprivate let descriptor: Int32
-    fileprivate let path: String
-    /// Whether another run held the lock when this one asked, so the task may be done by now.
+    fileprivate let offset: Int
+    /// Whether another run held the lock when this one asked.
     let waited: Bool
 
-    /// Removes the lock file and lets the next waiter in.
+    /// Lets the next waiter in.
     func release() {
-      unlink(path)
-      close(descriptor)
+      _ = LockFolder.lock(descriptor, type: F_UNLCK, at: offset, waiting: false)
     }
   }
 
-  /// The task's name with every byte a file name should not hold replaced by `_`, cut to 200 bytes.
-  private static func fileName(for name: String) -> String {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(min(name.utf8.count, 200))
-    for byte in name.utf8.prefix(200) {
-      let isPlain =
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-        || byte == 0x2D || byte == 0x2E || byte == 0x3D || byte == 0x2C || byte == 0x28 || byte == 0x29
-      bytes.append(isPlain ? byte : 0x5F)
+  /// The byte that stands for `task`: from 1 up, since byte 0 marks the file as in use. Two tasks
+  /// whose names hash alike only wait for each other needlessly; both still run.
+  private static func offset(of task: TaskInfo) -> Int {
+    // FNV-1a over the name's parts, each followed by a 0 byte so that parts cannot run together.
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func add(_ text: String) {
+      for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+      hash = hash &* 0x100_0000_01b3
     }
-    return String(decoding: bytes, as: UTF8.self)
+    add(task.family)
+    for parameter in task.parameters {
+      add(parameter.name)
+      add(parameter.value)
+    }
+    return 1 + Int(hash >> 2)
   }
 }

@@ -19,6 +19,8 @@ final class TaskNode: @unchecked Sendable {
   let task: any PipelineTask
   let info: TaskInfo
   let isExternal: Bool
+  /// Whether the task is a ``WrapperTask``, complete once its requirements are.
+  let isWrapper: Bool
   /// The position in the order tasks were first met.
   let order: Int
   /// The task's own priority, raised to that of the most urgent task that waits for it.
@@ -40,9 +42,11 @@ final class TaskNode: @unchecked Sendable {
     self.order = order
     priority = task.priority
     isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
+    isWrapper = Self.wrapperTypes.value(for: type(of: task)) { task is any WrapperTask }
   }
 
   private static let externalTypes = TypeCache<Bool>()
+  private static let wrapperTypes = TypeCache<Bool>()
 
   /// What the run's result says about the task.
   var record: TaskRecord {

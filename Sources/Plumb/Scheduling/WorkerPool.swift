@@ -36,7 +36,9 @@ final class WorkerPool: Sendable {
   }
 
   /// Runs until nothing is runnable and nothing is running.
-  func run() async {
+  ///
+  /// - Throws: ``PipelineError/noWorkerThread(reason:)`` when the system lets no worker thread start.
+  func run() async throws {
     var ready = ReadyQueue()
     for node in nodes where node.state == .pending {
       var unfinished = 0
@@ -46,9 +48,19 @@ final class WorkerPool: Sendable {
     }
     guard !ready.isEmpty else { return }
     shared.withLock { [ready] in $0.ready = ready }
-    let workers = max(1, options.workers)
-    let threads = WorkerThreads(count: workers)
+    let asked = max(1, options.workers)
+    if asked > RunOptions.maximumWorkers {
+      log.warning("\(asked) workers asked for; running with \(RunOptions.maximumWorkers), the most Plumb uses")
+    }
+    let threads = WorkerThreads(count: min(asked, RunOptions.maximumWorkers))
     defer { threads.stop() }
+    let reason = threads.failure.map { String(cString: strerror($0)) } ?? "unknown reason"
+    guard threads.count > 0 else { throw PipelineError.noWorkerThread(reason: reason) }
+    if threads.count < min(asked, RunOptions.maximumWorkers) {
+      log.warning(
+        "only \(threads.count) worker threads could start (\(reason)); running \(threads.count) tasks at a time")
+    }
+    let workers = threads.count
     await withTaskExecutorPreference(threads) {
       await withDiscardingTaskGroup { group in
         for _ in 0..<workers {
@@ -117,14 +129,17 @@ final class WorkerPool: Sendable {
   }
 
   /// Runs `node` holding its lock across runs (``TaskLocks``). A task that another run finished
-  /// while this one waited for the lock is complete, and is not run again.
+  /// since this one scheduled it is complete, and is not run again.
   private func runHoldingLock(_ node: TaskNode) async -> TaskNode.State {
     let lock = locks?.acquire(node.info) {
       log.info("waiting: another run is running \(node.info)")
     }
     defer { lock?.release() }
-    if lock?.waited == true, (try? node.task.complete()) == true {
-      log.info("\(node.info) was completed by the other run meanwhile")
+    // Checked again holding the lock, whether or not it had to wait: another run may have finished
+    // the task after this run scheduled it and before it got here. Not a wrapper, which is complete
+    // as soon as its requirements are, and whose run does nothing anyway.
+    if !node.isWrapper, (try? node.task.complete()) == true {
+      log.info("\(node.info) was completed by another run meanwhile")
       return .alreadyComplete
     }
     return await runWithRetries(node) ? .succeeded : .failed

@@ -14,14 +14,61 @@ final class WorkerThreads: TaskExecutor, @unchecked Sendable {
   private var isStopping = false
   private var running = 0
 
-  /// Starts `count` threads named `plumb-worker-1`, `plumb-worker-2`, …
-  init(count: Int) {
+  /// How many threads started: fewer than asked when the system refused some (its limit on
+  /// processes and threads, say), and then `failure` says why. Set only while initializing.
+  private(set) var count = 0
+  /// The error code of the first thread that could not start, if any. Set only while initializing.
+  private(set) var failure: Int32?
+
+  /// Starts up to `count` threads named `plumb-worker-1`, `plumb-worker-2`, … with 8 MB stacks.
+  /// `start` creates a thread as `pthread_create` does; tests pass one that fails.
+  init(
+    count: Int,
+    start: (
+      inout pthread_t, UnsafePointer<pthread_attr_t>,
+      @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?, UnsafeMutableRawPointer
+    ) -> Int32 = {
+      pthread_create(&$0, $1, $2, $3)
+    }
+  ) {
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    pthread_attr_setstacksize(&attributes, 8 << 20)
+    defer { pthread_attr_destroy(&attributes) }
     for index in 0..<max(1, count) {
-      let thread = Thread { [self] in work() }
-      thread.name = "plumb-worker-\(index + 1)"
-      thread.stackSize = 8 << 20
+      let launch = Unmanaged.passRetained(Launch(threads: self, name: "plumb-worker-\(index + 1)")).toOpaque()
+      condition.lock()
       running += 1
-      thread.start()
+      condition.unlock()
+      var thread = pthread_t()
+      let code = start(
+        &thread, &attributes,
+        { raw in
+          let launch = Unmanaged<Launch>.fromOpaque(raw!).takeRetainedValue()
+          Thread.current.name = launch.name
+          launch.threads.work()
+          return nil
+        }, launch)
+      guard code == 0 else {
+        Unmanaged<Launch>.fromOpaque(launch).release()
+        condition.lock()
+        running -= 1
+        condition.unlock()
+        failure = code
+        break
+      }
+      pthread_detach(thread)
+      self.count += 1
+    }
+  }
+
+  /// What a new thread needs: the pool it works for, and its name.
+  private final class Launch {
+    let threads: WorkerThreads
+    let name: String
+    init(threads: WorkerThreads, name: String) {
+      self.threads = threads
+      self.name = name
     }
   }
 

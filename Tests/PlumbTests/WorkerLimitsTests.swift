@@ -1,0 +1,91 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+@testable import Plumb
+
+private struct Note: PipelineTask {
+  @Parameter(help: "what to write") var text: String = "note"
+  func output() -> LocalTarget { LocalTarget("\(text).txt") }
+  func run() throws { try output().write(text) }
+}
+
+/// How many worker threads a run asks for, and what happens when the system refuses some.
+final class WorkerLimitsTests: XCTestCase {
+  private func invoke(_ arguments: String..., in folder: TemporaryFolder) -> CommandOutcome {
+    var errors: [String] = []
+    let code = PipelineCommand(name: "notes", tasks: [Note.self]).run(
+      arguments: arguments, workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { _ in }, standardError: { errors.append($0) })
+    return CommandOutcome(code: code, output: "", errorLines: errors)
+  }
+
+  func testTheCommandLineRefusesMoreWorkersThanPlumbUses() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    invoke("Note", "--workers", "2000", in: folder).assertError(
+      code: 2, "--workers", "2000", "from 1 to \(RunOptions.maximumWorkers)")
+    XCTAssertEqual(folder.files(), [])
+  }
+
+  func testTheConfigFileCannotAskForMoreWorkersEither() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[core]\nworkers = 5000\n", to: "plumb.cfg")
+    invoke("Note", in: folder).assertError(code: 2, "[core] workers must be at most 256, not 5000")
+    XCTAssertEqual(folder.files(), ["plumb.cfg"])
+  }
+
+  func testBuildRunsWithTheMostWorkersWhenAskedForMore() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let warnings = LineCollector()
+    var options = folder.options(workers: 100_000)
+    options.logLevel = .warning
+    options.logSink = { warnings.append($0) }
+    XCTAssertTrue(try build([Note()], options: options).success)
+    XCTAssertEqual(warnings.lines, ["plumb: warning: 100000 workers asked for; running with 256, the most Plumb uses"])
+  }
+
+  func testThreadsThatCannotStartLeaveFewerWorkersThatStillRunEverything() async throws {
+    let attempts = LineCollector()
+    let threads = WorkerThreads(count: 4) { thread, attributes, body, argument in
+      attempts.append("start")
+      return attempts.lines.count > 2 ? EAGAIN : pthread_create(&thread, attributes, body, argument)
+    }
+    defer { threads.stop() }
+    XCTAssertEqual(threads.count, 2)
+    XCTAssertEqual(threads.failure, EAGAIN)
+    let value = await withTaskExecutorPreference(threads) {
+      await withTaskGroup(of: Int.self) { group in
+        for number in 1...10 { group.addTask { number } }
+        return await group.reduce(0, +)
+      }
+    }
+    XCTAssertEqual(value, 55)
+  }
+
+  func testWithoutAnyThreadThePoolHasNoneAndTheErrorSaysWhatToDo() {
+    let threads = WorkerThreads(count: 3) { _, _, _, _ in EAGAIN }
+    XCTAssertEqual(threads.count, 0)
+    XCTAssertEqual(
+      PipelineError.noWorkerThread(reason: String(cString: strerror(EAGAIN))).description,
+      "no worker thread could start (Resource temporarily unavailable); close other programs or raise the limit on processes"
+    )
+  }
+}
+
+/// Lines from any thread, in order.
+private final class LineCollector: @unchecked Sendable {
+  private let lock = NSLock()
+  private var collected: [String] = []
+
+  func append(_ line: String) {
+    lock.lock()
+    collected.append(line)
+    lock.unlock()
+  }
+
+  var lines: [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    return collected
+  }
+}
