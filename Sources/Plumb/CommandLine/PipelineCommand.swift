@@ -95,8 +95,8 @@ public struct PipelineCommand: Sendable {
   }
 
   /// Parses CommandLine.arguments (dropping the program name), runs, prints, and exits with the
-  /// code; stops the run on SIGINT, SIGTERM and SIGHUP and names a crashing task (see
-  /// <doc:PipelineCommand#Signals-and-crashes>).
+  /// code; stops the run on SIGINT, SIGTERM and SIGHUP and names a crashing task (see "Signals and
+  /// crashes" in ``PipelineCommand``).
   ///
   /// ```swift
   /// PipelineCommand(name: "songs", tasks: [TopSongs.self]).main()

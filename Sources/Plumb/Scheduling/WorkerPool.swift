@@ -117,7 +117,8 @@ final class WorkerPool: Sendable {
     log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
     stopped.workers?.cancel()
     for worker in stopped.waiting { worker.resume() }
-    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in end() }
+    // Weak: a finished run is not kept in memory until the timer fires.
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
   }
 
   /// Wakes the run: its workers have ended, or the grace period after a stop has run out.
