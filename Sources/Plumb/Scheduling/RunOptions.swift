@@ -82,8 +82,8 @@ public struct RunOptions: Sendable {
     get { settings.summaryLength ?? 5 }
     set { settings.summaryLength = newValue }
   }
-  /// Whether the summary ends with why each failed task failed (one line each), after Luigi's
-  /// layout; `false` gives Luigi's layout alone. On by default.
+  /// Whether the summary ends with why each failed task failed (one line each), and which tasks a
+  /// stopped run interrupted, after Luigi's layout; `false` gives Luigi's layout alone. On by default.
   public var summaryShowsErrors: Bool {
     get { settings.summaryShowsErrors ?? true }
     set { settings.summaryShowsErrors = newValue }

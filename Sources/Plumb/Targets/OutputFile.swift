@@ -69,11 +69,10 @@ public final class OutputFile {
     var createdFolders = false
     while true {
       let temporaryPath = "\(path)-plumb-tmp-\(UInt32.random(in: 0...UInt32.max))"
-      let descriptor = TemporaryFiles.create(temporaryPath) {
+      let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
         open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
       }
       if descriptor >= 0 { return (temporaryPath, descriptor) }
-      let code = errno
       switch code {
       case EEXIST, EINTR:
         continue

@@ -25,19 +25,17 @@ enum TemporaryFiles {
   }()
 
   /// Creates the temporary file at `path` with `create` (which returns a descriptor, or -1 and
-  /// sets `errno`) and remembers it. Once ``removeAll()`` has run, creates nothing and fails with
-  /// `ECANCELED`.
-  static func create(_ path: String, _ create: () -> Int32) -> Int32 {
+  /// sets `errno`) and remembers it; returns the descriptor, or -1 and the error. Once
+  /// ``removeAll()`` has run, creates nothing and fails with `ECANCELED`.
+  static func create(_ path: String, _ create: () -> Int32) -> (descriptor: Int32, error: Int32) {
     _ = removedAtExit
     // Creating under the lock: a file created while removeAll runs would escape it.
     return state.withLock { state in
-      guard !state.isClosed else {
-        errno = ECANCELED
-        return -1
-      }
+      guard !state.isClosed else { return (-1, ECANCELED) }
       let descriptor = create()
-      if descriptor >= 0 { state.paths.insert(path) }
-      return descriptor
+      guard descriptor >= 0 else { return (-1, errno) }
+      state.paths.insert(path)
+      return (descriptor, 0)
     }
   }
 
