@@ -14,7 +14,7 @@ import Synchronization
 /// Swift runtime's backtracer), which prints the trap and the stack.
 ///
 /// An asynchronous task may resume on another worker thread after an `await`; a trap there names the
-/// task that started on that thread, or no task; so does a trap while more than 64 tasks run.
+/// task that started on that thread, or none; so may a trap while more than 64 tasks run.
 enum CrashReport {
   private static let slotCount = 64
   private static let lineSize = 256

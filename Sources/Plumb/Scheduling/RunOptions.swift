@@ -91,6 +91,10 @@ public struct RunOptions: Sendable {
 
   /// Stops the run early when requested (see ``RunStop``); `nil` for a run that only cancelling
   /// the Swift task awaiting ``build(_:options:)-85rhs`` can stop.
+  ///
+  /// ```swift
+  /// options.stop = stop          // later, from any thread: stop.request(reason: "deploying")
+  /// ```
   public var stop: RunStop?
   /// Seconds a stopped run waits for its running tasks to end before it returns without them
   /// (`[core] stop_grace_period`); 5 by default.

@@ -26,10 +26,19 @@ public final class RunStop: Sendable {
 
   private let state = Mutex(State())
 
-  /// A stop that has not been requested.
+  /// A stop that has not been requested; share it with the runs it may stop.
+  ///
+  /// ```swift
+  /// let stop = RunStop()
+  /// options.stop = stop
+  /// ```
   public init() {}
 
   /// Why the stop was requested, or `nil` while it has not been.
+  ///
+  /// ```swift
+  /// if stop.reason == nil { stop.request(reason: "shutting down") }
+  /// ```
   public var reason: String? { state.withLock { $0.reason } }
 
   /// Stops every run this is given to; the first reason is kept, later requests change nothing.
