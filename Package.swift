@@ -23,6 +23,8 @@ let exerciseFolders: [(number: Int, folder: String)] =
 var targets: [Target] = [
   .target(name: "Plumb"),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
+  // A pipeline whose tasks block, sleep or trap on demand, for the tests of signals and crashes.
+  .executableTarget(name: "plumb-signals", dependencies: ["Plumb"], path: "Sources/PlumbSignals"),
   // Helpers for tests of pipelines: a temporary folder per test and a loopback HTTP server, used by the
   // engine's tests and the graded suites.
   .target(name: "PlumbTestSupport", dependencies: ["Plumb"]),

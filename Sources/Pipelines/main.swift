@@ -26,4 +26,4 @@ guard let first = arguments.first, let number = Int(first), let tasks = exercise
 arguments.removeFirst()
 // The learner types `make run N=4 ARGS='…'`, so the help and the errors show that.
 let command = PipelineCommand(name: "exercise\(number)", tasks: tasks) { "make run N=\(number) ARGS='\($0)'" }
-exit(command.run(arguments: arguments))
+command.main(arguments: arguments)

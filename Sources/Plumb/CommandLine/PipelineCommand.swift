@@ -33,6 +33,36 @@ import Foundation
 /// ``RunResult/exitCode``. A command line that cannot run prints one line to standard error and
 /// exits with ``usageErrorExitCode`` (2); a cycle exits with ``ExitCodes/schedulingError``; the
 /// same command already running in the same folder exits with ``ExitCodes/alreadyRunning``.
+///
+/// ## Signals and crashes
+///
+/// Under ``main()``, SIGINT (Ctrl-C), SIGTERM and SIGHUP stop the run rather than the process: no
+/// task is started any more, asynchronous tasks are cancelled, and running tasks get
+/// ``RunOptions/stopGracePeriod`` seconds (`[core] stop_grace_period`, 5 by default) to end. The
+/// summary then lists the tasks that did not finish as pending, says which were interrupted, and
+/// the process exits with 128 plus the signal's number, as shells report a command killed by it:
+/// 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. Temporary files of writes in progress are
+/// removed, also those of a task still running when the grace period ran out. A second signal ends
+/// the process at once, with the same kind of code and without a summary (temporary files are
+/// still removed). Outputs stay atomic throughout, so the next run does only what is missing.
+///
+/// ```
+/// $ songs TopSongs --tld rs --workers 4
+/// ^C
+/// plumb: SIGINT: stopping; SIGINT again stops at once
+/// ...
+/// $ echo $?
+/// 130
+/// ```
+///
+/// SIGPIPE is ignored: when standard output or error is a pipe whose reader has gone
+/// (`songs TopSongs --tld rs | head -1`), the run goes on and exits with its own code.
+///
+/// A Swift runtime trap in a task (an index out of range, `!` on nil) cannot be caught: it ends the
+/// process and every task running in it, with no summary. Outputs stay atomic (a crashed write
+/// leaves no final file), so the next run resumes from what is missing. Under ``main()``, standard
+/// error gets a line naming the task, `plumb: the run crashed while running TopSongs(tld=rs)`,
+/// between the runtime's `Fatal error` line and its backtrace.
 public struct PipelineCommand: Sendable {
   /// The exit code for a command line that cannot run as written: an unknown task or parameter,
   /// a missing or malformed value, a bad config file. It is 2, as for other Unix commands.
@@ -64,9 +94,31 @@ public struct PipelineCommand: Sendable {
     self.command = command ?? { "\(name) \($0)" }
   }
 
-  /// Parses CommandLine.arguments (dropping the program name), runs, prints, and exits with the code.
+  /// Parses CommandLine.arguments (dropping the program name), runs, prints, and exits with the
+  /// code; stops the run on SIGINT, SIGTERM and SIGHUP and names a crashing task (see "Signals and
+  /// crashes" in ``PipelineCommand``).
+  ///
+  /// ```swift
+  /// PipelineCommand(name: "songs", tasks: [TopSongs.self]).main()
+  /// ```
   public func main() -> Never {
-    exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+    main(arguments: Array(CommandLine.arguments.dropFirst()))
+  }
+
+  /// Runs `arguments` (the words after the program name) as ``main()`` runs the process's own,
+  /// handling signals and crashes the same way, and exits with the code.
+  ///
+  /// ```swift
+  /// var arguments = Array(CommandLine.arguments.dropFirst())
+  /// let exercise = arguments.removeFirst()
+  /// PipelineCommand(name: "exercise\(exercise)", tasks: tasks).main(arguments: arguments)
+  /// ```
+  public func main(arguments: [String]) -> Never {
+    let stop = RunStop()
+    let signals = StopSignals(stop: stop)
+    CrashReport.install()
+    let code = run(arguments: arguments, stop: stop)
+    exit(signals.exitCode ?? code)
   }
 
   /// Runs one invocation; returns the exit code. Used by main() and by tests/other tools.
@@ -85,25 +137,28 @@ public struct PipelineCommand: Sendable {
   ///   - standardOutput: Receives the execution summary or the help text.
   ///   - standardError: Receives log lines and error messages, one line per call, one call at a time.
   ///     It is not called after `run` returns.
+  ///   - stop: Stops the run early when requested (see ``RunStop``); the summary is still printed,
+  ///     and the exit code is the run's (``ExitCodes/notRun`` when tasks were left undone).
   /// - Returns: The exit code: 0 when everything asked for is complete.
   public func run(
     arguments: [String], workingDirectory: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     standardOutput: (String) -> Void = { print($0) },
-    standardError: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    standardError: (String) -> Void = { StandardStream.error.write($0 + "\n") },
+    stop: RunStop? = nil
   ) -> Int32 {
     withoutActuallyEscaping(standardError) { standardError in
       let errors = LineSink(standardError)
       defer { errors.close() }
       return execute(
         arguments, directory: workingDirectory ?? FileManager.default.currentDirectoryPath, environment: environment,
-        standardOutput: standardOutput, standardError: errors)
+        standardOutput: standardOutput, standardError: errors, stop: stop)
     }
   }
 
   private func execute(
     _ arguments: [String], directory: String, environment: [String: String], standardOutput: (String) -> Void,
-    standardError: LineSink
+    standardError: LineSink, stop: RunStop?
   ) -> Int32 {
     if let clash = familyClash() {
       standardError(message(for: clash))
@@ -142,6 +197,7 @@ public struct PipelineCommand: Sendable {
       var options = RunOptions(invocation: invocation, configuration: configuration, workingDirectory: directory)
       exitCodes = try ExitCodes(configuration: configuration)
       options.logSink = { standardError($0) }
+      options.stop = stop
       var lock: ProcessLock?
       if !invocation.noLock, try !configuration.noLock() {
         let path = ProcessLock.path(

@@ -15,7 +15,7 @@ extension RunOptions {
 
   /// These options with every setting code left alone taken from `configuration` (`[core]
   /// workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`, `[scheduler]
-  /// retry_delay`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
+  /// retry_delay`, `[core] stop_grace_period`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
   /// show_errors`), and with the observer of its `[webhook]`, if any.
   func completed(with configuration: Configuration) throws -> RunOptions {
     var options = self
@@ -26,6 +26,8 @@ extension RunOptions {
     settings.retries = try settings.retries ?? configuration.count(section: "scheduler", key: "retry_count", minimum: 0)
     settings.retryDelay = try settings.retryDelay ?? configuration.seconds(section: "scheduler", key: "retry_delay")
     settings.logLevel = try settings.logLevel ?? configuration.logLevel()
+    settings.stopGracePeriod =
+      try settings.stopGracePeriod ?? configuration.seconds(section: "core", key: "stop_grace_period")
     settings.locksTasks = try settings.locksTasks ?? configuration.boolean(section: "core", key: "no_lock").map { !$0 }
     settings.summaryLength =
       try settings.summaryLength ?? configuration.count(section: "execution_summary", key: "summary_length", minimum: 0)

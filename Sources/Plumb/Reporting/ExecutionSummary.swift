@@ -31,12 +31,15 @@ struct ExecutionSummary {
   let maximumLines: Int
   /// Whether the reasons of failed tasks follow the verdict.
   let showsErrors: Bool
+  /// Why the run was stopped early, if it was.
+  let stopReason: String?
   private let partition: TaskPartition
 
-  init(records: [TaskRecord], maximumLines: Int, showsErrors: Bool = true) {
+  init(records: [TaskRecord], maximumLines: Int, showsErrors: Bool = true, stopReason: String? = nil) {
     self.records = records
     self.maximumLines = maximumLines
     self.showsErrors = showsErrors
+    self.stopReason = stopReason
     partition = TaskPartition(records)
   }
 
@@ -77,7 +80,32 @@ struct ExecutionSummary {
       if others.isEmpty { text += "\n" }
       text += "Did not run any tasks"
     }
-    return text + "\n" + ProgressVerdict(partition).line + reasons
+    return text + "\n" + ProgressVerdict(partition).line + reasons + interruption
+  }
+
+  /// Which tasks a stopped run interrupted and how many it never started, after the reasons:
+  /// Luigi counts both among the pending tasks without saying why.
+  ///
+  /// ```
+  /// The run was stopped (SIGTERM) before these tasks finished:
+  ///     - Slow(n=1): its run was interrupted
+  ///     - 2 tasks were not started
+  /// ```
+  private var interruption: String {
+    guard showsErrors, let stopReason else { return "" }
+    let interrupted = records.filter(\.isInterrupted)
+    let notStarted = records.count { $0.status == .pending && !$0.isInterrupted && !$0.isExternal }
+    guard !interrupted.isEmpty || notStarted > 0 else { return "" }
+    var text = "\n\nThe run was stopped (\(stopReason)) before these tasks finished:"
+    for (count, record) in interrupted.enumerated() {
+      if maximumLines > 0 && count == maximumLines {
+        text += "\n    ... and \(interrupted.count - count) more interrupted"
+        break
+      }
+      text += "\n    - \(record.info): its run was interrupted"
+    }
+    if notStarted > 0 { text += "\n    - \(notStarted) \(notStarted == 1 ? "task was" : "tasks were") not started" }
+    return text
   }
 
   /// "Why tasks failed:" and a line per failed task or scheduling error, in the order the tasks

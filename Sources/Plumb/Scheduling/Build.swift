@@ -7,6 +7,10 @@ import Foundation
 /// exit code. The tasks passed in are not changed: the run works on copies with the parameter
 /// values it resolved, so one task value may be built by several runs at once.
 ///
+/// Cancelling the Swift task that awaits `build` stops the run as a ``RunStop`` does (see
+/// ``RunOptions/stop``): asynchronous tasks are cancelled, and the result lists the tasks it
+/// interrupted or never started as pending, with ``RunResult/stopReason`` `cancelled`.
+///
 /// ```swift
 /// let result = try await build([TopSongs(tld: "rs"), TopSongs(tld: "de")], options: RunOptions())
 /// print(result.summary)
@@ -23,10 +27,14 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
   let options = try options.completed(with: configuration)
   let context = RunContext(
     workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
-  let records = try await Scheduler(options: options, context: context).run(tasks)
+  let scheduler = Scheduler(options: options, context: context)
+  let records = try await scheduler.run(tasks)
   let summary = ExecutionSummary(
-    records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors)
-  return RunResult(records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes))
+    records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors,
+    stopReason: scheduler.stopReason)
+  return RunResult(
+    records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes),
+    stopReason: scheduler.stopReason)
 }
 
 /// Runs `tasks` as the `async` ``build(_:options:)-85rhs`` does, blocking the calling thread until the

@@ -12,7 +12,7 @@ import Foundation
 /// ```
 ///
 /// Each engine setting has the value code gives it; a setting code leaves alone comes from the
-/// run's config file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[scheduler]
+/// run's config file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[core] stop_grace_period`, `[scheduler]
 /// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
 /// `show_errors`), else from Plumb's default. The same holds whether the run starts from the
 /// command line (whose flags count as code) or from ``build(_:options:)-85rhs``; `[webhook] url` adds a
@@ -28,6 +28,7 @@ public struct RunOptions: Sendable {
     var exitCodes: ExitCodes?
     var summaryLength: Int?
     var summaryShowsErrors: Bool?
+    var stopGracePeriod: TimeInterval?
   }
 
   var settings = Settings()
@@ -68,9 +69,7 @@ public struct RunOptions: Sendable {
   }
   /// Where log lines go; standard error by default. It is called from worker threads, one line
   /// at a time.
-  public var logSink: @Sendable (String) -> Void = { line in
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-  }
+  public var logSink: @Sendable (String) -> Void = { line in StandardStream.error.write(line + "\n") }
   /// Whether each task runs holding a lock shared with other runs in the same working folder (other
   /// processes too), so two runs never run the same task at once; the second waits, then skips the
   /// task if the first completed it. On by default.
@@ -88,11 +87,34 @@ public struct RunOptions: Sendable {
     get { settings.summaryLength ?? 5 }
     set { settings.summaryLength = newValue }
   }
-  /// Whether the summary ends with why each failed task failed (one line each), after Luigi's
-  /// layout; `false` gives Luigi's layout alone. On by default.
+  /// Whether the summary ends with why each failed task failed (one line each), and which tasks a
+  /// stopped run interrupted, after Luigi's layout; `false` gives Luigi's layout alone. On by default.
   public var summaryShowsErrors: Bool {
     get { settings.summaryShowsErrors ?? true }
     set { settings.summaryShowsErrors = newValue }
+  }
+
+  /// Stops the run early when requested (see ``RunStop``); `nil` for a run that only cancelling
+  /// the Swift task awaiting ``build(_:options:)-85rhs`` can stop.
+  ///
+  /// ```swift
+  /// options.stop = stop          // later, from any thread: stop.request(reason: "deploying")
+  /// ```
+  public var stop: RunStop?
+  /// Seconds a stopped run waits for its running tasks to end before it returns without them
+  /// (`[core] stop_grace_period`); 5 by default.
+  ///
+  /// An asynchronous task is cancelled at once and usually ends well within it; a synchronous task
+  /// cannot be cancelled and either finishes in time or is left running while the run reports it
+  /// as interrupted. A task left running keeps its thread until it ends; the temporary file of a
+  /// write it has in progress is removed when the process exits.
+  ///
+  /// ```swift
+  /// options.stopGracePeriod = 30   // long tasks that are worth finishing
+  /// ```
+  public var stopGracePeriod: TimeInterval {
+    get { settings.stopGracePeriod ?? 5 }
+    set { settings.stopGracePeriod = newValue }
   }
 
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.

@@ -8,7 +8,8 @@ public enum TaskStatus: String, Sendable {
   case failed
   /// Its `complete()` threw, or its requirements could not be built.
   case schedulingFailed
-  /// Never ran: waiting on missing data, on a failed dependency, or an external task whose data is missing.
+  /// Did not finish: waiting on missing data or on a failed dependency, an external task whose data
+  /// is missing, or a task a stopped run did not start or interrupted (``TaskRecord/isInterrupted``).
   case pending
   /// Not run here because another worker of a central scheduler was running it (see
   /// ``TaskRecord/otherWorker``). The local scheduler never sets it.
@@ -38,11 +39,18 @@ public struct TaskRecord: Sendable {
   public let dependencies: [String]
   /// The worker that was running it, for ``TaskStatus/runByOtherWorker``; `nil` otherwise.
   public let otherWorker: String?
+  /// Whether the task was running when the run was stopped (see ``RunStop``) and did not finish;
+  /// its status is then ``TaskStatus/pending``, and the next run runs it again.
+  ///
+  /// ```swift
+  /// let interrupted = result.records.filter(\.isInterrupted).map(\.info)
+  /// ```
+  public let isInterrupted: Bool
 
   init(
     info: TaskInfo, status: TaskStatus, isExternal: Bool, failureCount: Int, error: (any Error)?,
     dependencies: [String],
-    otherWorker: String? = nil
+    otherWorker: String? = nil, isInterrupted: Bool = false
   ) {
     self.info = info
     self.status = status
@@ -51,6 +59,7 @@ public struct TaskRecord: Sendable {
     self.error = error
     self.dependencies = dependencies
     self.otherWorker = otherWorker
+    self.isInterrupted = isInterrupted
   }
 }
 
@@ -67,8 +76,17 @@ public struct RunResult: Sendable {
   /// The execution summary, framed by `===== Plumb Execution Summary =====` lines. Like Luigi's
   /// `summary_text` it starts with a newline and ends with one; trim them to print it on its own.
   public let summary: String
-  /// 0 when all is well, else the largest ``ExitCodes`` value that applies.
+  /// 0 when all is well, else the largest ``ExitCodes`` value that applies; a stopped run that
+  /// left tasks undone has ``ExitCodes/notRun`` at least (the command line exits with 128 plus the
+  /// signal's number instead, see ``PipelineCommand``).
   public let exitCode: Int32
+  /// Why the run was stopped before it ran out of tasks (``RunStop/request(reason:)``'s reason,
+  /// `cancelled`, or the signal's name on the command line); `nil` when it was not stopped.
+  ///
+  /// ```swift
+  /// if let reason = result.stopReason { print("stopped early: \(reason)") }
+  /// ```
+  public internal(set) var stopReason: String? = nil
 
   /// Whether every requested task is complete and nothing failed or was missing.
   public var success: Bool { exitCode == 0 }

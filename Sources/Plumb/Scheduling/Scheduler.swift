@@ -9,6 +9,8 @@ final class Scheduler {
   private let events: EventDispatch
   private var nodes: [TaskNode] = []
   private var nodesByInfo: [TaskInfo: TaskNode] = [:]
+  /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
+  private(set) var stopReason: String?
 
   init(options: RunOptions, context: RunContext) {
     self.options = options
@@ -29,7 +31,7 @@ final class Scheduler {
     }
     try checkForCycles()
     propagatePriorities()
-    try await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
+    stopReason = try await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
     return nodes.map(\.record)
   }
 

@@ -1,9 +1,9 @@
 /// One task in the graph of a run, with its edges and its state.
 ///
-/// While the graph is built only the building code touches nodes. Once workers start, `state`
-/// and `unfinishedDependencies` change only under the worker pool's lock, and `failureCount` and
-/// `error` only in the worker that runs the node, which the records are read after every worker
-/// has ended. Hence unchecked Sendable: nodes travel between the workers' tasks.
+/// While the graph is built only the building code touches nodes. Once workers start, `state`,
+/// `unfinishedDependencies`, `failureCount` and `error` change only under the worker pool's lock,
+/// and not after the pool has returned, when the records are read (a task a stopped run left
+/// running changes nothing). Hence unchecked Sendable: nodes travel between the workers' tasks.
 final class TaskNode: @unchecked Sendable {
   enum State {
     case unvisited
@@ -14,6 +14,8 @@ final class TaskNode: @unchecked Sendable {
     case running
     case succeeded
     case failed
+    /// It was running when the run was stopped, and did not finish.
+    case interrupted
   }
 
   let task: any PipelineTask
@@ -52,7 +54,7 @@ final class TaskNode: @unchecked Sendable {
   var record: TaskRecord {
     TaskRecord(
       info: info, status: status, isExternal: isExternal, failureCount: failureCount, error: error,
-      dependencies: dependencies.map(\.info.description))
+      dependencies: dependencies.map(\.info.description), isInterrupted: state == .interrupted)
   }
 
   var status: TaskStatus {
@@ -61,7 +63,7 @@ final class TaskNode: @unchecked Sendable {
     case .succeeded: return .succeeded
     case .failed: return .failed
     case .schedulingFailed: return .schedulingFailed
-    case .unvisited, .pending, .missingExternal, .running: return .pending
+    case .unvisited, .pending, .missingExternal, .running, .interrupted: return .pending
     }
   }
 }

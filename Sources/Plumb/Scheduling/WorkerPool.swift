@@ -8,6 +8,10 @@ import Synchronization
 /// `run()` has a thread to itself. A worker that finishes a task takes one of the tasks it released
 /// itself and wakes waiting workers only for the others, so a chain of tasks runs on one thread
 /// without handing each step to another.
+///
+/// A stop (``RunStop``, or cancelling the task awaiting the run) ends the hand-out and cancels the
+/// workers, so asynchronous tasks see `Task.isCancelled`; the run then waits for the running tasks
+/// at most ``RunOptions/stopGracePeriod`` seconds and leaves the rest running, recorded as interrupted.
 final class WorkerPool: Sendable {
   private let nodes: [TaskNode]
   private let options: RunOptions
@@ -22,6 +26,15 @@ final class WorkerPool: Sendable {
     var ready = ReadyQueue()
     var running = 0
     var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Why the run stops early; once set, no task is handed out.
+    var stopReason: String?
+    /// The workers' task, cancelled when the run stops.
+    var workers: Task<Void, Never>?
+    /// The run waiting for the workers to end, or for the grace period after a stop to run out.
+    var end: CheckedContinuation<Void, Never>?
+    /// Whether the run has returned: tasks still running then are abandoned, and what they do
+    /// later no longer changes the nodes, whose records the run has handed out.
+    var hasEnded = false
   }
 
   private let shared = Mutex(Shared())
@@ -35,10 +48,11 @@ final class WorkerPool: Sendable {
     locks = options.locksTasks ? TaskLocks(workingDirectory: context.workingDirectory) : nil
   }
 
-  /// Runs until nothing is runnable and nothing is running.
+  /// Runs until nothing is runnable and nothing is running, or until a stop's grace period ends;
+  /// returns why the run was stopped, or `nil`.
   ///
   /// - Throws: ``PipelineError/noWorkerThread(reason:)`` when the system lets no worker thread start.
-  func run() async throws {
+  func run() async throws -> String? {
     var ready = ReadyQueue()
     for node in nodes where node.state == .pending {
       var unfinished = 0
@@ -46,7 +60,7 @@ final class WorkerPool: Sendable {
       node.unfinishedDependencies = unfinished
       if unfinished == 0 { ready.push(node) }
     }
-    guard !ready.isEmpty else { return }
+    guard !ready.isEmpty else { return nil }
     shared.withLock { [ready] in $0.ready = ready }
     let asked = max(1, options.workers)
     if asked > RunOptions.maximumWorkers {
@@ -54,26 +68,88 @@ final class WorkerPool: Sendable {
     }
     let threads = WorkerThreads(count: min(asked, RunOptions.maximumWorkers))
     defer { threads.stop() }
-    let reason = threads.failure.map { String(cString: strerror($0)) } ?? "unknown reason"
-    guard threads.count > 0 else { throw PipelineError.noWorkerThread(reason: reason) }
+    let refusal = threads.failure.map { String(cString: strerror($0)) } ?? "unknown reason"
+    guard threads.count > 0 else { throw PipelineError.noWorkerThread(reason: refusal) }
     if threads.count < min(asked, RunOptions.maximumWorkers) {
       log.warning(
-        "only \(threads.count) worker threads could start (\(reason)); running \(threads.count) tasks at a time")
+        "only \(threads.count) worker threads could start (\(refusal)); running \(threads.count) tasks at a time")
     }
     let workers = threads.count
-    await withTaskExecutorPreference(threads) {
-      await withDiscardingTaskGroup { group in
-        for _ in 0..<workers {
-          group.addTask { await self.work() }
+    let observation = options.stop?.observe { [self] reason in stop(reason) }
+    defer { options.stop?.endObservation(observation) }
+    // The workers run in a task of their own, so that a stopped run can return while a
+    // synchronous task, which nothing can interrupt, is still running.
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
+        shared.withLock { $0.end = end }
+        let task = Task {
+          await withTaskExecutorPreference(threads) {
+            await withDiscardingTaskGroup { group in
+              for _ in 0..<workers {
+                group.addTask { await self.work() }
+              }
+            }
+          }
+          self.end()
         }
+        let isStopped = shared.withLock { shared in
+          shared.workers = task
+          return shared.stopReason != nil
+        }
+        if isStopped { task.cancel() }
       }
+    } onCancel: {
+      stop("cancelled")
     }
+    let (reason, abandoned) = shared.withLock { shared -> (String?, [TaskNode]) in
+      shared.hasEnded = true
+      let abandoned = nodes.filter { $0.state == .running }
+      for node in abandoned { node.state = .interrupted }
+      return (shared.stopReason, abandoned)
+    }
+    if !abandoned.isEmpty {
+      log.warning(
+        "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
+      )
+    }
+    return reason
   }
+
+  /// Stops handing out tasks, cancels the running ones and lets them end within the grace period.
+  private func stop(_ reason: String) {
+    let stopped = shared.withLock {
+      shared -> (workers: Task<Void, Never>?, waiting: [CheckedContinuation<Void, Never>])? in
+      guard shared.stopReason == nil, !shared.hasEnded else { return nil }
+      shared.stopReason = reason
+      defer { shared.waiting = [] }
+      return (shared.workers, shared.waiting)
+    }
+    guard let stopped else { return }
+    let grace = options.stopGracePeriod
+    log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
+    stopped.workers?.cancel()
+    for worker in stopped.waiting { worker.resume() }
+    // Weak: a finished run is not kept in memory until the timer fires.
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
+  }
+
+  /// Wakes the run: its workers have ended, or the grace period after a stop has run out.
+  private func end() {
+    let end = shared.withLock { shared in
+      defer { shared.end = nil }
+      return shared.end
+    }
+    end?.resume()
+  }
+
+  private var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
 
   /// A worker's loop: take a runnable task, run it, release its dependents.
   private func work() async {
     while let node = await nextNode() {
+      let crashSlot = CrashReport.taskStarted(node.info)
       let outcome = await context.activate { await runHoldingLock(node) }
+      CrashReport.taskEnded(crashSlot)
       finish(node, outcome)
     }
   }
@@ -82,6 +158,7 @@ final class WorkerPool: Sendable {
   private func nextNode() async -> TaskNode? {
     while true {
       let taken = shared.withLock { shared -> (node: TaskNode?, isOver: Bool) in
+        if shared.stopReason != nil { return (nil, true) }
         if let node = shared.ready.pop() {
           node.state = .running
           shared.running += 1
@@ -93,7 +170,7 @@ final class WorkerPool: Sendable {
       if taken.isOver { return nil }
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let isReady = shared.withLock { shared in
-          guard shared.ready.isEmpty && shared.running > 0 else { return true }
+          guard shared.ready.isEmpty && shared.running > 0 && shared.stopReason == nil else { return true }
           shared.waiting.append(continuation)
           return false
         }
@@ -107,10 +184,11 @@ final class WorkerPool: Sendable {
   /// to stop.
   private func finish(_ node: TaskNode, _ outcome: TaskNode.State) {
     let woken = shared.withLock { shared -> [CheckedContinuation<Void, Never>] in
+      guard !shared.hasEnded else { return [] }
       shared.running -= 1
       node.state = outcome
       var released = 0
-      if outcome != .failed {
+      if outcome == .succeeded || outcome == .alreadyComplete {
         for dependent in node.dependents where dependent.state == .pending {
           dependent.unfinishedDependencies -= 1
           if dependent.unfinishedDependencies == 0 {
@@ -142,32 +220,43 @@ final class WorkerPool: Sendable {
       log.info("\(node.info) was completed by another run meanwhile")
       return .alreadyComplete
     }
-    return await runWithRetries(node) ? .succeeded : .failed
+    return await runWithRetries(node)
   }
 
-  private func runWithRetries(_ node: TaskNode) async -> Bool {
+  private func runWithRetries(_ node: TaskNode) async -> TaskNode.State {
     var attempt = 1
-    while await !runOnce(node) {
-      guard attempt <= options.retries else { return false }
+    while true {
+      switch await runOnce(node) {
+      case .succeeded: return .succeeded
+      case .interrupted: return .interrupted
+      // A stop came before the run, or while waiting to retry: the task has not run (again).
+      case .notStarted: return attempt == 1 ? .pending : .failed
+      case .failed:
+        guard attempt <= options.retries, !isStopping else { return .failed }
+      }
       attempt += 1
       log.info("retrying \(node.info) (attempt \(attempt) of \(options.retries + 1))")
       events.emit(.retrying(node.info, attempt: attempt))
       if options.retryDelay > 0 { try? await Task.sleep(nanoseconds: UInt64(options.retryDelay * 1e9)) }
     }
-    return true
   }
 
-  /// Checks the dependencies again, as Luigi does, then runs the task once.
-  private func runOnce(_ node: TaskNode) async -> Bool {
+  private enum Attempt {
+    case succeeded, failed, interrupted, notStarted
+  }
+
+  /// Checks the dependencies again, as Luigi does, then runs the task once, unless the run is stopping.
+  private func runOnce(_ node: TaskNode) async -> Attempt {
+    guard !isStopping else { return .notStarted }
     var missing: [TaskNode] = []
     for dependency in node.dependencies where !((try? dependency.task.complete()) ?? false) {
       missing.append(dependency)
     }
     if !missing.isEmpty {
       let error = UnfulfilledDependency(missing: missing)
-      record(error, of: node)
+      guard record(error, of: node) else { return .interrupted }
       events.emit(.failed(node.info, error: error))
-      return false
+      return .failed
     }
     log.info("running \(node.info)")
     events.emit(.started(node.info))
@@ -179,13 +268,13 @@ final class WorkerPool: Sendable {
       // Luigi's order: the duration, then the outcome, whose observers may report both.
       events.emit(.processingTime(node.info, seconds: seconds))
       events.emit(.succeeded(node.info))
-      return true
+      return .succeeded
     } catch {
       let seconds = Self.seconds(since: start)
-      record(error, of: node)
       events.emit(.processingTime(node.info, seconds: seconds))
+      guard record(error, of: node) else { return .interrupted }
       events.emit(.failed(node.info, error: error))
-      return false
+      return .failed
     }
   }
 
@@ -193,9 +282,22 @@ final class WorkerPool: Sendable {
     Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
   }
 
-  private func record(_ error: any Error, of node: TaskNode) {
-    node.failureCount += 1
-    node.error = error
-    log.error("\(node.info) failed: \(Scheduler.describe(error))")
+  /// Keeps `error` as why `node` failed and returns `true`; once the run is stopping, a task that
+  /// throws was most likely ended by the stop (a cancelled `Task.sleep` or download), so it counts
+  /// as interrupted instead, and this returns `false`.
+  private func record(_ error: any Error, of node: TaskNode) -> Bool {
+    let isFailure = shared.withLock { shared -> Bool? in
+      guard !shared.hasEnded else { return nil }
+      node.error = error
+      guard shared.stopReason == nil else { return false }
+      node.failureCount += 1
+      return true
+    }
+    if isFailure == true {
+      log.error("\(node.info) failed: \(Scheduler.describe(error))")
+    } else {
+      log.warning("\(node.info) was interrupted: \(Scheduler.describe(error))")
+    }
+    return isFailure == true
   }
 }

@@ -37,7 +37,8 @@ public final class OutputFile {
   /// same file system), which `rename(2)` then puts in place of any earlier file in one step; readers
   /// see the old file or the new one, never a mix. Missing parent folders are created. If `body`
   /// throws, the temporary file is deleted, the earlier file is left untouched, and the error is
-  /// rethrown.
+  /// rethrown. A temporary file still open when the process exits (its task was left running by a
+  /// stopped run) is removed then.
   ///
   /// ```swift
   /// try OutputFile.write(to: "/data/report.tsv") { file in
@@ -68,9 +69,10 @@ public final class OutputFile {
     var createdFolders = false
     while true {
       let temporaryPath = "\(path)-plumb-tmp-\(UInt32.random(in: 0...UInt32.max))"
-      let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
+        open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+      }
       if descriptor >= 0 { return (temporaryPath, descriptor) }
-      let code = errno
       switch code {
       case EEXIST, EINTR:
         continue
@@ -119,6 +121,7 @@ public final class OutputFile {
   }
 
   private func commit() throws {
+    defer { TemporaryFiles.forget(temporaryPath) }
     flush()
     let closed = close(descriptor)
     descriptor = -1
@@ -139,6 +142,7 @@ public final class OutputFile {
   }
 
   private func discard() {
+    defer { TemporaryFiles.forget(temporaryPath) }
     if descriptor >= 0 {
       close(descriptor)
       descriptor = -1

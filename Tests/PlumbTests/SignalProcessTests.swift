@@ -1,0 +1,202 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+/// Runs the built `plumb-signals` executable (Sources/PlumbSignals) and stops it with signals, closes
+/// its pipes, or makes it trap, checking what it prints, the exit code and the files it leaves.
+///
+/// Its tasks create `started-…` files and wait for `release-…` files, so each test waits for a state
+/// (a file, a line on standard error), never for a length of time.
+final class SignalProcessTests: XCTestCase {
+  private var folder: TemporaryFolder!
+
+  override func setUpWithError() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
+      throw NotBuilt(path: Self.executable.path)
+    }
+    folder = try TemporaryFolder(removedAfter: self)
+  }
+
+  /// plumb-signals, beside the test executable, as plumb-example is (see CommandLineProcessTests).
+  private static let executable: URL = {
+    let tests = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    return tests.deletingLastPathComponent().appendingPathComponent("plumb-signals")
+  }()
+
+  private struct NotBuilt: Error, CustomStringConvertible {
+    let path: String
+    var description: String {
+      "plumb-signals is not built at \(path): run `swift build --build-tests` before `swift test`"
+    }
+  }
+
+  private struct Timeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "gave up waiting for \(what)" }
+  }
+
+  // MARK: - Stopping signals
+
+  func testSigtermLetsRunningTasksFinishAndPrintsTheSummary() throws {
+    try folder.write("[core]\nstop_grace_period = 600\n", to: "plumb.cfg")
+    let process = try start("Top", "--workers", "3")
+    try waitFor("the three requirements to start") {
+      folder.contains("started-Blocked-1") && folder.contains("started-Sleeper") && folder.contains("quick-1.txt")
+    }
+    kill(process.processIdentifier, SIGTERM)
+    try waitFor("the run to stop") { errors.contains("stopping (SIGTERM)") }
+    // The synchronous task finishes within the grace period; the asynchronous one was cancelled.
+    try folder.write("", to: "release-1")
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 143, "\(outcome.errorLines)")
+    XCTAssertTrue(outcome.output.hasPrefix("===== Plumb Execution Summary ====="), outcome.output)
+    for line in [
+      "* 2 ran successfully:", "    - 1 Blocked(n=1)", "    - 1 Quick(n=1)", "* 2 were left pending, among these:",
+      "The run was stopped (SIGTERM) before these tasks finished:", "    - Sleeper(): its run was interrupted",
+      "    - 1 task was not started",
+    ] {
+      XCTAssertTrue(outcome.output.contains(line + "\n"), "'\(line)' missing from: \(outcome.output)")
+    }
+    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), "blocked 1\n")
+    XCTAssertEqual(folder.contents(of: "quick-1.txt"), "quick 1\n")
+    XCTAssertFalse(folder.contains("sleeper.txt"))
+    XCTAssertFalse(folder.contains("top.txt"))
+    XCTAssertEqual(temporaryFiles, [])
+  }
+
+  func testSigintAbandonsATaskAfterTheGracePeriodAndRemovesItsTemporaryFile() throws {
+    try folder.write("[core]\nstop_grace_period = 0.1\n", to: "plumb.cfg")
+    let process = try start("Top", "--workers", "3")
+    try waitFor("the three requirements to start") {
+      folder.contains("started-Blocked-1") && folder.contains("started-Sleeper") && folder.contains("quick-1.txt")
+    }
+    XCTAssertEqual(temporaryFiles.count, 1, "Blocked(n=1) is writing")
+    process.interrupt()
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 130, "\(outcome.errorLines)")
+    for line in [
+      "* 1 ran successfully:", "* 3 were left pending, among these:", "    - Blocked(n=1): its run was interrupted",
+      "    - Sleeper(): its run was interrupted", "    - 1 task was not started",
+    ] {
+      XCTAssertTrue(outcome.output.contains(line + "\n"), "'\(line)' missing from: \(outcome.output)")
+    }
+    XCTAssertTrue(
+      outcome.errorLines.contains { $0.hasSuffix("left behind: Blocked(n=1)") }, "\(outcome.errorLines)")
+    XCTAssertEqual(temporaryFiles, [])
+    XCTAssertFalse(folder.contains("blocked-1.txt"))
+    XCTAssertEqual(folder.contents(of: "quick-1.txt"), "quick 1\n")
+  }
+
+  func testSighupExitsWith129() throws {
+    let process = try start("Sleeper")
+    try waitFor("Sleeper to start") { folder.contains("started-Sleeper") }
+    kill(process.processIdentifier, SIGHUP)
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 129, "\(outcome.errorLines)")
+    XCTAssertTrue(outcome.output.contains("Scheduled 1 tasks of which:"), outcome.output)
+    XCTAssertTrue(outcome.output.contains("    - Sleeper(): its run was interrupted\n"), outcome.output)
+    XCTAssertFalse(folder.contains("sleeper.txt"))
+  }
+
+  func testASecondSigintStopsAtOnce() throws {
+    try folder.write("[core]\nstop_grace_period = 600\n", to: "plumb.cfg")
+    let process = try start("Blocked")
+    try waitFor("Blocked to start") { folder.contains("started-Blocked-1") }
+    process.interrupt()
+    try waitFor("the first SIGINT to be handled") { errors.contains("SIGINT: stopping") }
+    process.interrupt()
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 130, "\(outcome.errorLines)")
+    XCTAssertEqual(outcome.output, "", "no summary after a second signal")
+    XCTAssertTrue(outcome.errorLines.contains("plumb: SIGINT again: stopping at once"), "\(outcome.errorLines)")
+    XCTAssertEqual(temporaryFiles, [])
+    XCTAssertFalse(folder.contains("blocked-1.txt"))
+  }
+
+  // MARK: - Pipes and traps
+
+  func testClosedPipesDoNotStopTheRun() throws {
+    let process = Self.process(["Quick", "--n", "2"], in: folder)
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    // Nobody reads: every write to standard output or error meets a closed pipe.
+    try output.fileHandleForReading.close()
+    try errors.fileHandleForReading.close()
+    try process.run()
+    process.waitUntilExit()
+
+    XCTAssertEqual(process.terminationReason, .exit)
+    XCTAssertEqual(process.terminationStatus, 0)
+    XCTAssertEqual(folder.contents(of: "quick-2.txt"), "quick 2\n")
+  }
+
+  func testATrapNamesTheRunningTask() throws {
+    // Without the runtime's backtracer, and with it (the handler hands the signal on to it).
+    for backtrace in ["enable=no", "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"] {
+      let process = try start("Crash", environment: ["SWIFT_BACKTRACE": backtrace])
+      process.waitUntilExit()
+
+      XCTAssertEqual(process.terminationReason, .uncaughtSignal, backtrace)
+      let lines = errors.split(separator: "\n").map(String.init)
+      XCTAssertTrue(lines.contains("plumb: the run crashed while running Crash(index=3)"), "\(backtrace): \(lines)")
+      XCTAssertTrue(lines.contains { $0.contains("Fatal error: Index out of range") }, "\(backtrace): \(lines)")
+      XCTAssertFalse(folder.contains("crash.txt"))
+    }
+  }
+
+  // MARK: - Helpers
+
+  private static func process(_ arguments: [String], in folder: TemporaryFolder) -> Process {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
+    environment["TMPDIR"] = folder.path
+    process.environment = environment
+    return process
+  }
+
+  /// Starts plumb-signals in the test's folder, its output and errors going to files there (a file
+  /// never fills up and stalls the child as a pipe can).
+  private func start(_ arguments: String..., environment: [String: String] = [:]) throws -> Process {
+    let process = Self.process(arguments, in: folder)
+    process.environment?.merge(environment) { $1 }
+    try folder.write("", to: ".stdout")
+    try folder.write("", to: ".stderr")
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".stdout")))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".stderr")))
+    try process.run()
+    return process
+  }
+
+  /// What the process has written to standard error so far.
+  private var errors: String { folder.contents(of: ".stderr") ?? "" }
+
+  /// The temporary files of writes in progress in the folder.
+  private var temporaryFiles: [String] { folder.files().filter { $0.contains("-plumb-tmp-") } }
+
+  /// Waits until `condition` holds; gives up after a minute, so that a broken engine fails the
+  /// test rather than hanging it.
+  private func waitFor(_ what: String, _ condition: () -> Bool) throws {
+    let deadline = Date().addingTimeInterval(60)
+    while !condition() {
+      guard Date() < deadline else { throw Timeout(what: what) }
+      usleep(10_000)
+    }
+  }
+
+  private func finish(_ process: Process) -> CommandOutcome {
+    process.waitUntilExit()
+    XCTAssertEqual(process.terminationReason, .exit, "plumb-signals was killed: \(errors)")
+    return CommandOutcome(
+      code: process.terminationStatus, output: folder.contents(of: ".stdout") ?? "",
+      errorLines: errors.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
+  }
+}
