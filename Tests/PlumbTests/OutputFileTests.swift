@@ -33,6 +33,7 @@ final class OutputFileTests: XCTestCase {
   func testANameLongerThanTheFileSystemTakesFailsBeforeWriting() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let target = LocalTarget(folder.path(of: String(repeating: "n", count: 256)))
+    XCTAssertFalse(try target.exists(), "no file can have that name, so the task runs and its write says why")
     var bodyRan = false
     XCTAssertThrowsError(try target.write { _ in bodyRan = true }) { error in
       XCTAssertEqual("\(error)", "could not create \(target.path): File name too long")

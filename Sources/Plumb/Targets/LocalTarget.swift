@@ -62,8 +62,9 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
     var info = stat()
     guard stat(path, &info) == 0 else {
       let code = errno
-      // A file on the way where a folder should be (`a/b` when `a` is a file) also means no file.
-      if code == ENOENT || code == ENOTDIR { return false }
+      // No file can be there with a file on the way where a folder should be (`a/b` when `a` is a
+      // file) or with a name too long; writing it says why.
+      if code == ENOENT || code == ENOTDIR || code == ENAMETOOLONG { return false }
       throw TargetError.io(path: path, operation: "check", code: code)
     }
     if info.st_mode & S_IFMT == S_IFDIR { throw TargetError.isFolder(path: path) }
