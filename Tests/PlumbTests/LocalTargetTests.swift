@@ -73,6 +73,11 @@ final class LocalTargetTests: XCTestCase {
     XCTAssertThrowsError(try target.read()) { XCTAssertEqual("\($0)", message) }
     XCTAssertThrowsError(try target.write("x")) { XCTAssertEqual("\($0)", message) }
     XCTAssertEqual(folder.files(), ["out/inside.txt"], "the folder is left alone and no temporary file is left")
+
+    let source = LocalTarget(folder.path(of: "model.json"))
+    try source.write("{}")
+    XCTAssertThrowsError(try source.move(to: target)) { XCTAssertEqual("\($0)", message) }
+    XCTAssertEqual(folder.files(), ["model.json", "out/inside.txt"])
   }
 
   func testAWriteThatThrowsLeavesNothingAndTheNextRunRedoesIt() throws {
