@@ -68,7 +68,7 @@ struct CliFlaky: PipelineTask {
   func output() -> LocalTarget { LocalTarget("flaky.txt") }
   func run() throws {
     let attempts = LocalTarget("attempts.txt")
-    let count = (attempts.exists() ? Int(try attempts.read()) ?? 0 : 0) + 1
+    let count = (try attempts.exists() ? Int(try attempts.read()) ?? 0 : 0) + 1
     try attempts.write(String(count))
     if count <= failures { throw CliFailure("attempt \(count) failed") }
     try output().write("ok")

@@ -43,7 +43,7 @@ private struct OutageStore: ObjectStore {
   var description: String { "the report store" }
 
   private func ensureUp() throws {
-    if outage.exists() { throw StoreUnreachable() }
+    if try outage.exists() { throw StoreUnreachable() }
   }
 
   func exists(bucket: String, key: String) throws -> Bool {

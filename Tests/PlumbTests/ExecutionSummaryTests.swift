@@ -91,7 +91,7 @@ private struct Report: MarkerTask {
 private struct Shaky: MarkerTask {
   func run() throws {
     let attempted = LocalTarget("shaky-attempted")
-    if !attempted.exists() {
+    if try !attempted.exists() {
       try attempted.write("1\n")
       throw TestFailure(description: "first attempt fails")
     }

@@ -32,7 +32,54 @@ private struct MeetAndWrite: PipelineTask {
   }
 }
 
+/// Writes `report.tsv`, noting its run in the probe.
+private struct WriteReport: PipelineTask {
+  var probe = RunProbe()
+
+  func output() -> LocalTarget { LocalTarget("report.tsv") }
+  func run() throws {
+    probe.start("report")
+    defer { probe.end("report") }
+    try output().write("song\tplays\n")
+  }
+}
+
 final class LocalTargetTests: XCTestCase {
+  func testAFolderAtTheOutputPathFailsSchedulingInsteadOfCountingAsDone() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("kept", to: "report.tsv/inside.txt")
+    let probe = RunProbe()
+    let task = WriteReport(probe: probe)
+
+    let result = try build([task], options: folder.options())
+
+    XCTAssertEqual(result.status(of: task), .schedulingFailed)
+    XCTAssertEqual(
+      result.record(of: task)?.errorMessage,
+      "complete() failed: \(folder.path(of: "report.tsv")) is a folder, not a file: remove it or choose another output path"
+    )
+    XCTAssertEqual(probe.runCount("report"), 0, "run() must not be called")
+    XCTAssertNotEqual(result.exitCode, 0)
+    XCTAssertEqual(folder.files(), ["report.tsv/inside.txt"])
+  }
+
+  func testAFolderAtThePathCannotBeCheckedReadOrWritten() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("kept", to: "out/inside.txt")
+    let target = LocalTarget(folder.path(of: "out"))
+    let message = "\(target.path) is a folder, not a file: remove it or choose another output path"
+
+    XCTAssertThrowsError(try target.exists()) { XCTAssertEqual("\($0)", message) }
+    XCTAssertThrowsError(try target.read()) { XCTAssertEqual("\($0)", message) }
+    XCTAssertThrowsError(try target.write("x")) { XCTAssertEqual("\($0)", message) }
+    XCTAssertEqual(folder.files(), ["out/inside.txt"], "the folder is left alone and no temporary file is left")
+
+    let source = LocalTarget(folder.path(of: "model.json"))
+    try source.write("{}")
+    XCTAssertThrowsError(try source.move(to: target)) { XCTAssertEqual("\($0)", message) }
+    XCTAssertEqual(folder.files(), ["model.json", "out/inside.txt"])
+  }
+
   func testAWriteThatThrowsLeavesNothingAndTheNextRunRedoesIt() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let probe = RunProbe()
@@ -109,7 +156,7 @@ final class LocalTargetTests: XCTestCase {
   func testReadingAMissingFileSaysSo() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let target = LocalTarget(folder.path(of: "missing.txt"))
-    XCTAssertFalse(target.exists())
+    XCTAssertFalse(try target.exists())
     XCTAssertThrowsError(try target.read()) { error in
       XCTAssertEqual("\(error)", "\(target.path) does not exist")
     }
@@ -119,9 +166,9 @@ final class LocalTargetTests: XCTestCase {
     let folder = try TemporaryFolder(removedAfter: self)
     let target = LocalTarget(folder.path(of: "gone.txt"))
     try target.write("x")
-    XCTAssertTrue(target.exists())
+    XCTAssertTrue(try target.exists())
     try target.remove()
-    XCTAssertFalse(target.exists())
+    XCTAssertFalse(try target.exists())
     XCTAssertNoThrow(try target.remove())
   }
 
@@ -131,7 +178,7 @@ final class LocalTargetTests: XCTestCase {
     let destination = LocalTarget(folder.path(of: "a/b/to.txt"))
     try source.write("moved")
     try source.move(to: destination)
-    XCTAssertFalse(source.exists())
+    XCTAssertFalse(try source.exists())
     XCTAssertEqual(try destination.read(), "moved")
     XCTAssertEqual(folder.files(), ["a/b/to.txt"])
   }
@@ -148,7 +195,7 @@ final class LocalTargetTests: XCTestCase {
 
     try source.move(to: destination)
 
-    XCTAssertFalse(source.exists())
+    XCTAssertFalse(try source.exists())
     XCTAssertEqual(try destination.read(), "{\"weights\": [1, 2]}")
     XCTAssertEqual(
       try FileManager.default.subpathsOfDirectory(atPath: elsewhere).sorted(), ["models", "models/model.json"])

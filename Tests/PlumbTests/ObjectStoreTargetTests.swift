@@ -53,7 +53,7 @@ final class ObjectStoreTargetTests: XCTestCase {
     try target.remove()
     XCTAssertFalse(try target.exists())
     XCTAssertNoThrow(try target.remove(), "removing a missing object is not an error")
-    XCTAssertTrue(local.exists(), "uploading must leave the local file in place")
+    XCTAssertTrue(try local.exists(), "uploading must leave the local file in place")
   }
 
   func testAFolderIsNotAnObject() throws {

@@ -8,7 +8,8 @@ import Foundation
 ///
 /// Writing goes to a temporary file beside the final one (`out.txt-plumb-tmp-…`) that is renamed
 /// into place only when the writing code finishes; until then ``exists()`` is false, and a write
-/// that throws leaves neither file behind. Parent folders are created on write.
+/// that throws leaves neither file behind. Parent folders are created on write. A folder at the
+/// path is an error, for ``exists()`` and for writing, not a file that is there.
 ///
 /// A relative path resolves against the working folder of the run that creates the target
 /// (see ``RunOptions/workingDirectory``), or the process's current folder outside a run. The run is
@@ -49,9 +50,25 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
 
   /// Whether the file is in place (a write in progress does not count).
   ///
-  /// It answers from `access(2)` and never throws, so code holding a `LocalTarget` needs no `try`.
-  public func exists() -> Bool {
-    access(path, F_OK) == 0
+  /// ```swift
+  /// if try !LocalTarget("raw/2024-05-01.tsv").exists() { … }
+  /// ```
+  ///
+  /// - Throws: ``TargetError/isFolder(path:)`` when a folder is at the path: a task whose output
+  ///   is a folder is not done, and it cannot be written, so it fails scheduling with that message
+  ///   rather than counting as complete. A ``TargetError/io(path:operation:code:)`` when the
+  ///   system cannot tell, such as when a folder on the way may not be searched.
+  public func exists() throws -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      let code = errno
+      // No file can be there with a file on the way where a folder should be (`a/b` when `a` is a
+      // file) or with a name too long; writing it says why.
+      if code == ENOENT || code == ENOTDIR || code == ENAMETOOLONG { return false }
+      throw TargetError.io(path: path, operation: "check", code: code)
+    }
+    if info.st_mode & S_IFMT == S_IFDIR { throw TargetError.isFolder(path: path) }
+    return true
   }
 
   /// The whole file as bytes; ``ReadableTarget`` builds `read()` and `lines()` on it.
@@ -59,7 +76,7 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
     do {
       return try Data(contentsOf: url)
     } catch {
-      throw TargetError.unreadable(path: path, reason: exists() ? "cannot be read" : "does not exist")
+      throw TargetError.unreadable(path: path, reason: try exists() ? "cannot be read" : "does not exist")
     }
   }
 
@@ -87,6 +104,7 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
     try OutputFile.createParentFolders(of: destination.path)
     guard rename(path, destination.path) != 0 else { return }
     let code = errno
+    if code == EISDIR { throw TargetError.isFolder(path: destination.path) }
     guard code == EXDEV else {
       throw TargetError.io(path: "\(path) to \(destination.path)", operation: "move", code: code)
     }

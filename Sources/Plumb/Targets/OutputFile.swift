@@ -23,18 +23,37 @@ public final class OutputFile {
   private let finalPath: String
   private let temporaryPath: String
   private var descriptor: Int32
+  /// A duplicate of `descriptor` that keeps its `flock` until the file is renamed or removed, so
+  /// that closing `descriptor` can report a late write error (NFS reports them at `close`) before
+  /// the rename, while no other writer can take the temporary file for stale.
+  private var lock: Int32
   private var buffer: [UInt8] = []
   private var failure: TargetError?
 
-  private init(finalPath: String) throws {
+  private convenience init(finalPath: String) throws {
+    let (temporaryPath, descriptor) = try Self.openTemporaryFile(beside: finalPath)
+    try self.init(finalPath: finalPath, temporaryPath: temporaryPath, descriptor: descriptor)
+  }
+
+  /// Takes over `descriptor`, open on `temporaryPath`, to be renamed to `finalPath`; tests give
+  /// it a descriptor that fails to write.
+  init(finalPath: String, temporaryPath: String, descriptor: Int32) throws {
     self.finalPath = finalPath
-    (temporaryPath, descriptor) = try Self.openTemporaryFile(beside: finalPath)
+    self.temporaryPath = temporaryPath
+    self.descriptor = descriptor
+    lock = dup(descriptor)
+    guard lock >= 0 else {
+      let code = errno
+      close(descriptor)
+      unlink(temporaryPath)
+      throw TargetError.io(path: finalPath, operation: "create a temporary file for", code: code)
+    }
   }
 
   /// Writes the file at `path` from what `body` writes into it, all at once or not at all.
   ///
-  /// `body` writes into a new temporary file beside `path` (`<path>-plumb-tmp-<random>`, so on the
-  /// same file system), which `rename(2)` then puts in place of any earlier file in one step; readers
+  /// `body` writes into a new temporary file beside `path` (`<path>-plumb-tmp-<n>`, so on the same
+  /// file system), which `rename(2)` then puts in place of any earlier file in one step; readers
   /// see the old file or the new one, never a mix. Missing parent folders are created. If `body`
   /// throws, the temporary file is deleted, the earlier file is left untouched, and the error is
   /// rethrown. A temporary file still open when the process exits (its task was left running by a
@@ -47,12 +66,24 @@ public final class OutputFile {
   /// try OutputFile.write(to: "/data/report.tsv.done") { _ in }  // a flag, written only after the report
   /// ```
   ///
+  /// The writes of `body` do not throw, so that a loop writing lines needs no `try`: the first one
+  /// that fails (a full disk) deletes the temporary file, every later write keeps nothing, and this
+  /// method throws that first error once `body` returns.
+  ///
+  /// A writer holds an `flock(2)` on its temporary file until the file is renamed or deleted. A
+  /// temporary file of `path` that nobody holds is left over from a writer that died (killed, or
+  /// the machine went down), and the next write of `path` deletes it. Writers take the lowest
+  /// free number `n`, so leftovers are found by trying `n` upwards, up to the first number that
+  /// has no file; a leftover above such a gap stays until the gap fills. Plumb takes any file
+  /// named so for its own: do not give other files such names. A final name too long for the
+  /// suffix makes the temporary name from its start instead (`<start>-plumb-tmp-<n>`).
+  ///
   /// - Parameters:
   ///   - path: The file to write. A relative path resolves against the process's current folder,
   ///     not the run's: pass `LocalTarget(path).path` to follow ``RunOptions/workingDirectory``.
   ///   - body: Writes the content into the file it is given.
   /// - Throws: What `body` throws, or a one-line ``TargetError`` naming `path` when the file cannot
-  ///   be created, written or moved into place.
+  ///   be created, written or moved into place, or when `path` is a folder.
   public static func write(to path: String, _ body: (OutputFile) throws -> Void) throws {
     let file = try OutputFile(finalPath: path)
     do {
@@ -64,42 +95,142 @@ public final class OutputFile {
     }
   }
 
-  /// Creates a new file named `<path>-plumb-tmp-<random>`, and the folders above it when missing.
+  /// Creates and locks a new temporary file `<path>-plumb-tmp-<n>`, and the folders above it when
+  /// missing, and deletes leftover temporary files of `path` from writers that died.
   private static func openTemporaryFile(beside path: String) throws -> (path: String, descriptor: Int32) {
+    let folder = (path as NSString).deletingLastPathComponent
+    var nameMax = maximumNameLength(in: folder)
+    if (path as NSString).lastPathComponent.utf8.count > nameMax {
+      throw TargetError.io(path: path, operation: "create", code: ENAMETOOLONG)
+    }
+    if isFolder(path) { throw TargetError.isFolder(path: path) }
     var createdFolders = false
+    var number = 0
     while true {
-      let temporaryPath = "\(path)-plumb-tmp-\(UInt32.random(in: 0...UInt32.max))"
+      let temporaryPath = temporaryName(of: path, number: number, nameMax: nameMax)
       let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
-        open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
       }
-      if descriptor >= 0 { return (temporaryPath, descriptor) }
+      if descriptor >= 0 {
+        // Between open and flock a cleaner may have found the file unlocked and deleted it.
+        guard lockOrGiveUp(descriptor) else {
+          TemporaryFiles.forget(temporaryPath)
+          continue
+        }
+        removeLeftovers(of: path, above: number, nameMax: nameMax)
+        return (temporaryPath, descriptor)
+      }
       switch code {
-      case EEXIST, EINTR:
+      case EINTR:
         continue
+      case EEXIST:
+        if !removeIfLeftOver(temporaryPath) { number += 1 }
       case ENOENT where !createdFolders:
         try createParentFolders(of: path)
         createdFolders = true
+        nameMax = maximumNameLength(in: folder)
       default:
         throw TargetError.io(path: path, operation: "create a temporary file for", code: code)
       }
     }
   }
 
-  /// Appends text (UTF-8).
+  /// Takes the writer's lock on a new temporary file, or closes it when a cleaner holds or has
+  /// deleted it.
+  private static func lockOrGiveUp(_ descriptor: Int32) -> Bool {
+    var result = flock(descriptor, LOCK_EX | LOCK_NB)
+    while result != 0 && errno == EINTR { result = flock(descriptor, LOCK_EX | LOCK_NB) }
+    // A file system without locks (flock fails otherwise) has no cleaner able to lock the file either.
+    let heldByCleaner = result != 0 && errno == EWOULDBLOCK
+    var info = stat()
+    if heldByCleaner || (fstat(descriptor, &info) == 0 && info.st_nlink == 0) {
+      close(descriptor)
+      return false
+    }
+    return true
+  }
+
+  /// Deletes the temporary files of `path` numbered above `number` that no writer holds, up to the
+  /// first number without a file.
+  private static func removeLeftovers(of path: String, above number: Int, nameMax: Int) {
+    var next = number + 1
+    while true {
+      let candidate = temporaryName(of: path, number: next, nameMax: nameMax)
+      var info = stat()
+      guard lstat(candidate, &info) == 0 else { return }
+      removeIfLeftOver(candidate)
+      next += 1
+    }
+  }
+
+  /// Deletes the regular file `path` if no writer holds its lock, and says whether it did.
+  @discardableResult
+  private static func removeIfLeftOver(_ path: String) -> Bool {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return false }
+    // The name must still be the file locked: its writer may have renamed it, and a new one taken it.
+    var held = stat()
+    var named = stat()
+    guard fstat(descriptor, &held) == 0, lstat(path, &named) == 0, held.st_mode & S_IFMT == S_IFREG,
+      held.st_dev == named.st_dev, held.st_ino == named.st_ino
+    else { return false }
+    return unlink(path) == 0
+  }
+
+  /// `<path>-plumb-tmp-<number>`, or, when that could exceed `nameMax` bytes, the same made from
+  /// as much of the start of the file's name as fits.
+  private static func temporaryName(of path: String, number: Int, nameMax: Int) -> String {
+    let marker = "-plumb-tmp-"
+    // Room for a 10-digit number whatever `number` is, so that a final name has temporary names of
+    // one form only, and leftovers are found under the name a new writer would use.
+    let suffixRoom = marker.utf8.count + 10
+    let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
+    let name = path.unicodeScalars[slash...]
+    var kept = name.endIndex
+    var length = path.utf8[slash...].count
+    // Whole scalars go, so that the shortened name stays valid UTF-8.
+    while length + suffixRoom > nameMax, kept > name.startIndex {
+      name.formIndex(before: &kept)
+      length -= UTF8.width(name[kept])
+    }
+    return String(path.unicodeScalars[..<kept]) + marker + String(number)
+  }
+
+  /// The longest file name the file system of `folder` takes, or 255 when it cannot tell.
+  private static func maximumNameLength(in folder: String) -> Int {
+    let limit = pathconf(folder.isEmpty ? "." : folder, Int32(_PC_NAME_MAX))
+    return limit > 0 ? limit : 255
+  }
+
+  private static func isFolder(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+  }
+
+  /// Appends text (UTF-8). After a write error, it keeps nothing; see ``write(to:_:)``.
   public func write(_ text: String) {
-    buffer.append(contentsOf: text.utf8)
-    if buffer.count >= 64 * 1024 { flush() }
+    append(text.utf8)
   }
 
-  /// Appends text followed by a newline.
+  /// Appends text followed by a newline. After a write error, it keeps nothing.
   public func writeLine(_ text: String) {
-    write(text)
-    buffer.append(10)
+    append(text.utf8)
+    append(CollectionOfOne(10))
   }
 
-  /// Appends bytes.
+  /// Appends bytes. After a write error, it keeps nothing.
   public func write(_ data: Data) {
-    buffer.append(contentsOf: data)
+    append(data)
+  }
+
+  /// How many bytes wait in memory for the next write to the file.
+  var bufferedByteCount: Int { buffer.count }
+
+  private func append(_ bytes: some Collection<UInt8>) {
+    guard failure == nil else { return }
+    buffer.append(contentsOf: bytes)
     if buffer.count >= 64 * 1024 { flush() }
   }
 
@@ -117,28 +248,26 @@ public final class OutputFile {
         offset += written
       }
     }
-    buffer.removeAll(keepingCapacity: true)
+    buffer.removeAll(keepingCapacity: failure == nil)
+    // The disk is likely full: give back the space the partial file holds at once, not at commit.
+    if failure != nil { discard() }
   }
 
-  private func commit() throws {
+  /// Puts the file in place of the final one, or throws the first error its writes met.
+  func commit() throws {
     defer { TemporaryFiles.forget(temporaryPath) }
     flush()
+    if let failure { throw failure }
     let closed = close(descriptor)
     descriptor = -1
-    if let failure {
-      unlink(temporaryPath)
-      throw failure
-    }
-    if closed != 0 {
-      let code = errno
-      unlink(temporaryPath)
-      throw TargetError.io(path: finalPath, operation: "write", code: code)
-    }
+    if closed != 0 { throw TargetError.io(path: finalPath, operation: "write", code: errno) }
     if rename(temporaryPath, finalPath) != 0 {
       let code = errno
-      unlink(temporaryPath)
+      if code == EISDIR { throw TargetError.isFolder(path: finalPath) }
       throw TargetError.io(path: finalPath, operation: "move into place", code: code)
     }
+    close(lock)
+    lock = -1
   }
 
   private func discard() {
@@ -147,7 +276,12 @@ public final class OutputFile {
       close(descriptor)
       descriptor = -1
     }
-    unlink(temporaryPath)
+    if lock >= 0 {
+      // Deleted before the lock goes, so that no other writer can have taken the name meanwhile.
+      unlink(temporaryPath)
+      close(lock)
+      lock = -1
+    }
   }
 
   /// Creates the folders above `path` that are missing, like `mkdir -p`.

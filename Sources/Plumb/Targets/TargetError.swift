@@ -10,6 +10,8 @@ public enum TargetError: Error, CustomStringConvertible, Equatable {
   case notText(path: String)
   /// A system call failed.
   case io(path: String, operation: String, code: Int32)
+  /// A folder is where the file should be, so the file can be neither checked nor written.
+  case isFolder(path: String)
 
   /// The message, in one line.
   public var description: String {
@@ -18,6 +20,8 @@ public enum TargetError: Error, CustomStringConvertible, Equatable {
     case .notText(let path): return "\(path) is not UTF-8 text"
     case .io(let path, let operation, let code):
       return "could not \(operation) \(path): \(String(cString: strerror(code)))"
+    case .isFolder(let path):
+      return "\(path) is a folder, not a file: remove it or choose another output path"
     }
   }
 }

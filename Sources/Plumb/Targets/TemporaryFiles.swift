@@ -5,7 +5,7 @@ import Synchronization
 #endif
 
 /// The temporary files of this process's writes in progress (``OutputFile``'s
-/// `<path>-plumb-tmp-<random>`), removed when the process exits.
+/// `<path>-plumb-tmp-<n>`), removed when the process exits.
 ///
 /// A run stopped by a signal may leave a synchronous task running past its grace period; the
 /// process then exits while the task is still writing, and without this its temporary file would

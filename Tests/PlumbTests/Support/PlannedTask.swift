@@ -37,7 +37,7 @@ struct PlannedTask: PipelineTask {
   func complete() throws -> Bool {
     plan.probe.note("check \(name)")
     if plan.brokenChecks.contains(name) { throw PlannedFailure("cannot check \(name)") }
-    return output().exists()
+    return try output().exists()
   }
 
   func run() throws {

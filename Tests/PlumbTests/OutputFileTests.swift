@@ -1,0 +1,120 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+@testable import Plumb
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+final class OutputFileTests: XCTestCase {
+  // MARK: - Names as long as the file system takes
+
+  func testNamesUpToTheLongestTheFileSystemTakesAreWritten() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    // "é" is two bytes: a shortened temporary name must not cut one in half.
+    let names =
+      [240, 250, 255].map { String(repeating: "n", count: $0 - 4) + ".txt" } + [
+        String(repeating: "é", count: 127) + "x"
+      ]
+    for name in names {
+      XCTAssertLessThanOrEqual(name.utf8.count, 255)
+      let target = LocalTarget(folder.path(of: name))
+      try target.write { file in
+        file.writeLine(name)
+        file.write(Data(repeating: 7, count: 100_000))
+      }
+      XCTAssertEqual(try target.readData(), Data((name + "\n").utf8) + Data(repeating: 7, count: 100_000))
+    }
+    XCTAssertEqual(folder.files(), names.sorted(), "no temporary file may be left")
+  }
+
+  func testANameLongerThanTheFileSystemTakesFailsBeforeWriting() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: String(repeating: "n", count: 256)))
+    XCTAssertFalse(try target.exists(), "no file can have that name, so the task runs and its write says why")
+    var bodyRan = false
+    XCTAssertThrowsError(try target.write { _ in bodyRan = true }) { error in
+      XCTAssertEqual("\(error)", "could not create \(target.path): File name too long")
+    }
+    XCTAssertFalse(bodyRan)
+    XCTAssertEqual(folder.files(), [])
+  }
+
+  // MARK: - A write that fails
+
+  func testWritesAfterAFailedWriteKeepNothingAndTheFirstErrorIsThrown() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    let full = open("/dev/full", O_WRONLY | O_CLOEXEC)
+    XCTAssertGreaterThanOrEqual(full, 0, "cannot open /dev/full")
+    let finalPath = folder.path(of: "out.txt")
+    let file = try OutputFile(
+      finalPath: finalPath, temporaryPath: folder.path(of: "out.txt-plumb-tmp-0"), descriptor: full)
+    let line = String(repeating: "x", count: 999)
+
+    var mostBuffered = 0
+    for _ in 0..<100 { file.writeLine(line) }  // 100 kB: the first flush, at 64 KiB, fails
+    for _ in 0..<1_000 {
+      file.writeLine(line)
+      file.write(line)
+      file.write(Data(line.utf8))
+      mostBuffered = max(mostBuffered, file.bufferedByteCount)
+    }
+
+    XCTAssertEqual(mostBuffered, 0, "writes after the failure must not pile up in memory")
+    XCTAssertThrowsError(try file.commit()) { error in
+      XCTAssertEqual("\(error)", "could not write \(finalPath): No space left on device")
+    }
+    XCTAssertEqual(folder.files(), [])
+  }
+
+  // MARK: - Temporary files left over by writers that died
+
+  func testLeftoverTemporaryFilesOfDeadWritersGoAtTheNextWriteAndLiveOnesStay() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    for number in [0, 1, 3] { try folder.write("dead \(number)", to: "out.txt-plumb-tmp-\(number)") }
+    try folder.write("live", to: "out.txt-plumb-tmp-2")
+    // A writer holds the lock on its temporary file for as long as it writes it.
+    let live = open(folder.path(of: "out.txt-plumb-tmp-2"), O_RDONLY | O_CLOEXEC)
+    XCTAssertGreaterThanOrEqual(live, 0)
+    defer { close(live) }
+    XCTAssertEqual(flock(live, LOCK_EX | LOCK_NB), 0)
+    // Not the temporary files of out.txt.
+    let others = ["other.txt-plumb-tmp-0", "out.txt-plumb-tmp-1x", "out.txt-plumb-tmp-", "out.txt-plumb-tmp-01"]
+    for name in others { try folder.write("not a leftover", to: name) }
+
+    try LocalTarget(folder.path(of: "out.txt")).write("new")
+
+    XCTAssertEqual(folder.contents(of: "out.txt"), "new")
+    XCTAssertEqual(folder.contents(of: "out.txt-plumb-tmp-2"), "live")
+    XCTAssertEqual(folder.files(), (others + ["out.txt", "out.txt-plumb-tmp-2"]).sorted())
+  }
+
+  func testALeftoverOfALongNameGoesAtTheNextWrite() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let name = String(repeating: "n", count: 250)
+    // 234 bytes of the name leave room for "-plumb-tmp-" and a number of up to 10 digits.
+    let leftover = String(name.prefix(234)) + "-plumb-tmp-0"
+    try folder.write("dead", to: leftover)
+
+    try LocalTarget(folder.path(of: name)).write("new")
+
+    XCTAssertEqual(folder.files(), [name])
+  }
+
+  func testAWriteInsideAnotherWriteOfTheSameFileLeavesTheOuterOnesTemporaryFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "out.txt"))
+
+    try target.write { outer in
+      outer.write("outer")
+      try target.write("inner")
+      XCTAssertEqual(folder.contents(of: "out.txt"), "inner")
+    }
+
+    XCTAssertEqual(folder.contents(of: "out.txt"), "outer")
+    XCTAssertEqual(folder.files(), ["out.txt"])
+  }
+}
