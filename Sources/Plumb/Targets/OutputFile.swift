@@ -99,7 +99,7 @@ public final class OutputFile {
   /// missing, and deletes leftover temporary files of `path` from writers that died.
   private static func openTemporaryFile(beside path: String) throws -> (path: String, descriptor: Int32) {
     let folder = (path as NSString).deletingLastPathComponent
-    var nameMax = maximumNameLength(in: folder)
+    var nameMax = maximumNameLength(in: folder, for: path)
     if (path as NSString).lastPathComponent.utf8.count > nameMax {
       throw TargetError.io(path: path, operation: "create", code: ENAMETOOLONG)
     }
@@ -128,7 +128,7 @@ public final class OutputFile {
       case ENOENT where !createdFolders:
         try createParentFolders(of: path)
         createdFolders = true
-        nameMax = maximumNameLength(in: folder)
+        nameMax = maximumNameLength(in: folder, for: path)
       default:
         throw TargetError.io(path: path, operation: "create a temporary file for", code: code)
       }
@@ -199,7 +199,16 @@ public final class OutputFile {
   }
 
   /// The longest file name the file system of `folder` takes, or 255 when it cannot tell.
-  private static func maximumNameLength(in folder: String) -> Int {
+  ///
+  /// Every file system in common use takes names of 143 bytes (eCryptfs's limit; most take 255),
+  /// so the file system is asked only when the temporary name of `path` could be longer: one system
+  /// call fewer for nearly every write.
+  private static func maximumNameLength(in folder: String, for path: String) -> Int {
+    let nameLength =
+      path.utf8.count
+      - (path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.distance(from: path.utf8.startIndex, to: $0) + 1 }
+        ?? 0)
+    if nameLength + "-plumb-tmp-".utf8.count + 10 <= 143 { return 255 }
     let limit = pathconf(folder.isEmpty ? "." : folder, Int32(_PC_NAME_MAX))
     return limit > 0 ? limit : 255
   }
