@@ -552,6 +552,22 @@ final class CommandLineTests: XCTestCase {
       program: "cli-test")
   }
 
+  func testTheProcessLockFileGoesWithTheRunAndACrashedRunsFileWithTheNext() throws {
+    let path = ProcessLock.path(
+      program: "cli-test", directory: folder.path, arguments: ["CliWord", "--word", "y"],
+      environment: folder.environment)
+    XCTAssertEqual(invoke("CliWord", "--word", "y").code, 0)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the lock file outlived its run")
+
+    // A crashed run leaves its file, which nobody holds; the next run of any command removes it.
+    let stale = ProcessLock.path(
+      program: "cli-test", directory: folder.path, arguments: ["CliWord", "--word", "z"],
+      environment: folder.environment)
+    XCTAssertTrue(FileManager.default.createFile(atPath: stale, contents: Data("12345\n".utf8)))
+    XCTAssertEqual(invoke("CliWord", "--word", "w").code, 0)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: stale), "a crashed run's lock file is kept for good")
+  }
+
   func testSameCommandAlreadyRunningExitsWithTen() throws {
     let lock = try holdLock(for: ["CliWord", "--word", "x"])
     let outcome = invoke("CliWord", "--word", "x")
