@@ -138,19 +138,24 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-    let withinLimit = state.withLock { state -> Bool in
-      guard state.outcome == nil else { return false }
+    // URLSession on Linux queues every piece for the delegate without waiting for it, so pieces
+    // keep coming after the exchange has ended; they are dropped.
+    let withinLimit = state.withLock { state -> Bool? in
+      guard state.outcome == nil else { return nil }
       state.received += data.count
       return state.received <= limits.maximumBytes
     }
-    guard withinLimit else {
-      stop(with: .failure(DownloadError.tooLarge(limit: limits.maximumBytes, server: server)))
+    switch withinLimit {
+    case nil:
       return
-    }
-    do {
-      try receive(data)
-    } catch {
-      stop(with: .failure(error))
+    case false?:
+      stop(with: .failure(DownloadError.tooLarge(limit: limits.maximumBytes, server: server)))
+    case true?:
+      do {
+        try receive(data)
+      } catch {
+        stop(with: .failure(error))
+      }
     }
   }
 
