@@ -189,12 +189,13 @@ final class EventTests: XCTestCase {
     var options = options(folder, events)
     options.observers.insert(
       { _ in
-        if firstEvent.claim() { _ = plan.probe.meet(count: 2) }
+        if firstEvent.claim() { plan.probe.note(plan.probe.meet(count: 2) ? "met b" : "waited in vain") }
       }, at: 0)
 
     let result = try build([plan.task("top")], options: options)
 
     XCTAssertTrue(result.success, result.summary)
+    XCTAssertTrue(plan.probe.log.contains("met b"), "the worker waited for the observer: \(plan.probe.log)")
     for task in ["a", "b", "top"] {
       XCTAssertEqual(events.of(task), ["started", "time", "succeeded"], task)
     }
