@@ -265,8 +265,8 @@ final class DownloadTests: XCTestCase {
     folder.delete("saved.txt")
     XCTAssertEqual(
       error(try fetch("/small", settings: "maximum_bytes = lots\n")),
-      "bad config file config, line 2: [download] maximum_bytes must be a positive size such as 100MB or 5000, not 'lots'"
-    )
+      "bad config file config, line 2: [download] maximum_bytes must be a positive size such as 100MB or 5000, "
+        + "not 'lots'")
   }
 
   // MARK: - The async form

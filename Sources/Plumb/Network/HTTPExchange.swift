@@ -81,7 +81,8 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     configuration.timeoutIntervalForRequest = limits.timeout.rounded(.up)
     let queue = OperationQueue()
     queue.maxConcurrentOperationCount = 1
-    // The session holds its delegate (this exchange) until it is invalidated in `urlSession(_:task:didCompleteWithError:)`.
+    // The session holds its delegate (this exchange) until it is invalidated at the end, in
+    // `urlSession(_:task:didCompleteWithError:)`.
     let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
     let task = session.dataTask(with: request)
     let cancelledEarly = state.withLock { state in
