@@ -107,8 +107,8 @@ final class DownloadTests: XCTestCase {
         "\(error)", "stopped after 2 s: the answer from 127.0.0.1:\(server.port) was not finished")
     }
     XCTAssertEqual(folder.files(), [], "no file, not even a temporary one")
-    // Loopback streams hundreds of MB a second; what stays is URLSession's own queue of pieces.
-    XCTAssertLessThan(residentBytes() - memoryBefore, 200_000_000, "the body must not be kept in memory")
+    // Loopback streams hundreds of MB a second, so a body kept in memory, or queued there, shows.
+    XCTAssertLessThan(residentBytes() - memoryBefore, 100_000_000, "the body must not be kept in memory")
   }
 
   func testEndlessAnswerStopsAtASmallerLimit() async throws {
