@@ -9,9 +9,11 @@ import Synchronization
 /// share, so both use the same uncached session, the same limits and the same one-line errors.
 ///
 /// The answer's body is handed over piece by piece as it arrives (a URLSession data delegate), never
-/// collected by URLSession: a server that streams forever fills neither memory nor disk beyond
-/// ``Limits/maximumBytes``, and one that sends a byte a second is stopped at ``Limits/deadline``,
-/// which URLSession's own timeout (an idle timeout) would never do.
+/// collected by URLSession, and at the pace the receiver takes it (`PacedDelegateQueue`): a server
+/// that streams forever fills neither memory nor disk beyond ``Limits/maximumBytes``, and one that
+/// sends a byte a second is stopped at ``Limits/deadline``, which URLSession's own timeout (an idle
+/// timeout) would never do. An exchange stopped early reports at once, while URLSession winds the
+/// transfer down behind it.
 ///
 /// The exchange is written once, as ``start(receiving:finish:)``, whose `finish` is called once with the
 /// outcome. The async `send` awaits that outcome; the synchronous forms block their thread until it
