@@ -23,5 +23,14 @@ extension LoopbackHTTPServer {
     /// Reads the request and then stays silent until the server stops: a server too slow to answer,
     /// for testing a client's timeout without sleeping.
     case noAnswer
+    /// `200 OK` with no length, then a body that never ends, sent as fast as the client takes it
+    /// until the client hangs up or the server stops: a server that streams forever.
+    case endless
+    /// `200 OK` announcing a 1 MB body, then one byte a second until the client hangs up or the
+    /// server stops: a server never silent long enough for an idle timeout.
+    case drip
+    /// These bytes as they are, in place of an HTTP answer, then the connection is closed: for
+    /// garbage or an HTTP/0.9 answer (a body with no status line).
+    case raw(Data)
   }
 }

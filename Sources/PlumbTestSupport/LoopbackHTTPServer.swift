@@ -256,7 +256,32 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
       state.lock()
       while !stopped { state.wait() }
       state.unlock()
+    case .endless?:
+      guard sendRaw(Data(answerHead(status: 200, contentType: "application/octet-stream").utf8), to: connection)
+      else { return }
+      let chunk = Data(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+      while includeBody, !isStopped, sendRaw(chunk, to: connection) {}
+    case .drip?:
+      let head = answerHead(status: 200, contentType: "application/octet-stream", length: 1_000_000)
+      guard sendRaw(Data(head.utf8), to: connection) else { return }
+      while includeBody, sendRaw(Data("x".utf8), to: connection) {
+        // Waits on the condition rather than sleeping, so that `stop()` ends the drip at once.
+        state.lock()
+        let deadline = Date(timeIntervalSinceNow: 1)
+        while !stopped, state.wait(until: deadline) {}
+        let ended = stopped
+        state.unlock()
+        if ended { return }
+      }
+    case .raw(let bytes)?:
+      sendRaw(bytes, to: connection)
     }
+  }
+
+  private var isStopped: Bool {
+    state.lock()
+    defer { state.unlock() }
+    return stopped
   }
 
   /// Reads up to the blank line that ends the request's headers: the headers, and any bytes of the
@@ -294,24 +319,32 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
   }
 
   private func send(status: Int, body: Data, contentType: String, to connection: Int32, includeBody: Bool) {
-    let reason = HTTPStatus.reasonPhrase(for: status) ?? "Status \(status)"
-    var message = Data(
-      ("HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
-        + "Connection: close\r\n\r\n").utf8)
+    var message = Data(answerHead(status: status, contentType: contentType, length: body.count).utf8)
     if includeBody { message.append(body) }
     sendRaw(message, to: connection)
   }
 
-  private func sendRaw(_ message: Data, to connection: Int32) {
+  /// The status line and headers of an answer, up to the blank line; without `length`, the body
+  /// ends when the connection is closed.
+  private func answerHead(status: Int, contentType: String, length: Int? = nil) -> String {
+    let reason = HTTPStatus.reasonPhrase(for: status) ?? "Status \(status)"
+    return "HTTP/1.1 \(status) \(reason)\r\nContent-Type: \(contentType)\r\n"
+      + (length.map { "Content-Length: \($0)\r\n" } ?? "") + "Connection: close\r\n\r\n"
+  }
+
+  /// Sends all of `message`; `false` when the client hung up (or the server stopped) first.
+  @discardableResult
+  private func sendRaw(_ message: Data, to connection: Int32) -> Bool {
     message.withUnsafeBytes { bytes in
       var offset = 0
       while offset < bytes.count {
         // MSG_NOSIGNAL: a client that hung up must not kill the test process with SIGPIPE.
         let sent = Glibc.send(connection, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
         if sent < 0 && errno == EINTR { continue }
-        if sent <= 0 { return }
+        if sent <= 0 { return false }
         offset += sent
       }
+      return true
     }
   }
 }

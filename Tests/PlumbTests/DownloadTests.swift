@@ -89,6 +89,186 @@ final class DownloadTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "downloaded.csv"), "1,2\n")
   }
 
+  // MARK: - Hostile servers: deadline, size limit, invalid HTTP
+
+  /// A server that streams forever is stopped at the deadline, having filled no memory (the body goes
+  /// to the target's temporary file) and left no file.
+  func testEndlessAnswerStopsAtTheDeadlineAndLeavesNoFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let server = try LoopbackHTTPServer(routes: ["/forever": .endless])
+    defer { server.stop() }
+    let memoryBefore = residentBytes()
+
+    XCTAssertThrowsError(
+      try download(server.url("/forever"), to: LocalTarget(folder.path(of: "forever.bin")), deadline: 2)
+    ) { error in
+      XCTAssertEqual(error as? DownloadError, .deadlineExceeded(seconds: 2, server: "127.0.0.1:\(server.port)"))
+      XCTAssertEqual(
+        "\(error)", "stopped after 2 s: the answer from 127.0.0.1:\(server.port) was not finished")
+    }
+    XCTAssertEqual(folder.files(), [], "no file, not even a temporary one")
+    // Loopback streams hundreds of MB a second, so a body kept in memory, or queued there, shows.
+    XCTAssertLessThan(residentBytes() - memoryBefore, 100_000_000, "the body must not be kept in memory")
+  }
+
+  func testEndlessAnswerStopsAtASmallerLimit() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let server = try LoopbackHTTPServer(routes: ["/forever": .endless])
+    defer { server.stop() }
+    let url = server.url("/forever")
+    let tooLarge = DownloadError.tooLarge(limit: 5_000_000, server: "127.0.0.1:\(server.port)")
+    let message = "the answer from 127.0.0.1:\(server.port) is larger than the limit of 5 MB"
+
+    func fetchSynchronously() throws -> Data { try download(url, deadline: 60, maximumBytes: 5_000_000) }
+    assertDownloadError(try fetchSynchronously(), is: message)
+    await assertAsyncDownloadError(
+      try await download(url, deadline: 60, maximumBytes: 5_000_000), is: tooLarge, saying: message)
+    do {
+      try await download(url, to: LocalTarget(folder.path(of: "forever.bin")), deadline: 60, maximumBytes: 5_000_000)
+      XCTFail("an endless answer was saved")
+    } catch {
+      XCTAssertEqual(error as? DownloadError, tooLarge, "\(error)")
+    }
+    XCTAssertEqual(folder.files(), [])
+  }
+
+  /// One byte a second keeps an idle timeout from ever firing; the deadline ends it.
+  func testDripStopsAtTheDeadline() async throws {
+    let server = try LoopbackHTTPServer(routes: ["/drip": .drip])
+    defer { server.stop() }
+    let url = server.url("/drip")
+    let message = "stopped after 1 s: the answer from 127.0.0.1:\(server.port) was not finished"
+    func fetchSynchronously() throws -> Data { try download(url, timeout: 5, deadline: 1) }
+    assertDownloadError(try fetchSynchronously(), is: message)
+    await assertAsyncDownloadError(
+      try await download(url, timeout: 5, deadline: 1.5),
+      is: .deadlineExceeded(seconds: 1.5, server: "127.0.0.1:\(server.port)"),
+      saying: "stopped after 1.5 s: the answer from 127.0.0.1:\(server.port) was not finished")
+  }
+
+  func testBodyOverTheLimitIsALimitErrorAndLeavesNoFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let server = try LoopbackHTTPServer(routes: ["/big": .text(String(repeating: "x", count: 1001))])
+    defer { server.stop() }
+    let url = server.url("/big")
+    let message = "the answer from 127.0.0.1:\(server.port) is larger than the limit of 1 KB"
+
+    assertDownloadError(try download(url, maximumBytes: 1000), is: message)
+    XCTAssertThrowsError(try download(url, to: LocalTarget(folder.path(of: "big.txt")), maximumBytes: 1000)) {
+      XCTAssertEqual("\($0)", message)
+    }
+    XCTAssertEqual(folder.files(), [])
+    XCTAssertEqual(try download(url, maximumBytes: 1001).count, 1001, "a body of exactly the limit is whole")
+  }
+
+  func testDownloadIntoATargetWritesTheWholeBody() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    // Larger than any buffer on the way, and different all along, so a lost or repeated piece shows.
+    let body = (1...300_000).map { "row \($0)" }.joined(separator: "\n")
+    let server = try LoopbackHTTPServer(routes: ["/rows.txt": .text(body)])
+    defer { server.stop() }
+    let url = server.url("/rows.txt")
+
+    func fetchSynchronously() throws {
+      try download(url, to: LocalTarget(folder.path(of: "sync.txt")))
+      try download(url.absoluteString, to: LocalTarget(folder.path(of: "sync-address.txt")), deadline: 60)
+    }
+    try fetchSynchronously()
+    try await download(url, to: LocalTarget(folder.path(of: "async.txt")), maximumBytes: 10_000_000)
+    try await download(url.absoluteString, to: LocalTarget(folder.path(of: "async-address.txt")))
+
+    XCTAssertEqual(folder.files(), ["async-address.txt", "async.txt", "sync-address.txt", "sync.txt"])
+    for name in folder.files() {
+      XCTAssertTrue(folder.contents(of: name) == body, "\(name) is not the whole body")
+    }
+    do {
+      try await download(server.url("/gone"), to: LocalTarget(folder.path(of: "gone.txt")))
+      XCTFail("a 404 was saved")
+    } catch {
+      XCTAssertEqual("\(error)", "HTTP 404 Not Found from \(server.url("/gone").absoluteString)")
+    }
+    XCTAssertFalse(folder.contains("gone.txt"))
+  }
+
+  func testCancellingTheTaskCancelsADownloadIntoATargetAndLeavesNoFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let server = try LoopbackHTTPServer(routes: ["/slow": .noAnswer])
+    defer { server.stop() }
+    let url = server.url("/slow")
+    let target = LocalTarget(folder.path(of: "slow.txt"))
+    let ended = expectation(description: "the cancelled download ends")
+    let outcome = Outcome()
+    let fetch = Task {
+      await outcome.record {
+        try await download(url, to: target, timeout: 300)
+        return Data()
+      }
+      ended.fulfill()
+    }
+    XCTAssertTrue(server.waitForRequests(1), "the download never reached the server")
+    fetch.cancel()
+    wait(for: [ended], timeout: 20)
+    XCTAssertTrue(outcome.error is CancellationError, "expected a CancellationError, got \(outcome.description)")
+    XCTAssertEqual(folder.files(), [])
+  }
+
+  /// URLSession calls an answer that is not HTTP an unsupported URL; the message says what happened.
+  func testAnAnswerThatIsNotHTTPIsNamedAsSuch() async throws {
+    let server = try LoopbackHTTPServer(routes: [
+      "/old": .raw(Data("5.1,3.5,1.4,0.2,Iris-setosa\n".utf8)),
+      "/garbage": .raw(Data("SSH-2.0-OpenSSH_9.6\r\n\r\n".utf8)),
+    ])
+    defer { server.stop() }
+    let message = "the server at 127.0.0.1:\(server.port) did not answer with valid HTTP"
+    func fetchSynchronously(_ path: String) throws -> Data { try download(server.url(path)) }
+    for path in ["/old", "/garbage"] {
+      assertDownloadError(try fetchSynchronously(path), is: message)
+      await assertAsyncDownloadError(
+        try await download(server.url(path)), is: .invalidHTTP(server: "127.0.0.1:\(server.port)"), saying: message)
+    }
+  }
+
+  func testChecksTheDeadlineAndTheLimit() {
+    assertDownloadError(
+      try download("http://127.0.0.1:1/x", deadline: 0),
+      is: "a download deadline must be a positive number of seconds, not 0")
+    assertDownloadError(
+      try download("http://127.0.0.1:1/x", maximumBytes: -1),
+      is: "a download size limit must be a positive number of bytes, not -1")
+  }
+
+  /// `[download]` in the config file sets the deadline and the limit of the run's downloads.
+  func testTheConfigFileSetsTheDeadlineAndTheLimit() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let server = try LoopbackHTTPServer(routes: [
+      "/drip": .drip, "/big": .text(String(repeating: "x", count: 2001)), "/small": .text("1,2\n"),
+    ])
+    defer { server.stop() }
+    func fetch(_ path: String, settings: String) throws -> RunResult {
+      var options = folder.options()
+      options.configuration = try Configuration(text: "[download]\n" + settings)
+      var task = SaveTo()
+      task.url = server.url(path).absoluteString
+      return try build([task], options: options)
+    }
+    func error(_ result: RunResult) -> String? { result.records.first?.errorMessage }
+
+    XCTAssertEqual(
+      error(try fetch("/drip", settings: "deadline = 1\n")),
+      "stopped after 1 s: the answer from 127.0.0.1:\(server.port) was not finished")
+    XCTAssertEqual(
+      error(try fetch("/big", settings: "maximum_bytes = 2 KB\n")),
+      "the answer from 127.0.0.1:\(server.port) is larger than the limit of 2 KB")
+    XCTAssertEqual(folder.files(), [])
+    XCTAssertTrue(try fetch("/small", settings: "maximum_bytes = 4\n").success)
+    XCTAssertEqual(folder.contents(of: "saved.txt"), "1,2\n")
+    folder.delete("saved.txt")
+    XCTAssertEqual(
+      error(try fetch("/small", settings: "maximum_bytes = lots\n")),
+      "bad config file config, line 2: [download] maximum_bytes must be a positive size such as 100MB or 5000, "
+        + "not 'lots'")
+  }
+
   // MARK: - The async form
 
   func testAsyncDownloadsTheBodyOfA200() async throws {
@@ -230,6 +410,19 @@ final class DownloadTests: XCTestCase {
       XCTAssertEqual(String(describing: error), expected, file: file, line: line)
     }
   }
+}
+
+/// The resident memory of this process, from `/proc/self/statm`.
+private func residentBytes() -> Int {
+  let fields = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8))?.split(separator: " ") ?? []
+  return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+/// Saves what `url` answers into `saved.txt`, with the run's `[download]` limits.
+private struct SaveTo: PipelineTask {
+  @Parameter(help: "where to download from") var url: String = .required
+  func output() -> LocalTarget { LocalTarget("saved.txt") }
+  func run() throws { try download(url, to: output()) }
 }
 
 /// What a download in another task returned or threw, for the test to read once the task is done.

@@ -176,4 +176,41 @@ final class EventTests: XCTestCase {
         "plumb: warning: an event observer failed on PlannedTask(name=top) and was ignored: observer broke"),
       logged.log.joined(separator: "\n"))
   }
+
+  /// An observer busy with an event holds up no worker: with one worker, the next task runs and
+  /// meets the observer, which is still on the first event. The run still reports every event, in
+  /// order, once it returns.
+  func testASlowObserverHoldsUpNoWorker() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let events = EventLog()
+    let plan = Plan(["top": ["a", "b"]])
+    plan.meetings["b"] = 2
+    let firstEvent = Once()
+    var options = options(folder, events)
+    options.observers.insert(
+      { _ in
+        if firstEvent.claim() { plan.probe.note(plan.probe.meet(count: 2) ? "met b" : "waited in vain") }
+      }, at: 0)
+
+    let result = try build([plan.task("top")], options: options)
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertTrue(plan.probe.log.contains("met b"), "the worker waited for the observer: \(plan.probe.log)")
+    for task in ["a", "b", "top"] {
+      XCTAssertEqual(events.of(task), ["started", "time", "succeeded"], task)
+    }
+  }
+}
+
+/// True for the first caller only.
+private final class Once: @unchecked Sendable {
+  private let lock = NSLock()
+  private var claimed = false
+
+  func claim() -> Bool {
+    lock.withLock {
+      defer { claimed = true }
+      return !claimed
+    }
+  }
 }

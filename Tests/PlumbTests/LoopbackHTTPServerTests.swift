@@ -133,6 +133,39 @@ final class LoopbackHTTPServerTests: XCTestCase {
     XCTAssertEqual(first.url("/a.txt").absoluteString, "http://127.0.0.1:\(first.port)/a.txt")
   }
 
+  func testEndlessSendsUntilTheClientHangsUp() throws {
+    let server = try LoopbackHTTPServer(routes: ["/forever": .endless])
+    defer { server.stop() }
+    let client = try connect(port: server.port)
+    try sendAll("GET /forever HTTP/1.1\r\n\r\n", to: client)
+    let received = try read(atLeast: 10_000_000, from: client)
+    close(client)
+    XCTAssertTrue(received.hasPrefix("HTTP/1.1 200 OK\r\n"), String(received.prefix(100)))
+    XCTAssertFalse(received.prefix(200).contains("Content-Length"), "an endless body has no length")
+    XCTAssertGreaterThanOrEqual(received.utf8.count, 10_000_000)
+  }
+
+  func testDripSendsOneByteAndStopsWithTheServer() throws {
+    let server = try LoopbackHTTPServer(routes: ["/drip": .drip])
+    let client = try connect(port: server.port)
+    defer { close(client) }
+    try sendAll("GET /drip HTTP/1.1\r\n\r\n", to: client)
+    let first = try read(atLeast: 1, after: "\r\n\r\n", from: client)
+    XCTAssertTrue(first.hasPrefix("HTTP/1.1 200 OK\r\n"), first)
+    XCTAssertTrue(first.contains("\r\nContent-Length: 1000000\r\n"), first)
+    server.stop()
+    let rest = try readAll(client)
+    XCTAssertLessThan(
+      first.utf8.count + rest.utf8.count, 1000, "the drip must end with the server, far short of its length")
+  }
+
+  func testRawSendsItsBytesInsteadOfAnAnswer() throws {
+    let server = try LoopbackHTTPServer(routes: ["/old": .raw(Data("just a body\n".utf8))])
+    defer { server.stop() }
+    XCTAssertEqual(try exchange(port: server.port, request: "GET /old HTTP/1.1\r\n\r\n"), "just a body\n")
+    XCTAssertEqual(server.requestedPaths, ["/old"])
+  }
+
   // MARK: - A raw client
 
   private struct SocketFailure: Error {
@@ -182,6 +215,23 @@ final class LoopbackHTTPServerTests: XCTestCase {
       received.append(contentsOf: chunk[..<count])
     }
     return String(decoding: received, as: UTF8.self)
+  }
+
+  /// Reads until `count` bytes have come after the first `marker` (or after the start without one).
+  private func read(atLeast count: Int, after marker: String = "", from client: Int32) throws -> String {
+    var received: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    let markerBytes = Array(marker.utf8)
+    while true {
+      if let start = markerBytes.isEmpty ? 0 : received.firstRange(of: markerBytes)?.upperBound,
+        received.count - start >= count
+      {
+        return String(decoding: received, as: UTF8.self)
+      }
+      let got = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+      guard got > 0 else { throw SocketFailure(code: errno) }
+      received.append(contentsOf: chunk[..<got])
+    }
   }
 
   private func exchange(port: Int, request: String) throws -> String {

@@ -183,6 +183,83 @@ final class WebhookTests: XCTestCase {
       ["could not post to the webhook at \(server.baseURL.absoluteString): HTTP 500 Internal Server Error"])
   }
 
+  /// An answer that is not HTTP is named as such, and the warning names the server, never the path.
+  func testAnAnswerThatIsNotHTTPIsAWarningNamingOnlyTheServer() throws {
+    let server = try LoopbackHTTPServer(routes: ["/services/T000/SECRET": .raw(Data("ok\n".utf8))])
+    defer { server.stop() }
+
+    let (result, log) = try run(
+      HookedFailing(tld: "rs"), hook: try Webhook(url: server.url("/services/T000/SECRET"), timeout: 5))
+
+    XCTAssertEqual(result.exitCode, ExitCodes().taskFailed)
+    XCTAssertEqual(
+      warnings(in: log).map { $0.components(separatedBy: "and was ignored: ").last },
+      ["could not post to the webhook at \(server.baseURL.absoluteString): the server did not answer with valid HTTP"])
+    XCTAssertFalse(log.joined().contains("SECRET"), log.joined(separator: "\n"))
+  }
+
+  /// While the message about a failure waits for a server that does not answer, the only worker
+  /// goes on: the next task runs and meets the test, which then lets the message fail.
+  func testAStuckMessageHoldsUpNoTask() throws {
+    let server = try LoopbackHTTPServer(routes: ["/services/T000/SECRET": .noAnswer])
+    defer { server.stop() }
+    let meanwhile = WhileTheHookWaits(server: server, probe: RunProbe())
+    let logged = RunProbe()
+    var options = folder.options(workers: 1)
+    options.logLevel = .warning
+    options.logSink = { line in logged.note(line) }
+    options.observers.append(try Webhook(url: server.url("/services/T000/SECRET"), timeout: 60).observer)
+    let runOptions = options
+    let outcome = RunOutcome()
+    let ended = expectation(description: "the run ends")
+    Thread {
+      outcome.result = try? build([HookedFailing(tld: "rs"), meanwhile], options: runOptions)
+      ended.fulfill()
+    }.start()
+
+    XCTAssertTrue(meanwhile.probe.meet(count: 2, timeout: 30), "the next task did not run while the message was stuck")
+    server.stop()
+    wait(for: [ended], timeout: 30)
+
+    let result = try XCTUnwrap(outcome.result)
+    XCTAssertEqual(result.status(of: meanwhile), .succeeded)
+    XCTAssertEqual(result.status(of: HookedFailing(tld: "rs")), .failed)
+    XCTAssertEqual(warnings(in: logged.log).count, 1, logged.log.joined(separator: "\n"))
+    XCTAssertTrue(
+      warnings(in: logged.log).first?.contains("could not post to the webhook at \(server.baseURL.absoluteString): ")
+        == true, logged.log.joined(separator: "\n"))
+    XCTAssertFalse(logged.log.joined().contains("SECRET"), logged.log.joined(separator: "\n"))
+  }
+
+  /// A server that answers 200 and then never stops sending has taken the message: the run ends and
+  /// prints its summary.
+  func testAnEndlessAnswerStillEndsTheRunWithItsSummary() throws {
+    let server = try LoopbackHTTPServer(routes: ["/hook": .endless])
+    defer { server.stop() }
+    try folder.write("[webhook]\nurl = \(server.url("/hook").absoluteString)\ntimeout = 2\n", to: "plumb.cfg")
+    let command = command
+    let folder = folder!
+    let outcome = CommandOutcomeBox()
+    let ended = expectation(description: "the run ends")
+    Thread {
+      var output: [String] = []
+      var errors: [String] = []
+      let code = command.run(
+        arguments: ["HookedFailing", "--tld", "rs"], workingDirectory: folder.path, environment: folder.environment,
+        standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+      outcome.set(CommandOutcome(code: code, output: output.joined(separator: "\n"), errorLines: errors))
+      ended.fulfill()
+    }.start()
+
+    wait(for: [ended], timeout: 30)
+
+    let finished = try XCTUnwrap(outcome.value)
+    XCTAssertEqual(finished.code, ExitCodes().taskFailed)
+    XCTAssertTrue(finished.output.contains("HookedFailing(tld=rs)"), "the summary: \(finished.output)")
+    XCTAssertEqual(warnings(in: finished.errorLines), [], "a 2xx status means the message was taken")
+    XCTAssertEqual(server.requests.map(\.method), ["POST"])
+  }
+
   func testRefusesWhatCannotBeAWebhookInOneLine() throws {
     XCTAssertEqual(
       thrownMessage { try Webhook(url: try XCTUnwrap(URL(string: "ftp://example.com/alerts"))) },
@@ -250,4 +327,29 @@ final class WebhookTests: XCTestCase {
     invoke("HookedWorking").assertError(code: 2, "[webhook] on is set but [webhook] url is not")
     XCTAssertFalse(folder.contains("working.txt"), "nothing runs with a bad config")
   }
+}
+
+/// Runs while the webhook's message about ``HookedFailing`` waits for the server, and meets the test there.
+private struct WhileTheHookWaits: PipelineTask {
+  var server: LoopbackHTTPServer?
+  var probe = RunProbe()
+  func output() -> LocalTarget { LocalTarget("meanwhile.txt") }
+  func run() throws {
+    guard server?.waitForRequests(1, timeout: 30) == true, probe.meet(count: 2, timeout: 30) else {
+      throw HookFailure(tld: "meanwhile")
+    }
+    try output().write("done")
+  }
+}
+
+/// What a run on another thread returned, read by the test once that thread has signalled its end.
+private final class RunOutcome: @unchecked Sendable {
+  var result: RunResult?
+}
+
+/// What a command run on another thread returned, read by the test once that thread has signalled its end.
+private final class CommandOutcomeBox: @unchecked Sendable {
+  private(set) var value: CommandOutcome?
+
+  func set(_ value: CommandOutcome) { self.value = value }
 }

@@ -1,104 +1,201 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
 #endif
 
-/// One HTTP request and its answer: what `download(_:timeout:)` and ``Webhook`` share, so both use
-/// the same uncached session and the same one-line errors.
+/// One HTTP request and its answer: what `download(_:timeout:deadline:maximumBytes:)` and ``Webhook``
+/// share, so both use the same uncached session, the same limits and the same one-line errors.
 ///
-/// The exchange is written once, as a URLSession data task whose completion handler hands over the
-/// outcome (`prepare(to:body:contentType:timeout:finish:)`). The async `send` awaits that outcome;
-/// the synchronous `send` is a bridge that blocks its thread until the same outcome arrives.
-enum HTTPExchange {
-  /// Sends one request to `url` (a `GET`, or a `POST` of `body` when there is one) and returns
-  /// the body of a 2xx answer, suspending rather than blocking while it waits.
-  ///
-  /// Cancelling the calling task cancels the request; a task cancelled before the call sends nothing.
-  ///
-  /// `timeout` must be positive; it counts whole seconds, a fraction rounds up, because URLSession
-  /// on Linux truncates its timeout and would give up at once on 0.5.
-  ///
-  /// ```swift
-  /// let data = try await HTTPExchange.send(to: url, timeout: 10)
-  /// ```
-  ///
-  /// - Throws: ``DownloadError`` for an answer outside 2xx, a refused connection, a timeout;
-  ///   `CancellationError` when the task is cancelled.
-  static func send(
-    to url: URL, body: Data? = nil, contentType: String? = nil, timeout: TimeInterval
-  ) async throws -> Data {
-    let cancellation = Cancellation()
-    return try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { continuation in
-        let task = prepare(to: url, body: body, contentType: contentType, timeout: timeout) {
-          continuation.resume(with: $0)
-        }
-        cancellation.watch(task)
-        task.resume()
-      }
-    } onCancel: {
-      cancellation.cancel()
-    }
+/// The answer's body is handed over piece by piece as it arrives (a URLSession data delegate), never
+/// collected by URLSession, and at the pace the receiver takes it (`PacedDelegateQueue`): a server
+/// that streams forever fills neither memory nor disk beyond ``Limits/maximumBytes``, and one that
+/// sends a byte a second is stopped at ``Limits/deadline``, which URLSession's own timeout (an idle
+/// timeout) would never do. An exchange stopped early reports at once, while URLSession winds the
+/// transfer down behind it.
+///
+/// The exchange is written once, as ``start(receiving:finish:)``, whose `finish` is called once with the
+/// outcome. The async `send` awaits that outcome; the synchronous forms block their thread until it
+/// arrives (``BlockingOutcome``).
+final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+  /// How long an exchange may take and how much it may receive.
+  struct Limits: Sendable {
+    /// Seconds the server may stay silent (while connecting or between bytes); whole seconds, a
+    /// fraction rounds up, because URLSession on Linux truncates its timeout and would give up at
+    /// once on 0.5.
+    var timeout: TimeInterval
+    /// Seconds the whole exchange may take, from the request to the answer's last byte.
+    var deadline: TimeInterval
+    /// Bytes the answer's body may have.
+    var maximumBytes: Int
   }
 
-  /// The same exchange for synchronous callers (a synchronous task's `download`, the ``Webhook``
-  /// observer): it blocks the calling thread until the answer is in. Plumb runs synchronous tasks
-  /// on threads of their own, so the wait holds up no other task; async code awaits the async
-  /// `send` instead.
-  ///
-  /// It waits for URLSession's completion handler, not for a Swift task running the async `send`:
-  /// such a task needs a free thread of the cooperative pool (one per core), so two waits on pool
-  /// threads of a 2-core machine would deadlock.
-  ///
-  /// ```swift
-  /// let data = try HTTPExchange.send(to: url, body: json, contentType: "application/json", timeout: 10)
-  /// ```
-  ///
-  /// - Throws: ``DownloadError``, as the async `send` does.
-  static func send(
-    to url: URL, body: Data? = nil, contentType: String? = nil, timeout: TimeInterval
-  ) throws -> Data {
-    let answer = BlockingOutcome<Data>()
-    prepare(to: url, body: body, contentType: contentType, timeout: timeout) { answer.finish($0) }.resume()
-    return try answer.wait()
+  private let request: URLRequest
+  private let limits: Limits
+  /// Whether the body matters: a webhook only needs the status, so an answer whose status is in
+  /// is complete for it, however long its body would be.
+  private let wantsBody: Bool
+  // Set by `start` before the request is sent, then called only on the session's delegate queue,
+  // which is serial: one piece after the other.
+  private var receive: (Data) throws -> Void = { _ in }
+
+  private struct State {
+    var task: URLSessionDataTask?
+    /// Why the exchange was ended early; it wins over URLSession's "cancelled".
+    var outcome: Result<Void, any Error>?
+    var received = 0
+    var finish: (@Sendable (Result<Void, any Error>) -> Void)?
+    /// Whether `finish` was called.
+    var finished = false
   }
 
-  /// The request as a data task, not yet resumed, whose completion calls `finish` once with the body
-  /// of a 2xx answer or the error to throw. The task's session is its own, uncached, and is
-  /// invalidated when the task completes.
-  private static func prepare(
-    to url: URL, body: Data?, contentType: String?, timeout: TimeInterval,
-    finish: @escaping @Sendable (Result<Data, any Error>) -> Void
-  ) -> URLSessionDataTask {
-    let timeout = timeout.rounded(.up)
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.urlCache = nil
-    configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-    configuration.timeoutIntervalForRequest = timeout
-    let session = URLSession(configuration: configuration)
+  private let state = Mutex(State())
+  /// Held while a piece is checked and handed to `receive`.
+  private let receiving = NSLock()
 
-    var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: timeout)
+  /// An exchange with `url` (a `GET`, or a `POST` of `body` when there is one), not yet started.
+  init(to url: URL, body: Data? = nil, contentType: String? = nil, limits: Limits, wantsBody: Bool = true) {
+    var request = URLRequest(
+      url: url, cachePolicy: .reloadIgnoringLocalAndRemoteCacheData, timeoutInterval: limits.timeout.rounded(.up))
     if let body {
       request.httpMethod = "POST"
       request.httpBody = body
     }
     if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-    return session.dataTask(with: request) { data, response, error in
-      session.finishTasksAndInvalidate()
-      if let error {
-        finish(.failure(describe(error, url: url, timeout: timeout)))
-      } else if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-        finish(.failure(DownloadError.httpStatus(code: http.statusCode, url: url.absoluteString)))
-      } else {
-        finish(.success(data ?? Data()))
+    self.request = request
+    self.limits = limits
+    self.wantsBody = wantsBody
+  }
+
+  /// Sends the request, hands each piece of a 2xx answer's body to `receive` on a thread of
+  /// URLSession's (an error it throws ends the exchange with that error), and calls `finish` once,
+  /// with success when the whole answer is in, or with the error to throw. The session is the
+  /// exchange's own, uncached, and invalidated at the end.
+  ///
+  /// ```swift
+  /// HTTPExchange(to: url, limits: limits).start(receiving: { print($0.count) }) { print($0) }
+  /// ```
+  func start(
+    receiving receive: @escaping (Data) throws -> Void, finish: @escaping @Sendable (Result<Void, any Error>) -> Void
+  ) {
+    self.receive = receive
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.urlCache = nil
+    configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
+    configuration.timeoutIntervalForRequest = limits.timeout.rounded(.up)
+    let queue = PacedDelegateQueue()
+    // The session holds its delegate (this exchange) until it is invalidated at the end, in
+    // `urlSession(_:task:didCompleteWithError:)`.
+    let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
+    let task = session.dataTask(with: request)
+    let cancelledEarly = state.withLock { state in
+      state.task = task
+      state.finish = finish
+      return state.outcome != nil
+    }
+    if cancelledEarly {
+      task.cancel()
+    } else {
+      let deadline = limits.deadline
+      DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [weak self] in
+        guard let self else { return }
+        self.stop(with: .failure(DownloadError.deadlineExceeded(seconds: deadline, server: self.server)))
       }
+    }
+    task.resume()
+  }
+
+  /// Ends the exchange as cancelled, also before ``start(receiving:finish:)``, which then sends nothing.
+  func cancel() {
+    stop(with: .failure(CancellationError()))
+  }
+
+  /// Ends the exchange with `outcome` unless it already has one, and hands it over at once: URLSession
+  /// on Linux may take seconds to stop a transfer that keeps streaming, which must not push the
+  /// caller past its deadline.
+  private func stop(with outcome: Result<Void, any Error>) {
+    let task = state.withLock { state -> URLSessionDataTask? in
+      guard state.outcome == nil, !state.finished else { return nil }
+      state.outcome = outcome
+      return state.task
+    }
+    guard let task else { return }
+    // A piece being handed to `receive` now is let finish; later ones are dropped. So nothing is
+    // written into a caller's file once the caller has been told the exchange ended.
+    receiving.withLock {}
+    takeFinish()?(outcome)
+    // Not on the delegate queue: `cancel()` waits for URLSession's own queue, which may be waiting
+    // for room on the delegate queue (see `PacedDelegateQueue`).
+    DispatchQueue.global().async { task.cancel() }
+  }
+
+  /// The `finish` of ``start(receiving:finish:)``, to be called once; `nil` once it was taken.
+  private func takeFinish() -> (@Sendable (Result<Void, any Error>) -> Void)? {
+    state.withLock { state in
+      defer {
+        state.finished = true
+        state.finish = nil
+      }
+      return state.finish
     }
   }
 
-  private static func describe(_ error: any Error, url: URL, timeout: TimeInterval) -> any Error {
+  /// `127.0.0.1:8000`: how messages name the server, without the URL's path (for a webhook, often
+  /// a secret token).
+  private var server: String { DownloadError.server(of: request.url!) }
+
+  // MARK: - URLSession's calls
+
+  func urlSession(
+    _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
+  ) {
+    if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
+      stop(with: .failure(DownloadError.httpStatus(code: http.statusCode, url: request.url!.absoluteString)))
+      completionHandler(.cancel)
+    } else if !wantsBody {
+      stop(with: .success(()))
+      completionHandler(.cancel)
+    } else {
+      completionHandler(.allow)
+    }
+  }
+
+  func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
+    let failure = receiving.withLock { () -> (any Error)? in
+      // URLSession on Linux keeps handing over pieces it read before the exchange ended; they are dropped.
+      let withinLimit = state.withLock { state -> Bool? in
+        guard state.outcome == nil else { return nil }
+        state.received += data.count
+        return state.received <= limits.maximumBytes
+      }
+      switch withinLimit {
+      case nil:
+        return nil
+      case false?:
+        return DownloadError.tooLarge(limit: limits.maximumBytes, server: server)
+      case true?:
+        do {
+          try receive(data)
+          return nil
+        } catch {
+          return error
+        }
+      }
+    }
+    if let failure { stop(with: .failure(failure)) }
+  }
+
+  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+    session.finishTasksAndInvalidate()
+    let outcome = state.withLock { $0.outcome }
+    takeFinish()?(outcome ?? error.map { .failure(describe($0)) } ?? .success(()))
+  }
+
+  private func describe(_ error: any Error) -> any Error {
+    let url = request.url!
     let address = url.absoluteString
-    let host = url.host ?? address
     guard let error = error as? URLError else {
       return DownloadError.failed(url: address, reason: error.localizedDescription)
     }
@@ -106,41 +203,101 @@ enum HTTPExchange {
     case .cancelled:
       return CancellationError()
     case .timedOut:
-      return DownloadError.timedOut(seconds: timeout, url: address)
+      return DownloadError.timedOut(seconds: limits.timeout.rounded(.up), url: address)
     case .cannotConnectToHost:
-      return DownloadError.connectionRefused(
-        host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))
+      return DownloadError.connectionRefused(host: url.host ?? address, port: DownloadError.port(of: url))
     case .cannotFindHost, .dnsLookupFailed:
-      return DownloadError.hostNotFound(host: host)
-    case .unsupportedURL:
-      return DownloadError.unsupportedScheme(url: address)
+      return DownloadError.hostNotFound(host: url.host ?? address)
+    case .unsupportedURL, .badServerResponse, .cannotParseResponse:
+      // The scheme was checked before asking, so this is URLSession's word for an answer that is not
+      // HTTP (HTTP/0.9, garbage).
+      return DownloadError.invalidHTTP(server: server)
     default:
       return DownloadError.failed(url: address, reason: error.localizedDescription)
     }
   }
 }
 
-/// The data task of an async `send`, for the task's cancellation handler, which runs either while
-/// the request is under way or, for a task cancelled before the call, before the request exists.
-private final class Cancellation: @unchecked Sendable {
-  // `task` and `cancelled` are read and written only while holding `lock`.
-  private let lock = NSLock()
-  private var task: URLSessionDataTask?
-  private var cancelled = false
-
-  /// Cancels `task` now if the cancellation came before it: URLSession then completes it as
-  /// cancelled without sending anything.
-  func watch(_ task: URLSessionDataTask) {
-    lock.withLock {
-      self.task = task
-      if cancelled { task.cancel() }
+extension HTTPExchange {
+  /// Sends one request to `url` and returns the body of a 2xx answer, suspending rather than
+  /// blocking while it waits.
+  ///
+  /// Cancelling the calling task cancels the request; a task cancelled before the call sends nothing.
+  ///
+  /// ```swift
+  /// let data = try await HTTPExchange.send(to: url, limits: limits)
+  /// ```
+  ///
+  /// - Throws: ``DownloadError`` for an answer outside 2xx, a refused connection, a timeout, a
+  ///   deadline or limit passed; `CancellationError` when the task is cancelled.
+  static func send(to url: URL, limits: Limits) async throws -> Data {
+    let body = Body()
+    let exchange = HTTPExchange(to: url, limits: limits)
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        exchange.start(receiving: body.append) { continuation.resume(with: $0) }
+      }
+    } onCancel: {
+      exchange.cancel()
     }
+    return body.data
   }
 
-  func cancel() {
-    lock.withLock {
-      cancelled = true
-      task?.cancel()
+  /// The exchange for synchronous callers (a synchronous task's `download`, the ``Webhook``
+  /// observer): it blocks the calling thread until the answer is in, handing each piece of the body
+  /// to `receive` (on another thread, while this one waits).
+  ///
+  /// It waits for URLSession's delegate, not for a Swift task running the async `send`: such a task
+  /// needs a free thread of the cooperative pool (one per core), so two waits on pool threads of a
+  /// 2-core machine would deadlock.
+  ///
+  /// ```swift
+  /// try HTTPExchange(to: url, body: json, contentType: "application/json", limits: limits, wantsBody: false).wait()
+  /// ```
+  ///
+  /// - Throws: ``DownloadError``, as the async `send` does, or what `receive` throws.
+  func wait(receiving receive: @escaping (Data) throws -> Void = { _ in }) throws {
+    let outcome = BlockingOutcome<Void>()
+    start(receiving: receive) { outcome.finish($0) }
+    try outcome.wait()
+  }
+
+  /// The body of a 2xx answer from `url`, blocking the calling thread; see ``wait(receiving:)``.
+  static func send(to url: URL, limits: Limits) throws -> Data {
+    let body = Body()
+    try HTTPExchange(to: url, limits: limits).wait(receiving: body.append)
+    return body.data
+  }
+}
+
+/// The delegate queue of an exchange: one operation at a time, and room for only a few waiting.
+///
+/// URLSession on Linux hands each piece of an answer to its delegate queue without waiting for the
+/// delegate, so a server faster than the delegate would fill memory with pieces waiting in the queue
+/// (measured: 900 MB while streaming 500 MB on a busy machine). Here handing over waits while the
+/// queue is full, which keeps URLSession from reading the connection, and TCP holds the server back.
+private final class PacedDelegateQueue: OperationQueue, @unchecked Sendable {
+  /// Operations that may wait, with the pieces of 16 KB URLSession reads: 1 MB.
+  private let room = DispatchSemaphore(value: 64)
+
+  override init() {
+    super.init()
+    maxConcurrentOperationCount = 1
+  }
+
+  override func addOperation(_ block: @escaping @Sendable () -> Void) {
+    room.wait()
+    super.addOperation { [room] in
+      block()
+      room.signal()
     }
   }
+}
+
+/// The pieces of a body collected in memory, appended on URLSession's delegate queue and read once
+/// the exchange has finished (which the outcome's hand-over orders after the last append).
+private final class Body: @unchecked Sendable {
+  private(set) var data = Data()
+
+  func append(_ piece: Data) { data.append(piece) }
 }

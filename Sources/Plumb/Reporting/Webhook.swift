@@ -19,14 +19,15 @@ import Foundation
 /// [webhook]
 /// url = https://hooks.slack.com/services/T000/B000/XXXX
 /// on = failure      ; or all: also a message for every task that succeeds
-/// timeout = 10      ; seconds
+/// timeout = 10      ; seconds for posting one message
 /// ```
 ///
-/// A message that cannot be delivered (the connection is refused, the server is silent for
-/// `timeout` seconds, it answers outside 2xx) never stops or fails the run: the run logs one
-/// warning line, naming the server but not the URL's path (often a secret token), and goes on. The message is posted from the worker thread that ran the task,
-/// before that worker goes on, so a silent server holds the run up for at most `timeout` seconds
-/// per message.
+/// A message that cannot be delivered (the connection is refused, the answer is not in within
+/// `timeout` seconds, it is outside 2xx or not HTTP) never stops or fails the run: the run logs one
+/// warning line, naming the server but not the URL's path (often a secret token), and goes on.
+/// Messages are posted one at a time, in order, away from the workers (see ``RunOptions/observers``),
+/// so a slow server holds up no task; the end of the run waits for the messages still to be posted,
+/// each for at most `timeout` seconds.
 public struct Webhook: Sendable {
   /// Which task events send a message.
   ///
@@ -44,8 +45,8 @@ public struct Webhook: Sendable {
   public let url: URL
   /// Which task events send a message.
   public let events: Events
-  /// How many seconds the server may stay silent before a message is given up; whole seconds,
-  /// a fraction rounds up.
+  /// How many seconds posting one message may take, from connecting to the answer's status; the
+  /// message is given up then, even if the server is still sending.
   public let timeout: TimeInterval
 
   /// A hook posting to `url` (`http://` or `https://`) for the `events` chosen.
@@ -76,12 +77,16 @@ public struct Webhook: Sendable {
     { event in try post(event) }
   }
 
-  /// Posts the message for `event`, if the hook is for that kind of event.
+  /// Posts the message for `event`, if the hook is for that kind of event. The message counts as
+  /// delivered once a 2xx status is in: the answer's body is not read, so a server that streams an
+  /// endless answer holds the hook up no more than one that answers nothing.
   func post(_ event: TaskEvent) throws {
     guard let message = message(for: event) else { return }
+    let limits = HTTPExchange.Limits(timeout: timeout, deadline: timeout, maximumBytes: 0)
     do {
-      _ = try HTTPExchange.send(
-        to: url, body: try message.json(), contentType: "application/json", timeout: timeout)
+      try HTTPExchange(
+        to: url, body: try message.json(), contentType: "application/json", limits: limits, wantsBody: false
+      ).wait()
     } catch let error as DownloadError {
       throw WebhookError.notDelivered(server: server, reason: WebhookError.reason(for: error))
     }

@@ -9,7 +9,7 @@ import Foundation
 ///     print(error)  // a webhook URL must be http:// or https:// with a host, not 'ftp://example.com/alerts'
 /// }
 /// ```
-public enum WebhookError: Error, CustomStringConvertible, Equatable {
+public enum WebhookError: Error, CustomStringConvertible, Equatable, Sendable {
   /// The URL is not `http://` or `https://` with a host.
   case unsupportedURL(String)
   /// The timeout is not a positive number of seconds.
@@ -31,17 +31,24 @@ public enum WebhookError: Error, CustomStringConvertible, Equatable {
     }
   }
 
-  /// The download error's message without the URL, which holds the secret part of a webhook's address.
+  /// The download error's message without the URL, which holds the secret part of a webhook's
+  /// address: every case is spelled out, so that a new one cannot slip the URL into the log.
   static func reason(for error: DownloadError) -> String {
     switch error {
     case .httpStatus(let code, _):
       return HTTPStatus.line(for: code)
-    case .timedOut(let seconds, _):
+    case .timedOut(let seconds, _), .deadlineExceeded(let seconds, _):
       return "no answer within \(DownloadError.format(seconds)) s"
     case .failed(_, let reason):
       return reason
-    default:
+    case .invalidHTTP:
+      return "the server did not answer with valid HTTP"
+    case .tooLarge(let limit, _):
+      return "the answer is larger than \(DownloadError.format(bytes: limit))"
+    case .connectionRefused, .hostNotFound, .invalidTimeout, .invalidDeadline, .invalidLimit:
       return error.description
+    case .invalidURL, .unsupportedScheme:
+      return "not an http:// or https:// URL"
     }
   }
 }

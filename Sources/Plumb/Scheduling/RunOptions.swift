@@ -60,7 +60,9 @@ public struct RunOptions: Sendable {
   public var configuration: Configuration?
   /// Values for every instance of a family, as `--Family-param value` gives them: family, then name.
   public var familyValues: [String: [String: String]] = [:]
-  /// Called for every ``TaskEvent``; an observer that throws is logged and ignored.
+  /// Called for every ``TaskEvent``, one event at a time and in order, on a queue of their own rather
+  /// than on the workers, so a slow observer holds up no task; the end of the run waits (at most
+  /// 60 s) until they have seen every event. An observer that throws is logged and ignored.
   public var observers: [TaskObserver] = []
   /// How much the run logs to standard error; ``LogLevel/info`` by default.
   public var logLevel: LogLevel {

@@ -25,13 +25,26 @@ final class Scheduler {
     // Nodes point at their dependencies and back at their dependents; without unlinking them,
     // every run's graph (and every task in it) would stay in memory for good.
     defer { unlinkNodes() }
-    try context.activate {
-      let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
-      try buildGraph(resolved)
+    do {
+      try context.activate {
+        let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
+        try buildGraph(resolved)
+      }
+      try checkForCycles()
+    } catch {
+      await events.finish()
+      throw error
     }
-    try checkForCycles()
     propagatePriorities()
-    stopReason = try await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events).run()
+    do {
+      stopReason = try await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events)
+        .run()
+    } catch {
+      await events.finish()
+      throw error
+    }
+    // Observers are called away from the workers; they must have seen every event when the run returns.
+    await events.finish()
     return nodes.map(\.record)
   }
 
