@@ -173,6 +173,10 @@ final class SignalProcessTests: XCTestCase {
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".stdout")))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".stderr")))
     try process.run()
+    // A test that fails half-way must not leave its pipeline running (some wait for minutes).
+    addTeardownBlock {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
     return process
   }
 
