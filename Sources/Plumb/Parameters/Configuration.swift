@@ -239,9 +239,9 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     self.problem = problem
   }
 
-  /// The one-line message.
+  /// The one-line message; control characters in the file name or the quoted text are written out.
   public var description: String {
-    if let line { return "bad config file \(source), line \(line): \(problem)" }
-    return "bad config file \(source): \(problem)"
+    let location = line.map { "\(source), line \($0)" } ?? source
+    return escapingControlCharacters("bad config file \(location): \(problem)")
   }
 }

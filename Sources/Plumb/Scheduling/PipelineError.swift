@@ -9,8 +9,10 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// parameter values it resolved, and cannot copy a class instance, which is shared by reference.
   case notAValue(String)
 
-  /// The message, in one line.
-  public var description: String {
+  /// The message, in one line; control characters in task names are written out (`\n`).
+  public var description: String { escapingControlCharacters(message) }
+
+  private var message: String {
     switch self {
     case .cycle(let tasks):
       return

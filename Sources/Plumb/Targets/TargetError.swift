@@ -11,8 +11,10 @@ public enum TargetError: Error, CustomStringConvertible, Equatable {
   /// A system call failed.
   case io(path: String, operation: String, code: Int32)
 
-  /// The message, in one line.
-  public var description: String {
+  /// The message, in one line; control characters in the path are written out (`\n`).
+  public var description: String { escapingControlCharacters(message) }
+
+  private var message: String {
     switch self {
     case .unreadable(let path, let reason): return "\(path) \(reason)"
     case .notText(let path): return "\(path) is not UTF-8 text"
