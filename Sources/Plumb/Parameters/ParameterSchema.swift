@@ -56,9 +56,12 @@ public struct ParameterDeclaration: Sendable {
   /// underscores are interchangeable (`dateInterval`, `date-interval`, `date_interval`), and case
   /// does not matter, as in Python's configparser, which reads Luigi's config files.
   static func isSameKey(_ first: String, _ second: String) -> Bool {
-    func canonical(_ key: String) -> String { key.lowercased().filter { $0 != "-" && $0 != "_" } }
-    return first == second || canonical(first) == canonical(second)
+    first == second || canonicalKey(first) == canonicalKey(second)
   }
+
+  /// The one spelling of a name that ``isSameKey(_:_:)`` compares: lower case, without dashes and
+  /// underscores (`dateinterval` for `dateInterval`, `date-interval` and `date_interval`).
+  static func canonicalKey(_ key: String) -> String { key.lowercased().filter { $0 != "-" && $0 != "_" } }
 }
 
 /// The parameters of a task type, in declaration order.
