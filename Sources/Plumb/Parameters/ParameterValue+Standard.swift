@@ -32,10 +32,12 @@ extension Int: RequirableParameterValue {
 /// A number: `--rate 0.5`.
 extension Double: RequirableParameterValue {
   /// Reads a decimal number such as `0.5`, `2`, `1e-3` or `inf`, as Python's `float` does;
-  /// `nan` and hexadecimal forms are refused.
+  /// `nan`, hexadecimal forms and text with a NUL byte in it (`0.7\0junk`) are refused.
   public init?(parameterText: String) {
     let text = parameterText.trimmingCharacters(in: .whitespaces)
-    guard !text.contains(where: { $0 == "x" || $0 == "X" }), let value = Double(text), !value.isNaN
+    // Double(_:) hands the text to C's strtod, which stops at a NUL and would ignore the rest.
+    guard !text.utf8.contains(0), !text.contains(where: { $0 == "x" || $0 == "X" }), let value = Double(text),
+      !value.isNaN
     else { return nil }
     self = value
   }
@@ -65,16 +67,32 @@ extension Bool: ParameterValue {
 
 /// A list: `--sizes [1, 2, 3]` or `--sizes 1,2,3`.
 extension Array: ParameterValue where Element: ParameterValue {
-  /// Reads a JSON list (`[1, 2, 3]`, `["a", "b"]`, `[true, false]`) or, more simply,
-  /// comma-separated values (`1,2,3`).
+  /// Reads a JSON list (`[1, 2, 3]`, `["a", "b"]`, `[true, false]`), as Luigi's `ListParameter`
+  /// does, or, more simply, comma-separated values (`1,2,3`; empty text is the empty list).
+  ///
+  /// The comma form has no empty items: `1,,2`, `a,` and `,` are refused rather than read as
+  /// `[1, 2]`, since a doubled or trailing comma is more likely a slip than a wish. A list of
+  /// strings that holds an empty string is written in JSON, which keeps it, as Luigi does:
+  ///
+  /// ```swift
+  /// [Int](parameterText: "1,2, 3")           // [1, 2, 3]
+  /// [Int](parameterText: "1,,2")             // nil
+  /// [String](parameterText: #"["a", ""]"#)   // ["a", ""]
+  /// ```
   public init?(parameterText: String) {
     let trimmed = parameterText.trimmingCharacters(in: .whitespaces)
     let items: [String]
     if trimmed.hasPrefix("[") {
       guard let scalars = try? JSONDecoder().decode([JSONScalar].self, from: Data(trimmed.utf8)) else { return nil }
       items = scalars.map(\.text)
+    } else if trimmed.isEmpty {
+      items = []
     } else {
-      items = trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      // Split on the comma scalar: a comma followed by a combining mark is one Character, not a comma.
+      items = trimmed.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
+        String($0).trimmingCharacters(in: .whitespaces)
+      }
+      guard !items.contains(where: \.isEmpty) else { return nil }
     }
     var values: [Element] = []
     for item in items {
@@ -98,7 +116,7 @@ extension Array: ParameterValue where Element: ParameterValue {
 
   /// What valid text looks like, for error messages.
   public static var expectedForm: String {
-    "a list such as [a, b] or a,b, each \(Element.expectedForm)"
+    "a list such as [a, b] or a,b with no empty items, each \(Element.expectedForm)"
   }
 }
 
