@@ -602,6 +602,10 @@ final class CommandLineTests: XCTestCase {
     XCTAssertFalse(folder.contains("word.txt"))
   }
 
+  func testAnAccentAfterTheEqualsSignIsPartOfTheValue() throws {
+    XCTAssertEqual(try word("CliWord", "--word=\u{301}x"), "word=\u{301}x times=1 loud=false interval=none")
+  }
+
   func testAHugeFlagIsRefusedWithoutASuggestion() {
     let huge = "--" + String(repeating: "w", count: 1 << 20)
     for arguments in [["CliWord", huge, "x"], [huge, "CliWord"], ["CliParent", "--CliWord-" + huge]] {

@@ -125,10 +125,22 @@ final class ParameterTests: XCTestCase {
     XCTAssertEqual(["a", "b"].parameterText, #"["a", "b"]"#)
     XCTAssertEqual([true, false].parameterText, "[true, false]")
     XCTAssertEqual([1.5].parameterText, "[1.5]")
+    XCTAssertEqual([Double.infinity, -.infinity].parameterText, #"["inf", "-inf"]"#)
+    XCTAssertEqual([Double](parameterText: [-Double.infinity, 1].parameterText), [-.infinity, 1])
     XCTAssertEqual(["say \"hi\"\n", "ü"].parameterText, #"["say \"hi\"\n", "\u00fc"]"#)
     XCTAssertEqual([String](parameterText: ["say \"hi\"\n", "ü"].parameterText), ["say \"hi\"\n", "ü"])
     XCTAssertEqual([String](parameterText: "a, b"), ["a", "b"])
     XCTAssertEqual([Int].expectedForm, "a list such as [a, b] or a,b with no empty items, each an integer such as 42")
+  }
+
+  func testTrimmingWhitespaceAgreesWithFoundation() {
+    for text in [
+      "", " ", "\t42 ", "\u{A0}42\u{3000}", " \n1\n ", "a b", " \u{301}x ", "\u{2028} x", "é\t",
+      String(repeating: " ", count: 100),
+    ] {
+      XCTAssertEqual(text.trimmingWhitespace(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
+      XCTAssertEqual(text[...].trimmingWhitespace(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
+    }
   }
 
   func testCommaListsRefuseEmptyItems() {

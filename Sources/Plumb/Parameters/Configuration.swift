@@ -159,13 +159,16 @@ public struct Configuration: Sendable, Equatable {
       let value = open.lines.joined(separator: "\n")
       add(Entry(key: open.key, value: value, source: source, line: open.line), to: open.section)
     }
-    let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-    // Splitting on Characters keeps "\r\n" whole: it is one Character, and a newline.
-    for (index, line) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+    // The text is read in bytes and scalars, not Characters: as fast, a megabyte or not, and the
+    // same as Python's configparser, which sees `=` followed by a combining accent as an `=`.
+    let body = text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : text[...]
+    for (index, line) in Self.lines(of: body).enumerated() {
       let lineNumber = index + 1
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
-      let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+      let trimmed = line.trimmingWhitespace()
+      if trimmed.isEmpty || trimmed.utf8.first == UInt8(ascii: "#") || trimmed.utf8.first == UInt8(ascii: ";") {
+        continue
+      }
+      let indent = line.utf8.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count
       // Only the indent is read: a copy of `open` would share its lines and make each append copy them.
       if let depth = open?.indent, indent > depth {
         // A line indented deeper than its key continues the value, as in Python's configparser.
@@ -175,33 +178,67 @@ public struct Configuration: Sendable, Equatable {
       }
       close()
       open = nil
-      if trimmed.hasPrefix("[") {
-        guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
+      let scalars = trimmed.unicodeScalars
+      if scalars.first == "[" {
+        guard scalars.last == "]", scalars.count > 2 else {
           throw ConfigurationError(
             source: source, line: lineNumber, problem: "a section header looks like [Name], not \(trimmed)")
         }
-        let name = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        let name = scalars.dropFirst().dropLast().trimmingWhitespace()
         section = name
         if entries[name] == nil { entries[name] = [:] }
         continue
       }
-      guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+      guard let separator = scalars.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
         throw ConfigurationError(source: source, line: lineNumber, problem: "expected key = value, found '\(trimmed)'")
       }
       guard let section else {
         throw ConfigurationError(
           source: source, line: lineNumber, problem: "'\(trimmed)' comes before any [Section] header")
       }
-      let key = trimmed[..<separator].trimmingCharacters(in: .whitespaces)
+      let key = scalars[..<separator].trimmingWhitespace()
       guard !key.isEmpty else {
         throw ConfigurationError(source: source, line: lineNumber, problem: "a value without a key: '\(trimmed)'")
       }
       let value = try interpolate(
-        trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces), source: source,
+        scalars[scalars.index(after: separator)...].trimmingWhitespace(), source: source,
         line: lineNumber, environment: environment)
       open = (section, key, lineNumber, indent, [value])
     }
     close()
+  }
+
+  /// The lines of `text`, split where `Character.isNewline` splits them: LF, CR, CR LF, VT, FF, NEL,
+  /// U+2028 and U+2029. Read byte by byte: each of these is its own Character, so a split there
+  /// never cuts one.
+  private static func lines(of text: Substring) -> [Substring] {
+    let bytes = text.utf8
+    var lines: [Substring] = []
+    var start = bytes.startIndex
+    var index = start
+    while index != bytes.endIndex {
+      let next = bytes.index(after: index)
+      let second = next == bytes.endIndex ? nil : bytes[next]
+      var end: String.Index?
+      switch bytes[index] {
+      case 0x0A, 0x0B, 0x0C: end = next
+      case 0x0D: end = second == 0x0A ? bytes.index(after: next) : next
+      case 0xC2 where second == 0x85: end = bytes.index(after: next)
+      case 0xE2 where second == 0x80:
+        let third = bytes.index(after: next)
+        if third != bytes.endIndex, (0xA8...0xA9).contains(bytes[third]) { end = bytes.index(after: third) }
+      default: break
+      }
+      if let end {
+        lines.append(Substring(text.unicodeScalars[start..<index]))
+        start = end
+        index = end
+      } else {
+        index = next
+      }
+    }
+    lines.append(Substring(text.unicodeScalars[start...]))
+    return lines
   }
 
   private func interpolate(_ value: String, source: String, line: Int, environment: [String: String]) throws -> String {

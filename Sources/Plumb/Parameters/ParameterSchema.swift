@@ -61,7 +61,10 @@ public struct ParameterDeclaration: Sendable {
 
   /// The one spelling of a name that ``isSameKey(_:_:)`` compares: lower case, without dashes and
   /// underscores (`dateinterval` for `dateInterval`, `date-interval` and `date_interval`).
-  static func canonicalKey(_ key: String) -> String { key.lowercased().filter { $0 != "-" && $0 != "_" } }
+  static func canonicalKey(_ key: String) -> String {
+    // Dropping ASCII bytes leaves valid UTF-8, and costs little on a megabyte-long flag.
+    String(decoding: key.lowercased().utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") }, as: UTF8.self)
+  }
 }
 
 /// The parameters of a task type, in declaration order.

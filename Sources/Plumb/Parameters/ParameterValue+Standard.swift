@@ -16,7 +16,7 @@ extension String: RequirableParameterValue {
 extension Int: RequirableParameterValue {
   /// Reads decimal digits with an optional sign; spaces around them are ignored, as Python's `int` does.
   public init?(parameterText: String) {
-    guard let value = Int(parameterText.trimmingCharacters(in: .whitespaces)) else { return nil }
+    guard let value = Int(parameterText.trimmingWhitespace()) else { return nil }
     self = value
   }
   /// The number in decimal.
@@ -34,10 +34,10 @@ extension Double: RequirableParameterValue {
   /// Reads a decimal number such as `0.5`, `2`, `1e-3` or `inf`, as Python's `float` does;
   /// `nan`, hexadecimal forms and text with a NUL byte in it (`0.7\0junk`) are refused.
   public init?(parameterText: String) {
-    let text = parameterText.trimmingCharacters(in: .whitespaces)
+    let text = parameterText.trimmingWhitespace()
     // Double(_:) hands the text to C's strtod, which stops at a NUL and would ignore the rest.
-    guard !text.utf8.contains(0), !text.contains(where: { $0 == "x" || $0 == "X" }), let value = Double(text),
-      !value.isNaN
+    guard !text.utf8.contains(where: { $0 == 0 || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "X") }),
+      let value = Double(text), !value.isNaN
     else { return nil }
     self = value
   }
@@ -80,33 +80,35 @@ extension Array: ParameterValue where Element: ParameterValue {
   /// [String](parameterText: #"["a", ""]"#)   // ["a", ""]
   /// ```
   public init?(parameterText: String) {
-    let trimmed = parameterText.trimmingCharacters(in: .whitespaces)
-    let items: [String]
+    let trimmed = parameterText.trimmingWhitespace()
+    var values: [Element] = []
     if trimmed.hasPrefix("[") {
       guard let scalars = try? JSONDecoder().decode([JSONScalar].self, from: Data(trimmed.utf8)) else { return nil }
-      items = scalars.map(\.text)
-    } else if trimmed.isEmpty {
-      items = []
-    } else {
-      // Split on the comma scalar: a comma followed by a combining mark is one Character, not a comma.
-      items = trimmed.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map {
-        String($0).trimmingCharacters(in: .whitespaces)
+      for scalar in scalars {
+        guard let value = Element(parameterText: scalar.text) else { return nil }
+        values.append(value)
       }
-      guard !items.contains(where: \.isEmpty) else { return nil }
-    }
-    var values: [Element] = []
-    for item in items {
-      guard let value = Element(parameterText: item) else { return nil }
-      values.append(value)
+    } else if !trimmed.isEmpty {
+      // Split on the comma scalar: a comma followed by a combining mark is one Character, not a comma.
+      // Each item is read as it comes, so that a long list with a bad first item costs little.
+      for piece in trimmed.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
+        let item = piece.trimmingWhitespace()
+        guard !item.isEmpty, let value = Element(parameterText: item) else { return nil }
+        values.append(value)
+      }
     }
     self = values
   }
 
   /// The values as a JSON list, as Luigi's ListParameter prints them: `[1, 2]`, `["a", "b"]`, `[true, false]`.
+  ///
+  /// JSON has no infinite numbers, so an infinity is written as a string, `["inf"]`, which reads
+  /// back as the same number.
   public var parameterText: String {
     let items = map { value -> String in
       switch value {
       case let flag as Bool: return flag ? "true" : "false"
+      case let number as Double where !number.isFinite: return TaskInfo.jsonString(value.parameterText)
       case is any Numeric: return value.parameterText
       default: return TaskInfo.jsonString(value.parameterText)
       }
@@ -126,14 +128,15 @@ private struct JSONScalar: Decodable {
 
   init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
-    if let flag = try? container.decode(Bool.self) {
+    // A JSON string decodes as nothing else, so trying it first spares a list of strings three failures per item.
+    if let string = try? container.decode(String.self) {
+      text = string
+    } else if let flag = try? container.decode(Bool.self) {
       text = flag ? "true" : "false"
     } else if let integer = try? container.decode(Int.self) {
       text = String(integer)
-    } else if let number = try? container.decode(Double.self) {
-      text = String(number)
     } else {
-      text = try container.decode(String.self)
+      text = String(try container.decode(Double.self))
     }
   }
 }
