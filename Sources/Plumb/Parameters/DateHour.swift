@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Its text form is `2024-01-03T07` (the day, `T`, and the hour 00 through 23). It reads as Luigi's
 /// does, with Python's `strptime(text, "%Y-%m-%dT%H")`: `2024-1-3T7` is read as `2024-01-03T07`;
-/// anything else is refused.
+/// anything else is refused, a lower-case `t` too, which `strptime` would take.
 ///
 /// ```swift
 /// struct HourlyLog: ExternalTask {

@@ -6,7 +6,8 @@ import Foundation
 /// Luigi, which reads dates with Python's `strptime(text, "%Y-%m-%d")`: a month or day of one digit
 /// is fine (`2024-1-3` is read, and written back, as `2024-01-03`, the form the task's name and id
 /// use), and anything else is refused, `2024-02-30` and ` 2024-01-03` among them, so a typo never
-/// names a different day. (Unlike `strptime`, only ASCII digits are digits.)
+/// names a different day. (Unlike `strptime`, only ASCII digits are digits, and a day of one digit
+/// may not be padded with a space, `2024-01- 3`.)
 /// Days are ordered, and step one day at a time, so a range of them is a sequence:
 ///
 /// ```swift

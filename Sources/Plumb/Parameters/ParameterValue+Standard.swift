@@ -89,8 +89,8 @@ extension Array: ParameterValue where Element: ParameterValue {
         values.append(value)
       }
     } else if !trimmed.isEmpty {
-      // Split on the comma scalar: a comma followed by a combining mark is one Character, not a comma.
-      // Each item is read as it comes, so that a long list with a bad first item costs little.
+      // Split at every comma scalar, also where a combining mark after it makes one Character of the
+      // two. Each item is read as it comes, so that a long list with a bad first item costs little.
       for piece in trimmed.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
         let item = piece.trimmingWhitespace()
         guard !item.isEmpty, let value = Element(parameterText: item) else { return nil }
