@@ -89,12 +89,17 @@ extension Array: ParameterValue where Element: ParameterValue {
         values.append(value)
       }
     } else if !trimmed.isEmpty {
-      // Split at every comma scalar, also where a combining mark after it makes one Character of the
-      // two. Each item is read as it comes, so that a long list with a bad first item costs little.
-      for piece in trimmed.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false) {
-        let item = piece.trimmingWhitespace()
+      // Split at every comma, found as a byte, also where a combining mark after it makes one
+      // Character of the two. Each item is read as it comes: a long list with a bad first item costs little.
+      let bytes = trimmed.utf8
+      var start = bytes.startIndex
+      while true {
+        let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
+        let item = trimmed.unicodeScalars[start..<end].trimmingWhitespace()
         guard !item.isEmpty, let value = Element(parameterText: item) else { return nil }
         values.append(value)
+        guard end != bytes.endIndex else { break }
+        start = bytes.index(after: end)
       }
     }
     self = values
