@@ -53,6 +53,20 @@ BENCH_VENV := .build-bench/venv
 BENCH_LUIGI := luigi==3.8.1
 BENCH_DIR ?= $(if $(wildcard /dev/shm/.),/dev/shm,/tmp)
 
+# `make fuzz`: random and mutated input for every parser of user text (parameter values, the config
+# file, whole command lines) in release mode, checking for crashes, inputs over 100 ms, messages over
+# several lines and values that do not read back. FUZZ_SECONDS bounds the whole run; FUZZ_COUNT, if
+# given, caps the inputs per parser; FUZZ_SEED repeats a run.
+FUZZ_SECONDS ?= 60
+FUZZ_COUNT ?=
+FUZZ_SEED ?=
+
+.PHONY: fuzz
+fuzz:
+	swift build -c release --product plumb-fuzz
+	"$$(swift build -c release --show-bin-path)/plumb-fuzz" --seconds $(FUZZ_SECONDS) \
+	  $(if $(FUZZ_COUNT),--count $(FUZZ_COUNT)) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
 .PHONY: bench
 bench:
 	swift build -c release --product plumb-bench

@@ -41,6 +41,8 @@ var targets: [Target] = [
     dependencies: ["Plumb"] + exerciseFolders.map { .target(name: "Exercise\($0.number)") },
     path: "Sources/Pipelines"),
   .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
+  // `make fuzz`: random and mutated input for the parameter, config-file and command-line parsers.
+  .executableTarget(name: "plumb-fuzz", dependencies: ["Plumb"], path: "Sources/PlumbFuzz"),
 ]
 var products: [Product] = [
   .library(name: "Plumb", targets: ["Plumb"])

@@ -26,7 +26,7 @@ struct CommandOutcome {
     XCTAssertEqual(code, expected, "exit code; stderr: \(errorLines)", file: file, line: line)
     XCTAssertEqual(messages.count, 1, "one error line expected, got \(messages)", file: file, line: line)
     let message = messages.first ?? ""
-    XCTAssertFalse(message.contains("\n"), "the error spans several lines: \(message)", file: file, line: line)
+    assertOneLine(message, file: file, line: line)
     for fragment in fragments {
       XCTAssertTrue(message.contains(fragment), "'\(fragment)' missing from: \(message)", file: file, line: line)
     }

@@ -146,6 +146,13 @@ enum CliPlays {
   }
 }
 
+/// Writes its day to a file named after it, so a test sees the day's text form.
+struct CliDated: PipelineTask {
+  @Parameter(help: "the day") var date: Day = .required
+  func output() -> LocalTarget { LocalTarget("dated-\(date).txt") }
+  func run() throws { try output().write("\(date)") }
+}
+
 struct CliQuiet: PipelineTask {
   func run() throws {}
 }
@@ -592,6 +599,55 @@ final class CommandLineTests: XCTestCase {
     second.release()
   }
 
+  // MARK: - Awkward input
+
+  func testControlCharactersInWhatWasTypedStayOnOneLine() throws {
+    invoke("Cli\r\nWord").assertError(code: 2, #"unknown task Cli\r\nWord"#)
+    invoke("Cli\u{2028}Word", "--help").assertError(code: 2, #"unknown task Cli\u{2028}Word"#)
+    invoke("CliWord", "--wo\r\nrd", "x").assertError(code: 2, #"unknown parameter --wo\r\nrd for CliWord"#)
+    invoke("CliParent", "--CliWord-wo\r\nrd", "x").assertError(code: 2, #"unknown parameter --CliWord-wo\r\nrd"#)
+    invoke("--wor\u{2029}kers", "1", "CliWord").assertError(code: 2, #"unknown option --wor\u{2029}kers"#)
+    invoke("CliWord", "--times", "1\r\n2").assertError(code: 2, #"cannot use '1\r\n2' for parameter 'times'"#)
+    invoke("CliWord", "--times", "1\u{0}").assertError(code: 2, #"cannot use '1\u{0}' for parameter 'times'"#)
+    invoke("CliWord", "--workers", "2\u{85}").assertError(code: 2, #"cannot use '2\u{85}' for --workers"#)
+    invoke("CliWord", "ex\r\ntra").assertError(code: 2, #"unexpected argument 'ex\r\ntra'"#)
+    try folder.write("[CliWord]\ntimes = 1\u{0}2\n", to: "plumb.cfg")
+    invoke("CliWord").assertError(code: 2, #"cannot use '1\u{0}2' for parameter 'times' (from [CliWord] times"#)
+    try folder.write("[CliWord]\nti\u{1B}mes\n", to: "plumb.cfg")
+    invoke("CliWord").assertError(code: 2, #"line 2: expected key = value, found 'ti\u{1B}mes'"#)
+    XCTAssertFalse(folder.contains("word.txt"))
+  }
+
+  func testAnAccentAfterTheEqualsSignIsPartOfTheValue() throws {
+    XCTAssertEqual(try word("CliWord", "--word=\u{301}x"), "word=\u{301}x times=1 loud=false interval=none")
+  }
+
+  func testAHugeFlagIsRefusedWithoutASuggestion() {
+    let huge = "--" + String(repeating: "w", count: 1 << 20)
+    for arguments in [["CliWord", huge, "x"], [huge, "CliWord"], ["CliParent", "--CliWord-" + huge]] {
+      let message = invoke(arguments[0], arguments[1], arguments.count > 2 ? arguments[2] : "--no-lock")
+        .assertError(code: 2, "unknown")
+      XCTAssertFalse(message.contains("did you mean"))
+    }
+  }
+
+  func testADayWithOneDigitMonthAndDayNamesTheSameTaskAsTheTwoDigitForm() throws {
+    let dated = PipelineCommand(name: "cli-test", tasks: [CliDated.self])
+    var output: [String] = []
+    let code = dated.run(
+      arguments: ["CliDated", "--date", "2024-1-3"], workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { output.append($0) }, standardError: { _ in })
+    XCTAssertEqual(code, 0)
+    XCTAssertEqual(folder.contents(of: "dated-2024-01-03.txt"), "2024-01-03")
+    XCTAssertTrue(output.joined().contains("CliDated(date=2024-01-03)"), output.joined())
+    var given = CliDated()
+    given.date = try XCTUnwrap(Day(parameterText: "2024-1-3"))
+    var written = CliDated()
+    written.date = try XCTUnwrap(Day(parameterText: "2024-01-03"))
+    XCTAssertEqual(TaskInfo(given).id, TaskInfo(written).id)
+    XCTAssertEqual(TaskInfo(given).description, "CliDated(date=2024-01-03)")
+  }
+
   // MARK: - Helpers
 
   func testSuggestions() {
@@ -599,5 +655,23 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(Suggestion.editDistance(Array(""), Array("abc")), 3)
     XCTAssertEqual(Suggestion.closest(to: "topsongs", among: ["Producer", "TopSongs"]), "TopSongs")
     XCTAssertNil(Suggestion.closest(to: "Weather", among: ["Producer", "TopSongs"]))
+  }
+
+  func testSuggestionsForHugeWordsAreBounded() {
+    let flags = ["--word", "--times", "--loud", "--date-interval", "--workers"]
+    XCTAssertNil(Suggestion.closest(to: "--" + String(repeating: "w", count: 1 << 20), among: flags))
+    XCTAssertNil(Suggestion.closest(to: String(repeating: "\u{301}", count: 1 << 20), among: flags))
+    XCTAssertNil(Suggestion.closest(to: "--word", among: []))
+    XCTAssertEqual(Suggestion.closest(to: "--wrod", among: flags), "--word")
+    XCTAssertEqual(Suggestion.closest(to: "--wordd", among: flags), "--word")
+    // A word just within a third of a long candidate still gets it.
+    XCTAssertEqual(Suggestion.closest(to: "--date-intervalxxxxx", among: flags), "--date-interval")
+    XCTAssertNil(Suggestion.closest(to: "--date-intervalxxxxxxxx", among: flags))
+    // With a limit, the answer is only "more than the limit".
+    let long = Array(String(repeating: "a", count: 5000))
+    let other = Array(String(repeating: "b", count: 5000))
+    XCTAssertGreaterThan(Suggestion.editDistance(long, other, limit: 3), 3)
+    XCTAssertEqual(Suggestion.editDistance(Array("kitten"), Array("sitting"), limit: 3), 3)
+    XCTAssertGreaterThan(Suggestion.editDistance(Array("kitten"), Array("sitting"), limit: 2), 2)
   }
 }

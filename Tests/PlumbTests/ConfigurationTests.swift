@@ -81,6 +81,42 @@ final class ConfigurationTests: XCTestCase {
     XCTAssertEqual(configuration.value(section: "A", key: "n"), "2")
   }
 
+  /// Python's configparser reads code points: an accent after `=` does not hide the `=`, and every
+  /// Unicode line break ends a line, CR LF counting once.
+  func testLinesAndSeparatorsAreReadAsPythonReadsThem() throws {
+    let configuration = try parse("[A]\r\nname =\u{301}b\u{2028}n = 1\u{85}m: 2\r\r\nk = 3\n")
+    XCTAssertEqual(configuration.value(section: "A", key: "name"), "\u{301}b")
+    XCTAssertEqual(configuration.value(section: "A", key: "n"), "1")
+    XCTAssertEqual(configuration.value(section: "A", key: "m"), "2")
+    XCTAssertEqual(configuration.entry(section: "A", key: "k")?.line, 6, "CR, then CR LF: two line ends")
+    XCTAssertEqual(try parse("\u{FEFF}[B]\nx = 1").value(section: "B", key: "x"), "1")
+    XCTAssertEqual(
+      error(parsing: "[A]\n\u{FEFF}x\n"), "bad config file test.cfg, line 2: expected key = value, found '\u{FEFF}x'")
+  }
+
+  func testSectionsListTheWinningSpellingOnly() throws {
+    let configuration = try parse("[A]\ndate_interval = 2012\ndate-interval = 2013\nn = 1\n[B]\nN = 3\nn = 4\n")
+    XCTAssertEqual(configuration.sections["A"], ["date-interval": "2013", "n": "1"])
+    XCTAssertEqual(configuration.sections["B"], ["n": "4"])
+    XCTAssertEqual(configuration.value(section: "B", key: "N"), "4")
+  }
+
+  /// Each continuation line used to copy the whole value so far; behaviour is what is checked here
+  /// (the time is in the fuzz report): 40,000 lines make one value, its line the key's.
+  func testManyContinuationLinesMakeOneValue() throws {
+    let lines = (1...40_000).map { "  line \($0)" }
+    let text = "[Report]\nrecipients = first\n" + lines.joined(separator: "\n") + "\nsubject = weekly\nRecipients = 2\n"
+    let configuration = try parse(text)
+    let value = try XCTUnwrap(configuration.value(section: "Report", key: "recipients"))
+    XCTAssertEqual(value, "2", "the last spelling wins")
+    let continued = try parse("[Report]\nrecipients = first\n" + lines.joined(separator: "\n") + "\n")
+    let recipients = try XCTUnwrap(continued.entry(section: "Report", key: "recipients"))
+    XCTAssertEqual(recipients.value.split(separator: "\n").count, 40_001)
+    XCTAssertEqual(recipients.value.split(separator: "\n").last, "line 40000")
+    XCTAssertEqual(recipients.line, 2)
+    XCTAssertEqual(configuration.value(section: "Report", key: "subject"), "weekly")
+  }
+
   func testEnvironmentInterpolation() throws {
     let environment = ["DATA": "/srv/data", "USER_NAME": "ana", "EMPTY": ""]
     let configuration = try parse(

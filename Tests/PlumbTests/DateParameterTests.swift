@@ -17,12 +17,64 @@ final class DateParameterTests: XCTestCase {
 
   func testDayReadingIsStrict() {
     for text in [
-      "2024-1-3", "2024-01-3", "24-01-03", " 2024-01-03", "2024-01-03 ", "2024/01/03", "20240103", "2024-01-03T00",
+      "2024-001-03", "2024-01-003", "24-01-03", "2024--3", "2024-1-", " 2024-01-03", "2024-01-03 ", "2024/01/03",
+      "20240103", "2024-01-03T00",
       "", "today", "２０２４-01-03", "2024-00-10", "2024-13-01", "2024-01-00", "2024-01-32", "2024-04-31",
       "0000-01-01",
     ] {
       XCTAssertNil(Day(parameterText: text), "'\(text)' must not read as a day")
     }
+  }
+
+  /// Luigi reads dates with Python's `strptime(text, "%Y-%m-%d")`, whose `%m` and `%d` take one
+  /// digit or two; the value is written back, and names its task, in the two-digit form.
+  func testOneDigitMonthsDaysAndHoursReadAsPythonsStrptimeReadsThem() throws {
+    for (text, written) in [
+      ("2024-1-3", "2024-01-03"), ("2024-01-3", "2024-01-03"), ("2024-1-03", "2024-01-03"), ("2024-12-9", "2024-12-09"),
+    ] {
+      XCTAssertEqual(Day(parameterText: text)?.parameterText, written, text)
+      XCTAssertEqual(Day(parameterText: text), try day(written), text)
+    }
+    XCTAssertNil(Day(parameterText: "2023-2-29"))
+    XCTAssertNil(Day(parameterText: "2024-1-0"))
+    XCTAssertEqual(Month(parameterText: "2024-2")?.parameterText, "2024-02")
+    XCTAssertEqual(DateHour(parameterText: "2024-1-3T7")?.parameterText, "2024-01-03T07")
+    XCTAssertEqual(DateHour(parameterText: "2024-01-03T7")?.parameterText, "2024-01-03T07")
+    // Luigi's date intervals have their own two-digit patterns.
+    XCTAssertNil(DayInterval(parameterText: "2012-6-1"))
+    XCTAssertNil(DayInterval(parameterText: "2012-6"))
+  }
+
+  /// Python's dates end with 9999-12-31, and so do Plumb's readable ones: every date a parameter
+  /// reads, or an interval holds or ends at, can be written and read back.
+  func testYearsOutsideOneThrough9999AreRefusedEverywhere() throws {
+    for text in ["9999", "9999-12", "9999-W52", "9999-12-31"] {
+      XCTAssertNil(DayInterval(parameterText: text), "'\(text)' would end in year 10000")
+    }
+    let last = try interval("9999-12-01-9999-12-31")
+    XCTAssertEqual(last.end, try day("9999-12-31"))
+    XCTAssertEqual(try interval("9999-12-30").end.parameterText, "9999-12-31")
+    XCTAssertEqual(try interval("9999-11").end.parameterText, "9999-12-01")
+    XCTAssertEqual(try interval("9999-W51").end.parameterText, "9999-12-27")
+    XCTAssertEqual(try interval("0001").start.parameterText, "0001-01-01")
+    XCTAssertEqual(try interval("0001-W01").start.parameterText, "0001-01-01")
+    XCTAssertNil(try interval("9998").next)
+    XCTAssertNil(try interval("9999-11").next)
+    XCTAssertNil(try interval("9999-W51").next)
+    XCTAssertNil(try interval("9999-12-30").next)
+    XCTAssertNil(DayInterval(try XCTUnwrap(Year(9999))))
+    XCTAssertNil(DayInterval(try XCTUnwrap(Month(year: 9999, month: 12))))
+    XCTAssertNil(DayInterval(try day("9999-12-31")))
+    XCTAssertNil(DayInterval(try day("0001-01-01").adding(days: -1)))
+    XCTAssertNil(DayInterval(isoYear: 2012, week: .max), "a huge week number is refused, not overflowed")
+    // Successors stop where writing stops, so a summary never prints an unreadable date.
+    XCTAssertNil(try day("9999-12-31").successor)
+    XCTAssertNil(Month(parameterText: "9999-12")?.successor)
+    XCTAssertNil(Year(parameterText: "9999")?.successor)
+    XCTAssertNil(DateHour(parameterText: "9999-12-31T23")?.successor)
+    XCTAssertEqual(DateHour(parameterText: "9999-12-31T22")?.successor?.parameterText, "9999-12-31T23")
+    for text in ["10000-01-01", "0000-12-31"] { XCTAssertNil(Day(parameterText: text)) }
+    for text in ["10000", "0000"] { XCTAssertNil(Year(parameterText: text)) }
   }
 
   func testDayKnowsLeapYears() {
@@ -126,7 +178,7 @@ final class DateParameterTests: XCTestCase {
     XCTAssertFalse(february.contains(try day("2023-02-01")))
     XCTAssertEqual(Month(try day("2024-02-10")), february)
     XCTAssertLessThan(try XCTUnwrap(Month(parameterText: "2023-12")), february)
-    for text in ["2024-2", "2024-13", "2024-00", "2024-02-01", "2024", "0000-01", "", "2024-W02"] {
+    for text in ["2024-002", "2024-13", "2024-00", "2024-0", "2024-02-01", "2024", "0000-01", "", "2024-W02"] {
       XCTAssertNil(Month(parameterText: text), "'\(text)' must not read as a month")
     }
     XCTAssertNil(Month(parameterText: Month.required.parameterText))
@@ -162,7 +214,10 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(hour.date.timeIntervalSince1970, 1_704_240_000 + 7 * 3600)
     XCTAssertEqual(DateHour(Date(timeIntervalSince1970: 1_704_240_000 + 7 * 3600 + 3599)), hour)
     XCTAssertLessThan(hour, try XCTUnwrap(DateHour(parameterText: "2024-01-03T08")))
-    for text in ["2024-01-03T24", "2024-01-03T7", "2024-01-03 07", "2024-01-03", "2024-02-30T01", "2024-01-03T07:00"] {
+    for text in [
+      "2024-01-03T24", "2024-01-03T007", "2024-01-03T", "2024-01-03 07", "2024-01-03", "2024-02-30T01",
+      "2024-01-03T07:00",
+    ] {
       XCTAssertNil(DateHour(parameterText: text), "'\(text)' must not read as a date and hour")
     }
     XCTAssertNil(DateHour(parameterText: DateHour.required.parameterText))

@@ -57,7 +57,7 @@ private struct Rollup: MarkerTask {
   func requires() -> AllOf<[Weekly], [Monthly], [ByMonth]> {
     AllOf(
       (1...5).map { Weekly(week: DayInterval(isoYear: 2022, week: $0)!) },
-      (1...3).map { Monthly(month: DayInterval(Month(year: 2022, month: $0)!), tld: "rs") },
+      (1...3).map { Monthly(month: DayInterval(Month(year: 2022, month: $0)!)!, tld: "rs") },
       (1...4).map { ByMonth(month: Month(year: 2022, month: $0)!) })
   }
 }

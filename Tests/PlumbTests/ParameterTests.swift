@@ -81,6 +81,15 @@ final class ParameterTests: XCTestCase {
     XCTAssertEqual(0.00001.parameterText, "1e-05")
   }
 
+  /// Swift's Double(_:) reads through C's strtod, which stops at a NUL byte.
+  func testNumbersWithANulByteAreRefused() {
+    for text in ["0.7\u{0}junk", "0.7\u{0}", "\u{0}0.7", "1\u{0}2", "inf\u{0}"] {
+      XCTAssertNil(Double(parameterText: text), "'\(text.debugDescription)' must not read as a number")
+    }
+    XCTAssertNil([Double](parameterText: "0.5,0.7\u{0}junk"))
+    XCTAssertNil(Int(parameterText: "7\u{0}"))
+  }
+
   func testBooleans() {
     for text in ["true", "True", "TRUE"] { XCTAssertEqual(Bool(parameterText: text), true) }
     for text in ["false", "False", "fAlSe"] { XCTAssertEqual(Bool(parameterText: text), false) }
@@ -116,9 +125,35 @@ final class ParameterTests: XCTestCase {
     XCTAssertEqual(["a", "b"].parameterText, #"["a", "b"]"#)
     XCTAssertEqual([true, false].parameterText, "[true, false]")
     XCTAssertEqual([1.5].parameterText, "[1.5]")
+    XCTAssertEqual([Double.infinity, -.infinity].parameterText, #"["inf", "-inf"]"#)
+    XCTAssertEqual([Double](parameterText: [-Double.infinity, 1].parameterText), [-.infinity, 1])
     XCTAssertEqual(["say \"hi\"\n", "ü"].parameterText, #"["say \"hi\"\n", "\u00fc"]"#)
     XCTAssertEqual([String](parameterText: ["say \"hi\"\n", "ü"].parameterText), ["say \"hi\"\n", "ü"])
-    XCTAssertEqual([Int].expectedForm, "a list such as [a, b] or a,b, each an integer such as 42")
+    XCTAssertEqual([String](parameterText: "a, b"), ["a", "b"])
+    XCTAssertEqual([Int].expectedForm, "a list such as [a, b] or a,b with no empty items, each an integer such as 42")
+  }
+
+  func testTrimmingWhitespaceAgreesWithFoundation() {
+    for text in [
+      "", " ", "\t42 ", "\u{A0}42\u{3000}", " \n1\n ", "a b", " \u{301}x ", "\u{2028} x", "é\t",
+      String(repeating: " ", count: 100),
+    ] {
+      XCTAssertEqual(text.trimmingWhitespace(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
+      XCTAssertEqual(text[...].trimmingWhitespace(), text.trimmingCharacters(in: .whitespaces), text.debugDescription)
+    }
+  }
+
+  func testCommaListsRefuseEmptyItems() {
+    for text in ["1,,2", "1,2,", ",1", ",", " , ", "1, ,2", "1,\t,2"] {
+      XCTAssertNil([Int](parameterText: text), "'\(text)' must not read as a list of integers")
+      XCTAssertNil([String](parameterText: text), "'\(text)' must not read as a list of strings")
+    }
+    XCTAssertNil([String](parameterText: "a,,b"))
+    // JSON keeps empty strings, as Luigi's ListParameter (json.loads) does.
+    XCTAssertEqual([String](parameterText: #"["a", "", "b"]"#), ["a", "", "b"])
+    XCTAssertEqual([String](parameterText: ["a", ""].parameterText), ["a", ""])
+    // The comma is a scalar: a combining mark after it belongs to the next item.
+    XCTAssertEqual([String](parameterText: "a,\u{301}b"), ["a", "\u{301}b"])
   }
 
   // MARK: - Errors, through real runs
@@ -171,7 +206,7 @@ final class ParameterTests: XCTestCase {
       ("mode", "z", "expected one of fast, thorough"),
       ("day", "2024-02-30", "expected a date that exists, written year-month-day, such as 2024-01-03"),
       ("rate", "fast", "expected a number such as 0.5"),
-      ("sizes", "[1, x]", "expected a list such as [a, b] or a,b, each an integer such as 42"),
+      ("sizes", "[1, x]", "expected a list such as [a, b] or a,b with no empty items, each an integer such as 42"),
       (
         "dateInterval", "2012-13",
         "expected a date interval: a year (2012), a month (2012-06), an ISO week (2012-W12), a day (2012-06-01)"

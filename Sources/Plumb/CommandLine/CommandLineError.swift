@@ -22,7 +22,10 @@ enum CommandLineError: Error, CustomStringConvertible, Equatable {
   /// The lock file cannot be created or locked.
   case lockUnavailable(path: String, reason: String)
 
-  var description: String {
+  /// The one-line message; control characters in what was typed are written out (`\r\n`).
+  var description: String { escapingControlCharacters(message) }
+
+  private var message: String {
     switch self {
     case .noTask(let usage, let known):
       return

@@ -17,15 +17,18 @@ struct InvocationParser {
   mutating func parse(_ arguments: [String]) throws -> Invocation {
     var words = arguments[...]
     while let word = words.popFirst() {
-      guard word.count > 1, word.hasPrefix("-") else {
+      // Two characters or more, counted without reading the whole of a long word.
+      guard word.hasPrefix("-"), !word.dropFirst().isEmpty else {
         try name(task: word)
         continue
       }
       let flag: String
       var inline: String?
-      if let equals = word.firstIndex(of: "=") {
-        flag = String(word[..<equals])
-        inline = String(word[word.index(after: equals)...])
+      // Split at the `=` scalar, as Python's argparse does, even where an accent follows it.
+      let scalars = word.unicodeScalars
+      if let equals = scalars.firstIndex(of: "=") {
+        flag = String(scalars[..<equals])
+        inline = String(scalars[scalars.index(after: equals)...])
       } else {
         flag = word
       }
@@ -98,8 +101,9 @@ struct InvocationParser {
 
   private static func declaration(named flag: String, in type: any PipelineTask.Type) -> ParameterDeclaration? {
     guard flag.hasPrefix("--") else { return nil }
-    let key = String(flag.dropFirst(2))
-    return ParameterSchema.declarations(of: type).first { $0.isNamed(key) }
+    // The flag's canonical spelling once, rather than once per parameter: a flag may be a megabyte long.
+    let key = ParameterDeclaration.canonicalKey(String(flag.dropFirst(2)))
+    return ParameterSchema.declarations(of: type).first { ParameterDeclaration.canonicalKey($0.name) == key }
   }
 
   /// A parameter's value: after `=`, the next word, or for a Bool `true` unless `true`/`false` follows.

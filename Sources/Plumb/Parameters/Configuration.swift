@@ -36,18 +36,20 @@ public struct Configuration: Sendable, Equatable {
     let source: String
     /// The line number in the file, if it came from one.
     let line: Int?
-    /// Counts settings in the order they were made, so that the last of several spellings wins.
-    let order: Int
 
     /// Where the setting was made: `plumb.cfg, line 3`.
     var location: String { line.map { "\(source), line \($0)" } ?? source }
   }
 
+  /// Settings by section, then by ``ParameterDeclaration/canonicalKey(_:)``: a look-up costs one
+  /// hash whatever the section holds, and a later spelling of a key replaces an earlier one.
   private var entries: [String: [String: Entry]]
-  private var count = 0
 
-  /// Values by section, then by key.
-  public var sections: [String: [String: String]] { entries.mapValues { $0.mapValues(\.value) } }
+  /// Values by section, then by key as written (the last spelling, where a key was written several ways).
+  public var sections: [String: [String: String]] {
+    // Keys written alike share a canonical key, so the keys as written are unique.
+    entries.mapValues { Dictionary(uniqueKeysWithValues: $0.values.map { ($0.key, $0.value) }) }
+  }
   /// The files that were read, in order.
   public private(set) var files: [String]
 
@@ -115,8 +117,7 @@ public struct Configuration: Sendable, Equatable {
 
   /// The setting for `key` in `section` with where it was made.
   func entry(section: String, key: String) -> Entry? {
-    guard let values = entries[section] else { return nil }
-    return values.values.filter { ParameterDeclaration.isSameKey($0.key, key) }.max { $0.order < $1.order }
+    entries[section]?[ParameterDeclaration.canonicalKey(key)]
   }
 
   /// An integer setting, or `nil` when absent; a value that is not an integer is an error.
@@ -141,61 +142,103 @@ public struct Configuration: Sendable, Equatable {
   /// configuration.set("2", section: "core", key: "workers")
   /// ```
   public mutating func set(_ value: String, section: String, key: String) {
-    add(Entry(key: key, value: value, source: "a value set in code", line: nil, order: count), to: section)
+    add(Entry(key: key, value: value, source: "a value set in code", line: nil), to: section)
   }
 
   private mutating func add(_ entry: Entry, to section: String) {
-    entries[section, default: [:]][entry.key] = entry
-    count += 1
+    entries[section, default: [:]][ParameterDeclaration.canonicalKey(entry.key)] = entry
   }
 
   mutating func merge(text: String, source: String, environment: [String: String]) throws {
     var section: String?
-    // The key that an indented line would continue, and how deep that key was indented.
-    var open: (key: String, indent: Int)?
-    let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-    // Splitting on Characters keeps "\r\n" whole: it is one Character, and a newline.
-    for (index, line) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+    // The setting an indented line would continue, how deep its key was indented, and its lines so
+    // far: they are joined once the value ends, so that a long value costs time in its length.
+    var open: (section: String, key: String, line: Int, indent: Int, lines: [String])?
+    func close() {
+      guard let open else { return }
+      let value = open.lines.joined(separator: "\n")
+      add(Entry(key: open.key, value: value, source: source, line: open.line), to: open.section)
+    }
+    // The text is read in bytes and scalars, not Characters: as fast, a megabyte or not, and the
+    // same as Python's configparser, which sees `=` followed by a combining accent as an `=`.
+    let body = text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : text[...]
+    for (index, line) in Self.lines(of: body).enumerated() {
       let lineNumber = index + 1
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
-      let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-      if let section, let open, indent > open.indent, let entry = entries[section]?[open.key] {
-        // A line indented deeper than its key continues the value, as in Python's configparser.
-        let continued = try interpolate(trimmed, source: source, line: lineNumber, environment: environment)
-        add(
-          Entry(key: open.key, value: entry.value + "\n" + continued, source: source, line: entry.line, order: count),
-          to: section)
+      let trimmed = line.trimmingWhitespace()
+      if trimmed.isEmpty || trimmed.utf8.first == UInt8(ascii: "#") || trimmed.utf8.first == UInt8(ascii: ";") {
         continue
       }
-      if trimmed.hasPrefix("[") {
-        guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
+      let indent = line.utf8.prefix { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.count
+      // Only the indent is read: a copy of `open` would share its lines and make each append copy them.
+      if let depth = open?.indent, indent > depth {
+        // A line indented deeper than its key continues the value, as in Python's configparser.
+        let continued = try interpolate(trimmed, source: source, line: lineNumber, environment: environment)
+        open?.lines.append(continued)
+        continue
+      }
+      close()
+      open = nil
+      let scalars = trimmed.unicodeScalars
+      if scalars.first == "[" {
+        guard scalars.last == "]", scalars.count > 2 else {
           throw ConfigurationError(
             source: source, line: lineNumber, problem: "a section header looks like [Name], not \(trimmed)")
         }
-        let name = String(trimmed.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        let name = scalars.dropFirst().dropLast().trimmingWhitespace()
         section = name
-        open = nil
         if entries[name] == nil { entries[name] = [:] }
         continue
       }
-      guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
+      guard let separator = scalars.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
         throw ConfigurationError(source: source, line: lineNumber, problem: "expected key = value, found '\(trimmed)'")
       }
       guard let section else {
         throw ConfigurationError(
           source: source, line: lineNumber, problem: "'\(trimmed)' comes before any [Section] header")
       }
-      let key = trimmed[..<separator].trimmingCharacters(in: .whitespaces)
+      let key = scalars[..<separator].trimmingWhitespace()
       guard !key.isEmpty else {
         throw ConfigurationError(source: source, line: lineNumber, problem: "a value without a key: '\(trimmed)'")
       }
       let value = try interpolate(
-        trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces), source: source,
+        scalars[scalars.index(after: separator)...].trimmingWhitespace(), source: source,
         line: lineNumber, environment: environment)
-      add(Entry(key: key, value: value, source: source, line: lineNumber, order: count), to: section)
-      open = (key, indent)
+      open = (section, key, lineNumber, indent, [value])
     }
+    close()
+  }
+
+  /// The lines of `text`, split where `Character.isNewline` splits them: LF, CR, CR LF, VT, FF, NEL,
+  /// U+2028 and U+2029. Read byte by byte: each of these is its own Character, so a split there
+  /// never cuts one.
+  private static func lines(of text: Substring) -> [Substring] {
+    let bytes = text.utf8
+    var lines: [Substring] = []
+    var start = bytes.startIndex
+    var index = start
+    while index != bytes.endIndex {
+      let next = bytes.index(after: index)
+      let second = next == bytes.endIndex ? nil : bytes[next]
+      var end: String.Index?
+      switch bytes[index] {
+      case 0x0A, 0x0B, 0x0C: end = next
+      case 0x0D: end = second == 0x0A ? bytes.index(after: next) : next
+      case 0xC2 where second == 0x85: end = bytes.index(after: next)
+      case 0xE2 where second == 0x80:
+        let third = bytes.index(after: next)
+        if third != bytes.endIndex, (0xA8...0xA9).contains(bytes[third]) { end = bytes.index(after: third) }
+      default: break
+      }
+      if let end {
+        lines.append(Substring(text.unicodeScalars[start..<index]))
+        start = end
+        index = end
+      } else {
+        index = next
+      }
+    }
+    lines.append(Substring(text.unicodeScalars[start...]))
+    return lines
   }
 
   private func interpolate(_ value: String, source: String, line: Int, environment: [String: String]) throws -> String {
@@ -239,9 +282,9 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     self.problem = problem
   }
 
-  /// The one-line message.
+  /// The one-line message; control characters in the file name or the quoted text are written out.
   public var description: String {
-    if let line { return "bad config file \(source), line \(line): \(problem)" }
-    return "bad config file \(source): \(problem)"
+    let location = line.map { "\(source), line \($0)" } ?? source
+    return escapingControlCharacters("bad config file \(location): \(problem)")
   }
 }

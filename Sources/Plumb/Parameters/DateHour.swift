@@ -2,7 +2,9 @@ import Foundation
 
 /// An hour of a calendar day: Luigi's `DateHourParameter`, for hourly partitions.
 ///
-/// Its text form is `2024-01-03T07` (the day, `T`, and the hour 00 through 23); reading is strict.
+/// Its text form is `2024-01-03T07` (the day, `T`, and the hour 00 through 23). It reads as Luigi's
+/// does, with Python's `strptime(text, "%Y-%m-%dT%H")`: `2024-1-3T7` is read as `2024-01-03T07`;
+/// anything else is refused, a lower-case `t` too, which `strptime` would take.
 ///
 /// ```swift
 /// struct HourlyLog: ExternalTask {
@@ -57,9 +59,9 @@ public struct DateHour: RequirableParameterValue, Comparable, Hashable, Sendable
   /// Earlier first.
   public static func < (lhs: DateHour, rhs: DateHour) -> Bool { (lhs.day, lhs.hour) < (rhs.day, rhs.hour) }
 
-  /// Reads `2024-01-03T07`; anything else gives `nil`.
+  /// Reads `2024-01-03T07`, or `2024-1-3T7`; anything else gives `nil`.
   public init?(parameterText: String) {
-    guard let numbers = DigitPattern.numbers(in: parameterText, pattern: "####-##-##T##") else { return nil }
+    guard let numbers = DigitPattern.numbers(in: parameterText, pattern: "####-?#-?#T?#") else { return nil }
     self.init(year: numbers[0], month: numbers[1], day: numbers[2], hour: numbers[3])
   }
 
@@ -69,8 +71,12 @@ public struct DateHour: RequirableParameterValue, Comparable, Hashable, Sendable
   /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a date and hour written year-month-dayThour, such as 2024-01-03T07" }
 
-  /// The next hour, so that the execution summary shows runs of hours as ranges.
-  public var successor: DateHour? { adding(hours: 1) }
+  /// The next hour, so that the execution summary shows runs of hours as ranges; `nil` after
+  /// 9999-12-31T23, the last hour that can be written.
+  public var successor: DateHour? {
+    let next = adding(hours: 1)
+    return GregorianCalendar.years.contains(next.day.year) ? next : nil
+  }
 
   /// What a required date-hour parameter reads as until a run gives it a value: `0000-00-00T00`.
   public static var placeholder: DateHour { DateHour(unchecked: .placeholder, 0) }

@@ -2,8 +2,12 @@ import Foundation
 
 /// A calendar date with no time of day and no time zone: Luigi's `DateParameter`.
 ///
-/// Its text form is `2024-01-03` (year, month, day: four, two and two digits). Reading is strict:
-/// `2024-1-3` and `2024-02-30` are refused, so a typo never names a different day.
+/// Its text form is `2024-01-03` (year, month, day: four, two and two digits). Reading follows
+/// Luigi, which reads dates with Python's `strptime(text, "%Y-%m-%d")`: a month or day of one digit
+/// is fine (`2024-1-3` is read, and written back, as `2024-01-03`, the form the task's name and id
+/// use), and anything else is refused, `2024-02-30` and ` 2024-01-03` among them, so a typo never
+/// names a different day. (Unlike `strptime`, only ASCII digits are digits, and a day of one digit
+/// may not be padded with a space, `2024-01- 3`.)
 /// Days are ordered, and step one day at a time, so a range of them is a sequence:
 ///
 /// ```swift
@@ -100,9 +104,10 @@ public struct Day: RequirableParameterValue, Strideable, Hashable, Sendable, Cus
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
   }
 
-  /// Reads `2024-01-03`; anything else, or a date that does not exist, gives `nil`.
+  /// Reads `2024-01-03`, or `2024-1-3` as Python's `strptime` does; anything else, or a date that
+  /// does not exist, gives `nil`.
   public init?(parameterText: String) {
-    guard let numbers = DigitPattern.numbers(in: parameterText, pattern: "####-##-##") else { return nil }
+    guard let numbers = DigitPattern.numbers(in: parameterText, pattern: "####-?#-?#") else { return nil }
     self.init(year: numbers[0], month: numbers[1], day: numbers[2])
   }
 
@@ -115,8 +120,12 @@ public struct Day: RequirableParameterValue, Strideable, Hashable, Sendable, Cus
   /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a date that exists, written year-month-day, such as 2024-01-03" }
 
-  /// The next day, so that the execution summary shows runs of days as `2024-01-01...2024-01-31`.
-  public var successor: Day? { adding(days: 1) }
+  /// The next day, so that the execution summary shows runs of days as `2024-01-01...2024-01-31`;
+  /// `nil` after 9999-12-31, the last day that can be written.
+  public var successor: Day? {
+    let next = adding(days: 1)
+    return GregorianCalendar.years.contains(next.year) ? next : nil
+  }
 
   /// What a required date parameter reads as until a run gives it a value: `0000-00-00`, no real
   /// date, so that a value read too early shows as unset.

@@ -16,6 +16,10 @@
 /// Weeks start on Monday and belong to ISO 8601's week-numbering year, so `2009-W01` starts on
 /// Monday 2008-12-29.
 ///
+/// Both ``start`` and ``end`` are days that can be written, in years 1 through 9999, so an interval
+/// ends by 9999-12-31: `9999`, `9999-12`, `9999-W52` and `9999-12-31` are refused, as Luigi, whose
+/// Python dates stop there too, refuses them.
+///
 /// ```swift
 /// struct AggregateArtists: PipelineTask {
 ///     @Parameter(help: "the days to count") var dateInterval: DayInterval = .required
@@ -55,29 +59,39 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
   /// The first day after the interval: it is not part of it.
   public let end: Day
 
-  private init(form: Form, start: Day, end: Day) {
+  /// The interval, or `nil` unless both ends are days that can be written (years 1 through 9999).
+  private init?(form: Form, start: Day, end: Day) {
+    guard GregorianCalendar.years.contains(start.year), GregorianCalendar.years.contains(end.year) else {
+      return nil
+    }
+    self.init(unchecked: form, start: start, end: end)
+  }
+
+  private init(unchecked form: Form, start: Day, end: Day) {
     self.form = form
     self.start = start
     self.end = end
   }
 
-  /// The days of `year`, written `2012`.
-  public init(_ year: Year) {
+  /// The days of `year`, written `2012`; `nil` for 9999 (its end, 10000-01-01, cannot be written)
+  /// and for years outside 1 through 9999.
+  public init?(_ year: Year) {
     self.init(form: .year, start: year.firstDay, end: year.adding(years: 1).firstDay)
   }
 
-  /// The days of `month`, written `2012-06`.
-  public init(_ month: Month) {
+  /// The days of `month`, written `2012-06`; `nil` for 9999-12 and months outside years 1 through 9999.
+  public init?(_ month: Month) {
     self.init(form: .month, start: month.firstDay, end: month.adding(months: 1).firstDay)
   }
 
-  /// `day` alone, written `2012-06-01`.
-  public init(_ day: Day) {
+  /// `day` alone, written `2012-06-01`; `nil` for 9999-12-31 and days outside years 1 through 9999.
+  public init?(_ day: Day) {
     self.init(form: .day, start: day, end: day.adding(days: 1))
   }
 
   /// The seven days of ISO week `week` of the ISO week-numbering year `isoYear`, Monday first,
-  /// written `2012-W12`; `nil` when the year has no such week (weeks run from 1 to 52 or 53).
+  /// written `2012-W12`; `nil` when the year has no such week (weeks run from 1 to 52 or 53), or
+  /// when the week ends after 9999-12-31 (`9999-W52`).
   ///
   /// ```swift
   /// DayInterval(isoYear: 2012, week: 12)?.start   // 2012-03-19
@@ -85,14 +99,14 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
   /// DayInterval(isoYear: 2016, week: 53)          // nil
   /// ```
   public init?(isoYear: Int, week: Int) {
-    guard GregorianCalendar.years.contains(isoYear), week >= 1 else { return nil }
+    guard GregorianCalendar.years.contains(isoYear), (1...53).contains(week) else { return nil }
     let monday = GregorianCalendar.firstMonday(isoYear: isoYear) + (week - 1) * 7
     guard monday < GregorianCalendar.firstMonday(isoYear: isoYear + 1) else { return nil }
     self.init(form: .week, start: Day(dayNumber: monday), end: Day(dayNumber: monday + 7))
   }
 
   /// The days from `start` up to, not including, `end`, written `2012-06-01-2012-06-30`;
-  /// `nil` unless `start` comes before `end`.
+  /// `nil` unless `start` comes before `end` and both are in years 1 through 9999.
   public init?(from start: Day, to end: Day) {
     guard start < end else { return nil }
     self.init(form: .custom, start: start, end: end)
@@ -154,7 +168,8 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
   }
 
   /// The next interval of the same form (the next year, month, week or day), as Luigi's
-  /// `DateInterval.next()`; `nil` for a custom range, which has no natural next.
+  /// `DateInterval.next()`; `nil` for a custom range, which has no natural next, and where the
+  /// next would end after 9999-12-31.
   ///
   /// ```swift
   /// DayInterval(parameterText: "2015-W53")?.next   // 2016-W01
@@ -172,7 +187,7 @@ public struct DayInterval: RequirableParameterValue, Comparable, Hashable, Senda
   /// What a required date-interval parameter reads as until a run gives it a value:
   /// `0000-00-00-0000-00-00`.
   public static var placeholder: DayInterval {
-    DayInterval(form: .custom, start: .placeholder, end: .placeholder)
+    DayInterval(unchecked: .custom, start: .placeholder, end: .placeholder)
   }
 
   /// The text form, as given.

@@ -1,6 +1,7 @@
 /// A calendar month: Luigi's `MonthParameter`, for tasks that handle a month of data at once.
 ///
-/// Its text form is `2024-01`; reading is strict (`2024-1` and `2024-13` are refused).
+/// Its text form is `2024-01`. It reads as Luigi's does, with Python's `strptime(text, "%Y-%m")`:
+/// `2024-1` is read as `2024-01`; `2024-13` and `24-01` are refused.
 ///
 /// ```swift
 /// struct MonthlyReport: PipelineTask {
@@ -56,9 +57,9 @@ public struct Month: RequirableParameterValue, Comparable, Hashable, Sendable, C
   /// Earlier first.
   public static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
 
-  /// Reads `2024-01`; anything else gives `nil`.
+  /// Reads `2024-01`, or `2024-1`; anything else gives `nil`.
   public init?(parameterText: String) {
-    guard let numbers = DigitPattern.numbers(in: parameterText, pattern: "####-##") else { return nil }
+    guard let numbers = DigitPattern.numbers(in: parameterText, pattern: "####-?#") else { return nil }
     self.init(year: numbers[0], month: numbers[1])
   }
 
@@ -68,8 +69,12 @@ public struct Month: RequirableParameterValue, Comparable, Hashable, Sendable, C
   /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a month written year-month, such as 2024-01" }
 
-  /// The next month, so that the execution summary shows runs of months as ranges.
-  public var successor: Month? { adding(months: 1) }
+  /// The next month, so that the execution summary shows runs of months as ranges; `nil` after
+  /// 9999-12, the last month that can be written.
+  public var successor: Month? {
+    let next = adding(months: 1)
+    return GregorianCalendar.years.contains(next.year) ? next : nil
+  }
 
   /// What a required month parameter reads as until a run gives it a value: `0000-00`.
   public static var placeholder: Month { Month(unchecked: 0, 0) }

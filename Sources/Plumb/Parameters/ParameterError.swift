@@ -15,25 +15,20 @@ public enum ParameterError: Error, CustomStringConvertible, Equatable {
   /// A flag names no parameter of the task.
   case unknown(family: String, flag: String, known: [String])
 
-  /// The one-line message.
-  public var description: String {
+  /// The one-line message; control characters in names and values are written out (`\n`, `\u{0}`).
+  public var description: String { escapingControlCharacters(message) }
+
+  private var message: String {
     switch self {
     case .missing(let family, let parameter, let flag):
       return
         "\(family) requires the '\(parameter)' parameter to be set: pass \(flag) VALUE, or set \(parameter) in section [\(family)] of plumb.cfg"
     case .malformed(let family, let parameter, let value, let expected, let source):
       return
-        "\(family): cannot use '\(Self.oneLine(value))' for parameter '\(parameter)' (from \(source)): expected \(expected)"
+        "\(family): cannot use '\(value)' for parameter '\(parameter)' (from \(source)): expected \(expected)"
     case .unknown(let family, let flag, let known):
       let list = known.isEmpty ? "it takes no parameters" : "it takes " + known.joined(separator: ", ")
       return "unknown parameter \(flag) for \(family): \(list)"
     }
-  }
-
-  /// `text` with line breaks and tabs written as `\n`, `\r` and `\t`, so that a value continued over
-  /// several config lines still makes a one-line message.
-  private static func oneLine(_ text: String) -> String {
-    text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
-      .replacingOccurrences(of: "\t", with: "\\t")
   }
 }

@@ -56,8 +56,14 @@ public struct ParameterDeclaration: Sendable {
   /// underscores are interchangeable (`dateInterval`, `date-interval`, `date_interval`), and case
   /// does not matter, as in Python's configparser, which reads Luigi's config files.
   static func isSameKey(_ first: String, _ second: String) -> Bool {
-    func canonical(_ key: String) -> String { key.lowercased().filter { $0 != "-" && $0 != "_" } }
-    return first == second || canonical(first) == canonical(second)
+    first == second || canonicalKey(first) == canonicalKey(second)
+  }
+
+  /// The one spelling of a name that ``isSameKey(_:_:)`` compares: lower case, without dashes and
+  /// underscores (`dateinterval` for `dateInterval`, `date-interval` and `date_interval`).
+  static func canonicalKey(_ key: String) -> String {
+    // Dropping ASCII bytes leaves valid UTF-8, and costs little on a megabyte-long flag.
+    String(decoding: key.lowercased().utf8.filter { $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "_") }, as: UTF8.self)
   }
 }
 

@@ -55,8 +55,9 @@ public struct Year: RequirableParameterValue, Comparable, Hashable, Sendable, Cu
   /// What valid text looks like, for error messages.
   public static var expectedForm: String { "a year of four digits, such as 2024" }
 
-  /// The next year, so that the execution summary shows runs of years as ranges.
-  public var successor: Year? { adding(years: 1) }
+  /// The next year, so that the execution summary shows runs of years as ranges; `nil` after
+  /// 9999, the last year that can be written.
+  public var successor: Year? { Year(value + 1) }
 
   /// What a required year parameter reads as until a run gives it a value: `0000`.
   public static var placeholder: Year { Year(unchecked: 0) }

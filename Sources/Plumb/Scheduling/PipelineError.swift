@@ -11,8 +11,10 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
   /// The system let no worker thread start, so no task could run.
   case noWorkerThread(reason: String)
 
-  /// The message, in one line.
-  public var description: String {
+  /// The message, in one line; control characters in task names are written out (`\n`).
+  public var description: String { escapingControlCharacters(message) }
+
+  private var message: String {
     switch self {
     case .cycle(let tasks):
       return

@@ -251,9 +251,8 @@ final class Scheduler {
     return Array(path[position[current.order, default: 0]...]) + [current]
   }
 
-  /// An error as one line: its description, without Swift's type decoration.
+  /// An error as one line: its description, without Swift's type decoration, its lines joined.
   static func describe(_ error: any Error) -> String {
-    let text = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-    return text.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " ")
+    joiningLines((error as? LocalizedError)?.errorDescription ?? String(describing: error))
   }
 }

@@ -13,8 +13,10 @@ public enum TargetError: Error, CustomStringConvertible, Equatable {
   /// A folder is where the file should be, so the file can be neither checked nor written.
   case isFolder(path: String)
 
-  /// The message, in one line.
-  public var description: String {
+  /// The message, in one line; control characters in the path are written out (`\n`).
+  public var description: String { escapingControlCharacters(message) }
+
+  private var message: String {
     switch self {
     case .unreadable(let path, let reason): return "\(path) \(reason)"
     case .notText(let path): return "\(path) is not UTF-8 text"
