@@ -7,30 +7,15 @@ import XCTest
 /// Runs the built `plumb-example` executable (Sources/PlumbExample) as a user would, and checks its
 /// standard output, standard error and exit code.
 ///
-/// A test target cannot depend on an executable reliably, so the executable is built by
-/// `swift build --build-tests` (as `make test` runs it before `swift test`); it lies beside the test
-/// bundle. If it is missing, each test fails saying how to build it.
+/// If it is missing, each test fails saying how to build it (see ``BuiltExecutable``).
 final class CommandLineProcessTests: XCTestCase {
   private var folder: TemporaryFolder!
 
+  private var executable: URL!
+
   override func setUpWithError() throws {
-    guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
-      throw ExampleNotBuilt(path: Self.executable.path)
-    }
+    executable = try BuiltExecutable("plumb-example").url
     folder = try TemporaryFolder(removedAfter: self)
-  }
-
-  /// plumb-example, beside the test executable (`.build/debug/BatchDataPackageTests.xctest` on Linux).
-  private static let executable: URL = {
-    let tests = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-    return tests.deletingLastPathComponent().appendingPathComponent("plumb-example")
-  }()
-
-  private struct ExampleNotBuilt: Error, CustomStringConvertible {
-    let path: String
-    var description: String {
-      "plumb-example is not built at \(path): run `swift build --build-tests` (make test does) before `swift test`"
-    }
   }
 
   /// Runs plumb-example in the test's folder, with `TMPDIR` there and no config variables.
@@ -38,7 +23,7 @@ final class CommandLineProcessTests: XCTestCase {
     -> CommandOutcome
   {
     let process = Process()
-    process.executableURL = Self.executable
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }

@@ -10,24 +10,11 @@ import XCTest
 final class SignalProcessTests: XCTestCase {
   private var folder: TemporaryFolder!
 
+  private var executable: URL!
+
   override func setUpWithError() throws {
-    guard FileManager.default.isExecutableFile(atPath: Self.executable.path) else {
-      throw NotBuilt(path: Self.executable.path)
-    }
+    executable = try BuiltExecutable("plumb-signals").url
     folder = try TemporaryFolder(removedAfter: self)
-  }
-
-  /// plumb-signals, beside the test executable, as plumb-example is (see CommandLineProcessTests).
-  private static let executable: URL = {
-    let tests = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-    return tests.deletingLastPathComponent().appendingPathComponent("plumb-signals")
-  }()
-
-  private struct NotBuilt: Error, CustomStringConvertible {
-    let path: String
-    var description: String {
-      "plumb-signals is not built at \(path): run `swift build --build-tests` before `swift test`"
-    }
   }
 
   private struct Timeout: Error, CustomStringConvertible {
@@ -120,7 +107,7 @@ final class SignalProcessTests: XCTestCase {
   // MARK: - Pipes and traps
 
   func testClosedPipesDoNotStopTheRun() throws {
-    let process = Self.process(["Quick", "--n", "2"], in: folder)
+    let process = makeProcess(["Quick", "--n", "2"], in: folder)
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
@@ -152,7 +139,7 @@ final class SignalProcessTests: XCTestCase {
 
   // MARK: - Helpers
 
-  private static func process(_ arguments: [String], in folder: TemporaryFolder) -> Process {
+  private func makeProcess(_ arguments: [String], in folder: TemporaryFolder) -> Process {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -166,7 +153,7 @@ final class SignalProcessTests: XCTestCase {
   /// Starts plumb-signals in the test's folder, its output and errors going to files there (a file
   /// never fills up and stalls the child as a pipe can).
   private func start(_ arguments: String..., environment: [String: String] = [:]) throws -> Process {
-    let process = Self.process(arguments, in: folder)
+    let process = makeProcess(arguments, in: folder)
     process.environment?.merge(environment) { $1 }
     try folder.write("", to: ".stdout")
     try folder.write("", to: ".stderr")

@@ -1,0 +1,24 @@
+import Foundation
+
+/// An executable of the package that tests run as a user would (plumb-example, plumb-signals).
+///
+/// A test target cannot depend on an executable reliably, so the executables are built by
+/// `swift build --build-tests` (as `make test` runs it before `swift test`); they lie beside the
+/// test bundle (`.build/debug/BatchDataPackageTests.xctest` on Linux).
+struct BuiltExecutable {
+  let url: URL
+
+  /// The executable `name`, or an error saying how to build it.
+  init(_ name: String) throws {
+    let tests = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    url = tests.deletingLastPathComponent().appendingPathComponent(name)
+    guard FileManager.default.isExecutableFile(atPath: url.path) else { throw NotBuilt(path: url.path) }
+  }
+
+  private struct NotBuilt: Error, CustomStringConvertible {
+    let path: String
+    var description: String {
+      "\((path as NSString).lastPathComponent) is not built at \(path): run `swift build --build-tests` (make test does) before `swift test`"
+    }
+  }
+}
