@@ -70,3 +70,27 @@ final class OneLineMessageTests: XCTestCase {
     }
   }
 }
+
+/// A task whose name carries a line break in a parameter value.
+private struct Shout: PipelineTask {
+  @Parameter(help: "what to say") var words: String = ""
+  func output() -> LocalTarget { LocalTarget("shout.txt") }
+  func run() throws { try output().write(words) }
+}
+
+final class OneLineLogTests: XCTestCase {
+  func testLogLinesStayOneLineWhateverAParameterHolds() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let lines = LineCollector()
+    var options = folder.options()
+    options.logLevel = .info
+    options.logSink = { lines.append($0) }
+
+    XCTAssertTrue(try build([Shout(words: "a\r\nb\u{2028}c")], options: options).success)
+
+    XCTAssertTrue(lines.lines.contains("plumb: running Shout(words=a\\r\\nb\\u{2028}c)"), "\(lines.lines)")
+    for line in lines.lines {
+      XCTAssertFalse(line.unicodeScalars.contains { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" }, line)
+    }
+  }
+}

@@ -71,21 +71,3 @@ final class WorkerLimitsTests: XCTestCase {
     )
   }
 }
-
-/// Lines from any thread, in order.
-private final class LineCollector: @unchecked Sendable {
-  private let lock = NSLock()
-  private var collected: [String] = []
-
-  func append(_ line: String) {
-    lock.lock()
-    collected.append(line)
-    lock.unlock()
-  }
-
-  var lines: [String] {
-    lock.lock()
-    defer { lock.unlock() }
-    return collected
-  }
-}

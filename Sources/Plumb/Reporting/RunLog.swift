@@ -26,7 +26,10 @@ struct RunLog {
     write("plumb: error: " + message())
   }
 
+  /// Hands `line` to the sink as one line: task names carry parameter values, which may hold any
+  /// character, so control characters are written out (`\r\n` as `\r\n`).
   private func write(_ line: String) {
+    let line = escapingControlCharacters(line)
     lock.lock()
     defer { lock.unlock() }
     sink(line)
