@@ -14,8 +14,8 @@ struct Hello: PipelineTask {
   }
 
   func run() throws {
-    // TODO: write "Hello <name>" on `times` lines into output() (no lines when times is 0), then
-    //       delete the line below.
+    // TODO: write "Hello <name>" on `times` lines into output() (no lines when times is 0 or
+    //       less: `--times -1` must not crash), then delete the line below.
     throw NotImplemented("Hello.run()")
   }
 }

@@ -54,5 +54,6 @@ struct Crash: Equatable {
   /// What a learner does about a trap, whatever its kind.
   static let advice =
     "make that line safe for every value it can get: a range such as 1...n traps when n is below 1 "
-    + "(0..<n does not), an index must be inside the array, and `!` traps on nil"
+    + "and 0..<n when n is negative (0..<max(n, 0) does not), an index must be inside the array, "
+    + "and `!` traps on nil"
 }
