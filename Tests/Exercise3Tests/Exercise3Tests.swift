@@ -64,6 +64,14 @@ final class Exercise3Tests: GradedTestCase {
       next: "with times 0, write the file with no greeting in it: loop over `0..<times`, not `1...times`, in \(inRun)")
   }
 
+  func testNegativeTimesWritesAnEmptyFile() {
+    // A loop over `0..<times` traps here (the kit then explains the crash); `0..<max(times, 0)` does not.
+    guard let run = run(Hello(name: "Ana", times: -1)), expectNoFailures(run, next: "fix \(inRun)") else { return }
+    expectGreetings(
+      "hello-Ana--1.txt", "",
+      next: "with a negative times, write the file with no greeting in it: loop over `0..<max(times, 0)` in \(inRun)")
+  }
+
   func testTimesIsRequired() {
     guard
       let error = runStoppingWithError(
