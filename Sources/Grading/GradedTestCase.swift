@@ -181,6 +181,22 @@ open class GradedTestCase: XCTestCase {
     return false
   }
 
+  /// Checks that `task` ran to the end in `run` (or was already complete); a failure says what the
+  /// run reported instead (the task failed, a task it needs failed, its external data is missing),
+  /// and `next` gets that reason, so the verdict points at its cause rather than at the missing file.
+  @discardableResult
+  public func expectDone(
+    _ run: PipelineRun, _ task: any PipelineTask, next: (NotDone) -> String, file: StaticString = #filePath,
+    line: UInt = #line
+  ) -> Bool {
+    guard let reason = run.whyNotDone(task) else { return true }
+    XCTFail(
+      Feedback.message(
+        "\(TaskInfo(task)) did not run to the end.", expected: "it runs to the end", found: reason.found,
+        next: next(reason)), file: file, line: line)
+    return false
+  }
+
   /// Checks what the run's tasks printed.
   @discardableResult
   public func expectPrinted(
