@@ -45,7 +45,8 @@ final class Exercise5Tests: GradedTestCase {
   }
 
   func testSummaryListsOneInputTextPerDay() {
-    guard let run = run(WordCount(interval: interval("2024-01-03-2024-01-10"))) else { return }
+    let task = WordCount(interval: interval("2024-01-03-2024-01-10"))
+    guard let run = run(task), expectCounted(run, task) else { return }
     expectSummary(
       run,
       """
@@ -61,7 +62,7 @@ final class Exercise5Tests: GradedTestCase {
 
   func testSecondRunCountsNothingAgain() {
     let task = WordCount(interval: interval("2024-W02"))
-    guard run(task) != nil, let second = run(task) else { return }
+    guard let first = run(task), expectCounted(first, task), let second = run(task) else { return }
     expectSummary(
       second,
       """
@@ -118,15 +119,7 @@ final class Exercise5Tests: GradedTestCase {
   func expectCounts(for text: String, days: [String], line: UInt = #line) {
     let task = WordCount(interval: interval(text))
     guard let run = run(task, line: line), expectDays(run, days, of: task, line: line),
-      expectDone(
-        run, task,
-        next: { reason in
-          if case .missingData = reason {
-            return
-              "InputText.swift is given: its output() should be LocalTarget(\"\\(folder)/\\(date).txt\"); restore it with `make reset N=5` (your WordCount.swift is kept in .kit/backup)"
-          }
-          return "fix \(self.inRun)"
-        }, line: line)
+      expectCounted(run, task, line: line)
     else { return }
     let name = "counts-\(text).tsv"
     guard let found = workspace.contents(of: name) else {
@@ -152,6 +145,20 @@ final class Exercise5Tests: GradedTestCase {
       next:
         "count lower-cased words without punctuation over every day, write \"word\\tcount\" lines, most frequent first, ties alphabetical: \(inRun)",
       line: line)
+  }
+
+  /// Checks that `task` ran or was complete; a failure names what stopped it, such as an
+  /// InputText whose file is not where it looked, rather than the counts file it did not write.
+  func expectCounted(_ run: PipelineRun, _ task: WordCount, line: UInt = #line) -> Bool {
+    expectDone(
+      run, task,
+      next: { reason in
+        if case .missingData = reason {
+          return
+            "InputText.swift is given: its output() should be LocalTarget(\"\\(folder)/\\(date).txt\"); restore it with `make reset N=5` (your WordCount.swift is kept in .kit/backup)"
+        }
+        return "fix \(self.inRun)"
+      }, line: line)
   }
 
   /// Checks that the run asked for the texts of exactly `days`, one InputText each: an interval
