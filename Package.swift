@@ -31,6 +31,7 @@ var targets: [Target] = [
   .testTarget(name: "PlumbTests", dependencies: ["Plumb", "PlumbTestSupport"]),
   // What the graded suites share: running tasks in a workspace, comparing, feedback. Imports XCTest.
   .target(name: "Grading", dependencies: ["Plumb", "PlumbTestSupport"]),
+  .testTarget(name: "GradingTests", dependencies: ["Grading", "Plumb", "PlumbTestSupport"]),
   // The learner's runner: progress, check, hint, solution, watch, reset. It depends on no exercise,
   // so it still works (and reports the error) when an exercise does not compile.
   .executableTarget(name: "kit", path: "Sources/Kit"),

@@ -94,8 +94,8 @@ open class GradedTestCase: XCTestCase {
     options.observers.append { event in
       if case .failed(let task, let error) = event { collector.add(failure: error, of: task) }
     }
-    let (outcome, printed) = capturingStandardOutput {
-      Result { try build(tasks, options: options) }
+    let (outcome, printed) = inWorkspace {
+      capturingStandardOutput { Result { try build(tasks, options: options) } }
     }
     return outcome.map { result in
       PipelineRun(result: result, printed: printed, log: collector.lines, failures: collector.failures)
@@ -110,16 +110,35 @@ open class GradedTestCase: XCTestCase {
   public func runCommand(_ arguments: [String], tasks: [any PipelineTask.Type]) -> CommandRun {
     var output: [String] = []
     var errors: [String] = []
-    let (code, printed) = capturingStandardOutput {
-      // Messages show the command as the learner types it for `make run`.
-      PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
-        "make run N=\(exerciseNumber) ARGS='\($0)'"
-      }.run(
-        arguments: arguments, workingDirectory: workspace.path, environment: [:],
-        standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+    let (code, printed) = inWorkspace {
+      capturingStandardOutput {
+        // Messages show the command as the learner types it for `make run`.
+        PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
+          "make run N=\(exerciseNumber) ARGS='\($0)'"
+        }.run(
+          arguments: arguments, workingDirectory: workspace.path, environment: [:],
+          standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+      }
     }
     return CommandRun(exitCode: code, output: output.joined(separator: "\n"), errors: errors, printed: printed)
   }
+
+  /// Runs `body` with the workspace as the process's current folder, as `make run` runs in
+  /// `workspace/N-name`: a learner's `write(toFile: "output.txt", …)` then lands in the workspace
+  /// the checks look at, not in the kit's root.
+  ///
+  /// The current folder belongs to the whole process, so runs take turns (XCTest runs one test at
+  /// a time anyway) and the folder is put back after each.
+  func inWorkspace<Result>(_ body: () throws -> Result) rethrows -> Result {
+    try Self.currentFolderLock.withLock {
+      let previous = FileManager.default.currentDirectoryPath
+      _ = FileManager.default.changeCurrentDirectoryPath(workspace.path)
+      defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
+      return try body()
+    }
+  }
+
+  private static let currentFolderLock = NSLock()
 
   /// The message for a stub that is still a stub, naming the line to delete:
   /// "Exercise 4 is not done yet: TopSongs.run() still throws NotImplemented
@@ -159,6 +178,22 @@ open class GradedTestCase: XCTestCase {
       Feedback.message(
         "\(failure.task) failed.", expected: "it runs without an error", found: "\(failure.error)", next: next),
       file: file, line: line)
+    return false
+  }
+
+  /// Checks that `task` ran to the end in `run` (or was already complete); a failure says what the
+  /// run reported instead (the task failed, a task it needs failed, its external data is missing),
+  /// and `next` gets that reason, so the verdict points at its cause rather than at the missing file.
+  @discardableResult
+  public func expectDone(
+    _ run: PipelineRun, _ task: any PipelineTask, next: (NotDone) -> String, file: StaticString = #filePath,
+    line: UInt = #line
+  ) -> Bool {
+    guard let reason = run.whyNotDone(task) else { return true }
+    XCTFail(
+      Feedback.message(
+        "\(TaskInfo(task)) did not run to the end.", expected: "it runs to the end", found: reason.found,
+        next: next(reason)), file: file, line: line)
     return false
   }
 

@@ -22,10 +22,19 @@ final class Exercise4Tests: GradedTestCase {
   /// The sum of all plays in plays.tsv, as the README documents it.
   let documentedTotalPlays = 55151
 
+  /// Where Producer writes its plays in these runs: a name a learner cannot guess, set in plumb.cfg,
+  /// so TopSongs finds the rows only through `input()`.
+  let playsFile = "plays-\(UInt32.random(in: 0...UInt32.max)).tsv"
+
+  override func setUpWithError() throws {
+    try super.setUpWithError()
+    try workspace.write("[Producer]\nfile = \(playsFile)\n", to: "plumb.cfg")
+  }
+
   func testProducerWritesTheDocumentedRows() {
     guard let run = run(Producer()), expectNoFailures(run, next: "restore Producer.swift with `make reset N=4`")
     else { return }
-    let rows = workspace.contents(of: "plays.tsv")?.split(separator: "\n").map(String.init) ?? []
+    let rows = workspace.contents(of: playsFile)?.split(separator: "\n").map(String.init) ?? []
     let total = rows.compactMap { $0.split(separator: "\t").last.flatMap { Int($0) } }.reduce(0, +)
     expect(
       rows.count == 100 && Array(rows.prefix(3)) == documentedFirstRows && total == documentedTotalPlays,
@@ -41,12 +50,12 @@ final class Exercise4Tests: GradedTestCase {
 
   func testTopSongsForSeveralCountries() {
     for tld in ["rs", "de", "br"] {
-      guard let run = run(TopSongs(tld: tld)), expectNoFailures(run, next: "fix \(inRun)") else { return }
-      guard let plays = workspace.contents(of: "plays.tsv") else {
+      guard let run = run(TopSongs(tld: tld)), expectTopSongsDone(run, tld: tld) else { return }
+      guard let plays = workspace.contents(of: playsFile) else {
         expect(
-          false, "TopSongs(tld=\(tld)) ran, but Producer did not write plays.tsv first.",
-          expected: "plays.tsv, written by Producer", found: "no plays.tsv",
-          next: "return Producer() in \(inRequires)")
+          false, "TopSongs(tld=\(tld)) ran, but Producer did not write its plays first.",
+          expected: "\(playsFile), written by Producer (plumb.cfg names it)", found: "no \(playsFile)",
+          next: "Producer is given: restore it with `make reset N=4` (your TopSongs.swift is kept in .kit/backup)")
         return
       }
       guard
@@ -76,8 +85,8 @@ final class Exercise4Tests: GradedTestCase {
       Clair de Lune\trs\t1
       Amazing Grace\trs\t2
 
-      """, to: "plays.tsv")
-    guard let run = run(TopSongs(tld: "rs")), expectNoFailures(run, next: "fix \(inRun)") else { return }
+      """, to: playsFile)
+    guard let run = run(TopSongs(tld: "rs")), expectTopSongsDone(run, tld: "rs") else { return }
     expectFile(
       "top-rs.tsv",
       holding: """
@@ -135,6 +144,29 @@ final class Exercise4Tests: GradedTestCase {
       Did not run any tasks
       This progress looks :) because there were no failed tasks or missing dependencies
       """, next: "keep output() as LocalTarget(\"top-\\(tld).tsv\") in \(exercise.path(of: "TopSongs.swift"))")
+  }
+
+  /// Checks that TopSongs(tld) required Producer and ran to the end; a failure says whether
+  /// requires() or reading by name instead of through input() is the cause.
+  func expectTopSongsDone(_ run: PipelineRun, tld: String, line: UInt = #line) -> Bool {
+    let task = TopSongs(tld: tld)
+    let scheduled = run.result.records.map { "\($0.info)" }.joined(separator: ", ")
+    guard
+      expect(
+        run.status(of: Producer()) != nil, "\(TaskInfo(task)) does not require Producer.",
+        expected: "the run schedules Producer() for TopSongs", found: "the run scheduled \(scheduled) only",
+        next: "return Producer() in \(inRequires), then read its rows with `try input().lines()`", line: line)
+    else { return false }
+    return expectDone(
+      run, task,
+      next: { reason in
+        // Producer writes another file here than plays.tsv, so a run() that names the file fails.
+        if case .failed(let record) = reason, record.errorMessage?.contains("plays.tsv") == true {
+          return
+            "read Producer's rows with `try input().lines()` in \(self.inRun): input() is the file Producer wrote, whatever its name (the checks give it another than plays.tsv)"
+        }
+        return "fix \(self.inRun)"
+      }, line: line)
   }
 
   /// The top songs of `tld` computed from plays.tsv here, independently of the learner's code.

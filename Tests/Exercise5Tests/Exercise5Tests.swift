@@ -45,7 +45,8 @@ final class Exercise5Tests: GradedTestCase {
   }
 
   func testSummaryListsOneInputTextPerDay() {
-    guard let run = run(WordCount(interval: interval("2024-01-03-2024-01-10"))) else { return }
+    let task = WordCount(interval: interval("2024-01-03-2024-01-10"))
+    guard let run = run(task), expectCounted(run, task) else { return }
     expectSummary(
       run,
       """
@@ -61,7 +62,7 @@ final class Exercise5Tests: GradedTestCase {
 
   func testSecondRunCountsNothingAgain() {
     let task = WordCount(interval: interval("2024-W02"))
-    guard run(task) != nil, let second = run(task) else { return }
+    guard let first = run(task), expectCounted(first, task), let second = run(task) else { return }
     expectSummary(
       second,
       """
@@ -116,8 +117,9 @@ final class Exercise5Tests: GradedTestCase {
 
   /// Runs WordCount for `text` and compares its file, line by line, with a count made here.
   func expectCounts(for text: String, days: [String], line: UInt = #line) {
-    guard let run = run(WordCount(interval: interval(text)), line: line),
-      expectNoFailures(run, next: "fix \(inRun)", line: line)
+    let task = WordCount(interval: interval(text))
+    guard let run = run(task, line: line), expectDays(run, days, of: task, line: line),
+      expectCounted(run, task, line: line)
     else { return }
     let name = "counts-\(text).tsv"
     guard let found = workspace.contents(of: name) else {
@@ -143,6 +145,45 @@ final class Exercise5Tests: GradedTestCase {
       next:
         "count lower-cased words without punctuation over every day, write \"word\\tcount\" lines, most frequent first, ties alphabetical: \(inRun)",
       line: line)
+  }
+
+  /// Checks that `task` ran or was complete; a failure names what stopped it, such as an
+  /// InputText whose file is not where it looked, rather than the counts file it did not write.
+  func expectCounted(_ run: PipelineRun, _ task: WordCount, line: UInt = #line) -> Bool {
+    expectDone(
+      run, task,
+      next: { reason in
+        if case .missingData = reason {
+          return
+            "InputText.swift is given: its output() should be LocalTarget(\"\\(folder)/\\(date).txt\"); restore it with `make reset N=5` (your WordCount.swift is kept in .kit/backup)"
+        }
+        return "fix \(self.inRun)"
+      }, line: line)
+  }
+
+  /// Checks that the run asked for the texts of exactly `days`, one InputText each: an interval
+  /// read as `start...end` takes in its end day too, and its counts are then off for a reason
+  /// the word rules do not explain.
+  func expectDays(_ run: PipelineRun, _ days: [String], of task: WordCount, line: UInt = #line) -> Bool {
+    let required = run.result.records.filter { $0.info.family == "InputText" }
+      .compactMap { record in record.info.parameters.first { $0.name == "date" }?.value }
+    guard required.sorted() != days else { return true }
+    let extra = required.filter { !days.contains($0) }
+    let missing = days.filter { !required.contains($0) }
+    let describe = { (days: [String]) in
+      days.isEmpty ? "no day" : "\(days.count) day\(days.count == 1 ? "" : "s"), \(days[0]) to \(days[days.count - 1])"
+    }
+    var found = describe(required)
+    if !extra.isEmpty { found += "; not in \(task.interval): \(extra.joined(separator: ", "))" }
+    if !missing.isEmpty { found += "; missing: \(missing.joined(separator: ", "))" }
+    let endDay = "\(task.interval.end)"
+    let endNote =
+      extra.contains(endDay)
+      ? " (interval.days stops before the end day, \(endDay), which `start...end` takes in)" : ""
+    return expect(
+      false, "\(TaskInfo(task)) required the texts of other days than its interval's.",
+      expected: describe(days), found: found,
+      next: "return `interval.days.map { InputText(date: $0) }`\(endNote) in \(inRequires)", line: line)
   }
 
   /// The counts of `days`' texts made here, independently of the exercise's code: ASCII letters and
