@@ -24,13 +24,17 @@ struct Exercise {
     let numbers = exercises.map { String($0.number) }.joined(separator: ", ")
     guard let text, !text.isEmpty else {
       let progress = Progress.load()
-      guard orNext, let next = exercises.first(where: { progress.verdict(of: $0)?.state != .done }) ?? exercises.last
-      else {
+      let next = exercises.first { progress.verdict(of: $0)?.state != .done }
+      guard orNext, let chosen = next ?? exercises.last else {
         Terminal.error("say which exercise: make \(command) N=1 (the exercises are \(numbers))")
         return nil
       }
-      Terminal.say(Terminal.dim("(No N=…: exercise \(next.number), the next one to do.)"))
-      return next
+      Terminal.say(
+        Terminal.dim(
+          next == nil
+            ? "(No N=…: every exercise is done, so exercise \(chosen.number), the last one; for another, say which: make \(command) N=1)"
+            : "(No N=…: exercise \(chosen.number), the next one to do.)"))
+      return chosen
     }
     guard let exercise = exercises.first(where: { String($0.number) == text }) else {
       Terminal.error("there is no exercise \(text); the exercises are \(numbers)")
