@@ -85,12 +85,20 @@ struct Exercise {
     Self.swiftFiles(in: path)
   }
 
-  /// The files that still say `// TODO:`, or all of them once none does.
+  /// The files that still say `// TODO:`. Once none does (the learner has deleted the markers but the
+  /// exercise does not pass yet), those that differ from the solution: the ones the exercise is about,
+  /// not `Pipeline.swift` or the helpers it gives, which need no change. All of them only when every
+  /// file is the solution's.
   var filesToEdit: [String] {
     let marked = sourceFiles.filter { file in
       (try? String(contentsOfFile: "\(path)/\(file)", encoding: .utf8))?.contains("// TODO:") ?? false
     }
-    return marked.isEmpty ? sourceFiles : marked
+    if !marked.isEmpty { return marked }
+    let changed = sourceFiles.filter { file in
+      FileManager.default.contents(atPath: "\(path)/\(file)")
+        != FileManager.default.contents(atPath: "\(solutionPath)/\(file)")
+    }
+    return changed.isEmpty ? sourceFiles : changed
   }
 
   static func swiftFiles(in folder: String) -> [String] {
