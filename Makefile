@@ -1,10 +1,12 @@
 # The commands people type. `make` starts the kit; `make test` is the kit's self-check and CI's command.
-# Learners: make, make check N=1, make watch N=1, make hint N=1, make solution N=1,
+# Learners: make, make check N=1, make watch N=1, make hint N=1 [ALL=1], make solution N=1,
 #           make run N=1 ARGS='Hello', make reset N=1 (README.md explains each).
 .PHONY: start kit check watch hint solution run reset test test-engine
 
 N ?=
 ARGS ?=
+# `make hint N=4` shows one more hint each time; ALL=1 shows them all at once.
+ALL ?=
 KIT = .build/debug/kit
 
 # The learner's commands print their own verdict (a failing check, a pipeline's exit code), so they
@@ -26,7 +28,7 @@ watch: kit
 	@$(KIT) watch "$(N)" || true
 
 hint: kit
-	@$(KIT) hint "$(N)" || true
+	@$(KIT) hint "$(N)" $(if $(ALL),--all) || true
 
 solution: kit
 	@$(KIT) solution "$(N)" || true

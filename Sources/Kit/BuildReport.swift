@@ -1,15 +1,25 @@
 import Foundation
 
 /// The compile errors of a failed `swift build`, read back so the kit can name the file and show
-/// a few lines instead of pages.
+/// the compiler's picture of the first errors instead of pages.
 struct BuildReport {
-  /// One compile error: where, what, and the source line it points at.
+  /// One compile error: where, what, and the compiler's excerpt of the code.
   struct Problem: Equatable {
     let file: String
     let line: Int
     let column: Int
     let message: String
-    var sourceLine: String?
+    /// The lines the compiler prints under the error: the code around it (` 12 |     code`), a caret
+    /// line under the column (`` `- error: … ``), and the notes that belong to the error, which
+    /// may be in other files (a `file:line:column: note: …` line and its own code).
+    var excerpt: [String] = []
+
+    /// The code on the error's line, as the compiler prints it: ` 12 |     code`.
+    var sourceLine: String? {
+      excerpt.prefix(while: BuildReport.isExcerpt).first {
+        $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(line) |")
+      }
+    }
 
     /// One line on the usual cause, for the errors a skipped step of an exercise gives: using
     /// `input()` or `output()` before `requires()` or `output()` return what the TODO asks for,
@@ -44,27 +54,72 @@ struct BuildReport {
     let root = FileManager.default.currentDirectoryPath + "/"
     let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var found: [Problem] = []
-    for (index, line) in lines.enumerated() {
-      // /path/File.swift:12:5: error: message
-      let parts = line.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
-      guard parts.count == 5, parts[0].hasSuffix(".swift"), let number = Int(parts[1]), let column = Int(parts[2]),
-        parts[3].trimmingCharacters(in: .whitespaces) == "error"
-      else { continue }
-      let file = parts[0].hasPrefix(root) ? String(parts[0].dropFirst(root.count)) : String(parts[0])
-      var problem = Problem(
-        file: file, line: number, column: column,
-        message: parts[4].trimmingCharacters(in: .whitespaces), sourceLine: nil)
-      // The compiler prints the code under the error as ` 12 |     code`.
-      let marker = "\(number) |"
-      problem.sourceLine = lines[(index + 1)...].prefix(8).first {
-        $0.trimmingCharacters(in: .whitespaces).hasPrefix(marker)
+    // The error whose excerpt and notes are being read, as an index into `found`.
+    var current: Int?
+    for line in lines {
+      guard let header = Header(line, root: root) else {
+        if let current, Self.isExcerpt(line) {
+          found[current].excerpt.append(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+        } else if !line.isEmpty {
+          // A line of swift build's own ("[3/9] Compiling …") ends the error's part.
+          current = nil
+        }
+        continue
       }
-      if !found.contains(where: { $0.file == problem.file && $0.line == number && $0.message == problem.message }) {
-        found.append(problem)
+      switch header.severity {
+      case "error":
+        // swift build can print an error twice, when it emits the module and when it compiles the file.
+        let isRepeated = found.contains {
+          $0.file == header.file && $0.line == header.line && $0.message == header.message
+        }
+        if isRepeated {
+          current = nil
+        } else {
+          found.append(Problem(file: header.file, line: header.line, column: header.column, message: header.message))
+          current = found.count - 1
+        }
+      case "note":
+        if let current {
+          found[current].excerpt.append("\(header.file):\(header.line):\(header.column): note: \(header.message)")
+        }
+      default:
+        // A warning and its notes are not shown: the learner has an error to fix first.
+        current = nil
       }
     }
     problems = found
     tail = lines.filter { !$0.isEmpty }.suffix(8).joined(separator: "\n")
+  }
+
+  /// A diagnostic's first line, `/path/File.swift:12:5: error: message`, with the path made relative
+  /// to the package's root.
+  private struct Header {
+    let file: String
+    let line: Int
+    let column: Int
+    let severity: String
+    let message: String
+
+    init?(_ text: String, root: String) {
+      let parts = text.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+      // A note can point into a module's interface, `Swift.Sequence.drop:2:36`, not only a .swift file.
+      let severity = parts.count == 5 ? parts[3].trimmingCharacters(in: .whitespaces) : ""
+      guard ["error", "warning", "note", "remark"].contains(severity), let line = Int(parts[1]),
+        let column = Int(parts[2])
+      else { return nil }
+      file = parts[0].hasPrefix(root) ? String(parts[0].dropFirst(root.count)) : String(parts[0])
+      self.line = line
+      self.column = column
+      self.severity = severity
+      message = parts[4].trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  /// Whether `line` is part of the compiler's picture of the code: ` 12 |     code`, the line of the
+  /// caret that points at the column, or `   :` where it skips lines.
+  static func isExcerpt(_ line: String) -> Bool {
+    let rest: Substring = line.drop(while: { $0 == " " }).drop(while: \.isNumber).drop(while: { $0 == " " })
+    return rest.hasPrefix("|") || rest == ":"
   }
 
   /// The exercise folder (`4-dependencies`) the first error is in, if it is in an exercise.
@@ -75,21 +130,43 @@ struct BuildReport {
     }.first
   }
 
-  /// A few lines naming the files and lines that do not compile.
-  func describe(limit: Int = 3) -> String {
+  /// The errors as the compiler shows them (the code, a caret under the column, the notes), each
+  /// followed by its hint, as many as fit in `lineLimit` lines: a screenful. The first is always
+  /// shown, cut to the limit if it is longer, with its hint kept.
+  func describe(lineLimit: Int = 20) -> String {
     guard !problems.isEmpty else { return tail }
     var lines: [String] = []
     var hints: Set<String> = []
-    for problem in problems.prefix(limit) {
-      lines.append("  \(problem.file):\(problem.line):\(problem.column): \(problem.message)")
-      if let source = problem.sourceLine {
-        lines.append(Terminal.dim("    " + source.trimmingCharacters(in: .whitespaces)))
+    var shown = 0
+    for problem in problems {
+      var block =
+        ["  \(problem.file):\(problem.line):\(problem.column): error: \(problem.message)"]
+        + problem.excerpt.map { "  " + $0 }
+      // Two errors with the same cause give its hint once.
+      let hint = problem.hint.flatMap { hints.contains($0) ? nil : $0 }
+      let room = lineLimit - lines.count - (hint == nil ? 0 : 1)
+      if block.count > room {
+        guard shown == 0 else { break }
+        let cut = block.count - (room - 1)
+        block = block.prefix(room - 1) + ["  … (\(cut) more lines: swift build --build-tests shows them)"]
       }
-      if let hint = problem.hint, hints.insert(hint).inserted {
-        lines.append(Terminal.yellow("    hint: " + hint))
+      lines += block
+      if let hint {
+        hints.insert(hint)
+        lines.append(Terminal.yellow("  hint: " + hint))
+      }
+      shown += 1
+    }
+    if shown < problems.count {
+      let more = problems.count - shown
+      lines.append("  … and \(more) more error\(more == 1 ? "" : "s") (swift build --build-tests shows them all)")
+      // A hint is the most useful line of an error, so the errors left out still give theirs.
+      for problem in problems.dropFirst(shown) {
+        if let hint = problem.hint, hints.insert(hint).inserted {
+          lines.append(Terminal.yellow("  hint for \(problem.file):\(problem.line): " + hint))
+        }
       }
     }
-    if problems.count > limit { lines.append("  … and \(problems.count - limit) more") }
     return lines.joined(separator: "\n")
   }
 }

@@ -1,21 +1,7 @@
 import Foundation
 
-/// The small commands: hint, solution, reset and run.
+/// The small commands: solution, reset and run.
 enum Commands {
-  /// `make hint N=4`: prints the exercise's hints.
-  static func hint(_ exercise: Exercise) -> Int32 {
-    guard let hints = try? String(contentsOfFile: exercise.hintsPath, encoding: .utf8) else {
-      Terminal.error("\(exercise.hintsPath) is missing")
-      return 1
-    }
-    Terminal.say(Terminal.bold("Hints for exercise \(exercise.number), \(exercise.title) (\(exercise.hintsPath)):"))
-    Terminal.say()
-    Terminal.say(hints.trimmingCharacters(in: .whitespacesAndNewlines))
-    Terminal.say()
-    Terminal.say("  Then: make check N=\(exercise.number)")
-    return 0
-  }
-
   /// `make solution N=4`: the difference between the learner's files and the solution's, file by file.
   static func solution(_ exercise: Exercise) -> Int32 {
     Terminal.say(
@@ -53,7 +39,10 @@ enum Commands {
       )
       return 1
     }
-    Terminal.say("Exercise \(exercise.number) is back to its stub. Your files are kept in \(backup).")
+    Hints.startOver(exercise)
+    Terminal.say(
+      "Exercise \(exercise.number) is back to its stub, and its hints start again from the first. Your files are kept in \(backup)."
+    )
     Terminal.say("  To get them back: cp -R \(backup)/. \(exercise.path)/")
     return 0
   }

@@ -24,13 +24,17 @@ struct Exercise {
     let numbers = exercises.map { String($0.number) }.joined(separator: ", ")
     guard let text, !text.isEmpty else {
       let progress = Progress.load()
-      guard orNext, let next = exercises.first(where: { progress.verdict(of: $0)?.state != .done }) ?? exercises.last
-      else {
+      let next = exercises.first { progress.verdict(of: $0)?.state != .done }
+      guard orNext, let chosen = next ?? exercises.last else {
         Terminal.error("say which exercise: make \(command) N=1 (the exercises are \(numbers))")
         return nil
       }
-      Terminal.say(Terminal.dim("(No N=…: exercise \(next.number), the next one to do.)"))
-      return next
+      Terminal.say(
+        Terminal.dim(
+          next == nil
+            ? "(No N=…: every exercise is done, so exercise \(chosen.number), the last one; for another, say which: make \(command) N=1)"
+            : "(No N=…: exercise \(chosen.number), the next one to do.)"))
+      return chosen
     }
     guard let exercise = exercises.first(where: { String($0.number) == text }) else {
       Terminal.error("there is no exercise \(text); the exercises are \(numbers)")
@@ -81,12 +85,20 @@ struct Exercise {
     Self.swiftFiles(in: path)
   }
 
-  /// The files that still say `// TODO:`, or all of them once none does.
+  /// The files that still say `// TODO:`. Once none does (the learner has deleted the markers but the
+  /// exercise does not pass yet), those that differ from the solution: the ones the exercise is about,
+  /// not `Pipeline.swift` or the helpers it gives, which need no change. All of them only when every
+  /// file is the solution's.
   var filesToEdit: [String] {
     let marked = sourceFiles.filter { file in
       (try? String(contentsOfFile: "\(path)/\(file)", encoding: .utf8))?.contains("// TODO:") ?? false
     }
-    return marked.isEmpty ? sourceFiles : marked
+    if !marked.isEmpty { return marked }
+    let changed = sourceFiles.filter { file in
+      FileManager.default.contents(atPath: "\(path)/\(file)")
+        != FileManager.default.contents(atPath: "\(solutionPath)/\(file)")
+    }
+    return changed.isEmpty ? sourceFiles : changed
   }
 
   static func swiftFiles(in folder: String) -> [String] {

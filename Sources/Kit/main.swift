@@ -1,7 +1,7 @@
 import Foundation
 
 // The learner's runner, started by the Makefile from the package's root folder:
-//   kit start | check N | watch N | hint N | solution N | reset N | run N [TASK ARGS…] | selfcheck
+//   kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Exercises")
 else {
@@ -10,9 +10,9 @@ else {
 }
 
 let usage = """
-  usage: kit start | check N | watch N | hint N | solution N | reset N | run N [TASK ARGS…] | selfcheck
-  (the Makefile's commands: make, make check N=4, make watch N=4, make hint N=4, make solution N=4,
-   make reset N=4, make run N=4 ARGS='TopSongs --tld rs', make test)
+  usage: kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck
+  (the Makefile's commands: make, make check N=4, make watch N=4, make hint N=4 [ALL=1],
+   make solution N=4, make reset N=4, make run N=4 ARGS='TopSongs --tld rs', make test)
   """
 
 /// The exercise named by N; without one, the next to do, except for reset, which must not guess.
@@ -34,7 +34,7 @@ case "check":
 case "watch":
   Watch.run(exercise())
 case "hint":
-  exit(Commands.hint(exercise()))
+  exit(Hints.run(exercise(), all: arguments.contains("--all")))
 case "solution":
   exit(Commands.solution(exercise()))
 case "reset":

@@ -132,6 +132,182 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(report.exerciseFolder, "2-outputs")
   }
 
+  func testShowsTheCompilersCodeAndCaretWithTheNotesOfEachError() {
+    let root = FileManager.default.currentDirectoryPath
+    // Swift 6.3's `swift build --build-tests` after a learner's edit of TopSongs.run().
+    let output = """
+      [0/1] Planning build
+      Building for debugging...
+      \(root)/Exercises/4-dependencies/TopSongs.swift:18:35: error: missing argument for parameter 'seed' in call
+      16 |     //          inside `try output().write { file in ... }`.
+      17 |     //       Then delete the line below.
+      18 |     var generator = PlayGenerator()
+         |                                   `- error: missing argument for parameter 'seed' in call
+      19 |     var plays: [String: Int] = [:]
+      20 |     for line in try input().lines() {
+
+      \(root)/Exercises/4-dependencies/PlayGenerator.swift:13:3: note: 'init(seed:)' declared here
+      11 |
+      12 |   /// Starts the sequence at `seed`; the same seed gives the same rows.
+      13 |   init(seed: UInt64) {
+         |   `- note: 'init(seed:)' declared here
+      14 |     state = seed
+      15 |   }
+
+      \(root)/Exercises/4-dependencies/TopSongs.swift:20:29: error: value of tuple type 'Void' has no member 'lines'
+      18 |     var generator = PlayGenerator()
+      19 |     var plays: [String: Int] = [:]
+      20 |     for line in try input().lines() {
+         |                             `- error: value of tuple type 'Void' has no member 'lines'
+      21 |       let fields = line.split(separator: "\\t")
+      22 |       plays[String(fields[0]), default: 0] += fields[2]
+      [4/9] Emitting module Exercise4
+      """
+    let report = BuildReport(output: output)
+    XCTAssertEqual(report.problems.map(\.line), [18, 20])
+    XCTAssertEqual(
+      report.problems[0].excerpt,
+      [
+        "16 |     //          inside `try output().write { file in ... }`.",
+        "17 |     //       Then delete the line below.",
+        "18 |     var generator = PlayGenerator()",
+        "   |                                   `- error: missing argument for parameter 'seed' in call",
+        "19 |     var plays: [String: Int] = [:]",
+        "20 |     for line in try input().lines() {",
+        "Exercises/4-dependencies/PlayGenerator.swift:13:3: note: 'init(seed:)' declared here",
+        "11 |",
+        "12 |   /// Starts the sequence at `seed`; the same seed gives the same rows.",
+        "13 |   init(seed: UInt64) {",
+        "   |   `- note: 'init(seed:)' declared here",
+        "14 |     state = seed",
+        "15 |   }",
+      ])
+    XCTAssertEqual(report.problems[0].sourceLine, "18 |     var generator = PlayGenerator()")
+    // swift build's own "[4/9] Emitting module" line is not part of the second error.
+    XCTAssertEqual(report.problems[1].excerpt.last, "22 |       plays[String(fields[0]), default: 0] += fields[2]")
+
+    // 14 lines for the first error; the second, 8 lines with its hint, would pass a screenful.
+    let shown = report.describe().components(separatedBy: "\n")
+    XCTAssertEqual(
+      shown.first,
+      "  Exercises/4-dependencies/TopSongs.swift:18:35: error: missing argument for parameter 'seed' in call")
+    XCTAssertEqual(shown.count, 14 + 2)
+    XCTAssertEqual(
+      shown.suffix(2),
+      [
+        "  … and 1 more error (swift build --build-tests shows them all)",
+        "  hint for Exercises/4-dependencies/TopSongs.swift:20: input() is () until requires() returns a task: "
+          + "do the requires() TODO first (its return type too)",
+      ])
+    XCTAssertEqual(report.describe(lineLimit: 40).components(separatedBy: "\n").count, 14 + 8)
+  }
+
+  func testAnErrorLongerThanTheLimitIsCutAndKeepsItsHint() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      \(root)/Exercises/4-dependencies/TopSongs.swift:20:29: error: value of tuple type 'Void' has no member 'lines'
+      18 |     var generator = PlayGenerator()
+      19 |     var plays: [String: Int] = [:]
+      20 |     for line in try input().lines() {
+         |                             `- error: value of tuple type 'Void' has no member 'lines'
+      21 |       let fields = line.split(separator: "\\t")
+      22 |       plays[String(fields[0]), default: 0] += fields[2]
+      """
+    XCTAssertEqual(
+      BuildReport(output: output).describe(lineLimit: 5).components(separatedBy: "\n"),
+      [
+        "  Exercises/4-dependencies/TopSongs.swift:20:29: error: value of tuple type 'Void' has no member 'lines'",
+        "  18 |     var generator = PlayGenerator()",
+        "  19 |     var plays: [String: Int] = [:]",
+        "  … (4 more lines: swift build --build-tests shows them)",
+        "  hint: input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+      ])
+  }
+
+  func testAnErrorPrintedTwiceIsShownOnceWithItsNotesOnce() {
+    let root = FileManager.default.currentDirectoryPath
+    // Swift 6.3's `swift build --build-tests` when TopSongs has no run(): the module's emitter and the
+    // compiler both print the error, and its note points into Plumb.
+    let output = """
+      Building for debugging...
+      error: emit-module command failed with exit code 1 (use -v to see invocation)
+      [3/9] Emitting module Exercise4
+      \(root)/Exercises/4-dependencies/TopSongs.swift:4:8: error: type 'TopSongs' does not conform to protocol 'PipelineTask'
+       2 |
+       3 | /// The most played songs in one country, from the plays Producer writes.
+       4 | struct TopSongs: PipelineTask {
+         |        |- error: type 'TopSongs' does not conform to protocol 'PipelineTask'
+         |        `- note: add stubs for conformance
+       5 |   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
+       6 |
+
+      \(root)/Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
+       67 |   /// either satisfies this requirement.
+       68 |   func run() async throws
+          |        `- note: protocol requires function 'run()' with type '() async throws -> ()'
+       69 |
+       70 |   /// Whether the task's work is already done. By default: it has outputs and all of them exist.
+      \(root)/Exercises/4-dependencies/TopSongs.swift:4:8: error: type 'TopSongs' does not conform to protocol 'PipelineTask'
+       2 |
+       3 | /// The most played songs in one country, from the plays Producer writes.
+       4 | struct TopSongs: PipelineTask {
+         |        |- error: type 'TopSongs' does not conform to protocol 'PipelineTask'
+         |        `- note: add stubs for conformance
+       5 |   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
+       6 |
+
+      \(root)/Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
+       67 |   /// either satisfies this requirement.
+       68 |   func run() async throws
+          |        `- note: protocol requires function 'run()' with type '() async throws -> ()'
+       69 |
+       70 |   /// Whether the task's work is already done. By default: it has outputs and all of them exist.
+      """
+    let report = BuildReport(output: output)
+    XCTAssertEqual(report.problems.count, 1)
+    let excerpt = report.problems[0].excerpt
+    XCTAssertEqual(
+      excerpt.filter { $0.hasPrefix("Sources/") },
+      [
+        "Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'"
+      ])
+    XCTAssertEqual(excerpt.count, 13)
+    XCTAssertEqual(report.problems[0].sourceLine, " 4 | struct TopSongs: PipelineTask {")
+  }
+
+  func testASyntaxErrorShowsTheNoteOnTheLineAboveIt() {
+    let root = FileManager.default.currentDirectoryPath
+    // Swift 6.3's `swift build --build-tests` with `print("Hello World"` missing its `)`: the error is
+    // on the next line, and only the note shows where the `(` was opened.
+    let output = """
+      [0/1] Planning build
+      Building for debugging...
+      \(root)/Exercises/1-basics/Hello.swift:7:3: error: expected ')' in expression list
+      4 | struct Hello: PipelineTask {
+      5 |   func run() throws {
+      6 |     print("Hello World"
+        |          `- note: to match this opening '('
+      7 |   }
+        |   `- error: expected ')' in expression list
+      8 | }
+      9 |
+      [3/17] Emitting module Exercise1
+      """
+    XCTAssertEqual(
+      BuildReport(output: output).describe(),
+      """
+        Exercises/1-basics/Hello.swift:7:3: error: expected ')' in expression list
+        4 | struct Hello: PipelineTask {
+        5 |   func run() throws {
+        6 |     print("Hello World"
+          |          `- note: to match this opening '('
+        7 |   }
+          |   `- error: expected ')' in expression list
+        8 | }
+        9 |
+      """)
+  }
+
   func testASkippedStepGetsAHint() {
     let root = FileManager.default.currentDirectoryPath
     let output = """

@@ -496,7 +496,7 @@ final class CommandLineTests: XCTestCase {
     XCTAssertTrue(lines.contains("writes its parameters to word.txt"))
     XCTAssertTrue(lines.contains { $0.hasPrefix("  --times VALUE") && $0.hasSuffix("how many times") }, outcome.output)
     XCTAssertTrue(lines.contains { $0.contains("an integer such as 42; default 1") }, outcome.output)
-    XCTAssertTrue(lines.contains { $0.contains("true or false; default False") }, outcome.output)
+    XCTAssertTrue(lines.contains { $0.contains("true or false; default false") }, outcome.output)
     XCTAssertTrue(outcome.output.contains("--CliWord-word VALUE"), outcome.output)
   }
 

@@ -56,7 +56,10 @@ enum CommandHelp {
       rows.append((name, declaration.help))
       var facts = [declaration.expectedForm]
       if let defaultText = declaration.defaultText {
-        facts.append(defaultText.isEmpty ? "default empty" : "default \(defaultText)")
+        // A Bool's text is Luigi's `False` (as task ids print it); help speaks Swift, which writes `false`.
+        facts.append(
+          defaultText.isEmpty
+            ? "default empty" : "default \(declaration.isBoolean ? defaultText.lowercased() : defaultText)")
       } else {
         facts.append("required")
       }
