@@ -10,11 +10,13 @@ enum Check {
     var progress = Progress.load()
     defer { progress.save() }
     let grader = Grader(timeLimit: Grader.learnerTimeLimit)
-    if let problems = grader.build() {
+    if let problems = Terminal.showingElapsed("Building…", grader.build) {
       reportBuildFailure(problems, checking: exercise, progress: &progress)
       return false
     }
-    let report = grader.testCompletely(exercise)
+    let report = Terminal.showingElapsed(
+      "Running exercise \(exercise.number)'s checks (a check still running at \(Grader.learnerTimeLimit) s is stopped)…"
+    ) { grader.testCompletely(exercise) }
     let verdict = Grader.verdict(of: exercise, in: report)
     progress.record(verdict.state, for: exercise, note: verdict.note)
     let cases = report.cases(of: exercise.suiteName)
