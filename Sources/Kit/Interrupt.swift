@@ -18,8 +18,10 @@ enum Interrupt {
     return (ends[0], ends[1])
   }()
 
-  /// Handles SIGINT, SIGTERM and SIGHUP for the rest of the kit's life: stops the children and exits with 128 + the signal (130 for Ctrl-C), as shells report it.
+  /// Handles SIGINT, SIGTERM and SIGHUP for the rest of the kit's life: stops the children and
+  /// exits with 128 + the signal (130 for Ctrl-C), as shells report it.
   static func install() {
+    // Creates the pipe before any handler can run, so the handler never runs its initialiser.
     let ends = pipe
     Thread.detachNewThread {
       var signal: UInt8 = 0
