@@ -4,17 +4,20 @@ import Foundation
 /// message and what to type next, instead of pages of XCTest output.
 enum Check {
   /// Checks `exercise`, prints the verdict, remembers it, and returns whether it passed.
-  /// `watching` leaves out the advice to use `make watch`, for a check that `make watch` started.
+  /// `watching` leaves out the advice to use `make watch` and, after a pass, the next exercise: for a
+  /// check that `make watch` started, which says itself where it goes next.
   @discardableResult
   static func run(_ exercise: Exercise, watching: Bool = false) -> Bool {
     var progress = Progress.load()
     defer { progress.save() }
     let grader = Grader(timeLimit: Grader.learnerTimeLimit)
-    if let problems = grader.build() {
+    if let problems = Terminal.showingElapsed("Building…", grader.build) {
       reportBuildFailure(problems, checking: exercise, progress: &progress)
       return false
     }
-    let report = grader.testCompletely(exercise)
+    let report = Terminal.showingElapsed(
+      "Running exercise \(exercise.number)'s checks (a check still running at \(Grader.learnerTimeLimit) s is stopped)…"
+    ) { grader.testCompletely(exercise) }
     let verdict = Grader.verdict(of: exercise, in: report)
     progress.record(verdict.state, for: exercise, note: verdict.note)
     let cases = report.cases(of: exercise.suiteName)
@@ -22,6 +25,8 @@ enum Check {
     if verdict.state == .done {
       Terminal.say(Terminal.green("✓ \(name): all \(cases.count) checks pass."))
       Terminal.say("  Compare with the solution: make solution N=\(exercise.number)")
+      // `make watch` moves on to the next exercise itself, and says so.
+      guard !watching else { return true }
       if let next = Exercise.all().first(where: { $0.number > exercise.number }) {
         Terminal.say(
           "  Next: exercise \(next.number), \(next.title). Read \(next.readmePath), then: make check N=\(next.number)")
@@ -79,9 +84,10 @@ enum Check {
   }
 }
 
-/// `make watch N=4`: checks, then checks again whenever a file of the exercise changes. Each
-/// verdict replaces the last one on a terminal; elsewhere (a log, an editor's panel) a line with
-/// the time separates them.
+/// `make watch N=4`: checks, then checks again whenever a file of the exercise changes; after a
+/// pass, watches the next exercise that is not done. On a terminal each verdict replaces the last
+/// one, and single keys ask for a hint, the next exercise, the list, or quit; elsewhere (a log, an
+/// editor's panel) a line with the time separates the verdicts.
 enum Watch {
   private static let clock: DateFormatter = {
     let formatter = DateFormatter()
@@ -89,8 +95,16 @@ enum Watch {
     return formatter
   }()
 
-  static func run(_ exercise: Exercise) -> Never {
-    var seen = exercise.fingerprint
+  private enum Event {
+    case change
+    case key(Character)
+  }
+
+  static func run(_ first: Exercise) -> Never {
+    let hasKeys = Keyboard.start()
+    let help = hasKeys ? "Keys: h hint · n next exercise · l list · q quit" : "Ctrl-C to stop."
+    var exercise = first
+    var heading: String?
     var round = 0
     while true {
       let time = clock.string(from: Date())
@@ -99,19 +113,76 @@ enum Watch {
       } else if round > 0 {
         Terminal.say("\n" + Terminal.dim("──── \(time) " + String(repeating: "─", count: 60)))
       }
-      if round > 0 { Terminal.say(Terminal.bold("Change seen, checking exercise \(exercise.number) again…")) }
-      Check.run(exercise, watching: true)
-      Terminal.say(Terminal.dim("\nChecked at \(time). Watching \(exercise.path) for changes. Ctrl-C to stop."))
       round += 1
-      // Polling twice a second is cheap and sees every save, whatever the editor or file system.
-      while exercise.fingerprint == seen {
-        Thread.sleep(forTimeInterval: 0.5)
+      if let heading { Terminal.say(Terminal.bold(heading)) }
+      var checked = exercise.fingerprint
+      if Check.run(exercise, watching: true) {
+        if let next = nextToDo(after: exercise) {
+          // Not checked yet: its verdict would replace the pass on the screen.
+          Terminal.say(
+            Terminal.green("\nOn to exercise \(next.number), \(next.title).")
+              + " Read \(next.readmePath) and edit its files: each save checks it.")
+          exercise = next
+          checked = exercise.fingerprint
+        } else {
+          Terminal.say(Terminal.green("\nAll exercises pass. Well done!"))
+        }
       }
-      // Editors often save in several steps: wait until the files stop changing.
-      repeat {
-        seen = exercise.fingerprint
-        Thread.sleep(forTimeInterval: 0.2)
-      } while exercise.fingerprint != seen
+      Terminal.say(Terminal.dim("\nChecked at \(time). Watching \(exercise.path) for changes. \(help)"))
+      waiting: while true {
+        switch nextEvent(watching: exercise, since: checked, keys: hasKeys) {
+        case .change:
+          heading = "Change seen, checking exercise \(exercise.number) again…"
+          break waiting
+        case .key("h"):
+          Terminal.say()
+          _ = Commands.hint(exercise)
+        case .key("n"):
+          guard let next = nextToDo(after: exercise) else {
+            Terminal.say("\nNo other exercise is left to do.")
+            continue
+          }
+          exercise = next
+          heading = "Exercise \(next.number), \(next.title): read \(next.readmePath)"
+          break waiting
+        case .key("l"):
+          Terminal.say()
+          Start.table(Exercise.all(), progress: Progress.load())
+        case .key("q"):
+          exit(0)
+        case .key:
+          continue
+        }
+        Terminal.say(Terminal.dim("\nWatching \(exercise.path) for changes. \(help)"))
+      }
     }
+  }
+
+  /// Waits for a change to the exercise's files since the fingerprint `checked`, or for a key.
+  private static func nextEvent(watching exercise: Exercise, since checked: String, keys: Bool) -> Event {
+    // Polling twice a second is cheap and sees every save, whatever the editor or file system.
+    while exercise.fingerprint == checked {
+      if !keys {
+        Thread.sleep(forTimeInterval: 0.5)
+      } else if let key = Keyboard.key(within: 0.5) {
+        return .key(key)
+      }
+    }
+    // Editors often save in several steps: wait until the files stop changing.
+    var seen: String
+    repeat {
+      seen = exercise.fingerprint
+      Thread.sleep(forTimeInterval: 0.2)
+    } while exercise.fingerprint != seen
+    return .change
+  }
+
+  /// The first exercise after `exercise` that has not passed with its files as they are, going
+  /// round to the first exercises; nil when every other one is done.
+  private static func nextToDo(after exercise: Exercise) -> Exercise? {
+    let progress = Progress.load()
+    let all = Exercise.all()
+    let others = all.filter { $0.number > exercise.number } + all.filter { $0.number < exercise.number }
+    return others.first { progress.verdict(of: $0)?.state != .done }
   }
 }

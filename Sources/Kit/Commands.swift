@@ -49,7 +49,7 @@ enum Commands {
 
   /// `make run N=4 ARGS='TopSongs --tld rs'`: runs the exercise's pipeline in workspace/4-dependencies.
   static func run(_ exercise: Exercise, arguments: [String]) -> Int32 {
-    let built = Shell.capture(["swift", "build", "--product", "pipelines"])
+    let built = Terminal.showingElapsed("Building…") { Shell.capture(["swift", "build", "--product", "pipelines"]) }
     if !built.succeeded {
       var progress = Progress.load()
       Check.reportBuildFailure(BuildReport(output: built.output), checking: exercise, progress: &progress)

@@ -28,6 +28,9 @@ enum Shell {
     } catch {
       return Outcome(status: 127, output: "could not start \(arguments[0]): \(error)")
     }
+    let pid = process.processIdentifier
+    Interrupt.track(pid)
+    defer { Interrupt.untrack(pid) }
     let watchdog = timeLimit.map { Watchdog(process: process, seconds: $0) }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -51,7 +54,7 @@ enum Shell {
         state.withLock { state in
           guard !state.done else { return }
           state.fired = true
-          for victim in [pid] + Self.descendants(of: pid) { kill(victim, SIGKILL) }
+          for victim in [pid] + ProcessTree.descendants(of: pid) { kill(victim, SIGKILL) }
         }
       }
     }
@@ -62,26 +65,6 @@ enum Shell {
 
     func cancel() {
       state.withLock { $0.done = true }
-    }
-
-    /// Every process below `root`, read from /proc (each /proc/PID/stat names its parent).
-    private static func descendants(of root: pid_t) -> [pid_t] {
-      var children: [pid_t: [pid_t]] = [:]
-      for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-        guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")")
-        else { continue }
-        // "PID (name) STATE PPID …": the name may hold spaces, so read after its closing bracket.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        if fields.count > 1, let parent = pid_t(fields[1]) { children[parent, default: []].append(pid) }
-      }
-      var found: [pid_t] = []
-      var queue = children[root] ?? []
-      while let next = queue.popLast() {
-        found.append(next)
-        queue += children[next] ?? []
-      }
-      return found
     }
   }
 
@@ -95,6 +78,9 @@ enum Shell {
       Terminal.error("could not start \(arguments[0]): \(error)")
       return 127
     }
+    let pid = process.processIdentifier
+    Interrupt.track(pid)
+    defer { Interrupt.untrack(pid) }
     process.waitUntilExit()
     return exitStatus(of: process)
   }

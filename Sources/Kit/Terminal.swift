@@ -36,6 +36,42 @@ enum Terminal {
     fflush(nil)
   }
 
+  /// Runs `work` while a line shows how long it has been running (`Building… 12 s`), rewritten in
+  /// place each second, so that a long run does not look like a hang. Only on a terminal: in a log
+  /// the rewrites would be noise. The line is gone by the time `work` returns, so what follows
+  /// prints where it started.
+  static func showingElapsed<T>(_ label: String, _ work: () -> T) -> T {
+    guard isInteractive else { return work() }
+    let ticker = Ticker(label: label)
+    defer { ticker.stop() }
+    return work()
+  }
+
+  /// The thread behind `showingElapsed`. It writes with `FileHandle` (unbuffered), and the main
+  /// thread prints nothing meanwhile, so the two never mix on a line.
+  private final class Ticker: Sendable {
+    private let stopRequest = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init(label: String) {
+      Thread.detachNewThread { [self] in
+        let start = Date()
+        repeat {
+          let seconds = Int(Date().timeIntervalSince(start))
+          FileHandle.standardOutput.write(Data("\r\(label) \(seconds) s\u{1B}[K".utf8))
+        } while stopRequest.wait(timeout: .now() + 1) == .timedOut
+        FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+        stopped.signal()
+      }
+    }
+
+    /// Clears the line and returns once the thread has stopped writing.
+    func stop() {
+      stopRequest.signal()
+      stopped.wait()
+    }
+  }
+
   /// Prints a one-line error to standard error.
   static func error(_ text: String) {
     FileHandle.standardError.write(Data("kit: \(text)\n".utf8))

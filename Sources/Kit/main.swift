@@ -9,6 +9,8 @@ else {
   exit(2)
 }
 
+Interrupt.install()
+
 let usage = """
   usage: kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck
   (the Makefile's commands: make, make check N=4, make watch N=4, make hint N=4 [ALL=1],

@@ -22,3 +22,46 @@ final class ShellTests: XCTestCase {
     XCTAssertLessThan(Date().timeIntervalSince(start), 20)
   }
 }
+
+/// What Ctrl-C does: every process the kit started ends, with whatever those processes started.
+final class InterruptTests: XCTestCase {
+  func testStoppingTheChildrenEndsEveryProcessTheyStarted() throws {
+    let finished = expectation(description: "the capture returns")
+    Thread.detachNewThread {
+      // The shell waits for a child that keeps the pipe open: the capture returns only once both are gone.
+      _ = Shell.capture(["sh", "-c", "sleep 1000 & sleep 1000 & wait"])
+      finished.fulfill()
+    }
+    let shell = try XCTUnwrap(waitFor { childShells().first })
+    let tree = try XCTUnwrap(
+      waitFor { () -> [pid_t]? in
+        let below = ProcessTree.descendants(of: shell)
+        return below.count == 2 ? [shell] + below : nil
+      })
+    XCTAssertNotEqual(getpgid(shell), getpgrp(), "the child runs in a process group of its own")
+
+    Interrupt.stopChildren()
+
+    wait(for: [finished], timeout: 10)
+    for pid in tree {
+      XCTAssertNotNil(waitFor { kill(pid, 0) == -1 && errno == ESRCH ? true : nil }, "process \(pid) is still there")
+    }
+  }
+
+  /// The shells this test process started.
+  private func childShells() -> [pid_t] {
+    ProcessTree.descendants(of: getpid()).filter {
+      (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "sh\n"
+    }
+  }
+
+  /// Polls `condition` until it gives a value, for at most ten seconds.
+  private func waitFor<T>(_ condition: () -> T?) -> T? {
+    let deadline = Date() + 10
+    while Date() < deadline {
+      if let value = condition() { return value }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return nil
+  }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Synchronization
+
+/// Ends every process the kit started when the learner presses Ctrl-C, closes the terminal, or
+/// something sends SIGTERM. Foundation starts each child in a process group of its own, and
+/// `swift test` starts the test bundle in yet another, so the terminal's SIGINT reaches neither:
+/// without this, a learner's endless loop keeps running after the kit has gone.
+enum Interrupt {
+  /// The children being waited on. A pid leaves the set once its process has been reaped.
+  private static let children = Mutex<Set<pid_t>>([])
+
+  /// The self-pipe: a signal handler may only do async-signal-safe work, so it writes the signal's
+  /// number here and a thread of the kit's own does the rest. (A Dispatch signal source would do it
+  /// for us, but loses signals on Linux.)
+  private static let pipe: (read: Int32, write: Int32) = {
+    var ends: [Int32] = [-1, -1]
+    precondition(Glibc.pipe(&ends) == 0, "could not create the signal pipe")
+    return (ends[0], ends[1])
+  }()
+
+  /// Handles SIGINT, SIGTERM and SIGHUP for the rest of the kit's life: stops the children and
+  /// exits with 128 + the signal (130 for Ctrl-C), as shells report it.
+  static func install() {
+    // Creates the pipe before any handler can run, so the handler never runs its initialiser.
+    let ends = pipe
+    Thread.detachNewThread {
+      var signal: UInt8 = 0
+      while read(ends.read, &signal, 1) != 1 {}
+      stopChildren()
+      exit(128 + Int32(signal))
+    }
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { signal in
+      var byte = UInt8(truncatingIfNeeded: signal)
+      _ = write(Interrupt.pipe.write, &byte, 1)
+    }
+    action.sa_flags = SA_RESTART
+    sigemptyset(&action.sa_mask)
+    for signal in [SIGINT, SIGTERM, SIGHUP] { sigaction(signal, &action, nil) }
+  }
+
+  static func track(_ pid: pid_t) {
+    _ = children.withLock { $0.insert(pid) }
+  }
+
+  static func untrack(_ pid: pid_t) {
+    _ = children.withLock { $0.remove(pid) }
+  }
+
+  /// Sends SIGTERM to every process the kit's children started, and to their process groups, so
+  /// that they can clean up; whatever still runs after a short grace gets SIGKILL.
+  static func stopChildren(grace: TimeInterval = 2) {
+    let roots = children.withLock { $0 }
+    let victims = roots.flatMap { [$0] + ProcessTree.descendants(of: $0) }
+    // Never the kit's own group: make and the kit share it.
+    let groups = Set(victims.map { getpgid($0) }).subtracting([-1, getpgrp()])
+    func send(_ signal: Int32) {
+      for group in groups { kill(-group, signal) }
+      for victim in victims { kill(victim, signal) }
+    }
+    send(SIGTERM)
+    let deadline = Date() + grace
+    while victims.contains(where: ProcessTree.isRunning), Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    send(SIGKILL)
+  }
+}
+
+/// The processes below one of the kit's children, read from /proc.
+enum ProcessTree {
+  /// Every process below `root` (each /proc/PID/stat names its parent).
+  static func descendants(of root: pid_t) -> [pid_t] {
+    var children: [pid_t: [pid_t]] = [:]
+    for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+      guard let pid = pid_t(entry), let fields = statFields(of: pid), fields.count > 1, let parent = pid_t(fields[1])
+      else { continue }
+      children[parent, default: []].append(pid)
+    }
+    var found: [pid_t] = []
+    var queue = children[root] ?? []
+    while let next = queue.popLast() {
+      found.append(next)
+      queue += children[next] ?? []
+    }
+    return found
+  }
+
+  /// Whether `pid` exists and has not ended: a zombie has ended, it only waits to be reaped.
+  static func isRunning(_ pid: pid_t) -> Bool {
+    guard kill(pid, 0) == 0 else { return false }
+    return statFields(of: pid)?.first != "Z"
+  }
+
+  /// The fields of /proc/PID/stat after the name: state, parent, process group, …
+  private static func statFields(of pid: pid_t) -> [Substring]? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return nil }
+    // "PID (name) STATE PPID …": the name may hold spaces, so read after its closing bracket.
+    return stat[stat.index(after: close)...].split(separator: " ")
+  }
+}
