@@ -68,7 +68,7 @@ enum Check {
       Terminal.say(Terminal.red("✗ Exercise \(exercise.number) does not compile:"))
       Terminal.say(build.describe())
       Terminal.say(
-        "  Fix the line above, then: make check N=\(exercise.number)    Stuck? make hint N=\(exercise.number)")
+        "  Fix the error above, then: make check N=\(exercise.number)    Stuck? make hint N=\(exercise.number)")
     case .none where build.problems.contains(where: { $0.file.hasPrefix("Tests/Exercise") }):
       Terminal.say(Terminal.red("✗ A graded suite does not compile against your code:"))
       Terminal.say(build.describe())
@@ -136,7 +136,7 @@ enum Watch {
           break waiting
         case .key("h"):
           Terminal.say()
-          _ = Commands.hint(exercise)
+          _ = Hints.run(exercise, all: false)
         case .key("n"):
           guard let next = nextToDo(after: exercise) else {
             Terminal.say("\nNo other exercise is left to do.")
