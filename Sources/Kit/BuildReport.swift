@@ -32,6 +32,11 @@ struct BuildReport {
       if message.hasPrefix("call can throw but is not marked with 'try'") && code.contains("input()") {
         return "input() can throw (it calls requires()): write `try input()`, as in `for text in try input()`"
       }
+      // The protocol's requirement reads `run() async throws`, which sends a learner looking for async.
+      if message.hasPrefix("type '"), message.hasSuffix("' does not conform to protocol 'PipelineTask'") {
+        return
+          "a task needs `func run() throws { … }` (it may also be async, but need not be): is it missing or misspelt?"
+      }
       for (type, function) in [("NoOutput", "output()"), ("NoRequirements", "requires()")] {
         if message.hasPrefix("value of type '\(type)' has no member") {
           return "\(function) returns \(type) until you change its return type: do the \(function) TODO first"

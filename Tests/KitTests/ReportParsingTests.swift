@@ -228,43 +228,36 @@ final class ReportParsingTests: XCTestCase {
     let root = FileManager.default.currentDirectoryPath
     // Swift 6.3's `swift build --build-tests` when TopSongs has no run(): the module's emitter and the
     // compiler both print the error, and its note points into Plumb.
-    let output = """
+    let printedOnce = """
+      \(root)/Exercises/4-dependencies/TopSongs.swift:4:8: error: type 'TopSongs' does not conform to protocol 'PipelineTask'
+       2 |
+       3 | /// The most played songs in one country, from the plays Producer writes.
+       4 | struct TopSongs: PipelineTask {
+         |        |- error: type 'TopSongs' does not conform to protocol 'PipelineTask'
+         |        `- note: add stubs for conformance
+       5 |   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
+       6 |
+
+      \(root)/Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
+       67 |   /// either satisfies this requirement.
+       68 |   func run() async throws
+          |        `- note: protocol requires function 'run()' with type '() async throws -> ()'
+       69 |
+       70 |   /// Whether the task's work is already done. By default: it has outputs and all of them exist.
+
+      """
+    let output =
+      """
       Building for debugging...
       error: emit-module command failed with exit code 1 (use -v to see invocation)
       [3/9] Emitting module Exercise4
-      \(root)/Exercises/4-dependencies/TopSongs.swift:4:8: error: type 'TopSongs' does not conform to protocol 'PipelineTask'
-       2 |
-       3 | /// The most played songs in one country, from the plays Producer writes.
-       4 | struct TopSongs: PipelineTask {
-         |        |- error: type 'TopSongs' does not conform to protocol 'PipelineTask'
-         |        `- note: add stubs for conformance
-       5 |   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
-       6 |
 
-      \(root)/Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
-       67 |   /// either satisfies this requirement.
-       68 |   func run() async throws
-          |        `- note: protocol requires function 'run()' with type '() async throws -> ()'
-       69 |
-       70 |   /// Whether the task's work is already done. By default: it has outputs and all of them exist.
-      \(root)/Exercises/4-dependencies/TopSongs.swift:4:8: error: type 'TopSongs' does not conform to protocol 'PipelineTask'
-       2 |
-       3 | /// The most played songs in one country, from the plays Producer writes.
-       4 | struct TopSongs: PipelineTask {
-         |        |- error: type 'TopSongs' does not conform to protocol 'PipelineTask'
-         |        `- note: add stubs for conformance
-       5 |   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
-       6 |
-
-      \(root)/Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
-       67 |   /// either satisfies this requirement.
-       68 |   func run() async throws
-          |        `- note: protocol requires function 'run()' with type '() async throws -> ()'
-       69 |
-       70 |   /// Whether the task's work is already done. By default: it has outputs and all of them exist.
-      """
+      """ + printedOnce + printedOnce
     let report = BuildReport(output: output)
     XCTAssertEqual(report.problems.count, 1)
+    XCTAssertEqual(
+      report.problems.first?.hint,
+      "a task needs `func run() throws { … }` (it may also be async, but need not be): is it missing or misspelt?")
     let excerpt = report.problems[0].excerpt
     XCTAssertEqual(
       excerpt.filter { $0.hasPrefix("Sources/") },
