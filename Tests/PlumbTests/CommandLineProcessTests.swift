@@ -11,10 +11,10 @@ import XCTest
 final class CommandLineProcessTests: XCTestCase {
   private var folder: TemporaryFolder!
 
-  private var executable: URL!
+  private var example: BuiltExecutable!
 
   override func setUpWithError() throws {
-    executable = try BuiltExecutable("plumb-example").url
+    example = try BuiltExecutable("plumb-example")
     folder = try TemporaryFolder(removedAfter: self)
   }
 
@@ -22,13 +22,7 @@ final class CommandLineProcessTests: XCTestCase {
   private func example(_ arguments: String..., file: StaticString = #filePath, line: UInt = #line) throws
     -> CommandOutcome
   {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
-    environment["TMPDIR"] = folder.path
-    process.environment = environment
+    let process = example.process(arguments, in: folder)
     // Files rather than pipes, so a full pipe can never stall the child.
     let outputPath = folder.path(of: ".stdout"), errorPath = folder.path(of: ".stderr")
     try folder.write("", to: ".stdout")

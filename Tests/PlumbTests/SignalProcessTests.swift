@@ -10,10 +10,10 @@ import XCTest
 final class SignalProcessTests: XCTestCase {
   private var folder: TemporaryFolder!
 
-  private var executable: URL!
+  private var signals: BuiltExecutable!
 
   override func setUpWithError() throws {
-    executable = try BuiltExecutable("plumb-signals").url
+    signals = try BuiltExecutable("plumb-signals")
     folder = try TemporaryFolder(removedAfter: self)
   }
 
@@ -107,7 +107,7 @@ final class SignalProcessTests: XCTestCase {
   // MARK: - Pipes and traps
 
   func testClosedPipesDoNotStopTheRun() throws {
-    let process = makeProcess(["Quick", "--n", "2"], in: folder)
+    let process = signals.process(["Quick", "--n", "2"], in: folder)
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
@@ -139,21 +139,10 @@ final class SignalProcessTests: XCTestCase {
 
   // MARK: - Helpers
 
-  private func makeProcess(_ arguments: [String], in folder: TemporaryFolder) -> Process {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
-    environment["TMPDIR"] = folder.path
-    process.environment = environment
-    return process
-  }
-
   /// Starts plumb-signals in the test's folder, its output and errors going to files there (a file
   /// never fills up and stalls the child as a pipe can).
   private func start(_ arguments: String..., environment: [String: String] = [:]) throws -> Process {
-    let process = makeProcess(arguments, in: folder)
+    let process = signals.process(arguments, in: folder)
     process.environment?.merge(environment) { $1 }
     try folder.write("", to: ".stdout")
     try folder.write("", to: ".stderr")

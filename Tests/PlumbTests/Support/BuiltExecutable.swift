@@ -1,4 +1,5 @@
 import Foundation
+import PlumbTestSupport
 
 /// An executable of the package that tests run as a user would (plumb-example, plumb-signals).
 ///
@@ -13,6 +14,19 @@ struct BuiltExecutable {
     let tests = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
     url = tests.deletingLastPathComponent().appendingPathComponent(name)
     guard FileManager.default.isExecutableFile(atPath: url.path) else { throw NotBuilt(path: url.path) }
+  }
+
+  /// A process of the executable run in `folder`, as a user in that folder would run it: `TMPDIR`
+  /// there (so lock files stay inside), and none of the caller's config-file variables.
+  func process(_ arguments: [String], in folder: TemporaryFolder) -> Process {
+    let process = Process()
+    process.executableURL = url
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
+    environment["TMPDIR"] = folder.path
+    process.environment = environment
+    return process
   }
 
   private struct NotBuilt: Error, CustomStringConvertible {
