@@ -15,9 +15,10 @@ enum Shell {
   /// Runs `arguments` (found on PATH) and returns its exit status with its standard output and
   /// standard error, interleaved as printed. With a `timeLimit`, a command still running after that
   /// many seconds is killed with every process it started (`swift test` runs the tests in a
-  /// process of its own, which must not be left looping).
+  /// process of its own, which must not be left looping). `onLine` sees each line as it is printed.
   static func capture(
-    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Int? = nil
+    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Int? = nil,
+    onLine: ((String) -> Void)? = nil
   ) -> Outcome {
     let pipe = Pipe()
     let process = makeProcess(arguments, environment: environment, in: directory)
@@ -32,12 +33,32 @@ enum Shell {
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
     let watchdog = timeLimit.map { Watchdog(process: process, seconds: $0) }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let data = read(pipe.fileHandleForReading, onLine: onLine)
     process.waitUntilExit()
     watchdog?.cancel()
     return Outcome(
       status: exitStatus(of: process), output: String(decoding: data, as: UTF8.self),
       timedOut: watchdog?.fired ?? false)
+  }
+
+  /// Reads `handle` to its end, handing each complete line to `onLine` as it arrives.
+  private static func read(_ handle: FileHandle, onLine: ((String) -> Void)?) -> Data {
+    guard let onLine else { return handle.readDataToEndOfFile() }
+    var data = Data()
+    var line: [UInt8] = []
+    while case let chunk = handle.availableData, !chunk.isEmpty {
+      data.append(chunk)
+      for byte in chunk {
+        if byte == UInt8(ascii: "\n") {
+          onLine(String(decoding: line, as: UTF8.self))
+          line.removeAll(keepingCapacity: true)
+        } else {
+          line.append(byte)
+        }
+      }
+    }
+    if !line.isEmpty { onLine(String(decoding: line, as: UTF8.self)) }
+    return data
   }
 
   /// Kills a process and its descendants when it runs longer than allowed.
