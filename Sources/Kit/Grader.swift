@@ -29,7 +29,7 @@ struct Grader {
     // swift build's step lines (`[120/412] Compiling Plumb Scheduler.swift`) say what it is doing.
     let outcome = Shell.capture(["swift", "build"] + what + scratchArguments, environment: environment) { line in
       guard line.hasPrefix("[") else { return }
-      Terminal.showActivity(line.split(separator: " ").prefix(3).joined(separator: " "))
+      Terminal.showActivity(line)
     }
     return outcome.succeeded ? nil : BuildReport(output: outcome.output)
   }
