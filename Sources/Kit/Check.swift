@@ -159,8 +159,6 @@ enum Watch {
         case .key("l"):
           Terminal.say()
           Start.table(Exercise.all(), progress: Progress.load())
-        case .key("q"):
-          exit(0)
         case .key:
           continue
         }

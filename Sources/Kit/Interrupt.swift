@@ -39,6 +39,14 @@ enum Interrupt {
     for signal in [SIGINT, SIGTERM, SIGHUP] { sigaction(signal, &action, nil) }
   }
 
+  /// Ends the kit because the learner asked to (q or Ctrl-C in `make watch`): stops the children
+  /// and exits with 0, since nothing went wrong.
+  static func quit() -> Never {
+    FileHandle.standardOutput.write(Data("\n".utf8))
+    stopChildren()
+    exit(0)
+  }
+
   static func track(_ pid: pid_t) {
     _ = children.withLock { $0.insert(pid) }
   }
