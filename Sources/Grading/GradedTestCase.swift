@@ -44,9 +44,17 @@ open class GradedTestCase: XCTestCase {
     run(tasks, file: file, line: line)
   }
 
-  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any PipelineTask...,_,_)``.
-  public func run(_ tasks: [any PipelineTask], file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
-    switch execute(tasks) {
+  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any PipelineTask...,_,_)``. `configure`
+  /// changes the run's options after the suite's own, as a command-line flag would (`--workers 4`).
+  ///
+  /// ```swift
+  /// run([Assemble()]) { options in options.workers = 4 }
+  /// ```
+  public func run(
+    _ tasks: [any PipelineTask], file: StaticString = #filePath, line: UInt = #line,
+    configure: (inout RunOptions) -> Void = { _ in }
+  ) -> PipelineRun? {
+    switch execute(tasks, configure: configure) {
     case .failure(let error):
       XCTFail(
         Feedback.message(
@@ -79,7 +87,9 @@ open class GradedTestCase: XCTestCase {
     }
   }
 
-  private func execute(_ tasks: [any PipelineTask]) -> Result<PipelineRun, any Error> {
+  private func execute(
+    _ tasks: [any PipelineTask], configure: (inout RunOptions) -> Void = { _ in }
+  ) -> Result<PipelineRun, any Error> {
     let collector = RunCollector()
     var options = RunOptions()
     options.workingDirectory = workspace.path
@@ -94,6 +104,7 @@ open class GradedTestCase: XCTestCase {
     options.observers.append { event in
       if case .failed(let task, let error) = event { collector.add(failure: error, of: task) }
     }
+    configure(&options)
     let (outcome, printed) = inWorkspace {
       capturingStandardOutput { Result { try build(tasks, options: options) } }
     }

@@ -22,6 +22,9 @@ import Plumb
 #if EXERCISE6
   import Exercise6
 #endif
+#if EXERCISE7
+  import Exercise7
+#endif
 
 // `pipelines 4 TopSongs --tld rs`: runs exercise 4's pipeline as Plumb's command line would.
 // `make run N=4 ARGS='TopSongs --tld rs'` calls it through the kit, in workspace/4-dependencies.
@@ -43,6 +46,9 @@ var exercises: [Int: [any PipelineTask.Type]] = [:]
 #endif
 #if EXERCISE6
   exercises[6] = Exercise6.pipelineTasks
+#endif
+#if EXERCISE7
+  exercises[7] = Exercise7.pipelineTasks
 #endif
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -119,6 +119,15 @@ public struct RunOptions: Sendable {
     set { settings.stopGracePeriod = newValue }
   }
 
+  /// Called on a task's worker just before the task's `run()`, with the task; the task runs once
+  /// it returns. For tracing, for throttling, and for tests that make tasks meet to prove they
+  /// run at the same time. It runs while the task holds its lock, so it should not wait long.
+  ///
+  /// ```swift
+  /// options.willRun = { task in print("starting \(task)") }
+  /// ```
+  public var willRun: (@Sendable (TaskInfo) async -> Void)?
+
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
   public init() {}
 }

@@ -260,6 +260,7 @@ final class WorkerPool: Sendable {
     }
     log.info("running \(node.info)")
     events.emit(.started(node.info))
+    if let willRun = options.willRun { await willRun(node.info) }
     let start = DispatchTime.now().uptimeNanoseconds
     do {
       try await node.task.run()
