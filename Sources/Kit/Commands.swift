@@ -72,7 +72,8 @@ enum Commands {
     Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
     let code = Shell.run(
       [binary, String(exercise.number)] + arguments,
-      environment: ["SWIFT_BACKTRACE": Crash.backtraceSettings + ",output-to=\(backtrace)"], in: folder)
+      environment: ["SWIFT_BACKTRACE": Crash.backtraceSettings + ",output-to=\(backtrace)"], in: folder,
+      handingOnStop: true)
     let signal = code - 128
     if [2, 9, 15].contains(signal) {
       Terminal.say(

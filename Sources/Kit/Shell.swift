@@ -90,8 +90,12 @@ enum Shell {
   }
 
   /// Runs `arguments` with the terminal as its input and output, and returns its exit status.
+  /// With `handingOnStop`, the first Ctrl-C goes to the command, to stop itself (see `Interrupt`).
   @discardableResult
-  static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) -> Int32 {
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
+    handingOnStop: Bool = false
+  ) -> Int32 {
     let process = makeProcess(arguments, environment: environment, in: directory)
     do {
       try process.run()
@@ -102,7 +106,11 @@ enum Shell {
     let pid = process.processIdentifier
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
-    process.waitUntilExit()
+    if handingOnStop {
+      Interrupt.handingSignals(to: pid) { process.waitUntilExit() }
+    } else {
+      process.waitUntilExit()
+    }
     return exitStatus(of: process)
   }
 
