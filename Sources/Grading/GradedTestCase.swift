@@ -187,7 +187,8 @@ open class GradedTestCase: XCTestCase {
     guard let failure = run.failures.first else { return true }
     XCTFail(
       Feedback.message(
-        "\(failure.task) failed.", expected: "it runs without an error", found: "\(failure.error)", next: next),
+        "\(failure.task) failed.", expected: "it runs without an error",
+        found: run.result.records.first { $0.info == failure.task }?.errorMessage ?? "\(failure.error)", next: next),
       file: file, line: line)
     return false
   }

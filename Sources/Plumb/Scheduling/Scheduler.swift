@@ -253,6 +253,19 @@ final class Scheduler {
 
   /// An error as one line: its description, without Swift's type decoration, its lines joined.
   static func describe(_ error: any Error) -> String {
-    joiningLines((error as? LocalizedError)?.errorDescription ?? String(describing: error))
+    if let fileError = error as? CocoaError { return joiningLines(describe(fileError)) }
+    return joiningLines((error as? LocalizedError)?.errorDescription ?? String(describing: error))
+  }
+
+  /// Foundation's file errors describe themselves as `Error Domain=NSCocoaErrorDomain Code=260 "…"
+  /// UserInfo={…}`: this says what went wrong and with which file, as `The file doesn’t exist:
+  /// /data/plays.tsv`.
+  private static func describe(_ error: CocoaError) -> String {
+    var text = error.localizedDescription
+    let generic = "The operation could not be completed. "
+    if text.hasPrefix(generic) { text.removeFirst(generic.count) }
+    if text.hasSuffix(".") { text.removeLast() }
+    guard let path = error.filePath ?? error.url?.path else { return text }
+    return "\(text): \(path)"
   }
 }
