@@ -22,6 +22,8 @@ enum Check {
     ) { grader.testCompletely(exercise) }
     let verdict = Grader.verdict(of: exercise, in: report)
     progress.record(verdict.state, for: exercise, note: verdict.note)
+    // Saved before anything is printed: output cut short (`| head`) must not lose the verdict.
+    progress.save()
     let cases = report.cases(of: exercise.suiteName)
     let name = "Exercise \(exercise.number), \(exercise.title)"
     if verdict.state == .done {
@@ -78,6 +80,7 @@ enum Check {
     case .some:
       Terminal.say(Terminal.red("✗ Exercise \(exercise.number) does not compile:"))
       Terminal.say(build.describe())
+      Terminal.say()
       Terminal.say(
         "  Fix the error above, then: make check N=\(exercise.number)    Stuck? make hint N=\(exercise.number)")
     case .none where build.problems.contains(where: { $0.file.hasPrefix("Tests/Exercise") }):
@@ -147,7 +150,7 @@ enum Watch {
           break waiting
         case .key("h"):
           Terminal.say()
-          _ = Hints.run(exercise, all: false)
+          _ = Hints.run(exercise, all: false, watching: true)
         case .key("n"):
           guard let next = nextToDo(after: exercise) else {
             Terminal.say("\nNo other exercise is left to do.")
