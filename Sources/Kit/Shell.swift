@@ -91,12 +91,15 @@ enum Shell {
 
   /// Runs `arguments` with the terminal as its input and output, and returns its exit status.
   /// With `handingOnStop`, the first Ctrl-C goes to the command, to stop itself (see `Interrupt`).
+  /// With `showingError`, only the lines of its standard error that it accepts are shown.
   @discardableResult
   static func run(
     _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
-    handingOnStop: Bool = false
+    handingOnStop: Bool = false, showingError: (@Sendable (String) -> Bool)? = nil
   ) -> Int32 {
     let process = makeProcess(arguments, environment: environment, in: directory)
+    let errors = showingError.map { _ in Pipe() }
+    if let errors { process.standardError = errors }
     do {
       try process.run()
     } catch {
@@ -106,11 +109,22 @@ enum Shell {
     let pid = process.processIdentifier
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
+    let relayed = DispatchSemaphore(value: 0)
+    if let errors, let showingError {
+      Thread.detachNewThread {
+        _ = read(errors.fileHandleForReading) { line in
+          if showingError(line) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        relayed.signal()
+      }
+    }
     if handingOnStop {
       Interrupt.handingSignals(to: pid) { process.waitUntilExit() }
     } else {
       process.waitUntilExit()
     }
+    // Every line is shown before the caller prints what follows the command.
+    if errors != nil { relayed.wait() }
     return exitStatus(of: process)
   }
 
