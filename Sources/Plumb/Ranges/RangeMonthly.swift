@@ -1,0 +1,90 @@
+import Foundation
+
+/// Runs a task for every month of a range whose output is missing: Luigi's `RangeMonthly`.
+///
+/// ```
+/// $ reports RangeMonthly --of MonthlyReport --start 2023-01 --stop 2024-01
+/// ```
+///
+/// ```swift
+/// let year = RangeMonthly(of: MonthlyReport.self, start: Month(year: 2023, month: 1)!,
+///                         stop: Month(year: 2024, month: 1)!)
+/// ```
+///
+/// It works as ``RangeDaily`` does, by the month: `of` needs a ``Month`` (or ``DataInterval``)
+/// parameter; `monthsBack` (13, as Luigi) and `monthsForward` only supply a missing bound.
+public struct RangeMonthly: RangeTask {
+  /// The family of the task to run for each month.
+  @Parameter(help: "the task to run for each month (it needs a Month parameter)") public var of: String = .required
+  /// The first month, included; `nil` for `monthsBack` months before this one.
+  @Parameter(help: "the first month, included (default: months-back months before this one)")
+  public var start: Month? = nil
+  /// The month after the last, excluded; `nil` for `monthsForward` months after this one.
+  @Parameter(help: "the month after the last, excluded (default: months-forward months after this one)")
+  public var stop: Month? = nil
+  /// Whether the newest missing months go first.
+  @Parameter(help: "schedule the newest missing months first") public var reverse: Bool = false
+  /// At most this many missing months per run; 0 for no limit.
+  @Parameter(help: "schedule at most this many missing months per run; 0 for no limit")
+  public var taskLimit: Int = 50
+  /// How many months before this one the range starts when no `start` is given.
+  @Parameter(help: "where the range starts when no start is given, in months before this one")
+  public var monthsBack: Int = 13
+  /// How many months after this one the range stops when no `stop` is given.
+  @Parameter(help: "where the range stops when no stop is given, in months after this one")
+  public var monthsForward: Int = 0
+  /// The parameter of `of` that receives each month; empty for its only date parameter.
+  @Parameter(help: "the parameter of the task that receives the month (default: its only Month parameter)")
+  public var paramName: String = ""
+
+  /// The type of the task to run for each month (see ``RangeTask/ofType``).
+  public var ofType: (any PipelineTask.Type)?
+  /// Where "this month" comes from when `start` or `stop` is missing.
+  public var clock: any ScheduleClock = SystemClock()
+
+  /// A range with nothing set; the command line fills it.
+  public init() {}
+
+  /// A range of `task` from `start` to `stop` (excluded).
+  ///
+  /// ```swift
+  /// RangeMonthly(of: MonthlyReport.self, start: Month(year: 2023, month: 1)!, stop: Month(year: 2024, month: 1)!)
+  /// ```
+  public init<Of: PipelineTask>(
+    of task: Of.Type, start: Month? = nil, stop: Month? = nil, reverse: Bool = false, taskLimit: Int = 50,
+    paramName: String = ""
+  ) {
+    self.of = Of.family
+    ofType = Of.self
+    self.start = start
+    self.stop = stop
+    self.reverse = reverse
+    self.taskLimit = taskLimit
+    self.paramName = paramName
+  }
+
+  /// What the range covers and what a run schedules.
+  public func plan() throws -> RangePlan { try planner().plan() }
+
+  /// Checks the bounds and the `of` task's date parameter.
+  public func validate() throws { _ = try planner() }
+
+  private func planner() throws -> RangePlanner {
+    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
+    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [.month, .interval])
+    let current = Month(Day(clock.now))
+    let first = start ?? current.adding(months: -monthsBack)
+    let end = stop ?? current.adding(months: monthsForward)
+    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
+    var covered: [DataInterval] = []
+    var month = first
+    while month < end {
+      covered.append(DataInterval(start: month.firstDay.date, end: month.adding(months: 1).firstDay.date)!)
+      month = month.adding(months: 1)
+    }
+    return RangePlanner(
+      range: "RangeMonthly(of=\(of))", slot: slot, covered: covered, reverse: reverse, taskLimit: taskLimit,
+      label: { "\(Month($0.logicalDay))" }, unit: "months",
+      defaultedBound: start == nil ? "no start given, so the range starts \(monthsBack) months back, at \(first)" : nil)
+  }
+}

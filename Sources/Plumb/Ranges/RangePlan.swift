@@ -1,0 +1,20 @@
+/// What a range covers and what one run of it schedules, worked out by ``RangeTask/plan()``.
+///
+/// ```swift
+/// let plan = try RangeDaily(of: DailyReport.self, start: january1, stop: february1).plan()
+/// print(plan.covered.count, plan.missing.count, plan.scheduled.count)
+/// if let note = plan.note { print(note) }   // what was left out, and why
+/// ```
+public struct RangePlan: Sendable {
+  /// Every interval of the range, oldest first.
+  public let covered: [DataInterval]
+  /// The intervals whose `of` task is not complete (or is forced to run again), oldest first.
+  public let missing: [DataInterval]
+  /// The intervals a run schedules: the missing ones in the range's order, at most its task limit.
+  public let scheduled: [DataInterval]
+  /// One line saying what the range leaves out and why (a task limit, a start taken from the
+  /// days-back default), or `nil` when it schedules everything missing in the range asked for.
+  public let note: String?
+  /// The `of` tasks of ``scheduled``.
+  let tasks: [any PipelineTask]
+}
