@@ -125,7 +125,7 @@ public struct ScheduledRuns: Sendable {
       let pass = try await runPass(due, stop: stop)
       if let result = pass.result { exitCode = result.exitCode }
       onPass(pass)
-      guard forever, let next = nextInterval() else { return exitCode }
+      guard forever, stop?.reason == nil, let next = nextInterval() else { return exitCode }
       if !catchup { floor = next.start }
       let clock = self.clock
       let waiting = Task { try await clock.sleep(until: next.end) }
