@@ -35,44 +35,87 @@ extension PipelineCommand {
     runs.clock = clock
     runs.options = options
     let name = self.name
-    return try withoutActuallyEscaping(standardOutput) { standardOutput in
-      let output = PassPrinter(standardOutput)
-      let outcome = BlockingOutcome<Int32>()
-      let forever = plan.forever
-      Task.detached { [runs] in
-        do {
-          let code = try await runs.run(forever: forever, stop: stop) { pass in
-            guard let result = pass.result else {
-              standardError("\(name): no interval of \(schedule) has ended since the start; nothing to run yet")
-              return
-            }
-            let first = pass.intervals.first.map { DataInterval.text($0.start) } ?? ""
-            let last = pass.intervals.last.map { DataInterval.text($0.start) } ?? ""
-            let span = pass.intervals.count == 1 ? first : "\(first) ... \(last)"
-            standardError("\(name): \(schedule): \(pass.intervals.count) intervals due (logical dates \(span))")
-            output.print(result.summary.trimmingCharacters(in: .newlines))
-            if forever, stop?.reason == nil, let next = runs.nextInterval() {
-              standardError(
-                "\(name): waiting until \(DataInterval.text(next.end)) to run the interval starting "
-                  + "\(DataInterval.text(next.start)); Ctrl-C stops")
-            }
+    let forever = plan.forever
+    // The passes run in a Swift task; their summaries come back here, to be printed on the
+    // command's own thread, which `standardOutput` belongs to.
+    let passes = PassQueue()
+    Task.detached { [runs] in
+      do {
+        let code = try await runs.run(forever: forever, stop: stop) { pass in
+          guard let result = pass.result else {
+            standardError("\(name): no interval of \(schedule) has ended since the start; nothing to run yet")
+            return
           }
-          outcome.finish(.success(code))
-        } catch {
-          outcome.finish(.failure(error))
+          let first = pass.intervals.first.map { DataInterval.text($0.start) } ?? ""
+          let last = pass.intervals.last.map { DataInterval.text($0.start) } ?? ""
+          let span = pass.intervals.count == 1 ? first : "\(first) ... \(last)"
+          standardError("\(name): \(schedule): \(pass.intervals.count) intervals due (logical dates \(span))")
+          // Printed before the next wait, so that a stop requested on seeing it is in time.
+          passes.handOver(result.summary.trimmingCharacters(in: .newlines))
+          if forever, stop?.reason == nil, let next = runs.nextInterval() {
+            standardError(
+              "\(name): waiting until \(DataInterval.text(next.end)) to run the interval starting "
+                + "\(DataInterval.text(next.start)); Ctrl-C stops")
+          }
         }
+        passes.finish(.success(code))
+      } catch {
+        passes.finish(.failure(error))
       }
-      return try outcome.wait()
     }
+    while let summary = passes.next() {
+      standardOutput(summary)
+      passes.printed()
+    }
+    return try passes.outcome()
   }
 }
 
-/// Hands each pass's summary to the command's standard output. The command's thread only waits
-/// while the passes run, so the calls come one at a time, from the scheduled runs' task.
-private final class PassPrinter: @unchecked Sendable {
-  private let write: (String) -> Void
+/// Summaries handed from the scheduled passes to the command's thread, one at a time: a pass
+/// waits until its summary is printed, so output and stops keep their order.
+private final class PassQueue: @unchecked Sendable {
+  private let lock = NSCondition()
+  // Guarded by `lock`.
+  private var pending: String?
+  private var isPrinted = true
+  private var result: Result<Int32, any Error>?
 
-  init(_ write: @escaping (String) -> Void) { self.write = write }
+  /// Called by a pass: waits until the command's thread has printed `summary`.
+  func handOver(_ summary: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    pending = summary
+    isPrinted = false
+    lock.broadcast()
+    while !isPrinted { lock.wait() }
+  }
 
-  func print(_ text: String) { write(text) }
+  func printed() {
+    lock.lock()
+    isPrinted = true
+    lock.broadcast()
+    lock.unlock()
+  }
+
+  func finish(_ outcome: Result<Int32, any Error>) {
+    lock.lock()
+    result = outcome
+    lock.broadcast()
+    lock.unlock()
+  }
+
+  /// The next summary to print, or `nil` once the passes are over.
+  func next() -> String? {
+    lock.lock()
+    defer { lock.unlock() }
+    while pending == nil && result == nil { lock.wait() }
+    defer { pending = nil }
+    return pending
+  }
+
+  func outcome() throws -> Int32 {
+    lock.lock()
+    defer { lock.unlock() }
+    return try result!.get()
+  }
 }
