@@ -91,6 +91,7 @@ struct ForceError: Error, CustomStringConvertible {
   var description: String {
     escapingControlCharacters(
       "--force \(pattern) names no task this run would schedule: give a family (ScrapeDay) or a task as the "
-        + "summary writes it, * for any text" + (examples.isEmpty ? "" : " (such as \(examples.joined(separator: ", ")))"))
+        + "summary writes it, * for any text"
+        + (examples.isEmpty ? "" : " (such as \(examples.joined(separator: ", ")))"))
   }
 }

@@ -178,7 +178,8 @@ public struct PipelineCommand: Sendable {
     var scheduling: ScheduleInvocation?
     do {
       var words = arguments
-      if words.first == ScheduleInvocation.command, !words.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+      if words.first == ScheduleInvocation.command, !words.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" })
+      {
         let (schedule, rest) = try ScheduleInvocation.extract(from: Array(words.dropFirst()))
         scheduling = schedule
         words = rest

@@ -21,18 +21,25 @@ final class RangeTests: XCTestCase {
     XCTAssertEqual(result.exitCode, 0, result.summary)
     XCTAssertEqual(reports().count, 31)
     XCTAssertTrue(result.summary.contains("Scheduled 32 tasks of which:\n* 32 ran successfully:\n"), result.summary)
-    XCTAssertTrue(result.summary.contains("    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n"), result.summary)
-    XCTAssertTrue(result.summary.contains("    - 1 RangeDaily(of=DailyReport, start=2024-01-01, stop=2024-02-01, "), result.summary)
+    XCTAssertTrue(
+      result.summary.contains("    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n"), result.summary)
+    XCTAssertTrue(
+      result.summary.contains("    - 1 RangeDaily(of=DailyReport, start=2024-01-01, stop=2024-02-01, "), result.summary)
   }
 
   func testOnlyMissingDaysAreScheduled() throws {
     let range = RangeDaily(of: DailyReport.self, start: try day("2024-01-01"), stop: try day("2024-01-11"))
-    _ = try build([RangeDaily(of: DailyReport.self, start: try day("2024-01-03"), stop: try day("2024-01-05"))], options: folder.options())
+    _ = try build(
+      [RangeDaily(of: DailyReport.self, start: try day("2024-01-03"), stop: try day("2024-01-05"))],
+      options: folder.options())
     let plan = try range.plan()
     // Outside a run, relative outputs are looked up in the current folder: plan inside one.
     XCTAssertEqual(plan.covered.count, 10)
     let result = try build([range], options: folder.options())
-    XCTAssertTrue(result.summary.contains("* 9 ran successfully:\n    - 8 DailyReport(date=2024-01-01, folder=reports) ...\n    - 1 RangeDaily"), result.summary)
+    XCTAssertTrue(
+      result.summary.contains(
+        "* 9 ran successfully:\n    - 8 DailyReport(date=2024-01-01, folder=reports) ...\n    - 1 RangeDaily"),
+      result.summary)
     XCTAssertEqual(reports().count, 10)
     let again = try build([range], options: folder.options())
     XCTAssertTrue(again.summary.contains("* 1 complete ones were encountered:\n    - 1 RangeDaily"), again.summary)
@@ -46,7 +53,8 @@ final class RangeTests: XCTestCase {
     range.clock = ManualClock(now: try day("2024-06-01").date)
     let result = try build([range], options: folder.options())
     XCTAssertEqual(reports().count, 59, "January and February 2023, 400 days before the clock")
-    XCTAssertTrue(result.summary.contains("- 59 DailyReport(date=2023-01-01...2023-02-28, folder=reports)"), result.summary)
+    XCTAssertTrue(
+      result.summary.contains("- 59 DailyReport(date=2023-01-01...2023-02-28, folder=reports)"), result.summary)
   }
 
   func testWithoutAStartDaysBackAppliesAndTheLogSaysSo() throws {
@@ -59,14 +67,16 @@ final class RangeTests: XCTestCase {
     options.logSink = { lines.append($0) }
     let result = try build([range], options: options)
     XCTAssertEqual(reports(), (5...9).map { "reports/2024-03-0\($0).txt" }, "five days back, today excluded")
-    XCTAssertTrue(result.summary.contains("- 5 DailyReport(date=2024-03-05...2024-03-09, folder=reports)"), result.summary)
+    XCTAssertTrue(
+      result.summary.contains("- 5 DailyReport(date=2024-03-05...2024-03-09, folder=reports)"), result.summary)
     XCTAssertEqual(
       lines.lines.filter { $0.contains("RangeDaily") },
       ["plumb: warning: RangeDaily(of=DailyReport): no start given, so the range starts 5 days back, at 2024-03-05"])
   }
 
   func testTheTaskLimitIsSaidInOneLineAndTheNextRunGoesOn() throws {
-    let range = RangeDaily(of: DailyReport.self, start: try day("2024-01-01"), stop: try day("2024-01-11"), taskLimit: 4)
+    let range = RangeDaily(
+      of: DailyReport.self, start: try day("2024-01-01"), stop: try day("2024-01-11"), taskLimit: 4)
     var options = folder.options()
     let lines = LineCollector()
     options.logLevel = .warning
@@ -94,8 +104,10 @@ final class RangeTests: XCTestCase {
 
   func testRangeHourlyAndRangeMonthly() throws {
     let hours = RangeHourly(
-      of: HourlyLog.self, start: DateHour(year: 2024, month: 1, day: 1, hour: 22), stop: DateHour(year: 2024, month: 1, day: 2, hour: 3))
-    let months = RangeMonthly(of: MonthlyTotal.self, start: Month(year: 2023, month: 11), stop: Month(year: 2024, month: 3))
+      of: HourlyLog.self, start: DateHour(year: 2024, month: 1, day: 1, hour: 22),
+      stop: DateHour(year: 2024, month: 1, day: 2, hour: 3))
+    let months = RangeMonthly(
+      of: MonthlyTotal.self, start: Month(year: 2023, month: 11), stop: Month(year: 2024, month: 3))
     let result = try build([hours, months], options: folder.options())
     XCTAssertEqual(result.exitCode, 0, result.summary)
     XCTAssertTrue(result.summary.contains("- 5 HourlyLog(hour=2024-01-01T22...2024-01-02T02)"), result.summary)
@@ -105,15 +117,19 @@ final class RangeTests: XCTestCase {
   func testADataIntervalParameterReceivesTheDay() throws {
     let range = RangeDaily(of: IntervalTask.self, start: try day("2024-01-01"), stop: try day("2024-01-03"))
     _ = try build([range], options: folder.options())
-    XCTAssertEqual(folder.contents(of: "intervals/2024-01-02T0000Z_2024-01-03T0000Z.txt"), "2024-01-02T00:00Z/2024-01-03T00:00Z\n")
+    XCTAssertEqual(
+      folder.contents(of: "intervals/2024-01-02T0000Z_2024-01-03T0000Z.txt"), "2024-01-02T00:00Z/2024-01-03T00:00Z\n")
   }
 
   func testErrorsAreOneLine() throws {
-    XCTAssertThrowsError(try RangeDaily(of: DailyReport.self, start: try day("2024-02-01"), stop: try day("2024-01-01")).validate()) {
+    XCTAssertThrowsError(
+      try RangeDaily(of: DailyReport.self, start: try day("2024-02-01"), stop: try day("2024-01-01")).validate()
+    ) {
       XCTAssertEqual("\($0)", "the start 2024-02-01 is after the stop 2024-01-01: give a start that comes first")
     }
     XCTAssertThrowsError(try RangeDaily(of: Undated.self, start: try day("2024-01-01")).validate()) {
-      XCTAssertEqual("\($0)", "Undated has no date parameter: it needs a parameter of type Day or DataInterval to receive each date")
+      XCTAssertEqual(
+        "\($0)", "Undated has no date parameter: it needs a parameter of type Day or DataInterval to receive each date")
     }
     XCTAssertThrowsError(try RangeDaily(of: TwoDates.self, start: try day("2024-01-01")).validate()) {
       XCTAssertTrue("\($0)".contains("name the one to fill with --param-name"), "\($0)")
@@ -132,9 +148,12 @@ final class ForceTests: XCTestCase {
     options.forcing = ["DailyReport(date=2024-02-02*)"]
     let result = try build(days.map { Digest(date: $0) }, options: options)
     XCTAssertEqual(result.exitCode, 0, result.summary)
-    XCTAssertTrue(result.summary.contains("* 2 complete ones were encountered:\n    - 2 Digest(date=2024-02-01,2024-02-03)"), result.summary)
     XCTAssertTrue(
-      result.summary.contains("* 2 ran successfully:\n    - 1 DailyReport(date=2024-02-02, folder=reports)\n    - 1 Digest(date=2024-02-02)"),
+      result.summary.contains("* 2 complete ones were encountered:\n    - 2 Digest(date=2024-02-01,2024-02-03)"),
+      result.summary)
+    XCTAssertTrue(
+      result.summary.contains(
+        "* 2 ran successfully:\n    - 1 DailyReport(date=2024-02-02, folder=reports)\n    - 1 Digest(date=2024-02-02)"),
       result.summary)
     XCTAssertNotEqual(folder.contents(of: "digests/2024-02-02.txt"), before)
     XCTAssertTrue(folder.contents(of: "digests/2024-02-02.txt")?.contains("report 2024-02-02 run 2") ?? false)
@@ -164,7 +183,8 @@ final class ForceTests: XCTestCase {
     let result = try build([range], options: options)
     XCTAssertTrue(
       result.summary.contains(
-        "* 3 ran successfully:\n    - 1 DailyReport(date=2024-04-03, folder=reports)\n    - 1 Digest(date=2024-04-03)\n    - 1 RangeDaily"),
+        "* 3 ran successfully:\n    - 1 DailyReport(date=2024-04-03, folder=reports)\n    - 1 Digest(date=2024-04-03)\n    - 1 RangeDaily"
+      ),
       result.summary)
   }
 

@@ -1,9 +1,9 @@
 import Foundation
+import PlumbTestSupport
 import Synchronization
 import XCTest
 
 @testable import Plumb
-import PlumbTestSupport
 
 final class ScheduleTests: XCTestCase {
   private func time(_ text: String) throws -> Date {
@@ -17,8 +17,10 @@ final class ScheduleTests: XCTestCase {
   /// due just after 2019-01-06 00:00.
   func testDailyIntervalsBetweenStartAndEndBothIncluded() throws {
     let daily = try Schedule("@daily")
-    let all = daily.intervals(from: try time("2019-01-01"), through: try time("2019-01-05"), endedBy: try time("2019-02-01"))
-    XCTAssertEqual(all.map { "\($0.logicalDay)" }, ["2019-01-01", "2019-01-02", "2019-01-03", "2019-01-04", "2019-01-05"])
+    let all = daily.intervals(
+      from: try time("2019-01-01"), through: try time("2019-01-05"), endedBy: try time("2019-02-01"))
+    XCTAssertEqual(
+      all.map { "\($0.logicalDay)" }, ["2019-01-01", "2019-01-02", "2019-01-03", "2019-01-04", "2019-01-05"])
     XCTAssertEqual(all.last?.parameterText, "2019-01-05T00:00Z/2019-01-06T00:00Z")
     // An interval runs only once it has ended.
     let early = daily.intervals(from: try time("2019-01-01"), endedBy: try time("2019-01-05T23:59Z"))
@@ -60,7 +62,10 @@ final class ScheduleTests: XCTestCase {
       XCTAssertEqual(DataInterval(parameterText: text)?.parameterText, text)
     }
     XCTAssertEqual(DataInterval(parameterText: "2024-01-01")?.parameterText, "2024-01-01T00:00Z/2024-01-02T00:00Z")
-    for bad in ["2024-01-02T00:00Z/2024-01-01T00:00Z", "2024-01-01T24:00Z/2024-01-02T00:00Z", "x", "2024-01-01T00:00/2024-01-02T00:00"] {
+    for bad in [
+      "2024-01-02T00:00Z/2024-01-01T00:00Z", "2024-01-01T24:00Z/2024-01-02T00:00Z", "x",
+      "2024-01-01T00:00/2024-01-02T00:00",
+    ] {
       XCTAssertNil(DataInterval(parameterText: bad), bad)
     }
     let day = try XCTUnwrap(DataInterval(parameterText: "2024-01-01"))
@@ -79,15 +84,21 @@ final class ScheduleTests: XCTestCase {
     runs.clock = clock
     runs.options = folder.options()
     let first = try await runs.runDue()
-    XCTAssertEqual(first.intervals.map { "\($0.logicalDay)" }, ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"])
-    XCTAssertTrue(first.result?.summary.contains("- 4 DailyReport(date=2024-01-01...2024-01-04, folder=reports)") ?? false, first.result?.summary ?? "")
+    XCTAssertEqual(
+      first.intervals.map { "\($0.logicalDay)" }, ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"])
+    XCTAssertTrue(
+      first.result?.summary.contains("- 4 DailyReport(date=2024-01-01...2024-01-04, folder=reports)") ?? false,
+      first.result?.summary ?? "")
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 4)
     // A restart (a new ScheduledRuns, same folder) two days later: the outputs are the state.
     clock.advance(to: try time("2024-01-07T00:00Z"))
     let second = try await runs.runDue()
     let summary = second.result?.summary ?? ""
     XCTAssertTrue(summary.contains("* 4 complete ones were encountered:"), summary)
-    XCTAssertTrue(summary.contains("* 2 ran successfully:\n    - 2 DailyReport(date=2024-01-05, folder=reports) and DailyReport(date=2024-01-06, folder=reports)"), summary)
+    XCTAssertTrue(
+      summary.contains(
+        "* 2 ran successfully:\n    - 2 DailyReport(date=2024-01-05, folder=reports) and DailyReport(date=2024-01-06, folder=reports)"
+      ), summary)
   }
 
   func testWithoutCatchupOnlyTheLatestIntervalRuns() async throws {
@@ -145,7 +156,9 @@ final class ScheduleTests: XCTestCase {
   func testATaskWithoutADateParameterIsRefused() throws {
     XCTAssertThrowsError(try ScheduledRuns(Undated.self, schedule: .once, start: Date())) { error in
       XCTAssertEqual(
-        "\(error)", "Undated has no date parameter: it needs a parameter of type Day or DateHour or Month or DataInterval to receive each date")
+        "\(error)",
+        "Undated has no date parameter: it needs a parameter of type Day or DateHour or Month or DataInterval to receive each date"
+      )
     }
     XCTAssertThrowsError(try ScheduledRuns(TwoDates.self, schedule: .once, start: Date())) { error in
       XCTAssertTrue("\(error)".contains("several date parameters (from, until)"), "\(error)")

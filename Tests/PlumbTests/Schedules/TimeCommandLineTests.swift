@@ -12,8 +12,10 @@ final class TimeCommandLineTests: XCTestCase {
     folder = try TemporaryFolder(removedAfter: self)
   }
 
-  private func invoke(_ arguments: String..., now: String = "2024-01-05T06:00Z", stop: RunStop? = nil) -> CommandOutcome {
-    var command = PipelineCommand(name: "reports", tasks: [DailyReport.self, Digest.self, Undated.self, IntervalTask.self])
+  private func invoke(_ arguments: String..., now: String = "2024-01-05T06:00Z", stop: RunStop? = nil) -> CommandOutcome
+  {
+    var command = PipelineCommand(
+      name: "reports", tasks: [DailyReport.self, Digest.self, Undated.self, IntervalTask.self])
     command.clock = ManualClock(now: DataInterval.instant(now)!)
     var output: [String] = []
     let errors = LineCollector()
@@ -26,7 +28,10 @@ final class TimeCommandLineTests: XCTestCase {
   func testRangeDailyInLuigisForm() {
     let outcome = invoke("RangeDaily", "--of", "DailyReport", "--start", "2024-01-01", "--stop", "2024-02-01")
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
-    XCTAssertTrue(outcome.output.contains("* 32 ran successfully:\n    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n    - 1 RangeDaily(of=DailyReport, start=2024-01-01, stop=2024-02-01, "), outcome.output)
+    XCTAssertTrue(
+      outcome.output.contains(
+        "* 32 ran successfully:\n    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n    - 1 RangeDaily(of=DailyReport, start=2024-01-01, stop=2024-02-01, "
+      ), outcome.output)
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 31)
   }
 
@@ -35,7 +40,8 @@ final class TimeCommandLineTests: XCTestCase {
       "RangeDaily", "--of", "DailyReport", "--start", "2024-01-01", "--stop", "2024-01-04", "--task_limit", "2",
       "--DailyReport-folder", "elsewhere")
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
-    XCTAssertEqual(folder.listing().filter { $0.hasPrefix("elsewhere/") }, ["elsewhere/2024-01-01.txt", "elsewhere/2024-01-02.txt"])
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("elsewhere/") }, ["elsewhere/2024-01-01.txt", "elsewhere/2024-01-02.txt"])
   }
 
   func testOneLineErrors() {
@@ -61,13 +67,18 @@ final class TimeCommandLineTests: XCTestCase {
   func testScheduleBackfillsThenResumesFromTheOutputs() {
     let first = invoke("schedule", "DailyReport", "--cron", "@daily", "--start", "2024-01-01")
     XCTAssertEqual(first.code, 0, "\(first.errorLines)")
-    XCTAssertTrue(first.output.contains("* 4 ran successfully:\n    - 4 DailyReport(date=2024-01-01...2024-01-04, folder=reports)"), first.output)
     XCTAssertTrue(
-      first.messages.contains("reports: @daily: 4 intervals due (logical dates 2024-01-01T00:00Z ... 2024-01-04T00:00Z)"),
+      first.output.contains("* 4 ran successfully:\n    - 4 DailyReport(date=2024-01-01...2024-01-04, folder=reports)"),
+      first.output)
+    XCTAssertTrue(
+      first.messages.contains(
+        "reports: @daily: 4 intervals due (logical dates 2024-01-01T00:00Z ... 2024-01-04T00:00Z)"),
       "\(first.messages)")
     let later = invoke("schedule", "DailyReport", "--cron", "@daily", "--start", "2024-01-01", now: "2024-01-06T00:00Z")
     XCTAssertTrue(later.output.contains("* 4 complete ones were encountered:"), later.output)
-    XCTAssertTrue(later.output.contains("* 1 ran successfully:\n    - 1 DailyReport(date=2024-01-05, folder=reports)"), later.output)
+    XCTAssertTrue(
+      later.output.contains("* 1 ran successfully:\n    - 1 DailyReport(date=2024-01-05, folder=reports)"), later.output
+    )
   }
 
   func testScheduleForeverStopsBetweenRuns() {
@@ -87,10 +98,12 @@ final class TimeCommandLineTests: XCTestCase {
       standardError: { errors.append($0) }, stop: stop)
     XCTAssertEqual(code, 0, "\(errors.lines)")
     XCTAssertEqual(summaries, 3)
-    XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 3, "01-01, then 01-02 and 01-03 as they ended")
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("reports/") }.count, 3, "01-01, then 01-02 and 01-03 as they ended")
     XCTAssertEqual(clock.now, DataInterval.instant("2024-01-04T00:00Z")!)
     XCTAssertTrue(
-      errors.lines.contains("reports: waiting until 2024-01-03T00:00Z to run the interval starting 2024-01-02T00:00Z; Ctrl-C stops"),
+      errors.lines.contains(
+        "reports: waiting until 2024-01-03T00:00Z to run the interval starting 2024-01-02T00:00Z; Ctrl-C stops"),
       "\(errors.lines)")
   }
 
@@ -98,6 +111,9 @@ final class TimeCommandLineTests: XCTestCase {
     XCTAssertEqual(invoke("Digest", "--date", "2024-01-01").code, 0)
     let forced = invoke("Digest", "--date", "2024-01-01", "--force", "DailyReport")
     XCTAssertEqual(forced.code, 0, "\(forced.errorLines)")
-    XCTAssertTrue(forced.output.contains("* 2 ran successfully:\n    - 1 DailyReport(date=2024-01-01, folder=reports)\n    - 1 Digest(date=2024-01-01)"), forced.output)
+    XCTAssertTrue(
+      forced.output.contains(
+        "* 2 ran successfully:\n    - 1 DailyReport(date=2024-01-01, folder=reports)\n    - 1 Digest(date=2024-01-01)"),
+      forced.output)
   }
 }
