@@ -18,7 +18,8 @@ enum CommandHelp {
         + command("RangeDaily --of TASK --start 2024-01-01 --stop 2024-02-01") + " (also RangeHourly, RangeMonthly;",
       "RangeDaily --help lists their parameters).",
       "",
-      "Schedules: " + command("schedule TASK --cron @daily --start 2024-01-01 [OPTIONS]") + " runs every ended interval",
+      "Schedules: " + command("schedule TASK --cron @daily --start 2024-01-01 [OPTIONS]")
+        + " runs every ended interval",
       "that is missing, then with --forever each new one as it ends:",
     ]
     lines += table(ScheduleInvocation.help.map { ($0.flag, $0.text) })
