@@ -151,7 +151,8 @@ final class SignalProcessTests: XCTestCase {
 
     XCTAssertEqual(outcome.code, 130, "\(outcome.errorLines)")
     XCTAssertTrue(
-      outcome.output.contains("* 3 ran successfully:\n    - 3 Daily(date=\(first),\(first.adding(days: 1)),\(first.adding(days: 2)))\n"),
+      outcome.output.contains(
+        "* 3 ran successfully:\n    - 3 Daily(date=\(first),\(first.adding(days: 1)),\(first.adding(days: 2)))\n"),
       outcome.output)
     XCTAssertEqual(outcome.output.components(separatedBy: "Scheduled ").count, 2, "one pass: \(outcome.output)")
     XCTAssertEqual(folder.files().filter { $0.hasPrefix("daily-") }.count, 3)
