@@ -142,7 +142,7 @@ final class Exercise8Tests: GradedTestCase {
 
   var rangeLine: String {
     "RangeDaily(of=DailyDigest, start=2024-03-01, stop=2024-03-15, reverse=False, taskLimit=50, daysBack=100, "
-      + "daysForward=0, paramName=)"
+      + "daysForward=0, paramName=None)"
   }
 
   func testBackfillWithRangeDailyShowsTheFailingDay() {
@@ -254,7 +254,7 @@ final class Exercise8Tests: GradedTestCase {
     let ranLines = PipelineRun.body(ofSummary: forced.output).split(separator: "\n").filter { $0.hasPrefix("    - ") }
     let expectedLines = [
       "    - 1 DailyDigest(date=2024-03-03)",
-      "    - 1 RangeDaily(of=DailyDigest, start=2024-03-01, stop=2024-03-08, reverse=False, taskLimit=50, daysBack=100, daysForward=0, paramName=)",
+      "    - 1 RangeDaily(of=DailyDigest, start=2024-03-01, stop=2024-03-08, reverse=False, taskLimit=50, daysBack=100, daysForward=0, paramName=None)",
       "    - 1 ScrapeDay(date=2024-03-03)",
     ]
     guard

@@ -43,9 +43,9 @@ public struct RangeDaily: RangeTask {
   /// How many days after today the range stops when no `stop` is given.
   @Parameter(help: "where the range stops when no stop is given, in days after today")
   public var daysForward: Int = 0
-  /// The parameter of `of` that receives each day; empty for its only date parameter.
+  /// The parameter of `of` that receives each day; `nil` (None) for its only date parameter.
   @Parameter(help: "the parameter of the task that receives the day (default: its only Day parameter)")
-  public var paramName: String = ""
+  public var paramName: String? = nil
 
   /// The type of the task to run for each day (see ``RangeTask/ofType``).
   public var ofType: (any PipelineTask.Type)?
@@ -62,7 +62,7 @@ public struct RangeDaily: RangeTask {
   /// ```
   public init<Of: PipelineTask>(
     of task: Of.Type, start: Day? = nil, stop: Day? = nil, reverse: Bool = false, taskLimit: Int = 50,
-    paramName: String = ""
+    paramName: String? = nil
   ) {
     self.of = Of.family
     ofType = Of.self

@@ -33,9 +33,9 @@ public struct RangeHourly: RangeTask {
   /// How many hours after this one the range stops when no `stop` is given.
   @Parameter(help: "where the range stops when no stop is given, in hours after now")
   public var hoursForward: Int = 0
-  /// The parameter of `of` that receives each hour; empty for its only date parameter.
+  /// The parameter of `of` that receives each hour; `nil` (None) for its only date parameter.
   @Parameter(help: "the parameter of the task that receives the hour (default: its only DateHour parameter)")
-  public var paramName: String = ""
+  public var paramName: String? = nil
 
   /// The type of the task to run for each hour (see ``RangeTask/ofType``).
   public var ofType: (any PipelineTask.Type)?
@@ -52,7 +52,7 @@ public struct RangeHourly: RangeTask {
   /// ```
   public init<Of: PipelineTask>(
     of task: Of.Type, start: DateHour? = nil, stop: DateHour? = nil, reverse: Bool = false, taskLimit: Int = 50,
-    paramName: String = ""
+    paramName: String? = nil
   ) {
     self.of = Of.family
     ofType = Of.self

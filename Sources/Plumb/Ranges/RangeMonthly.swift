@@ -33,9 +33,9 @@ public struct RangeMonthly: RangeTask {
   /// How many months after this one the range stops when no `stop` is given.
   @Parameter(help: "where the range stops when no stop is given, in months after this one")
   public var monthsForward: Int = 0
-  /// The parameter of `of` that receives each month; empty for its only date parameter.
+  /// The parameter of `of` that receives each month; `nil` (None) for its only date parameter.
   @Parameter(help: "the parameter of the task that receives the month (default: its only Month parameter)")
-  public var paramName: String = ""
+  public var paramName: String? = nil
 
   /// The type of the task to run for each month (see ``RangeTask/ofType``).
   public var ofType: (any PipelineTask.Type)?
@@ -52,7 +52,7 @@ public struct RangeMonthly: RangeTask {
   /// ```
   public init<Of: PipelineTask>(
     of task: Of.Type, start: Month? = nil, stop: Month? = nil, reverse: Bool = false, taskLimit: Int = 50,
-    paramName: String = ""
+    paramName: String? = nil
   ) {
     self.of = Of.family
     ofType = Of.self

@@ -165,4 +165,20 @@ final class ScheduleTests: XCTestCase {
     }
     XCTAssertNoThrow(try ScheduledRuns(TwoDates.self, schedule: .once, start: Date(), paramName: "until"))
   }
+
+  func testAnHourlyCronFillsADateHourParameter() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    var runs = try ScheduledRuns(
+      HourlyLog.self, schedule: Schedule("15 */6 * * *"), start: time("2024-01-01T00:00Z"))
+    runs.clock = ManualClock(now: try time("2024-01-02T00:00Z"))
+    runs.options = folder.options()
+    let pass = try await runs.runDue()
+    // Ticks at 00:15, 06:15, 12:15, 18:15; the interval from 18:15 ends the next day at 00:15.
+    XCTAssertEqual(
+      pass.intervals.map { DataInterval.text($0.start) },
+      ["2024-01-01T00:15Z", "2024-01-01T06:15Z", "2024-01-01T12:15Z"])
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("hours/") }.sorted(),
+      ["hours/2024-01-01T00.txt", "hours/2024-01-01T06.txt", "hours/2024-01-01T12.txt"])
+  }
 }

@@ -116,4 +116,21 @@ final class TimeCommandLineTests: XCTestCase {
         "* 2 ran successfully:\n    - 1 DailyReport(date=2024-01-01, folder=reports)\n    - 1 Digest(date=2024-01-01)"),
       forced.output)
   }
+
+  func testParamNameChoosesTheDateParameter() {
+    var command = PipelineCommand(name: "two", tasks: [TwoDates.self])
+    command.clock = ManualClock(now: DataInterval.instant("2024-01-05T06:00Z")!)
+    var output: [String] = []
+    let errors = LineCollector()
+    let code = command.run(
+      arguments: [
+        "RangeDaily", "--of", "TwoDates", "--start", "2024-01-01", "--stop", "2024-01-03", "--param-name", "until",
+        "--TwoDates-from", "2023-12-31", "--no-lock",
+      ], workingDirectory: folder.path, environment: folder.environment,
+      standardOutput: { output.append($0) }, standardError: { errors.append($0) })
+    XCTAssertEqual(code, 0, "\(errors.lines)")
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("two/") }.sorted(),
+      ["two/2023-12-31-2024-01-01.txt", "two/2023-12-31-2024-01-02.txt"])
+  }
 }
