@@ -9,6 +9,11 @@
 /// ```
 extension Optional: ParameterValue where Wrapped: ParameterValue {
   /// Reads `None` or an empty text as `nil`, anything else as the wrapped type reads it.
+  ///
+  /// ```swift
+  /// Day?(parameterText: "None")   // .some(nil): a valid value, none
+  /// Day?(parameterText: "2024-01-01")   // .some(2024-01-01)
+  /// ```
   public init?(parameterText: String) {
     if parameterText.isEmpty || parameterText == "None" {
       self = .none
@@ -19,6 +24,10 @@ extension Optional: ParameterValue where Wrapped: ParameterValue {
   }
 
   /// `None`, or the value's text.
+  ///
+  /// ```swift
+  /// (nil as Day?).parameterText   // None
+  /// ```
   public var parameterText: String { map(\.parameterText) ?? "None" }
 
   /// The wrapped type's form, or None.

@@ -23,8 +23,16 @@ import Foundation
 /// with seconds only when they are not zero.
 public struct DataInterval: RequirableParameterValue, Comparable, Hashable, Sendable, CustomStringConvertible {
   /// The first instant of the interval, its logical date.
+  ///
+  /// ```swift
+  /// DataInterval(Day(year: 2024, month: 1, day: 1)!).start   // 2024-01-01 00:00 UTC
+  /// ```
   public let start: Date
   /// The first instant after the interval; equal to ``start`` for a `@once` run.
+  ///
+  /// ```swift
+  /// DataInterval(Day(year: 2024, month: 1, day: 1)!).end   // 2024-01-02 00:00 UTC
+  /// ```
   public let end: Date
 
   /// An interval from `start` up to `end`; `nil` when `end` comes before `start`.
@@ -50,9 +58,17 @@ public struct DataInterval: RequirableParameterValue, Comparable, Hashable, Send
   }
 
   /// The day of the logical date (the start), in UTC: Airflow's `ds`.
+  ///
+  /// ```swift
+  /// LocalTarget("posts/\(interval.logicalDay).tsv")
+  /// ```
   public var logicalDay: Day { Day(start) }
 
   /// How long the interval is, in seconds.
+  ///
+  /// ```swift
+  /// DataInterval(Day(year: 2024, month: 1, day: 1)!).duration   // 86_400
+  /// ```
   public var duration: TimeInterval { end.timeIntervalSince(start) }
 
   /// Whether `date` falls in the interval (its start included, its end not).
@@ -63,12 +79,20 @@ public struct DataInterval: RequirableParameterValue, Comparable, Hashable, Send
   public func contains(_ date: Date) -> Bool { start <= date && date < end }
 
   /// Earlier starts first, then earlier ends.
+  ///
+  /// ```swift
+  /// intervals.sorted()   // oldest first
+  /// ```
   public static func < (lhs: DataInterval, rhs: DataInterval) -> Bool {
     (lhs.start, lhs.end) < (rhs.start, rhs.end)
   }
 
   /// Reads `2024-01-01T00:00Z/2024-01-02T00:00Z` (seconds optional: `T00:00:30Z`), or a single
   /// day `2024-01-01`, meaning that whole day.
+  ///
+  /// ```swift
+  /// DataInterval(parameterText: "2024-01-01T06:00Z/2024-01-01T12:00Z")
+  /// ```
   public init?(parameterText: String) {
     if let day = Day(parameterText: parameterText) {
       self.init(day)
@@ -82,6 +106,10 @@ public struct DataInterval: RequirableParameterValue, Comparable, Hashable, Send
   }
 
   /// The interval as `2024-01-01T00:00Z/2024-01-02T00:00Z`.
+  ///
+  /// ```swift
+  /// DataInterval(Day(year: 2024, month: 1, day: 1)!).parameterText   // 2024-01-01T00:00Z/2024-01-02T00:00Z
+  /// ```
   public var parameterText: String { Self.text(start) + "/" + Self.text(end) }
 
   /// What valid text looks like, for error messages.
@@ -90,6 +118,10 @@ public struct DataInterval: RequirableParameterValue, Comparable, Hashable, Send
   }
 
   /// The interval of the same length that follows, so that the summary shows runs of intervals as ranges.
+  ///
+  /// ```swift
+  /// DataInterval(Day(year: 2024, month: 1, day: 1)!).successor?.logicalDay   // 2024-01-02
+  /// ```
   public var successor: DataInterval? {
     guard duration > 0 else { return nil }
     return DataInterval(start: end, end: end.addingTimeInterval(duration))

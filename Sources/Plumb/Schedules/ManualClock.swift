@@ -16,11 +16,19 @@ public final class ManualClock: ScheduleClock {
   private let current: Mutex<Date>
 
   /// A clock showing `now`.
+  ///
+  /// ```swift
+  /// let clock = ManualClock(now: Date(timeIntervalSince1970: 0))
+  /// ```
   public init(now: Date) {
     current = Mutex(now)
   }
 
   /// The time the clock shows.
+  ///
+  /// ```swift
+  /// clock.now   // where the test put it
+  /// ```
   public var now: Date { current.withLock { $0 } }
 
   /// Moves the clock forward to `date` (never back).
@@ -34,6 +42,10 @@ public final class ManualClock: ScheduleClock {
 
   /// Moves the clock to `deadline` if it is not there yet, and returns; throws if the waiting
   /// Swift task is cancelled.
+  ///
+  /// ```swift
+  /// try await clock.sleep(until: clock.now.addingTimeInterval(3600))   // clock.now moved an hour
+  /// ```
   public func sleep(until deadline: Date) async throws {
     try Task.checkCancellation()
     advance(to: deadline)

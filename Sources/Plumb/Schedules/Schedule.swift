@@ -26,6 +26,10 @@ public enum Schedule: Hashable, Sendable, CustomStringConvertible {
   case once
 
   /// The presets `--cron` accepts, in the order messages list them.
+  ///
+  /// ```swift
+  /// Schedule.presetNames.contains("@daily")   // true
+  /// ```
   public static let presetNames = ["@once", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"]
 
   /// Reads a preset (`@daily`, `@once`), a five-field cron expression, or a period
@@ -50,6 +54,10 @@ public enum Schedule: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// How the schedule is written: the cron text, `every 3 days`, `@once`.
+  ///
+  /// ```swift
+  /// try Schedule("every 36 hours").description   // every 36 hours
+  /// ```
   public var description: String {
     switch self {
     case .cron(let expression): return expression.description

@@ -25,13 +25,25 @@ public protocol ScheduleClock: Sendable {
 /// ```
 public struct SystemClock: ScheduleClock {
   /// The system's clock.
+  ///
+  /// ```swift
+  /// let clock = SystemClock()
+  /// ```
   public init() {}
 
   /// The current time.
+  ///
+  /// ```swift
+  /// Day(SystemClock().now)   // today, in UTC
+  /// ```
   public var now: Date { Date() }
 
   /// Waits until `deadline`, in steps of at most a minute so that a change of the system's time
   /// (a laptop waking up) is noticed.
+  ///
+  /// ```swift
+  /// try await SystemClock().sleep(until: Date().addingTimeInterval(1))
+  /// ```
   public func sleep(until deadline: Date) async throws {
     while true {
       let remaining = deadline.timeIntervalSinceNow

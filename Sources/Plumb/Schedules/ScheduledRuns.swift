@@ -20,20 +20,48 @@ import Foundation
 /// Airflow. Tests give a ``ManualClock`` as ``clock``, so nothing waits for real.
 public struct ScheduledRuns: Sendable {
   /// When intervals begin and end.
+  ///
+  /// ```swift
+  /// runs.schedule = try Schedule("@hourly")
+  /// ```
   public var schedule: Schedule
   /// The logical date of the first interval (a cron schedule moves it to its next tick).
+  ///
+  /// ```swift
+  /// runs.start = Day(year: 2024, month: 1, day: 1)!.date
+  /// ```
   public var start: Date
   /// The last logical date to run, included; `nil` for none.
+  ///
+  /// ```swift
+  /// runs.end = Day(year: 2024, month: 3, day: 31)!.date   // runs 03-31 too
+  /// ```
   public var end: Date?
   /// Whether every ended interval since ``start`` runs (on, the default), or only the latest
   /// one and those after it.
+  ///
+  /// ```swift
+  /// runs.catchup = false   // from the latest ended interval on
+  /// ```
   public var catchup = true
   /// Where the time comes from, and how waiting is done.
+  ///
+  /// ```swift
+  /// runs.clock = ManualClock(now: Day(year: 2024, month: 1, day: 10)!.date)
+  /// ```
   public var clock: any ScheduleClock = SystemClock()
   /// How each pass runs (workers, retries, folder, forced tasks); its ``RunOptions/stop`` is
   /// replaced by the stop given to ``run(forever:stop:onPass:)``.
+  ///
+  /// ```swift
+  /// runs.options.workers = 4
+  /// ```
   public var options = RunOptions()
   /// The task that processes one interval.
+  ///
+  /// ```swift
+  /// let task = try runs.makeTask(DataInterval(Day(year: 2024, month: 1, day: 1)!))
+  /// ```
   public let makeTask: @Sendable (DataInterval) throws -> any PipelineTask
 
   /// Scheduled runs of the tasks `makeTask` makes for each interval.
@@ -141,6 +169,10 @@ public struct ScheduledRuns: Sendable {
 
   /// The first interval that has not ended yet, or `nil` when the schedule has no more (past
   /// ``end``, or `@once` done).
+  ///
+  /// ```swift
+  /// if let next = runs.nextInterval() { print("next run after \(next.end)") }
+  /// ```
   public func nextInterval() -> DataInterval? {
     let now = clock.now
     var current = schedule.firstInterval(from: start)
@@ -163,9 +195,21 @@ public struct ScheduledRuns: Sendable {
 }
 
 /// One pass of ``ScheduledRuns``: the intervals that were due and the run of their tasks.
+///
+/// ```swift
+/// try await runs.run(forever: true, stop: stop) { pass in print(pass.intervals.count, pass.result?.exitCode ?? 0) }
+/// ```
 public struct ScheduledPass: Sendable {
   /// The intervals that were due, oldest first.
+  ///
+  /// ```swift
+  /// pass.intervals.map(\.logicalDay)   // [2024-01-01, 2024-01-02]
+  /// ```
   public let intervals: [DataInterval]
   /// The run of their tasks; `nil` when nothing was due.
+  ///
+  /// ```swift
+  /// print(pass.result?.summary ?? "nothing was due")
+  /// ```
   public let result: RunResult?
 }

@@ -8,9 +8,17 @@
 /// ``PipelineTask/input()`` gives the tasks' outputs as `[any TaskOutput]`, in order.
 public struct TaskList: Requirement, Sendable {
   /// The tasks, in order.
+  ///
+  /// ```swift
+  /// TaskList([DailyReport(date: day)]).tasks.count   // 1
+  /// ```
   public let tasks: [any PipelineTask]
 
   /// A requirement on every one of `tasks`.
+  ///
+  /// ```swift
+  /// TaskList(days.map { DailyReport(date: $0) })
+  /// ```
   public init(_ tasks: [any PipelineTask]) {
     self.tasks = tasks
   }
