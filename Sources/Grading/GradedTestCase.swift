@@ -118,15 +118,22 @@ open class GradedTestCase: XCTestCase {
   /// ```swift
   /// let help = runCommand(["Hello", "--help"], tasks: pipelineTasks)
   /// ```
-  public func runCommand(_ arguments: [String], tasks: [any PipelineTask.Type]) -> CommandRun {
+  ///
+  /// `clock` is the time a scheduled run (`schedule ...`) or a range without bounds reads: a
+  /// ``ManualClock`` makes a `--forever` run go from interval to interval without waiting.
+  public func runCommand(
+    _ arguments: [String], tasks: [any PipelineTask.Type], clock: (any ScheduleClock)? = nil
+  ) -> CommandRun {
     var output: [String] = []
     var errors: [String] = []
+    // Messages show the command as the learner types it for `make run`.
+    var command = PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
+      "make run N=\(exerciseNumber) ARGS='\($0)'"
+    }
+    if let clock { command.clock = clock }
     let (code, printed) = inWorkspace {
       capturingStandardOutput {
-        // Messages show the command as the learner types it for `make run`.
-        PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
-          "make run N=\(exerciseNumber) ARGS='\($0)'"
-        }.run(
+        command.run(
           arguments: arguments, workingDirectory: workspace.path, environment: [:],
           standardOutput: { output.append($0) }, standardError: { errors.append($0) })
       }

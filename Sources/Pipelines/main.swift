@@ -25,6 +25,9 @@ import Plumb
 #if EXERCISE7
   import Exercise7
 #endif
+#if EXERCISE8
+  import Exercise8
+#endif
 
 // `pipelines 4 TopSongs --tld rs`: runs exercise 4's pipeline as Plumb's command line would.
 // `make run N=4 ARGS='TopSongs --tld rs'` calls it through the kit, in workspace/4-dependencies.
@@ -49,6 +52,9 @@ var exercises: [Int: [any PipelineTask.Type]] = [:]
 #endif
 #if EXERCISE7
   exercises[7] = Exercise7.pipelineTasks
+#endif
+#if EXERCISE8
+  exercises[8] = Exercise8.pipelineTasks
 #endif
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -64,4 +64,14 @@ struct Crash: PipelineTask {
   }
 }
 
-PipelineCommand(name: "plumb-signals", tasks: [Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self]).main()
+/// One file per day, for the scheduled run that Ctrl-C stops while it waits for the next day.
+struct Daily: PipelineTask {
+  @Parameter var date: Day = .required
+
+  func output() -> LocalTarget { LocalTarget("daily-\(date).txt") }
+  func run() throws { try output().write("\(date)\n") }
+}
+
+PipelineCommand(
+  name: "plumb-signals", tasks: [Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self]
+).main()

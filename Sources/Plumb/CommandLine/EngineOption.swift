@@ -56,6 +56,12 @@ struct EngineOption: Sendable {
       }
       invocation.graph = file
     },
+    EngineOption(
+      names: ["--force"], valueName: "PATTERN",
+      help: "run the matching tasks again, and everything downstream of them (a family, or Task(p=v) with * wildcards)"
+    ) { invocation, value, _ in
+      invocation.forcing.append(value)
+    },
     EngineOption(names: ["--local-scheduler"], valueName: nil, help: "run the tasks in this process (the default)") {
       _, _, _ in
     },

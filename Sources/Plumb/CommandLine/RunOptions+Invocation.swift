@@ -11,6 +11,7 @@ extension RunOptions {
     settings.retryDelay = invocation.retryDelay
     settings.logLevel = invocation.logLevel
     if invocation.noLock { settings.locksTasks = false }
+    forcing = invocation.forcing
   }
 
   /// These options with every setting code left alone taken from `configuration` (`[core]

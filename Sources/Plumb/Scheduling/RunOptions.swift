@@ -128,6 +128,16 @@ public struct RunOptions: Sendable {
   /// ```
   public var willRun: (@Sendable (TaskInfo) async -> Void)?
 
+  /// Tasks to run again although their outputs exist, with everything downstream of them in the
+  /// requested graph (Airflow's "clear"): each pattern is a family (`ScrapeDay`) or a task's text
+  /// form with shell wildcards (`ScrapeDay(date=2024-01-0*)`). Old outputs stay until new ones
+  /// replace them, so a forced run that fails loses nothing. `--force PATTERN` on the command line.
+  ///
+  /// ```swift
+  /// options.forcing = ["ScrapeDay(date=2024-01-03)"]
+  /// ```
+  public var forcing: [String] = []
+
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
   public init() {}
 }

@@ -9,6 +9,8 @@ final class Scheduler {
   private let events: EventDispatch
   private var nodes: [TaskNode] = []
   private var nodesByInfo: [TaskInfo: TaskNode] = [:]
+  /// The tasks `--force` runs again although complete; `nil` when nothing is forced.
+  private var forced: ForcedTasks?
   /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
   private(set) var stopReason: String?
 
@@ -28,7 +30,13 @@ final class Scheduler {
     do {
       try context.activate {
         let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
-        try buildGraph(resolved)
+        // `--force`: what to run again although complete; ranges' notes go to the run's log.
+        forced =
+          options.forcing.isEmpty
+          ? nil : try ForcedTasks.find(patterns: options.forcing, roots: resolved, context: context)
+        try ForcedTasks.$current.withValue(forced) {
+          try RangeNotes.$sink.withValue(RangeNotes.once { [log] in log.warning($0) }) { try buildGraph(resolved) }
+        }
       }
       try checkForCycles()
     } catch {
@@ -115,7 +123,8 @@ final class Scheduler {
   private func visit(_ node: TaskNode) throws {
     let complete: Bool
     do {
-      complete = try node.task.complete()
+      node.isForced = forced?.tasks.contains(node.info) ?? false
+      complete = try !node.isForced && node.task.complete()
     } catch {
       fail(node, because: SchedulingFailure("complete() failed: \(Self.describe(error))", underlying: error))
       return

@@ -216,7 +216,7 @@ final class WorkerPool: Sendable {
     // Checked again holding the lock, whether or not it had to wait: another run may have finished
     // the task after this run scheduled it and before it got here. Not a wrapper, which is complete
     // as soon as its requirements are, and whose run does nothing anyway.
-    if !node.isWrapper, (try? node.task.complete()) == true {
+    if !node.isWrapper, !node.isForced, (try? node.task.complete()) == true {
       log.info("\(node.info) was completed by another run meanwhile")
       return .alreadyComplete
     }
