@@ -25,8 +25,7 @@ final class TaskLocks: Sendable {
   /// then run unlocked, as they would with `--no-lock`.
   init?(workingDirectory: String) {
     guard let folder = LockFolder.path() else { return nil }
-    let workingFolder = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
-    let name = String(MD5.hex(Array(workingFolder.utf8)).prefix(16)) + ".tasks"
+    let name = Self.fileName(for: workingDirectory)
     LockFolder.removeUnused(in: folder, except: name)
     guard let descriptor = Self.openSharing(folder + "/" + name) else { return nil }
     self.descriptor = descriptor
@@ -36,6 +35,12 @@ final class TaskLocks: Sendable {
 
   /// Opens the lock file at `path` holding the shared lock on byte 0, retrying if the file it
   /// opened was removed before the lock was taken.
+  /// The name of the lock file of the tasks of `workingDirectory`, in the lock folder.
+  static func fileName(for workingDirectory: String) -> String {
+    let workingFolder = URL(fileURLWithPath: workingDirectory).standardizedFileURL.path
+    return String(MD5.hex(Array(workingFolder.utf8)).prefix(16)) + ".tasks"
+  }
+
   private static func openSharing(_ path: String) -> Int32? {
     while true {
       let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
