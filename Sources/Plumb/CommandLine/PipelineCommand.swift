@@ -253,6 +253,7 @@ public struct PipelineCommand: Sendable {
     case CommandLineError.lockUnavailable: return codes.unhandledException
     case is CommandLineError, is ParameterError, is ConfigurationError: return Self.usageErrorExitCode
     case is PipelineError: return codes.schedulingError
+    case is CentralSchedulerError: return codes.schedulerUnreachable
     default: return codes.unhandledException
     }
   }

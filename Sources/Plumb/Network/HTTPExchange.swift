@@ -219,8 +219,8 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 }
 
 extension HTTPExchange {
-  /// Sends one request to `url` and returns the body of a 2xx answer, suspending rather than
-  /// blocking while it waits.
+  /// Sends one request to `url` (a `POST` of `body` when there is one) and returns the body of a 2xx
+  /// answer, suspending rather than blocking while it waits.
   ///
   /// Cancelling the calling task cancels the request; a task cancelled before the call sends nothing.
   ///
@@ -230,9 +230,11 @@ extension HTTPExchange {
   ///
   /// - Throws: ``DownloadError`` for an answer outside 2xx, a refused connection, a timeout, a
   ///   deadline or limit passed; `CancellationError` when the task is cancelled.
-  static func send(to url: URL, limits: Limits) async throws -> Data {
+  static func send(
+    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits
+  ) async throws -> Data {
     let body = Body()
-    let exchange = HTTPExchange(to: url, limits: limits)
+    let exchange = HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits)
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
         exchange.start(receiving: body.append) { continuation.resume(with: $0) }
@@ -262,10 +264,11 @@ extension HTTPExchange {
     try outcome.wait()
   }
 
-  /// The body of a 2xx answer from `url`, blocking the calling thread; see ``wait(receiving:)``.
-  static func send(to url: URL, limits: Limits) throws -> Data {
+  /// The body of a 2xx answer from `url` (to a `POST` of `body` when there is one), blocking the
+  /// calling thread; see ``wait(receiving:)``.
+  static func send(to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits) throws -> Data {
     let body = Body()
-    try HTTPExchange(to: url, limits: limits).wait(receiving: body.append)
+    try HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits).wait(receiving: body.append)
     return body.data
   }
 }

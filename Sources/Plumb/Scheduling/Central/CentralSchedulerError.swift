@@ -1,0 +1,22 @@
+/// Luigi's central scheduler could not be used.
+///
+/// ```
+/// plumb: error: cannot reach the central scheduler at http://localhost:8082 (connection refused by localhost:8082): start it with `make luigid`, or pass --local-scheduler to run without it
+/// ```
+public enum CentralSchedulerError: Error, CustomStringConvertible, Equatable {
+  /// luigid did not answer when the run started; nothing was scheduled or run.
+  case unreachable(url: String, reason: String)
+  /// luigid answered something that is not its JSON API (another server on its port, say).
+  case invalidAnswer(url: String, method: String)
+
+  /// The message, in one line, saying what to do.
+  public var description: String {
+    switch self {
+    case .unreachable(let url, let reason):
+      return
+        "cannot reach the central scheduler at \(url) (\(reason)): start it with `make luigid`, or pass --local-scheduler to run without it"
+    case .invalidAnswer(let url, let method):
+      return "the central scheduler at \(url) answered \(method) with something that is not luigid's JSON API"
+    }
+  }
+}
