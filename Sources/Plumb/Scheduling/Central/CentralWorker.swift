@@ -157,9 +157,6 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
             lose(error)
             break asking
           }
-          shared.withLock { shared in
-            for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
-          }
           if let taskID = reply.taskID {
             if let node = byID[taskID], start(node) {
               running[taskID] = node
@@ -168,6 +165,10 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
               await refuse(taskID, node: byID[taskID])
             }
             continue
+          }
+          // As Luigi's summary does, only answers without work count: they are why this worker waits.
+          shared.withLock { shared in
+            for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
           }
           if running.isEmpty {
             guard scheduler.keepsAlive, isWaitingForOthers(nodes, reply: reply) else { break asking }

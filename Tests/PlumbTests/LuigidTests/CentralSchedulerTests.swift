@@ -1,0 +1,144 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+@testable import Plumb
+
+/// Leaves of a fan-in for the central scheduler tests.
+private struct Leaf: PipelineTask {
+  @Parameter var n: Int = 1
+  @Parameter(significant: false) var note: String = "x"
+
+  func output() -> LocalTarget { LocalTarget("leaf-\(n).txt") }
+  func run() throws { try output().write("\(n)\n") }
+}
+
+/// The root of the fan-in: needs four leaves.
+private struct Root: PipelineTask {
+  func requires() -> [Leaf] { (1...4).map { Leaf(n: $0) } }
+  func output() -> LocalTarget { LocalTarget("root.txt") }
+  func run() throws { try output().write("root\n") }
+}
+
+/// Fails with a message a reader should see in luigid's visualiser.
+private struct Broken: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("broken.txt") }
+  func run() throws { throw Refusal() }
+
+  struct Refusal: Error, CustomStringConvertible {
+    var description: String { "the disk is full" }
+  }
+}
+
+/// Runs built from code (``build(_:options:)``) with ``RunOptions/scheduler`` set to a real luigid,
+/// then reads luigid's own view of the run through the API its visualiser uses.
+final class CentralSchedulerTests: XCTestCase {
+  private var folder: TemporaryFolder!
+  private var luigid: LuigidServer!
+
+  override func setUpWithError() throws {
+    folder = try TemporaryFolder(removedAfter: self)
+    luigid = try LuigidServer(for: self)
+  }
+
+  private func options(workers: Int = 2) -> RunOptions {
+    var options = folder.options(workers: workers)
+    options.scheduler = .central(luigid.scheduler)
+    return options
+  }
+
+  func testAFanInRunsHereAndLuigidShowsEveryTaskDoneWithParametersAndEdges() throws {
+    let result = try build([Root()], options: options())
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertTrue(result.summary.contains("* 5 ran successfully:"), result.summary)
+    let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    let rootID = TaskInfo(Root()).id
+    let leafIDs = (1...4).map { TaskInfo(Leaf(n: $0)).id }
+    for id in [rootID] + leafIDs {
+      XCTAssertEqual(done[id]?["status"], "DONE", "\(id) in \(done.text)")
+    }
+    XCTAssertEqual(done[leafIDs[0]]?["name"], "Leaf")
+    // The visualiser shows public parameters; the insignificant one too, as Luigi's workers send it.
+    XCTAssertEqual(done[leafIDs[0]]?["params"], .object(["n": "1", "note": "x"]))
+    XCTAssertEqual(done[leafIDs[0]]?["display_name"], "Leaf(n=1, note=x)")
+    let graph = try luigid.call("dep_graph", ["task_id": .string(rootID), "include_done": true])
+    let deps = Set((graph[rootID]?["deps"]?.elements ?? []).compactMap(\.string))
+    XCTAssertEqual(deps, Set(leafIDs))
+    XCTAssertEqual(graph[leafIDs[2]]?["deps"], .array([]))
+    let workers = try luigid.call("worker_list")
+    // luigid merges the info into the worker's record.
+    let info = workers.elements?.first
+    XCTAssertEqual(info?["lang"], "swift", workers.text)
+    XCTAssertEqual(info?["plumb"], .string(PlumbVersion.text), workers.text)
+  }
+
+  func testACompleteTaskIsRegisteredDoneAndNotRunAgain() throws {
+    try folder.write("1\n", to: "leaf-1.txt")
+    let result = try build([Root()], options: options())
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertEqual(result.status(of: Leaf(n: 1)), .alreadyComplete)
+    XCTAssertTrue(result.summary.contains("* 1 complete ones were encountered:"), result.summary)
+    let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[TaskInfo(Leaf(n: 1)).id]?["status"], "DONE")
+  }
+
+  func testAFailureReachesLuigidWithItsMessage() throws {
+    let result = try build([Broken()], options: options())
+
+    XCTAssertEqual(result.status(of: Broken()), .failed)
+    XCTAssertEqual(result.exitCode, ExitCodes().taskFailed)
+    let error = try luigid.call("fetch_error", ["task_id": .string(TaskInfo(Broken()).id)])
+    // Encoded once more as Luigi's workers send their tracebacks; the visualiser decodes it.
+    XCTAssertEqual(error["error"], .string(TaskInfo.jsonString("the disk is full")), error.text)
+  }
+
+  func testAnUnreachableLuigidFailsTheRunBeforeAnythingIsScheduled() throws {
+    var options = options()
+    options.scheduler = .central(CentralScheduler(host: "127.0.0.1", port: try LuigidServer.freePort()))
+
+    XCTAssertThrowsError(try build([Root()], options: options)) { error in
+      guard case CentralSchedulerError.unreachable(let url, _) = error else {
+        return XCTFail("unexpected error \(error)")
+      }
+      XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
+      XCTAssertTrue("\(error)".contains("make luigid"), "\(error)")
+      XCTAssertTrue("\(error)".contains("--local-scheduler"), "\(error)")
+    }
+    XCTAssertFalse(folder.contains("leaf-1.txt"))
+  }
+
+  func testTheConfigFileNamesTheSchedulerAndTheCommandLineCanForceTheLocalOne() throws {
+    let configuration = try Configuration(
+      text: """
+        [core]
+        default-scheduler-host = 127.0.0.1
+        default-scheduler-port = \(luigid.port)
+        rpc-retry-attempts = 5
+        rpc-retry-wait = 0.5
+        [worker]
+        keep_alive = true
+        """)
+    var expected = CentralScheduler(host: "127.0.0.1", port: luigid.port)
+    expected.retryAttempts = 5
+    expected.retryWait = 0.5
+    expected.keepsAlive = true
+    XCTAssertEqual(try SchedulerRequest().choice(configuration: configuration), .central(expected))
+    XCTAssertEqual(try SchedulerRequest(forcesLocal: true).choice(configuration: configuration), .local)
+    XCTAssertEqual(try SchedulerRequest().choice(configuration: Configuration()), .local)
+    var url = SchedulerRequest()
+    url.url = URL(string: "http://example.org:9000")
+    guard case .central(let central) = try url.choice(configuration: configuration) else {
+      return XCTFail("a URL names a central scheduler")
+    }
+    XCTAssertEqual(central.address, "http://example.org:9000")
+
+    var options = folder.options(workers: 1)
+    options.configuration = configuration
+    let result = try build([Root()], options: options)
+    XCTAssertTrue(result.success, result.summary)
+    let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[TaskInfo(Root()).id]?["status"], "DONE", "the config file's luigid was used")
+  }
+}
