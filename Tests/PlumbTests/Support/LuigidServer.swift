@@ -105,7 +105,8 @@ final class LuigidServer {
     let deadline = Date().addingTimeInterval(60)
     while true {
       guard process.isRunning else {
-        throw NotReady(reason: "it exited with \(process.terminationStatus): \(folder.contents(of: "luigid.out") ?? "")")
+        throw NotReady(
+          reason: "it exited with \(process.terminationStatus): \(folder.contents(of: "luigid.out") ?? "")")
       }
       if (try? HTTPExchange.send(to: page, limits: limits)) != nil { return }
       guard Date() < deadline else { throw NotReady(reason: "no answer on \(url) within a minute") }
