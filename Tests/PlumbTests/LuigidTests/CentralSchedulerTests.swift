@@ -30,6 +30,25 @@ private struct Broken: PipelineTask {
   }
 }
 
+/// Data nobody provides.
+private struct Absent: ExternalTask {
+  func output() -> LocalTarget { LocalTarget("absent.txt") }
+}
+
+/// Needs the absent data, and a leaf that is there to run.
+private struct NeedsAbsent: PipelineTask {
+  func requires() -> AllOf<Absent, Leaf> { AllOf(Absent(), Leaf(n: 9)) }
+  func output() -> LocalTarget { LocalTarget("needs-absent.txt") }
+  func run() throws { try output().write("never\n") }
+}
+
+/// Needs the broken task.
+private struct NeedsBroken: PipelineTask {
+  func requires() -> Broken { Broken() }
+  func output() -> LocalTarget { LocalTarget("needs-broken.txt") }
+  func run() throws { try output().write("never\n") }
+}
+
 /// Runs built from code (``build(_:options:)``) with ``RunOptions/scheduler`` set to a real luigid,
 /// then reads luigid's own view of the run through the API its visualiser uses.
 final class CentralSchedulerTests: XCTestCase {
@@ -92,6 +111,20 @@ final class CentralSchedulerTests: XCTestCase {
     let error = try luigid.call("fetch_error", ["task_id": .string(TaskInfo(Broken()).id)])
     // Encoded once more as Luigi's workers send their tracebacks; the visualiser decodes it.
     XCTAssertEqual(error["error"], .string(TaskInfo.jsonString("the disk is full")), error.text)
+  }
+
+  func testAWorkerKeptAliveDoesNotWaitForWhatWaitingCannotBring() throws {
+    var options = options()
+    guard case .central(var scheduler) = options.scheduler else { return XCTFail("central") }
+    scheduler.keepsAlive = true
+    options.scheduler = .central(scheduler)
+
+    let missing = try build([NeedsAbsent()], options: options)
+    XCTAssertEqual(missing.exitCode, ExitCodes().missingData, missing.summary)
+    XCTAssertEqual(missing.status(of: Leaf(n: 9)), .succeeded)
+    let failed = try build([NeedsBroken()], options: options)
+    XCTAssertEqual(failed.exitCode, ExitCodes().taskFailed, failed.summary)
+    XCTAssertTrue(failed.summary.contains("* 1 had failed dependencies:"), failed.summary)
   }
 
   func testAnUnreachableLuigidFailsTheRunBeforeAnythingIsScheduled() throws {

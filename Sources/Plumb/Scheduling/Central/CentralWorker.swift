@@ -116,19 +116,34 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
   }
 
   /// Tells luigid about every task of the graph, done or not, with its edges.
+  ///
+  /// A few calls are in flight at once: each costs about a millisecond of waiting on the network,
+  /// which luigid (one thread) can spend on the call before; the order luigid sees them in does not
+  /// matter (an edge to a task not registered yet makes a placeholder the registration fills in).
   private func register(_ nodes: [TaskNode]) async throws {
-    for node in nodes {
-      do {
-        _ = try await client.call("add_task", TaskRegistration.scheduled(node, worker: identity.id), log: log)
-      } catch let error as CentralSchedulerError {
-        throw error
-      } catch is CancellationError {
-        throw CancellationError()
-      } catch {
-        throw CentralSchedulerError.unreachable(url: scheduler.address, reason: Scheduler.describe(error))
+    let client = client
+    let log = log
+    let worker = identity.id
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for (index, node) in nodes.enumerated() {
+          if index >= Self.registrationsInFlight { try await group.next() }
+          let arguments = TaskRegistration.scheduled(node, worker: worker)
+          group.addTask { _ = try await client.call("add_task", arguments, log: log) }
+        }
+        try await group.waitForAll()
       }
+    } catch let error as CentralSchedulerError {
+      throw error
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: Scheduler.describe(error))
     }
   }
+
+  /// How many `add_task` calls registering the graph may wait for an answer at once.
+  private static let registrationsInFlight = 4
 
   // MARK: - Handing out
 
@@ -270,18 +285,24 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     }
   }
 
-  /// Tasks that failed here, and the pending tasks that wait on one of them: luigid counts them
-  /// among the pending ones, and waiting will not move them (a failed task is retried only after
-  /// luigid's `retry_delay`, fifteen minutes by default).
+  /// Tasks that failed here, and the pending tasks that wait on one of them or on missing external
+  /// data or a scheduling error: luigid counts them among the pending ones, and waiting will not
+  /// move them (a failed task is retried only after luigid's `retry_delay`, fifteen minutes by
+  /// default, and external data does not appear because a worker waits).
   private func stuckBehindFailures(_ nodes: [TaskNode]) -> Int {
     var stuck = Set<Int>()
-    // Dependencies come after their dependents in `nodes`, so a walk from the end sees them first.
-    for node in nodes.reversed() {
-      if node.state == .failed || node.dependencies.contains(where: { stuck.contains($0.order) }) {
-        if node.state == .failed || node.state == .pending { stuck.insert(node.order) }
+    var count = 0
+    var queue = nodes.filter { [.failed, .missingExternal, .schedulingFailed].contains($0.state) }
+    count += queue.count { $0.state == .failed }
+    for node in queue { stuck.insert(node.order) }
+    while let node = queue.popLast() {
+      for dependent in node.dependents where dependent.state == .pending && !stuck.contains(dependent.order) {
+        stuck.insert(dependent.order)
+        count += 1
+        queue.append(dependent)
       }
     }
-    return stuck.count
+    return count
   }
 
   /// The tasks this run scheduled but did not run: complete ones (another worker ran them) count as
