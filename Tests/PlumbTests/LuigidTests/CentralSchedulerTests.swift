@@ -142,7 +142,33 @@ final class CentralSchedulerTests: XCTestCase {
     XCTAssertFalse(folder.contains("leaf-1.txt"))
   }
 
-  func testTheConfigFileNamesTheSchedulerAndTheCommandLineCanForceTheLocalOne() throws {
+  func testTheCommandLineNamesTheSchedulerOrForcesTheLocalOne() throws {
+    let command = PipelineCommand(name: "fan", tasks: [Root.self, Leaf.self])
+    func run(_ arguments: [String]) -> (code: Int32, errors: [String]) {
+      var errors: [String] = []
+      let code = command.run(
+        arguments: arguments + ["--log-level", "error"], workingDirectory: folder.path, environment: [:],
+        standardOutput: { _ in }, standardError: { errors.append($0) })
+      return (code, errors)
+    }
+
+    let malformed = run(["Root", "--scheduler-url", "ftp://example.org"])
+    XCTAssertEqual(malformed.code, PipelineCommand.usageErrorExitCode)
+    XCTAssertEqual(malformed.errors.count, 1)
+    XCTAssertTrue(malformed.errors[0].contains("--scheduler-url"), "\(malformed.errors)")
+    try folder.write("[core]\ndefault-scheduler-port = \(try LuigidServer.freePort())\n", to: "plumb.cfg")
+    let unreachable = run(["Root"])
+    XCTAssertEqual(unreachable.code, ExitCodes().schedulerUnreachable, "\(unreachable.errors)")
+    XCTAssertEqual(unreachable.errors.count, 1, "\(unreachable.errors)")
+    XCTAssertTrue(unreachable.errors[0].contains("http://localhost:"), "\(unreachable.errors)")
+    XCTAssertEqual(run(["Root", "--local-scheduler"]).code, 0)
+    let central = run(["Root", "--scheduler-host", "127.0.0.1", "--scheduler-port", String(luigid.port)])
+    XCTAssertEqual(central.code, 0, "\(central.errors)")
+    let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[TaskInfo(Root()).id]?["status"], "DONE", done.text)
+  }
+
+  func testTheConfigFileNamesTheSchedulerWithItsSettings() throws {
     let configuration = try Configuration(
       text: """
         [core]
