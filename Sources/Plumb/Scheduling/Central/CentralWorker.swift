@@ -159,8 +159,9 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     await withTaskGroup(of: Event.self) { group in
       var running: [String: TaskNode] = [:]
       var isTicking = false
+      var isDisabled = false
       asking: while !isStopping {
-        if running.count < slots {
+        if running.count < slots && !isDisabled {
           let arguments: [String: JSONValue] = [
             "worker": worker, "host": .string(identity.host), "assistant": false,
             "current_tasks": .array(running.keys.sorted().map { .string($0) }),
@@ -171,6 +172,11 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
           } catch {
             lose(error)
             break asking
+          }
+          if reply.isWorkerDisabled {
+            log.warning("the central scheduler disabled this worker: no more tasks are started")
+            isDisabled = true
+            continue
           }
           if let taskID = reply.taskID {
             if let node = byID[taskID], start(node) {
