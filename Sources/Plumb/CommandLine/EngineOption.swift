@@ -66,7 +66,7 @@ struct EngineOption: Sendable {
       names: ["--scheduler-host"], valueName: "HOST",
       help: "use Luigi's central scheduler (luigid) on HOST ([core] default-scheduler-host; port 8082)"
     ) { invocation, value, flag in
-      guard !value.isEmpty, SchedulerRequest.url("http://\(value)") != nil else {
+      guard CentralScheduler.url(host: value, port: 8082) != nil else {
         throw CommandLineError.invalidValue(flag: flag, value: value, expected: "a host name or address")
       }
       invocation.scheduler.host = value

@@ -192,6 +192,9 @@ final class CentralSchedulerTests: XCTestCase {
       return XCTFail("a URL names a central scheduler")
     }
     XCTAssertEqual(central.address, "http://example.org:9000")
+    XCTAssertEqual(CentralScheduler(host: "::1", port: 8082).address, "http://[::1]:8082")
+    XCTAssertThrowsError(
+      try SchedulerRequest().choice(configuration: Configuration(text: "[core]\ndefault-scheduler-host = a b\n")))
 
     var options = folder.options(workers: 1)
     options.configuration = configuration

@@ -71,14 +71,23 @@ public struct CentralScheduler: Sendable, Equatable {
     self.url = url
   }
 
-  /// The scheduler at `http://host:port`, as `--scheduler-host` and `--scheduler-port` name it.
+  /// The scheduler at `http://host:port`, as `--scheduler-host` and `--scheduler-port` name it (an
+  /// IPv6 address such as `::1` is bracketed).
   ///
   /// ```swift
   /// let scheduler = CentralScheduler(host: "127.0.0.1", port: 8082)
   /// ```
   public init(host: String = "localhost", port: Int = 8082) {
-    // A host that does not make a URL (spaces, say) is caught when luigid is first called.
-    url = URL(string: "http://\(host):\(port)") ?? URL(string: "http://localhost:\(port)")!
+    // The command line and the config file refuse a host that makes no URL (spaces, say), so only
+    // code can get here with one; it gets the unreachable error of an address that cannot answer.
+    url = Self.url(host: host, port: port) ?? URL(string: "http://invalid-host.invalid:\(port)")!
+  }
+
+  /// `http://host:port`, with an IPv6 address in brackets; `nil` when that makes no URL with a host.
+  static func url(host: String, port: Int) -> URL? {
+    let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    guard let url = URL(string: "http://\(bracketed):\(port)"), url.host?.isEmpty == false else { return nil }
+    return url
   }
 
   /// How messages name the scheduler: its URL without a trailing slash.

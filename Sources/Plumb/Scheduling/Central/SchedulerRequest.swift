@@ -37,6 +37,9 @@ struct SchedulerRequest: Sendable, Equatable {
           "[core] default-scheduler-url must be an http:// or https:// URL, not '\(configuredURL)'")
       }
       scheduler = CentralScheduler(url: url)
+    } else if let configuredHost, CentralScheduler.url(host: configuredHost, port: 8082) == nil {
+      throw configuration.problem(
+        "[core] default-scheduler-host must be a host name or address, not '\(configuredHost)'")
     } else if configuredHost != nil || configuredPort != nil {
       scheduler = CentralScheduler(host: configuredHost ?? "localhost", port: configuredPort ?? 8082)
     } else {
