@@ -51,6 +51,9 @@ enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBo
     case let text as String: return .string(text)
     case let values as [Any]: return .array(values.map(converting))
     case let members as [String: Any]: return .object(members.mapValues(converting))
+    // JSON's true and false come as NSNumbers too; their type code `c` (a C char, which no JSON
+    // number gets) tells them apart, where `as? Bool` would also take the numbers 0 and 1.
+    case let number as NSNumber where String(cString: number.objCType) == "c": return .bool(number.boolValue)
     case let number as NSNumber: return .number(number.doubleValue)
     default: return .null
     }
