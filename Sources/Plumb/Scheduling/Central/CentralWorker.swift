@@ -244,7 +244,10 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
       return
     }
     let succeeded = node.state == .succeeded || node.state == .alreadyComplete
-    _ = try? await report(TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id))
+    // Still pending here: the run is stopping and starts nothing more.
+    let explanation = node.state == .pending ? "not run: the Plumb worker it was handed to is stopping" : nil
+    _ = try? await report(
+      TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id, explanation: explanation))
   }
 
   /// Records `node`'s outcome and reports it to luigid; returns `false` when luigid could not be told.

@@ -36,14 +36,16 @@ enum TaskRegistration {
 
   /// The report of `node`'s outcome here: DONE, or FAILED with the error's text as `expl`,
   /// JSON-encoded once more as Luigi's workers send their tracebacks (the visualiser decodes it).
-  static func finished(_ node: TaskNode, succeeded: Bool, worker: String) -> [String: JSONValue] {
+  static func finished(
+    _ node: TaskNode, succeeded: Bool, worker: String, explanation: String? = nil
+  ) -> [String: JSONValue] {
     var arguments = common(node, worker: worker)
     arguments["status"] = succeeded ? "DONE" : "FAILED"
     arguments["runnable"] = .null
     arguments["deps"] = .null
     arguments["new_deps"] = .array([])
-    let explanation = succeeded ? "null" : TaskInfo.jsonString(node.error.map(Scheduler.describe) ?? "failed")
-    arguments["expl"] = .string(explanation)
+    let text = explanation ?? node.error.map(Scheduler.describe) ?? "failed"
+    arguments["expl"] = .string(succeeded ? "null" : TaskInfo.jsonString(text))
     return arguments
   }
 
