@@ -1,35 +1,47 @@
 import Foundation
-import PlumbTestSupport
+import Plumb
 import XCTest
 
-@testable import Plumb
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
 
 /// A real luigid (Luigi 3.8.1's central scheduler) for one test: on 127.0.0.1 on a free port, with a
 /// fresh state file and the fast settings of a test (a dead worker is pruned after 5 s, a failed
 /// task retried after 1 s), stopped by its pid when the test ends.
 ///
+/// ```swift
+/// let luigid = try LuigidServer(for: self)
+/// var options = folder.options()
+/// options.scheduler = .central(luigid.scheduler)
+/// _ = try build([TopSongs(tld: "rs")], options: options)
+/// let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+/// ```
+///
 /// luigid comes from the venv `make luigid-venv` installs (`make test` does) in `.build-luigi/venv`
 /// under the package, or from the venv named by `PLUMB_LUIGI_VENV`. Without it the test fails,
-/// saying how to install it: these tests are the only check that Plumb speaks luigid's protocol.
-final class LuigidServer {
-  let port: Int
+/// saying how to install it: a test against luigid is the only check that Plumb speaks its protocol.
+public final class LuigidServer: @unchecked Sendable {
+  /// The port luigid listens on, on 127.0.0.1.
+  public let port: Int
   private let process: Process
   private let folder: TemporaryFolder
 
   /// The venv holding luigi.
-  static var venv: String {
+  public static var venv: String {
     if let named = ProcessInfo.processInfo.environment["PLUMB_LUIGI_VENV"], !named.isEmpty { return named }
-    // Tests/PlumbTests/Support/LuigidServer.swift → the package root.
+    // Sources/PlumbTestSupport/LuigidServer.swift → the package root.
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     return root.appendingPathComponent(".build-luigi/venv").path
   }
 
-  /// The venv's Python, for Python Luigi workers.
-  static var python: String { venv + "/bin/python" }
+  /// The venv's Python, for Python Luigi workers (`python -m luigi --module ...`).
+  public static var python: String { venv + "/bin/python" }
 
-  /// The fast settings of `probes/luigid-fast.cfg`.
-  static let fastConfiguration = """
+  /// luigid's settings for tests: a silent worker is dropped after 5 s (its running tasks fail),
+  /// a failed task is pending again after 1 s, and every `get_work` prunes.
+  public static let fastConfiguration = """
     [scheduler]
     worker_disconnect_delay = 5
     retry_delay = 1
@@ -52,7 +64,9 @@ final class LuigidServer {
   }
 
   /// Starts luigid for `test` and waits until it answers; it is stopped when the test ends.
-  init(for test: XCTestCase) throws {
+  ///
+  /// - Throws: when luigid is not installed (saying how to install it), or does not start.
+  public init(for test: XCTestCase) throws {
     let luigid = Self.venv + "/bin/luigid"
     guard FileManager.default.isExecutableFile(atPath: luigid) else { throw NotInstalled(path: luigid) }
     folder = try TemporaryFolder(removedAfter: test)
@@ -79,10 +93,11 @@ final class LuigidServer {
     try waitUntilReady()
   }
 
-  var url: String { "http://127.0.0.1:\(port)" }
+  /// `http://127.0.0.1:<port>`, without a trailing slash.
+  public var url: String { "http://127.0.0.1:\(port)" }
 
-  /// The scheduler settings a run in the test uses: this luigid, quick retries.
-  var scheduler: CentralScheduler {
+  /// The scheduler settings a run in the test uses: this luigid, quick retries and polling.
+  public var scheduler: CentralScheduler {
     var scheduler = CentralScheduler(host: "127.0.0.1", port: port)
     scheduler.retryAttempts = 2
     scheduler.retryWait = 0.1
@@ -90,32 +105,68 @@ final class LuigidServer {
     return scheduler
   }
 
-  /// The command-line flags that point a Plumb process at this luigid.
-  var flags: [String] { ["--scheduler-host", "127.0.0.1", "--scheduler-port", String(port)] }
+  /// The command-line flags that point a Plumb process (or a Python Luigi worker) at this luigid.
+  public var flags: [String] { ["--scheduler-host", "127.0.0.1", "--scheduler-port", String(port)] }
 
-  /// Calls luigid's API `method`; returns the `response`.
-  func call(_ method: String, _ arguments: [String: JSONValue] = [:]) throws -> JSONValue {
-    try LuigidClient(scheduler).callBlocking(method, arguments)
+  /// Calls luigid's API `method` with `arguments` (a JSON object) and returns its `response`, as
+  /// `JSONSerialization` reads it: `[String: Any]`, `[Any]`, `String`, `NSNumber`, `NSNull`.
+  ///
+  /// - Throws: when luigid does not answer within 10 s or answers something else than its JSON.
+  public func call(_ method: String, _ arguments: [String: Any] = [:]) throws -> Any {
+    let json = try JSONSerialization.data(withJSONObject: arguments)
+    var request = URLRequest(url: URL(string: url + "/api/" + method)!, timeoutInterval: 10)
+    request.httpMethod = "POST"
+    request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    let form = String(decoding: json, as: UTF8.self).addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    request.httpBody = Data(("data=" + form).utf8)
+    let body = try Self.send(request)
+    guard let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any], let response = answer["response"]
+    else { throw NotReady(reason: "luigid answered \(method) with something that is not its JSON") }
+    return response
+  }
+
+  /// The body of the answer to `request`, or the error; blocks the calling thread.
+  private static func send(_ request: URLRequest) throws -> Data {
+    final class Outcome: @unchecked Sendable {
+      var result: Result<Data, any Error> = .failure(URLError(.timedOut))
+    }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    URLSession.shared.dataTask(with: request) { data, response, error in
+      if let error {
+        outcome.result = .failure(error)
+      } else if let status = (response as? HTTPURLResponse)?.statusCode, status != 200 {
+        outcome.result = .failure(NotReady(reason: "HTTP \(status) for \(request.url?.path ?? "")"))
+      } else {
+        outcome.result = .success(data ?? Data())
+      }
+      done.signal()
+    }.resume()
+    done.wait()
+    return try outcome.result.get()
   }
 
   /// Polls the visualiser's page until luigid serves it (about a second), or fails after a minute.
   private func waitUntilReady() throws {
-    let page = URL(string: url + "/static/visualiser/index.html")!
-    let limits = HTTPExchange.Limits(timeout: 1, deadline: 2, maximumBytes: 1 << 20)
+    var page = URLRequest(url: URL(string: url + "/static/visualiser/index.html")!, timeoutInterval: 1)
+    page.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
     let deadline = Date().addingTimeInterval(60)
     while true {
       guard process.isRunning else {
         throw NotReady(
           reason: "it exited with \(process.terminationStatus): \(folder.contents(of: "luigid.out") ?? "")")
       }
-      if (try? HTTPExchange.send(to: page, limits: limits)) != nil { return }
+      if (try? Self.send(page)) != nil { return }
       guard Date() < deadline else { throw NotReady(reason: "no answer on \(url) within a minute") }
       usleep(20_000)
     }
   }
 
   /// Stops luigid: SIGTERM, then SIGKILL if it has not ended within 10 s; returns once it has.
-  func stop() {
+  /// luigid saves its state on SIGTERM, in the test's folder, which goes with the test.
+  public func stop() {
     guard process.isRunning else { return }
     kill(process.processIdentifier, SIGTERM)
     let deadline = Date().addingTimeInterval(10)
@@ -125,7 +176,7 @@ final class LuigidServer {
   }
 
   /// A port nothing listens on now: bound to port 0, read back, released.
-  static func freePort() throws -> Int {
+  public static func freePort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw NotReady(reason: "no socket: \(String(cString: strerror(errno)))") }
     defer { close(descriptor) }
