@@ -112,6 +112,26 @@ final class CentralProcessTests: XCTestCase {
     XCTAssertEqual(runs.count, 5, "\(runs)")
   }
 
+  func testAWorkerRunningATaskLongerThanLuigidsPatienceKeepsItThroughItsPings() throws {
+    let long = try start("long", ["Blocked", "--n", "1"])
+    try waitFor("Blocked(n=1) to start") { folder.contains("started-Blocked-1") }
+    // luigid drops a worker it has not heard from in 5 s (the test's setting), checking at each of
+    // these calls; the worker's own task sends nothing meanwhile, only its pings do.
+    try waitFor("luigid to have heard from the worker 6 s after it started") {
+      guard let worker = try? luigid.api("worker_list").elements?.first,
+        let started = worker["started"], let lastActive = worker["last_active"],
+        case .number(let start) = started, case .number(let last) = lastActive
+      else { return false }
+      return last - start > 6
+    }
+    let running = try luigid.api("task_list", ["status": "RUNNING", "upstream_status": "", "search": ""])
+    XCTAssertNotNil(running[TaskInfo(family: "Blocked", parameters: [("n", "1")]).id], running.text)
+    let other = finish(try start("other", ["Blocked", "--n", "1"]), "other")
+    XCTAssertEqual(other.code, ExitCodes().alreadyRunning, other.output)
+    try folder.write("", to: "release-1")
+    XCTAssertEqual(finish(long, "long").code, 0)
+  }
+
   // MARK: - Faults
 
   func testAnUnreachableLuigidEndsTheRunAtOnceWithOneLineAndItsOwnExitCode() throws {
