@@ -41,8 +41,26 @@ reset: kit
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).
 # The engine's luigid tests run a real luigid, so the test needs the venv `make luigid-venv` installs.
-test: kit luigid-venv
+test: kit cron-fixture luigid-venv
 	@$(KIT) selfcheck
+
+# The cron fixture the engine's tests compare Plumb's cron with holds croniter's answers (the cron
+# implementation Airflow uses). This installs croniter into .build-cron/venv, writes the fixture
+# again and fails if it changed; without PyPI it says so and leaves the committed fixture be.
+CRON_VENV := .build-cron/venv
+CRON_FIXTURE := Tests/Fixtures/cron/cron-next.tsv
+.PHONY: cron-fixture
+cron-fixture:
+	@mkdir -p .build-cron
+	@$(CRON_VENV)/bin/python -c 'import croniter' 2>/dev/null \
+	  || (python3 -m venv $(CRON_VENV) && $(CRON_VENV)/bin/pip install --quiet croniter) \
+	  || echo "make cron-fixture: could not install croniter; the committed $(CRON_FIXTURE) is used as it is"
+	@if $(CRON_VENV)/bin/python -c 'import croniter' 2>/dev/null; then \
+	  $(CRON_VENV)/bin/python Tests/Fixtures/cron/make_cron_fixture.py > .build-cron/cron-next.tsv \
+	  && cmp -s .build-cron/cron-next.tsv $(CRON_FIXTURE) \
+	  && echo "cron fixture: croniter $$($(CRON_VENV)/bin/pip show croniter | sed -n 's/^Version: //p') agrees with $(CRON_FIXTURE)" \
+	  || { echo "cron fixture: $(CRON_FIXTURE) differs from croniter's answers; copy .build-cron/cron-next.tsv over it and check git diff"; exit 1; }; \
+	fi
 
 test-engine:
 	swift build --build-tests

@@ -19,6 +19,11 @@ let exerciseFolders: [(number: Int, folder: String)] =
     return (number, folder)
   }
   .sorted { $0.number < $1.number }
+  // KIT_LEAVE_OUT=1,3: the kit builds without exercises that do not compile, so that checking
+  // another one still works whatever state the rest are in.
+  .filter { exercise in
+    !(environment["KIT_LEAVE_OUT"] ?? "").split(separator: ",").contains { Int($0) == exercise.number }
+  }
 
 var targets: [Target] = [
   .target(name: "Plumb"),
@@ -40,7 +45,8 @@ var targets: [Target] = [
   .executableTarget(
     name: "pipelines",
     dependencies: ["Plumb"] + exerciseFolders.map { .target(name: "Exercise\($0.number)") },
-    path: "Sources/Pipelines"),
+    path: "Sources/Pipelines",
+    swiftSettings: exerciseFolders.map { .define("EXERCISE\($0.number)") }),
   .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
   // `make fuzz`: random and mutated input for the parameter, config-file and command-line parsers.
   .executableTarget(name: "plumb-fuzz", dependencies: ["Plumb"], path: "Sources/PlumbFuzz"),

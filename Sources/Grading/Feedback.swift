@@ -57,6 +57,8 @@ public enum Feedback {
   private static let tab = " → "
 
   private static func field(_ name: String, _ value: String) -> String {
-    "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + value
+    // A block starts on the next line: the name then stands alone, without trailing spaces.
+    guard !value.hasPrefix("\n") else { return "  " + name + value }
+    return "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + value
   }
 }

@@ -44,9 +44,17 @@ open class GradedTestCase: XCTestCase {
     run(tasks, file: file, line: line)
   }
 
-  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any PipelineTask...,_,_)``.
-  public func run(_ tasks: [any PipelineTask], file: StaticString = #filePath, line: UInt = #line) -> PipelineRun? {
-    switch execute(tasks) {
+  /// Runs `tasks` in the workspace; see ``run(_:file:line:)-(any PipelineTask...,_,_)``. `configure`
+  /// changes the run's options after the suite's own, as a command-line flag would (`--workers 4`).
+  ///
+  /// ```swift
+  /// run([Assemble()]) { options in options.workers = 4 }
+  /// ```
+  public func run(
+    _ tasks: [any PipelineTask], file: StaticString = #filePath, line: UInt = #line,
+    configure: (inout RunOptions) -> Void = { _ in }
+  ) -> PipelineRun? {
+    switch execute(tasks, configure: configure) {
     case .failure(let error):
       XCTFail(
         Feedback.message(
@@ -79,7 +87,9 @@ open class GradedTestCase: XCTestCase {
     }
   }
 
-  private func execute(_ tasks: [any PipelineTask]) -> Result<PipelineRun, any Error> {
+  private func execute(
+    _ tasks: [any PipelineTask], configure: (inout RunOptions) -> Void = { _ in }
+  ) -> Result<PipelineRun, any Error> {
     let collector = RunCollector()
     var options = RunOptions()
     options.workingDirectory = workspace.path
@@ -94,6 +104,7 @@ open class GradedTestCase: XCTestCase {
     options.observers.append { event in
       if case .failed(let task, let error) = event { collector.add(failure: error, of: task) }
     }
+    configure(&options)
     let (outcome, printed) = inWorkspace {
       capturingStandardOutput { Result { try build(tasks, options: options) } }
     }
@@ -107,15 +118,22 @@ open class GradedTestCase: XCTestCase {
   /// ```swift
   /// let help = runCommand(["Hello", "--help"], tasks: pipelineTasks)
   /// ```
-  public func runCommand(_ arguments: [String], tasks: [any PipelineTask.Type]) -> CommandRun {
+  ///
+  /// `clock` is the time a scheduled run (`schedule ...`) or a range without bounds reads: a
+  /// ``ManualClock`` makes a `--forever` run go from interval to interval without waiting.
+  public func runCommand(
+    _ arguments: [String], tasks: [any PipelineTask.Type], clock: (any ScheduleClock)? = nil
+  ) -> CommandRun {
     var output: [String] = []
     var errors: [String] = []
+    // Messages show the command as the learner types it for `make run`.
+    var command = PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
+      "make run N=\(exerciseNumber) ARGS='\($0)'"
+    }
+    if let clock { command.clock = clock }
     let (code, printed) = inWorkspace {
       capturingStandardOutput {
-        // Messages show the command as the learner types it for `make run`.
-        PipelineCommand(name: "exercise\(exerciseNumber)", tasks: tasks) { [exerciseNumber] in
-          "make run N=\(exerciseNumber) ARGS='\($0)'"
-        }.run(
+        command.run(
           arguments: arguments, workingDirectory: workspace.path, environment: [:],
           standardOutput: { output.append($0) }, standardError: { errors.append($0) })
       }
@@ -176,7 +194,8 @@ open class GradedTestCase: XCTestCase {
     guard let failure = run.failures.first else { return true }
     XCTFail(
       Feedback.message(
-        "\(failure.task) failed.", expected: "it runs without an error", found: "\(failure.error)", next: next),
+        "\(failure.task) failed.", expected: "it runs without an error",
+        found: run.result.records.first { $0.info == failure.task }?.errorMessage ?? "\(failure.error)", next: next),
       file: file, line: line)
     return false
   }

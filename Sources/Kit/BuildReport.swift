@@ -135,6 +135,23 @@ struct BuildReport {
     }.first
   }
 
+  /// The exercise the first error is in: in its folder, or in its graded suite (which then does not
+  /// compile against the learner's code).
+  var brokenExercise: Exercise? {
+    let exercises = Exercise.all()
+    for problem in problems {
+      let parts = problem.file.split(separator: "/")
+      guard parts.count > 2 else { continue }
+      if parts[0] == "Exercises", let exercise = exercises.first(where: { $0.folder == parts[1] }) {
+        return exercise
+      }
+      if parts[0] == "Tests", let exercise = exercises.first(where: { $0.suiteName == parts[1] }) {
+        return exercise
+      }
+    }
+    return nil
+  }
+
   /// The errors as the compiler shows them (the code, a caret under the column, the notes), each
   /// followed by its hint, as many as fit in `lineLimit` lines: a screenful. The first is always
   /// shown, cut to the limit if it is longer, with its hint kept.

@@ -10,8 +10,10 @@ enum Check {
   static func run(_ exercise: Exercise, watching: Bool = false) -> Bool {
     var progress = Progress.load()
     defer { progress.save() }
-    let grader = Grader(timeLimit: Grader.learnerTimeLimit)
-    if let problems = Terminal.showingElapsed("Building…", grader.build) {
+    var grader = Grader(timeLimit: Grader.learnerTimeLimit)
+    let problems = Terminal.showingElapsed("Building…") { grader.buildLeavingOutBroken(keeping: exercise) }
+    reportLeftOut(grader.leftOut, checking: exercise, progress: &progress)
+    if let problems {
       reportBuildFailure(problems, checking: exercise, progress: &progress)
       return false
     }
@@ -20,6 +22,8 @@ enum Check {
     ) { grader.testCompletely(exercise) }
     let verdict = Grader.verdict(of: exercise, in: report)
     progress.record(verdict.state, for: exercise, note: verdict.note)
+    // Saved before anything is printed: output cut short (`| head`) must not lose the verdict.
+    progress.save()
     let cases = report.cases(of: exercise.suiteName)
     let name = "Exercise \(exercise.number), \(exercise.title)"
     if verdict.state == .done {
@@ -50,6 +54,22 @@ enum Check {
     return false
   }
 
+  /// Says, in two lines each, which other exercises do not compile and were left out of the build
+  /// so that `exercise` could be checked or run, and remembers their state.
+  static func reportLeftOut(
+    _ leftOut: [(exercise: Exercise, errors: BuildReport)], checking exercise: Exercise, progress: inout Progress
+  ) {
+    for (other, errors) in leftOut {
+      progress.record(.doesNotCompile, for: other, note: errors.problems.first?.message ?? "")
+      Terminal.say(
+        Terminal.yellow("! Exercise \(other.number) does not compile, so exercise \(exercise.number) goes without it")
+          + " (make check N=\(other.number) shows the error):")
+      if let first = errors.problems.first {
+        Terminal.say(Terminal.dim("  \(first.file):\(first.line): \(first.message)"))
+      }
+    }
+  }
+
   /// Says which exercise does not compile and where, in a few lines, and remembers it.
   static func reportBuildFailure(_ build: BuildReport, checking exercise: Exercise, progress: inout Progress) {
     let broken = build.exerciseFolder.flatMap { folder in Exercise.all().first { $0.folder == folder } }
@@ -57,16 +77,10 @@ enum Check {
       progress.record(.doesNotCompile, for: broken, note: build.problems.first?.message ?? "")
     }
     switch broken {
-    case .some(let other) where other.number != exercise.number:
-      Terminal.say(
-        Terminal.red(
-          "✗ Exercise \(other.number) does not compile, and all exercises build together, so no suite can run:"))
-      Terminal.say(build.describe())
-      Terminal.say(
-        "  Fix it (or put back its stub with make reset N=\(other.number)), then: make check N=\(exercise.number)")
     case .some:
       Terminal.say(Terminal.red("✗ Exercise \(exercise.number) does not compile:"))
       Terminal.say(build.describe())
+      Terminal.say()
       Terminal.say(
         "  Fix the error above, then: make check N=\(exercise.number)    Stuck? make hint N=\(exercise.number)")
     case .none where build.problems.contains(where: { $0.file.hasPrefix("Tests/Exercise") }):
@@ -136,7 +150,7 @@ enum Watch {
           break waiting
         case .key("h"):
           Terminal.say()
-          _ = Hints.run(exercise, all: false)
+          _ = Hints.run(exercise, all: false, watching: true)
         case .key("n"):
           guard let next = nextToDo(after: exercise) else {
             Terminal.say("\nNo other exercise is left to do.")
@@ -148,8 +162,6 @@ enum Watch {
         case .key("l"):
           Terminal.say()
           Start.table(Exercise.all(), progress: Progress.load())
-        case .key("q"):
-          exit(0)
         case .key:
           continue
         }

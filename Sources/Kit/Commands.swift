@@ -49,13 +49,17 @@ enum Commands {
 
   /// `make run N=4 ARGS='TopSongs --tld rs'`: runs the exercise's pipeline in workspace/4-dependencies.
   static func run(_ exercise: Exercise, arguments: [String]) -> Int32 {
-    let built = Terminal.showingElapsed("Building…") { Shell.capture(["swift", "build", "--product", "pipelines"]) }
-    if !built.succeeded {
-      var progress = Progress.load()
-      Check.reportBuildFailure(BuildReport(output: built.output), checking: exercise, progress: &progress)
-      progress.save()
-      return 1
+    var grader = Grader()
+    let problems = Terminal.showingElapsed("Building…") {
+      grader.buildLeavingOutBroken(keeping: exercise, product: "pipelines")
     }
+    var progress = Progress.load()
+    Check.reportLeftOut(grader.leftOut, checking: exercise, progress: &progress)
+    if let problems {
+      Check.reportBuildFailure(problems, checking: exercise, progress: &progress)
+    }
+    progress.save()
+    guard problems == nil else { return 1 }
     let folder = "workspace/\(exercise.folder)"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let root = FileManager.default.currentDirectoryPath
@@ -68,7 +72,8 @@ enum Commands {
     Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
     let code = Shell.run(
       [binary, String(exercise.number)] + arguments,
-      environment: ["SWIFT_BACKTRACE": Crash.backtraceSettings + ",output-to=\(backtrace)"], in: folder)
+      environment: ["SWIFT_BACKTRACE": Crash.backtraceSettings + ",output-to=\(backtrace)"], in: folder,
+      handingOnStop: true, showingError: Crash.isNotRuntimeNoise)
     let signal = code - 128
     if [2, 9, 15].contains(signal) {
       Terminal.say(

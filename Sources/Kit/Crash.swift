@@ -51,6 +51,13 @@ struct Crash: Equatable {
     site.map { site in site + (function.map { ", in \($0)" } ?? "") }
   }
 
+  /// Whether a line of standard error is the pipeline's own rather than the runtime's notes on
+  /// making a backtrace (`*** Signal 4: Backtracing from 0x… done ***`, `swift-runtime: failed to
+  /// suspend thread …`): the kit explains a crash in two lines of its own instead.
+  static func isNotRuntimeNoise(_ line: String) -> Bool {
+    !(line.hasPrefix("*** Signal ") || line.hasPrefix("swift-runtime: ") || line.hasPrefix("💣 Program crashed"))
+  }
+
   /// What a learner does about a trap, whatever its kind.
   static let advice =
     "make that line safe for every value it can get: a range such as 1...n traps when n is below 1 "

@@ -19,10 +19,35 @@ struct Grader {
 
   private var scratchArguments: [String] { scratchPath.map { ["--scratch-path", $0] } ?? [] }
 
-  /// Builds everything the suites need; returns the compile errors when it fails.
-  func build() -> BuildReport? {
-    let outcome = Shell.capture(["swift", "build", "--build-tests"] + scratchArguments, environment: environment)
+  /// Exercises that did not compile and were left out of the build (KIT_LEAVE_OUT in Package.swift),
+  /// each with its compile errors. The suites then run without them.
+  private(set) var leftOut: [(exercise: Exercise, errors: BuildReport)] = []
+
+  /// Builds everything the suites need (or only `product`); returns the compile errors when it fails.
+  func build(product: String? = nil) -> BuildReport? {
+    let what = product.map { ["--product", $0] } ?? ["--build-tests"]
+    // swift build's step lines (`[120/412] Compiling Plumb Scheduler.swift`) say what it is doing.
+    let outcome = Shell.capture(["swift", "build"] + what + scratchArguments, environment: environment) { line in
+      guard line.hasPrefix("[") else { return }
+      Terminal.showActivity(line)
+    }
     return outcome.succeeded ? nil : BuildReport(output: outcome.output)
+  }
+
+  /// Builds like `build(product:)`, leaving out each exercise other than `kept` that does not
+  /// compile (or whose suite does not compile against it), so that one broken exercise does not
+  /// stop the others from being checked. Returns the errors that remain: in `kept`, or outside
+  /// the exercises. The exercises left out are in `leftOut`, and later runs of the suites leave
+  /// them out too.
+  mutating func buildLeavingOutBroken(keeping kept: Exercise?, product: String? = nil) -> BuildReport? {
+    while let errors = build(product: product) {
+      guard let broken = errors.brokenExercise, broken.number != kept?.number,
+        !leftOut.contains(where: { $0.exercise.number == broken.number })
+      else { return errors }
+      leftOut.append((broken, errors))
+      environment["KIT_LEAVE_OUT"] = leftOut.map { String($0.exercise.number) }.joined(separator: ",")
+    }
+    return nil
   }
 
   /// Runs the suites of `exercises` in one `swift test`, without building.

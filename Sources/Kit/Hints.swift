@@ -6,7 +6,8 @@ import Foundation
 enum Hints {
   static let path = ".kit/hints"
 
-  static func run(_ exercise: Exercise, all: Bool) -> Int32 {
+  /// `watching`: asked for with the h key of `make watch`, which the page then names.
+  static func run(_ exercise: Exercise, all: Bool, watching: Bool = false) -> Int32 {
     guard let text = try? String(contentsOfFile: exercise.hintsPath, encoding: .utf8) else {
       Terminal.error("\(exercise.hintsPath) is missing")
       return 1
@@ -17,7 +18,8 @@ enum Hints {
     let shown = all ? hints.count : min(before + 1, hints.count)
     seen.set(max(shown, before), for: exercise.number)
     seen.save(to: path)
-    Terminal.say(page(hints, shown: shown, newest: !all && shown > before ? shown : nil, for: exercise))
+    Terminal.say(
+      page(hints, shown: shown, newest: !all && shown > before ? shown : nil, for: exercise, watching: watching))
     return 0
   }
 
@@ -48,7 +50,9 @@ enum Hints {
 
   /// The first `shown` hints and what to type next. When one is new, `newest` (counted from 1), the
   /// hints seen before are dimmed so that it stands out.
-  static func page(_ hints: [String], shown: Int, newest: Int?, for exercise: Exercise) -> String {
+  static func page(_ hints: [String], shown: Int, newest: Int?, for exercise: Exercise, watching: Bool = false)
+    -> String
+  {
     let command = "make hint N=\(exercise.number)"
     let total = hints.count
     let remaining = total - shown
@@ -62,7 +66,9 @@ enum Hints {
       lines.append(newest == nil || index + 1 == newest ? hint : Terminal.dim(hint))
     }
     lines.append("")
-    if remaining > 0 {
+    if remaining > 0, watching {
+      lines.append("  That was hint \(shown) of \(total); \(remaining) more: press h again for the next.")
+    } else if remaining > 0 {
       lines.append(
         "  That was hint \(shown) of \(total); \(remaining) more: `\(command)` again for the next, `\(command) ALL=1` for all."
       )
@@ -71,7 +77,7 @@ enum Hints {
         "  That is every hint (\(total) of \(total)). Still stuck? make solution N=\(exercise.number) shows the solution."
       )
     }
-    lines.append("  Then: make check N=\(exercise.number)")
+    if !watching { lines.append("  Then: make check N=\(exercise.number)") }
     return lines.joined(separator: "\n")
   }
 

@@ -18,17 +18,42 @@ enum Interrupt {
     return (ends[0], ends[1])
   }()
 
+  /// The child that owns the terminal while the kit waits for it (`make run`'s pipeline), which
+  /// is handed the signal to stop itself cleanly, and whether it has been.
+  private static let foreground = Mutex<(pid: pid_t, signalled: Bool)?>(nil)
+
+  /// Seconds a pipeline handed Ctrl-C has to stop and print its summary: Plumb's grace period for
+  /// running tasks (5 s by default) and a margin.
+  private static let pipelineGrace: TimeInterval = 10
+
   /// Handles SIGINT, SIGTERM and SIGHUP for the rest of the kit's life: stops the children and
-  /// exits with 128 + the signal (130 for Ctrl-C), as shells report it.
+  /// exits with 128 + the signal (130 for Ctrl-C), as shells report it. A pipeline that `make run`
+  /// started gets the signal itself first, so it ends its run as Plumb does (the summary, its own
+  /// exit code), and the kit goes on to say how it ended.
   static func install() {
     // Creates the pipe before any handler can run, so the handler never runs its initialiser.
     let ends = pipe
     Thread.detachNewThread {
-      var signal: UInt8 = 0
-      while read(ends.read, &signal, 1) != 1 {}
-      stopChildren()
-      exit(128 + Int32(signal))
+      while true {
+        var byte: UInt8 = 0
+        guard read(ends.read, &byte, 1) == 1 else { continue }
+        let signal = Int32(byte)
+        if let pipeline = handOn(signal) {
+          // Stop everything after all if the pipeline does not end in time.
+          DispatchQueue.global().asyncAfter(deadline: .now() + pipelineGrace) {
+            guard ProcessTree.isRunning(pipeline) else { return }
+            stopChildren()
+            exit(128 + signal)
+          }
+          continue
+        }
+        // Ends the line of a "Running… 12 s" ticker, so the shell's prompt starts on a line of its own.
+        if Terminal.isInteractive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        stopChildren()
+        exit(128 + signal)
+      }
     }
+    takeTheTerminal()
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { signal in
       var byte = UInt8(truncatingIfNeeded: signal)
@@ -37,6 +62,51 @@ enum Interrupt {
     action.sa_flags = SA_RESTART
     sigemptyset(&action.sa_mask)
     for signal in [SIGINT, SIGTERM, SIGHUP] { sigaction(signal, &action, nil) }
+  }
+
+  /// Ends the kit because the learner asked to (q or Ctrl-C in `make watch`): stops the children
+  /// and exits with 0, since nothing went wrong.
+  static func quit() -> Never {
+    FileHandle.standardOutput.write(Data("\n".utf8))
+    stopChildren()
+    exit(0)
+  }
+
+  /// Sends `signal` to the foreground child, the first time only; returns its pid if it did.
+  private static func handOn(_ signal: Int32) -> pid_t? {
+    foreground.withLock { child in
+      guard let current = child, !current.signalled else { return nil }
+      child = (current.pid, true)
+      kill(current.pid, signal)
+      return current.pid
+    }
+  }
+
+  /// Runs `body` while `pid` is the child to hand the first signal to.
+  static func handingSignals<T>(to pid: pid_t, _ body: () -> T) -> T {
+    foreground.withLock { $0 = (pid, false) }
+    defer { foreground.withLock { $0 = nil } }
+    return body()
+  }
+
+  /// The process group that had the terminal when the kit started (make's), given back at exit.
+  private static let terminalOwner = Mutex<pid_t?>(nil)
+
+  /// Makes the kit's own process group the terminal's foreground group, so that Ctrl-C goes to the
+  /// kit alone: make, in the group the kit leaves, would print "*** Interrupt" as if something had
+  /// broken. The terminal goes back to make's group when the kit exits.
+  private static func takeTheTerminal() {
+    let owner = tcgetpgrp(STDIN_FILENO)
+    guard isatty(STDIN_FILENO) != 0, owner == getpgrp(), setpgid(0, 0) == 0 else { return }
+    // A process outside the foreground group that changes it gets SIGTTOU, which would stop it.
+    signal(SIGTTOU, SIG_IGN)
+    guard tcsetpgrp(STDIN_FILENO, getpgrp()) == 0 else { return }
+    terminalOwner.withLock { $0 = owner }
+    atexit {
+      Interrupt.terminalOwner.withLock { owner in
+        if let owner { tcsetpgrp(STDIN_FILENO, owner) }
+      }
+    }
   }
 
   static func track(_ pid: pid_t) {

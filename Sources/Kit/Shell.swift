@@ -15,9 +15,10 @@ enum Shell {
   /// Runs `arguments` (found on PATH) and returns its exit status with its standard output and
   /// standard error, interleaved as printed. With a `timeLimit`, a command still running after that
   /// many seconds is killed with every process it started (`swift test` runs the tests in a
-  /// process of its own, which must not be left looping).
+  /// process of its own, which must not be left looping). `onLine` sees each line as it is printed.
   static func capture(
-    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Int? = nil
+    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil, timeLimit: Int? = nil,
+    onLine: ((String) -> Void)? = nil
   ) -> Outcome {
     let pipe = Pipe()
     let process = makeProcess(arguments, environment: environment, in: directory)
@@ -32,12 +33,32 @@ enum Shell {
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
     let watchdog = timeLimit.map { Watchdog(process: process, seconds: $0) }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let data = read(pipe.fileHandleForReading, onLine: onLine)
     process.waitUntilExit()
     watchdog?.cancel()
     return Outcome(
       status: exitStatus(of: process), output: String(decoding: data, as: UTF8.self),
       timedOut: watchdog?.fired ?? false)
+  }
+
+  /// Reads `handle` to its end, handing each complete line to `onLine` as it arrives.
+  private static func read(_ handle: FileHandle, onLine: ((String) -> Void)?) -> Data {
+    guard let onLine else { return handle.readDataToEndOfFile() }
+    var data = Data()
+    var line: [UInt8] = []
+    while case let chunk = handle.availableData, !chunk.isEmpty {
+      data.append(chunk)
+      for byte in chunk {
+        if byte == UInt8(ascii: "\n") {
+          onLine(String(decoding: line, as: UTF8.self))
+          line.removeAll(keepingCapacity: true)
+        } else {
+          line.append(byte)
+        }
+      }
+    }
+    if !line.isEmpty { onLine(String(decoding: line, as: UTF8.self)) }
+    return data
   }
 
   /// Kills a process and its descendants when it runs longer than allowed.
@@ -69,9 +90,16 @@ enum Shell {
   }
 
   /// Runs `arguments` with the terminal as its input and output, and returns its exit status.
+  /// With `handingOnStop`, the first Ctrl-C goes to the command, to stop itself (see `Interrupt`).
+  /// With `showingError`, only the lines of its standard error that it accepts are shown.
   @discardableResult
-  static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String? = nil) -> Int32 {
+  static func run(
+    _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
+    handingOnStop: Bool = false, showingError: (@Sendable (String) -> Bool)? = nil
+  ) -> Int32 {
     let process = makeProcess(arguments, environment: environment, in: directory)
+    let errors = showingError.map { _ in Pipe() }
+    if let errors { process.standardError = errors }
     do {
       try process.run()
     } catch {
@@ -81,7 +109,22 @@ enum Shell {
     let pid = process.processIdentifier
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
-    process.waitUntilExit()
+    let relayed = DispatchSemaphore(value: 0)
+    if let errors, let showingError {
+      Thread.detachNewThread {
+        _ = read(errors.fileHandleForReading) { line in
+          if showingError(line) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        relayed.signal()
+      }
+    }
+    if handingOnStop {
+      Interrupt.handingSignals(to: pid) { process.waitUntilExit() }
+    } else {
+      process.waitUntilExit()
+    }
+    // Every line is shown before the caller prints what follows the command.
+    if errors != nil { relayed.wait() }
     return exitStatus(of: process)
   }
 
@@ -95,6 +138,9 @@ enum Shell {
     // A learner's shell must not switch the kit to the solutions or a pristine copy by accident.
     merged["KIT_SOLUTIONS"] = nil
     merged["KIT_EXERCISES_ROOT"] = nil
+    // SwiftPM caches what Package.swift evaluates to, keyed by its text and the environment, not
+    // by the exercise folders it lists: naming them here makes a new exercise part of the build.
+    merged["KIT_EXERCISE_FOLDERS"] = Exercise.all().map(\.folder).joined(separator: ",")
     merged.merge(environment) { $1 }
     process.environment = merged
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

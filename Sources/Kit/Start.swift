@@ -1,7 +1,9 @@
 import Foundation
 
-/// `make` / `make start`: builds, then shows the welcome and the progress table. Suites run only for
-/// exercises whose files changed since their last verdict; untouched exercises are "not started".
+/// `make` / `make start`: shows the welcome and the progress table. Suites run only for exercises
+/// whose files changed since their last verdict; untouched exercises are "not started". When no
+/// suite has to run (a fresh clone), the table comes first and the build after it, so a new learner
+/// reads what to do while the first build runs.
 enum Start {
   static func run() {
     let exercises = Exercise.all()
@@ -9,37 +11,50 @@ enum Start {
     Terminal.say("Each exercise is a folder in Exercises/: read its README.md, edit the files where it says TODO,")
     Terminal.say("and check your work.")
     Terminal.say()
-    // The first build is the one that takes long; later ones only compile what changed.
-    let firstBuild = !FileManager.default.fileExists(atPath: ".build/debug/BatchDataPackageTests.xctest")
-    Terminal.say(
-      Terminal.dim(
-        "Building…" + (firstBuild ? " (the first build takes about half a minute; later ones take seconds)" : "")))
     var progress = Progress.load()
-    let grader = Grader(timeLimit: Grader.learnerTimeLimit)
-    let build = grader.build()
+    let stale = exercises.filter { progress.verdict(of: $0) == nil && $0.isUntouched != true }
+    guard !stale.isEmpty else {
+      table(exercises, progress: progress)
+      buildAhead(next: exercises.first { progress.verdict(of: $0)?.state != .done })
+      return
+    }
+    var grader = Grader(timeLimit: Grader.learnerTimeLimit)
+    let build = Terminal.showingElapsed("Building…") { grader.buildLeavingOutBroken(keeping: nil) }
+    for (broken, errors) in grader.leftOut {
+      progress.record(.doesNotCompile, for: broken, note: errors.problems.first?.message ?? "")
+    }
     if let build {
-      let broken = build.exerciseFolder.flatMap { folder in exercises.first { $0.folder == folder } }
-      if let broken {
-        progress.record(.doesNotCompile, for: broken, note: build.problems.first?.message ?? "")
-        Terminal.say(Terminal.red("Exercise \(broken.number) does not compile:"))
-      } else {
-        Terminal.say(Terminal.red("The build failed:"))
-      }
+      Terminal.say(Terminal.red("The build failed:"))
       Terminal.say(build.describe())
       Terminal.say()
     } else {
-      let stale = exercises.filter { progress.verdict(of: $0) == nil && $0.isUntouched != true }
-      if !stale.isEmpty {
-        let reports = grader.testEach(stale)
-        for exercise in stale {
-          guard let report = reports[exercise.number] else { continue }
-          let verdict = Grader.verdict(of: exercise, in: report)
-          progress.record(verdict.state, for: exercise, note: verdict.note)
-        }
+      let checked = stale.filter { exercise in !grader.leftOut.contains { $0.exercise.number == exercise.number } }
+      let reports = Terminal.showingElapsed("Checking the exercises you changed…") { grader.testEach(checked) }
+      for exercise in checked {
+        guard let report = reports[exercise.number] else { continue }
+        let verdict = Grader.verdict(of: exercise, in: report)
+        progress.record(verdict.state, for: exercise, note: verdict.note)
       }
     }
     progress.save()
     table(exercises, progress: progress)
+  }
+
+  /// Builds Plumb, the exercises and their suites once, after the table, so that the first
+  /// `make check` takes seconds. It says what it is doing while it runs; Ctrl-C only moves the
+  /// work to that first check.
+  private static func buildAhead(next: Exercise?) {
+    guard !FileManager.default.fileExists(atPath: ".build/debug/BatchDataPackageTests.xctest") else { return }
+    Terminal.say()
+    Terminal.say(Terminal.dim("Building Plumb, the exercises and their checks (about half a minute, once only),"))
+    Terminal.say(Terminal.dim("so that your checks take seconds. Read the exercise's README meanwhile."))
+    Terminal.say(Terminal.dim("Ctrl-C is safe: the first check then builds what is left."))
+    if let failure = Terminal.showingElapsed("Building…", { Grader().build() }) {
+      Terminal.say(Terminal.red("The build failed:"))
+      Terminal.say(failure.describe())
+    } else {
+      Terminal.say(Terminal.dim("Built." + (next.map { " Next: make check N=\($0.number)" } ?? "")))
+    }
   }
 
   static func table(_ exercises: [Exercise], progress: Progress) {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the kit prints: plain lines, with colour when standard output is a terminal.
 enum Terminal {
@@ -36,15 +37,30 @@ enum Terminal {
     fflush(nil)
   }
 
-  /// Runs `work` while a line shows how long it has been running (`Building… 12 s`), rewritten in
-  /// place each second, so that a long run does not look like a hang. Only on a terminal: in a log
-  /// the rewrites would be noise. The line is gone by the time `work` returns, so what follows
-  /// prints where it started.
+  /// Runs `work` while a line shows how long it has been running and what it is doing
+  /// (`Building… 12 s  [120/412] Compiling Plumb`), rewritten in place each second, so that a long
+  /// run does not look like a hang. Only on a terminal: in a log the rewrites would be noise. The
+  /// line is gone by the time `work` returns, so what follows prints where it started.
   static func showingElapsed<T>(_ label: String, _ work: () -> T) -> T {
     guard isInteractive else { return work() }
+    showActivity("")
     let ticker = Ticker(label: label)
     defer { ticker.stop() }
     return work()
+  }
+
+  /// What the work under `showingElapsed` is doing now, shown after the time.
+  private static let activity = Mutex("")
+
+  static func showActivity(_ text: String) {
+    activity.withLock { $0 = text }
+  }
+
+  /// The terminal's width in characters: a line longer than that wraps, and `\r` then rewrites
+  /// only its last part.
+  private static var columns: Int {
+    var size = winsize()
+    return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
   }
 
   /// The thread behind `showingElapsed`. It writes with `FileHandle` (unbuffered), and the main
@@ -58,7 +74,8 @@ enum Terminal {
         let start = Date()
         repeat {
           let seconds = Int(Date().timeIntervalSince(start))
-          FileHandle.standardOutput.write(Data("\r\(label) \(seconds) s\u{1B}[K".utf8))
+          let line = "\(label) \(seconds) s  \(activity.withLock { $0 })"
+          FileHandle.standardOutput.write(Data("\r\(line.prefix(columns - 1))\u{1B}[K".utf8))
         } while stopRequest.wait(timeout: .now() + 1) == .timedOut
         FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
         stopped.signal()

@@ -10,6 +10,8 @@ else {
 }
 
 Interrupt.install()
+// Output cut short (`make check N=4 | head`) ends printing, not the kit with what it has to save.
+signal(SIGPIPE, SIG_IGN)
 
 let usage = """
   usage: kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck

@@ -64,6 +64,14 @@ struct Crash: PipelineTask {
   }
 }
 
+/// One file per day, for the scheduled run that Ctrl-C stops while it waits for the next day.
+struct Daily: PipelineTask {
+  @Parameter var date: Day = .required
+
+  func output() -> LocalTarget { LocalTarget("daily-\(date).txt") }
+  func run() throws { try output().write("\(date)\n") }
+}
+
 /// Appends a line to `ran.log` with O_APPEND, so that runs in several processes (and a Python
 /// Luigi worker) counting on one file never lose a line: the central scheduler tests count runs with it.
 func logRun(_ line: String) {
@@ -75,7 +83,7 @@ func logRun(_ line: String) {
 }
 
 /// One part of a fan-in: logs its run as `Part(n=3) plumb <pid>`, then writes `part-<n>.txt`. The
-/// family and file match the Python fixture's `Part` (Tests/PlumbTests/Fixtures/luigi_share.py).
+/// family and file match the Python fixture's `Part` (`LuigiSharePipeline` in Tests/PlumbTests/LuigidTests).
 /// With a file `hold-part-<n>` present it waits for `release-part-<n>` first, after marking
 /// `started-Part-<n>`.
 struct Part: PipelineTask {
@@ -119,6 +127,7 @@ struct AfterBlocked: PipelineTask {
 PipelineCommand(
   name: "plumb-signals",
   tasks: [
-    Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Part.self, FanIn.self, AfterBlocked.self,
+    Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self, Part.self, FanIn.self,
+    AfterBlocked.self,
   ]
 ).main()

@@ -104,6 +104,18 @@ final class Exercise5Tests: GradedTestCase {
     expectNoFile("counts-2024-W05.tsv", because: "WordCount cannot run without every day's text", next: next)
   }
 
+  func testInputTextLooksInTheKitsDataFolderByDefault() {
+    // The checks set InputText's folder in plumb.cfg; `make run` relies on the default.
+    let given = "../../data/wordcount"
+    let found = InputText(date: Day(parameterText: "2024-01-08") ?? .required).folder
+    expect(
+      found == given, "InputText's folder should default to the kit's data/wordcount, seen from workspace/5-wordcount.",
+      expected: Feedback.quoted(given), found: Feedback.quoted(found),
+      next:
+        "InputText.swift is given: put back `var folder: String = \"\(given)\"` in \(exercise.path(of: "InputText.swift"))"
+    )
+  }
+
   // MARK: - Helpers
 
   func interval(_ text: String) -> DayInterval {
@@ -154,8 +166,15 @@ final class Exercise5Tests: GradedTestCase {
       run, task,
       next: { reason in
         if case .missingData = reason {
+          // A folder passed in code wins over plumb.cfg's, and is then the likely cause.
+          let required = (try? (task as any PipelineTask).requires().requiredTasks) ?? []
+          let folders = Set(required.compactMap { ($0 as? InputText)?.folder })
+          if let passed = folders.first(where: { $0 != InputText(date: task.interval.start).folder }) {
+            return
+              "create each InputText with its date only, `InputText(date: $0)`, not with folder \"\(passed)\": the folder comes from plumb.cfg (or InputText's default): \(self.inRequires)"
+          }
           return
-            "InputText.swift is given: its output() should be LocalTarget(\"\\(folder)/\\(date).txt\"); restore it with `make reset N=5` (your WordCount.swift is kept in .kit/backup)"
+            "InputText.swift is given: its output() should be LocalTarget(\"\\(folder)/\\(date).txt\"); put it back as it was (make reset N=5 does, keeping your files in .kit/backup)"
         }
         return "fix \(self.inRun)"
       }, line: line)

@@ -12,6 +12,23 @@ final class ShellTests: XCTestCase {
     XCTAssertFalse(outcome.timedOut)
   }
 
+  func testEachLineIsHandedOnWhileTheCommandStillRuns() {
+    let signal = NSTemporaryDirectory() + "shell-tests-\(UUID().uuidString)"
+    defer { try? FileManager.default.removeItem(atPath: signal) }
+    var lines: [String] = []
+    // The command goes on only once the first line has been handed on: reading to the end first
+    // would leave it waiting until the time limit.
+    let outcome = Shell.capture(
+      ["sh", "-c", "echo one; while [ ! -e \(signal) ]; do sleep 0.01; done; printf 'two\\nthree'"], timeLimit: 30
+    ) { line in
+      lines.append(line)
+      if line == "one" { _ = FileManager.default.createFile(atPath: signal, contents: nil) }
+    }
+    XCTAssertFalse(outcome.timedOut)
+    XCTAssertEqual(lines, ["one", "two", "three"])
+    XCTAssertEqual(outcome.output, "one\ntwo\nthree")
+  }
+
   func testACommandPastItsTimeLimitIsKilledWithWhatItStarted() {
     let start = Date()
     // The shell waits for a child that keeps the pipe open: the capture ends only once both are killed.

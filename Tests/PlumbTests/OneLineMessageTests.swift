@@ -43,6 +43,13 @@ final class OneLineMessageTests: XCTestCase {
     for text in awkward { assertOneLine(Scheduler.describe(Crlf(description: text))) }
   }
 
+  func testFoundationsFileErrorsSayWhatAndWhichFile() {
+    let missing = NSTemporaryDirectory() + "no-such-folder-\(UUID().uuidString)/plays.tsv"
+    XCTAssertThrowsError(try String(contentsOfFile: missing, encoding: .utf8)) { error in
+      XCTAssertEqual(Scheduler.describe(error), "The file doesn’t exist: \(missing)")
+    }
+  }
+
   func testEveryErrorTypeKeepsUserTextOnOneLine() {
     for text in awkward {
       let errors: [any Error] = [

@@ -1,4 +1,5 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
@@ -135,6 +136,26 @@ final class SignalProcessTests: XCTestCase {
       XCTAssertTrue(lines.contains { $0.contains("Fatal error: Index out of range") }, "\(backtrace): \(lines)")
       XCTAssertFalse(folder.contains("crash.txt"))
     }
+  }
+
+  // MARK: - Scheduled runs
+
+  /// `schedule ... --forever` on the real clock: it backfills, then waits for tomorrow's midnight;
+  /// Ctrl-C ends the wait at once, between runs, with the backfill's summary printed and 130.
+  func testSigintStopsAScheduledRunWhileItWaits() throws {
+    let first = Day(Date()).adding(days: -3)
+    let process = try start("schedule", "Daily", "--cron", "@daily", "--start", "\(first)", "--forever")
+    try waitFor("the backfill and the wait for the next day") { errors.contains("waiting until") }
+    process.interrupt()
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 130, "\(outcome.errorLines)")
+    XCTAssertTrue(
+      outcome.output.contains(
+        "* 3 ran successfully:\n    - 3 Daily(date=\(first),\(first.adding(days: 1)),\(first.adding(days: 2)))\n"),
+      outcome.output)
+    XCTAssertEqual(outcome.output.components(separatedBy: "Scheduled ").count, 2, "one pass: \(outcome.output)")
+    XCTAssertEqual(folder.files().filter { $0.hasPrefix("daily-") }.count, 3)
   }
 
   // MARK: - Helpers

@@ -12,6 +12,15 @@ enum CommandHelp {
       "Tasks:",
     ]
     lines += table(tasks.map { ($0.family, firstLine(of: $0.help)) })
+    lines += [
+      "",
+      "Ranges, for a task with a date parameter (also RangeHourly, RangeMonthly; RangeDaily --help lists the rest):",
+      "  " + command("RangeDaily --of TASK --start 2024-01-01 --stop 2024-02-01"),
+      "",
+      "Schedules: every ended interval that is missing, then with --forever each new one as it ends:",
+      "  " + command("schedule TASK --cron @daily --start 2024-01-01 [OPTIONS]"),
+    ]
+    lines += table(ScheduleInvocation.help.map { ($0.flag, $0.text) })
     lines += ["", "Options:"]
     var options = EngineOption.all.map { option in
       (option.names[0] + (option.valueName.map { " " + $0 } ?? ""), option.help)

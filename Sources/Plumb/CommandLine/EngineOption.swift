@@ -57,6 +57,12 @@ struct EngineOption: Sendable {
       invocation.graph = file
     },
     EngineOption(
+      names: ["--force"], valueName: "PATTERN",
+      help: "run the matching tasks again, and everything downstream of them (a family, or Task(p=v) with * wildcards)"
+    ) { invocation, value, _ in
+      invocation.forcing.append(value)
+    },
+    EngineOption(
       names: ["--local-scheduler"], valueName: nil,
       help: "schedule in this process (the default unless a central scheduler is named)"
     ) { invocation, _, _ in

@@ -16,4 +16,6 @@ struct Invocation {
   /// Where to write the dependency graph after the run (`--graph FILE`).
   var graph: GraphFile?
   var wantsHelp = false
+  /// `--force PATTERN`, in order: tasks to run again with everything downstream of them.
+  var forcing: [String] = []
 }

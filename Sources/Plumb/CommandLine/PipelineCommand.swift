@@ -76,6 +76,14 @@ public struct PipelineCommand: Sendable {
   public let tasks: [any PipelineTask.Type]
   /// How a command with the given arguments is typed, for usage lines and messages.
   public let command: @Sendable (_ arguments: String) -> String
+  /// Where scheduled runs (`NAME schedule ...`) and ranges without bounds read the time; the
+  /// system's clock unless a test gives a ``ManualClock``.
+  ///
+  /// ```swift
+  /// var command = PipelineCommand(name: "reports", tasks: [DailyReport.self])
+  /// command.clock = ManualClock(now: Day(year: 2024, month: 1, day: 10)!.date)
+  /// ```
+  public var clock: any ScheduleClock = SystemClock()
 
   /// A command line for the pipeline called `name` that can run any of `tasks`.
   ///
@@ -166,10 +174,22 @@ public struct PipelineCommand: Sendable {
       standardError(message(for: clash))
       return exitCode(for: clash, codes: ExitCodes())
     }
-    var parser = InvocationParser(command: command, tasks: tasks)
-    let invocation: Invocation
+    var parser = InvocationParser(command: command, tasks: namableTasks)
+    var invocation: Invocation
+    // `NAME schedule TASK --cron ... --start ...`: the schedule's flags first, then the rest as usual.
+    var scheduling: ScheduleInvocation?
     do {
-      invocation = try parser.parse(arguments)
+      var words = arguments
+      if words.first == ScheduleInvocation.command, !words.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" })
+      {
+        let (schedule, rest) = try ScheduleInvocation.extract(from: Array(words.dropFirst()))
+        scheduling = schedule
+        words = rest
+      } else if words.first == ScheduleInvocation.command {
+        words.removeFirst()
+      }
+      invocation = try parser.parse(words)
+      if let task = invocation.task, !invocation.wantsHelp { invocation.task = try binding(task) }
     } catch {
       // Someone asking for help gets it, even with a mistake elsewhere on the line, unless the
       // mistake is the task's name: then the error lists the tasks.
@@ -178,7 +198,7 @@ public struct PipelineCommand: Sendable {
       if case CommandLineError.unknownTask = error { misnamedTask = true } else { misnamedTask = false }
       guard asksForHelp, !misnamedTask else {
         standardError(message(for: error))
-        return Self.usageErrorExitCode
+        return error is PipelineError ? exitCode(for: error, codes: ExitCodes()) : Self.usageErrorExitCode
       }
       standardOutput(help(for: parser.invocation.task))
       return 0
@@ -207,6 +227,11 @@ public struct PipelineCommand: Sendable {
         lock = try ProcessLock.acquire(path: path, program: name)
       }
       defer { lock?.release() }
+      if let scheduling {
+        return try runScheduled(
+          scheduling, task: task, options: options, stop: stop, standardOutput: standardOutput,
+          standardError: standardError)
+      }
       let result = try build([task], options: options)
       // Luigi's leading newline moves the frame off its log line's `INFO: ` prefix; the summary is
       // printed here on its own, unprefixed, so it starts at the frame and ends with it.
@@ -253,7 +278,8 @@ public struct PipelineCommand: Sendable {
     switch error {
     case CommandLineError.alreadyRunning: return codes.alreadyRunning
     case CommandLineError.lockUnavailable: return codes.unhandledException
-    case is CommandLineError, is ParameterError, is ConfigurationError: return Self.usageErrorExitCode
+    case is CommandLineError, is ParameterError, is ConfigurationError, is ScheduleError, is ForceError:
+      return Self.usageErrorExitCode
     case is PipelineError: return codes.schedulingError
     case is CentralSchedulerError: return codes.schedulerUnreachable
     default: return codes.unhandledException

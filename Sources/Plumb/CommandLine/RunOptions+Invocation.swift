@@ -12,6 +12,7 @@ extension RunOptions {
     settings.logLevel = invocation.logLevel
     if invocation.noLock { settings.locksTasks = false }
     schedulerRequest = invocation.scheduler
+    forcing = invocation.forcing
   }
 
   /// These options with every setting code left alone taken from `configuration` (`[core]

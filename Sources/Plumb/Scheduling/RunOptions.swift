@@ -136,6 +136,25 @@ public struct RunOptions: Sendable {
     set { settings.scheduler = newValue }
   }
 
+  /// Called on a task's worker just before the task's `run()`, with the task; the task runs once
+  /// it returns. For tracing, for throttling, and for tests that make tasks meet to prove they
+  /// run at the same time. It runs while the task holds its lock, so it should not wait long.
+  ///
+  /// ```swift
+  /// options.willRun = { task in print("starting \(task)") }
+  /// ```
+  public var willRun: (@Sendable (TaskInfo) async -> Void)?
+
+  /// Tasks to run again although their outputs exist, with everything downstream of them in the
+  /// requested graph (Airflow's "clear"): each pattern is a family (`ScrapeDay`) or a task's text
+  /// form with shell wildcards (`ScrapeDay(date=2024-01-0*)`). Old outputs stay until new ones
+  /// replace them, so a forced run that fails loses nothing. `--force PATTERN` on the command line.
+  ///
+  /// ```swift
+  /// options.forcing = ["ScrapeDay(date=2024-01-03)"]
+  /// ```
+  public var forcing: [String] = []
+
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
   public init() {}
 }

@@ -11,6 +11,8 @@ final class Scheduler {
   private let scheduling: any TaskScheduling
   private var nodes: [TaskNode] = []
   private var nodesByInfo: [TaskInfo: TaskNode] = [:]
+  /// The tasks `--force` runs again although complete; `nil` when nothing is forced.
+  private var forced: ForcedTasks?
   /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
   private(set) var stopReason: String?
   /// Whether the run stopped because the central scheduler stopped answering.
@@ -40,7 +42,13 @@ final class Scheduler {
       try await scheduling.connect()
       try context.activate {
         let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
-        try buildGraph(resolved)
+        // `--force`: what to run again although complete; ranges' notes go to the run's log.
+        forced =
+          options.forcing.isEmpty
+          ? nil : try ForcedTasks.find(patterns: options.forcing, roots: resolved, context: context)
+        try ForcedTasks.$current.withValue(forced) {
+          try RangeNotes.$sink.withValue(RangeNotes.once { [log] in log.warning($0) }) { try buildGraph(resolved) }
+        }
       }
       try checkForCycles()
     } catch {
@@ -128,7 +136,8 @@ final class Scheduler {
   private func visit(_ node: TaskNode) throws {
     let complete: Bool
     do {
-      complete = try node.task.complete()
+      node.isForced = forced?.tasks.contains(node.info) ?? false
+      complete = try !node.isForced && node.task.complete()
     } catch {
       fail(node, because: SchedulingFailure("complete() failed: \(Self.describe(error))", underlying: error))
       return
@@ -266,6 +275,19 @@ final class Scheduler {
 
   /// An error as one line: its description, without Swift's type decoration, its lines joined.
   static func describe(_ error: any Error) -> String {
-    joiningLines((error as? LocalizedError)?.errorDescription ?? String(describing: error))
+    if let fileError = error as? CocoaError { return joiningLines(describe(fileError)) }
+    return joiningLines((error as? LocalizedError)?.errorDescription ?? String(describing: error))
+  }
+
+  /// Foundation's file errors describe themselves as `Error Domain=NSCocoaErrorDomain Code=260 "…"
+  /// UserInfo={…}`: this says what went wrong and with which file, as `The file doesn’t exist:
+  /// /data/plays.tsv`.
+  private static func describe(_ error: CocoaError) -> String {
+    var text = error.localizedDescription
+    let generic = "The operation could not be completed. "
+    if text.hasPrefix(generic) { text.removeFirst(generic.count) }
+    if text.hasSuffix(".") { text.removeLast() }
+    guard let path = error.filePath ?? error.url?.path else { return text }
+    return "\(text): \(path)"
   }
 }

@@ -50,8 +50,8 @@ struct TaskExecution: Sendable {
     defer { lock?.release() }
     // Checked again holding the lock, whether or not it had to wait: another run may have finished
     // the task after this run scheduled it and before it got here. Not a wrapper, which is complete
-    // as soon as its requirements are, and whose run does nothing anyway.
-    if !node.isWrapper, (try? node.task.complete()) == true {
+    // as soon as its requirements are, and whose run does nothing anyway; not a task `--force` runs again.
+    if !node.isWrapper, !node.isForced, (try? node.task.complete()) == true {
       log.info("\(node.info) was completed by another run meanwhile")
       return .alreadyComplete
     }
@@ -95,6 +95,7 @@ struct TaskExecution: Sendable {
     }
     log.info("running \(node.info)")
     events.emit(.started(node.info))
+    if let willRun = options.willRun { await willRun(node.info) }
     let start = DispatchTime.now().uptimeNanoseconds
     do {
       try await node.task.run()

@@ -35,6 +35,8 @@ final class TaskNode: @unchecked Sendable {
   /// Dependencies not yet done; the node is runnable at zero.
   var unfinishedDependencies = 0
   var failureCount = 0
+  /// Whether `--force` makes the task run although it is complete.
+  var isForced = false
   var error: (any Error)?
   /// The `order` of the last node that linked this one as a dependency: a requirement listed
   /// twice by the same task makes one edge, without a set per node.

@@ -1,0 +1,138 @@
+import Foundation
+import Grading
+import Plumb
+import PlumbTestSupport
+import XCTest
+
+@testable import Exercise7
+
+/// Exercise 7, parallel workers: a 40-wide fan-in over shared data, four workers at once, and the
+/// same run on Luigi's central scheduler.
+final class Exercise7Tests: GradedTestCase {
+  override var exerciseNumber: Int { 7 }
+
+  let diaryFolder = ExerciseInfo.packageRoot + "/data/wordcount"
+
+  var inChunkRun: String { todo("Chunk.run()", in: "Chunk.swift") }
+  var inRequires: String { todo("Assemble.requires()", in: "Assemble.swift") }
+  var inAssembleRun: String { todo("Assemble.run()", in: "Assemble.swift") }
+
+  override func setUpWithError() throws {
+    try super.setUpWithError()
+    // The workspace is a temporary folder, so tell Chunk where the committed diary is.
+    try workspace.write("[Chunk]\nfolder = \(diaryFolder)\n", to: "plumb.cfg")
+  }
+
+  func testAChunkCountsTheWordsOfItsPartOfTheDiary() {
+    for part in [0, 3, 39] {
+      let chunk = Chunk(part: part)
+      guard let run = run(chunk), expectRan(run, chunk) else { return }
+      let lines = diaryLines().enumerated().filter { $0.offset % 40 == part }.map(\.element)
+      let expected = independentCount(of: lines).sorted { $0.key < $1.key }
+      guard
+        expectFile(
+          "chunks/chunk-\(part).tsv", holding: expected.map { "\($0.key)\t\($0.value)\n" }.joined(),
+          next:
+            "count the words of the lines whose number % Assemble.parts == part, and write \"word\\tcount\" lines in alphabetical order: \(inChunkRun)"
+        )
+      else { return }
+    }
+  }
+
+  func testAssembleRequiresEveryChunkAndNoChunkRequiresAnother() throws {
+    // Through the protocol, whether the learner's requires() throws or not.
+    let assemble: any PipelineTask = Assemble()
+    let required = try assemble.requires().requiredTasks
+    let parts = required.compactMap { ($0 as? Chunk)?.part }
+    guard
+      expect(
+        parts.count == required.count && parts.sorted() == Array(0..<40),
+        "Assemble should require the 40 Chunks, parts 0 to 39.", expected: "Chunk(part=0) … Chunk(part=39)",
+        found: required.isEmpty ? "no task" : required.map { "\(TaskInfo($0))" }.joined(separator: ", "),
+        next: "return `(0..<Self.parts).map { Chunk(part: $0) }` in \(inRequires)")
+    else { return }
+    for chunk in required {
+      let below = try chunk.requires().requiredTasks
+      guard
+        expect(
+          below.isEmpty, "\(TaskInfo(chunk)) should require nothing, so that workers can run the Chunks at once.",
+          expected: "no requirement", found: below.map { "\(TaskInfo($0))" }.joined(separator: ", "),
+          next: "leave Chunk's requires() out (\(exercise.path(of: "Chunk.swift")))")
+      else { return }
+    }
+  }
+
+  func testAssembleAddsUpTheChunks() {
+    let task = Assemble()
+    guard let run = run(task), expectRan(run, task) else { return }
+    let counts = independentCount(of: diaryLines())
+    let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+    expectFile(
+      "index.tsv", holding: sorted.map { "\($0.key)\t\($0.value)\n" }.joined(),
+      next:
+        "add up every Chunk's counts and write \"word\\tcount\" lines, most frequent first, ties alphabetical: \(inAssembleRun)"
+    )
+  }
+
+  func testFourWorkersRunFourChunksAtOnce() {
+    let meeting = MeetingPoint(count: 4)
+    let task = Assemble()
+    let finished = run([task]) { options in
+      options.workers = 4
+      options.willRun = { info in
+        if info.family == "Chunk" { await meeting.arrive() }
+      }
+    }
+    guard let run = finished, expectRan(run, task) else { return }
+    let together = meeting.mostAtOnce
+    expect(
+      together >= 4, "With --workers 4, four Chunks should run at the same time.",
+      expected: "4 Chunks at once", found: "at most \(together) at once",
+      next: "make each Chunk need nothing but the diary, and return all 40 from \(inRequires)")
+  }
+
+  func testTheSummaryListsFortyChunks() {
+    let task = Assemble()
+    guard let run = run([task], configure: { $0.workers = 4 }), expectRan(run, task) else { return }
+    expectSummary(
+      run,
+      """
+      Scheduled 41 tasks of which:
+      * 41 ran successfully:
+          - 1 Assemble()
+          - 40 Chunk(part=0...39)
+
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "return the 40 Chunks from \(inRequires)")
+  }
+
+  // MARK: - Helpers
+
+  /// Checks that `task` ran to the end; a failure names what stopped it.
+  func expectRan(_ run: PipelineRun, _ task: any PipelineTask, line: UInt = #line) -> Bool {
+    expectDone(run, task, next: { _ in "fix \(task is Chunk ? self.inChunkRun : self.inAssembleRun)" }, line: line)
+  }
+
+  /// The diary's lines that are not empty, day after day, read here rather than with the exercise's code.
+  func diaryLines() -> [String] {
+    let days = ((try? FileManager.default.contentsOfDirectory(atPath: diaryFolder)) ?? []).filter {
+      $0.hasSuffix(".txt")
+    }
+    return days.sorted().flatMap { day in
+      ((try? String(contentsOfFile: "\(diaryFolder)/\(day)", encoding: .utf8)) ?? "")
+        .split(separator: "\n").map(String.init)
+    }
+  }
+
+  /// The words of `lines` counted here, independently of the exercise's code: ASCII letters and
+  /// digits make words, everything else separates or is dropped.
+  func independentCount(of lines: [String]) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for piece in lines.joined(separator: "\n").lowercased().components(separatedBy: .whitespacesAndNewlines) {
+      let word = String(
+        String.UnicodeScalarView(piece.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }))
+      if !word.isEmpty { counts[word, default: 0] += 1 }
+    }
+    return counts
+  }
+}
