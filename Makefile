@@ -91,8 +91,8 @@ luigid: luigid-venv
 	  --logdir .build-luigi/log --state-path .build-luigi/state.pickle
 
 # `make bench`: Plumb's scheduling speed in release mode, then the same 1,000-task fan-in with Luigi
-# (installed into .build-bench/venv when pip can reach PyPI) and with make. The files go to a
-# memory-backed folder when there is one, so the figures show the engines rather than the disk;
+# (from the venv make luigid-venv installs, when pip can reach PyPI) and with make. The files go to
+# a memory-backed folder when there is one, so the figures show the engines rather than the disk;
 # `make bench BENCH_DIR=/tmp` measures on disk.
 BENCH_VENV := $(LUIGI_VENV)
 BENCH_LUIGI := $(LUIGI_PACKAGE)
@@ -116,8 +116,7 @@ fuzz:
 bench:
 	swift build -c release --product plumb-bench
 	@mkdir -p .build-bench
-	@$(BENCH_VENV)/bin/python -c 'import luigi' 2>/dev/null \
-	  || (python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install --quiet $(BENCH_LUIGI)) \
+	@$(MAKE) --no-print-directory luigid-venv \
 	  || echo "make bench: could not install $(BENCH_LUIGI); Luigi is left out of the comparison"
 	"$$(swift build -c release --show-bin-path)/plumb-bench" \
 	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py
