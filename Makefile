@@ -40,7 +40,8 @@ reset: kit
 	@$(KIT) reset "$(N)" || true
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).
-test: kit cron-fixture
+# The engine's luigid tests run a real luigid, so the test needs the venv `make luigid-venv` installs.
+test: kit cron-fixture luigid-venv
 	@$(KIT) selfcheck
 
 # The cron fixture the engine's tests compare Plumb's cron with holds croniter's answers (the cron
@@ -65,12 +66,36 @@ test-engine:
 	swift build --build-tests
 	swift test --skip 'Exercise[0-9]Tests'
 
+# `make luigid`: Luigi's central scheduler on http://127.0.0.1:8082 in the foreground (Ctrl-C stops
+# it), with its state and log under .build-luigi; pipelines use it with --scheduler-host 127.0.0.1.
+# `make luigid-venv` only installs Luigi into the venv (once; the engine's tests and make bench use it).
+# The stamp file is written after pip succeeds, so an interrupted install is retried.
+LUIGI_VENV := .build-luigi/venv
+LUIGI_PACKAGE := luigi==3.8.1
+LUIGID_PORT ?= 8082
+
+.PHONY: luigid luigid-venv
+luigid-venv: $(LUIGI_VENV)/.installed
+
+$(LUIGI_VENV)/.installed:
+	@echo "Installing $(LUIGI_PACKAGE) into $(LUIGI_VENV) (once, about 20 s)…"
+	@rm -rf $(LUIGI_VENV)
+	python3 -m venv $(LUIGI_VENV)
+	$(LUIGI_VENV)/bin/pip install --quiet --disable-pip-version-check $(LUIGI_PACKAGE)
+	@touch $@
+
+luigid: luigid-venv
+	@mkdir -p .build-luigi/log
+	@echo "luigid on http://localhost:$(LUIGID_PORT) (state and log in .build-luigi; Ctrl-C stops it)"
+	$(LUIGI_VENV)/bin/luigid --address 127.0.0.1 --port $(LUIGID_PORT) \
+	  --logdir .build-luigi/log --state-path .build-luigi/state.pickle
+
 # `make bench`: Plumb's scheduling speed in release mode, then the same 1,000-task fan-in with Luigi
-# (installed into .build-bench/venv when pip can reach PyPI) and with make. The files go to a
-# memory-backed folder when there is one, so the figures show the engines rather than the disk;
+# (from the venv make luigid-venv installs, when pip can reach PyPI) and with make. The files go to
+# a memory-backed folder when there is one, so the figures show the engines rather than the disk;
 # `make bench BENCH_DIR=/tmp` measures on disk.
-BENCH_VENV := .build-bench/venv
-BENCH_LUIGI := luigi==3.8.1
+BENCH_VENV := $(LUIGI_VENV)
+BENCH_LUIGI := $(LUIGI_PACKAGE)
 BENCH_DIR ?= $(if $(wildcard /dev/shm/.),/dev/shm,/tmp)
 
 # `make fuzz`: random and mutated input for every parser of user text (parameter values, the config
@@ -91,8 +116,7 @@ fuzz:
 bench:
 	swift build -c release --product plumb-bench
 	@mkdir -p .build-bench
-	@$(BENCH_VENV)/bin/python -c 'import luigi' 2>/dev/null \
-	  || (python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install --quiet $(BENCH_LUIGI)) \
+	@$(MAKE) --no-print-directory luigid-venv \
 	  || echo "make bench: could not install $(BENCH_LUIGI); Luigi is left out of the comparison"
 	"$$(swift build -c release --show-bin-path)/plumb-bench" \
 	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py

@@ -72,6 +72,62 @@ struct Daily: PipelineTask {
   func run() throws { try output().write("\(date)\n") }
 }
 
+/// Appends a line to `ran.log` with O_APPEND, so that runs in several processes (and a Python
+/// Luigi worker) counting on one file never lose a line: the central scheduler tests count runs with it.
+func logRun(_ line: String) {
+  let descriptor = open(LocalTarget("ran.log").path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+  guard descriptor >= 0 else { return }
+  defer { close(descriptor) }
+  let text = Array((line + "\n").utf8)
+  _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+}
+
+/// One part of a fan-in: logs its run as `Part(n=3) plumb <pid>`, then writes `part-<n>.txt`. The
+/// family and file match the Python fixture's `Part` (`LuigiSharePipeline` in Tests/PlumbTests/LuigidTests).
+/// With a file `hold-part-<n>` present it waits for `release-part-<n>` first, after marking
+/// `started-Part-<n>`.
+struct Part: PipelineTask {
+  @Parameter var n: Int = 1
+
+  func output() -> LocalTarget { LocalTarget("part-\(n).txt") }
+
+  func run() throws {
+    logRun("Part(n=\(n)) plumb \(getpid())")
+    mark("started-Part-\(n)")
+    if FileManager.default.fileExists(atPath: LocalTarget("hold-part-\(n)").path) {
+      let release = LocalTarget("release-part-\(n)")
+      while !FileManager.default.fileExists(atPath: release.path) { usleep(10_000) }
+    }
+    try output().write("\(n)\n")
+  }
+}
+
+/// Sums `Part(n: 1...count)`; logs its run as the parts do.
+struct FanIn: PipelineTask {
+  @Parameter var count: Int = 10
+
+  func requires() -> [Part] { (1...max(count, 1)).map { Part(n: $0) } }
+  func output() -> LocalTarget { LocalTarget("fan-in-\(count).txt") }
+
+  func run() throws {
+    logRun("FanIn(count=\(count)) plumb \(getpid())")
+    var total = 0
+    for part in try input() { total += Int(try part.read().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+    try output().write("\(total)\n")
+  }
+}
+
+/// Runs once `Blocked(n: 1)` is done.
+struct AfterBlocked: PipelineTask {
+  func requires() -> Blocked { Blocked(n: 1) }
+  func output() -> LocalTarget { LocalTarget("after-blocked.txt") }
+  func run() throws { try output().write("after\n") }
+}
+
 PipelineCommand(
-  name: "plumb-signals", tasks: [Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self]
+  name: "plumb-signals",
+  tasks: [
+    Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self, Part.self, FanIn.self,
+    AfterBlocked.self,
+  ]
 ).main()

@@ -38,7 +38,12 @@ enum CommandHelp {
       "Exit codes: 0 done, \(PipelineCommand.usageErrorExitCode) usage or config error, "
         + "\(codes.alreadyRunning) already running, \(codes.missingData) missing data, \(codes.notRun) not run,",
       "\(codes.taskFailed) task failed, \(codes.schedulingError) scheduling error, "
-        + "\(codes.unhandledException) unexpected error; [retcode] in the config changes them.",
+        + "\(codes.unhandledException) unexpected error, \(codes.schedulerUnreachable) central scheduler unreachable;",
+      "[retcode] in the config changes them.",
+      "",
+      "Tasks are scheduled in this process unless a central scheduler is named: --scheduler-host, --scheduler-port,",
+      "--scheduler-url, or [core] default-scheduler-host/port/url in the config; then luigid (`make luigid`, then",
+      "http://localhost:8082) hands each task to one worker, shared with other Plumb and Luigi processes.",
     ]
     return lines.joined(separator: "\n")
   }

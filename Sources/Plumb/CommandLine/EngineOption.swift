@@ -62,8 +62,47 @@ struct EngineOption: Sendable {
     ) { invocation, value, _ in
       invocation.forcing.append(value)
     },
-    EngineOption(names: ["--local-scheduler"], valueName: nil, help: "run the tasks in this process (the default)") {
-      _, _, _ in
+    EngineOption(
+      names: ["--local-scheduler"], valueName: nil,
+      help: "schedule in this process (the default unless a central scheduler is named)"
+    ) { invocation, _, _ in
+      invocation.scheduler.forcesLocal = true
+    },
+    EngineOption(
+      names: ["--scheduler-host"], valueName: "HOST",
+      help: "use Luigi's central scheduler (luigid) on HOST ([core] default-scheduler-host; port 8082)"
+    ) { invocation, value, flag in
+      guard CentralScheduler.url(host: value, port: 8082) != nil else {
+        throw CommandLineError.invalidValue(flag: flag, value: value, expected: "a host name or address")
+      }
+      invocation.scheduler.host = value
+    },
+    EngineOption(
+      names: ["--scheduler-port"], valueName: "PORT",
+      help: "use luigid on this port ([core] default-scheduler-port; host localhost)"
+    ) { invocation, value, flag in
+      invocation.scheduler.port = try count(value, flag: flag, minimum: 1, maximum: 65535)
+    },
+    EngineOption(
+      names: ["--scheduler-url"], valueName: "URL",
+      help: "use luigid at URL, such as http://localhost:8082 ([core] default-scheduler-url)"
+    ) { invocation, value, flag in
+      guard let url = SchedulerRequest.url(value) else {
+        throw CommandLineError.invalidValue(flag: flag, value: value, expected: "an http:// or https:// URL")
+      }
+      invocation.scheduler.url = url
+    },
+    EngineOption(
+      names: ["--worker-keep-alive"], valueName: nil,
+      help: "with luigid, wait for tasks other workers are running instead of leaving them ([worker] keep_alive)"
+    ) { invocation, _, _ in
+      invocation.scheduler.keepsAlive = true
+    },
+    EngineOption(
+      names: ["--worker-wait-interval"], valueName: "SECONDS",
+      help: "with luigid, ask for work this often while there is none ([worker] wait_interval; default 1)"
+    ) { invocation, value, flag in
+      invocation.scheduler.waitInterval = try seconds(value, flag: flag)
     },
   ]
 

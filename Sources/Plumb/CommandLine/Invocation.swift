@@ -11,6 +11,8 @@ struct Invocation {
   var retryDelay: Double?
   var logLevel: LogLevel?
   var noLock = false
+  /// `--local-scheduler`, `--scheduler-host`, `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, ...
+  var scheduler = SchedulerRequest()
   /// Where to write the dependency graph after the run (`--graph FILE`).
   var graph: GraphFile?
   var wantsHelp = false

@@ -32,7 +32,9 @@ import Foundation
 /// After the run the execution summary goes to standard output and the process exits with
 /// ``RunResult/exitCode``. A command line that cannot run prints one line to standard error and
 /// exits with ``usageErrorExitCode`` (2); a cycle exits with ``ExitCodes/schedulingError``; the
-/// same command already running in the same folder exits with ``ExitCodes/alreadyRunning``.
+/// same command already running in the same folder exits with ``ExitCodes/alreadyRunning``; a central
+/// scheduler (`--scheduler-host`, `--scheduler-port`, `--scheduler-url`) that does not answer exits
+/// with ``ExitCodes/schedulerUnreachable`` (45), see ``CentralScheduler``.
 ///
 /// ## Signals and crashes
 ///
@@ -279,6 +281,7 @@ public struct PipelineCommand: Sendable {
     case is CommandLineError, is ParameterError, is ConfigurationError, is ScheduleError, is ForceError:
       return Self.usageErrorExitCode
     case is PipelineError: return codes.schedulingError
+    case is CentralSchedulerError: return codes.schedulerUnreachable
     default: return codes.unhandledException
     }
   }

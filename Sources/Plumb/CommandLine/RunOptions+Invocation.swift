@@ -11,13 +11,15 @@ extension RunOptions {
     settings.retryDelay = invocation.retryDelay
     settings.logLevel = invocation.logLevel
     if invocation.noLock { settings.locksTasks = false }
+    schedulerRequest = invocation.scheduler
     forcing = invocation.forcing
   }
 
   /// These options with every setting code left alone taken from `configuration` (`[core]
   /// workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`, `[scheduler]
   /// retry_delay`, `[core] stop_grace_period`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
-  /// show_errors`), and with the observer of its `[webhook]`, if any.
+  /// show_errors`, the scheduler: see ``SchedulerRequest/choice(configuration:)``), and with the
+  /// observer of its `[webhook]`, if any.
   func completed(with configuration: Configuration) throws -> RunOptions {
     var options = self
     var settings = options.settings
@@ -35,6 +37,7 @@ extension RunOptions {
     settings.summaryShowsErrors =
       try settings.summaryShowsErrors ?? configuration.boolean(section: "execution_summary", key: "show_errors")
     settings.exitCodes = try settings.exitCodes ?? ExitCodes(configuration: configuration)
+    settings.scheduler = try settings.scheduler ?? schedulerRequest.choice(configuration: configuration)
     options.settings = settings
     options.configuration = configuration
     if let webhook = try configuration.webhook() { options.observers.append(webhook.observer) }
@@ -49,7 +52,7 @@ extension Configuration {
   }
 
   /// A boolean setting, read as Python's configparser reads one; `nil` when absent.
-  fileprivate func boolean(section: String, key: String) throws -> Bool? {
+  func boolean(section: String, key: String) throws -> Bool? {
     guard let text = value(section: section, key: key) else { return nil }
     switch text.lowercased() {
     case "1", "yes", "true", "on": return true
@@ -58,14 +61,14 @@ extension Configuration {
     }
   }
 
-  fileprivate func count(section: String, key: String, minimum: Int, maximum: Int = .max) throws -> Int? {
+  func count(section: String, key: String, minimum: Int, maximum: Int = .max) throws -> Int? {
     guard let number = try integer(section: section, key: key) else { return nil }
     guard number >= minimum else { throw problem("[\(section)] \(key) must be at least \(minimum), not \(number)") }
     guard number <= maximum else { throw problem("[\(section)] \(key) must be at most \(maximum), not \(number)") }
     return number
   }
 
-  fileprivate func seconds(section: String, key: String) throws -> Double? {
+  func seconds(section: String, key: String) throws -> Double? {
     guard let text = value(section: section, key: key) else { return nil }
     guard let number = Double(text), number >= 0, number.isFinite else {
       throw problem("[\(section)] \(key) must be a number of seconds such as 0.5, not '\(text)'")
@@ -81,7 +84,7 @@ extension Configuration {
     return level
   }
 
-  private func problem(_ text: String) -> ConfigurationError {
+  func problem(_ text: String) -> ConfigurationError {
     ConfigurationError(source: files.last ?? "config", line: nil, problem: text)
   }
 }

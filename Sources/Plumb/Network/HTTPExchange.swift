@@ -5,8 +5,10 @@ import Synchronization
   import FoundationNetworking
 #endif
 
-/// One HTTP request and its answer: what `download(_:timeout:deadline:maximumBytes:)` and ``Webhook``
-/// share, so both use the same uncached session, the same limits and the same one-line errors.
+/// One HTTP request and its answer: what `download(_:timeout:deadline:maximumBytes:)`, ``Webhook``
+/// and the luigid client (``LuigidClient``) share, so all use the same uncached sessions, the same
+/// limits and the same one-line errors. An exchange has a session of its own, or one lent by a
+/// ``SharedHTTPSession`` for a client that calls one server over and over.
 ///
 /// The answer's body is handed over piece by piece as it arrives (a URLSession data delegate), never
 /// collected by URLSession, and at the pace the receiver takes it (`PacedDelegateQueue`): a server
@@ -39,6 +41,9 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   // Set by `start` before the request is sent, then called only on the session's delegate queue,
   // which is serial: one piece after the other.
   private var receive: (Data) throws -> Void = { _ in }
+  // Set by `start` before the request is sent: whether the session is lent, and so not to be
+  // invalidated at the end.
+  private var isShared = false
 
   private struct State {
     var task: URLSessionDataTask?
@@ -71,24 +76,28 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   /// Sends the request, hands each piece of a 2xx answer's body to `receive` on a thread of
   /// URLSession's (an error it throws ends the exchange with that error), and calls `finish` once,
   /// with success when the whole answer is in, or with the error to throw. The session is the
-  /// exchange's own, uncached, and invalidated at the end.
+  /// exchange's own, uncached, and invalidated at the end, unless `shared` lends one (see
+  /// ``SharedHTTPSession``).
   ///
   /// ```swift
   /// HTTPExchange(to: url, limits: limits).start(receiving: { print($0.count) }) { print($0) }
   /// ```
   func start(
-    receiving receive: @escaping (Data) throws -> Void, finish: @escaping @Sendable (Result<Void, any Error>) -> Void
+    over shared: SharedHTTPSession? = nil, receiving receive: @escaping (Data) throws -> Void,
+    finish: @escaping @Sendable (Result<Void, any Error>) -> Void
   ) {
     self.receive = receive
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.urlCache = nil
-    configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-    configuration.timeoutIntervalForRequest = limits.timeout.rounded(.up)
-    let queue = PacedDelegateQueue()
-    // The session holds its delegate (this exchange) until it is invalidated at the end, in
-    // `urlSession(_:task:didCompleteWithError:)`.
-    let session = URLSession(configuration: configuration, delegate: self, delegateQueue: queue)
-    let task = session.dataTask(with: request)
+    let task: URLSessionDataTask
+    if let shared {
+      isShared = true
+      task = shared.dataTask(with: request, for: self)
+    } else {
+      let configuration = Self.configuration(timeout: limits.timeout)
+      // The session holds its delegate (this exchange) until it is invalidated at the end, in
+      // `urlSession(_:task:didCompleteWithError:)`.
+      let session = URLSession(configuration: configuration, delegate: self, delegateQueue: PacedDelegateQueue())
+      task = session.dataTask(with: request)
+    }
     let cancelledEarly = state.withLock { state in
       state.task = task
       state.finish = finish
@@ -104,6 +113,15 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
       }
     }
     task.resume()
+  }
+
+  /// An uncached session configuration whose idle timeout is `timeout`, in whole seconds.
+  static func configuration(timeout: TimeInterval) -> URLSessionConfiguration {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.urlCache = nil
+    configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
+    configuration.timeoutIntervalForRequest = timeout.rounded(.up)
+    return configuration
   }
 
   /// Ends the exchange as cancelled, also before ``start(receiving:finish:)``, which then sends nothing.
@@ -188,7 +206,7 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   }
 
   func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-    session.finishTasksAndInvalidate()
+    if !isShared { session.finishTasksAndInvalidate() }
     let outcome = state.withLock { $0.outcome }
     takeFinish()?(outcome ?? error.map { .failure(describe($0)) } ?? .success(()))
   }
@@ -219,8 +237,8 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
 }
 
 extension HTTPExchange {
-  /// Sends one request to `url` and returns the body of a 2xx answer, suspending rather than
-  /// blocking while it waits.
+  /// Sends one request to `url` (a `POST` of `body` when there is one) and returns the body of a 2xx
+  /// answer, suspending rather than blocking while it waits.
   ///
   /// Cancelling the calling task cancels the request; a task cancelled before the call sends nothing.
   ///
@@ -230,12 +248,15 @@ extension HTTPExchange {
   ///
   /// - Throws: ``DownloadError`` for an answer outside 2xx, a refused connection, a timeout, a
   ///   deadline or limit passed; `CancellationError` when the task is cancelled.
-  static func send(to url: URL, limits: Limits) async throws -> Data {
+  static func send(
+    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits,
+    over shared: SharedHTTPSession? = nil
+  ) async throws -> Data {
     let body = Body()
-    let exchange = HTTPExchange(to: url, limits: limits)
+    let exchange = HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits)
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
-        exchange.start(receiving: body.append) { continuation.resume(with: $0) }
+        exchange.start(over: shared, receiving: body.append) { continuation.resume(with: $0) }
       }
     } onCancel: {
       exchange.cancel()
@@ -256,16 +277,22 @@ extension HTTPExchange {
   /// ```
   ///
   /// - Throws: ``DownloadError``, as the async `send` does, or what `receive` throws.
-  func wait(receiving receive: @escaping (Data) throws -> Void = { _ in }) throws {
+  func wait(over shared: SharedHTTPSession? = nil, receiving receive: @escaping (Data) throws -> Void = { _ in }) throws
+  {
     let outcome = BlockingOutcome<Void>()
-    start(receiving: receive) { outcome.finish($0) }
+    start(over: shared, receiving: receive) { outcome.finish($0) }
     try outcome.wait()
   }
 
-  /// The body of a 2xx answer from `url`, blocking the calling thread; see ``wait(receiving:)``.
-  static func send(to url: URL, limits: Limits) throws -> Data {
+  /// The body of a 2xx answer from `url` (to a `POST` of `body` when there is one), blocking the
+  /// calling thread; see ``wait(receiving:)``.
+  static func send(
+    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits,
+    over shared: SharedHTTPSession? = nil
+  ) throws -> Data {
     let body = Body()
-    try HTTPExchange(to: url, limits: limits).wait(receiving: body.append)
+    try HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits)
+      .wait(over: shared, receiving: body.append)
     return body.data
   }
 }
@@ -276,7 +303,7 @@ extension HTTPExchange {
 /// delegate, so a server faster than the delegate would fill memory with pieces waiting in the queue
 /// (measured: 900 MB while streaming 500 MB on a busy machine). Here handing over waits while the
 /// queue is full, which keeps URLSession from reading the connection, and TCP holds the server back.
-private final class PacedDelegateQueue: OperationQueue, @unchecked Sendable {
+final class PacedDelegateQueue: OperationQueue, @unchecked Sendable {
   /// Operations that may wait, with the pieces of 16 KB URLSession reads: 1 MB.
   private let room = DispatchSemaphore(value: 64)
 

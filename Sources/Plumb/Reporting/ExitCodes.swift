@@ -15,12 +15,20 @@ public struct ExitCodes: Equatable, Sendable {
   public var schedulingError: Int32 = 35
   /// An error outside any task.
   public var unhandledException: Int32 = 40
+  /// The central scheduler (luigid) named by `--scheduler-host`, `--scheduler-url` or `[core]
+  /// default-scheduler-*` did not answer: at the start (nothing ran), or during the run, which then
+  /// stopped after its running tasks. Plumb's own; Luigi has no code for it.
+  ///
+  /// ```swift
+  /// if result.exitCode == ExitCodes().schedulerUnreachable { print("is luigid running? make luigid") }
+  /// ```
+  public var schedulerUnreachable: Int32 = 45
 
   /// Luigi's recommended codes.
   public init() {}
 
   /// Reads `[retcode]` keys (`already_running`, `missing_data`, `not_run`, `task_failed`,
-  /// `scheduling_error`, `unhandled_exception`) over the defaults.
+  /// `scheduling_error`, `unhandled_exception`, `scheduler_unreachable`) over the defaults.
   public init(configuration: Configuration) throws {
     func read(_ key: String, _ value: inout Int32) throws {
       if let number = try configuration.integer(section: "retcode", key: key) { value = Int32(clamping: number) }
@@ -31,5 +39,6 @@ public struct ExitCodes: Equatable, Sendable {
     try read("task_failed", &taskFailed)
     try read("scheduling_error", &schedulingError)
     try read("unhandled_exception", &unhandledException)
+    try read("scheduler_unreachable", &schedulerUnreachable)
   }
 }

@@ -20,7 +20,10 @@ import Foundation
 ///   ``PipelineError/cycle(_:)`` when requirements form a cycle,
 ///   ``PipelineError/ambiguousTask(_:difference:)`` when two different tasks have the same name,
 ///   ``PipelineError/notAValue(_:)`` for a task that is a class,
-///   ``ConfigurationError`` for a bad config file.
+///   ``ConfigurationError`` for a bad config file,
+///   ``CentralSchedulerError`` when ``RunOptions/scheduler`` names a central scheduler that does
+///   not answer when the run starts (one that stops answering later stops the run instead, see
+///   ``ExitCodes/schedulerUnreachable``).
 public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) async throws -> RunResult {
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)
@@ -32,9 +35,9 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
   let summary = ExecutionSummary(
     records: records, maximumLines: options.summaryLength, showsErrors: options.summaryShowsErrors,
     stopReason: scheduler.stopReason)
-  return RunResult(
-    records: records, summary: summary.text, exitCode: summary.exitCode(using: options.exitCodes),
-    stopReason: scheduler.stopReason)
+  var exitCode = summary.exitCode(using: options.exitCodes)
+  if scheduler.lostScheduler { exitCode = max(exitCode, options.exitCodes.schedulerUnreachable) }
+  return RunResult(records: records, summary: summary.text, exitCode: exitCode, stopReason: scheduler.stopReason)
 }
 
 /// Runs `tasks` as the `async` ``build(_:options:)-85rhs`` does, blocking the calling thread until the

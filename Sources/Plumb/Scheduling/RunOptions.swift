@@ -29,9 +29,13 @@ public struct RunOptions: Sendable {
     var summaryLength: Int?
     var summaryShowsErrors: Bool?
     var stopGracePeriod: TimeInterval?
+    var scheduler: SchedulerChoice?
   }
 
   var settings = Settings()
+  /// What the command line said about the scheduler, for ``completed(with:)`` to complete from
+  /// the config file when code did not choose one.
+  var schedulerRequest = SchedulerRequest()
 
   /// The most workers a run uses: each has a thread, and thousands of threads help no pipeline but
   /// can exhaust the system's limit on processes. `--workers` and `[core] workers` refuse more.
@@ -117,6 +121,19 @@ public struct RunOptions: Sendable {
   public var stopGracePeriod: TimeInterval {
     get { settings.stopGracePeriod ?? 5 }
     set { settings.stopGracePeriod = newValue }
+  }
+
+  /// Which scheduler decides when each task runs: ``SchedulerChoice/local`` (this process, the
+  /// default) or ``SchedulerChoice/central(_:)``, Luigi's central scheduler (luigid), shared with
+  /// other processes. Left alone, it comes from the config file's `[core] default-scheduler-url`,
+  /// `default-scheduler-host` or `default-scheduler-port`, else it is local.
+  ///
+  /// ```swift
+  /// options.scheduler = .central(CentralScheduler(host: "127.0.0.1", port: 8082))
+  /// ```
+  public var scheduler: SchedulerChoice {
+    get { settings.scheduler ?? .local }
+    set { settings.scheduler = newValue }
   }
 
   /// Called on a task's worker just before the task's `run()`, with the task; the task runs once

@@ -1,24 +1,34 @@
 import Foundation
 
-/// Builds a run's task graph as Luigi does, refuses cycles, and hands the runnable part to a
-/// ``WorkerPool``.
+/// Builds a run's task graph as Luigi does, refuses cycles, and hands it to the run's
+/// ``TaskScheduling``: this process's own (``LocalScheduling``) or Luigi's central scheduler
+/// (``CentralWorker``).
 final class Scheduler {
   private let options: RunOptions
   private let context: RunContext
   private let log: RunLog
   private let events: EventDispatch
+  private let scheduling: any TaskScheduling
   private var nodes: [TaskNode] = []
   private var nodesByInfo: [TaskInfo: TaskNode] = [:]
   /// The tasks `--force` runs again although complete; `nil` when nothing is forced.
   private var forced: ForcedTasks?
   /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
   private(set) var stopReason: String?
+  /// Whether the run stopped because the central scheduler stopped answering.
+  private(set) var lostScheduler = false
 
   init(options: RunOptions, context: RunContext) {
     self.options = options
     self.context = context
     log = RunLog(level: options.logLevel, sink: options.logSink)
     events = EventDispatch(observers: options.observers, log: log)
+    switch options.scheduler {
+    case .local:
+      scheduling = LocalScheduling(options: options, context: context, log: log, events: events)
+    case .central(let central):
+      scheduling = CentralWorker(scheduler: central, options: options, context: context, log: log, events: events)
+    }
   }
 
   /// Schedules and runs `roots` and everything they need; returns every task's record, in the
@@ -28,6 +38,8 @@ final class Scheduler {
     // every run's graph (and every task in it) would stay in memory for good.
     defer { unlinkNodes() }
     do {
+      // Before any complete() is called: an unreachable central scheduler fails the run at once.
+      try await scheduling.connect()
       try context.activate {
         let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
         // `--force`: what to run again although complete; ranges' notes go to the run's log.
@@ -45,8 +57,9 @@ final class Scheduler {
     }
     propagatePriorities()
     do {
-      stopReason = try await WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events)
-        .run()
+      let end = try await scheduling.run(nodes)
+      stopReason = end.stopReason
+      lostScheduler = end.lostScheduler
     } catch {
       await events.finish()
       throw error

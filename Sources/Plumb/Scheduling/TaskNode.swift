@@ -16,6 +16,8 @@ final class TaskNode: @unchecked Sendable {
     case failed
     /// It was running when the run was stopped, and did not finish.
     case interrupted
+    /// Not run here: another worker of the central scheduler was running it (``otherWorker``).
+    case heldByOtherWorker
   }
 
   let task: any PipelineTask
@@ -39,6 +41,8 @@ final class TaskNode: @unchecked Sendable {
   /// The `order` of the last node that linked this one as a dependency: a requirement listed
   /// twice by the same task makes one edge, without a set per node.
   var linkedFrom = -1
+  /// The central scheduler's id of the worker that held the task, for ``State/heldByOtherWorker``.
+  var otherWorker: String?
 
   init(task: any PipelineTask, info: TaskInfo, order: Int) {
     self.task = task
@@ -56,7 +60,8 @@ final class TaskNode: @unchecked Sendable {
   var record: TaskRecord {
     TaskRecord(
       info: info, status: status, isExternal: isExternal, failureCount: failureCount, error: error,
-      dependencies: dependencies.map(\.info.description), isInterrupted: state == .interrupted)
+      dependencies: dependencies.map(\.info.description), otherWorker: otherWorker,
+      isInterrupted: state == .interrupted)
   }
 
   var status: TaskStatus {
@@ -65,6 +70,7 @@ final class TaskNode: @unchecked Sendable {
     case .succeeded: return .succeeded
     case .failed: return .failed
     case .schedulingFailed: return .schedulingFailed
+    case .heldByOtherWorker: return .runByOtherWorker
     case .unvisited, .pending, .missingExternal, .running, .interrupted: return .pending
     }
   }

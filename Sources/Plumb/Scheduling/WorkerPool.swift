@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
 
-/// Runs the pending tasks of a graph with `workers` tasks in flight: a task is handed out when all
+/// The local scheduler (``TaskScheduling``'s default, see ``LocalScheduling``): runs the pending
+/// tasks of a graph in this process with `workers` tasks in flight: a task is handed out when all
 /// its dependencies are done, highest priority first; a failure leaves its dependents pending.
 ///
 /// `workers` worker loops run as child tasks on the run's ``WorkerThreads``, where a synchronous
@@ -12,13 +13,12 @@ import Synchronization
 /// A stop (``RunStop``, or cancelling the task awaiting the run) ends the hand-out and cancels the
 /// workers, so asynchronous tasks see `Task.isCancelled`; the run then waits for the running tasks
 /// at most ``RunOptions/stopGracePeriod`` seconds and leaves the rest running, recorded as interrupted.
-final class WorkerPool: Sendable {
+final class WorkerPool: TaskExecutionHost {
   private let nodes: [TaskNode]
   private let options: RunOptions
-  private let context: RunContext
   private let log: RunLog
   private let events: EventDispatch
-  private let locks: TaskLocks?
+  private let execution: TaskExecution
 
   /// What the workers share: the runnable tasks, how many run, and the workers waiting for a task.
   /// The nodes' `state` and `unfinishedDependencies` change only while this is locked.
@@ -42,10 +42,9 @@ final class WorkerPool: Sendable {
   init(nodes: [TaskNode], options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch) {
     self.nodes = nodes
     self.options = options
-    self.context = context
     self.log = log
     self.events = events
-    locks = options.locksTasks ? TaskLocks(workingDirectory: context.workingDirectory) : nil
+    execution = TaskExecution(options: options, context: context, log: log, events: events)
   }
 
   /// Runs until nothing is runnable and nothing is running, or until a stop's grace period ends;
@@ -142,15 +141,12 @@ final class WorkerPool: Sendable {
     end?.resume()
   }
 
-  private var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
+  var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
 
   /// A worker's loop: take a runnable task, run it, release its dependents.
   private func work() async {
     while let node = await nextNode() {
-      let crashSlot = CrashReport.taskStarted(node.info)
-      let outcome = await context.activate { await runHoldingLock(node) }
-      CrashReport.taskEnded(crashSlot)
-      finish(node, outcome)
+      finish(node, await execution.run(node, for: self))
     }
   }
 
@@ -206,99 +202,14 @@ final class WorkerPool: Sendable {
     for worker in woken { worker.resume() }
   }
 
-  /// Runs `node` holding its lock across runs (``TaskLocks``). A task that another run finished
-  /// since this one scheduled it is complete, and is not run again.
-  private func runHoldingLock(_ node: TaskNode) async -> TaskNode.State {
-    let lock = locks?.acquire(node.info) {
-      log.info("waiting: another run is running \(node.info)")
-    }
-    defer { lock?.release() }
-    // Checked again holding the lock, whether or not it had to wait: another run may have finished
-    // the task after this run scheduled it and before it got here. Not a wrapper, which is complete
-    // as soon as its requirements are, and whose run does nothing anyway.
-    if !node.isWrapper, !node.isForced, (try? node.task.complete()) == true {
-      log.info("\(node.info) was completed by another run meanwhile")
-      return .alreadyComplete
-    }
-    return await runWithRetries(node)
-  }
-
-  private func runWithRetries(_ node: TaskNode) async -> TaskNode.State {
-    var attempt = 1
-    while true {
-      switch await runOnce(node) {
-      case .succeeded: return .succeeded
-      case .interrupted: return .interrupted
-      // A stop came before the run, or while waiting to retry: the task has not run (again).
-      case .notStarted: return attempt == 1 ? .pending : .failed
-      case .failed:
-        guard attempt <= options.retries, !isStopping else { return .failed }
-      }
-      attempt += 1
-      log.info("retrying \(node.info) (attempt \(attempt) of \(options.retries + 1))")
-      events.emit(.retrying(node.info, attempt: attempt))
-      if options.retryDelay > 0 { try? await Task.sleep(nanoseconds: UInt64(options.retryDelay * 1e9)) }
-    }
-  }
-
-  private enum Attempt {
-    case succeeded, failed, interrupted, notStarted
-  }
-
-  /// Checks the dependencies again, as Luigi does, then runs the task once, unless the run is stopping.
-  private func runOnce(_ node: TaskNode) async -> Attempt {
-    guard !isStopping else { return .notStarted }
-    var missing: [TaskNode] = []
-    for dependency in node.dependencies where !((try? dependency.task.complete()) ?? false) {
-      missing.append(dependency)
-    }
-    if !missing.isEmpty {
-      let error = UnfulfilledDependency(missing: missing)
-      guard record(error, of: node) else { return .interrupted }
-      events.emit(.failed(node.info, error: error))
-      return .failed
-    }
-    log.info("running \(node.info)")
-    events.emit(.started(node.info))
-    if let willRun = options.willRun { await willRun(node.info) }
-    let start = DispatchTime.now().uptimeNanoseconds
-    do {
-      try await node.task.run()
-      let seconds = Self.seconds(since: start)
-      log.info("done \(node.info) in \(String(format: "%.2f", seconds)) s")
-      // Luigi's order: the duration, then the outcome, whose observers may report both.
-      events.emit(.processingTime(node.info, seconds: seconds))
-      events.emit(.succeeded(node.info))
-      return .succeeded
-    } catch {
-      let seconds = Self.seconds(since: start)
-      events.emit(.processingTime(node.info, seconds: seconds))
-      guard record(error, of: node) else { return .interrupted }
-      events.emit(.failed(node.info, error: error))
-      return .failed
-    }
-  }
-
-  private static func seconds(since start: UInt64) -> Double {
-    Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-  }
-
-  /// Keeps `error` as why `node` failed and returns `true`; once the run is stopping, a task that
-  /// throws was most likely ended by the stop (a cancelled `Task.sleep` or download), so it counts
-  /// as interrupted instead, and this returns `false`.
-  private func record(_ error: any Error, of node: TaskNode) -> Bool {
-    let isFailure = shared.withLock { shared -> Bool? in
+  /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
+  func keep(_ error: any Error, of node: TaskNode) -> Bool? {
+    shared.withLock { shared -> Bool? in
       guard !shared.hasEnded else { return nil }
       node.error = error
       guard shared.stopReason == nil else { return false }
       node.failureCount += 1
       return true
     }
-    if isFailure == true {
-      log.error("\(node.info) failed: \(Scheduler.describe(error))")
-    } else {
-      log.warning("\(node.info) was interrupted: \(Scheduler.describe(error))")
-    }
-    return isFailure == true
   }
 }

@@ -1,0 +1,375 @@
+import Foundation
+import Synchronization
+
+/// The central scheduler's side of a run (``TaskScheduling``): registers the run's graph with luigid
+/// and runs the tasks luigid hands this worker, at most ``RunOptions/workers`` at a time, as a
+/// Python Luigi worker does.
+///
+/// One coordinating task asks luigid for work (`get_work`) while a slot is free, starts each task
+/// it is handed on the run's ``WorkerThreads``, and reports each outcome (`add_task` DONE or FAILED)
+/// as it comes; a ``Pinger`` keeps the worker alive meanwhile. luigid hands a task to one worker
+/// only, so processes sharing a graph never run a task twice.
+///
+/// When luigid has nothing for this worker and nothing runs here, the run ends, unless
+/// ``CentralScheduler/keepsAlive`` is set and tasks it needs are still in play elsewhere: then it
+/// asks again every ``CentralScheduler/waitInterval`` seconds. Tasks it leaves to other workers
+/// are reported in the summary as Luigi reports them ("were being run by another worker"); tasks
+/// another worker completed meanwhile count as complete.
+///
+/// A call that fails after luigid's retries stops the run as a ``RunStop`` does, with the summary
+/// and ``SchedulingEnd/lostScheduler`` set.
+final class CentralWorker: TaskScheduling, TaskExecutionHost {
+  private let scheduler: CentralScheduler
+  private let options: RunOptions
+  private let log: RunLog
+  private let execution: TaskExecution
+  private let client: LuigidClient
+  private let identity: WorkerIdentity
+  private let slots: Int
+
+  private struct Shared {
+    var stopReason: String?
+    var lostScheduler = false
+    /// The coordinating task, cancelled when the run stops.
+    var coordinator: Task<Void, Never>?
+    /// The run waiting for the coordinator to end, or for the grace period after a stop to run out.
+    var end: CheckedContinuation<Void, Never>?
+    /// Whether the run has returned: what tasks still running do later changes no node.
+    var hasEnded = false
+    /// Tasks of this run seen running on other workers, with the last worker seen holding each.
+    var heldByOthers: [String: String] = [:]
+  }
+
+  private let shared = Mutex(Shared())
+
+  init(scheduler: CentralScheduler, options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch) {
+    self.scheduler = scheduler
+    self.options = options
+    self.log = log
+    execution = TaskExecution(options: options, context: context, log: log, events: events)
+    client = LuigidClient(scheduler)
+    slots = min(max(1, options.workers), RunOptions.maximumWorkers)
+    identity = WorkerIdentity(workers: slots)
+  }
+
+  private var worker: JSONValue { .string(identity.id) }
+
+  func connect() async throws {
+    do {
+      _ = try await client.callOnce("add_worker", ["worker": worker, "info": identity.info])
+    } catch let error as CentralSchedulerError {
+      throw error
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: Scheduler.describe(error))
+    }
+    log.info("scheduling with the central scheduler at \(scheduler.address) as \(identity.id)")
+  }
+
+  func run(_ nodes: [TaskNode]) async throws -> SchedulingEnd {
+    try await register(nodes)
+    guard nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else { return SchedulingEnd() }
+    let threads = WorkerThreads(count: slots)
+    defer { threads.stop() }
+    guard threads.count > 0 else {
+      throw PipelineError.noWorkerThread(reason: threads.failure.map { String(cString: strerror($0)) } ?? "unknown")
+    }
+    let pinger = Pinger(client: client, worker: identity.id, log: log)
+    pinger.start()
+    defer { pinger.stop() }
+    let observation = options.stop?.observe { [self] reason in stop(reason) }
+    defer { options.stop?.endObservation(observation) }
+    var byID: [String: TaskNode] = [:]
+    for node in nodes where byID[node.info.id] == nil { byID[node.info.id] = node }
+    // The coordinator runs in a task of its own, so that a stopped run can return while a
+    // synchronous task, which nothing can interrupt, is still running.
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
+        shared.withLock { $0.end = end }
+        let task = Task { [byID] in
+          await self.coordinate(nodes, byID: byID, threads: threads)
+          self.end()
+        }
+        let isStopped = shared.withLock { shared in
+          shared.coordinator = task
+          return shared.stopReason != nil
+        }
+        if isStopped { task.cancel() }
+      }
+    } onCancel: {
+      stop("cancelled")
+    }
+    let (reason, lost, held, abandoned) = shared.withLock { shared in
+      shared.hasEnded = true
+      let abandoned = nodes.filter { $0.state == .running }
+      for node in abandoned { node.state = .interrupted }
+      return (shared.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned)
+    }
+    if !abandoned.isEmpty {
+      log.warning(
+        "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
+      )
+    }
+    settleTasksNotRunHere(nodes, heldByOthers: held)
+    return SchedulingEnd(stopReason: reason, lostScheduler: lost)
+  }
+
+  /// Tells luigid about every task of the graph, done or not, with its edges.
+  ///
+  /// A few calls are in flight at once: each costs about a millisecond of waiting on the network,
+  /// which luigid (one thread) can spend on the call before; the order luigid sees them in does not
+  /// matter (an edge to a task not registered yet makes a placeholder the registration fills in).
+  private func register(_ nodes: [TaskNode]) async throws {
+    let client = client
+    let log = log
+    let worker = identity.id
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for (index, node) in nodes.enumerated() {
+          if index >= Self.registrationsInFlight { try await group.next() }
+          let arguments = TaskRegistration.scheduled(node, worker: worker)
+          group.addTask { _ = try await client.call("add_task", arguments, log: log) }
+        }
+        try await group.waitForAll()
+      }
+    } catch let error as CentralSchedulerError {
+      throw error
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: Scheduler.describe(error))
+    }
+  }
+
+  /// How many `add_task` calls registering the graph may wait for an answer at once.
+  private static let registrationsInFlight = 4
+
+  // MARK: - Handing out
+
+  private enum Event: Sendable {
+    case finished(TaskNode, TaskNode.State)
+    /// The wait interval passed while slots were free: time to ask luigid again.
+    case tick
+  }
+
+  /// Asks luigid for work while a slot is free, runs what it hands out, reports outcomes; returns
+  /// when nothing is left for this worker, or once the run stops (after the tasks that end in time).
+  private func coordinate(_ nodes: [TaskNode], byID: [String: TaskNode], threads: WorkerThreads) async {
+    await withTaskGroup(of: Event.self) { group in
+      var running: [String: TaskNode] = [:]
+      var isTicking = false
+      var isDisabled = false
+      asking: while !isStopping {
+        if running.count < slots && !isDisabled {
+          let arguments: [String: JSONValue] = [
+            "worker": worker, "host": .string(identity.host), "assistant": false,
+            "current_tasks": .array(running.keys.sorted().map { .string($0) }),
+          ]
+          let reply: WorkReply
+          do {
+            reply = WorkReply(try await client.call("get_work", arguments, log: log), worker: identity.id)
+          } catch {
+            lose(error)
+            break asking
+          }
+          if reply.isWorkerDisabled {
+            log.warning("the central scheduler disabled this worker: no more tasks are started")
+            isDisabled = true
+            continue
+          }
+          if let taskID = reply.taskID {
+            if let node = byID[taskID], start(node) {
+              running[taskID] = node
+              group.addTask(executorPreference: threads) { .finished(node, await self.execution.run(node, for: self)) }
+            } else {
+              await refuse(taskID, node: byID[taskID])
+            }
+            continue
+          }
+          // As Luigi's summary does, only answers without work count: they are why this worker waits.
+          shared.withLock { shared in
+            for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
+          }
+          if running.isEmpty {
+            guard scheduler.keepsAlive, isWaitingForOthers(nodes, reply: reply) else { break asking }
+            try? await Task.sleep(nanoseconds: UInt64(max(scheduler.waitInterval, 0.01) * 1e9))
+            continue
+          }
+          // Nothing for this worker now, but its own tasks may release more: ask again after the
+          // wait interval, or as soon as one of them ends.
+          if !isTicking {
+            isTicking = true
+            let wait = UInt64(max(scheduler.waitInterval, 0.01) * 1e9)
+            group.addTask {
+              try? await Task.sleep(nanoseconds: wait)
+              return .tick
+            }
+          }
+        }
+        guard let event = await group.next() else { break asking }
+        switch event {
+        case .tick:
+          isTicking = false
+        case .finished(let node, let state):
+          running[node.info.id] = nil
+          guard await finish(node, state) else { break asking }
+        }
+      }
+      // Stopping: tasks still running were cancelled with this task; those that end within the
+      // grace period are still reported, so that luigid need not wait for this worker to die.
+      group.cancelAll()
+      while let event = await group.next() {
+        guard case .finished(let node, let state) = event else { continue }
+        _ = await finish(node, state)
+      }
+    }
+  }
+
+  /// Marks `node` running, unless the run is stopping or the node is not one to run here.
+  private func start(_ node: TaskNode) -> Bool {
+    shared.withLock { shared in
+      guard shared.stopReason == nil, node.state == .pending, !node.isExternal else { return false }
+      node.state = .running
+      return true
+    }
+  }
+
+  /// Answers a task luigid handed out that this worker will not run: one it finished already in
+  /// this run (luigid retries failed tasks after its `retry_delay`), or one it never registered as
+  /// runnable. Reporting it again keeps luigid from waiting for this worker to die to move on.
+  private func refuse(_ taskID: String, node: TaskNode?) async {
+    guard let node else {
+      log.warning("the central scheduler handed out \(taskID), which this run did not schedule; ignored")
+      return
+    }
+    let succeeded = node.state == .succeeded || node.state == .alreadyComplete
+    // Still pending here: the run is stopping and starts nothing more.
+    let explanation = node.state == .pending ? "not run: the Plumb worker it was handed to is stopping" : nil
+    _ = try? await report(
+      TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id, explanation: explanation))
+  }
+
+  /// Records `node`'s outcome and reports it to luigid; returns `false` when luigid could not be told.
+  private func finish(_ node: TaskNode, _ state: TaskNode.State) async -> Bool {
+    let isOver = shared.withLock { shared -> Bool in
+      guard !shared.hasEnded else { return true }
+      node.state = state
+      return false
+    }
+    guard !isOver else { return true }
+    let succeeded: Bool
+    switch state {
+    case .succeeded, .alreadyComplete: succeeded = true
+    case .failed: succeeded = false
+    // Interrupted or never started: luigid hands the task out again once this worker is gone.
+    default: return true
+    }
+    do {
+      try await report(TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id))
+      return true
+    } catch {
+      lose(error)
+      return false
+    }
+  }
+
+  /// Sends an outcome in a task of its own: the coordinator may be cancelled (a stop), and an
+  /// outcome of a task that ended in the grace period is still worth telling.
+  private func report(_ arguments: [String: JSONValue]) async throws {
+    let client = client
+    let log = log
+    _ = try await Task { try await client.call("add_task", arguments, log: log) }.value
+  }
+
+  /// Whether a worker kept alive should go on asking: another worker holds a task of this run, or
+  /// luigid counts pending tasks beyond those stuck behind failures here, or a task last seen
+  /// on another worker is not complete yet (luigid fails a dead worker's tasks, then retries them).
+  private func isWaitingForOthers(_ nodes: [TaskNode], reply: WorkReply) -> Bool {
+    if !reply.heldByOthers.isEmpty { return true }
+    if reply.pendingTasks > stuckBehindFailures(nodes) { return true }
+    let held = shared.withLock { $0.heldByOthers }
+    return nodes.contains { node in
+      node.state == .pending && held[node.info.id] != nil && (try? node.task.complete()) != true
+    }
+  }
+
+  /// Tasks that failed here, and the pending tasks that wait on one of them or on missing external
+  /// data or a scheduling error: luigid counts them among the pending ones, and waiting will not
+  /// move them (a failed task is retried only after luigid's `retry_delay`, fifteen minutes by
+  /// default, and external data does not appear because a worker waits).
+  private func stuckBehindFailures(_ nodes: [TaskNode]) -> Int {
+    var stuck = Set<Int>()
+    var count = 0
+    var queue = nodes.filter { [.failed, .missingExternal, .schedulingFailed].contains($0.state) }
+    count += queue.count { $0.state == .failed }
+    for node in queue { stuck.insert(node.order) }
+    while let node = queue.popLast() {
+      for dependent in node.dependents where dependent.state == .pending && !stuck.contains(dependent.order) {
+        stuck.insert(dependent.order)
+        count += 1
+        queue.append(dependent)
+      }
+    }
+    return count
+  }
+
+  /// The tasks this run scheduled but did not run: complete ones (another worker ran them) count as
+  /// complete; the others last seen on another worker are that worker's.
+  private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers: [String: String]) {
+    for node in nodes where node.state == .pending && !node.isExternal {
+      if (try? node.task.complete()) == true {
+        node.state = .alreadyComplete
+      } else if let holder = heldByOthers[node.info.id] {
+        node.state = .heldByOtherWorker
+        node.otherWorker = holder
+      }
+    }
+  }
+
+  // MARK: - Stopping
+
+  var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
+
+  /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
+  func keep(_ error: any Error, of node: TaskNode) -> Bool? {
+    shared.withLock { shared -> Bool? in
+      guard !shared.hasEnded else { return nil }
+      node.error = error
+      guard shared.stopReason == nil else { return false }
+      node.failureCount += 1
+      return true
+    }
+  }
+
+  /// Stops the run because luigid stopped answering.
+  private func lose(_ error: any Error) {
+    if error is CancellationError && isStopping { return }
+    shared.withLock { $0.lostScheduler = $0.stopReason == nil ? true : $0.lostScheduler }
+    log.error("the central scheduler at \(scheduler.address) stopped answering: \(Scheduler.describe(error))")
+    stop("the central scheduler at \(scheduler.address) stopped answering")
+  }
+
+  /// Stops asking for work, cancels the running tasks and lets them end within the grace period.
+  private func stop(_ reason: String) {
+    let coordinator = shared.withLock { shared -> Task<Void, Never>?? in
+      guard shared.stopReason == nil, !shared.hasEnded else { return nil }
+      shared.stopReason = reason
+      return .some(shared.coordinator)
+    }
+    guard let coordinator else { return }
+    let grace = options.stopGracePeriod
+    log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
+    coordinator?.cancel()
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
+  }
+
+  /// Wakes the run: the coordinator has ended, or the grace period after a stop has run out.
+  private func end() {
+    let end = shared.withLock { shared in
+      defer { shared.end = nil }
+      return shared.end
+    }
+    end?.resume()
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// What the command line says about the scheduler (`--local-scheduler`, `--scheduler-host`,
+/// `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, `--worker-wait-interval`), to
+/// be completed from the config file.
+struct SchedulerRequest: Sendable, Equatable {
+  var forcesLocal = false
+  var url: URL?
+  var host: String?
+  var port: Int?
+  var keepsAlive = false
+  var waitInterval: TimeInterval?
+
+  /// The scheduler a run uses, Luigi's way, first found wins: `--local-scheduler`; `--scheduler-url`;
+  /// `--scheduler-host`/`--scheduler-port` (each defaulting to the config's, then to `localhost` and
+  /// 8082); `[core] default-scheduler-url`; `[core] default-scheduler-host`/`-port`. Unlike Luigi's,
+  /// the run is local when none of these names a central scheduler.
+  ///
+  /// A central scheduler's other settings come from `[core] rpc-retry-attempts`, `rpc-retry-wait`,
+  /// `rpc-connect-timeout` and `[worker] keep_alive`, `wait_interval`, `ping_interval`, below the flags.
+  ///
+  /// - Throws: ``ConfigurationError`` for a malformed setting.
+  func choice(configuration: Configuration) throws -> SchedulerChoice {
+    if forcesLocal { return .local }
+    let configuredURL = configuration.value(section: "core", key: "default-scheduler-url")
+    let configuredHost = configuration.value(section: "core", key: "default-scheduler-host")
+    let configuredPort = try configuration.count(
+      section: "core", key: "default-scheduler-port", minimum: 1, maximum: 65535)
+    var scheduler: CentralScheduler
+    if let url {
+      scheduler = CentralScheduler(url: url)
+    } else if host != nil || port != nil {
+      scheduler = CentralScheduler(host: host ?? configuredHost ?? "localhost", port: port ?? configuredPort ?? 8082)
+    } else if let configuredURL {
+      guard let url = Self.url(configuredURL) else {
+        throw configuration.problem(
+          "[core] default-scheduler-url must be an http:// or https:// URL, not '\(configuredURL)'")
+      }
+      scheduler = CentralScheduler(url: url)
+    } else if let configuredHost, CentralScheduler.url(host: configuredHost, port: 8082) == nil {
+      throw configuration.problem(
+        "[core] default-scheduler-host must be a host name or address, not '\(configuredHost)'")
+    } else if configuredHost != nil || configuredPort != nil {
+      scheduler = CentralScheduler(host: configuredHost ?? "localhost", port: configuredPort ?? 8082)
+    } else {
+      return .local
+    }
+    if let attempts = try configuration.count(section: "core", key: "rpc-retry-attempts", minimum: 1) {
+      scheduler.retryAttempts = attempts
+    }
+    if let wait = try configuration.seconds(section: "core", key: "rpc-retry-wait") { scheduler.retryWait = wait }
+    if let timeout = try configuration.seconds(section: "core", key: "rpc-connect-timeout"), timeout > 0 {
+      scheduler.timeout = timeout
+    }
+    scheduler.keepsAlive = try keepsAlive || configuration.boolean(section: "worker", key: "keep_alive") ?? false
+    if let wait = try waitInterval ?? configuration.seconds(section: "worker", key: "wait_interval") {
+      scheduler.waitInterval = wait
+    }
+    if let interval = try configuration.seconds(section: "worker", key: "ping_interval"), interval > 0 {
+      scheduler.pingInterval = interval
+    }
+    return .central(scheduler)
+  }
+
+  /// `text` as a scheduler's URL: http or https, with a host.
+  static func url(_ text: String) -> URL? {
+    guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+      url.host?.isEmpty == false
+    else { return nil }
+    return url
+  }
+}

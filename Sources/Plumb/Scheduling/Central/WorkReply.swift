@@ -1,0 +1,24 @@
+/// luigid's answer to `get_work`: the task handed to this worker, if any, and what the other
+/// workers are running of the tasks this worker registered.
+struct WorkReply: Sendable {
+  /// The task luigid set RUNNING for this worker; `nil` when there is nothing for it now.
+  let taskID: String?
+  /// Pending or failed tasks this worker registered as runnable (luigid's `n_pending_tasks`).
+  let pendingTasks: Int
+  /// Tasks this worker registered that another worker is running: task id, then that worker's id.
+  let heldByOthers: [(taskID: String, worker: String)]
+  /// Whether luigid has disabled this worker (from the visualiser's Workers tab): it is to ask for
+  /// no more work, and to end once its running tasks have.
+  let isWorkerDisabled: Bool
+
+  init(_ response: JSONValue, worker: String) {
+    taskID = response["task_id"]?.string
+    pendingTasks = response["n_pending_tasks"]?.integer ?? 0
+    isWorkerDisabled = response["worker_state"]?.string == "disabled"
+    heldByOthers = (response["running_tasks"]?.elements ?? []).compactMap { running in
+      guard let task = running["task_id"]?.string, let holder = running["worker"]?.string, holder != worker
+      else { return nil }
+      return (task, holder)
+    }
+  }
+}

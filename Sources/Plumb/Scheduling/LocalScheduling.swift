@@ -1,0 +1,15 @@
+/// The default scheduler: this process decides which task runs when, with a ``WorkerPool`` per
+/// run, as Luigi's `--local-scheduler` does. Nothing outside the process is told.
+struct LocalScheduling: TaskScheduling {
+  let options: RunOptions
+  let context: RunContext
+  let log: RunLog
+  let events: EventDispatch
+
+  func connect() async throws {}
+
+  func run(_ nodes: [TaskNode]) async throws -> SchedulingEnd {
+    let pool = WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events)
+    return SchedulingEnd(stopReason: try await pool.run())
+  }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Plumb
+import XCTest
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// A real luigid (Luigi 3.8.1's central scheduler) for one test: on 127.0.0.1 on a free port, with a
+/// fresh state file and the fast settings of a test (a dead worker is pruned after 5 s, a failed
+/// task retried after 1 s), stopped by its pid when the test ends.
+///
+/// ```swift
+/// let luigid = try LuigidServer(for: self)
+/// var options = folder.options()
+/// options.scheduler = .central(luigid.scheduler)
+/// _ = try build([TopSongs(tld: "rs")], options: options)
+/// let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+/// ```
+///
+/// luigid comes from the venv `make luigid-venv` installs (`make test` does) in `.build-luigi/venv`
+/// under the package, or from the venv named by `PLUMB_LUIGI_VENV`. Without it the test fails,
+/// saying how to install it: a test against luigid is the only check that Plumb speaks its protocol.
+public final class LuigidServer: @unchecked Sendable {
+  /// The port luigid listens on, on 127.0.0.1.
+  public let port: Int
+  private let process: Process
+  private let folder: TemporaryFolder
+
+  /// The venv holding luigi.
+  public static var venv: String {
+    if let named = ProcessInfo.processInfo.environment["PLUMB_LUIGI_VENV"], !named.isEmpty { return named }
+    // Sources/PlumbTestSupport/LuigidServer.swift → the package root.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    return root.appendingPathComponent(".build-luigi/venv").path
+  }
+
+  /// The venv's Python, for Python Luigi workers (`python -m luigi --module ...`).
+  public static var python: String { venv + "/bin/python" }
+
+  /// luigid's settings for tests: a silent worker is dropped after 5 s (its running tasks fail),
+  /// a failed task is pending again after 1 s, and every `get_work` prunes.
+  public static let fastConfiguration = """
+    [scheduler]
+    worker_disconnect_delay = 5
+    retry_delay = 1
+    prune_on_get_work = true
+    stable_done_cooldown_secs = 0
+
+    """
+
+  private struct NotInstalled: Error, CustomStringConvertible {
+    let path: String
+    var description: String {
+      "luigid is not installed at \(path): run `make luigid-venv` in the package folder (make test does it) "
+        + "to install luigi==3.8.1 into .build-luigi/venv, or set PLUMB_LUIGI_VENV to a venv that has it"
+    }
+  }
+
+  private struct NotReady: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "luigid did not start: \(reason)" }
+  }
+
+  /// Starts luigid for `test` and waits until it answers; it is stopped when the test ends.
+  ///
+  /// - Throws: when luigid is not installed (saying how to install it), or does not start.
+  public init(for test: XCTestCase) throws {
+    let luigid = Self.venv + "/bin/luigid"
+    guard FileManager.default.isExecutableFile(atPath: luigid) else { throw NotInstalled(path: luigid) }
+    folder = try TemporaryFolder(removedAfter: test)
+    try folder.write(Self.fastConfiguration, to: "luigid.cfg")
+    try FileManager.default.createDirectory(atPath: folder.path(of: "log"), withIntermediateDirectories: true)
+    port = try Self.freePort()
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: luigid)
+    process.arguments = [
+      "--address", "127.0.0.1", "--port", String(port), "--logdir", folder.path(of: "log"),
+      "--state-path", folder.path(of: "state.pickle"),
+    ]
+    // Its own folder: luigid also reads ./luigi.cfg.
+    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+    var environment = ProcessInfo.processInfo.environment
+    environment["LUIGI_CONFIG_PATH"] = folder.path(of: "luigid.cfg")
+    process.environment = environment
+    try folder.write("", to: "luigid.out")
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: "luigid.out")))
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    test.addTeardownBlock { [self] in stop() }
+    try waitUntilReady()
+  }
+
+  /// `http://127.0.0.1:<port>`, without a trailing slash.
+  public var url: String { "http://127.0.0.1:\(port)" }
+
+  /// The scheduler settings a run in the test uses: this luigid, quick retries and polling.
+  public var scheduler: CentralScheduler {
+    var scheduler = CentralScheduler(host: "127.0.0.1", port: port)
+    scheduler.retryAttempts = 2
+    scheduler.retryWait = 0.1
+    scheduler.waitInterval = 0.1
+    return scheduler
+  }
+
+  /// The command-line flags that point a Plumb process (or a Python Luigi worker) at this luigid.
+  public var flags: [String] { ["--scheduler-host", "127.0.0.1", "--scheduler-port", String(port)] }
+
+  /// Calls luigid's API `method` with `arguments` (a JSON object) and returns its `response`, as
+  /// `JSONSerialization` reads it: `[String: Any]`, `[Any]`, `String`, `NSNumber`, `NSNull`.
+  ///
+  /// - Throws: when luigid does not answer within 10 s or answers something else than its JSON.
+  public func call(_ method: String, _ arguments: [String: Any] = [:]) throws -> Any {
+    let json = try JSONSerialization.data(withJSONObject: arguments)
+    var request = URLRequest(url: URL(string: url + "/api/" + method)!, timeoutInterval: 10)
+    request.httpMethod = "POST"
+    request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    let form = String(decoding: json, as: UTF8.self).addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    request.httpBody = Data(("data=" + form).utf8)
+    let body = try Self.send(request)
+    guard let answer = try JSONSerialization.jsonObject(with: body) as? [String: Any], let response = answer["response"]
+    else { throw NotReady(reason: "luigid answered \(method) with something that is not its JSON") }
+    return response
+  }
+
+  /// The body of the answer to `request`, or the error; blocks the calling thread.
+  private static func send(_ request: URLRequest) throws -> Data {
+    final class Outcome: @unchecked Sendable {
+      var result: Result<Data, any Error> = .failure(URLError(.timedOut))
+    }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    URLSession.shared.dataTask(with: request) { data, response, error in
+      if let error {
+        outcome.result = .failure(error)
+      } else if let status = (response as? HTTPURLResponse)?.statusCode, status != 200 {
+        outcome.result = .failure(NotReady(reason: "HTTP \(status) for \(request.url?.path ?? "")"))
+      } else {
+        outcome.result = .success(data ?? Data())
+      }
+      done.signal()
+    }.resume()
+    done.wait()
+    return try outcome.result.get()
+  }
+
+  /// Polls the visualiser's page until luigid serves it (about a second), or fails after a minute.
+  private func waitUntilReady() throws {
+    var page = URLRequest(url: URL(string: url + "/static/visualiser/index.html")!, timeoutInterval: 1)
+    page.cachePolicy = .reloadIgnoringLocalAndRemoteCacheData
+    let deadline = Date().addingTimeInterval(60)
+    while true {
+      guard process.isRunning else {
+        throw NotReady(
+          reason: "it exited with \(process.terminationStatus): \(folder.contents(of: "luigid.out") ?? "")")
+      }
+      if (try? Self.send(page)) != nil { return }
+      guard Date() < deadline else { throw NotReady(reason: "no answer on \(url) within a minute") }
+      usleep(20_000)
+    }
+  }
+
+  /// Stops luigid: SIGTERM, then SIGKILL if it has not ended within 10 s; returns once it has.
+  /// luigid saves its state on SIGTERM, in the test's folder, which goes with the test.
+  public func stop() {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, SIGTERM)
+    let deadline = Date().addingTimeInterval(10)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
+
+  /// A port nothing listens on now: bound to port 0, read back, released.
+  public static func freePort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw NotReady(reason: "no socket: \(String(cString: strerror(errno)))") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+        bind(descriptor, address, length) == 0 && getsockname(descriptor, address, &length) == 0
+      }
+    }
+    guard bound else { throw NotReady(reason: "no free port: \(String(cString: strerror(errno)))") }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+@testable import Plumb
+
+/// Leaves of a fan-in for the central scheduler tests.
+private struct Leaf: PipelineTask {
+  @Parameter var n: Int = 1
+  @Parameter(significant: false) var note: String = "x"
+
+  func output() -> LocalTarget { LocalTarget("leaf-\(n).txt") }
+  func run() throws { try output().write("\(n)\n") }
+}
+
+/// The root of the fan-in: needs four leaves.
+private struct Root: PipelineTask {
+  func requires() -> [Leaf] { (1...4).map { Leaf(n: $0) } }
+  func output() -> LocalTarget { LocalTarget("root.txt") }
+  func run() throws { try output().write("root\n") }
+}
+
+/// Fails with a message a reader should see in luigid's visualiser.
+private struct Broken: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("broken.txt") }
+  func run() throws { throw Refusal() }
+
+  struct Refusal: Error, CustomStringConvertible {
+    var description: String { "the disk is full" }
+  }
+}
+
+/// Data nobody provides.
+private struct Absent: ExternalTask {
+  func output() -> LocalTarget { LocalTarget("absent.txt") }
+}
+
+/// Needs the absent data, and a leaf that is there to run.
+private struct NeedsAbsent: PipelineTask {
+  func requires() -> AllOf<Absent, Leaf> { AllOf(Absent(), Leaf(n: 9)) }
+  func output() -> LocalTarget { LocalTarget("needs-absent.txt") }
+  func run() throws { try output().write("never\n") }
+}
+
+/// Needs the broken task.
+private struct NeedsBroken: PipelineTask {
+  func requires() -> Broken { Broken() }
+  func output() -> LocalTarget { LocalTarget("needs-broken.txt") }
+  func run() throws { try output().write("never\n") }
+}
+
+/// Runs built from code (``build(_:options:)``) with ``RunOptions/scheduler`` set to a real luigid,
+/// then reads luigid's own view of the run through the API its visualiser uses.
+final class CentralSchedulerTests: XCTestCase {
+  private var folder: TemporaryFolder!
+  private var luigid: LuigidServer!
+
+  override func setUpWithError() throws {
+    folder = try TemporaryFolder(removedAfter: self)
+    luigid = try LuigidServer(for: self)
+  }
+
+  private func options(workers: Int = 2) -> RunOptions {
+    var options = folder.options(workers: workers)
+    options.scheduler = .central(luigid.scheduler)
+    return options
+  }
+
+  func testAFanInRunsHereAndLuigidShowsEveryTaskDoneWithParametersAndEdges() throws {
+    let result = try build([Root()], options: options())
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertTrue(result.summary.contains("* 5 ran successfully:"), result.summary)
+    let done = try luigid.api("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    let rootID = TaskInfo(Root()).id
+    let leafIDs = (1...4).map { TaskInfo(Leaf(n: $0)).id }
+    for id in [rootID] + leafIDs {
+      XCTAssertEqual(done[id]?["status"], "DONE", "\(id) in \(done.text)")
+    }
+    XCTAssertEqual(done[leafIDs[0]]?["name"], "Leaf")
+    // The support library's own call, for suites that do not see Plumb's internals.
+    let plain = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""]) as? [String: Any]
+    XCTAssertEqual(Set(plain?.keys.map { $0 } ?? []), Set([rootID] + leafIDs))
+    // The visualiser shows public parameters; the insignificant one too, as Luigi's workers send it.
+    XCTAssertEqual(done[leafIDs[0]]?["params"], .object(["n": "1", "note": "x"]))
+    XCTAssertEqual(done[leafIDs[0]]?["display_name"], "Leaf(n=1, note=x)")
+    let graph = try luigid.api("dep_graph", ["task_id": .string(rootID), "include_done": true])
+    let deps = Set((graph[rootID]?["deps"]?.elements ?? []).compactMap(\.string))
+    XCTAssertEqual(deps, Set(leafIDs))
+    XCTAssertEqual(graph[leafIDs[2]]?["deps"], .array([]))
+    let workers = try luigid.api("worker_list")
+    // luigid merges the info into the worker's record.
+    let info = workers.elements?.first
+    XCTAssertEqual(info?["lang"], "swift", workers.text)
+    XCTAssertEqual(info?["plumb"], .string(PlumbVersion.text), workers.text)
+  }
+
+  func testACompleteTaskIsRegisteredDoneAndNotRunAgain() throws {
+    try folder.write("1\n", to: "leaf-1.txt")
+    let result = try build([Root()], options: options())
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertEqual(result.status(of: Leaf(n: 1)), .alreadyComplete)
+    XCTAssertTrue(result.summary.contains("* 1 complete ones were encountered:"), result.summary)
+    let done = try luigid.api("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[TaskInfo(Leaf(n: 1)).id]?["status"], "DONE")
+  }
+
+  func testAFailureReachesLuigidWithItsMessage() throws {
+    let result = try build([Broken()], options: options())
+
+    XCTAssertEqual(result.status(of: Broken()), .failed)
+    XCTAssertEqual(result.exitCode, ExitCodes().taskFailed)
+    let error = try luigid.api("fetch_error", ["task_id": .string(TaskInfo(Broken()).id)])
+    // Encoded once more as Luigi's workers send their tracebacks; the visualiser decodes it.
+    XCTAssertEqual(error["error"], .string(TaskInfo.jsonString("the disk is full")), error.text)
+  }
+
+  func testAWorkerKeptAliveDoesNotWaitForWhatWaitingCannotBring() throws {
+    var options = options()
+    guard case .central(var scheduler) = options.scheduler else { return XCTFail("central") }
+    scheduler.keepsAlive = true
+    options.scheduler = .central(scheduler)
+
+    let missing = try build([NeedsAbsent()], options: options)
+    XCTAssertEqual(missing.exitCode, ExitCodes().missingData, missing.summary)
+    XCTAssertEqual(missing.status(of: Leaf(n: 9)), .succeeded)
+    let failed = try build([NeedsBroken()], options: options)
+    XCTAssertEqual(failed.exitCode, ExitCodes().taskFailed, failed.summary)
+    XCTAssertTrue(failed.summary.contains("* 1 had failed dependencies:"), failed.summary)
+  }
+
+  func testAnUnreachableLuigidFailsTheRunBeforeAnythingIsScheduled() throws {
+    var options = options()
+    options.scheduler = .central(CentralScheduler(host: "127.0.0.1", port: try LuigidServer.freePort()))
+
+    XCTAssertThrowsError(try build([Root()], options: options)) { error in
+      guard case CentralSchedulerError.unreachable(let url, _) = error else {
+        return XCTFail("unexpected error \(error)")
+      }
+      XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), url)
+      XCTAssertTrue("\(error)".contains("make luigid"), "\(error)")
+      XCTAssertTrue("\(error)".contains("--local-scheduler"), "\(error)")
+    }
+    XCTAssertFalse(folder.contains("leaf-1.txt"))
+  }
+
+  func testTheCommandLineNamesTheSchedulerOrForcesTheLocalOne() throws {
+    let command = PipelineCommand(name: "fan", tasks: [Root.self, Leaf.self])
+    func run(_ arguments: [String]) -> (code: Int32, errors: [String]) {
+      var errors: [String] = []
+      let code = command.run(
+        arguments: arguments + ["--log-level", "error"], workingDirectory: folder.path, environment: [:],
+        standardOutput: { _ in }, standardError: { errors.append($0) })
+      return (code, errors)
+    }
+
+    let malformed = run(["Root", "--scheduler-url", "ftp://example.org"])
+    XCTAssertEqual(malformed.code, PipelineCommand.usageErrorExitCode)
+    XCTAssertEqual(malformed.errors.count, 1)
+    XCTAssertTrue(malformed.errors[0].contains("--scheduler-url"), "\(malformed.errors)")
+    try folder.write("[core]\ndefault-scheduler-port = \(try LuigidServer.freePort())\n", to: "plumb.cfg")
+    let unreachable = run(["Root"])
+    XCTAssertEqual(unreachable.code, ExitCodes().schedulerUnreachable, "\(unreachable.errors)")
+    XCTAssertEqual(unreachable.errors.count, 1, "\(unreachable.errors)")
+    XCTAssertTrue(unreachable.errors[0].contains("http://localhost:"), "\(unreachable.errors)")
+    XCTAssertEqual(run(["Root", "--local-scheduler"]).code, 0)
+    let central = run(["Root", "--scheduler-host", "127.0.0.1", "--scheduler-port", String(luigid.port)])
+    XCTAssertEqual(central.code, 0, "\(central.errors)")
+    let done = try luigid.api("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[TaskInfo(Root()).id]?["status"], "DONE", done.text)
+  }
+
+  func testTheConfigFileNamesTheSchedulerWithItsSettings() throws {
+    let configuration = try Configuration(
+      text: """
+        [core]
+        default-scheduler-host = 127.0.0.1
+        default-scheduler-port = \(luigid.port)
+        rpc-retry-attempts = 5
+        rpc-retry-wait = 0.5
+        [worker]
+        keep_alive = true
+        """)
+    var expected = CentralScheduler(host: "127.0.0.1", port: luigid.port)
+    expected.retryAttempts = 5
+    expected.retryWait = 0.5
+    expected.keepsAlive = true
+    XCTAssertEqual(try SchedulerRequest().choice(configuration: configuration), .central(expected))
+    XCTAssertEqual(try SchedulerRequest(forcesLocal: true).choice(configuration: configuration), .local)
+    XCTAssertEqual(try SchedulerRequest().choice(configuration: Configuration()), .local)
+    var url = SchedulerRequest()
+    url.url = URL(string: "http://example.org:9000")
+    guard case .central(let central) = try url.choice(configuration: configuration) else {
+      return XCTFail("a URL names a central scheduler")
+    }
+    XCTAssertEqual(central.address, "http://example.org:9000")
+    XCTAssertEqual(CentralScheduler(host: "::1", port: 8082).address, "http://[::1]:8082")
+    XCTAssertThrowsError(
+      try SchedulerRequest().choice(configuration: Configuration(text: "[core]\ndefault-scheduler-host = a b\n")))
+
+    var options = folder.options(workers: 1)
+    options.configuration = configuration
+    let result = try build([Root()], options: options)
+    XCTAssertTrue(result.success, result.summary)
+    let done = try luigid.api("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[TaskInfo(Root()).id]?["status"], "DONE", "the config file's luigid was used")
+  }
+}

@@ -1,0 +1,11 @@
+import PlumbTestSupport
+
+@testable import Plumb
+
+extension LuigidServer {
+  /// Calls luigid's API `method` through Plumb's own client; returns the `response`, to compare
+  /// with ``JSONValue``s.
+  func api(_ method: String, _ arguments: [String: JSONValue] = [:]) throws -> JSONValue {
+    try LuigidClient(scheduler).callBlocking(method, arguments)
+  }
+}
