@@ -106,6 +106,40 @@ final class Exercise7Tests: GradedTestCase {
       """, next: "return the 40 Chunks from \(inRequires)")
   }
 
+  func testTheCentralSchedulerKnowsEveryTaskDoneWithItsDependencies() throws {
+    let luigid: LuigidServer
+    do {
+      luigid = try LuigidServer(for: self)
+    } catch {
+      XCTFail(
+        Feedback.message(
+          "This check runs the pipeline on a luigid of its own, which did not start.", found: "\(error)",
+          next: "run `make luigid-venv` once (it installs Luigi into .build-luigi/), then make check N=7"))
+      return
+    }
+    let task = Assemble()
+    let finished = run([task]) { options in
+      options.workers = 4
+      options.scheduler = .central(luigid.scheduler)
+    }
+    guard let run = finished, expectRan(run, task) else { return }
+    let done = try luigid.call("task_list", ["status": "DONE", "upstream_status": "", "search": ""]) as? [String: Any]
+    let families = (done ?? [:]).values.compactMap { ($0 as? [String: Any])?["name"] as? String }
+    guard
+      expect(
+        families.filter { $0 == "Chunk" }.count == 40 && families.contains("Assemble"),
+        "luigid should know the 41 tasks of the run as done.", expected: "40 Chunk and 1 Assemble, DONE",
+        found: "\(families.filter { $0 == "Chunk" }.count) Chunk and \(families.filter { $0 == "Assemble" }.count) Assemble",
+        next: "return the 40 Chunks from \(inRequires)")
+    else { return }
+    let assembleID = TaskInfo(task).id
+    let graph = try luigid.call("dep_graph", ["task_id": assembleID, "include_done": true]) as? [String: Any]
+    let deps = ((graph?[assembleID] as? [String: Any])?["deps"] as? [Any])?.count ?? 0
+    expect(
+      deps == 40, "luigid's graph should show Assemble with its 40 Chunks.", expected: "40 dependencies",
+      found: "\(deps)", next: "return the 40 Chunks from \(inRequires)")
+  }
+
   // MARK: - Helpers
 
   /// Checks that `task` ran to the end; a failure names what stopped it.
