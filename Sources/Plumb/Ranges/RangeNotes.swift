@@ -3,20 +3,27 @@ import Synchronization
 /// Where a range's one-line notes go during a run: the run's log, as warnings. Ranges work out
 /// their plan inside `requires()` and `complete()`, which have no log of their own, so the run
 /// lends them its log while it builds the graph.
-enum RangeNotes {
-  @TaskLocal static var sink: (@Sendable (String) -> Void)?
+///
+/// The task-local value is this class rather than a closure: Swift 6.3's release builds crash
+/// (a null type metadata pointer in `swift_task_localValuePush`) when a task-local holds an
+/// optional function type.
+final class RangeNotes: Sendable {
+  @TaskLocal static var current: RangeNotes?
 
-  /// Sends `note` to the run's log, if a run is listening.
-  static func post(_ note: String) {
-    sink?(note)
+  private let log: @Sendable (String) -> Void
+  /// A range plans in `complete()` and again in `requires()`, and should say what it left out once.
+  private let seen = Mutex(Set<String>())
+
+  init(log: @escaping @Sendable (String) -> Void) {
+    self.log = log
   }
 
-  /// A sink that passes each distinct note on once: a range plans in `complete()` and again in
-  /// `requires()`, and should say what it left out only once.
-  static func once(_ sink: @escaping @Sendable (String) -> Void) -> @Sendable (String) -> Void {
-    let seen = Mutex(Set<String>())
-    return { note in
-      if seen.withLock({ $0.insert(note).inserted }) { sink(note) }
-    }
+  /// Sends `note` to the run's log, once, if a run is listening.
+  static func post(_ note: String) {
+    current?.pass(note)
+  }
+
+  private func pass(_ note: String) {
+    if seen.withLock({ $0.insert(note).inserted }) { log(note) }
   }
 }

@@ -47,7 +47,7 @@ final class Scheduler {
           options.forcing.isEmpty
           ? nil : try ForcedTasks.find(patterns: options.forcing, roots: resolved, context: context)
         try ForcedTasks.$current.withValue(forced) {
-          try RangeNotes.$sink.withValue(RangeNotes.once { [log] in log.warning($0) }) { try buildGraph(resolved) }
+          try RangeNotes.$current.withValue(RangeNotes { [log] in log.warning($0) }) { try buildGraph(resolved) }
         }
       }
       try checkForCycles()
