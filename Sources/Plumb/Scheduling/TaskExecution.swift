@@ -59,6 +59,7 @@ struct TaskExecution: Sendable {
   }
 
   private func runWithRetries(_ node: TaskNode, for host: some TaskExecutionHost) async -> TaskNode.State {
+    let policy = node.task.retryPolicy ?? options.defaultRetryPolicy
     var attempt = 1
     while true {
       switch await runOnce(node, for: host) {
@@ -67,12 +68,18 @@ struct TaskExecution: Sendable {
       // A stop came before the run, or while waiting to retry: the task has not run (again).
       case .notStarted: return attempt == 1 ? .pending : .failed
       case .failed:
-        guard attempt <= options.retries, !host.isStopping else { return .failed }
+        guard attempt <= policy.retries, !host.isStopping else { return .failed }
       }
+      let delay = policy.delay(beforeRetry: attempt)
       attempt += 1
-      log.info("retrying \(node.info) (attempt \(attempt) of \(options.retries + 1))")
+      let wait = delay > 0 ? " in \(String(format: "%g", delay)) s" : ""
+      log.info("retrying \(node.info)\(wait) (attempt \(attempt) of \(policy.retries + 1))")
       events.emit(.retrying(node.info, attempt: attempt))
-      if options.retryDelay > 0 { try? await Task.sleep(nanoseconds: UInt64(options.retryDelay * 1e9)) }
+      // On the run's clock, so tests measure the backoff without waiting it out; a stop cancels the wait.
+      if delay > 0 {
+        let clock = options.clock
+        try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+      }
     }
   }
 
