@@ -64,9 +64,12 @@ final class Scheduler {
       await events.finish()
       throw error
     }
+    let records = nodes.map(\.record)
+    // Named as the summary names them, from the same partition, so the two never disagree.
+    for index in TaskPartition(records).upstreamFailure.sorted() { events.emit(.upstreamFailed(records[index].info)) }
     // Observers are called away from the workers; they must have seen every event when the run returns.
     await events.finish()
-    return nodes.map(\.record)
+    return records
   }
 
   private func unlinkNodes() {
