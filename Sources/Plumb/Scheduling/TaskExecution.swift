@@ -2,7 +2,7 @@ import Foundation
 
 /// What a scheduler tells ``TaskExecution`` while one of its tasks runs: whether the run is
 /// stopping, and how a thrown error counts.
-protocol TaskExecutionHost: Sendable {
+protocol TaskExecutionHost: RequirementHost {
   /// Whether the run is stopping: a task not started yet is not started, and a failed one is not retried.
   var isStopping: Bool { get }
 
@@ -105,7 +105,8 @@ struct TaskExecution: Sendable {
     if let willRun = options.willRun { await willRun(node.info) }
     let start = DispatchTime.now().uptimeNanoseconds
     do {
-      try await node.task.run()
+      // `require(_:)` inside run() reaches this scheduler through the scope.
+      try await DynamicScope.$current.withValue(DynamicScope(host: host, node: node)) { try await node.task.run() }
       let seconds = Self.seconds(since: start)
       log.info("done \(node.info) in \(String(format: "%.2f", seconds)) s")
       // Luigi's order: the duration, then the outcome, whose observers may report both.

@@ -67,7 +67,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     log.info("scheduling with the central scheduler at \(scheduler.address) as \(identity.id)")
   }
 
-  func run(_ nodes: [TaskNode]) async throws -> SchedulingEnd {
+  func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
     try await register(nodes)
     guard nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else { return SchedulingEnd() }
     let threads = WorkerThreads(count: slots)
@@ -330,6 +330,14 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
   // MARK: - Stopping
 
   var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
+
+  func require(_ tasks: [any PipelineTask], by node: TaskNode) async throws {
+    throw DynamicRequirementError.notSupported("with the central scheduler")
+  }
+
+  func requireBlocking(_ tasks: [any PipelineTask], by node: TaskNode) throws {
+    throw DynamicRequirementError.notSupported("with the central scheduler")
+  }
 
   /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
   func keep(_ error: any Error, of node: TaskNode) -> Bool? {
