@@ -132,6 +132,21 @@ private struct LoopsBack: PipelineTask {
   func run() throws { try output().write("never") }
 }
 
+/// Requires, while running, a task in a cycle with it and a sibling that is fine.
+private struct LoopsWithSibling: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("loops-sibling.txt") }
+  func run() async throws {
+    _ = try await require(AllOf(Leaf(name: "sibling"), LoopsBackToSibling()))
+    try output().write("never")
+  }
+}
+
+private struct LoopsBackToSibling: PipelineTask {
+  func requires() -> LoopsWithSibling { LoopsWithSibling() }
+  func output() -> LocalTarget { LocalTarget("loops-back-sibling.txt") }
+  func run() throws { try output().write("never") }
+}
+
 /// Requires itself while running.
 private struct RequiresItself: PipelineTask {
   func output() -> LocalTarget { LocalTarget("itself.txt") }
@@ -241,6 +256,11 @@ final class DynamicRequirementTests: XCTestCase {
       result.record(of: Loops())?.errorMessage,
       "the requirements it discovered while running form a cycle: Loops() -> LoopsBack() -> Loops()")
     XCTAssertEqual(result.status(of: LoopsBack()), .pending)
+
+    let sibling = try build([LoopsWithSibling()], options: folder.options(workers: 1))
+    XCTAssertEqual(sibling.status(of: LoopsWithSibling()), .failed)
+    XCTAssertEqual(sibling.status(of: Leaf(name: "sibling")), .succeeded, "a requirement outside the cycle still runs")
+    XCTAssertEqual(sibling.status(of: LoopsBackToSibling()), .pending)
 
     let itself = try build([RequiresItself()], options: folder.options(workers: 2))
     XCTAssertEqual(

@@ -6,7 +6,7 @@ import Synchronization
 extension WorkerPool {
   func require(_ tasks: [any PipelineTask], by node: TaskNode) async throws {
     let growth = graph.grow(with: tasks)
-    let joined = await withCheckedContinuation { (continuation: CheckedContinuation<DynamicRequirementError?, Never>) in
+    let joined = await withCheckedContinuation { (continuation: CheckedContinuation<(any Error)?, Never>) in
       let wait = DynamicWait { continuation.resume(returning: nil) }
       switch join(growth, waiter: node, wait: wait) {
       case .success(true): break  // `wait` resumes it.
@@ -28,35 +28,35 @@ extension WorkerPool {
     try check(growth, waiter: node)
   }
 
-  /// After the wait: the stop that woke it, the growth's own error, or the requirements that did not complete.
+  /// After the wait: the stop that woke it, or the requirements that did not complete.
   private func check(_ growth: GraphGrowth, waiter: TaskNode) throws {
     if isStopping { throw DynamicRequirementError.stopped }
-    if let error = growth.error { throw error }
     let unfinished = shared.withLock { _ in
       growth.requested.filter { $0.state != .succeeded && $0.state != .alreadyComplete }
     }
     if !unfinished.isEmpty { throw DynamicRequirementError.failed(unfinished.map(\.info.description)) }
   }
 
-  /// Links `growth` into the running graph under the pool's lock, refuses a cycle, queues what is
-  /// runnable, and registers `wait`, lending `waiter`'s slot; wakes `wait` at once when nothing is
-  /// left to wait for. Fails without waiting on a stop or a cycle.
+  /// Links `growth` into the running graph under the pool's lock, queues what is runnable, and
+  /// registers `wait`, lending `waiter`'s slot. Fails without waiting on a stop, a cycle, or a task
+  /// the growth could not take; the nodes it added are linked and queued all the same, so that a
+  /// later `require(_:)` of one of them finds it runnable.
   ///
   /// - Returns: Whether the caller must wait for `wait` to wake it.
-  private func join(_ growth: GraphGrowth, waiter: TaskNode, wait: DynamicWait) -> Result<
-    Bool, DynamicRequirementError
-  > {
-    let joined = shared.withLock { shared -> (Result<Bool, DynamicRequirementError>, wakes: Int, lend: Bool) in
-      guard shared.stopReason == nil, !shared.hasEnded else { return (.failure(.stopped), 0, false) }
+  private func join(_ growth: GraphGrowth, waiter: TaskNode, wait: DynamicWait) -> Result<Bool, any Error> {
+    let joined = shared.withLock { shared -> (Result<Bool, any Error>, wakes: Int, lend: Bool) in
+      guard shared.stopReason == nil, !shared.hasEnded else {
+        return (.failure(DynamicRequirementError.stopped), 0, false)
+      }
       for (dependent, dependency) in growth.links { dependency.dependents.append(dependent) }
-      for requirement in growth.requested where requirement.linkedFrom != waiter.order {
-        requirement.linkedFrom = waiter.order
+      // Not `linkedFrom`, which belongs to the graph's builder: a set, once per call.
+      var linked = Set(waiter.dependencies.map(ObjectIdentifier.init))
+      for requirement in growth.requested where linked.insert(ObjectIdentifier(requirement)).inserted {
         waiter.dependencies.append(requirement)
         requirement.dependents.append(waiter)
       }
       shared.nodes += growth.added
       for node in growth.added { node.depth = waiter.depth + 1 }
-      if let cycle = Self.cycle(from: waiter) { return (.failure(.cycle(cycle.map(\.info.description))), 0, false) }
       var queued = 0
       for node in growth.added where node.state == .pending {
         var unfinished = 0
@@ -83,6 +83,10 @@ extension WorkerPool {
       {
         _ = Self.block(dependentsOf: node)
       }
+      if let cycle = Self.cycle(from: waiter) {
+        return (.failure(DynamicRequirementError.cycle(cycle.map(\.info.description))), queued, false)
+      }
+      if let error = growth.error { return (.failure(error), queued, false) }
       for requirement in growth.requested where !Self.isSettled(requirement) {
         requirement.waits.append(wait)
         wait.remaining += 1
