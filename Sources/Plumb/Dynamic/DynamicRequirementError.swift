@@ -25,8 +25,6 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
   case stopped
   /// `require` was called outside a task's `run()` within a run.
   case outsideRun
-  /// The run's scheduler cannot add tasks while it runs; says which.
-  case notSupported(String)
 
   /// The reason, in one line.
   public var description: String {
@@ -41,8 +39,6 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
       return "the requirements it discovered while running form a cycle: \(tasks.joined(separator: " -> "))"
     case .stopped:
       return "the run stopped while it waited for the requirements it discovered"
-    case .notSupported(let scheduler):
-      return "requirements discovered while running are not supported \(scheduler) yet; name them in requires()"
     case .outsideRun:
       return "require(_:) was called outside a task's run(); call it from run() to add requirements while running"
     }
