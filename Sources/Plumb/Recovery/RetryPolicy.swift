@@ -19,13 +19,29 @@ import Foundation
 /// ``ManualClock`` and check the delays without sleeping.
 public struct RetryPolicy: Sendable, Equatable {
   /// How many times a failed run is tried again; 0 tries once.
+  ///
+  /// ```swift
+  /// RetryPolicy(retries: 2).retries   // 2: three tries in all
+  /// ```
   public var retries: Int
   /// Seconds to wait before the first retry.
+  ///
+  /// ```swift
+  /// RetryPolicy(retries: 2, delay: 30).delay   // 30
+  /// ```
   public var delay: TimeInterval
   /// What each wait is multiplied by for the next one: 1 waits ``delay`` each time, 2 doubles it
-  /// (Airflow's exponential backoff).
+  /// (Airflow's exponential backoff). Values below 1 count as 1.
+  ///
+  /// ```swift
+  /// RetryPolicy(retries: 3, delay: 1, backoff: 3)   // waits 1 s, 3 s, 9 s
+  /// ```
   public var backoff: Double
   /// The longest wait, whatever the backoff makes of it; `nil` for no limit.
+  ///
+  /// ```swift
+  /// RetryPolicy.exponential(retries: 10, delay: 1, maximumDelay: 60)   // never more than a minute
+  /// ```
   public var maximumDelay: TimeInterval?
 
   /// A policy of `retries` more tries, the first after `delay` seconds, each following wait
@@ -66,7 +82,7 @@ public struct RetryPolicy: Sendable, Equatable {
   /// RetryPolicy.exponential(retries: 3, delay: 2).delay(beforeRetry: 3)   // 8
   /// ```
   public func delay(beforeRetry retry: Int) -> TimeInterval {
-    let grown = delay * pow(backoff, Double(max(0, retry - 1)))
+    let grown = max(0, delay) * pow(max(1, backoff), Double(max(0, retry - 1)))
     guard let maximumDelay else { return grown }
     return min(grown, maximumDelay)
   }

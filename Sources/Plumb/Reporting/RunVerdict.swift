@@ -75,4 +75,9 @@ public struct SummaryCounts: Codable, Equatable, Sendable {
 
 /// A function told how each run ended (``RunOptions/runObservers``). Its errors are logged as
 /// warnings and never change the run's outcome.
+///
+/// ```swift
+/// let report: RunObserver = { verdict in print("\(verdict.counts.failed) failed: \(verdict.line)") }
+/// options.runObservers.append(report)
+/// ```
 public typealias RunObserver = @Sendable (RunVerdict) throws -> Void

@@ -75,8 +75,16 @@ public struct Webhook: Sendable {
   /// Where the messages are posted.
   public let url: URL
   /// Which runs send an end-of-run message.
+  ///
+  /// ```swift
+  /// if hook.summary == .never { print("no end-of-run alerts") }
+  /// ```
   public let summary: RunAlerts
   /// The shape of the JSON posted.
+  ///
+  /// ```swift
+  /// if hook.format == .slack { print("Slack's {\"text\": ...} only") }
+  /// ```
   public let format: Format
   /// Which task events send a message.
   public let events: Events
