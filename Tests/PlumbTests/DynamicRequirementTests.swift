@@ -278,6 +278,11 @@ final class DynamicRequirementTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "gather-\(prefix).txt")?.split(separator: ",").count, 10_000)
     XCTAssertEqual(counter.all.filter { $0.key.hasPrefix("Leaf(\(prefix)-") }.count, 10_000)
     XCTAssertEqual(Set(counter.all.filter { $0.key.hasPrefix("Leaf(\(prefix)-") }.values), [1])
+
+    let syncPrefix = unique() + "-sync"
+    let sync = try build([GatherSync(prefix: syncPrefix, count: 10_000)], options: folder.options(workers: 1))
+    XCTAssertTrue(sync.success, sync.summary)
+    XCTAssertEqual(sync.records.count, 10_001, "from a synchronous run() with one worker too")
   }
 
   func testATaskAlsoRequiredStaticallyRunsOnceAndCompleteOnesAreNotRunAgain() throws {
@@ -305,5 +310,44 @@ final class DynamicRequirementTests: XCTestCase {
     } catch {
       XCTAssertEqual(error as? DynamicRequirementError, .outsideRun)
     }
+  }
+}
+
+/// Waits until the run stops (its Swift task is cancelled), then throws the cancellation.
+private struct WaitsForTheStop: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("waits.txt") }
+  func run() async throws {
+    while !Task.isCancelled { await Task.yield() }
+    throw CancellationError()
+  }
+}
+
+/// Requires the task that waits for the stop.
+private struct RequiresTheWaiter: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("requires-waiter.txt") }
+  func run() throws {
+    _ = try require(WaitsForTheStop())
+    try output().write("never")
+  }
+}
+
+extension DynamicRequirementTests {
+  func testAStopWakesTheWaitingTaskAndCancelsItsRequirements() throws {
+    let stop = RunStop()
+    var options = folder.options(workers: 1)
+    options.stop = stop
+    options.stopGracePeriod = 60
+    options.willRun = { task in
+      if task.family == "WaitsForTheStop" { stop.request(reason: "enough") }
+    }
+
+    let result = try build([RequiresTheWaiter()], options: options)
+
+    XCTAssertEqual(result.stopReason, "enough")
+    XCTAssertEqual(result.status(of: RequiresTheWaiter()), .pending)
+    XCTAssertEqual(result.record(of: RequiresTheWaiter())?.isInterrupted, true)
+    XCTAssertEqual(
+      result.record(of: WaitsForTheStop())?.isInterrupted, true, "cancelled, it ended within the grace period")
+    XCTAssertFalse(folder.contains("requires-waiter.txt"))
   }
 }

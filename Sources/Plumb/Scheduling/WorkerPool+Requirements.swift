@@ -102,7 +102,12 @@ extension WorkerPool {
       return (.success(true), queued, lend)
     }
     if joined.lend, let threads = shared.withLock({ $0.threads }) {
-      Task(executorPreference: threads) { await self.work(isLent: true) }
+      let loop = Task(executorPreference: threads) { await self.work(isLent: true) }
+      let isStopped = shared.withLock { shared in
+        shared.lentLoops.append(loop)
+        return shared.stopReason != nil
+      }
+      if isStopped { loop.cancel() }
     }
     wakeIdleWorkers(joined.wakes)
     return joined.0

@@ -39,6 +39,8 @@ final class WorkerPool: TaskExecutionHost {
     var lent = 0
     /// The run's threads, once started; grown by one for each slot lent beyond them.
     var threads: WorkerThreads?
+    /// The worker loops started for lent slots, to cancel when the run stops as the others are.
+    var lentLoops: [Task<Void, Never>] = []
     /// The waits of `require(_:)` calls not yet woken, to wake when the run stops.
     var waits: [ObjectIdentifier: DynamicWait] = [:]
     var waiting: [CheckedContinuation<Void, Never>] = []
@@ -150,7 +152,7 @@ final class WorkerPool: TaskExecutionHost {
   private func stop(_ reason: String) {
     let stopped = shared.withLock {
       shared -> (
-        workers: Task<Void, Never>?, waiting: [CheckedContinuation<Void, Never>], waits: [DynamicWait]
+        workers: [Task<Void, Never>], waiting: [CheckedContinuation<Void, Never>], waits: [DynamicWait]
       )? in
       guard shared.stopReason == nil, !shared.hasEnded else { return nil }
       shared.stopReason = reason
@@ -158,14 +160,14 @@ final class WorkerPool: TaskExecutionHost {
         shared.waiting = []
         shared.waits = [:]
       }
-      return (shared.workers, shared.waiting, Array(shared.waits.values))
+      return ([shared.workers].compactMap { $0 } + shared.lentLoops, shared.waiting, Array(shared.waits.values))
     }
     guard let stopped else { return }
     // Tasks waiting for their dynamic requirements wake, and fail as stopped.
     for wait in stopped.waits { wait.wake() }
     let grace = options.stopGracePeriod
     log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
-    stopped.workers?.cancel()
+    for workers in stopped.workers { workers.cancel() }
     for worker in stopped.waiting { worker.resume() }
     // Weak: a finished run is not kept in memory until the timer fires.
     DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
