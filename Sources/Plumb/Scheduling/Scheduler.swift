@@ -132,11 +132,11 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   private func buildGraph(from roots: [TaskNode]) throws {
     var stack: [TaskNode] = roots.reversed()
     while let current = stack.popLast() {
-      guard current.state == .unvisited else { continue }
+      guard !current.isVisited else { continue }
       try visit(current)
       guard current.state == .pending else { continue }
       let firstPushed = stack.count
-      for dependency in current.dependencies where dependency.state == .unvisited {
+      for dependency in current.dependencies where !dependency.isVisited {
         stack.append(dependency)
       }
       // The first requirement goes on top, so tasks are met in requires() order, depth first.
@@ -147,6 +147,7 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   /// Decides what `node` is: complete, missing external data, unschedulable, or pending with its
   /// requirements linked.
   private func visit(_ node: TaskNode) throws {
+    node.isVisited = true
     let complete: Bool
     do {
       node.isForced = forced?.tasks.contains(node.info) ?? false

@@ -30,6 +30,9 @@ final class TaskNode: @unchecked Sendable {
   /// The task's own priority, raised to that of the most urgent task that waits for it.
   var priority: Int
   var state = State.unvisited
+  /// Whether the graph's builder has visited the node. Only the builder reads and writes it (under
+  /// its lock while the run grows the graph), whereas workers change `state` meanwhile.
+  var isVisited = false
   var dependencies: [TaskNode] = []
   var dependents: [TaskNode] = []
   /// Dependencies not yet done; the node is runnable at zero.
