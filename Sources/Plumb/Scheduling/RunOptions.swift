@@ -16,7 +16,7 @@ import Foundation
 /// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
 /// `show_errors`), else from Plumb's default. The same holds whether the run starts from the
 /// command line (whose flags count as code) or from ``build(_:options:)-85rhs``; `[webhook] url` adds a
-/// ``Webhook`` observer to both.
+/// ``Webhook``'s observers (each failed task, and the end of the run) to both.
 public struct RunOptions: Sendable {
   /// The engine settings code has set; `nil` ones come from the config file or the default.
   struct Settings: Sendable {
