@@ -28,6 +28,9 @@ import Plumb
 #if EXERCISE8
   import Exercise8
 #endif
+#if EXERCISE9
+  import Exercise9
+#endif
 
 // `pipelines 4 TopSongs --tld rs`: runs exercise 4's pipeline as Plumb's command line would.
 // `make run N=4 ARGS='TopSongs --tld rs'` calls it through the kit, in workspace/4-dependencies.
@@ -55,6 +58,9 @@ var exercises: [Int: [any PipelineTask.Type]] = [:]
 #endif
 #if EXERCISE8
   exercises[8] = Exercise8.pipelineTasks
+#endif
+#if EXERCISE9
+  exercises[9] = Exercise9.pipelineTasks
 #endif
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -32,5 +32,12 @@ extension LoopbackHTTPServer {
     /// These bytes as they are, in place of an HTTP answer, then the connection is closed: for
     /// garbage or an HTTP/0.9 answer (a body with no status line).
     case raw(Data)
+    /// One answer per request, in order, the last one for every request after it: a flaky server.
+    /// Steps that are sequences themselves answer `404 Not Found`.
+    ///
+    /// ```swift
+    /// let server = try LoopbackHTTPServer(routes: ["/rate": .sequence([.status(500), .status(500), .text("1.10\n")])])
+    /// ```
+    case sequence([Response])
   }
 }

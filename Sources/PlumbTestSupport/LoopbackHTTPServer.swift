@@ -221,7 +221,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     state.lock()
     received.append(Request(method: method, target: target, headers: headers, body: body))
     state.broadcast()
-    let response = routes[path]
+    var response = routes[path]
+    // A sequence answers with its first step and keeps the rest for the next request; its last
+    // step answers every request after it.
+    if case .sequence(let steps)? = response {
+      response = steps.first
+      if steps.count > 1 { routes[path] = .sequence(Array(steps.dropFirst())) }
+    }
     state.unlock()
 
     guard ["GET", "HEAD", "POST"].contains(method) else {
@@ -230,7 +236,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
     let includeBody = method != "HEAD"
     switch response {
-    case nil:
+    case nil, .sequence?:
       send(
         status: 404, body: Data("no route for \(path)\n".utf8), contentType: "text/plain", to: connection,
         includeBody: includeBody)

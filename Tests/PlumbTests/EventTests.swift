@@ -22,6 +22,7 @@ private final class EventLog: @unchecked Sendable {
     case .processingTime(_, let seconds): text = seconds >= 0 ? "time" : "negative time"
     case .dependencyMissing: text = "missing"
     case .retrying(_, let attempt): text = "retrying \(attempt)"
+    case .upstreamFailed: text = "upstream failed"
     }
     lock.lock()
     entries.append((event.task.description, text))
@@ -109,7 +110,7 @@ final class EventTests: XCTestCase {
 
     XCTAssertEqual(events.of("boom"), ["started", "time", "failed: boom failed on purpose"])
     XCTAssertEqual((events.error(of: "boom") as? PlannedFailure)?.description, "boom failed on purpose")
-    XCTAssertEqual(events.of("top"), [])
+    XCTAssertEqual(events.of("top"), ["upstream failed"], "named as the summary names it, when the run ends")
   }
 
   func testRetriesShowEachAttempt() throws {

@@ -645,6 +645,9 @@ final class ExecutionSummaryTests: SummaryTestCase {
                 - 1 R()
 
         This progress looks :) because there were failed tasks but they all succeeded in a retry
+
+        Succeeded in a retry:
+            - D(): on attempt 2, after 1 failure
         """))
     XCTAssertEqual(summary.exitCode(using: ExitCodes()), 25)
   }

@@ -71,7 +71,7 @@ final class GraphTests: XCTestCase {
       rankdir=LR;
       node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11];
       edge [color="#8a8a8a", arrowsize=0.7];
-      "GraphTop()" [label="GraphTop()", fillcolor="#ffca28", color="#c79a00", fontcolor="#3d2f00", tooltip="pending"];
+      "GraphTop()" [label="GraphTop()", fillcolor="#fb8c00", color="#b35c00", fontcolor="#2e1600", tooltip="had failed dependencies (upstream failed)"];
       "GraphBroken(label=a<b & \"c\")" [label="GraphBroken(label=a<b & \"c\")", fillcolor="#e53935", color="#a31f1c", fontcolor="#ffffff", tooltip="failed: broken <on> purpose"];
       "GraphNeedsSource()" [label="GraphNeedsSource()", fillcolor="#ffca28", color="#c79a00", fontcolor="#3d2f00", tooltip="pending"];
       "GraphDone()" [label="GraphDone()", fillcolor="#c8e6c9", color="#66bb6a", fontcolor="#1b4d20", tooltip="already complete"];
@@ -100,9 +100,10 @@ final class GraphTests: XCTestCase {
         classDef alreadyComplete fill:#c8e6c9,stroke:#66bb6a,color:#1b4d20
         classDef succeeded fill:#43a047,stroke:#2e7031,color:#ffffff
         classDef failed fill:#e53935,stroke:#a31f1c,color:#ffffff
+        classDef upstreamFailed fill:#fb8c00,stroke:#b35c00,color:#2e1600
         classDef pending fill:#ffca28,stroke:#c79a00,color:#3d2f00
         classDef missingExternal fill:#bdbdbd,stroke:#757575,color:#212121
-        t0["GraphTop()"]:::pending
+        t0["GraphTop()"]:::upstreamFailed
         t1["GraphBroken(label=a#60;b #38; #34;c#34;)"]:::failed
         t2["GraphNeedsSource()"]:::pending
         t3["GraphDone()"]:::alreadyComplete
@@ -136,7 +137,7 @@ final class GraphTests: XCTestCase {
     XCTAssertFalse(html.contains("<script"), "the page must work without scripts")
     for (status, fill) in [
       ("failed", "#e53935"), ("succeeded", "#43a047"), ("pending", "#ffca28"), ("missingExternal", "#bdbdbd"),
-      ("alreadyComplete", "#c8e6c9"),
+      ("alreadyComplete", "#c8e6c9"), ("upstreamFailed", "#fb8c00"),
     ] {
       XCTAssertTrue(html.contains("<g class=\"task \(status)\">"), "no \(status) box")
       XCTAssertTrue(html.contains("fill=\"\(fill)\""), "no \(status) colour \(fill)")
@@ -145,7 +146,8 @@ final class GraphTests: XCTestCase {
     let legendEnd = try XCTUnwrap(html[legendStart...].range(of: "</g>")).lowerBound
     let legendText = html[legendStart..<legendEnd]
     for entry in [
-      "already complete (1)", "ran successfully (1)", "failed (1)", "pending (2)", "missing external data (1)",
+      "already complete (1)", "ran successfully (1)", "failed (1)", "pending (1)", "missing external data (1)",
+      "had failed dependencies (upstream failed) (1)",
     ] {
       XCTAssertTrue(legendText.contains(">\(entry)</text>"), "legend lacks \(entry)")
     }
@@ -162,7 +164,9 @@ final class GraphTests: XCTestCase {
     let result = try runGraphTop()
     let svg = DependencyGraph(result).svg
     let reading = try SVGReading(svg)
-    XCTAssertEqual(reading.taskClasses.sorted(), result.records.map { NodeStyle($0).className }.sorted())
+    XCTAssertEqual(
+      reading.taskClasses.sorted(),
+      ["alreadyComplete", "failed", "missingExternal", "pending", "succeeded", "upstreamFailed"])
     XCTAssertTrue(
       reading.titles.contains("\(brokenName)\nfailed: broken <on> purpose"), "titles: \(reading.titles)")
     XCTAssertTrue(reading.texts.contains(brokenName), "texts: \(reading.texts)")

@@ -257,7 +257,7 @@ final class WebhookTests: XCTestCase {
     XCTAssertEqual(finished.code, ExitCodes().taskFailed)
     XCTAssertTrue(finished.output.contains("HookedFailing(tld=rs)"), "the summary: \(finished.output)")
     XCTAssertEqual(warnings(in: finished.errorLines), [], "a 2xx status means the message was taken")
-    XCTAssertEqual(server.requests.map(\.method), ["POST"])
+    XCTAssertEqual(server.requests.map(\.method), ["POST", "POST"], "the task's failure, then the run's verdict")
   }
 
   func testRefusesWhatCannotBeAWebhookInOneLine() throws {
@@ -293,9 +293,9 @@ final class WebhookTests: XCTestCase {
     let failed = invoke("HookedFailing", "--tld", "rs")
     XCTAssertEqual(failed.code, ExitCodes().taskFailed)
     let messages = try postedMessages(server)
-    XCTAssertEqual(messages.count, 1)
+    XCTAssertEqual(messages.count, 2, "the task's failure, then the end of the failed run")
     XCTAssertEqual(messages.first?["task"] as? String, "HookedFailing(tld=rs)")
-    XCTAssertEqual(messages.first?["event"] as? String, "failure")
+    XCTAssertEqual(messages.map { $0["event"] as? String }, ["failure", "run_failed"])
   }
 
   func testTheConfigFileChoosesAllEvents() throws {

@@ -76,8 +76,9 @@ public struct PipelineCommand: Sendable {
   public let tasks: [any PipelineTask.Type]
   /// How a command with the given arguments is typed, for usage lines and messages.
   public let command: @Sendable (_ arguments: String) -> String
-  /// Where scheduled runs (`NAME schedule ...`) and ranges without bounds read the time; the
-  /// system's clock unless a test gives a ``ManualClock``.
+  /// Where scheduled runs (`NAME schedule ...`) and ranges without bounds read the time, and
+  /// retry delays are waited on (``RunOptions/clock``); the system's clock unless a test gives a
+  /// ``ManualClock``.
   ///
   /// ```swift
   /// var command = PipelineCommand(name: "reports", tasks: [DailyReport.self])
@@ -220,6 +221,7 @@ public struct PipelineCommand: Sendable {
       exitCodes = try ExitCodes(configuration: configuration)
       options.logSink = { standardError($0) }
       options.stop = stop
+      options.clock = clock
       var lock: ProcessLock?
       if !invocation.noLock, try !configuration.noLock() {
         let path = ProcessLock.path(

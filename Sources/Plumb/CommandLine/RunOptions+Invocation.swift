@@ -40,7 +40,10 @@ extension RunOptions {
     settings.scheduler = try settings.scheduler ?? schedulerRequest.choice(configuration: configuration)
     options.settings = settings
     options.configuration = configuration
-    if let webhook = try configuration.webhook() { options.observers.append(webhook.observer) }
+    if let webhook = try configuration.webhook() {
+      options.observers.append(webhook.observer)
+      options.runObservers.append(webhook.runObserver)
+    }
     return options
   }
 }

@@ -80,7 +80,7 @@ struct ExecutionSummary {
       if others.isEmpty { text += "\n" }
       text += "Did not run any tasks"
     }
-    return text + "\n" + ProgressVerdict(partition).line + reasons + interruption
+    return text + "\n" + ProgressVerdict(partition).line + reasons + retried + interruption
   }
 
   /// Which tasks a stopped run interrupted and how many it never started, after the reasons:
@@ -121,6 +121,31 @@ struct ExecutionSummary {
         break
       }
       text += "\n    - \(records[index].info): \(records[index].errorMessage!)"
+    }
+    return text
+  }
+
+  /// "Succeeded in a retry:" and a line per task that failed before it succeeded, in the order
+  /// the tasks were met: Luigi's verdict says only that some did (`there were failed tasks but
+  /// they all succeeded in a retry`), and a flaky task is worth knowing by name.
+  ///
+  /// ```
+  /// Succeeded in a retry:
+  ///     - CallAPI(): on attempt 3, after 2 failures
+  /// ```
+  private var retried: String {
+    guard showsErrors else { return "" }
+    let retried = partition.completed.intersection(partition.everFailed).sorted()
+    guard !retried.isEmpty else { return "" }
+    var text = "\n\nSucceeded in a retry:"
+    for (count, index) in retried.enumerated() {
+      if maximumLines > 0 && count == maximumLines {
+        text += "\n    ... and \(retried.count - count) more"
+        break
+      }
+      let failures = records[index].failureCount
+      text +=
+        "\n    - \(records[index].info): on attempt \(failures + 1), after \(failures) failure\(failures == 1 ? "" : "s")"
     }
     return text
   }

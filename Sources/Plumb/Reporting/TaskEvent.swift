@@ -21,12 +21,20 @@ public enum TaskEvent: Sendable {
   case dependencyMissing(TaskInfo)
   /// The task's run failed and will be tried again.
   case retrying(TaskInfo, attempt: Int)
+  /// The task was left pending because a task it requires failed, directly or further up:
+  /// the summary's "had failed dependencies", Airflow's `upstream_failed`. Sent when the run ends,
+  /// for exactly the tasks the summary lists under that heading.
+  ///
+  /// ```swift
+  /// if case .upstreamFailed(let task) = event { skipped.append(task) }
+  /// ```
+  case upstreamFailed(TaskInfo)
 
   /// The task the event is about.
   public var task: TaskInfo {
     switch self {
     case .started(let task), .succeeded(let task), .failed(let task, _), .processingTime(let task, _),
-      .dependencyMissing(let task), .retrying(let task, _):
+      .dependencyMissing(let task), .retrying(let task, _), .upstreamFailed(let task):
       return task
     }
   }

@@ -1,7 +1,8 @@
 import Foundation
 
 extension Configuration {
-  /// The hook that `[webhook] url`, `on` (`failure` or `all`) and `timeout` (seconds) describe;
+  /// The hook that `[webhook] url`, `on` (`failure` or `all`), `summary` (`failure`, `always` or
+  /// `never`), `format` (`json` or `slack`) and `timeout` (seconds) describe;
   /// `nil` when no `[webhook] url` is set.
   ///
   /// - Throws: ``ConfigurationError`` naming the file and line of a malformed value, or of an
@@ -9,7 +10,9 @@ extension Configuration {
   func webhook() throws -> Webhook? {
     let section = "webhook"
     guard let urlEntry = entry(section: section, key: "url") else {
-      if let orphan = entry(section: section, key: "on") ?? entry(section: section, key: "timeout") {
+      if let orphan = ["on", "summary", "format", "timeout"].lazy.compactMap({
+        self.entry(section: section, key: $0)
+      }).first {
         throw Self.problem(in: orphan, "[webhook] \(orphan.key) is set but [webhook] url is not")
       }
       return nil
@@ -22,6 +25,8 @@ extension Configuration {
       }
       events = chosen
     }
+    let summary = try choice(Webhook.RunAlerts.self, key: "summary", in: section) ?? .failure
+    let format = try choice(Webhook.Format.self, key: "format", in: section) ?? .json
     var timeout: TimeInterval = 10
     if let timeoutEntry = entry(section: section, key: "timeout") {
       guard let seconds = TimeInterval(timeoutEntry.value), seconds > 0, seconds.isFinite else {
@@ -32,11 +37,25 @@ extension Configuration {
       timeout = seconds
     }
     let address = urlEntry.value
-    guard let url = URL(string: address), let hook = try? Webhook(url: url, on: events, timeout: timeout) else {
+    guard let url = URL(string: address),
+      let hook = try? Webhook(url: url, on: events, summary: summary, format: format, timeout: timeout)
+    else {
       throw Self.problem(
         in: urlEntry, "[webhook] \(urlEntry.key) must be an http:// or https:// URL with a host, not '\(address)'")
     }
     return hook
+  }
+
+  /// The value of `[section] key` as one of `Choice`'s cases; `nil` when absent.
+  private func choice<Choice: RawRepresentable & CaseIterable>(_: Choice.Type, key: String, in section: String) throws
+    -> Choice? where Choice.RawValue == String
+  {
+    guard let found = entry(section: section, key: key) else { return nil }
+    guard let chosen = Choice(rawValue: found.value.lowercased()) else {
+      let forms = Choice.allCases.map(\.rawValue).joined(separator: " or ")
+      throw Self.problem(in: found, "[\(section)] \(found.key) must be \(forms), not '\(found.value)'")
+    }
+    return chosen
   }
 
   private static func problem(in entry: Entry, _ text: String) -> ConfigurationError {

@@ -62,14 +62,12 @@ public struct WebhookMessage: Codable, Equatable, Sendable {
 
   /// The JSON body posted, with sorted keys so the same message is always the same bytes.
   func json() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(self)
+    try Webhook.encoded(self)
   }
 
   /// Slack reads `<`, `>` and `&` in `text` as markup, so an error such as `<html>` must be escaped
   /// to be shown as written.
-  private static func slackEscaped(_ text: String) -> String {
+  static func slackEscaped(_ text: String) -> String {
     text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
       .replacingOccurrences(of: ">", with: "&gt;")
   }

@@ -37,7 +37,28 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
     stopReason: scheduler.stopReason)
   var exitCode = summary.exitCode(using: options.exitCodes)
   if scheduler.lostScheduler { exitCode = max(exitCode, options.exitCodes.schedulerUnreachable) }
+  await tellRunObservers(
+    options, RunVerdict(partition: TaskPartition(records), exitCode: exitCode, stopReason: scheduler.stopReason))
   return RunResult(records: records, summary: summary.text, exitCode: exitCode, stopReason: scheduler.stopReason)
+}
+
+/// Hands `verdict` to the run observers on a queue of their own, since a webhook's post blocks its
+/// thread, and Swift's few shared threads must not wait on the network; their errors are warnings.
+private func tellRunObservers(_ options: RunOptions, _ verdict: RunVerdict) async {
+  guard !options.runObservers.isEmpty else { return }
+  let log = RunLog(level: options.logLevel, sink: options.logSink)
+  await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+    DispatchQueue.global().async {
+      for observer in options.runObservers {
+        do {
+          try observer(verdict)
+        } catch {
+          log.warning("an end-of-run observer failed and was ignored: \(Scheduler.describe(error))")
+        }
+      }
+      done.resume()
+    }
+  }
 }
 
 /// Runs `tasks` as the `async` ``build(_:options:)-85rhs`` does, blocking the calling thread until the

@@ -8,8 +8,8 @@ struct LocalScheduling: TaskScheduling {
 
   func connect() async throws {}
 
-  func run(_ nodes: [TaskNode]) async throws -> SchedulingEnd {
-    let pool = WorkerPool(nodes: nodes, options: options, context: context, log: log, events: events)
+  func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
+    let pool = WorkerPool(nodes: nodes, graph: graph, options: options, context: context, log: log, events: events)
     return SchedulingEnd(stopReason: try await pool.run())
   }
 }

@@ -1,17 +1,20 @@
-/// The runnable tasks, highest priority first, then in the order they were found.
+/// The runnable tasks: the most deeply nested dynamic requirements first (``TaskNode/depth``),
+/// then highest priority, then in the order they were found.
 struct ReadyQueue {
-  private var heap: [(priority: Int, order: Int, node: TaskNode)] = []
+  private var heap: [(depth: Int, priority: Int, order: Int, node: TaskNode)] = []
 
   var isEmpty: Bool { heap.isEmpty }
 
   private static func before(
-    _ a: (priority: Int, order: Int, node: TaskNode), _ b: (priority: Int, order: Int, node: TaskNode)
+    _ a: (depth: Int, priority: Int, order: Int, node: TaskNode),
+    _ b: (depth: Int, priority: Int, order: Int, node: TaskNode)
   ) -> Bool {
-    a.priority != b.priority ? a.priority > b.priority : a.order < b.order
+    if a.depth != b.depth { return a.depth > b.depth }
+    return a.priority != b.priority ? a.priority > b.priority : a.order < b.order
   }
 
   mutating func push(_ node: TaskNode) {
-    heap.append((node.priority, node.order, node))
+    heap.append((node.depth, node.priority, node.order, node))
     var child = heap.count - 1
     while child > 0 {
       let parent = (child - 1) / 2

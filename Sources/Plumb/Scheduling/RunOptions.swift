@@ -16,7 +16,7 @@ import Foundation
 /// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
 /// `show_errors`), else from Plumb's default. The same holds whether the run starts from the
 /// command line (whose flags count as code) or from ``build(_:options:)-85rhs``; `[webhook] url` adds a
-/// ``Webhook`` observer to both.
+/// ``Webhook``'s observers (each failed task, and the end of the run) to both.
 public struct RunOptions: Sendable {
   /// The engine settings code has set; `nil` ones come from the config file or the default.
   struct Settings: Sendable {
@@ -57,6 +57,24 @@ public struct RunOptions: Sendable {
     get { settings.retryDelay ?? 0 }
     set { settings.retryDelay = newValue }
   }
+  /// The retry policy of tasks that declare none (``PipelineTask/retryPolicy``): ``retries``
+  /// tries more, ``retryDelay`` seconds apart.
+  ///
+  /// ```swift
+  /// options.retries = 2
+  /// options.defaultRetryPolicy   // RetryPolicy(retries: 2, delay: 0)
+  /// ```
+  public var defaultRetryPolicy: RetryPolicy { RetryPolicy(retries: retries, delay: retryDelay) }
+
+  /// The clock retry delays are measured on: the system's by default; a ``ManualClock`` makes a
+  /// test's retries wait no real time while it checks how long they would have waited.
+  ///
+  /// ```swift
+  /// let clock = ManualClock(now: Date(timeIntervalSince1970: 0))
+  /// options.clock = clock      // later: clock.now.timeIntervalSince1970 is the total wait
+  /// ```
+  public var clock: any ScheduleClock = SystemClock()
+
   /// The folder relative target paths and the config file are found in; `nil` for the current folder.
   public var workingDirectory: String?
   /// Parameter values and settings; `nil` reads `plumb.cfg`/`luigi.cfg` from the working folder
@@ -68,6 +86,16 @@ public struct RunOptions: Sendable {
   /// than on the workers, so a slow observer holds up no task; the end of the run waits (at most
   /// 60 s) until they have seen every event. An observer that throws is logged and ignored.
   public var observers: [TaskObserver] = []
+  /// Called once when the run ends, with its verdict and counts (``RunVerdict``), after the
+  /// summary is made and before ``build(_:options:)-85rhs`` returns; away from the workers, one
+  /// observer after the other. An observer that throws (an alert that cannot be sent) is logged
+  /// as a warning and never changes the run's outcome.
+  ///
+  /// ```swift
+  /// options.runObservers.append { verdict in print(verdict.line) }
+  /// ```
+  public var runObservers: [RunObserver] = []
+
   /// How much the run logs to standard error; ``LogLevel/info`` by default.
   public var logLevel: LogLevel {
     get { settings.logLevel ?? .info }

@@ -3,7 +3,7 @@ import Foundation
 /// Builds a run's task graph as Luigi does, refuses cycles, and hands it to the run's
 /// ``TaskScheduling``: this process's own (``LocalScheduling``) or Luigi's central scheduler
 /// (``CentralWorker``).
-final class Scheduler {
+final class Scheduler: GraphGrowing, @unchecked Sendable {
   private let options: RunOptions
   private let context: RunContext
   private let log: RunLog
@@ -17,6 +17,12 @@ final class Scheduler {
   private(set) var stopReason: String?
   /// Whether the run stopped because the central scheduler stopped answering.
   private(set) var lostScheduler = false
+  /// Held while the graph grows during the run (``grow(with:)``): workers add dynamic
+  /// requirements one at a time. Before the run only the building code touches the graph.
+  private let graphLock = NSLock()
+  /// While the graph grows during the run, the edges whose `dependents` side workers may be
+  /// reading; `nil` while the graph is first built.
+  private var grownLinks: [(dependent: TaskNode, dependency: TaskNode)]?
 
   init(options: RunOptions, context: RunContext) {
     self.options = options
@@ -57,16 +63,19 @@ final class Scheduler {
     }
     propagatePriorities()
     do {
-      let end = try await scheduling.run(nodes)
+      let end = try await scheduling.run(nodes, graph: self)
       stopReason = end.stopReason
       lostScheduler = end.lostScheduler
     } catch {
       await events.finish()
       throw error
     }
+    let records = graphLock.withLock { nodes.map(\.record) }
+    // Named as the summary names them, from the same partition, so the two never disagree.
+    for index in TaskPartition(records).upstreamFailure.sorted() { events.emit(.upstreamFailed(records[index].info)) }
     // Observers are called away from the workers; they must have seen every event when the run returns.
     await events.finish()
-    return nodes.map(\.record)
+    return records
   }
 
   private func unlinkNodes() {
@@ -117,13 +126,17 @@ final class Scheduler {
   /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
   /// explicit stack, so a chain of any length fits.
   private func buildGraph(_ roots: [any PipelineTask]) throws {
-    var stack: [TaskNode] = try roots.map(node(for:)).reversed()
+    try buildGraph(from: roots.map(node(for:)))
+  }
+
+  private func buildGraph(from roots: [TaskNode]) throws {
+    var stack: [TaskNode] = roots.reversed()
     while let current = stack.popLast() {
-      guard current.state == .unvisited else { continue }
+      guard !current.isVisited else { continue }
       try visit(current)
       guard current.state == .pending else { continue }
       let firstPushed = stack.count
-      for dependency in current.dependencies where dependency.state == .unvisited {
+      for dependency in current.dependencies where !dependency.isVisited {
         stack.append(dependency)
       }
       // The first requirement goes on top, so tasks are met in requires() order, depth first.
@@ -134,6 +147,7 @@ final class Scheduler {
   /// Decides what `node` is: complete, missing external data, unschedulable, or pending with its
   /// requirements linked.
   private func visit(_ node: TaskNode) throws {
+    node.isVisited = true
     let complete: Bool
     do {
       node.isForced = forced?.tasks.contains(node.info) ?? false
@@ -197,7 +211,41 @@ final class Scheduler {
       guard dependency.linkedFrom != node.order else { continue }
       dependency.linkedFrom = node.order
       node.dependencies.append(dependency)
-      dependency.dependents.append(node)
+      if grownLinks != nil {
+        grownLinks?.append((node, dependency))
+      } else {
+        dependency.dependents.append(node)
+      }
+    }
+  }
+
+  // MARK: - Growing while the run runs
+
+  func grow(with tasks: [any PipelineTask]) -> GraphGrowth {
+    graphLock.withLock {
+      var growth = GraphGrowth()
+      let firstNew = nodes.count
+      grownLinks = []
+      do {
+        try context.activate {
+          try ForcedTasks.$current.withValue(forced) {
+            try RangeNotes.$sink.withValue(RangeNotes.once { [log] in log.warning($0) }) {
+              var seen = Set<ObjectIdentifier>()
+              for task in tasks {
+                let node = try node(for: try context.resolvedTask(task))
+                if seen.insert(ObjectIdentifier(node)).inserted { growth.requested.append(node) }
+              }
+              try buildGraph(from: growth.requested)
+            }
+          }
+        }
+      } catch {
+        growth.error = error
+      }
+      growth.added = Array(nodes[firstNew...])
+      growth.links = grownLinks ?? []
+      grownLinks = nil
+      return growth
     }
   }
 

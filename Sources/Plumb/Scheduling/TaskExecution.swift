@@ -2,7 +2,7 @@ import Foundation
 
 /// What a scheduler tells ``TaskExecution`` while one of its tasks runs: whether the run is
 /// stopping, and how a thrown error counts.
-protocol TaskExecutionHost: Sendable {
+protocol TaskExecutionHost: RequirementHost {
   /// Whether the run is stopping: a task not started yet is not started, and a failed one is not retried.
   var isStopping: Bool { get }
 
@@ -59,6 +59,7 @@ struct TaskExecution: Sendable {
   }
 
   private func runWithRetries(_ node: TaskNode, for host: some TaskExecutionHost) async -> TaskNode.State {
+    let policy = node.task.retryPolicy ?? options.defaultRetryPolicy
     var attempt = 1
     while true {
       switch await runOnce(node, for: host) {
@@ -67,12 +68,18 @@ struct TaskExecution: Sendable {
       // A stop came before the run, or while waiting to retry: the task has not run (again).
       case .notStarted: return attempt == 1 ? .pending : .failed
       case .failed:
-        guard attempt <= options.retries, !host.isStopping else { return .failed }
+        guard attempt <= policy.retries, !host.isStopping else { return .failed }
       }
+      let delay = policy.delay(beforeRetry: attempt)
       attempt += 1
-      log.info("retrying \(node.info) (attempt \(attempt) of \(options.retries + 1))")
+      let wait = delay > 0 ? " in \(String(format: "%g", delay)) s" : ""
+      log.info("retrying \(node.info)\(wait) (attempt \(attempt) of \(policy.retries + 1))")
       events.emit(.retrying(node.info, attempt: attempt))
-      if options.retryDelay > 0 { try? await Task.sleep(nanoseconds: UInt64(options.retryDelay * 1e9)) }
+      // On the run's clock, so tests measure the backoff without waiting it out; a stop cancels the wait.
+      if delay > 0 {
+        let clock = options.clock
+        try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+      }
     }
   }
 
@@ -98,7 +105,8 @@ struct TaskExecution: Sendable {
     if let willRun = options.willRun { await willRun(node.info) }
     let start = DispatchTime.now().uptimeNanoseconds
     do {
-      try await node.task.run()
+      // `require(_:)` inside run() reaches this scheduler through the scope.
+      try await DynamicScope.$current.withValue(DynamicScope(host: host, node: node)) { try await node.task.run() }
       let seconds = Self.seconds(since: start)
       log.info("done \(node.info) in \(String(format: "%.2f", seconds)) s")
       // Luigi's order: the duration, then the outcome, whose observers may report both.

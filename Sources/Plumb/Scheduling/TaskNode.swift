@@ -30,6 +30,9 @@ final class TaskNode: @unchecked Sendable {
   /// The task's own priority, raised to that of the most urgent task that waits for it.
   var priority: Int
   var state = State.unvisited
+  /// Whether the graph's builder has visited the node. Only the builder reads and writes it (under
+  /// its lock while the run grows the graph), whereas workers change `state` meanwhile.
+  var isVisited = false
   var dependencies: [TaskNode] = []
   var dependents: [TaskNode] = []
   /// Dependencies not yet done; the node is runnable at zero.
@@ -43,6 +46,15 @@ final class TaskNode: @unchecked Sendable {
   var linkedFrom = -1
   /// The central scheduler's id of the worker that held the task, for ``State/heldByOtherWorker``.
   var otherWorker: String?
+  /// How deeply the task is nested in dynamic requirements (`require(_:)`): 0 for the graph built
+  /// before the run, 1 for what a task requires while it runs, and so on. Deeper tasks are handed
+  /// out first, so a task waiting for its requirements is not kept waiting behind its siblings.
+  var depth = 0
+  /// Whether the task, pending, can never run because a dependency failed, could not be scheduled,
+  /// misses external data, or is blocked in turn: a waiting `require(_:)` counts it as settled.
+  var isBlocked = false
+  /// The `require(_:)` calls waiting for this task to settle.
+  var waits: [DynamicWait] = []
 
   init(task: any PipelineTask, info: TaskInfo, order: Int) {
     self.task = task

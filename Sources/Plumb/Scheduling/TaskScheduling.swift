@@ -19,8 +19,9 @@ protocol TaskScheduling: Sendable {
   func connect() async throws
 
   /// Runs the pending tasks among `nodes` (the whole graph, in the order tasks were met), setting
-  /// each node's final state; returns how the run ended.
-  func run(_ nodes: [TaskNode]) async throws -> SchedulingEnd
+  /// each node's final state; returns how the run ended. `graph` adds the tasks that running
+  /// tasks require dynamically (`require(_:)`).
+  func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd
 }
 
 /// How the task-running part of a run ended.

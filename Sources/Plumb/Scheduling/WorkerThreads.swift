@@ -15,28 +15,44 @@ final class WorkerThreads: TaskExecutor, @unchecked Sendable {
   private var running = 0
 
   /// How many threads started: fewer than asked when the system refused some (its limit on
-  /// processes and threads, say), and then `failure` says why. Set only while initializing.
+  /// processes and threads, say), and then `failure` says why. Set while initializing, and by
+  /// ``grow(to:)`` under the worker pool's lock.
   private(set) var count = 0
-  /// The error code of the first thread that could not start, if any. Set only while initializing.
+  /// The error code of the first thread that could not start, if any.
   private(set) var failure: Int32?
 
   /// Starts up to `count` threads named `plumb-worker-1`, `plumb-worker-2`, … with 8 MB stacks.
   /// `start` creates a thread as `pthread_create` does; tests pass one that fails.
   init(
     count: Int,
-    start: (
+    start:
+      @escaping (
+        inout pthread_t, UnsafePointer<pthread_attr_t>,
+        @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?, UnsafeMutableRawPointer
+      ) -> Int32 = {
+        pthread_create(&$0, $1, $2, $3)
+      }
+  ) {
+    self.start = start
+    grow(to: max(1, count))
+  }
+
+  private let start:
+    (
       inout pthread_t, UnsafePointer<pthread_attr_t>,
       @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?, UnsafeMutableRawPointer
-    ) -> Int32 = {
-      pthread_create(&$0, $1, $2, $3)
-    }
-  ) {
+    ) -> Int32
+
+  /// Starts threads until there are `total`: a task waiting for its dynamic requirements lends its
+  /// slot, and a synchronous one blocks its thread meanwhile, so the loop it lends needs one more.
+  /// A thread that cannot start leaves the loop to share the others.
+  func grow(to total: Int) {
     var attributes = pthread_attr_t()
     pthread_attr_init(&attributes)
     pthread_attr_setstacksize(&attributes, 8 << 20)
     defer { pthread_attr_destroy(&attributes) }
-    for index in 0..<max(1, count) {
-      let launch = Unmanaged.passRetained(Launch(threads: self, name: "plumb-worker-\(index + 1)")).toOpaque()
+    while count < total {
+      let launch = Unmanaged.passRetained(Launch(threads: self, name: "plumb-worker-\(count + 1)")).toOpaque()
       condition.lock()
       running += 1
       condition.unlock()
@@ -54,11 +70,11 @@ final class WorkerThreads: TaskExecutor, @unchecked Sendable {
         condition.lock()
         running -= 1
         condition.unlock()
-        failure = code
-        break
+        failure = failure ?? code
+        return
       }
       pthread_detach(thread)
-      self.count += 1
+      count += 1
     }
   }
 

@@ -99,6 +99,16 @@ public protocol PipelineTask: Requirement, Sendable {
   /// }
   /// ```
   static var help: String { get }
+
+  /// How often the task is tried again when its run fails, and how long the run waits between
+  /// tries; `nil` (the default) takes the run's ``RunOptions/retries`` and ``RunOptions/retryDelay``.
+  ///
+  /// ```swift
+  /// struct CallFlakyAPI: PipelineTask {
+  ///     var retryPolicy: RetryPolicy? { RetryPolicy(retries: 2, delay: 5) }
+  /// }
+  /// ```
+  var retryPolicy: RetryPolicy? { get }
 }
 
 /// Default family names, by task type: `String(describing:)` is too slow to call per task.
@@ -121,6 +131,9 @@ extension PipelineTask {
 
   /// No description in `--help`.
   public static var help: String { "" }
+
+  /// No policy of its own: the run's retries apply.
+  public var retryPolicy: RetryPolicy? { nil }
 
   /// Complete when the task has outputs and every one exists. A task without outputs is never
   /// complete, so it runs every time (Luigi's rule too). Throws what a target's

@@ -13,7 +13,8 @@
 /// Every form draws an arrow from each requirement to the task that requires it, so data flows
 /// along the arrows and the tasks that run first are on the left. The colours say what happened:
 /// green for tasks that ran, light green for tasks already complete, red for failures, purple for
-/// scheduling failures, yellow for tasks left pending, grey for missing external data and blue for
+/// scheduling failures, orange for tasks left pending because a dependency failed (the summary's
+/// "had failed dependencies", Airflow's `upstream_failed`), yellow for other tasks left pending, grey for missing external data and blue for
 /// tasks another worker was running.
 ///
 /// From the command line, `--graph FILE` writes the graph after the run (see ``PipelineCommand``).
@@ -63,6 +64,8 @@ public struct DependencyGraph: Sendable {
   ///   - drawingLimit: How many tasks the picture shows at most; the page says when some are left
   ///     out. The text forms are not limited.
   public init(_ result: RunResult, drawingLimit: Int = DependencyGraph.defaultDrawingLimit) {
+    let partition = TaskPartition(result.records)
+    let upstreamFailed = Set(partition.upstreamFailure.map { ExactText(result.records[$0].info.description) })
     var positions: [ExactText: Int] = [:]
     var kept: [TaskRecord] = []
     for record in result.records where positions[ExactText(record.info.description)] == nil {
@@ -74,7 +77,7 @@ public struct DependencyGraph: Sendable {
       let requirements = record.dependencies.compactMap { positions[ExactText($0)] }.filter {
         seen.insert($0).inserted
       }
-      let style = NodeStyle(record)
+      let style = NodeStyle(record, upstreamFailed: upstreamFailed.contains(ExactText(record.info.description)))
       let detail = record.errorMessage.map { "\(style.label): \($0)" } ?? style.label
       return Node(label: record.info.description, style: style, detail: detail, requirements: requirements)
     }

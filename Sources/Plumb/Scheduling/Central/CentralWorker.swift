@@ -19,15 +19,27 @@ import Synchronization
 /// A call that fails after luigid's retries stops the run as a ``RunStop`` does, with the summary
 /// and ``SchedulingEnd/lostScheduler`` set.
 final class CentralWorker: TaskScheduling, TaskExecutionHost {
-  private let scheduler: CentralScheduler
+  let scheduler: CentralScheduler
   private let options: RunOptions
-  private let log: RunLog
+  let log: RunLog
   private let execution: TaskExecution
-  private let client: LuigidClient
-  private let identity: WorkerIdentity
-  private let slots: Int
+  let client: LuigidClient
+  let identity: WorkerIdentity
+  let slots: Int
 
-  private struct Shared {
+  struct Shared {
+    /// Every node of the run, those added while it runs (`require(_:)`) too, and by luigid's id.
+    var nodes: [TaskNode] = []
+    var byID: [String: TaskNode] = [:]
+    /// What adds the tasks running tasks require.
+    var graph: (any GraphGrowing)?
+    /// Slots lent by tasks waiting in `require(_:)`: the coordinator runs one more task for each.
+    var lent = 0
+    /// The run's threads: one more for each slot lent, as a synchronous task waiting in
+    /// `require(_:)` blocks its own.
+    var threads: WorkerThreads?
+    /// Wakes the coordinator to ask for work again, when a slot is lent.
+    var wakeCoordinator: AsyncStream<Void>.Continuation?
     var stopReason: String?
     var lostScheduler = false
     /// The coordinating task, cancelled when the run stops.
@@ -40,7 +52,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     var heldByOthers: [String: String] = [:]
   }
 
-  private let shared = Mutex(Shared())
+  let shared = Mutex(Shared())
 
   init(scheduler: CentralScheduler, options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch) {
     self.scheduler = scheduler
@@ -67,7 +79,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     log.info("scheduling with the central scheduler at \(scheduler.address) as \(identity.id)")
   }
 
-  func run(_ nodes: [TaskNode]) async throws -> SchedulingEnd {
+  func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
     try await register(nodes)
     guard nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else { return SchedulingEnd() }
     let threads = WorkerThreads(count: slots)
@@ -82,13 +94,21 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     defer { options.stop?.endObservation(observation) }
     var byID: [String: TaskNode] = [:]
     for node in nodes where byID[node.info.id] == nil { byID[node.info.id] = node }
+    let (wakes, wakeCoordinator) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    shared.withLock { [byID] shared in
+      shared.nodes = nodes
+      shared.byID = byID
+      shared.graph = graph
+      shared.threads = threads
+      shared.wakeCoordinator = wakeCoordinator
+    }
     // The coordinator runs in a task of its own, so that a stopped run can return while a
     // synchronous task, which nothing can interrupt, is still running.
     await withTaskCancellationHandler {
       await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
         shared.withLock { $0.end = end }
-        let task = Task { [byID] in
-          await self.coordinate(nodes, byID: byID, threads: threads)
+        let task = Task {
+          await self.coordinate(wakes: wakes, threads: threads)
           self.end()
         }
         let isStopped = shared.withLock { shared in
@@ -100,11 +120,13 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     } onCancel: {
       stop("cancelled")
     }
-    let (reason, lost, held, abandoned) = shared.withLock { shared in
+    let (reason, lost, held, abandoned, nodes) = shared.withLock { shared in
       shared.hasEnded = true
+      shared.wakeCoordinator?.finish()
+      let nodes = shared.nodes
       let abandoned = nodes.filter { $0.state == .running }
       for node in abandoned { node.state = .interrupted }
-      return (shared.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned)
+      return (shared.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, nodes)
     }
     if !abandoned.isEmpty {
       log.warning(
@@ -151,17 +173,22 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     case finished(TaskNode, TaskNode.State)
     /// The wait interval passed while slots were free: time to ask luigid again.
     case tick
+    /// A task waiting for its dynamic requirements lent its slot: time to ask luigid again.
+    case wake
   }
 
   /// Asks luigid for work while a slot is free, runs what it hands out, reports outcomes; returns
   /// when nothing is left for this worker, or once the run stops (after the tasks that end in time).
-  private func coordinate(_ nodes: [TaskNode], byID: [String: TaskNode], threads: WorkerThreads) async {
+  private func coordinate(wakes: AsyncStream<Void>, threads: WorkerThreads) async {
     await withTaskGroup(of: Event.self) { group in
       var running: [String: TaskNode] = [:]
       var isTicking = false
       var isDisabled = false
+      // One wake-up listener at a time, armed again after each wake.
+      Self.listen(for: wakes, in: &group)
       asking: while !isStopping {
-        if running.count < slots && !isDisabled {
+        let lent = shared.withLock { $0.lent }
+        if running.count < slots + lent && !isDisabled {
           let arguments: [String: JSONValue] = [
             "worker": worker, "host": .string(identity.host), "assistant": false,
             "current_tasks": .array(running.keys.sorted().map { .string($0) }),
@@ -179,11 +206,12 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
             continue
           }
           if let taskID = reply.taskID {
-            if let node = byID[taskID], start(node) {
+            let node = shared.withLock { $0.byID[taskID] }
+            if let node, start(node) {
               running[taskID] = node
               group.addTask(executorPreference: threads) { .finished(node, await self.execution.run(node, for: self)) }
             } else {
-              await refuse(taskID, node: byID[taskID])
+              await refuse(taskID, node: node)
             }
             continue
           }
@@ -192,7 +220,9 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
             for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
           }
           if running.isEmpty {
-            guard scheduler.keepsAlive, isWaitingForOthers(nodes, reply: reply) else { break asking }
+            guard scheduler.keepsAlive, isWaitingForOthers(shared.withLock { $0.nodes }, reply: reply) else {
+              break asking
+            }
             try? await Task.sleep(nanoseconds: UInt64(max(scheduler.waitInterval, 0.01) * 1e9))
             continue
           }
@@ -211,6 +241,9 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
         switch event {
         case .tick:
           isTicking = false
+        case .wake:
+          guard !isStopping else { break asking }
+          Self.listen(for: wakes, in: &group)
         case .finished(let node, let state):
           running[node.info.id] = nil
           guard await finish(node, state) else { break asking }
@@ -223,6 +256,15 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
         guard case .finished(let node, let state) = event else { continue }
         _ = await finish(node, state)
       }
+    }
+  }
+
+  /// Adds a child that ends (``Event/wake``) when a slot is lent, or when the stream ends.
+  private static func listen(for wakes: AsyncStream<Void>, in group: inout TaskGroup<Event>) {
+    group.addTask {
+      var wake = wakes.makeAsyncIterator()
+      _ = await wake.next()
+      return .wake
     }
   }
 

@@ -49,6 +49,19 @@ enum TaskRegistration {
     return arguments
   }
 
+  /// The report that `node`, running here, requires `requirements` while it runs: luigid adds
+  /// them to its dependencies (`new_deps`). RUNNING rather than a Python worker's PENDING, since
+  /// `run()` goes on here instead of starting again later, and must not be handed out meanwhile.
+  static func newDependencies(of node: TaskNode, _ requirements: [TaskNode], worker: String) -> [String: JSONValue] {
+    var arguments = common(node, worker: worker)
+    arguments["status"] = "RUNNING"
+    arguments["runnable"] = true
+    arguments["deps"] = .null
+    arguments["new_deps"] = .array(requirements.map { .string($0.info.id) })
+    arguments["expl"] = .null
+    return arguments
+  }
+
   private static func common(_ node: TaskNode, worker: String) -> [String: JSONValue] {
     var params: [String: JSONValue] = [:]
     var visibilities: [String: JSONValue] = [:]

@@ -1,0 +1,20 @@
+/// What adding tasks to a running run's graph gave (``GraphGrowing``): the nodes of the tasks
+/// asked for, the new nodes (already visited: complete, pending, ...), and the edges from new
+/// nodes to nodes workers may be reading, which only the scheduler's lock may add.
+struct GraphGrowth {
+  /// The nodes of the tasks asked for, in order, each once.
+  var requested: [TaskNode] = []
+  /// The nodes the growth made, in the order met.
+  var added: [TaskNode] = []
+  /// `dependent` requires `dependency`: to add to `dependency.dependents`.
+  var links: [(dependent: TaskNode, dependency: TaskNode)] = []
+  /// Why the growth stopped before every task was added: a task the run cannot take.
+  var error: (any Error)?
+}
+
+/// What adds tasks to a run's graph while it runs (the ``Scheduler``), for dynamic requirements.
+protocol GraphGrowing: Sendable {
+  /// Adds `tasks` and what they require that is not complete, as the first build does, and says
+  /// what it added. Called by one worker at a time.
+  func grow(with tasks: [any PipelineTask]) -> GraphGrowth
+}
