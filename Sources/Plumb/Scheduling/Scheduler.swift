@@ -229,7 +229,7 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
       do {
         try context.activate {
           try ForcedTasks.$current.withValue(forced) {
-            try RangeNotes.$sink.withValue(RangeNotes.once { [log] in log.warning($0) }) {
+            try RangeNotes.$current.withValue(RangeNotes { [log] in log.warning($0) }) {
               var seen = Set<ObjectIdentifier>()
               for task in tasks {
                 let node = try node(for: try context.resolvedTask(task))
