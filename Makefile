@@ -41,7 +41,7 @@ reset: kit
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).
 # The engine's luigid tests run a real luigid, so the test needs the venv `make luigid-venv` installs.
-test: kit cron-fixture luigid-venv
+test: kit cron-fixture luigid-venv s3-venv
 	@$(KIT) selfcheck
 
 # The cron fixture the engine's tests compare Plumb's cron with holds croniter's answers (the cron
@@ -82,6 +82,21 @@ $(LUIGI_VENV)/.installed:
 	@rm -rf $(LUIGI_VENV)
 	python3 -m venv $(LUIGI_VENV)
 	$(LUIGI_VENV)/bin/pip install --quiet --disable-pip-version-check $(LUIGI_PACKAGE)
+	@touch $@
+
+# `make s3-venv`: moto_server, an S3-compatible server in Python, into .build-s3/venv; the engine's
+# S3 tests and exercise 6's suite start it on a free loopback port. Stamped after pip succeeds.
+S3_VENV := .build-s3/venv
+S3_PACKAGE := moto[server]==5.2.5
+
+.PHONY: s3-venv
+s3-venv: $(S3_VENV)/.installed
+
+$(S3_VENV)/.installed:
+	@echo "Installing $(S3_PACKAGE) into $(S3_VENV) (once, about 45 s)…"
+	@rm -rf $(S3_VENV)
+	python3 -m venv $(S3_VENV)
+	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check '$(S3_PACKAGE)'
 	@touch $@
 
 luigid: luigid-venv
