@@ -218,7 +218,9 @@ final class Exercise6Tests: GradedTestCase {
         "With `backend = s3` in plumb.cfg, UploadModel should put model.json into the S3 bucket models.",
         expected: "the object iris/model.json in bucket models, equal to model.json",
         found: stored.map { "an object of \($0.count) bytes that differs from model.json" } ?? "no such object",
-        next: "use ObjectStoreTarget(bucket: \"models\", key: \"iris/model.json\") without a store in \(inUploadDeclarations)")
+        next:
+          "use ObjectStoreTarget(bucket: \"models\", key: \"iris/model.json\") without a store in \(inUploadDeclarations)"
+      )
     else { return }
     guard let again = run(UploadModel()) else { return }
     expectSummary(

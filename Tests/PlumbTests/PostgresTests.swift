@@ -74,7 +74,8 @@ final class PostgresTests: XCTestCase {
     let table = tableName()
     try connection.execute("CREATE TABLE \(table) (id INT, name TEXT)")
     let rows: [[String?]] = [["1", "tab\there"], ["2", "back\\slash\r\nline"], ["3", nil]]
-    XCTAssertEqual(try connection.transaction { try connection.copy(into: table, columns: ["id", "name"], rows: rows) }, 3)
+    XCTAssertEqual(
+      try connection.transaction { try connection.copy(into: table, columns: ["id", "name"], rows: rows) }, 3)
     XCTAssertEqual(try connection.query("SELECT id, name FROM \(table) ORDER BY id"), rows)
 
     struct Broken: Error {}
@@ -165,7 +166,8 @@ final class PostgresTests: XCTestCase {
     try connection.transaction { try target.touch(in: connection) }
     XCTAssertTrue(try target.exists())
     XCTAssertThrowsError(try target.touch(in: connection)) { error in
-      XCTAssertEqual((error as? PostgresError)?.code, PostgresError.uniqueViolation, "a second touch fails, as in Luigi")
+      XCTAssertEqual(
+        (error as? PostgresError)?.code, PostgresError.uniqueViolation, "a second touch fails, as in Luigi")
     }
   }
 

@@ -146,7 +146,8 @@ final class S3ObjectStoreTests: XCTestCase {
       error in
       XCTAssertEqual(
         "\(error)",
-        "S3 HEAD signed/dir/a b+c.txt at \(server) failed: HTTP 403: access denied (wrong key or secret, or no permission)")
+        "S3 HEAD signed/dir/a b+c.txt at \(server) failed: HTTP 403: access denied (wrong key or secret, or no permission)"
+      )
     }
     let unknown = moto.store(credentials: S3Credentials(accessKey: "AKIAUNKNOWN000000000", secretKey: secret))
     XCTAssertThrowsError(try unknown.read(bucket: "signed", key: "dir/a b+c.txt")) { error in

@@ -97,7 +97,9 @@ struct SHA256: Sendable {
     var tail = pending
     tail.append(0x80)
     while tail.count % Self.blockSize != 56 { tail.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
     tail.withUnsafeBytes { buffer in
       for offset in stride(from: 0, to: buffer.count, by: Self.blockSize) { compress(buffer, at: offset) }
     }

@@ -285,7 +285,8 @@ public final class PostgresConnection {
 
   private func password(for method: String) throws -> String {
     guard let password = settings.password else {
-      throw failure("the server asks for a password (\(method)) for user \(settings.user): set [postgres] password or PGPASSWORD")
+      throw failure(
+        "the server asks for a password (\(method)) for user \(settings.user): set [postgres] password or PGPASSWORD")
     }
     return password
   }
@@ -470,7 +471,10 @@ private struct Message {
 
   mutating func append(int32 value: Int32) {
     let bits = UInt32(bitPattern: value)
-    bytes += [UInt8(bits >> 24), UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 8), UInt8(truncatingIfNeeded: bits)]
+    bytes += [
+      UInt8(bits >> 24), UInt8(truncatingIfNeeded: bits >> 16), UInt8(truncatingIfNeeded: bits >> 8),
+      UInt8(truncatingIfNeeded: bits),
+    ]
   }
 
   mutating func append(int16 value: Int16) {
@@ -487,7 +491,10 @@ private struct Message {
   /// The message with its type and length.
   mutating func finish() -> [UInt8] {
     let length = UInt32(bytes.count + 4)
-    let header = [UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8), UInt8(truncatingIfNeeded: length)]
+    let header = [
+      UInt8(length >> 24), UInt8(truncatingIfNeeded: length >> 16), UInt8(truncatingIfNeeded: length >> 8),
+      UInt8(truncatingIfNeeded: length),
+    ]
     return (type.map { [$0] } ?? []) + header + bytes
   }
 }

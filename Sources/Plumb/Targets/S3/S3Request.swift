@@ -33,7 +33,8 @@ struct S3Request {
     }
 
     private static func element(_ name: String, in text: String) -> String? {
-      guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+      guard let start = text.range(of: "<\(name)>"),
+        let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
       else { return nil }
       return String(text[start.upperBound..<end.lowerBound])
     }
