@@ -2,6 +2,7 @@
 //
 //   plumb-stores-bench s3 ENDPOINT FILE          uploads FILE to bucket bench, key big.bin
 //   plumb-stores-bench postgres PORT PASSWORD N  copies N rows with a CopyToTable task
+//   plumb-stores-bench copy PORT PASSWORD N      the same copy, calling the task's copyRows() without build()
 import Foundation
 import Plumb
 
@@ -38,6 +39,15 @@ case "postgres" where arguments.count == 5:
   )
   let result = try build([BenchRows(batch: "plumb-\(getpid())", size: Int(arguments[4])!)], options: options)
   guard result.success else { FileHandle.standardError.write(Data(result.summary.utf8)); exit(1) }
+case "copy" where arguments.count == 5:
+  let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plumb-stores-bench-\(getpid())").path
+  try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: folder) }
+  try
+    "[postgres]\nhost = 127.0.0.1\nport = \(arguments[2])\ndatabase = plumbtest\nuser = plumb\npassword = \(arguments[3])\n"
+    .write(toFile: folder + "/plumb.cfg", atomically: true, encoding: .utf8)
+  FileManager.default.changeCurrentDirectoryPath(folder)
+  try BenchRows(batch: "copy-\(getpid())", size: Int(arguments[4])!).copyRows()
 default:
   FileHandle.standardError.write(
     Data("usage: plumb-stores-bench s3 ENDPOINT FILE | postgres PORT PASSWORD ROWS\n".utf8))
