@@ -46,7 +46,7 @@ case "copy" where arguments.count == 5:
   try
     "[postgres]\nhost = 127.0.0.1\nport = \(arguments[2])\ndatabase = plumbtest\nuser = plumb\npassword = \(arguments[3])\n"
     .write(toFile: folder + "/plumb.cfg", atomically: true, encoding: .utf8)
-  FileManager.default.changeCurrentDirectoryPath(folder)
+  guard FileManager.default.changeCurrentDirectoryPath(folder) else { exit(1) }
   try BenchRows(batch: "copy-\(getpid())", size: Int(arguments[4])!).copyRows()
 default:
   FileHandle.standardError.write(

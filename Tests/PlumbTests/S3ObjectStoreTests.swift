@@ -155,6 +155,16 @@ final class S3ObjectStoreTests: XCTestCase {
     }
   }
 
+  /// `[object_store] bucket = team`: one deployment, one bucket, whatever bucket the task names.
+  func testTheConfiguredBucketReplacesTheTargetsBucket() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options()
+    options.configuration = try Configuration(text: "[object_store]\nroot = store\nbucket = team\n")
+    let result = try build([StoreObject()], options: options)
+    XCTAssertEqual(result.exitCode, 0, result.summary)
+    XCTAssertEqual(folder.files(), ["store/team/iris/model.json"])
+  }
+
   func testTheConfigurationChoosesS3WithKeysFromTheFileOrTheEnvironment() throws {
     let text = """
       [object_store]
@@ -181,4 +191,10 @@ final class S3ObjectStoreTests: XCTestCase {
         "\(error)", "bad config file config: [object_store] backend = s3 needs access_key_id (or AWS_ACCESS_KEY_ID)")
     }
   }
+}
+
+/// Writes `x` as models/iris/model.json into the configured store.
+private struct StoreObject: PipelineTask {
+  func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "models", key: "iris/model.json") }
+  func run() throws { try output().write("x") }
 }
