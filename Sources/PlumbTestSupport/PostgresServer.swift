@@ -46,6 +46,7 @@ public final class PostgresServer: @unchecked Sendable {
   /// it) or does not start.
   public init() throws {
     binaries = try Self.binaryFolder()
+    Self.removeLeftovers(binaries: binaries)
     let template = "/tmp/plumb-pg-XXXXXX"
     var name = Array(template.utf8CString)
     guard let made = mkdtemp(&name) else { throw Failure(description: "cannot make a folder in /tmp") }
@@ -54,6 +55,7 @@ public final class PostgresServer: @unchecked Sendable {
     do {
       try FileManager.default.createDirectory(atPath: folder + "/sock", withIntermediateDirectories: true)
       try password.write(toFile: folder + "/password", atomically: true, encoding: .utf8)
+      try String(getpid()).write(toFile: folder + "/owner", atomically: true, encoding: .utf8)
       chmod(folder, 0o755)
       if geteuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder]) }
       try runAsServerUser(
@@ -112,11 +114,32 @@ public final class PostgresServer: @unchecked Sendable {
     try? FileManager.default.removeItem(atPath: folder)
   }
 
+  /// Stops and deletes the clusters of test processes that were killed before their tearDown,
+  /// so that they do not run on for good; clusters of live processes are left alone.
+  private static func removeLeftovers(binaries: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+    for name in names where name.hasPrefix("plumb-pg-") {
+      let folder = "/tmp/" + name
+      guard let text = try? String(contentsOfFile: folder + "/owner", encoding: .utf8),
+        let owner = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+        kill(owner, 0) != 0 && errno == ESRCH
+      else { continue }
+      if FileManager.default.fileExists(atPath: folder + "/data/postmaster.pid") {
+        try? runAsServerUser(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])
+      }
+      try? FileManager.default.removeItem(atPath: folder)
+    }
+  }
+
   private func runAsServerUser(_ program: String, _ arguments: [String]) throws {
+    try Self.runAsServerUser(program, arguments)
+  }
+
+  private static func runAsServerUser(_ program: String, _ arguments: [String]) throws {
     if geteuid() == 0 {
-      try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
+      try run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
     } else {
-      try Self.run(program, arguments)
+      try run(program, arguments)
     }
   }
 
