@@ -79,6 +79,19 @@ final class HashTests: XCTestCase {
         + "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
   }
 
+  func testSigV4SignsTheSessionTokenOfTemporaryCredentials() {
+    let signer = S3Signer(
+      credentials: S3Credentials(accessKey: "ASIAX", secretKey: "s", sessionToken: "token/1"), region: "us-east-1")
+    let headers = signer.headers(
+      method: "GET", host: "h", path: "/b/k", query: [:], payloadHash: S3Signer.emptyPayloadHash, date: Date())
+    XCTAssertEqual(headers["x-amz-security-token"], "token/1")
+    XCTAssertTrue(
+      headers["authorization"]?.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,")
+        == true, headers["authorization"] ?? "")
+    let credentials = S3Credentials(accessKey: "ASIAX", secretKey: "s", sessionToken: "very-secret-token")
+    XCTAssertFalse(String(reflecting: credentials).contains("very-secret-token"))
+  }
+
   func testSigV4EncodesPathsOnceAndQueriesFully() {
     XCTAssertEqual(S3Signer.encode("/raw/a b+c~.txt", keepingSlashes: true), "/raw/a%20b%2Bc~.txt")
     XCTAssertEqual(S3Signer.canonicalQuery(["prefix": "raw/", "list-type": "2"]), "list-type=2&prefix=raw%2F")

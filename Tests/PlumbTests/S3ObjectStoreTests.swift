@@ -181,11 +181,12 @@ final class S3ObjectStoreTests: XCTestCase {
       from: Configuration(text: "[object_store]\nbackend = s3\n"),
       environment: [
         "AWS_ENDPOINT_URL": "https://s3.example.com", "AWS_ACCESS_KEY_ID": "EA", "AWS_SECRET_ACCESS_KEY": "ES",
-        "AWS_DEFAULT_REGION": "ap-south-1",
+        "AWS_DEFAULT_REGION": "ap-south-1", "AWS_SESSION_TOKEN": "ET",
       ])
     XCTAssertEqual(fromEnvironment.endpointAddress, "https://s3.example.com")
     XCTAssertEqual(fromEnvironment.region, "ap-south-1")
-    XCTAssertEqual(fromEnvironment.signer.credentials, S3Credentials(accessKey: "EA", secretKey: "ES"))
+    XCTAssertEqual(
+      fromEnvironment.signer.credentials, S3Credentials(accessKey: "EA", secretKey: "ES", sessionToken: "ET"))
     XCTAssertThrowsError(try ObjectStoreSettings.s3Store(from: Configuration(text: text), environment: [:])) { error in
       XCTAssertEqual(
         "\(error)", "bad config file config: [object_store] backend = s3 needs access_key_id (or AWS_ACCESS_KEY_ID)")

@@ -19,6 +19,7 @@ import Foundation
 /// region = us-east-1                 ; AWS_REGION, AWS_DEFAULT_REGION; default us-east-1
 /// access_key_id = AKIA…              ; AWS_ACCESS_KEY_ID
 /// secret_access_key = …              ; AWS_SECRET_ACCESS_KEY
+/// session_token = …                  ; AWS_SESSION_TOKEN, for temporary credentials only
 /// bucket = team-models               ; optional: every target's objects go to this bucket
 /// ```
 enum ObjectStoreSettings {
@@ -63,8 +64,9 @@ enum ObjectStoreSettings {
       throw problem("backend = s3 needs secret_access_key (or AWS_SECRET_ACCESS_KEY)", in: configuration)
     }
     let region = setting("region", ["AWS_REGION", "AWS_DEFAULT_REGION"]) ?? "us-east-1"
-    return S3ObjectStore(
-      endpoint: endpoint, region: region, credentials: S3Credentials(accessKey: accessKey, secretKey: secretKey))
+    let credentials = S3Credentials(
+      accessKey: accessKey, secretKey: secretKey, sessionToken: setting("session_token", ["AWS_SESSION_TOKEN"]))
+    return S3ObjectStore(endpoint: endpoint, region: region, credentials: credentials)
   }
 
   private static func problem(_ text: String, in configuration: Configuration) -> ConfigurationError {

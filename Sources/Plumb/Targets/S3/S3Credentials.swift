@@ -13,10 +13,14 @@ public struct S3Credentials: Sendable, Hashable, CustomStringConvertible, Custom
   /// The secret access key; Plumb only signs with it and never prints it.
   public let secretKey: String
 
-  /// Credentials from an access key id and its secret.
-  public init(accessKey: String, secretKey: String) {
+  /// The session token of temporary credentials (AWS STS), sent as `x-amz-security-token`; never printed.
+  public let sessionToken: String?
+
+  /// Credentials from an access key id and its secret, and the session token of temporary ones.
+  public init(accessKey: String, secretKey: String, sessionToken: String? = nil) {
     self.accessKey = accessKey
     self.secretKey = secretKey
+    self.sessionToken = sessionToken
   }
 
   /// `access key <id>`, without the secret.

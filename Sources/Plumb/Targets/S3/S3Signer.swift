@@ -27,6 +27,7 @@ struct S3Signer: Sendable {
     let (stamp, day) = Self.timestamps(of: date)
     var signed = extraHeaders
     signed["host"] = host
+    if let token = credentials.sessionToken { signed["x-amz-security-token"] = token }
     signed["x-amz-date"] = stamp
     signed["x-amz-content-sha256"] = payloadHash
     let names = signed.keys.sorted()
