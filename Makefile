@@ -41,7 +41,7 @@ reset: kit
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).
 # The engine's luigid tests run a real luigid, so the test needs the venv `make luigid-venv` installs.
-test: kit cron-fixture luigid-venv
+test: kit cron-fixture luigid-venv s3-venv postgres
 	@$(KIT) selfcheck
 
 # The cron fixture the engine's tests compare Plumb's cron with holds croniter's answers (the cron
@@ -82,6 +82,37 @@ $(LUIGI_VENV)/.installed:
 	@rm -rf $(LUIGI_VENV)
 	python3 -m venv $(LUIGI_VENV)
 	$(LUIGI_VENV)/bin/pip install --quiet --disable-pip-version-check $(LUIGI_PACKAGE)
+	@touch $@
+
+# `make s3-venv`: moto_server, an S3-compatible server in Python, into .build-s3/venv; the engine's
+# S3 tests and exercise 6's suite start it on a free loopback port. Stamped after pip succeeds.
+S3_VENV := .build-s3/venv
+S3_PACKAGE := moto[server]==5.2.5
+
+.PHONY: s3-venv
+s3-venv: $(S3_VENV)/.installed
+
+$(S3_VENV)/.installed:
+	@echo "Installing $(S3_PACKAGE) into $(S3_VENV) (once, about 45 s)…"
+	@rm -rf $(S3_VENV)
+	python3 -m venv $(S3_VENV)
+	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check '$(S3_PACKAGE)'
+	@touch $@
+
+# `make postgres`: Debian's PostgreSQL server binaries (apt-get install -y postgresql, with sudo
+# unless root) when /usr/lib/postgresql/<version>/bin/initdb is missing, and psycopg2-binary in
+# Luigi's venv; the engine's PostgreSQL tests start a throw-away cluster of their own.
+PSYCOPG2_PACKAGE := psycopg2-binary==2.9.13
+.PHONY: postgres
+postgres: luigid-venv $(LUIGI_VENV)/.psycopg2
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing PostgreSQL with apt-get (once)…"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null
+
+$(LUIGI_VENV)/.psycopg2: $(LUIGI_VENV)/.installed
+	$(LUIGI_VENV)/bin/pip install --quiet --disable-pip-version-check $(PSYCOPG2_PACKAGE)
 	@touch $@
 
 luigid: luigid-venv

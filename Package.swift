@@ -50,6 +50,8 @@ var targets: [Target] = [
   .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
   // `make fuzz`: random and mutated input for the parameter, config-file and command-line parsers.
   .executableTarget(name: "plumb-fuzz", dependencies: ["Plumb"], path: "Sources/PlumbFuzz"),
+  // The figures of the S3 and PostgreSQL stores (a 100 MB upload, 100,000 rows), for /usr/bin/time -v.
+  .executableTarget(name: "plumb-stores-bench", dependencies: ["Plumb"], path: "Sources/PlumbStoresBench"),
 ]
 var products: [Product] = [
   .library(name: "Plumb", targets: ["Plumb"])

@@ -39,15 +39,15 @@ final class Exercise6Tests: GradedTestCase {
     super.tearDown()
   }
 
-  func writeConfig(timeout: Int) throws {
+  /// plumb.cfg: DownloadData's URL and timeout, and the object store, a folder unless `store`
+  /// gives another `[object_store]` section.
+  func writeConfig(timeout: Int, store: String = "[object_store]\nroot = store\n") throws {
     let config = """
       [DownloadData]
       url = \(dataURL)
       timeout = \(timeout)
 
-      [object_store]
-      root = store
-
+      \(store)
       """
     try workspace.write(config, to: "plumb.cfg")
   }
@@ -200,6 +200,39 @@ final class Exercise6Tests: GradedTestCase {
     else { return }
     expectUploadedModel(
       next: "upload model.json with `try output().upload(input())` in \(inUpload); plumb.cfg puts the store in store/")
+  }
+
+  /// The same pipeline with an S3-compatible store (moto_server), chosen in plumb.cfg alone.
+  func testPipelineUploadsToAnS3StoreChosenInPlumbCfg() throws {
+    let moto = try MotoServer(for: self)
+    try moto.store().createBucket("models")
+    try writeConfig(timeout: 10, store: moto.configuration)
+    guard let first = run(UploadModel()),
+      expectNoFailures(first, next: "make testPipelineDownloadsTrainsAndUploadsOnTheFirstRun pass first")
+    else { return }
+    let model = workspace.contents(of: "model.json")
+    let stored = try? moto.store().read(bucket: "models", key: "iris/model.json")
+    guard
+      expect(
+        stored != nil && stored.map { String(decoding: $0, as: UTF8.self) } == model,
+        "With `backend = s3` in plumb.cfg, UploadModel should put model.json into the S3 bucket models.",
+        expected: "the object iris/model.json in bucket models, equal to model.json",
+        found: stored.map { "an object of \($0.count) bytes that differs from model.json" } ?? "no such object",
+        next:
+          "use ObjectStoreTarget(bucket: \"models\", key: \"iris/model.json\") without a store in \(inUploadDeclarations)"
+      )
+    else { return }
+    guard let again = run(UploadModel()) else { return }
+    expectSummary(
+      again,
+      """
+      Scheduled 1 tasks of which:
+      * 1 complete ones were encountered:
+          - 1 UploadModel()
+
+      Did not run any tasks
+      This progress looks :) because there were no failed tasks or missing dependencies
+      """, next: "the object in S3 makes UploadModel complete: return the ObjectStoreTarget in \(inUploadDeclarations)")
   }
 
   func testResumeWithEverythingDoneRunsNothing() {

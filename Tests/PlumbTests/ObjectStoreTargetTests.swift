@@ -132,7 +132,7 @@ final class ObjectStoreTargetTests: XCTestCase {
 
   func testABadStoreConfigMakesExistsThrowInsteadOfAnsweringFalse() throws {
     let cases: [(config: String, problem: String)] = [
-      ("[object_store]\nbackend = s3\n", "backend 's3' is not supported; use backend = folder"),
+      ("[object_store]\nbackend = gcs\n", "backend 'gcs' is not supported; use backend = folder or backend = s3"),
       ("[object_store]\nroot =\n", "root must name a folder"),
     ]
     for (config, problem) in cases {
@@ -149,13 +149,13 @@ final class ObjectStoreTargetTests: XCTestCase {
 
   func testAnUnknownBackendFailsSchedulingInOneLine() throws {
     let folder = try TemporaryFolder(removedAfter: self)
-    try folder.write("[object_store]\nbackend = s3\n", to: "plumb.cfg")
+    try folder.write("[object_store]\nbackend = gcs\n", to: "plumb.cfg")
     let result = try build([Upload()], options: folder.options(readingConfigFiles: true))
     XCTAssertEqual(
       result.status(of: Upload()), .schedulingFailed, "a store that cannot be used is not a missing object")
     XCTAssertEqual(
       result.record(of: Upload())?.errorMessage,
-      "complete() failed: bad config file \(folder.path)/plumb.cfg: [object_store] backend 's3' is not supported; use backend = folder"
+      "complete() failed: bad config file \(folder.path)/plumb.cfg: [object_store] backend 'gcs' is not supported; use backend = folder or backend = s3"
     )
     XCTAssertNotEqual(result.exitCode, 0)
     XCTAssertEqual(folder.files(), ["plumb.cfg"])

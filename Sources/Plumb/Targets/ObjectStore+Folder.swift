@@ -54,7 +54,7 @@ public struct FolderObjectStore: ObjectStore, Hashable, Sendable {
     try LocalTarget(path(bucket: bucket, key: key)).remove()
   }
 
-  private static func check(bucket: String) throws {
+  static func check(bucket: String) throws {
     let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
     guard (3...63).contains(bucket.count), bucket.allSatisfy(allowed.contains),
       let first = bucket.first, let last = bucket.last,

@@ -32,14 +32,16 @@ public struct ObjectStoreTarget: ReadableTarget, WritableTarget, Sendable {
   private let store: Result<any ObjectStore, any Error>
 
   /// The object `key` in `bucket`, in the store configured for the run.
+  ///
+  /// With `[object_store] bucket = name` in the config file, the object goes to that bucket
+  /// instead of `bucket`: one deployment, one bucket.
   public init(bucket: String, key: String) {
-    self.bucket = bucket
-    self.key = key
-    store = Result {
-      let configuration =
-        try RunContext.current?.configuration ?? Configuration.load(in: FileManager.default.currentDirectoryPath)
-      return try ObjectStoreSettings.store(from: configuration)
+    let configuration = Result {
+      try RunContext.current?.configuration ?? Configuration.load(in: FileManager.default.currentDirectoryPath)
     }
+    self.bucket = (try? configuration.get()).flatMap(ObjectStoreSettings.bucket(from:)) ?? bucket
+    self.key = key
+    store = configuration.flatMap { configuration in Result { try ObjectStoreSettings.store(from: configuration) } }
   }
 
   /// The object `key` in `bucket` of `store`.
@@ -77,10 +79,18 @@ public struct ObjectStoreTarget: ReadableTarget, WritableTarget, Sendable {
     try store.get().write(bucket: bucket, key: key, body)
   }
 
-  /// Stores a copy of a local file as the object, atomically.
+  /// Stores a copy of a local file as the object, atomically. The file is copied in pieces of 1 MB,
+  /// so a large one is never held in memory.
   public func upload(_ file: LocalTarget) throws {
-    let data = try file.readData()
-    try write(data)
+    guard let handle = FileHandle(forReadingAtPath: file.path) else {
+      // readData() says why (missing, a folder, no permission) in the target's own words.
+      _ = try file.readData()
+      throw TargetError.unreadable(path: file.path, reason: "cannot be opened")
+    }
+    defer { try? handle.close() }
+    try write { output in
+      while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { output.write(piece) }
+    }
   }
 
   /// Deletes the object if it exists.

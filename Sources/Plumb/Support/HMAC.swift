@@ -1,0 +1,25 @@
+/// HMAC-SHA256 (RFC 2104), for S3's request signatures and PostgreSQL's SCRAM-SHA-256.
+///
+/// ```swift
+/// let tag = HMAC.sha256(key: Array("key".utf8), message: Array("The quick brown fox".utf8))
+/// ```
+enum HMAC {
+  /// The 32-byte authentication code of `message` under `key`.
+  static func sha256(key: some Collection<UInt8>, message: some Collection<UInt8>) -> [UInt8] {
+    // A key longer than a block is hashed first; a shorter one is padded with zeros (RFC 2104, 2).
+    var block = key.count > SHA256.blockSize ? SHA256.digest(key) : Array(key)
+    block += [UInt8](repeating: 0, count: SHA256.blockSize - block.count)
+    var inner = SHA256()
+    inner.update(block.map { $0 ^ 0x36 })
+    inner.update(message)
+    var outer = SHA256()
+    outer.update(block.map { $0 ^ 0x5c })
+    outer.update(inner.finish())
+    return outer.finish()
+  }
+
+  /// The code of the UTF-8 bytes of `message` under `key`.
+  static func sha256(key: some Collection<UInt8>, _ message: String) -> [UInt8] {
+    sha256(key: key, message: Array(message.utf8))
+  }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// An ``ObjectStore`` on an S3-compatible server (AWS S3, MinIO, Ceph, moto), spoken to over its
+/// REST API with path-style URLs (`<endpoint>/<bucket>/<key>`) and AWS Signature Version 4.
+///
+/// Chosen in the config file; the key and secret may also come from the usual `AWS_*` variables:
+///
+/// ```ini
+/// [object_store]
+/// backend = s3
+/// endpoint = http://127.0.0.1:5000
+/// region = us-east-1
+/// access_key_id = AKIA…        ; else AWS_ACCESS_KEY_ID
+/// secret_access_key = …        ; else AWS_SECRET_ACCESS_KEY
+/// ```
+///
+/// or in code:
+///
+/// ```swift
+/// let store = S3ObjectStore(
+///   endpoint: URL(string: "http://127.0.0.1:5000")!, region: "us-east-1",
+///   credentials: S3Credentials(accessKey: "AKIA…", secretKey: secret))
+/// ObjectStoreTarget(bucket: "models", key: "iris.json", store: store)
+/// ```
+///
+/// It keeps the folder store's promises: a write goes into a finished temporary file first and up
+/// in one `PUT` of that file (read in pieces, never held in memory), which S3 stores whole or not
+/// at all, so a failed write leaves no object; ``exists(bucket:key:)`` answers as Luigi's
+/// `S3Target.exists()` does and throws when the server cannot be reached or refuses the
+/// credentials, rather than answering "missing".
+public struct S3ObjectStore: ObjectStore, Sendable {
+  /// The server, such as `http://127.0.0.1:5000` or `https://s3.eu-west-1.amazonaws.com`.
+  public let endpoint: URL
+  /// The region requests are signed for, such as `us-east-1`.
+  public let region: String
+  /// Seconds the server may stay silent while connecting or between bytes.
+  public var timeout: TimeInterval = 30
+  /// Seconds one request may take in all, a large upload included.
+  public var deadline: TimeInterval = 600
+  let signer: S3Signer
+
+  /// A store on the server at `endpoint` (its path is ignored), signing for `region`.
+  public init(endpoint: URL, region: String = "us-east-1", credentials: S3Credentials) {
+    self.endpoint = endpoint
+    self.region = region
+    signer = S3Signer(credentials: credentials, region: region)
+  }
+
+  /// `S3 store http://127.0.0.1:5000 (us-east-1)`, for messages; never the secret.
+  public var description: String { "S3 store \(endpointAddress) (\(region))" }
+
+  /// `scheme://host[:port]`, the start of every request's URL.
+  var endpointAddress: String {
+    let scheme = endpoint.scheme?.lowercased() ?? "http"
+    return "\(scheme)://\(hostHeader)"
+  }
+
+  /// The `Host` header as the HTTP client sends it: the port only when it is not the scheme's own.
+  var hostHeader: String {
+    let host = endpoint.host ?? ""
+    guard let port = endpoint.port else { return host }
+    let usual = endpoint.scheme?.lowercased() == "https" ? 443 : 80
+    return port == usual ? host : "\(host):\(port)"
+  }
+
+  // MARK: - ObjectStore
+
+  /// Whether `key` is an object or, as Luigi's `S3Target.exists()` has it, a folder: a `HEAD` of
+  /// the key, then of the folder markers `key_$folder$` and `key/`, then a listing of one key under
+  /// `key/`.
+  ///
+  /// - Throws: ``S3Error`` when the server cannot be reached, refuses the credentials, or the bucket
+  ///   does not exist.
+  public func exists(bucket: String, key: String) throws -> Bool {
+    try Self.check(bucket: bucket, key: key)
+    for candidate in [key, key + "_$folder$", key.hasSuffix("/") ? nil : key + "/"].compactMap({ $0 }) {
+      let request = S3Request(store: self, method: "HEAD", bucket: bucket, key: candidate)
+      let answer = try request.send()
+      switch answer.status {
+      case 200..<300: return true
+      case 404: continue
+      default: throw request.failure(answer)
+      }
+    }
+    let prefix = key.hasSuffix("/") ? key : key + "/"
+    let listing = S3Request(
+      store: self, method: "GET", bucket: bucket, query: ["list-type": "2", "prefix": prefix, "max-keys": "1"])
+    let answer = try listing.send()
+    guard (200..<300).contains(answer.status) else { throw listing.failure(answer) }
+    return String(decoding: answer.body, as: UTF8.self).contains("<Key>")
+  }
+
+  /// The object's bytes.
+  ///
+  /// - Throws: ``S3Error``, with `NoSuchKey` for a missing object.
+  public func read(bucket: String, key: String) throws -> Data {
+    try Self.check(bucket: bucket, key: key)
+    let request = S3Request(store: self, method: "GET", bucket: bucket, key: key)
+    let answer = try request.send()
+    guard (200..<300).contains(answer.status) else { throw request.failure(answer) }
+    return answer.body
+  }
+
+  /// Lets `body` write a temporary file, then sends the finished file in one `PUT`: if `body` or the
+  /// upload fails, no object is stored (and an earlier one stays).
+  public func write(bucket: String, key: String, _ body: (OutputFile) throws -> Void) throws {
+    try Self.check(bucket: bucket, key: key)
+    let folder = FileManager.default.temporaryDirectory.path
+    let temporary = "\(folder)/plumb-s3-\(getpid())-\(UUID().uuidString)"
+    try OutputFile.write(to: temporary, body)
+    defer { unlink(temporary) }
+    let (size, hash) = try Self.sizeAndHash(of: temporary)
+    let request = S3Request(
+      store: self, method: "PUT", bucket: bucket, key: key,
+      body: .file(URL(fileURLWithPath: temporary), size: size, sha256: hash))
+    let answer = try request.send()
+    guard (200..<300).contains(answer.status) else { throw request.failure(answer) }
+  }
+
+  /// Deletes the object; S3 answers a missing object as deleted too.
+  public func remove(bucket: String, key: String) throws {
+    try Self.check(bucket: bucket, key: key)
+    let request = S3Request(store: self, method: "DELETE", bucket: bucket, key: key)
+    let answer = try request.send()
+    guard (200..<300).contains(answer.status) else { throw request.failure(answer) }
+  }
+
+  /// Creates `bucket` unless this account already has it; in another region than `us-east-1`,
+  /// with that region as its location.
+  ///
+  /// ```swift
+  /// try store.createBucket("models")
+  /// ```
+  public func createBucket(_ bucket: String) throws {
+    try FolderObjectStore.check(bucket: bucket)
+    let body =
+      region == "us-east-1"
+      ? S3Request.Body.none
+      : .data(
+        Data(
+          "<CreateBucketConfiguration><LocationConstraint>\(region)</LocationConstraint></CreateBucketConfiguration>"
+            .utf8))
+    let request = S3Request(store: self, method: "PUT", bucket: bucket, body: body)
+    let answer = try request.send()
+    guard (200..<300).contains(answer.status) || answer.error?.code == "BucketAlreadyOwnedByYou" else {
+      throw request.failure(answer)
+    }
+  }
+
+  /// S3's rules: a bucket name as the folder store checks it, a key of 1 to 1024 bytes.
+  private static func check(bucket: String, key: String) throws {
+    try FolderObjectStore.check(bucket: bucket)
+    guard !key.isEmpty, key.utf8.count <= 1024 else {
+      throw ObjectStoreError.invalidKey(key, reason: "an S3 key has 1 to 1024 bytes")
+    }
+  }
+
+  /// The file's size and hex SHA-256, read in pieces of 1 MB.
+  private static func sizeAndHash(of path: String) throws -> (Int, String) {
+    guard let file = FileHandle(forReadingAtPath: path) else {
+      throw TargetError.unreadable(path: path, reason: "cannot be opened")
+    }
+    defer { try? file.close() }
+    var hash = SHA256()
+    var size = 0
+    while let piece = try file.read(upToCount: 1 << 20), !piece.isEmpty {
+      hash.update(piece)
+      size += piece.count
+    }
+    return (size, SHA256.hex(hash.finish()))
+  }
+}
+
+extension ObjectStore where Self == S3ObjectStore {
+  /// A store on the S3-compatible server at `endpoint`.
+  ///
+  /// ```swift
+  /// ObjectStoreTarget(bucket: "models", key: "iris.json", store: .s3(endpoint, credentials: credentials))
+  /// ```
+  public static func s3(_ endpoint: URL, region: String = "us-east-1", credentials: S3Credentials) -> S3ObjectStore {
+    S3ObjectStore(endpoint: endpoint, region: region, credentials: credentials)
+  }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Plumb
+import XCTest
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// A real S3-compatible server for one test: moto_server (moto 5.2.5) on 127.0.0.1 on a free port,
+/// with its state in memory, stopped by its pid when the test ends.
+///
+/// ```swift
+/// let moto = try MotoServer(for: self)
+/// let store = moto.store()
+/// try store.createBucket("models")
+/// ```
+///
+/// By default moto accepts any signature. `MotoServer(for: self, verifyingSignatures: true)`
+/// checks every request's SigV4 signature against an IAM key it creates for the test
+/// (``credentials``), as AWS does: a wrong secret gets 403 `SignatureDoesNotMatch`.
+///
+/// moto_server comes from the venv `make s3-venv` installs (`make test` does) in `.build-s3/venv`,
+/// or from the venv named by `PLUMB_S3_VENV`. Without it the test fails, saying how to install it.
+public final class MotoServer: @unchecked Sendable {
+  /// The port moto listens on, on 127.0.0.1.
+  public let port: Int
+  /// Credentials the server accepts; with signatures verified, a real IAM key of the server's.
+  public private(set) var credentials = S3Credentials(accessKey: "AKIAPLUMBTESTKEY0000", secretKey: "plumb-test-secret")
+  private let process: Process
+  private let folder: TemporaryFolder
+
+  /// The venv holding moto.
+  public static var venv: String {
+    if let named = ProcessInfo.processInfo.environment["PLUMB_S3_VENV"], !named.isEmpty { return named }
+    // Sources/PlumbTestSupport/MotoServer.swift → the package root.
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    return root.appendingPathComponent(".build-s3/venv").path
+  }
+
+  private struct Failure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// Starts moto_server for `test` and waits until it answers; it is stopped when the test ends.
+  ///
+  /// - Throws: when moto is not installed (saying how to install it), or does not start.
+  public init(for test: XCTestCase, verifyingSignatures: Bool = false) throws {
+    let server = Self.venv + "/bin/moto_server"
+    guard FileManager.default.isExecutableFile(atPath: server) else {
+      throw Failure(
+        description: "moto_server is not installed at \(server): run `make s3-venv` in the package folder "
+          + "(make test does it) to install moto[server]==5.2.5 into .build-s3/venv, or set PLUMB_S3_VENV to a venv that has it"
+      )
+    }
+    folder = try TemporaryFolder(removedAfter: test)
+    port = try LuigidServer.freePort()
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: server)
+    process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+    var environment = ProcessInfo.processInfo.environment
+    // moto must not pick up credentials or settings of the machine it runs on.
+    for name in environment.keys where name.hasPrefix("AWS_") || name.hasPrefix("MOTO_") { environment[name] = nil }
+    if verifyingSignatures { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "0" }
+    process.environment = environment
+    try folder.write("", to: "moto.out")
+    let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: "moto.out")))
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    test.addTeardownBlock { [self] in stop() }
+    try waitUntilReady()
+    if verifyingSignatures { credentials = try makeKey() }
+  }
+
+  /// `http://127.0.0.1:<port>`.
+  public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+  /// A store on this server with ``credentials`` (or `credentials`), in us-east-1.
+  public func store(credentials: S3Credentials? = nil) -> S3ObjectStore {
+    S3ObjectStore(endpoint: endpoint, region: "us-east-1", credentials: credentials ?? self.credentials)
+  }
+
+  /// The `[object_store]` section that points Plumb at this server.
+  public var configuration: String {
+    """
+    [object_store]
+    backend = s3
+    endpoint = \(endpoint.absoluteString)
+    access_key_id = \(credentials.accessKey)
+    secret_access_key = \(credentials.secretKey)
+
+    """
+  }
+
+  /// Creates an IAM user allowed `s3:*` and returns its new access key, through boto3 (which moto
+  /// brings) in a window of three unchecked actions.
+  private func makeKey() throws -> S3Credentials {
+    let script = """
+      import json, sys, urllib.request, boto3
+      hp = sys.argv[1]
+      urllib.request.urlopen(urllib.request.Request(f"http://{hp}/moto-api/reset-auth", data=b"3", method="POST",
+          headers={"Content-Type": "text/plain"})).read()
+      iam = boto3.client("iam", endpoint_url=f"http://{hp}", region_name="us-east-1",
+          aws_access_key_id="x", aws_secret_access_key="x")
+      iam.create_user(UserName="plumb")
+      iam.put_user_policy(UserName="plumb", PolicyName="s3all", PolicyDocument=json.dumps(
+          {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+      k = iam.create_access_key(UserName="plumb")["AccessKey"]
+      print(k["AccessKeyId"], k["SecretAccessKey"])
+      """
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: Self.venv + "/bin/python")
+    python.arguments = ["-c", script, "127.0.0.1:\(port)"]
+    let pipe = Pipe()
+    python.standardOutput = pipe
+    python.standardError = pipe
+    try python.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    python.waitUntilExit()
+    let words = output.split(whereSeparator: \.isWhitespace)
+    guard python.terminationStatus == 0, words.count == 2 else {
+      throw Failure(description: "could not create an IAM key on moto: \(output)")
+    }
+    return S3Credentials(accessKey: String(words[0]), secretKey: String(words[1]))
+  }
+
+  /// Polls moto's dashboard until it answers (about a second), or fails after a minute.
+  private func waitUntilReady() throws {
+    let deadline = Date().addingTimeInterval(60)
+    while true {
+      guard process.isRunning else {
+        throw Failure(
+          description: "moto_server exited with \(process.terminationStatus): \(folder.contents(of: "moto.out") ?? "")")
+      }
+      if Self.answers(URL(string: "http://127.0.0.1:\(port)/moto-api/")!) { return }
+      guard Date() < deadline else { throw Failure(description: "moto_server did not answer within a minute") }
+      usleep(50_000)
+    }
+  }
+
+  private static func answers(_ url: URL) -> Bool {
+    final class Flag: @unchecked Sendable { var value = false }
+    let flag = Flag()
+    let done = DispatchSemaphore(value: 0)
+    URLSession.shared.dataTask(with: URLRequest(url: url, timeoutInterval: 1)) { _, response, _ in
+      flag.value = (response as? HTTPURLResponse)?.statusCode == 200
+      done.signal()
+    }.resume()
+    done.wait()
+    return flag.value
+  }
+
+  /// Stops moto: SIGTERM, then SIGKILL if it has not ended within 10 s; returns once it has.
+  public func stop() {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, SIGTERM)
+    let deadline = Date().addingTimeInterval(10)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
+}

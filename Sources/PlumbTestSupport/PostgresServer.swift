@@ -1,0 +1,176 @@
+import Foundation
+import Plumb
+
+/// A throw-away PostgreSQL cluster for tests: `initdb` into a fresh folder, a server on 127.0.0.1
+/// on a free port with `fsync` off, stopped and deleted by ``stop()``.
+///
+/// Two roles can log in over TCP: `plumb`, a superuser with a password (SCRAM-SHA-256), and
+/// `trusting`, a superuser that needs none (trust). The database `plumbtest` belongs to `plumb`.
+///
+/// ```swift
+/// let server = try PostgresServer()
+/// defer { server.stop() }
+/// let connection = try PostgresConnection(server.settings())
+/// ```
+///
+/// The binaries are Debian's (`/usr/lib/postgresql/<version>/bin`), which `make postgres`
+/// installs with apt when they are missing (`make test` does). As root, the server runs as the
+/// `postgres` user, since `initdb` refuses root.
+public final class PostgresServer: @unchecked Sendable {
+  /// The port the server listens on, on 127.0.0.1.
+  public let port: Int
+  /// The password of the role `plumb`.
+  public let password = "plumb-\(UUID().uuidString.prefix(8))"
+  private let folder: String
+  private let binaries: String
+
+  private struct Failure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// The folder of `initdb` and `pg_ctl`, the newest version installed.
+  public static func binaryFolder() throws -> String {
+    let root = "/usr/lib/postgresql"
+    let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+      .filter { FileManager.default.isExecutableFile(atPath: "\(root)/\($0)/bin/initdb") }
+      .sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+    guard let newest = versions.last else {
+      throw Failure(
+        description: "PostgreSQL is not installed (no \(root)/<version>/bin/initdb): run `make postgres` in the "
+          + "package folder (make test does it), which runs `apt-get install -y postgresql`")
+    }
+    return "\(root)/\(newest)/bin"
+  }
+
+  /// Makes and starts the cluster; throws when PostgreSQL is not installed (saying how to install
+  /// it) or does not start.
+  public init() throws {
+    binaries = try Self.binaryFolder()
+    Self.removeLeftovers(binaries: binaries)
+    let template = "/tmp/plumb-pg-XXXXXX"
+    var name = Array(template.utf8CString)
+    guard let made = mkdtemp(&name) else { throw Failure(description: "cannot make a folder in /tmp") }
+    folder = String(cString: made)
+    port = try LuigidServer.freePort()
+    do {
+      try FileManager.default.createDirectory(atPath: folder + "/sock", withIntermediateDirectories: true)
+      try password.write(toFile: folder + "/password", atomically: true, encoding: .utf8)
+      try String(getpid()).write(toFile: folder + "/owner", atomically: true, encoding: .utf8)
+      chmod(folder, 0o755)
+      if geteuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder]) }
+      try runAsServerUser(
+        binaries + "/initdb",
+        [
+          "-D", folder + "/data", "-U", "plumb", "--pwfile=\(folder)/password", "--auth-local=trust",
+          "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
+        ])
+      let rules = """
+        local all all trust
+        host all trusting 127.0.0.1/32 trust
+        host all all 127.0.0.1/32 scram-sha-256
+
+        """
+      try rules.write(toFile: folder + "/data/pg_hba.conf", atomically: false, encoding: .utf8)
+      try runAsServerUser(
+        binaries + "/pg_ctl",
+        [
+          "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o",
+          "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder)/sock -c fsync=off -c full_page_writes=off",
+          "start",
+        ])
+      let connection = try PostgresConnection(settings(database: "postgres"))
+      defer { connection.close() }
+      try connection.execute("CREATE ROLE trusting LOGIN SUPERUSER")
+      try connection.execute("CREATE DATABASE plumbtest OWNER plumb")
+    } catch {
+      stop()
+      throw error
+    }
+  }
+
+  /// Settings for `database` as `plumb`, with the password (SCRAM-SHA-256).
+  public func settings(database: String = "plumbtest") -> PostgresSettings {
+    PostgresSettings(host: "127.0.0.1", port: port, database: database, user: "plumb", password: password, timeout: 10)
+  }
+
+  /// The `[postgres]` section that points Plumb at this server as `plumb`.
+  public var configuration: String {
+    """
+    [postgres]
+    host = 127.0.0.1
+    port = \(port)
+    database = plumbtest
+    user = plumb
+    password = \(password)
+
+    """
+  }
+
+  /// Stops the server (fast shutdown) and deletes its folder.
+  public func stop() {
+    if FileManager.default.fileExists(atPath: folder + "/data/postmaster.pid") {
+      try? runAsServerUser(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "fast", "-w", "stop"])
+    }
+    try? FileManager.default.removeItem(atPath: folder)
+  }
+
+  /// Stops and deletes the clusters of test processes that were killed before their tearDown,
+  /// so that they do not run on for good; clusters of live processes are left alone.
+  private static func removeLeftovers(binaries: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+    for name in names where name.hasPrefix("plumb-pg-") {
+      let folder = "/tmp/" + name
+      guard let text = try? String(contentsOfFile: folder + "/owner", encoding: .utf8),
+        let owner = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+        kill(owner, 0) != 0 && errno == ESRCH
+      else { continue }
+      if FileManager.default.fileExists(atPath: folder + "/data/postmaster.pid") {
+        try? runAsServerUser(binaries + "/pg_ctl", ["-D", folder + "/data", "-m", "immediate", "-w", "stop"])
+      }
+      try? FileManager.default.removeItem(atPath: folder)
+    }
+  }
+
+  private func runAsServerUser(_ program: String, _ arguments: [String]) throws {
+    try Self.runAsServerUser(program, arguments)
+  }
+
+  private static func runAsServerUser(_ program: String, _ arguments: [String]) throws {
+    if geteuid() == 0 {
+      try run("/usr/sbin/runuser", ["-u", "postgres", "--", program] + arguments)
+    } else {
+      try run(program, arguments)
+    }
+  }
+
+  /// Runs `program` with its output in a file, through posix_spawn and waitpid: Foundation's
+  /// `Process` would wait for the server `pg_ctl start` leaves running, which inherits the
+  /// descriptors Process watches to see its child end (and a pipe would never reach its end).
+  private static func run(_ program: String, _ arguments: [String]) throws {
+    let log = NSTemporaryDirectory() + "plumb-pg-\(UUID().uuidString).out"
+    defer { unlink(log) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+    guard spawned == 0 else {
+      throw Failure(description: "cannot start \(program): \(String(cString: strerror(spawned)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    // WIFEXITED and WEXITSTATUS are C macros Swift does not import.
+    let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    guard exitCode == 0 else {
+      throw Failure(
+        description: "\((program as NSString).lastPathComponent) failed (\(exitCode)): "
+          + output.split(separator: "\n").suffix(3).joined(separator: " / "))
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+@testable import Plumb
+
+/// The S3 backend against a real S3-compatible server, moto_server, started for each test.
+final class S3ObjectStoreTests: XCTestCase {
+  private struct WriteFailed: Error {}
+
+  func testWriteExistsReadRemoveRoundTrip() throws {
+    let moto = try MotoServer(for: self)
+    let store = moto.store()
+    try store.createBucket("models")
+    try store.createBucket("models")  // a second time is not an error
+    let target = ObjectStoreTarget(bucket: "models", key: "iris/model.json", store: store)
+    XCTAssertFalse(try target.exists())
+    try target.write("{\"k\": 3}\n")
+    XCTAssertTrue(try target.exists())
+    XCTAssertEqual(try target.read(), "{\"k\": 3}\n")
+    try target.write(Data([0, 1, 2]))
+    XCTAssertEqual(try target.readData(), Data([0, 1, 2]), "a second write replaces the object")
+    try target.remove()
+    XCTAssertFalse(try target.exists())
+    try target.remove()  // removing a missing object is not an error
+    XCTAssertEqual(target.description, "models/iris/model.json in S3 store \(moto.endpoint.absoluteString) (us-east-1)")
+  }
+
+  func testKeysWithSpacesPlusAndUnicodeRoundTrip() throws {
+    let moto = try MotoServer(for: self)
+    let store = moto.store()
+    try store.createBucket("raw")
+    for key in ["a b+c.txt", "dir/ünï~code=1&x.txt"] {
+      try store.write(bucket: "raw", key: key) { $0.write(key) }
+      XCTAssertTrue(try store.exists(bucket: "raw", key: key), key)
+      XCTAssertEqual(String(decoding: try store.read(bucket: "raw", key: key), as: UTF8.self), key)
+    }
+  }
+
+  /// Luigi's S3Target.exists(): the key, then the folder markers `key_$folder$` and `key/`, then
+  /// any object under `key/`.
+  func testExistsAnswersForFoldersAsLuigiDoes() throws {
+    let moto = try MotoServer(for: self)
+    let store = moto.store()
+    try store.createBucket("data")
+    try store.write(bucket: "data", key: "marked_$folder$") { _ in }
+    try store.write(bucket: "data", key: "slashed/") { _ in }
+    try store.write(bucket: "data", key: "listed/part-0") { $0.write("x") }
+    for key in ["marked", "slashed", "listed", "listed/part-0"] {
+      XCTAssertTrue(try store.exists(bucket: "data", key: key), key)
+    }
+    for key in ["list", "listed/part", "other"] {
+      XCTAssertFalse(try store.exists(bucket: "data", key: key), key)
+    }
+  }
+
+  func testAWriteThatThrowsStoresNothingAndKeepsTheEarlierObject() throws {
+    let moto = try MotoServer(for: self)
+    let target = ObjectStoreTarget(bucket: "models", key: "model.json", store: moto.store())
+    try moto.store().createBucket("models")
+    XCTAssertThrowsError(
+      try target.write { file in
+        file.write("half of it")
+        throw WriteFailed()
+      })
+    XCTAssertFalse(try target.exists())
+    try target.write("old")
+    XCTAssertThrowsError(
+      try target.write { file in
+        file.write("new, but")
+        throw WriteFailed()
+      })
+    XCTAssertEqual(try target.read(), "old")
+  }
+
+  func testUploadStreamsALargeFileAndItArrivesWhole() throws {
+    let moto = try MotoServer(for: self)
+    let folder = try TemporaryFolder(removedAfter: self)
+    try moto.store().createBucket("big")
+    // 12 MB of a pattern that is not a period of any buffer size.
+    var bytes = [UInt8](repeating: 0, count: 12_000_000)
+    for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: index &* 7 &+ index >> 13) }
+    let local = LocalTarget(folder.path(of: "big.bin"))
+    try local.write(Data(bytes))
+    let target = ObjectStoreTarget(bucket: "big", key: "big.bin", store: moto.store())
+    try target.upload(local)
+    let back = try target.readData()
+    XCTAssertEqual(back.count, bytes.count)
+    XCTAssertTrue(back == Data(bytes), "the object differs from the file")
+    XCTAssertEqual(
+      (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
+        $0.hasPrefix("plumb-s3-\(getpid())-")
+      }, [], "the temporary file of the upload is removed")
+  }
+
+  func testAMissingBucketIsAnErrorNamingIt() throws {
+    let moto = try MotoServer(for: self)
+    let store = moto.store()
+    let server = moto.endpoint.absoluteString
+    XCTAssertThrowsError(try store.exists(bucket: "nobucket", key: "k")) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 GET nobucket at \(server) failed: HTTP 404 NoSuchBucket: The specified bucket does not exist")
+    }
+    XCTAssertThrowsError(try store.write(bucket: "nobucket", key: "a/k") { $0.write("x") }) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 PUT nobucket/a/k at \(server) failed: HTTP 404 NoSuchBucket: The specified bucket does not exist")
+    }
+    XCTAssertThrowsError(try store.read(bucket: "nobucket", key: "k"))
+  }
+
+  func testAnUnreachableServerThrowsRatherThanAnsweringMissing() throws {
+    let port = try LuigidServer.freePort()
+    let store = S3ObjectStore(
+      endpoint: URL(string: "http://127.0.0.1:\(port)")!, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
+    let target = ObjectStoreTarget(bucket: "models", key: "iris.json", store: store)
+    XCTAssertThrowsError(try target.exists()) { error in
+      XCTAssertEqual("\(error)", "S3 HEAD models/iris.json at http://127.0.0.1:\(port) failed: connection refused")
+    }
+    XCTAssertThrowsError(try target.write("x")) { error in
+      XCTAssertEqual("\(error)", "S3 PUT models/iris.json at http://127.0.0.1:\(port) failed: connection refused")
+    }
+  }
+
+  /// moto checking signatures, as AWS does: the signer is right when a real key works and a wrong
+  /// secret is refused, with the server's own error.
+  func testASignatureCheckingServerAcceptsTheRightKeyAndRefusesAWrongSecret() throws {
+    let moto = try MotoServer(for: self, verifyingSignatures: true)
+    let store = moto.store()
+    try store.createBucket("signed")
+    try store.write(bucket: "signed", key: "dir/a b+c.txt") { $0.write("signed") }
+    XCTAssertTrue(try store.exists(bucket: "signed", key: "dir/a b+c.txt"))
+    XCTAssertTrue(try store.exists(bucket: "signed", key: "dir"), "the listing with a query is signed right too")
+    XCTAssertEqual(try store.read(bucket: "signed", key: "dir/a b+c.txt"), Data("signed".utf8))
+
+    let secret = "not-the-secret-\(UUID().uuidString)"
+    let wrong = moto.store(credentials: S3Credentials(accessKey: moto.credentials.accessKey, secretKey: secret))
+    let server = moto.endpoint.absoluteString
+    XCTAssertThrowsError(try wrong.write(bucket: "signed", key: "x") { $0.write("x") }) { error in
+      XCTAssertTrue(
+        "\(error)".hasPrefix("S3 PUT signed/x at \(server) failed: HTTP 403 SignatureDoesNotMatch: "), "\(error)")
+      XCTAssertFalse("\(error)".contains(secret))
+    }
+    XCTAssertThrowsError(try wrong.exists(bucket: "signed", key: "dir/a b+c.txt"), "a refused HEAD is not 'missing'") {
+      error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 HEAD signed/dir/a b+c.txt at \(server) failed: HTTP 403: access denied (wrong key or secret, or no permission)"
+      )
+    }
+    let unknown = moto.store(credentials: S3Credentials(accessKey: "AKIAUNKNOWN000000000", secretKey: secret))
+    XCTAssertThrowsError(try unknown.read(bucket: "signed", key: "dir/a b+c.txt")) { error in
+      XCTAssertTrue("\(error)".contains("HTTP 403 InvalidAccessKeyId"), "\(error)")
+    }
+  }
+
+  /// `[object_store] bucket = team`: one deployment, one bucket, whatever bucket the task names.
+  func testTheConfiguredBucketReplacesTheTargetsBucket() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options()
+    options.configuration = try Configuration(text: "[object_store]\nroot = store\nbucket = team\n")
+    let result = try build([StoreObject()], options: options)
+    XCTAssertEqual(result.exitCode, 0, result.summary)
+    XCTAssertEqual(folder.files(), ["store/team/iris/model.json"])
+  }
+
+  func testTheConfigurationChoosesS3WithKeysFromTheFileOrTheEnvironment() throws {
+    let text = """
+      [object_store]
+      backend = s3
+      endpoint = http://127.0.0.1:9000
+      region = eu-west-1
+      """
+    let configured = try ObjectStoreSettings.s3Store(
+      from: Configuration(text: text + "\naccess_key_id = A\nsecret_access_key = S\n"), environment: [:])
+    XCTAssertEqual(configured.endpointAddress, "http://127.0.0.1:9000")
+    XCTAssertEqual(configured.region, "eu-west-1")
+    XCTAssertEqual(configured.signer.credentials, S3Credentials(accessKey: "A", secretKey: "S"))
+    let fromEnvironment = try ObjectStoreSettings.s3Store(
+      from: Configuration(text: "[object_store]\nbackend = s3\n"),
+      environment: [
+        "AWS_ENDPOINT_URL": "https://s3.example.com", "AWS_ACCESS_KEY_ID": "EA", "AWS_SECRET_ACCESS_KEY": "ES",
+        "AWS_DEFAULT_REGION": "ap-south-1", "AWS_SESSION_TOKEN": "ET",
+      ])
+    XCTAssertEqual(fromEnvironment.endpointAddress, "https://s3.example.com")
+    XCTAssertEqual(fromEnvironment.region, "ap-south-1")
+    XCTAssertEqual(
+      fromEnvironment.signer.credentials, S3Credentials(accessKey: "EA", secretKey: "ES", sessionToken: "ET"))
+    XCTAssertThrowsError(try ObjectStoreSettings.s3Store(from: Configuration(text: text), environment: [:])) { error in
+      XCTAssertEqual(
+        "\(error)", "bad config file config: [object_store] backend = s3 needs access_key_id (or AWS_ACCESS_KEY_ID)")
+    }
+  }
+}
+
+/// Writes `x` as models/iris/model.json into the configured store.
+private struct StoreObject: PipelineTask {
+  func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "models", key: "iris/model.json") }
+  func run() throws { try output().write("x") }
+}
