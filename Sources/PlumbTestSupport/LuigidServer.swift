@@ -28,13 +28,7 @@ public final class LuigidServer: @unchecked Sendable {
   private let folder: TemporaryFolder
 
   /// The venv holding luigi.
-  public static var venv: String {
-    if let named = ProcessInfo.processInfo.environment["PLUMB_LUIGI_VENV"], !named.isEmpty { return named }
-    // Sources/PlumbTestSupport/LuigidServer.swift → the package root.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    return root.appendingPathComponent(".build-luigi/venv").path
-  }
+  public static var venv: String { PackageVenv.path(".build-luigi/venv", override: "PLUMB_LUIGI_VENV") }
 
   /// The venv's Python, for Python Luigi workers (`python -m luigi --module ...`).
   public static var python: String { venv + "/bin/python" }

@@ -30,13 +30,7 @@ public final class MotoServer: @unchecked Sendable {
   private let folder: TemporaryFolder
 
   /// The venv holding moto.
-  public static var venv: String {
-    if let named = ProcessInfo.processInfo.environment["PLUMB_S3_VENV"], !named.isEmpty { return named }
-    // Sources/PlumbTestSupport/MotoServer.swift → the package root.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    return root.appendingPathComponent(".build-s3/venv").path
-  }
+  public static var venv: String { PackageVenv.path(".build-s3/venv", override: "PLUMB_S3_VENV") }
 
   private struct Failure: Error, CustomStringConvertible {
     let description: String
