@@ -4,7 +4,7 @@ import Synchronization
 /// A clock that moves only when told to, for tests of scheduled runs: nothing waits for real.
 ///
 /// By default, sleeping moves the clock straight to the deadline, so a scheduled run goes from
-/// one interval to the next at once; stop it (``ScheduledRuns/run(stop:)``) after the runs the
+/// one interval to the next at once; stop it (``ScheduledRuns/run(forever:stop:onPass:)``) after the runs the
 /// test wants to see. ``advance(to:)`` moves it by hand.
 ///
 /// ```swift

@@ -137,7 +137,10 @@ public struct ScheduledRuns: Sendable {
   /// try await runs.run(forever: true, stop: stop) { pass in print(pass.result?.summary ?? "") }
   /// ```
   ///
-  /// - Parameter onPass: Called after each pass, with its intervals and result.
+  /// - Parameters:
+  ///   - forever: Whether to wait for the next intervals after running what is due now.
+  ///   - stop: Ends the runs when requested, between passes or during one.
+  ///   - onPass: Called after each pass, with its intervals and result.
   /// - Returns: The exit code of the last pass (0 when nothing was due).
   @discardableResult
   public func run(

@@ -5,7 +5,7 @@ import Foundation
 /// ``PostgresTarget`` is written in the same transaction, so a failure leaves neither rows nor
 /// marker, and a finished task is complete for Plumb and Luigi alike.
 ///
-/// Give the table, its columns and the rows; ``run()`` and ``output()`` come with the protocol:
+/// Give the table, its columns and the rows; `run()` and `output()` come with the protocol:
 ///
 /// ```swift
 /// struct LoadParts: CopyToTable {
@@ -38,7 +38,7 @@ extension CopyToTable {
   /// transaction.
   public func run() throws { try copyRows() }
 
-  /// What ``run()`` does, for a task that defines its own `run()` around it.
+  /// What the protocol's `run()` does, for a task that defines its own `run()` around it.
   public func copyRows() throws {
     let target = output()
     let settings = try target.connectionSettings()
