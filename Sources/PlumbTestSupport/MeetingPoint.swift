@@ -35,8 +35,10 @@ public final class MeetingPoint: Sendable {
   /// Whether `count` arrivals met.
   public var met: Bool { mostAtOnce >= count }
 
-  /// Waits until `count` tasks have arrived or the patience has run out, unless the meeting is over.
-  public func arrive() async {
+  /// Waits until `count` tasks have arrived or the patience has run out, unless the meeting is
+  /// over; returns whether `count` met.
+  @discardableResult
+  public func arrive() async -> Bool {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
       let (released, isFirst) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Bool) in
         guard !state.isOver else { return ([continuation], false) }
@@ -55,6 +57,7 @@ public final class MeetingPoint: Sendable {
         }
       }
     }
+    return met
   }
 
   /// Lets everyone waiting go, and every later arrival pass.

@@ -3,37 +3,6 @@ import Plumb
 import PlumbTestSupport
 import XCTest
 
-/// A meeting point for asynchronous tasks: each arrival waits, suspended rather than blocking a
-/// thread, until `count` have arrived. After `patience` seconds it gives up, so that a broken
-/// engine fails the test instead of hanging it.
-private actor AsyncMeeting {
-  private let count: Int
-  private var waiting: [CheckedContinuation<Bool, Never>] = []
-
-  init(count: Int, patience: TimeInterval = 20) {
-    self.count = count
-    Task { [weak self] in
-      try? await Task.sleep(nanoseconds: UInt64(patience * 1e9))
-      await self?.giveUp()
-    }
-  }
-
-  /// Whether all `count` arrived.
-  func arrive() async -> Bool {
-    await withCheckedContinuation { continuation in
-      waiting.append(continuation)
-      guard waiting.count == count else { return }
-      for arrival in waiting { arrival.resume(returning: true) }
-      waiting = []
-    }
-  }
-
-  private func giveUp() {
-    for arrival in waiting { arrival.resume(returning: false) }
-    waiting = []
-  }
-}
-
 /// Blocks its worker thread until `count` tasks have met (``RunProbe/meet(count:timeout:)``).
 private struct BlockingMeeter: PipelineTask {
   @Parameter(help: "which one") var n: Int = 0
@@ -50,7 +19,7 @@ private struct BlockingMeeter: PipelineTask {
 /// Awaits, without blocking a thread, until `count` tasks have met.
 private struct AsyncMeeter: PipelineTask {
   @Parameter(help: "which one") var n: Int = 0
-  var meeting: AsyncMeeting?
+  var meeting: MeetingPoint?
 
   func output() -> LocalTarget { LocalTarget("async-\(n).txt") }
   func run() async throws {
@@ -89,7 +58,7 @@ final class AsyncTaskTests: XCTestCase {
   }
 
   func testFourAsynchronousTasksAllMeetWithFourWorkers() throws {
-    let meeting = AsyncMeeting(count: 4)
+    let meeting = MeetingPoint(count: 4, patience: .seconds(20))
     try assertFourMeet((0..<4).map { AsyncMeeter(n: $0, meeting: meeting) })
   }
 
@@ -102,7 +71,7 @@ final class AsyncTaskTests: XCTestCase {
 
   func testBuildIsCallableFromAsynchronousCode() async throws {
     let folder = try TemporaryFolder(removedAfter: self)
-    let meeting = AsyncMeeting(count: 2)
+    let meeting = MeetingPoint(count: 2, patience: .seconds(20))
 
     let result = try await build(
       [AsyncMeeter(n: 1, meeting: meeting), AsyncMeeter(n: 2, meeting: meeting)],
