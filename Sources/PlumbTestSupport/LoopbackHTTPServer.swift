@@ -130,6 +130,25 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     return true
   }
 
+  /// Waits until no connection is open (every client has hung up or been answered), at most
+  /// `timeout` seconds; `false` if one is still open then. A test of a client that must hang up on an
+  /// endless answer waits on this. It blocks the calling thread.
+  ///
+  /// ```swift
+  /// let server = try LoopbackHTTPServer(routes: ["/big": .endless])
+  /// XCTAssertThrowsError(try download(server.url("/big"), maximumBytes: 1_000_000))
+  /// XCTAssertTrue(server.waitForOpenConnectionsToClose())
+  /// ```
+  public func waitForOpenConnectionsToClose(timeout: TimeInterval = 10) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    state.lock()
+    defer { state.unlock() }
+    while !openConnections.isEmpty {
+      if !state.wait(until: deadline) { return openConnections.isEmpty }
+    }
+    return true
+  }
+
   /// Stops listening, ends every open connection (also those waiting on ``Response/noAnswer``),
   /// and returns when the server's threads have finished. After this, connecting to ``port`` is
   /// refused. Calling it again does nothing.
@@ -192,6 +211,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
       state.lock()
       openConnections.remove(connection)
       close(connection)
+      state.broadcast()
       state.unlock()
     }
     guard let (head, bodyStart) = readRequestHead(connection) else { return }

@@ -130,6 +130,7 @@ final class DownloadTests: XCTestCase {
       XCTAssertEqual(error as? DownloadError, tooLarge, "\(error)")
     }
     XCTAssertEqual(folder.files(), [])
+    XCTAssertTrue(server.waitForOpenConnectionsToClose(), "a download that ended must hang up on the server")
   }
 
   /// One byte a second keeps an idle timeout from ever firing; the deadline ends it.

@@ -258,6 +258,7 @@ final class WebhookTests: XCTestCase {
     XCTAssertTrue(finished.output.contains("HookedFailing(tld=rs)"), "the summary: \(finished.output)")
     XCTAssertEqual(warnings(in: finished.errorLines), [], "a 2xx status means the message was taken")
     XCTAssertEqual(server.requests.map(\.method), ["POST", "POST"], "the task's failure, then the run's verdict")
+    XCTAssertTrue(server.waitForOpenConnectionsToClose(), "the hook must hang up once the status is in")
   }
 
   func testRefusesWhatCannotBeAWebhookInOneLine() throws {

@@ -17,6 +17,13 @@ import Synchronization
 /// timeout) would never do. An exchange stopped early reports at once, while URLSession winds the
 /// transfer down behind it.
 ///
+/// An `http://` URL is fetched over a socket of Plumb's own (``PlainHTTPTransfer``), an `https://`
+/// one through URLSession. URLSession on Linux cannot stop a transfer in time: it goes on reading an
+/// answer whose status was all the exchange needed, and `cancel()` waits for the one serial queue
+/// all sessions share, which an endless answer keeps busy, so every other exchange of the process
+/// waited too (a webhook's end-of-run message never left). A socket of Plumb's own is shut down at
+/// once, so over plain HTTP an exchange never outlives its end.
+///
 /// The exchange is written once, as ``start(receiving:finish:)``, whose `finish` is called once with the
 /// outcome. The async `send` awaits that outcome; the synchronous forms block their thread until it
 /// arrives (``BlockingOutcome``).
@@ -46,7 +53,8 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   private var isShared = false
 
   private struct State {
-    var task: URLSessionDataTask?
+    /// Stops the transfer under way: cancels URLSession's task or interrupts the socket.
+    var stopTransfer: (@Sendable () -> Void)?
     /// Why the exchange was ended early; it wins over URLSession's "cancelled".
     var outcome: Result<Void, any Error>?
     var received = 0
@@ -87,6 +95,66 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     finish: @escaping @Sendable (Result<Void, any Error>) -> Void
   ) {
     self.receive = receive
+    let cancelledEarly = state.withLock { state in
+      state.finish = finish
+      return state.outcome != nil
+    }
+    // Sends nothing: `complete` hands over the outcome `cancel()` gave.
+    if cancelledEarly { return complete(with: nil) }
+    let deadline = limits.deadline
+    DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [weak self] in
+      guard let self else { return }
+      self.stop(with: .failure(DownloadError.deadlineExceeded(seconds: deadline, server: self.server)))
+    }
+    if request.url?.scheme?.lowercased() == "http" {
+      let thread = Thread { [self] in transferOverSocket(request) }
+      thread.name = "plumb-http"
+      thread.start()
+    } else {
+      transferOverURLSession(request, over: shared)
+    }
+  }
+
+  /// Runs the exchange over a socket of its own, on the calling thread, following redirects of a
+  /// `GET` (to `https://`, through URLSession).
+  private func transferOverSocket(_ first: URLRequest) {
+    var request = first
+    var redirects = 0
+    while true {
+      var location: URL?
+      do {
+        try PlainHTTPTransfer(request: request, timeout: limits.timeout).run(
+          connected: { connection in
+            let stopped = state.withLock { state in
+              state.stopTransfer = { connection.interrupt() }
+              return state.outcome != nil
+            }
+            if stopped { connection.interrupt() }
+          },
+          head: { head in
+            if [301, 302, 303, 307, 308].contains(head.status), redirects < 10, request.httpMethod ?? "GET" == "GET",
+              let target = head.fields["location"].flatMap({ URL(string: $0, relativeTo: request.url) })?.absoluteURL
+            {
+              location = target
+              return false
+            }
+            return accept(status: head.status)
+          },
+          receive: { piece in
+            guard accept(piece) else { throw CancellationError() }
+          })
+      } catch {
+        return complete(with: error)
+      }
+      guard let target = location else { return complete(with: nil) }
+      redirects += 1
+      request.url = target
+      guard target.scheme?.lowercased() == "http" else { return transferOverURLSession(request, over: nil) }
+    }
+  }
+
+  /// Runs the exchange as a task of URLSession's: of the exchange's own session, or of `shared`.
+  private func transferOverURLSession(_ request: URLRequest, over shared: SharedHTTPSession?) {
     let task: URLSessionDataTask
     if let shared {
       isShared = true
@@ -98,21 +166,18 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
       let session = URLSession(configuration: configuration, delegate: self, delegateQueue: PacedDelegateQueue())
       task = session.dataTask(with: request)
     }
-    let cancelledEarly = state.withLock { state in
-      state.task = task
-      state.finish = finish
+    // Not on the delegate queue: `cancel()` waits for URLSession's own queue, which may be waiting
+    // for room on the delegate queue (see `PacedDelegateQueue`).
+    let stopTask: @Sendable () -> Void = { DispatchQueue.global().async { task.cancel() } }
+    let stopped = state.withLock { state in
+      state.stopTransfer = stopTask
       return state.outcome != nil
     }
-    if cancelledEarly {
+    if stopped {
       task.cancel()
     } else {
-      let deadline = limits.deadline
-      DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { [weak self] in
-        guard let self else { return }
-        self.stop(with: .failure(DownloadError.deadlineExceeded(seconds: deadline, server: self.server)))
-      }
+      task.resume()
     }
-    task.resume()
   }
 
   /// An uncached session configuration whose idle timeout is `timeout`, in whole seconds.
@@ -133,19 +198,17 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
   /// on Linux may take seconds to stop a transfer that keeps streaming, which must not push the
   /// caller past its deadline.
   private func stop(with outcome: Result<Void, any Error>) {
-    let task = state.withLock { state -> URLSessionDataTask? in
-      guard state.outcome == nil, !state.finished else { return nil }
+    let (stopping, stopTransfer) = state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
+      guard state.outcome == nil, !state.finished else { return (false, nil) }
       state.outcome = outcome
-      return state.task
+      return (true, state.stopTransfer)
     }
-    guard let task else { return }
+    guard stopping else { return }
     // A piece being handed to `receive` now is let finish; later ones are dropped. So nothing is
     // written into a caller's file once the caller has been told the exchange ended.
     receiving.withLock {}
     takeFinish()?(outcome)
-    // Not on the delegate queue: `cancel()` waits for URLSession's own queue, which may be waiting
-    // for room on the delegate queue (see `PacedDelegateQueue`).
-    DispatchQueue.global().async { task.cancel() }
+    stopTransfer?()
   }
 
   /// The `finish` of ``start(receiving:finish:)``, to be called once; `nil` once it was taken.
@@ -169,19 +232,39 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
     _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
   ) {
-    if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
-      stop(with: .failure(DownloadError.httpStatus(code: http.statusCode, url: request.url!.absoluteString)))
-      completionHandler(.cancel)
-    } else if !wantsBody {
-      stop(with: .success(()))
-      completionHandler(.cancel)
-    } else {
-      completionHandler(.allow)
-    }
+    // URLSession on Linux disregards `.cancel`; `stop` cancels the task, which is what ends it.
+    let status = (response as? HTTPURLResponse)?.statusCode ?? 200
+    completionHandler(accept(status: status) ? .allow : .cancel)
   }
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-    let failure = receiving.withLock { () -> (any Error)? in
+    _ = accept(data)
+  }
+
+  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
+    if !isShared { session.finishTasksAndInvalidate() }
+    complete(with: error.map(describe))
+  }
+
+  // MARK: - What both transfers report
+
+  /// Takes the answer's status: `false` when the exchange has ended with it (a status outside 2xx,
+  /// or any 2xx status when the body does not matter).
+  private func accept(status: Int) -> Bool {
+    if !(200..<300).contains(status) {
+      stop(with: .failure(DownloadError.httpStatus(code: status, url: request.url!.absoluteString)))
+      return false
+    } else if !wantsBody {
+      stop(with: .success(()))
+      return false
+    }
+    return true
+  }
+
+  /// Hands a piece of the body to `receive`, within the size limit; `false` once the exchange has
+  /// ended (before this piece, or because of it).
+  private func accept(_ data: Data) -> Bool {
+    let taken = receiving.withLock { () -> Result<Bool, any Error> in
       // URLSession on Linux keeps handing over pieces it read before the exchange ended; they are dropped.
       let withinLimit = state.withLock { state -> Bool? in
         guard state.outcome == nil else { return nil }
@@ -190,25 +273,27 @@ final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable 
       }
       switch withinLimit {
       case nil:
-        return nil
+        return .success(false)
       case false?:
-        return DownloadError.tooLarge(limit: limits.maximumBytes, server: server)
+        return .failure(DownloadError.tooLarge(limit: limits.maximumBytes, server: server))
       case true?:
-        do {
-          try receive(data)
-          return nil
-        } catch {
-          return error
-        }
+        return Result { try receive(data) }.map { true }
       }
     }
-    if let failure { stop(with: .failure(failure)) }
+    switch taken {
+    case .success(let goesOn):
+      return goesOn
+    case .failure(let error):
+      stop(with: .failure(error))
+      return false
+    }
   }
 
-  func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-    if !isShared { session.finishTasksAndInvalidate() }
+  /// Ends the exchange once the transfer is over, with `error` (already in Plumb's words) unless it
+  /// ended early with an outcome of its own.
+  private func complete(with error: (any Error)?) {
     let outcome = state.withLock { $0.outcome }
-    takeFinish()?(outcome ?? error.map { .failure(describe($0)) } ?? .success(()))
+    takeFinish()?(outcome ?? error.map { .failure($0) } ?? .success(()))
   }
 
   private func describe(_ error: any Error) -> any Error {
