@@ -1,5 +1,6 @@
 import Foundation
 import PlumbTestSupport
+import Synchronization
 import XCTest
 
 @testable import Plumb
@@ -100,6 +101,62 @@ final class TaskLockTests: XCTestCase {
       let ran = results.compactMap { $0 }.map { result in result.records.filter { $0.status == .succeeded }.count }
       XCTAssertEqual(ran.reduce(0, +), 201, "trial \(trial): the summaries claim \(ran) runs")
     }
+  }
+}
+
+extension TaskLockTests {
+  /// `--no-lock` means what it means in Luigi: another run of the same command may start in the
+  /// folder. Each task still runs holding its lock, so two such runs at once never run one task twice.
+  func testTwoNoLockRunsAtOnceStillNeverRunATaskTwice() throws {
+    let command = PipelineCommand(name: "nolock", tasks: [NoLockFanIn.self, NoLockLeaf.self])
+    for trial in 1...3 {
+      let folder = try TemporaryFolder(removedAfter: self)
+      let codes = Mutex<[Int32]>([])
+      let ended = (1...2).map { expectation(description: "run \($0) ends") }
+      for (index, end) in ended.enumerated() {
+        let arguments = ["NoLockFanIn", "--trial", "\(trial)", "--no-lock", "--quiet", "--workers", "\(index + 1)"]
+        Thread {
+          let code = command.run(
+            arguments: arguments, workingDirectory: folder.path, environment: folder.environment,
+            standardOutput: { _ in }, standardError: { _ in })
+          codes.withLock { $0.append(code) }
+          end.fulfill()
+        }.start()
+      }
+      wait(for: ended, timeout: 60)
+
+      XCTAssertEqual(codes.withLock { $0 }, [0, 0], "trial \(trial): both runs succeed; the process lock is off")
+      let runs = NoLockLeaf.probe.allRuns.filter { $0.key.hasPrefix("\(trial)-") }
+      XCTAssertEqual(runs.count, 101, "trial \(trial): every task ran")
+      let twice = runs.filter { $0.value > 1 }.keys.sorted()
+      XCTAssertEqual(twice, [], "trial \(trial): tasks ran twice")
+    }
+  }
+}
+
+/// A leaf of ``NoLockFanIn``, noting its runs in a probe all trials share (by trial number).
+struct NoLockLeaf: PipelineTask {
+  static let probe = RunProbe()
+  @Parameter(help: "the trial") var trial: Int = 0
+  @Parameter(help: "the leaf's number") var index: Int = 0
+
+  func output() -> LocalTarget { LocalTarget("leaf-\(index).txt") }
+  func run() throws {
+    Self.probe.start("\(trial)-leaf-\(index)")
+    defer { Self.probe.end("\(trial)-leaf-\(index)") }
+    try output().write("\(index)")
+  }
+}
+
+struct NoLockFanIn: PipelineTask {
+  @Parameter(help: "the trial") var trial: Int = 0
+
+  func requires() -> [NoLockLeaf] { (0..<100).map { NoLockLeaf(trial: trial, index: $0) } }
+  func output() -> LocalTarget { LocalTarget("all.txt") }
+  func run() throws {
+    NoLockLeaf.probe.start("\(trial)-all")
+    defer { NoLockLeaf.probe.end("\(trial)-all") }
+    try output().write("all")
   }
 }
 

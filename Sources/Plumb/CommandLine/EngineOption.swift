@@ -43,7 +43,7 @@ struct EngineOption: Sendable {
     },
     EngineOption(
       names: ["--no-lock"], valueName: nil,
-      help: "let the same command run twice at once in this folder ([core] no_lock)"
+      help: "let the same command run twice at once in this folder; no task runs twice at once ([core] no_lock)"
     ) { invocation, _, _ in
       invocation.noLock = true
     },

@@ -10,13 +10,12 @@ extension RunOptions {
     settings.retries = invocation.retries
     settings.retryDelay = invocation.retryDelay
     settings.logLevel = invocation.logLevel
-    if invocation.noLock { settings.locksTasks = false }
     schedulerRequest = invocation.scheduler
     forcing = invocation.forcing
   }
 
   /// These options with every setting code left alone taken from `configuration` (`[core]
-  /// workers`, `[core] log_level`, `[core] no_lock`, `[scheduler] retry_count`, `[scheduler]
+  /// workers`, `[core] log_level`, `[scheduler] retry_count`, `[scheduler]
   /// retry_delay`, `[core] stop_grace_period`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
   /// show_errors`, the scheduler: see ``SchedulerRequest/choice(configuration:)``), and with the
   /// observer of its `[webhook]`, if any.
@@ -31,7 +30,6 @@ extension RunOptions {
     settings.logLevel = try settings.logLevel ?? configuration.logLevel()
     settings.stopGracePeriod =
       try settings.stopGracePeriod ?? configuration.seconds(section: "core", key: "stop_grace_period")
-    settings.locksTasks = try settings.locksTasks ?? configuration.boolean(section: "core", key: "no_lock").map { !$0 }
     settings.summaryLength =
       try settings.summaryLength ?? configuration.count(section: "execution_summary", key: "summary_length", minimum: 0)
     settings.summaryShowsErrors =

@@ -106,7 +106,13 @@ public struct RunOptions: Sendable {
   public var logSink: @Sendable (String) -> Void = { line in StandardStream.error.write(line + "\n") }
   /// Whether each task runs holding a lock shared with other runs in the same working folder (other
   /// processes too), so two runs never run the same task at once; the second waits, then skips the
-  /// task if the first completed it. On by default.
+  /// task if the first completed it. On by default; the command line's `--no-lock` leaves it on, as
+  /// Luigi's lifts only the process lock.
+  ///
+  /// ```swift
+  /// var options = RunOptions()
+  /// options.locksTasks = false  // only where nothing else runs in the folder
+  /// ```
   public var locksTasks: Bool {
     get { settings.locksTasks ?? true }
     set { settings.locksTasks = newValue }
