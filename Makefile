@@ -44,16 +44,20 @@ reset: kit
 test: kit cron-fixture luigid-venv s3-venv postgres
 	@$(KIT) selfcheck
 
+# Every Python package the tests install is pinned, with its dependencies, in .ci/requirements/
+# (pip freeze of a venv that passed): an upstream release must not change what make test checks
+# (croniter 6 and 7 differ on real rows). Changing a file there rebuilds its venv.
+#
 # The cron fixture the engine's tests compare Plumb's cron with holds croniter's answers (the cron
 # implementation Airflow uses). This installs croniter into .build-cron/venv, writes the fixture
 # again and fails if it changed; without PyPI it says so and leaves the committed fixture be.
 CRON_VENV := .build-cron/venv
 CRON_FIXTURE := Tests/Fixtures/cron/cron-next.tsv
+PIP_INSTALL = bin/pip install --quiet --disable-pip-version-check -r
 .PHONY: cron-fixture
 cron-fixture:
 	@mkdir -p .build-cron
-	@$(CRON_VENV)/bin/python -c 'import croniter' 2>/dev/null \
-	  || (python3 -m venv $(CRON_VENV) && $(CRON_VENV)/bin/pip install --quiet croniter) \
+	@$(MAKE) -s --no-print-directory $(CRON_VENV)/.installed \
 	  || echo "make cron-fixture: could not install croniter; the committed $(CRON_FIXTURE) is used as it is"
 	@if $(CRON_VENV)/bin/python -c 'import croniter' 2>/dev/null; then \
 	  $(CRON_VENV)/bin/python Tests/Fixtures/cron/make_cron_fixture.py > .build-cron/cron-next.tsv \
@@ -61,6 +65,11 @@ cron-fixture:
 	  && echo "cron fixture: croniter $$($(CRON_VENV)/bin/pip show croniter | sed -n 's/^Version: //p') agrees with $(CRON_FIXTURE)" \
 	  || { echo "cron fixture: $(CRON_FIXTURE) differs from croniter's answers; copy .build-cron/cron-next.tsv over it and check git diff"; exit 1; }; \
 	fi
+
+$(CRON_VENV)/.installed: .ci/requirements/cron.txt
+	@rm -rf $(CRON_VENV)
+	@python3 -m venv $(CRON_VENV) && $(CRON_VENV)/$(PIP_INSTALL) $<
+	@touch $@
 
 test-engine:
 	swift build --build-tests
@@ -77,11 +86,11 @@ LUIGID_PORT ?= 8082
 .PHONY: luigid luigid-venv
 luigid-venv: $(LUIGI_VENV)/.installed
 
-$(LUIGI_VENV)/.installed:
+$(LUIGI_VENV)/.installed: .ci/requirements/luigi.txt
 	@echo "Installing $(LUIGI_PACKAGE) into $(LUIGI_VENV) (once, about 20 s)…"
 	@rm -rf $(LUIGI_VENV)
 	python3 -m venv $(LUIGI_VENV)
-	$(LUIGI_VENV)/bin/pip install --quiet --disable-pip-version-check $(LUIGI_PACKAGE)
+	$(LUIGI_VENV)/$(PIP_INSTALL) $<
 	@touch $@
 
 # `make s3-venv`: moto_server, an S3-compatible server in Python, into .build-s3/venv; the engine's
@@ -92,27 +101,30 @@ S3_PACKAGE := moto[server]==5.2.5
 .PHONY: s3-venv
 s3-venv: $(S3_VENV)/.installed
 
-$(S3_VENV)/.installed:
+$(S3_VENV)/.installed: .ci/requirements/s3.txt
 	@echo "Installing $(S3_PACKAGE) into $(S3_VENV) (once, about 45 s)…"
 	@rm -rf $(S3_VENV)
 	python3 -m venv $(S3_VENV)
-	$(S3_VENV)/bin/pip install --quiet --disable-pip-version-check '$(S3_PACKAGE)'
+	$(S3_VENV)/$(PIP_INSTALL) $<
 	@touch $@
 
-# `make postgres`: Debian's PostgreSQL server binaries (apt-get install -y postgresql, with sudo
+# `make postgres`: Debian's PostgreSQL server binaries (apt-get install -y postgresql-15, with sudo
 # unless root) when /usr/lib/postgresql/<version>/bin/initdb is missing, and psycopg2-binary in
 # Luigi's venv; the engine's PostgreSQL tests start a throw-away cluster of their own.
 PSYCOPG2_PACKAGE := psycopg2-binary==2.9.13
+# The major version is pinned; Debian's point releases within it are security fixes, and the
+# mirror keeps only the newest.
+POSTGRES_DEBIAN := postgresql-15
 .PHONY: postgres
 postgres: luigid-venv $(LUIGI_VENV)/.psycopg2
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "Installing PostgreSQL with apt-get (once)…"; \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(POSTGRES_DEBIAN) >/dev/null; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null
 
-$(LUIGI_VENV)/.psycopg2: $(LUIGI_VENV)/.installed
-	$(LUIGI_VENV)/bin/pip install --quiet --disable-pip-version-check $(PSYCOPG2_PACKAGE)
+$(LUIGI_VENV)/.psycopg2: $(LUIGI_VENV)/.installed .ci/requirements/psycopg2.txt
+	$(LUIGI_VENV)/$(PIP_INSTALL) .ci/requirements/psycopg2.txt
 	@touch $@
 
 luigid: luigid-venv
