@@ -43,6 +43,20 @@ reset: kit
 # The engine's luigid tests run a real luigid, so the test needs the venv `make luigid-venv` installs.
 test: kit cron-fixture luigid-venv s3-venv postgres
 	@$(KIT) selfcheck
+	@$(MAKE) --no-print-directory release-smoke
+
+# `make release-smoke`: every feature of Plumb once (async, dynamic requirements, a range, a
+# schedule, retries, --force, a webhook, luigid, S3, PostgreSQL) in a release build, which the
+# debug suite cannot stand for: the optimizer has turned working code into a crash before.
+.PHONY: release-smoke
+release-smoke: luigid-venv s3-venv postgres
+	@echo "Release smoke: building Plumb in release (about 2 minutes the first time)…"
+	@swift build -c release --product plumb-release-smoke --quiet
+	@"$$(swift build -c release --show-bin-path)/plumb-release-smoke" > .build/release-smoke.log 2>&1; \
+	  status=$$?; \
+	  grep -E "(passed|failed) \(|error:" .build/release-smoke.log; tail -n 1 .build/release-smoke.log; \
+	  if [ $$status -ne 0 ]; then echo "Release smoke failed (exit $$status); the whole log: .build/release-smoke.log"; fi; \
+	  exit $$status
 
 # Every Python package the tests install is pinned, with its dependencies, in .ci/requirements/
 # (pip freeze of a venv that passed): an upstream release must not change what make test checks

@@ -52,6 +52,9 @@ var targets: [Target] = [
   .executableTarget(name: "plumb-fuzz", dependencies: ["Plumb"], path: "Sources/PlumbFuzz"),
   // The figures of the S3 and PostgreSQL stores (a 100 MB upload, 100,000 rows), for /usr/bin/time -v.
   .executableTarget(name: "plumb-stores-bench", dependencies: ["Plumb"], path: "Sources/PlumbStoresBench"),
+  // `make release-smoke` (part of make test): every feature once, built in release, run by XCTest.
+  .executableTarget(
+    name: "plumb-release-smoke", dependencies: ["Plumb", "PlumbTestSupport"], path: "Sources/PlumbReleaseSmoke"),
 ]
 var products: [Product] = [
   .library(name: "Plumb", targets: ["Plumb"])

@@ -66,7 +66,7 @@ public final class LuigidServer: @unchecked Sendable {
     folder = try TemporaryFolder(removedAfter: test)
     try folder.write(Self.fastConfiguration, to: "luigid.cfg")
     try FileManager.default.createDirectory(atPath: folder.path(of: "log"), withIntermediateDirectories: true)
-    port = try Self.freePort()
+    port = try LoopbackPort.unused()
     process = Process()
     process.executableURL = URL(fileURLWithPath: luigid)
     process.arguments = [
@@ -167,24 +167,5 @@ public final class LuigidServer: @unchecked Sendable {
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
-  }
-
-  /// A port nothing listens on now: bound to port 0, read back, released.
-  public static func freePort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw NotReady(reason: "no socket: \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-        bind(descriptor, address, length) == 0 && getsockname(descriptor, address, &length) == 0
-      }
-    }
-    guard bound else { throw NotReady(reason: "no free port: \(String(cString: strerror(errno)))") }
-    return Int(UInt16(bigEndian: address.sin_port))
   }
 }

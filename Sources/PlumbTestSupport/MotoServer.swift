@@ -48,7 +48,7 @@ public final class MotoServer: @unchecked Sendable {
       )
     }
     folder = try TemporaryFolder(removedAfter: test)
-    port = try LuigidServer.freePort()
+    port = try LoopbackPort.unused()
     process = Process()
     process.executableURL = URL(fileURLWithPath: server)
     process.arguments = ["-H", "127.0.0.1", "-p", String(port)]

@@ -51,7 +51,7 @@ public final class PostgresServer: @unchecked Sendable {
     var name = Array(template.utf8CString)
     guard let made = mkdtemp(&name) else { throw Failure(description: "cannot make a folder in /tmp") }
     folder = String(cString: made)
-    port = try LuigidServer.freePort()
+    port = try LoopbackPort.unused()
     do {
       try FileManager.default.createDirectory(atPath: folder + "/sock", withIntermediateDirectories: true)
       try password.write(toFile: folder + "/password", atomically: true, encoding: .utf8)

@@ -93,7 +93,7 @@ final class PostgresTests: XCTestCase {
   }
 
   func testARefusedConnectionAndASilentServerAreOneLineErrors() throws {
-    let port = try LuigidServer.freePort()
+    let port = try LoopbackPort.unused()
     XCTAssertThrowsError(
       try PostgresConnection(PostgresSettings(host: "127.0.0.1", port: port, database: "d", user: "u"))
     ) { error in

@@ -111,7 +111,7 @@ final class S3ObjectStoreTests: XCTestCase {
   }
 
   func testAnUnreachableServerThrowsRatherThanAnsweringMissing() throws {
-    let port = try LuigidServer.freePort()
+    let port = try LoopbackPort.unused()
     let store = S3ObjectStore(
       endpoint: URL(string: "http://127.0.0.1:\(port)")!, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
     let target = ObjectStoreTarget(bucket: "models", key: "iris.json", store: store)

@@ -135,7 +135,7 @@ final class CentralProcessTests: XCTestCase {
   // MARK: - Faults
 
   func testAnUnreachableLuigidEndsTheRunAtOnceWithOneLineAndItsOwnExitCode() throws {
-    let port = try LuigidServer.freePort()
+    let port = try LoopbackPort.unused()
     let outcome = finish(
       try start("run", ["Quick", "--scheduler-host", "127.0.0.1", "--scheduler-port", String(port)], luigid: false),
       "run")

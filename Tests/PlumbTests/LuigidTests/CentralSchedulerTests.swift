@@ -132,7 +132,7 @@ final class CentralSchedulerTests: XCTestCase {
 
   func testAnUnreachableLuigidFailsTheRunBeforeAnythingIsScheduled() throws {
     var options = options()
-    options.scheduler = .central(CentralScheduler(host: "127.0.0.1", port: try LuigidServer.freePort()))
+    options.scheduler = .central(CentralScheduler(host: "127.0.0.1", port: try LoopbackPort.unused()))
 
     XCTAssertThrowsError(try build([Root()], options: options)) { error in
       guard case CentralSchedulerError.unreachable(let url, _) = error else {
@@ -159,7 +159,7 @@ final class CentralSchedulerTests: XCTestCase {
     XCTAssertEqual(malformed.code, PipelineCommand.usageErrorExitCode)
     XCTAssertEqual(malformed.errors.count, 1)
     XCTAssertTrue(malformed.errors[0].contains("--scheduler-url"), "\(malformed.errors)")
-    try folder.write("[core]\ndefault-scheduler-port = \(try LuigidServer.freePort())\n", to: "plumb.cfg")
+    try folder.write("[core]\ndefault-scheduler-port = \(try LoopbackPort.unused())\n", to: "plumb.cfg")
     let unreachable = run(["Root"])
     XCTAssertEqual(unreachable.code, ExitCodes().schedulerUnreachable, "\(unreachable.errors)")
     XCTAssertEqual(unreachable.errors.count, 1, "\(unreachable.errors)")
