@@ -5,8 +5,8 @@ import Plumb
   import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for tests: it listens on a free port, answers `GET`, `HEAD`
-/// and `POST` from a table of routes (``Response``), says `404 Not Found` to anything else, records
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: it listens on a free port, answers `GET`, `HEAD`,
+/// `POST`, `PUT` and `DELETE` from a table of routes (``Response``), says `404 Not Found` to anything else, records
 /// what was asked (with what was posted), and runs until ``stop()``.
 ///
 /// Foundation on Linux has no server sockets, so this uses plain Glibc sockets. Each connection
@@ -250,7 +250,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
     state.unlock()
 
-    guard ["GET", "HEAD", "POST"].contains(method) else {
+    guard ["GET", "HEAD", "POST", "PUT", "DELETE"].contains(method) else {
       send(status: 405, body: Data(), contentType: "text/plain", to: connection, includeBody: true)
       return
     }

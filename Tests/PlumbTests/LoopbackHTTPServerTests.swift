@@ -56,7 +56,7 @@ final class LoopbackHTTPServerTests: XCTestCase {
     XCTAssertTrue(head.contains("Content-Length: 3\r\n"), head)
     XCTAssertTrue(head.hasSuffix("\r\n\r\n"), "a HEAD answer has no body: \(head)")
     XCTAssertTrue(
-      try exchange(port: server.port, request: "PUT /data HTTP/1.1\r\n\r\n").hasPrefix(
+      try exchange(port: server.port, request: "PATCH /data HTTP/1.1\r\n\r\n").hasPrefix(
         "HTTP/1.1 405 Method Not Allowed\r\n"))
     XCTAssertTrue(
       try exchange(port: server.port, request: "nonsense\r\n\r\n").hasPrefix("HTTP/1.1 400 Bad Request\r\n"))

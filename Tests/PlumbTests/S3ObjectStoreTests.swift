@@ -73,7 +73,8 @@ final class S3ObjectStoreTests: XCTestCase {
     XCTAssertEqual(try target.read(), "old")
   }
 
-  func testUploadStreamsALargeFileAndItArrivesWhole() throws {
+  /// A file over one part (8 MiB) goes up as a multipart upload, never more than a part in memory.
+  func testALargeFileGoesUpInPartsArrivesWholeAndLeavesNoUploadBehind() throws {
     let moto = try MotoServer(for: self)
     let folder = try TemporaryFolder(removedAfter: self)
     try moto.store().createBucket("big")
@@ -87,6 +88,38 @@ final class S3ObjectStoreTests: XCTestCase {
     let back = try target.readData()
     XCTAssertEqual(back.count, bytes.count)
     XCTAssertTrue(back == Data(bytes), "the object differs from the file")
+    XCTAssertEqual(
+      (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
+        $0.hasPrefix("plumb-s3-\(getpid())-")
+      }, [], "the temporary file of the upload is removed")
+    let uploads = try S3Request(store: moto.store(), method: "GET", bucket: "big", query: ["uploads": ""]).send()
+    XCTAssertEqual(uploads.status, 200)
+    XCTAssertFalse(String(decoding: uploads.body, as: UTF8.self).contains("<Upload>"), "no upload is left open")
+  }
+
+  /// A server that hangs up in the middle of a multipart upload: the write fails with one line,
+  /// the upload is aborted (no parts stay), and no temporary file is left. With URLSession's
+  /// upload from a file, a cut-off upload crashed the process.
+  func testAnUploadCutOffMidwayIsAbortedAndReportedNotACrash() throws {
+    let answer = "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>"
+    let server = try LoopbackHTTPServer(routes: [
+      "/big/cut.bin": .sequence([
+        .data(Data(answer.utf8), status: 200, contentType: "application/xml"), .raw(Data()), .status(204),
+      ])
+    ])
+    defer { server.stop() }
+    let store = S3ObjectStore(endpoint: server.baseURL, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
+    let target = ObjectStoreTarget(bucket: "big", key: "cut.bin", store: store)
+
+    XCTAssertThrowsError(try target.write(Data(repeating: 7, count: 9 << 20))) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 PUT big/cut.bin at \(server.baseURL.absoluteString) failed: the server closed the connection without answering"
+      )
+    }
+    XCTAssertEqual(server.requests.map(\.method), ["POST", "PUT", "DELETE"], "started, one part, aborted")
+    XCTAssertEqual(server.requests.last?.target, "/big/cut.bin?uploadId=up-1")
+    XCTAssertTrue(server.requests[1].target.contains("partNumber=1"), server.requests[1].target)
     XCTAssertEqual(
       (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
         $0.hasPrefix("plumb-s3-\(getpid())-")

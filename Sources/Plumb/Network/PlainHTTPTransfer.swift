@@ -96,7 +96,13 @@ struct PlainHTTPTransfer {
   // MARK: - The answer
 
   private func readHead(_ incoming: Incoming) throws -> Head {
-    guard let statusLine = try incoming.line() else { throw DownloadError.invalidHTTP(server: server) }
+    guard let statusLine = try incoming.line() else {
+      guard incoming.hasReceived else {
+        throw DownloadError.failed(
+          url: request.url?.absoluteString ?? "", reason: "the server closed the connection without answering")
+      }
+      throw DownloadError.invalidHTTP(server: server)
+    }
     let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
     guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]), (100..<600).contains(status)
     else { throw DownloadError.invalidHTTP(server: server) }
@@ -160,6 +166,8 @@ private final class Incoming {
   private let connection: TCPConnection
   private var bytes: [UInt8] = []
   private var start = 0
+  /// Whether the connection has given any byte at all.
+  private(set) var hasReceived = false
 
   init(connection: TCPConnection) {
     self.connection = connection
@@ -203,6 +211,7 @@ private final class Incoming {
     var chunk = [UInt8](repeating: 0, count: 64 * 1024)
     let count = try chunk.withUnsafeMutableBytes { try connection.receive(into: $0) }
     guard count > 0 else { return false }
+    hasReceived = true
     bytes += chunk[..<count]
     return true
   }

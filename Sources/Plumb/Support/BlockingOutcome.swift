@@ -17,4 +17,10 @@ final class BlockingOutcome<Value: Sendable>: @unchecked Sendable {
     finished.wait()
     return try result!.get()
   }
+
+  /// The result, or `nil` when it has not come by `deadline`.
+  func wait(until deadline: DispatchTime) throws -> Value? {
+    guard finished.wait(timeout: deadline) == .success else { return nil }
+    return try result!.get()
+  }
 }

@@ -24,8 +24,8 @@ import Foundation
 /// ```
 ///
 /// It keeps the folder store's promises: a write goes into a finished temporary file first and up
-/// in one `PUT` of that file (read in pieces, never held in memory), which S3 stores whole or not
-/// at all, so a failed write leaves no object; ``exists(bucket:key:)`` answers as Luigi's
+/// in one `PUT`, or in parts of 8 MiB for a larger file (``S3Upload``; never more than a part in
+/// memory), which S3 stores whole or not at all, so a failed write leaves no object; ``exists(bucket:key:)`` answers as Luigi's
 /// `S3Target.exists()` does and throws when the server cannot be reached or refuses the
 /// credentials, rather than answering "missing".
 public struct S3ObjectStore: ObjectStore, Sendable {
@@ -101,20 +101,17 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     return answer.body
   }
 
-  /// Lets `body` write a temporary file, then sends the finished file in one `PUT`: if `body` or the
-  /// upload fails, no object is stored (and an earlier one stays).
+  /// Lets `body` write a temporary file, then sends the finished file (``S3Upload``: one `PUT`, or
+  /// a multipart upload of parts of 8 MiB): if `body` or the upload fails, no object is stored
+  /// (and an earlier one stays).
   public func write(bucket: String, key: String, _ body: (OutputFile) throws -> Void) throws {
     try Self.check(bucket: bucket, key: key)
     let folder = FileManager.default.temporaryDirectory.path
     let temporary = "\(folder)/plumb-s3-\(getpid())-\(UUID().uuidString)"
     try OutputFile.write(to: temporary, body)
     defer { unlink(temporary) }
-    let (size, hash) = try Self.sizeAndHash(of: temporary)
-    let request = S3Request(
-      store: self, method: "PUT", bucket: bucket, key: key,
-      body: .file(URL(fileURLWithPath: temporary), size: size, sha256: hash))
-    let answer = try request.send()
-    guard (200..<300).contains(answer.status) else { throw request.failure(answer) }
+    let size = try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int ?? 0
+    try S3Upload(store: self, bucket: bucket, key: key).send(file: temporary, size: size)
   }
 
   /// Deletes the object; S3 answers a missing object as deleted too.
@@ -153,21 +150,6 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     guard !key.isEmpty, key.utf8.count <= 1024 else {
       throw ObjectStoreError.invalidKey(key, reason: "an S3 key has 1 to 1024 bytes")
     }
-  }
-
-  /// The file's size and hex SHA-256, read in pieces of 1 MB.
-  private static func sizeAndHash(of path: String) throws -> (Int, String) {
-    guard let file = FileHandle(forReadingAtPath: path) else {
-      throw TargetError.unreadable(path: path, reason: "cannot be opened")
-    }
-    defer { try? file.close() }
-    var hash = SHA256()
-    var size = 0
-    while let piece = try file.read(upToCount: 1 << 20), !piece.isEmpty {
-      hash.update(piece)
-      size += piece.count
-    }
-    return (size, SHA256.hex(hash.finish()))
   }
 }
 

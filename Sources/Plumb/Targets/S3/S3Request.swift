@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking
@@ -6,8 +7,11 @@ import Foundation
 
 /// One signed request to an S3-compatible server and its answer, blocking the calling thread.
 ///
-/// Bodies go up from a file (`uploadTask(fromFile:)` reads it in pieces), so an upload of any size
-/// is never held in memory; answers are small (errors, listings) except a `GET` of an object.
+/// Bodies go up from memory: a large object goes up in parts (``S3ObjectStore``), so a body is at
+/// most one part. `uploadTask(fromFile:)` is not used: on Linux an upload from a file that the
+/// server cuts off crashed the process (a `try!` in FoundationNetworking's EasyHandle). An
+/// `http://` endpoint is spoken to over a socket of Plumb's own (``PlainHTTPTransfer``), which a
+/// deadline stops at once; `https://` goes through URLSession.
 ///
 /// ```swift
 /// let answer = try S3Request(store: store, method: "HEAD", bucket: "models", key: "iris.json").send()
@@ -17,13 +21,13 @@ struct S3Request {
   enum Body {
     case none
     case data(Data)
-    /// A finished file, with its size and the hex SHA-256 the signature covers.
-    case file(URL, size: Int, sha256: String)
   }
 
   /// The server's answer.
-  struct Answer {
+  struct Answer: Sendable {
     var status: Int
+    /// The headers, by lowercased name.
+    var headers: [String: String] = [:]
     var body: Data
     /// S3's error code and message from an XML error body, if there is one.
     var error: (code: String, message: String)? {
@@ -32,7 +36,8 @@ struct S3Request {
       return (code, Self.element("Message", in: text) ?? "")
     }
 
-    private static func element(_ name: String, in text: String) -> String? {
+    /// The text of the first `<name>` element of `text`, an XML answer of S3's.
+    static func element(_ name: String, in text: String) -> String? {
       guard let start = text.range(of: "<\(name)>"),
         let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
       else { return nil }
@@ -70,44 +75,79 @@ struct S3Request {
     case .data(let data):
       payloadHash = SHA256.hex(SHA256.digest(data))
       request.httpBody = data
-    case .file(_, let size, let sha256):
-      payloadHash = sha256
-      request.setValue(String(size), forHTTPHeaderField: "Content-Length")
     }
     let signed = store.signer.headers(
       method: method, host: store.hostHeader, path: path, query: query, extraHeaders: headers,
       payloadHash: payloadHash, date: Date())
     for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
 
-    final class Outcome: @unchecked Sendable {
-      var result: Result<Answer, any Error>?
-    }
-    let outcome = Outcome()
-    let done = DispatchSemaphore(value: 0)
-    let handler: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = { data, response, error in
-      if let error {
-        outcome.result = .failure(error)
-      } else {
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        outcome.result = .success(Answer(status: status, body: data ?? Data()))
+    let outcome = BlockingOutcome<Answer>()
+    let stop =
+      url.scheme?.lowercased() == "http"
+      ? sendOverSocket(request, to: outcome) : sendOverURLSession(request, to: outcome)
+    let answer: Answer
+    do {
+      guard let finished = try outcome.wait(until: .now() + store.deadline) else {
+        stop()
+        throw failure("stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline")
       }
-      done.signal()
+      answer = finished
+    } catch let error as S3Error {
+      throw error
+    } catch {
+      throw failure(describe(error))
     }
-    let task: URLSessionTask
-    if case .file(let file, _, _) = body {
-      task = Self.session.uploadTask(with: request, fromFile: file, completionHandler: handler)
-    } else {
-      task = Self.session.dataTask(with: request, completionHandler: handler)
+    return answer
+  }
+
+  /// Sends `request` over a socket of its own, on a thread of its own; the answer goes to `outcome`.
+  /// Returns what stops the transfer.
+  private func sendOverSocket(_ request: URLRequest, to outcome: BlockingOutcome<Answer>) -> @Sendable () -> Void {
+    let connection = Mutex<TCPConnection?>(nil)
+    let stopped = Mutex(false)
+    let timeout = store.timeout
+    Thread {
+      var answer = Answer(status: 0, body: Data())
+      do {
+        try PlainHTTPTransfer(request: request, timeout: timeout).run(
+          connected: { made in
+            connection.withLock { $0 = made }
+            if stopped.withLock({ $0 }) { made.interrupt() }
+          },
+          head: { head in
+            answer.status = head.status
+            answer.headers = head.fields
+            return true
+          },
+          receive: { answer.body.append($0) })
+        outcome.finish(.success(answer))
+      } catch {
+        outcome.finish(.failure(error))
+      }
+    }.start()
+    return {
+      stopped.withLock { $0 = true }
+      connection.withLock { $0?.interrupt() }
+    }
+  }
+
+  /// Sends `request` as a data task of the process's S3 session; the answer goes to `outcome`.
+  /// Returns what stops the transfer.
+  private func sendOverURLSession(_ request: URLRequest, to outcome: BlockingOutcome<Answer>) -> @Sendable () -> Void {
+    let task = Self.session.dataTask(with: request) { data, response, error in
+      if let error {
+        outcome.finish(.failure(error))
+      } else {
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+          headers["\(name)".lowercased()] = "\(value)"
+        }
+        outcome.finish(.success(Answer(status: http?.statusCode ?? 0, headers: headers, body: data ?? Data())))
+      }
     }
     task.resume()
-    guard done.wait(timeout: .now() + store.deadline) == .success else {
-      task.cancel()
-      throw failure("stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline")
-    }
-    switch outcome.result! {
-    case .success(let answer): return answer
-    case .failure(let error): throw failure(describe(error))
-    }
+    return { task.cancel() }
   }
 
   /// An error for this request with `problem` and no status.
@@ -135,6 +175,15 @@ struct S3Request {
   }
 
   private func describe(_ error: any Error) -> String {
+    if let error = error as? DownloadError {
+      switch error {
+      case .connectionRefused: return "connection refused"
+      case .timedOut: return "timed out after \(Self.seconds(store.timeout.rounded(.up))) s without an answer"
+      case .hostNotFound: return "host not found"
+      case .failed(_, let reason): return reason
+      default: return "\(error)"
+      }
+    }
     guard let error = error as? URLError else { return "\(error)" }
     switch error.code {
     case .cannotConnectToHost: return "connection refused"
