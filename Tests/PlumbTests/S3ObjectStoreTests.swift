@@ -1,5 +1,6 @@
 import Foundation
 import PlumbTestSupport
+import Synchronization
 import XCTest
 
 @testable import Plumb
@@ -120,6 +121,44 @@ final class S3ObjectStoreTests: XCTestCase {
     XCTAssertEqual(server.requests.map(\.method), ["POST", "PUT", "DELETE"], "started, one part, aborted")
     XCTAssertEqual(server.requests.last?.target, "/big/cut.bin?uploadId=up-1")
     XCTAssertTrue(server.requests[1].target.contains("partNumber=1"), server.requests[1].target)
+    XCTAssertEqual(
+      (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
+        $0.hasPrefix("plumb-s3-\(getpid())-")
+      }, [], "the temporary file of the upload is removed")
+  }
+
+  /// The server stopped while a 200 MB upload goes up (the torture run's crash: URLSession's upload
+  /// from a file ended in a `try!` in FoundationNetworking): the write throws one line, no crash, and
+  /// its temporary file goes.
+  func testTheServerStoppedDuringALargeUploadIsAnErrorNotACrash() throws {
+    let moto = try MotoServer(for: self)
+    let store = moto.store()
+    try store.createBucket("big")
+    let failure = Mutex<(any Error)?>(nil)
+    let ended = expectation(description: "the write ends")
+    Thread {
+      do {
+        try store.write(bucket: "big", key: "huge.bin") { file in
+          let block = Data(repeating: 0x5A, count: 1 << 20)
+          for _ in 0..<200 { file.write(block) }
+        }
+      } catch {
+        failure.withLock { $0 = error }
+      }
+      ended.fulfill()
+    }.start()
+    // The upload is open once S3 lists it; its parts take seconds more to go up.
+    let deadline = Date(timeIntervalSinceNow: 60)
+    while Date() < deadline {
+      let listing = try S3Request(store: store, method: "GET", bucket: "big", query: ["uploads": ""]).send()
+      if String(decoding: listing.body, as: UTF8.self).contains("<Upload>") { break }
+    }
+    moto.stop()
+    wait(for: [ended], timeout: 60)
+
+    let error = try XCTUnwrap(failure.withLock { $0 }, "the write went through although the server stopped")
+    XCTAssertTrue("\(error)".hasPrefix("S3 PUT big/huge.bin at \(moto.endpoint.absoluteString) failed: "), "\(error)")
+    XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
     XCTAssertEqual(
       (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
         $0.hasPrefix("plumb-s3-\(getpid())-")
