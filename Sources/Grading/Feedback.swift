@@ -19,8 +19,14 @@ public enum Feedback {
   }
 
   /// Short text in quotes with its newlines and tabs shown as `\n` and `\t`; `(nothing)` when empty.
+  /// A text of more than 1,200 characters shows its first and last 500, saying how many were cut:
+  /// a verdict is read on one screen.
   public static func quoted(_ text: String) -> String {
     if text.isEmpty { return "(nothing)" }
+    guard text.count <= 1200 else {
+      return quoted(String(text.prefix(500))) + " … \(text.count - 1000) characters cut … "
+        + quoted(String(text.suffix(500)))
+    }
     let shown = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
       .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
     return "\"\(shown)\""

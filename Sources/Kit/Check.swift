@@ -43,7 +43,7 @@ enum Check {
     let first = report.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks)
     // After a hang the checks that were to follow never ran, so a count would mislead.
     let count =
-      report.timedOut ? " A check did not finish." : cases.isEmpty ? "" : " \(failed) of \(cases.count) checks fail."
+      report.timedOut ? " A check did not finish." : failed == 0 ? "" : " \(failed) of \(cases.count) checks fail."
     Terminal.say(Terminal.red("✗ \(name):\(count)") + (first.map { " The first (\($0.test)):" } ?? ""))
     Terminal.say()
     Terminal.say(indent(first?.message ?? verdict.note))

@@ -101,6 +101,28 @@ struct Exercise {
     return changed.isEmpty ? sourceFiles : changed
   }
 
+  /// Where the learner's code throws `error`, as XCTest quotes it (`InsecureWebhook()`, or `insecure`
+  /// for an enum's case): the first line that throws it, else the line that declares its type, as
+  /// `Exercises/9-failures/Alerts.swift:9`; `nil` when no file names it.
+  func line(throwing error: String) -> String? {
+    let name = error.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+    guard !name.isEmpty else { return nil }
+    var declaration: String?
+    for file in sourceFiles {
+      let text = (try? String(contentsOfFile: "\(path)/\(file)", encoding: .utf8)) ?? ""
+      for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let place = "\(path)/\(file):\(index + 1)"
+        if line.range(of: #"\bthrow\s+(\w+)?\.?"# + name + #"\b"#, options: .regularExpression) != nil { return place }
+        if declaration == nil,
+          line.range(of: #"\b(struct|enum|class|actor)\s+"# + name + #"\b"#, options: .regularExpression) != nil
+        {
+          declaration = place
+        }
+      }
+    }
+    return declaration
+  }
+
   static func swiftFiles(in folder: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".swift") }.sorted()
   }

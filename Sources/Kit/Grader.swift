@@ -94,10 +94,16 @@ struct Grader {
     // A crash's backtrace names the learner's line; only the crashed thread's frames are needed.
     // With a time limit the tests print line by line (coreutils' stdbuf, inherited by the test
     // process), so a run that is stopped still shows which check was running.
+    // The tests' temporary files go into a folder of the run's own, removed after it: a test
+    // process that crashes or is stopped cannot clean up after itself.
     let lineBuffered = timeLimit == nil ? [] : ["stdbuf", "-oL", "-eL"]
-    let outcome = Shell.capture(
-      lineBuffered + ["swift", "test", "--skip-build"] + scratchArguments + arguments,
-      environment: environment.merging(["SWIFT_BACKTRACE": Crash.backtraceSettings]) { $1 }, timeLimit: timeLimit)
+    let outcome = RunFolders.using { folder in
+      var settings = ["SWIFT_BACKTRACE": Crash.backtraceSettings]
+      settings["TMPDIR"] = folder
+      return Shell.capture(
+        lineBuffered + ["swift", "test", "--skip-build"] + scratchArguments + arguments,
+        environment: environment.merging(settings) { $1 }, timeLimit: timeLimit)
+    }
     return TestReport(
       output: outcome.output, exitStatus: outcome.status, stoppedAfter: outcome.timedOut ? timeLimit : nil)
   }
@@ -111,6 +117,10 @@ struct Grader {
       )
     }
     guard let first = report.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks) else {
+      // Done only when XCTest's own count and the exit status agree with the lines read.
+      if let disagreement = report.disagreement(with: exercise.suiteName, declared: exercise.declaredChecks) {
+        return (.failing, disagreement)
+      }
       return (.done, "")
     }
     return (first.message.contains("is not done yet") ? .notDone : .failing, first.message)

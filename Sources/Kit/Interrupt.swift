@@ -42,15 +42,13 @@ enum Interrupt {
           // Stop everything after all if the pipeline does not end in time.
           DispatchQueue.global().asyncAfter(deadline: .now() + pipelineGrace) {
             guard ProcessTree.isRunning(pipeline) else { return }
-            stopChildren()
-            exit(128 + signal)
+            stopChildrenAndExit(128 + signal)
           }
           continue
         }
         // Ends the line of a "Running… 12 s" ticker, so the shell's prompt starts on a line of its own.
         if Terminal.isInteractive { FileHandle.standardOutput.write(Data("\n".utf8)) }
-        stopChildren()
-        exit(128 + signal)
+        stopChildrenAndExit(128 + signal)
       }
     }
     takeTheTerminal()
@@ -68,8 +66,15 @@ enum Interrupt {
   /// and exits with 0, since nothing went wrong.
   static func quit() -> Never {
     FileHandle.standardOutput.write(Data("\n".utf8))
+    stopChildrenAndExit(0)
+  }
+
+  /// Stops the children, removes the temporary folders of their test runs (nothing writes there
+  /// any more), and exits.
+  private static func stopChildrenAndExit(_ code: Int32) -> Never {
     stopChildren()
-    exit(0)
+    RunFolders.removeAll()
+    exit(code)
   }
 
   /// Sends `signal` to the foreground child, the first time only; returns its pid if it did.

@@ -75,12 +75,10 @@ enum SelfCheck {
       guard let solved = solvedReports[exercise.number] else { continue }
       let cases = solved.cases(of: exercise.suiteName)
       let first = solved.firstFailure(of: exercise.suiteName, order: exercise.declaredChecks)
-      let passed = !cases.isEmpty && cases.allSatisfy { $0.passed == true }
-      let details =
-        cases.isEmpty
-        ? "no test of \(exercise.suiteName) ran\(solved.crash.map { ": \($0)" } ?? "")"
-        : first.map { "\($0.test): \($0.message)" } ?? (solved.crash ?? "")
-      result(passed, "exercise \(exercise.number) on its solution passes (\(cases.count) checks)", details: details)
+      let verdict = Grader.verdict(of: exercise, in: solved)
+      result(
+        verdict.state == .done, "exercise \(exercise.number) on its solution passes (\(cases.count) checks)",
+        details: first.map { "\($0.test): \($0.message)" } ?? verdict.note)
     }
 
     Terminal.say()

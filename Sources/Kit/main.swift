@@ -10,6 +10,7 @@ else {
 }
 
 Interrupt.install()
+RunFolders.removeAbandoned()
 // Output cut short (`make check N=4 | head`) ends printing, not the kit with what it has to save.
 signal(SIGPIPE, SIG_IGN)
 

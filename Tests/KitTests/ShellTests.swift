@@ -71,9 +71,11 @@ final class InterruptTests: XCTestCase {
       (try? String(contentsOfFile: "/proc/\($0)/comm", encoding: .utf8)) == "sh\n"
     }
   }
+}
 
+extension XCTestCase {
   /// Polls `condition` until it gives a value, for at most ten seconds.
-  private func waitFor<T>(_ condition: () -> T?) -> T? {
+  func waitFor<T>(_ condition: () -> T?) -> T? {
     let deadline = Date() + 10
     while Date() < deadline {
       if let value = condition() { return value }
