@@ -10,8 +10,6 @@ struct ScrapeDay: PipelineTask {
   @Parameter(help: "the day whose posts to fetch") var date: Day = .required
 
   /// Not part of the task's identity: the same day's posts from the same blog, wherever it is served.
-  /// (A default rather than `.required`: `ScrapeDay(date: date)` passes the default of every
-  /// parameter it does not name, and a required one there would count as set to an empty text.)
   @Parameter(help: "the blog's address; plumb.cfg may set it under [ScrapeDay]", significant: false)
   var blog: String = "http://127.0.0.1:8000"
 

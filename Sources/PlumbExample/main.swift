@@ -106,13 +106,6 @@ struct TopArtists: PipelineTask {
   }
 }
 
-extension TopSongs {
-  init(tld: String) {
-    self.init()
-    self.tld = tld
-  }
-}
-
 /// A failure the pipeline explains in one line.
 struct ExampleError: Error, CustomStringConvertible {
   let description: String

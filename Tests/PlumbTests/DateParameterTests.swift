@@ -157,8 +157,8 @@ final class DateParameterTests: XCTestCase {
   }
 
   func testDayRequiredMarkerIsNoReadableDay() {
-    XCTAssertEqual(Day.required.parameterText, "0000-00-00")
-    XCTAssertNil(Day(parameterText: Day.required.parameterText))
+    XCTAssertEqual(Day.placeholder.parameterText, "0000-00-00")
+    XCTAssertNil(Day(parameterText: Day.placeholder.parameterText))
   }
 
   // MARK: - Month, Year, DateHour
@@ -181,7 +181,7 @@ final class DateParameterTests: XCTestCase {
     for text in ["2024-002", "2024-13", "2024-00", "2024-0", "2024-02-01", "2024", "0000-01", "", "2024-W02"] {
       XCTAssertNil(Month(parameterText: text), "'\(text)' must not read as a month")
     }
-    XCTAssertNil(Month(parameterText: Month.required.parameterText))
+    XCTAssertNil(Month(parameterText: Month.placeholder.parameterText))
   }
 
   func testYear() throws {
@@ -200,7 +200,7 @@ final class DateParameterTests: XCTestCase {
     for text in ["24", "02024", "0000", "20x4", "2024-01", ""] {
       XCTAssertNil(Year(parameterText: text), "'\(text)' must not read as a year")
     }
-    XCTAssertNil(Year(parameterText: Year.required.parameterText))
+    XCTAssertNil(Year(parameterText: Year.placeholder.parameterText))
   }
 
   func testDateHour() throws {
@@ -220,7 +220,7 @@ final class DateParameterTests: XCTestCase {
     ] {
       XCTAssertNil(DateHour(parameterText: text), "'\(text)' must not read as a date and hour")
     }
-    XCTAssertNil(DateHour(parameterText: DateHour.required.parameterText))
+    XCTAssertNil(DateHour(parameterText: DateHour.placeholder.parameterText))
   }
 
   // MARK: - DayInterval
@@ -306,7 +306,7 @@ final class DateParameterTests: XCTestCase {
     ] {
       XCTAssertNil(DayInterval(parameterText: text), "'\(text)' must not read as a date interval")
     }
-    XCTAssertNil(DayInterval(parameterText: DayInterval.required.parameterText))
+    XCTAssertNil(DayInterval(parameterText: DayInterval.placeholder.parameterText))
   }
 
   func testDayIntervalNextKeepsTheForm() throws {

@@ -39,3 +39,26 @@ extension Optional: ParameterValue where Wrapped: ParameterValue {
     return value.successor.map { .some($0) }
   }
 }
+
+/// An optional parameter may be required too: it must then be given, if only as None.
+///
+/// ```swift
+/// @Parameter(help: "the last day, or None for no limit") var until: Day? = .required
+/// ```
+extension Optional: RequirableParameterValue where Wrapped: ParameterValue {
+  /// None: a required optional parameter reads as it until a run gives it a value.
+  public static var placeholder: Wrapped? { nil }
+}
+
+extension Optional where Wrapped: ExpressibleByNilLiteral & ParameterValue {
+  /// No value for a parameter whose values are optional: `var until: Day? = .required`.
+  ///
+  /// ```swift
+  /// @Parameter(help: "the last day, or None for no limit") var until: Day? = .required
+  /// ```
+  ///
+  /// `Wrapped` is the parameter's own optional type here (`Day?`), so this is the `nil` of the
+  /// optional around it, which picks the initializer for required parameters. It is found before
+  /// ``RequirableParameterValue/required`` of `Day`, which would make `nil` a default.
+  public static var required: Self { nil }
+}

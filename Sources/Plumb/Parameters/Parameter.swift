@@ -1,10 +1,10 @@
 /// A typed task parameter: part of the task's identity, settable from code, the command line
 /// or the config file.
 ///
-/// Give a default as the initial value, or `.required` for none (see ``RequirableParameterValue``). Values come, first found wins,
-/// from code (`TopSongs(tld: "rs")`, or `--tld rs` for the task named on the command line), from
-/// `--TopSongs-tld rs` (every instance of the family), from the config file's `[TopSongs]` section,
-/// then from the default.
+/// Give a default as the initial value, or `.required` for none (see ``RequirableParameterValue``).
+/// Values come, first found wins, from code (`TopSongs(tld: "rs")`, or `--tld rs` for the task named
+/// on the command line), from `--TopSongs-tld rs` (every instance of the family), from the config
+/// file's `[TopSongs]` section, then from the default.
 ///
 /// ```swift
 /// struct Greet: PipelineTask {
@@ -18,6 +18,14 @@
 /// A value passed to the initializer that equals the declared default counts as the default, so the
 /// command line or the config file may still override it; a value assigned later
 /// (`task.name = "World"`) always wins.
+///
+/// `.required` is `nil`, so a task's memberwise initializer takes an optional for a required
+/// parameter (`tld: String?`): `TopSongs(tld: "rs")` gives a value, and leaving the argument out
+/// (or passing `nil`) leaves the parameter to the command line or the config file. For a parameter
+/// whose values are themselves optional (`var until: Day? = .required`), pass `Day?.none` to give
+/// the value None. An initializer of your own should pass the value on (`self.init(tld: tld)`):
+/// swift-frontend 6.3.1 crashes ("Invalid bitcast") on `self.init(); self.tld = tld` for a
+/// required parameter.
 ///
 /// A parameter is part of a task *value*: copies of a task never share it, and a run never changes
 /// the tasks it is given. The run works on its own copies, with the values it resolved.
@@ -43,10 +51,18 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   /// (a password, a log level) configure a run without making a different task.
   public let isSignificant: Bool
 
-  /// Declares a parameter whose default is the property's initial value (`.required` for none).
+  /// Declares a parameter whose default is the property's initial value.
+  ///
+  /// ```swift
+  /// @Parameter(help: "how many times") var times: Int = 1
+  /// ```
   public init(wrappedValue: Value, help: String = "", significant: Bool = true) {
-    value = wrappedValue
-    origin = RequiredMark.take() && Self.isPlaceholder(wrappedValue) ? .unset : .initialized
+    self.init(value: wrappedValue, origin: .initialized, help: help, significant: significant)
+  }
+
+  private init(value: Value, origin: Origin, help: String, significant: Bool) {
+    self.value = value
+    self.origin = origin
     self.help = help
     isSignificant = significant
   }
@@ -60,15 +76,23 @@ public struct Parameter<Value: ParameterValue>: Sendable {
       origin = .assigned
     }
   }
-
-  private static func isPlaceholder(_ value: Value) -> Bool {
-    guard let requirable = Value.self as? any RequirableParameterValue.Type else { return false }
-    return requirable.placeholderText == value.parameterText
-  }
 }
 
-extension RequirableParameterValue {
-  static var placeholderText: String { placeholder.parameterText }
+extension Parameter where Value: RequirableParameterValue {
+  /// Declares a parameter without a default (`= .required`, which is `nil`), or sets one from an
+  /// optional: `nil` leaves the parameter to the command line or the config file.
+  ///
+  /// ```swift
+  /// @Parameter(help: "two-letter country code") var tld: String = .required
+  /// ```
+  ///
+  /// Swift picks this initializer for `= .required`, and the task's memberwise initializer then
+  /// calls it with its argument, so a left-out argument is `nil` here, parameter by parameter.
+  public init(wrappedValue: Value?, help: String = "", significant: Bool = true) {
+    self.init(
+      value: wrappedValue ?? Value.placeholder, origin: wrappedValue == nil ? .unset : .initialized, help: help,
+      significant: significant)
+  }
 }
 
 /// The type-erased view of a ``Parameter`` the engine reads through reflection. Changes make new

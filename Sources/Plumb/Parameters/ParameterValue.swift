@@ -50,13 +50,15 @@ public protocol RequirableParameterValue: ParameterValue {
 }
 
 extension RequirableParameterValue {
-  /// Declares a parameter without a default: `@Parameter(help: "…") var tld: String = .required`.
+  /// No value: the initial value of a parameter without a default.
   ///
-  /// It reads as ``placeholder``; the ``Parameter`` created from it records that it has no value.
-  public static var required: Self {
-    RequiredMark.set()
-    return placeholder
-  }
+  /// ```swift
+  /// @Parameter(help: "two-letter country code") var tld: String = .required
+  /// ```
+  ///
+  /// It is `nil`, not a value of the type, so that nothing can take it for a value: Swift picks the
+  /// ``Parameter`` initializer that takes an optional, which records that the parameter has none.
+  public static var required: Self? { nil }
 }
 
 extension RequirableParameterValue where Self: CaseIterable {
