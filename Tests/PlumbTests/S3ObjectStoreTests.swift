@@ -7,6 +7,14 @@ import XCTest
 
 /// The S3 backend against a real S3-compatible server, moto_server, started for each test.
 final class S3ObjectStoreTests: XCTestCase {
+  /// The temporary files uploads of this process go through are all removed.
+  private func assertNoUploadFileIsLeft(file: StaticString = #filePath, line: UInt = #line) {
+    let left = (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
+      $0.hasPrefix("plumb-s3-\(getpid())-")
+    }
+    XCTAssertEqual(left, [], "the temporary file of the upload is removed", file: file, line: line)
+  }
+
   private struct WriteFailed: Error {}
 
   func testWriteExistsReadRemoveRoundTrip() throws {
@@ -89,10 +97,7 @@ final class S3ObjectStoreTests: XCTestCase {
     let back = try target.readData()
     XCTAssertEqual(back.count, bytes.count)
     XCTAssertTrue(back == Data(bytes), "the object differs from the file")
-    XCTAssertEqual(
-      (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
-        $0.hasPrefix("plumb-s3-\(getpid())-")
-      }, [], "the temporary file of the upload is removed")
+    assertNoUploadFileIsLeft()
     let uploads = try S3Request(store: moto.store(), method: "GET", bucket: "big", query: ["uploads": ""]).send()
     XCTAssertEqual(uploads.status, 200)
     XCTAssertFalse(String(decoding: uploads.body, as: UTF8.self).contains("<Upload>"), "no upload is left open")
@@ -121,10 +126,7 @@ final class S3ObjectStoreTests: XCTestCase {
     XCTAssertEqual(server.requests.map(\.method), ["POST", "PUT", "DELETE"], "started, one part, aborted")
     XCTAssertEqual(server.requests.last?.target, "/big/cut.bin?uploadId=up-1")
     XCTAssertTrue(server.requests[1].target.contains("partNumber=1"), server.requests[1].target)
-    XCTAssertEqual(
-      (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
-        $0.hasPrefix("plumb-s3-\(getpid())-")
-      }, [], "the temporary file of the upload is removed")
+    assertNoUploadFileIsLeft()
   }
 
   /// The server stopped while a 200 MB upload goes up (the torture run's crash: URLSession's upload
@@ -159,10 +161,7 @@ final class S3ObjectStoreTests: XCTestCase {
     let error = try XCTUnwrap(failure.withLock { $0 }, "the write went through although the server stopped")
     XCTAssertTrue("\(error)".hasPrefix("S3 PUT big/huge.bin at \(moto.endpoint.absoluteString) failed: "), "\(error)")
     XCTAssertFalse("\(error)".contains("\n"), "one line: \(error)")
-    XCTAssertEqual(
-      (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?.filter {
-        $0.hasPrefix("plumb-s3-\(getpid())-")
-      }, [], "the temporary file of the upload is removed")
+    assertNoUploadFileIsLeft()
   }
 
   func testAMissingBucketIsAnErrorNamingIt() throws {
