@@ -157,6 +157,42 @@ final class ConfigurationTests: XCTestCase {
       "bad config file test.cfg, line 2: unclosed ${ in '${DATA/in.tsv'")
   }
 
+  /// A secret's value is never echoed, however the line is broken: a missing `=`, a line before any
+  /// section, an unclosed `${` on the line or on a continuation line.
+  func testNoMessageShowsTheValueOfASecret() {
+    let cases = [
+      (
+        "[object_store]\nsecret_access_key TopSecretKey-XYZZY-123\n",
+        "line 2: expected key = value, found 'secret_access_key …' (the rest is hidden: it may be a secret)"
+      ),
+      (
+        "[postgres]\npassword TopSecretKey-XYZZY-123\n",
+        "line 2: expected key = value, found 'password …' (the rest is hidden: it may be a secret)"
+      ),
+      (
+        "aws_session_token = TopSecretKey-XYZZY-123\n",
+        "line 1: 'aws_session_token …' (the rest is hidden: it may be a secret) comes before any [Section] header"
+      ),
+      (
+        "[postgres]\npassword = TopSecretKey-${XYZZY\n",
+        "line 2: unclosed ${ in the value (hidden: it is a secret's)"
+      ),
+      (
+        "[postgres]\npassword = a\n  TopSecretKey-${XYZZY\n",
+        "line 3: unclosed ${ in the value (hidden: it is a secret's)"
+      ),
+    ]
+    for (text, expected) in cases {
+      let message = error(parsing: text) ?? "no error"
+      XCTAssertEqual(message, "bad config file test.cfg, " + expected)
+      XCTAssertFalse(message.contains("TopSecretKey"), message)
+    }
+    XCTAssertEqual(
+      error(parsing: "[core]\nworkers 4\n"),
+      "bad config file test.cfg, line 2: expected key = value, found 'workers 4'",
+      "other values are shown, to find the mistake by")
+  }
+
   func testIntegerSettingsThatAreNotIntegersNameTheirLine() throws {
     let configuration = try parse("[core]\nname = x\nworkers = two\n")
     XCTAssertThrowsError(try configuration.integer(section: "core", key: "workers")) { error in

@@ -172,7 +172,8 @@ public struct Configuration: Sendable, Equatable {
       // Only the indent is read: a copy of `open` would share its lines and make each append copy them.
       if let depth = open?.indent, indent > depth {
         // A line indented deeper than its key continues the value, as in Python's configparser.
-        let continued = try interpolate(trimmed, source: source, line: lineNumber, environment: environment)
+        let continued = try interpolate(
+          trimmed, source: source, line: lineNumber, environment: environment, secret: Self.namesASecret(open?.key))
         open?.lines.append(continued)
         continue
       }
@@ -190,11 +191,13 @@ public struct Configuration: Sendable, Equatable {
         continue
       }
       guard let separator = scalars.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-        throw ConfigurationError(source: source, line: lineNumber, problem: "expected key = value, found '\(trimmed)'")
+        throw ConfigurationError(
+          source: source, line: lineNumber, problem: "expected key = value, found \(Self.quotedHidingSecrets(trimmed))")
       }
       guard let section else {
         throw ConfigurationError(
-          source: source, line: lineNumber, problem: "'\(trimmed)' comes before any [Section] header")
+          source: source, line: lineNumber,
+          problem: "\(Self.quotedHidingSecrets(trimmed)) comes before any [Section] header")
       }
       let key = scalars[..<separator].trimmingWhitespace()
       guard !key.isEmpty else {
@@ -202,7 +205,7 @@ public struct Configuration: Sendable, Equatable {
       }
       let value = try interpolate(
         scalars[scalars.index(after: separator)...].trimmingWhitespace(), source: source,
-        line: lineNumber, environment: environment)
+        line: lineNumber, environment: environment, secret: Self.namesASecret(key))
       open = (section, key, lineNumber, indent, [value])
     }
     close()
@@ -241,14 +244,17 @@ public struct Configuration: Sendable, Equatable {
     return lines
   }
 
-  private func interpolate(_ value: String, source: String, line: Int, environment: [String: String]) throws -> String {
+  private func interpolate(
+    _ value: String, source: String, line: Int, environment: [String: String], secret: Bool
+  ) throws -> String {
     guard value.contains("${") else { return value }
     var result = ""
     var rest = Substring(value)
     while let start = rest.range(of: "${") {
       result += rest[..<start.lowerBound]
       guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-        throw ConfigurationError(source: source, line: line, problem: "unclosed ${ in '\(value)'")
+        let shown = secret ? "the value (hidden: it is a secret's)" : "'\(value)'"
+        throw ConfigurationError(source: source, line: line, problem: "unclosed ${ in \(shown)")
       }
       let name = String(rest[start.upperBound..<end])
       guard let replacement = environment[name] else {
@@ -259,6 +265,21 @@ public struct Configuration: Sendable, Equatable {
       rest = rest[rest.index(after: end)...]
     }
     return result + rest
+  }
+
+  /// Whether a setting named `key` holds a secret (`secret_access_key`, `password`,
+  /// `session_token`...), whose value no message may show.
+  static func namesASecret(_ key: String?) -> Bool {
+    guard let key = key?.lowercased() else { return false }
+    return ["secret", "password", "passwd", "token", "credential"].contains { key.contains($0) }
+  }
+
+  /// `'line'` for a message, or, when the line's first word names a secret, that word alone and a
+  /// note that the rest is hidden: a line missing its `=` still holds the secret after the key.
+  static func quotedHidingSecrets(_ line: String) -> String {
+    let firstWord = String(line.prefix { !$0.isWhitespace && $0 != "=" && $0 != ":" })
+    guard namesASecret(firstWord) else { return "'\(line)'" }
+    return "'\(firstWord) …' (the rest is hidden: it may be a secret)"
   }
 }
 
