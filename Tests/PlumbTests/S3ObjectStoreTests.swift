@@ -110,22 +110,26 @@ final class S3ObjectStoreTests: XCTestCase {
     let answer = "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>"
     let server = try LoopbackHTTPServer(routes: [
       "/big/cut.bin": .sequence([
-        .data(Data(answer.utf8), status: 200, contentType: "application/xml"), .raw(Data()), .status(204),
+        .data(Data(answer.utf8), status: 200, contentType: "application/xml"), .raw(Data()), .raw(Data()), .raw(Data()),
+        .status(204),
       ])
     ])
     defer { server.stop() }
-    let store = S3ObjectStore(endpoint: server.baseURL, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
+    var store = S3ObjectStore(endpoint: server.baseURL, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
+    store.retryBase = 0.01
     let target = ObjectStoreTarget(bucket: "big", key: "cut.bin", store: store)
 
     XCTAssertThrowsError(try target.write(Data(repeating: 7, count: 9 << 20))) { error in
       XCTAssertEqual(
         "\(error)",
-        "S3 PUT big/cut.bin at \(server.baseURL.absoluteString) failed: the server closed the connection without answering"
+        "S3 PUT big/cut.bin at \(server.baseURL.absoluteString) failed: the server closed the connection without answering (tried 3 times)"
       )
     }
-    XCTAssertEqual(server.requests.map(\.method), ["POST", "PUT", "DELETE"], "started, one part, aborted")
+    XCTAssertEqual(
+      server.requests.map(\.method), ["POST", "PUT", "PUT", "PUT", "DELETE"], "started, one part tried 3 times, aborted"
+    )
     XCTAssertEqual(server.requests.last?.target, "/big/cut.bin?uploadId=up-1")
-    XCTAssertTrue(server.requests[1].target.contains("partNumber=1"), server.requests[1].target)
+    XCTAssertTrue(server.requests[3].target.contains("partNumber=1"), server.requests[3].target)
     assertNoUploadFileIsLeft()
   }
 
@@ -183,15 +187,98 @@ final class S3ObjectStoreTests: XCTestCase {
 
   func testAnUnreachableServerThrowsRatherThanAnsweringMissing() throws {
     let port = try LoopbackPort.unused()
-    let store = S3ObjectStore(
+    var store = S3ObjectStore(
       endpoint: URL(string: "http://127.0.0.1:\(port)")!, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
+    store.retryBase = 0.01
     let target = ObjectStoreTarget(bucket: "models", key: "iris.json", store: store)
     XCTAssertThrowsError(try target.exists()) { error in
-      XCTAssertEqual("\(error)", "S3 HEAD models/iris.json at http://127.0.0.1:\(port) failed: connection refused")
+      XCTAssertEqual(
+        "\(error)", "S3 HEAD models/iris.json at http://127.0.0.1:\(port) failed: connection refused (tried 3 times)")
     }
     XCTAssertThrowsError(try target.write("x")) { error in
-      XCTAssertEqual("\(error)", "S3 PUT models/iris.json at http://127.0.0.1:\(port) failed: connection refused")
+      XCTAssertEqual(
+        "\(error)", "S3 PUT models/iris.json at http://127.0.0.1:\(port) failed: connection refused (tried 3 times)")
     }
+  }
+
+  // MARK: - Retries, as botocore's standard mode
+
+  private func store(on server: LoopbackHTTPServer, attempts: Int = 3) -> S3ObjectStore {
+    var store = S3ObjectStore(endpoint: server.baseURL, credentials: S3Credentials(accessKey: "k", secretKey: "s"))
+    store.retryBase = 0.01
+    store.maximumAttempts = attempts
+    return store
+  }
+
+  private func s3Error(_ code: String, status: Int) -> LoopbackHTTPServer.Response {
+    .data(
+      Data("<Error><Code>\(code)</Code><Message>\(code) now</Message></Error>".utf8), status: status,
+      contentType: "application/xml")
+  }
+
+  func testServerErrorsAndSlowDownAreTriedAgainUntilTheyPass() throws {
+    let server = try LoopbackHTTPServer(routes: [
+      "/bkt/503": .sequence([.status(503), .status(200)]),
+      "/bkt/5xx": .sequence([.status(500), .status(502), .status(200)]),
+      "/bkt/slow": .sequence([s3Error("SlowDown", status: 503), .text("ok")]),
+    ])
+    defer { server.stop() }
+    let store = store(on: server)
+    XCTAssertTrue(try store.exists(bucket: "bkt", key: "503"), "a single 503 on HEAD no longer fails the task")
+    XCTAssertTrue(try store.exists(bucket: "bkt", key: "5xx"))
+    XCTAssertEqual(try store.read(bucket: "bkt", key: "slow"), Data("ok".utf8))
+    XCTAssertEqual(server.requests.count, 2 + 3 + 2)
+  }
+
+  func testClientErrorsAreFinalAndTooManyServerErrorsSayHowManyTries() throws {
+    let server = try LoopbackHTTPServer(routes: [
+      "/bkt/denied": s3Error("AccessDenied", status: 403),
+      "/bkt/down": .status(503),
+    ])
+    defer { server.stop() }
+    let store = store(on: server, attempts: 4)
+    XCTAssertThrowsError(try store.read(bucket: "bkt", key: "denied")) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 GET bkt/denied at \(server.baseURL.absoluteString) failed: HTTP 403 AccessDenied: AccessDenied now")
+    }
+    XCTAssertEqual(server.requests.count, 1, "a 4xx answer is not tried again")
+    XCTAssertThrowsError(try store.read(bucket: "bkt", key: "down")) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 GET bkt/down at \(server.baseURL.absoluteString) failed: HTTP 503: Service Unavailable (tried 4 times)")
+    }
+    XCTAssertEqual(server.requests.count, 1 + 4, "max_attempts tries in all")
+  }
+
+  func testASilentServerTimesOutAfterTheTimeItNames() throws {
+    let server = try LoopbackHTTPServer(routes: ["/bkt/silent": .noAnswer])
+    defer { server.stop() }
+    var store = store(on: server, attempts: 1)
+    store.timeout = 1
+    XCTAssertThrowsError(try store.read(bucket: "bkt", key: "silent")) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "S3 GET bkt/silent at \(server.baseURL.absoluteString) failed: timed out after 1 s without an answer")
+    }
+  }
+
+  func testMaxAttemptsComesFromTheConfigOrTheEnvironment() throws {
+    let text =
+      "[object_store]\nbackend = s3\nendpoint = http://127.0.0.1:9000\naccess_key_id = A\nsecret_access_key = S\n"
+    XCTAssertEqual(
+      try ObjectStoreSettings.s3Store(from: Configuration(text: text), environment: [:]).maximumAttempts, 3)
+    XCTAssertEqual(
+      try ObjectStoreSettings.s3Store(from: Configuration(text: text + "max_attempts = 5\n"), environment: [:])
+        .maximumAttempts, 5)
+    XCTAssertEqual(
+      try ObjectStoreSettings.s3Store(from: Configuration(text: text), environment: ["AWS_MAX_ATTEMPTS": "1"])
+        .maximumAttempts, 1)
+    XCTAssertEqual(
+      thrownMessage {
+        try ObjectStoreSettings.s3Store(from: Configuration(text: text + "max_attempts = 0\n"), environment: [:])
+      },
+      "bad config file config: [object_store] max_attempts must be a whole number from 1 to 100, not '0'")
   }
 
   /// moto checking signatures, as AWS does: the signer is right when a real key works and a wrong

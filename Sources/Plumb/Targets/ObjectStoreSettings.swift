@@ -21,6 +21,7 @@ import Foundation
 /// secret_access_key = …              ; AWS_SECRET_ACCESS_KEY
 /// session_token = …                  ; AWS_SESSION_TOKEN, for temporary credentials only
 /// bucket = team-models               ; optional: every target's objects go to this bucket
+/// max_attempts = 3                   ; AWS_MAX_ATTEMPTS: tries of a request a server error may take
 /// ```
 enum ObjectStoreSettings {
   static let section = "object_store"
@@ -66,7 +67,14 @@ enum ObjectStoreSettings {
     let region = setting("region", ["AWS_REGION", "AWS_DEFAULT_REGION"]) ?? "us-east-1"
     let credentials = S3Credentials(
       accessKey: accessKey, secretKey: secretKey, sessionToken: setting("session_token", ["AWS_SESSION_TOKEN"]))
-    return S3ObjectStore(endpoint: endpoint, region: region, credentials: credentials)
+    var store = S3ObjectStore(endpoint: endpoint, region: region, credentials: credentials)
+    if let text = setting("max_attempts", ["AWS_MAX_ATTEMPTS"]) {
+      guard let attempts = Int(text), (1...100).contains(attempts) else {
+        throw problem("max_attempts must be a whole number from 1 to 100, not '\(text)'", in: configuration)
+      }
+      store.maximumAttempts = attempts
+    }
+    return store
   }
 
   private static func problem(_ text: String, in configuration: Configuration) -> ConfigurationError {

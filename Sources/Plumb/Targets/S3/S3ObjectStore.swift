@@ -37,6 +37,18 @@ public struct S3ObjectStore: ObjectStore, Sendable {
   public var timeout: TimeInterval = 30
   /// Seconds one request may take in all, a large upload included.
   public var deadline: TimeInterval = 600
+  /// How many times a request is tried when the server cannot be reached, answers 500, 502, 503 or
+  /// 504, or asks to slow down (`SlowDown` and S3's other throttling codes): as botocore's standard
+  /// retry mode, 3 by default, with a random wait of up to 1, 2, 4... seconds (at most 20) between
+  /// tries. Other answers (4xx) are final at once.
+  ///
+  /// ```swift
+  /// var store = S3ObjectStore(endpoint: endpoint, credentials: credentials)
+  /// store.maximumAttempts = 5
+  /// ```
+  public var maximumAttempts = 3
+  /// The longest wait before the first retry, doubled for each later one; botocore's 1 second.
+  var retryBase: TimeInterval = 1
   let signer: S3Signer
 
   /// A store on the server at `endpoint` (its path is ignored), signing for `region`.

@@ -29,6 +29,8 @@ struct S3Request {
     /// The headers, by lowercased name.
     var headers: [String: String] = [:]
     var body: Data
+    /// How many tries it took.
+    var attempts = 1
     /// S3's error code and message from an XML error body, if there is one.
     var error: (code: String, message: String)? {
       let text = String(decoding: body.prefix(64_000), as: UTF8.self)
@@ -56,11 +58,43 @@ struct S3Request {
   /// `bucket/key` or `bucket`, for messages.
   var object: String { key.map { "\(bucket)/\($0)" } ?? bucket }
 
-  /// Sends the request and returns the answer, whatever its status.
+  /// S3's codes for "too many requests, slow down", which botocore retries (with 500, 502, 503 and
+  /// 504, whatever their code).
+  static let throttlingCodes: Set<String> = [
+    "SlowDown", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+    "TooManyRequestsException", "RequestLimitExceeded", "BandwidthLimitExceeded", "RequestThrottled",
+    "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+  ]
+
+  /// Sends the request, trying again as botocore does (``S3ObjectStore/maximumAttempts``), and
+  /// returns the last answer, whatever its status.
   ///
-  /// - Throws: ``S3Error`` when no answer came: connection refused, silence past the timeout,
-  ///   the deadline passed.
+  /// - Throws: ``S3Error`` when no answer came on the last try: connection refused, silence past
+  ///   the timeout, the deadline passed; the message says how many tries were made.
   func send() throws -> Answer {
+    let attempts = max(1, store.maximumAttempts)
+    var attempt = 1
+    while true {
+      do {
+        var answer = try sendOnce()
+        answer.attempts = attempt
+        let retryable =
+          [500, 502, 503, 504].contains(answer.status)
+          || answer.error.map { Self.throttlingCodes.contains($0.code) } == true
+        guard retryable, attempt < attempts else { return answer }
+      } catch let noAnswer as NoAnswer {
+        guard noAnswer.retryable, attempt < attempts else {
+          throw failure(noAnswer.problem + (attempt > 1 ? " (tried \(attempt) times)" : ""))
+        }
+      }
+      // botocore's standard mode: a random wait of up to base × 2^(retry − 1), at most 20 s.
+      Thread.sleep(forTimeInterval: Double.random(in: 0...1) * min(20, store.retryBase * pow(2, Double(attempt - 1))))
+      attempt += 1
+    }
+  }
+
+  /// Sends the request once.
+  private func sendOnce() throws -> Answer {
     let path = "/" + bucket + (key.map { "/" + $0 } ?? "")
     var address = store.endpointAddress + S3Signer.encode(path, keepingSlashes: true)
     if !query.isEmpty { address += "?" + S3Signer.canonicalQuery(query) }
@@ -85,19 +119,25 @@ struct S3Request {
     let stop =
       url.scheme?.lowercased() == "http"
       ? sendOverSocket(request, to: outcome) : sendOverURLSession(request, to: outcome)
-    let answer: Answer
+    let answer: Answer?
     do {
-      guard let finished = try outcome.wait(until: .now() + store.deadline) else {
-        stop()
-        throw failure("stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline")
-      }
-      answer = finished
-    } catch let error as S3Error {
-      throw error
+      answer = try outcome.wait(until: .now() + store.deadline)
     } catch {
-      throw failure(describe(error))
+      throw NoAnswer(
+        problem: describe(error), retryable: (error as? DownloadError) != .hostNotFound(host: url.host ?? ""))
+    }
+    guard let answer else {
+      stop()
+      throw NoAnswer(
+        problem: "stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline", retryable: true)
     }
     return answer
+  }
+
+  /// Why a try got no answer, and whether another try may get one (not for a host that does not exist).
+  private struct NoAnswer: Error {
+    let problem: String
+    let retryable: Bool
   }
 
   /// Sends `request` over a socket of its own, on a thread of its own; the answer goes to `outcome`.
@@ -150,7 +190,7 @@ struct S3Request {
     return { task.cancel() }
   }
 
-  /// An error for this request with `problem` and no status.
+  /// An error for this request with `problem` and no status: the server gave no answer.
   func failure(_ problem: String) -> S3Error {
     S3Error(method: method, object: object, endpoint: store.endpointAddress, status: nil, code: nil, problem: problem)
   }
@@ -171,7 +211,7 @@ struct S3Request {
     }
     return S3Error(
       method: method, object: object, endpoint: store.endpointAddress, status: answer.status, code: error?.code,
-      problem: problem)
+      problem: problem + (answer.attempts > 1 ? " (tried \(answer.attempts) times)" : ""))
   }
 
   private func describe(_ error: any Error) -> String {
