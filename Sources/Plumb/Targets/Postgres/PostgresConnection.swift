@@ -8,7 +8,8 @@ import Foundation
 
 /// A connection to a PostgreSQL server speaking its wire protocol (version 3) in plain Swift: trust,
 /// SCRAM-SHA-256, MD5 and password authentication, simple and extended queries with text
-/// parameters, `COPY … FROM STDIN`, transactions. Plain TCP only (no TLS).
+/// parameters, `COPY … FROM STDIN`, transactions. Plain TCP only: no TLS yet, so a
+/// ``PostgresSettings/sslMode`` that requires TLS is refused before anything is sent.
 ///
 /// Every wait on the server is bounded by ``PostgresSettings/timeout``; every error is a one-line
 /// ``PostgresError``. A connection is used by one thread at a time.
@@ -38,6 +39,10 @@ public final class PostgresConnection {
     self.settings = settings
     try connect()
     do {
+      if settings.sslMode.requiresTLS {
+        guard try requestTLS() else { throw failure("server does not support SSL, but SSL was required") }
+        throw failure("the server offers TLS, but Plumb cannot speak it yet")
+      }
       try startUp()
     } catch {
       close()
@@ -215,6 +220,32 @@ public final class PostgresConnection {
     case EAGAIN, EINPROGRESS, ETIMEDOUT:
       throw failure("no connection within \(Int(settings.timeout.rounded(.up))) s")
     default: throw failure("cannot connect: \(String(cString: strerror(lastError)))")
+    }
+  }
+
+  /// Asks the server for TLS (SSLRequest) before anything else is sent: whether it agreed.
+  private func requestTLS() throws -> Bool {
+    var request = Message(nil)
+    request.append(int32: 80_877_103)
+    try send(request.finish())
+    try fill(1)
+    switch input[inputStart] {
+    case UInt8(ascii: "S"):
+      inputStart += 1
+      // Bytes after the 'S' came in plaintext and could be a listener's (CVE-2021-23222).
+      guard inputStart == input.count else {
+        dropConnection()
+        throw failure("the server sent unencrypted data after agreeing to TLS")
+      }
+      return true
+    case UInt8(ascii: "N"):
+      inputStart += 1
+      return false
+    case UInt8(ascii: "E"):
+      throw serverError(try readMessage().1)
+    default:
+      dropConnection()
+      throw failure("the server answered the request for TLS with neither yes nor no")
     }
   }
 
