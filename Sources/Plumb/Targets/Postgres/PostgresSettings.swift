@@ -37,8 +37,9 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
   /// Whether the connection must, may or must not be encrypted, and what of the server's
   /// certificate is checked; libpq's `sslmode`.
   public var sslMode: PostgresSSLMode
-  /// The file of certificate authorities the server's certificate must chain to, libpq's
-  /// `sslrootcert`; `nil` means `~/.postgresql/root.crt`, as in libpq.
+  /// The file of certificate authorities (PEM) the server's certificate must chain to, libpq's
+  /// `sslrootcert`; `system` means the system's authorities, and `nil` `~/.postgresql/root.crt`,
+  /// as in libpq.
   public var sslRootCert: String?
 
   /// Settings given in code.
@@ -127,14 +128,19 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
 public enum PostgresSSLMode: String, Sendable, Hashable, CaseIterable {
   /// Plaintext only; the server is never asked for TLS.
   case disable
-  /// libpq: plaintext first, TLS when the server refuses the plaintext login. Plumb cannot speak
-  /// TLS yet: it connects in plaintext without asking, as `disable`.
+  /// Plaintext first; when the server refuses that login (say, `hostssl` lines only in its
+  /// `pg_hba.conf`), a second connection asks for TLS and logs in again, as in libpq. The
+  /// certificate is checked only as for `prefer`.
   case allow
-  /// libpq's default: TLS when the server offers it (asked first), else plaintext. Plumb cannot
-  /// speak TLS yet: it connects in plaintext without asking, as `disable`.
+  /// libpq's default: TLS is asked for first and used when the server agrees; a server that
+  /// answers it has none gets the login in plaintext on the same connection. A failed TLS
+  /// handshake fails the connection (libpq would try again in plaintext). The certificate is
+  /// checked only when a root certificate file is there (then as `verify-ca`), as in libpq. It
+  /// protects against a passive listener only: anyone in between can answer that there is no TLS.
   case prefer
   /// TLS or no connection, without checking the server's certificate (unless a root certificate
-  /// file is there: then as `verify-ca`, as in libpq).
+  /// file is there: then as `verify-ca`, as in libpq). Encrypted, but not safe from a server
+  /// that pretends to be yours.
   case require
   /// TLS or no connection, with a certificate signed by an authority of ``PostgresSettings/sslRootCert``.
   case verifyCA = "verify-ca"
