@@ -1,7 +1,7 @@
 # The commands people type. `make` starts the kit; `make test` is the kit's self-check and CI's command.
 # Learners: make, make check N=1, make watch N=1, make hint N=1 [ALL=1], make solution N=1,
 #           make run N=1 ARGS='Hello', make reset N=1 (README.md explains each).
-.PHONY: start kit check watch hint solution run reset test test-engine
+.PHONY: start kit check watch hint solution run reset test test-engine openssl-dev
 
 N ?=
 ARGS ?=
@@ -17,7 +17,8 @@ start: kit
 	@$(KIT) start || true
 
 # The runner depends on no exercise, so it builds (and reports) even when an exercise does not compile.
-kit:
+# It builds Plumb and the exercises for `make check`, so OpenSSL's headers come first.
+kit: openssl-dev
 	@test -x $(KIT) || echo "Building the kit's runner first (the first time only, a few seconds)…"
 	@swift build --product kit --quiet
 
@@ -49,7 +50,7 @@ test: kit cron-fixture luigid-venv s3-venv postgres
 # schedule, retries, --force, a webhook, luigid, S3, PostgreSQL) in a release build, which the
 # debug suite cannot stand for: the optimizer has turned working code into a crash before.
 .PHONY: release-smoke
-release-smoke: luigid-venv s3-venv postgres
+release-smoke: openssl-dev luigid-venv s3-venv postgres
 	@echo "Release smoke: building Plumb in release (about 2 minutes the first time)…"
 	@swift build -c release --product plumb-release-smoke --quiet
 	@"$$(swift build -c release --show-bin-path)/plumb-release-smoke" > .build/release-smoke.log 2>&1; \
@@ -85,7 +86,7 @@ $(CRON_VENV)/.installed: .ci/requirements/cron.txt
 	@python3 -m venv $(CRON_VENV) && $(CRON_VENV)/$(PIP_INSTALL) $<
 	@touch $@
 
-test-engine:
+test-engine: openssl-dev
 	swift build --build-tests
 	swift test --skip 'Exercise[0-9]Tests'
 
@@ -121,6 +122,17 @@ $(S3_VENV)/.installed: .ci/requirements/s3.txt
 	python3 -m venv $(S3_VENV)
 	$(S3_VENV)/$(PIP_INSTALL) $<
 	@touch $@
+
+# `make openssl-dev`: Debian's OpenSSL headers (apt-get install -y libssl-dev, with sudo unless root)
+# when /usr/include/openssl/ssl.h is missing. Plumb links the system's OpenSSL (Sources/COpenSSL) for
+# PostgreSQL over TLS, so every target that builds Plumb depends on this one.
+OPENSSL_DEBIAN := libssl-dev
+openssl-dev:
+	@test -f /usr/include/openssl/ssl.h || { \
+	  echo "Installing OpenSSL's headers with apt-get (once)…"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(OPENSSL_DEBIAN) >/dev/null; }
+	@test -f /usr/include/openssl/ssl.h
 
 # `make postgres`: Debian's PostgreSQL server binaries (apt-get install -y postgresql-15, with sudo
 # unless root) when /usr/lib/postgresql/<version>/bin/initdb is missing, and psycopg2-binary in
@@ -164,13 +176,13 @@ FUZZ_COUNT ?=
 FUZZ_SEED ?=
 
 .PHONY: fuzz
-fuzz:
+fuzz: openssl-dev
 	swift build -c release --product plumb-fuzz
 	"$$(swift build -c release --show-bin-path)/plumb-fuzz" --seconds $(FUZZ_SECONDS) \
 	  $(if $(FUZZ_COUNT),--count $(FUZZ_COUNT)) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 .PHONY: bench
-bench:
+bench: openssl-dev
 	swift build -c release --product plumb-bench
 	@mkdir -p .build-bench
 	@$(MAKE) --no-print-directory luigid-venv \

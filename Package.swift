@@ -26,7 +26,9 @@ let exerciseFolders: [(number: Int, folder: String)] =
   }
 
 var targets: [Target] = [
-  .target(name: "Plumb"),
+  // Debian's OpenSSL (libssl-dev, which the Makefile installs), for PostgreSQL over TLS.
+  .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+  .target(name: "Plumb", dependencies: ["COpenSSL"]),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
   // A pipeline whose tasks block, sleep or trap on demand, for the tests of signals and crashes.
   .executableTarget(name: "plumb-signals", dependencies: ["Plumb"], path: "Sources/PlumbSignals"),

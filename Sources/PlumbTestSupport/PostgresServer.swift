@@ -13,6 +13,10 @@ import Plumb
 /// let connection = try PostgresConnection(server.settings())
 /// ```
 ///
+/// `PostgresServer(tls: true)` runs with `ssl = on` and accepts TCP logins over TLS only
+/// (`hostssl`), with a certificate for the address 127.0.0.1 (and no host name) signed by
+/// ``certificateAuthority``; the certificates are made with the `openssl` command.
+///
 /// The binaries are Debian's (`/usr/lib/postgresql/<version>/bin`), which `make postgres`
 /// installs with apt when they are missing (`make test` does). As root, the server runs as the
 /// `postgres` user, since `initdb` refuses root.
@@ -21,6 +25,11 @@ public final class PostgresServer: @unchecked Sendable {
   public let port: Int
   /// The password of the role `plumb`.
   public let password = "plumb-\(UUID().uuidString.prefix(8))"
+  /// With TLS, the CA file (PEM) that signed the server's certificate: `sslrootcert` for
+  /// `verify-ca` and `verify-full`.
+  public let certificateAuthority: String?
+  /// With TLS, a CA file of another authority, which did not sign the server's certificate.
+  public let unrelatedCertificateAuthority: String?
   private let folder: String
   private let binaries: String
 
@@ -42,9 +51,9 @@ public final class PostgresServer: @unchecked Sendable {
     return "\(root)/\(newest)/bin"
   }
 
-  /// Makes and starts the cluster; throws when PostgreSQL is not installed (saying how to install
-  /// it) or does not start.
-  public init() throws {
+  /// Makes and starts the cluster, with TLS only if `tls`; throws when PostgreSQL is not
+  /// installed (saying how to install it) or does not start.
+  public init(tls: Bool = false) throws {
     binaries = try Self.binaryFolder()
     Self.removeLeftovers(binaries: binaries)
     let template = "/tmp/plumb-pg-XXXXXX"
@@ -52,9 +61,12 @@ public final class PostgresServer: @unchecked Sendable {
     guard let made = mkdtemp(&name) else { throw Failure(description: "cannot make a folder in /tmp") }
     folder = String(cString: made)
     port = try LoopbackPort.unused()
+    certificateAuthority = tls ? folder + "/ca.crt" : nil
+    unrelatedCertificateAuthority = tls ? folder + "/unrelated-ca.crt" : nil
     do {
       try FileManager.default.createDirectory(atPath: folder + "/sock", withIntermediateDirectories: true)
       try password.write(toFile: folder + "/password", atomically: true, encoding: .utf8)
+      if tls { try Self.makeCertificates(in: folder) }
       try String(getpid()).write(toFile: folder + "/owner", atomically: true, encoding: .utf8)
       chmod(folder, 0o755)
       if geteuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder]) }
@@ -64,10 +76,11 @@ public final class PostgresServer: @unchecked Sendable {
           "-D", folder + "/data", "-U", "plumb", "--pwfile=\(folder)/password", "--auth-local=trust",
           "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
         ])
+      let host = tls ? "hostssl" : "host"
       let rules = """
         local all all trust
-        host all trusting 127.0.0.1/32 trust
-        host all all 127.0.0.1/32 scram-sha-256
+        \(host) all trusting 127.0.0.1/32 trust
+        \(host) all all 127.0.0.1/32 scram-sha-256
 
         """
       try rules.write(toFile: folder + "/data/pg_hba.conf", atomically: false, encoding: .utf8)
@@ -75,7 +88,8 @@ public final class PostgresServer: @unchecked Sendable {
         binaries + "/pg_ctl",
         [
           "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o",
-          "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder)/sock -c fsync=off -c full_page_writes=off",
+          "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder)/sock -c fsync=off -c full_page_writes=off"
+            + (tls ? " -c ssl=on -c ssl_cert_file=\(folder)/server.crt -c ssl_key_file=\(folder)/server.key" : ""),
           "start",
         ])
       let connection = try PostgresConnection(settings(database: "postgres"))
@@ -86,6 +100,35 @@ public final class PostgresServer: @unchecked Sendable {
       stop()
       throw error
     }
+  }
+
+  /// A CA, a server certificate for IP address 127.0.0.1 signed by it, and an unrelated CA, in
+  /// `folder` (EC keys: quick to make).
+  private static func makeCertificates(in folder: String) throws {
+    let openssl = "/usr/bin/openssl"
+    let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    for name in ["ca", "unrelated-ca"] {
+      try run(
+        openssl,
+        ["req", "-x509"] + key + [
+          "-keyout", "\(folder)/\(name).key", "-out", "\(folder)/\(name).crt", "-days", "2", "-subj",
+          "/CN=Plumb test \(name)", "-addext", "basicConstraints=critical,CA:TRUE",
+        ])
+    }
+    try run(
+      openssl,
+      ["req"] + key + [
+        "-keyout", "\(folder)/server.key", "-out", "\(folder)/server.csr", "-subj", "/CN=127.0.0.1",
+      ])
+    try "subjectAltName = IP:127.0.0.1\n".write(toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
+    try run(
+      openssl,
+      [
+        "x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.crt", "-CAkey", "\(folder)/ca.key",
+        "-CAcreateserial", "-out", "\(folder)/server.crt", "-days", "2", "-extfile", "\(folder)/server.ext",
+      ])
+    // The server refuses a key that others can read.
+    chmod(folder + "/server.key", 0o600)
   }
 
   /// Settings for `database` as `plumb`, with the password (SCRAM-SHA-256).

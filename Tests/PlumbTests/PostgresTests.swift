@@ -130,6 +130,85 @@ final class PostgresTests: XCTestCase {
       try PostgresSettings(configuration: Configuration(text: "[postgres]\nport = x\n"), environment: [:]))
   }
 
+  func testSSLModeAndRootCertFromTheConfigurationOrTheEnvironment() throws {
+    let configured = try PostgresSettings(
+      configuration: Configuration(text: "[postgres]\nsslmode = verify-full\nsslrootcert = /etc/ca.pem\n"),
+      environment: ["PGSSLMODE": "disable", "PGSSLROOTCERT": "/ignored"])
+    XCTAssertEqual(configured.sslMode, .verifyFull)
+    XCTAssertEqual(configured.sslRootCert, "/etc/ca.pem")
+    let fromEnvironment = try PostgresSettings(
+      configuration: Configuration(), environment: ["PGSSLMODE": "verify-ca", "PGSSLROOTCERT": "/ca.pem"])
+    XCTAssertEqual(fromEnvironment.sslMode, .verifyCA)
+    XCTAssertEqual(fromEnvironment.sslRootCert, "/ca.pem")
+    let unset = try PostgresSettings(configuration: Configuration(), environment: [:])
+    XCTAssertEqual(unset.sslMode, .prefer, "libpq's default")
+    XCTAssertNil(unset.sslRootCert)
+
+    XCTAssertEqual(
+      thrownMessage {
+        try PostgresSettings(
+          configuration: Configuration(text: "[postgres]\nsslmode = verify_full\n"), environment: [:])
+      },
+      "bad config file config: [postgres] sslmode must be one of disable, allow, prefer, require, verify-ca, "
+        + "verify-full, not 'verify_full'")
+    XCTAssertEqual(
+      thrownMessage {
+        try PostgresSettings(
+          configuration: Configuration(), environment: ["PGHOST": "db", "PGUSER": "u", "PGSSLMODE": "Require"])
+      },
+      "PostgreSQL db:5432/u: PGSSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full, "
+        + "not 'Require'")
+  }
+
+  /// A server without TLS (the cluster's default) is refused when TLS is required, before the
+  /// password or a row is sent: psycopg2's wording, a failed run, nothing written.
+  func testATLSRequestIsRefusedByAServerWithoutTLSAndNothingIsWritten() throws {
+    for mode in [PostgresSSLMode.require, .verifyCA, .verifyFull] {
+      var settings = server.settings()
+      settings.sslMode = mode
+      XCTAssertEqual(
+        thrownMessage { try PostgresConnection(settings) },
+        "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: server does not support SSL, but SSL was required", "\(mode)")
+    }
+
+    let connection = try connect()
+    try connection.execute("CREATE TABLE IF NOT EXISTS parts (batch TEXT, id INT, name TEXT)")
+    let folder = try TemporaryFolder(removedAfter: self)
+    let command = PipelineCommand(name: "loads", tasks: [LoadParts.self])
+    func run(_ task: LoadParts) -> (code: Int32, errors: [String]) {
+      var errors: [String] = []
+      let code = command.run(
+        arguments: ["LoadParts", "--batch", task.batch, "--size", "5", "--no-lock"], workingDirectory: folder.path,
+        standardOutput: { _ in }, standardError: { errors.append($0) })
+      return (code, errors)
+    }
+    let refusal = "server does not support SSL, but SSL was required"
+    try folder.write(server.configuration + "sslmode = verify-full\n", to: "plumb.cfg")
+    let byFile = LoadParts(batch: "tls\(UUID().uuidString.prefix(6))", size: 5)
+    let fileRun = run(byFile)
+    XCTAssertNotEqual(fileRun.code, 0)
+    XCTAssertTrue(fileRun.errors.contains { $0.contains(refusal) }, "\(fileRun.errors)")
+
+    try folder.write(server.configuration, to: "plumb.cfg")
+    setenv("PGSSLMODE", "require", 1)
+    defer { unsetenv("PGSSLMODE") }
+    let byEnvironment = LoadParts(batch: "tls\(UUID().uuidString.prefix(6))", size: 5)
+    let environmentRun = run(byEnvironment)
+    XCTAssertNotEqual(environmentRun.code, 0)
+    XCTAssertTrue(environmentRun.errors.contains { $0.contains(refusal) }, "\(environmentRun.errors)")
+    unsetenv("PGSSLMODE")
+
+    for task in [byFile, byEnvironment] {
+      XCTAssertEqual(try connection.query("SELECT count(*) FROM parts WHERE batch = $1", [task.batch]), [["0"]])
+      XCTAssertFalse(
+        try PostgresTarget(table: "parts", updateID: TaskInfo(task).id, settings: server.settings()).exists())
+    }
+    // The same command without TLS writes: the refusals above were the TLS setting's doing.
+    let plain = run(byEnvironment)
+    XCTAssertEqual(plain.code, 0, "\(plain.errors)")
+    XCTAssertEqual(try connection.query("SELECT count(*) FROM parts WHERE batch = $1", [byEnvironment.batch]), [["5"]])
+  }
+
   // MARK: - The target and CopyToTable
 
   func testCopyToTableWritesRowsAndMarkerTogether() throws {

@@ -1,3 +1,4 @@
+internal import COpenSSL
 import Foundation
 
 #if canImport(Glibc)
@@ -8,7 +9,9 @@ import Foundation
 
 /// A connection to a PostgreSQL server speaking its wire protocol (version 3) in plain Swift: trust,
 /// SCRAM-SHA-256, MD5 and password authentication, simple and extended queries with text
-/// parameters, `COPY … FROM STDIN`, transactions. Plain TCP only (no TLS).
+/// parameters, `COPY … FROM STDIN`, transactions; over TCP, in plaintext or encrypted with TLS
+/// (Debian's OpenSSL) as ``PostgresSettings/sslMode`` says. When the mode requires TLS, the
+/// server is asked for it before anything else is sent, and one without it is refused.
 ///
 /// Every wait on the server is bounded by ``PostgresSettings/timeout``; every error is a one-line
 /// ``PostgresError``. A connection is used by one thread at a time.
@@ -25,6 +28,8 @@ public final class PostgresConnection {
   /// Where this connection goes.
   public let settings: PostgresSettings
   private var socket: Int32 = -1
+  /// The TLS session on `socket` (OpenSSL's `SSL *`), or nil in plaintext.
+  private var tls: OpaquePointer?
   private var input: [UInt8] = []
   private var inputStart = 0
   /// The transaction state of the last ReadyForQuery: `I` idle, `T` in a transaction, `E` failed.
@@ -36,24 +41,50 @@ public final class PostgresConnection {
   ///   missing database.
   public init(_ settings: PostgresSettings) throws {
     self.settings = settings
+    switch settings.sslMode {
+    case .disable: try open(.never)
+    case .prefer: try open(.ifOffered)
+    case .require, .verifyCA, .verifyFull: try open(.always)
+    case .allow:
+      do {
+        try open(.never)
+      } catch let refusal as PostgresError where refusal.code != nil {
+        // libpq's allow: a server that refuses the plaintext login is asked again over TLS.
+        do { try open(.always) } catch { throw refusal }
+      }
+    }
+  }
+
+  private enum Encryption { case never, ifOffered, always }
+
+  /// Connects, encrypts as `encryption` says and logs in; on failure the socket is closed.
+  private func open(_ encryption: Encryption) throws {
     try connect()
     do {
+      if encryption != .never {
+        if try requestTLS() {
+          try startTLS()
+        } else if encryption == .always {
+          throw failure("server does not support SSL, but SSL was required")
+        }
+      }
       try startUp()
     } catch {
-      close()
+      dropConnection()
       throw error
     }
   }
 
   deinit { close() }
 
-  /// Ends the session politely (Terminate) and closes the socket; later calls throw.
+  /// Ends the session politely (Terminate, and TLS's close_notify) and closes the socket; later
+  /// calls throw.
   public func close() {
     guard socket >= 0 else { return }
     var terminate = Message(UInt8(ascii: "X"))
     _ = try? send(terminate.finish())
-    Glibc.close(socket)
-    socket = -1
+    if let tls { SSL_shutdown(tls) }
+    dropConnection()
   }
 
   // MARK: - Queries
@@ -213,9 +244,113 @@ public final class PostgresConnection {
     switch lastError {
     case ECONNREFUSED: throw failure("connection refused")
     case EAGAIN, EINPROGRESS, ETIMEDOUT:
-      throw failure("no connection within \(Int(settings.timeout.rounded(.up))) s")
+      throw failure("no connection within \(timeoutText)")
     default: throw failure("cannot connect: \(String(cString: strerror(lastError)))")
     }
+  }
+
+  /// Asks the server for TLS (SSLRequest) before anything else is sent: whether it agreed.
+  private func requestTLS() throws -> Bool {
+    var request = Message(nil)
+    request.append(int32: 80_877_103)
+    try send(request.finish())
+    try fill(1)
+    switch input[inputStart] {
+    case UInt8(ascii: "S"):
+      inputStart += 1
+      // Bytes after the 'S' came in plaintext and could be a listener's (CVE-2021-23222).
+      guard inputStart == input.count else {
+        dropConnection()
+        throw failure("the server sent unencrypted data after agreeing to TLS")
+      }
+      return true
+    case UInt8(ascii: "N"):
+      inputStart += 1
+      return false
+    case UInt8(ascii: "E"):
+      throw serverError(try readMessage().1)
+    default:
+      dropConnection()
+      throw failure("the server answered the request for TLS with neither yes nor no")
+    }
+  }
+
+  /// The socket BIO of every TLS session: OpenSSL has a few hundred BIO types in all, so one
+  /// for the process.
+  nonisolated(unsafe) private static let socketMethod: OpaquePointer? = plumb_bio_method_new()
+
+  /// Encrypts the connection once the server has agreed, checking the server's certificate as the
+  /// mode says: `verify-ca` the chain, `verify-full` also the host; `require` and `prefer` only
+  /// when a root certificate file is there, as libpq.
+  private func startTLS() throws {
+    let mode = settings.sslMode
+    let rootCertificates =
+      settings.sslRootCert
+      ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".postgresql/root.crt").path
+    let verifies =
+      mode == .verifyCA || mode == .verifyFull || rootCertificates == "system"
+      || FileManager.default.fileExists(atPath: rootCertificates)
+    guard let context = SSL_CTX_new(TLS_client_method()) else { throw failure("TLS: \(Self.openSSLErrors())") }
+    defer { SSL_CTX_free(context) }  // the session keeps its own reference
+    _ = plumb_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION)
+    if verifies {
+      if rootCertificates == "system" {
+        SSL_CTX_set_default_verify_paths(context)
+      } else if !FileManager.default.fileExists(atPath: rootCertificates) {
+        throw failure(
+          "root certificate file \"\(rootCertificates)\" does not exist: set [postgres] sslrootcert or "
+            + "PGSSLROOTCERT, use sslrootcert=system for the system's authorities, or sslmode=require")
+      } else if SSL_CTX_load_verify_locations(context, rootCertificates, nil) != 1 {
+        throw failure("cannot read root certificate file \"\(rootCertificates)\": \(Self.openSSLErrors())")
+      }
+      SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+    }
+    guard let session = SSL_new(context) else { throw failure("TLS: \(Self.openSSLErrors())") }
+    guard let method = Self.socketMethod, let channel = plumb_bio_new(method, socket) else {
+      SSL_free(session)
+      throw failure("TLS: \(Self.openSSLErrors())")
+    }
+    SSL_set_bio(session, channel, channel)
+    let address = Self.isIPAddress(settings.host)
+    if !address { _ = plumb_SSL_set_tlsext_host_name(session, settings.host) }  // SNI, as libpq sends it
+    if mode == .verifyFull {
+      let named =
+        address
+        ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session), settings.host) : SSL_set1_host(session, settings.host)
+      guard named == 1 else {
+        SSL_free(session)
+        throw failure("TLS: cannot check the certificate against host \(settings.host): \(Self.openSSLErrors())")
+      }
+    }
+    ERR_clear_error()
+    let result = SSL_connect(session)
+    guard result == 1 else {
+      let verification = SSL_get_verify_result(session)
+      var reason = problem(after: Int(result), in: session, timeout: "no TLS handshake within \(timeoutText)")
+      if verification == Int(X509_V_ERR_HOSTNAME_MISMATCH) || verification == Int(X509_V_ERR_IP_ADDRESS_MISMATCH) {
+        reason = "the server's certificate is not for host \(settings.host)"
+      } else if verification != Int(X509_V_OK) {
+        reason =
+          "the server's certificate is not trusted: \(String(cString: X509_verify_cert_error_string(verification)))"
+      }
+      SSL_free(session)
+      throw failure("TLS: \(reason ?? "the server closed the connection during the handshake")")
+    }
+    tls = session
+  }
+
+  private static func isIPAddress(_ host: String) -> Bool {
+    var address = in6_addr()
+    return inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1
+  }
+
+  /// OpenSSL's queued errors, oldest first, in one line.
+  private static func openSSLErrors() -> String {
+    var reasons: [String] = []
+    while case let code = ERR_get_error(), code != 0 {
+      reasons.append(ERR_reason_error_string(code).map { String(cString: $0) } ?? "error \(code)")
+    }
+    return reasons.isEmpty ? "unknown error" : reasons.joined(separator: "; ")
   }
 
   private func startUp() throws {
@@ -373,20 +508,22 @@ public final class PostgresConnection {
     try send(message.finish())
   }
 
+  /// Sends `bytes`, through TLS when the connection has it.
   private func send(_ bytes: [UInt8]) throws {
     guard socket >= 0 else { throw failure("the connection is closed") }
     var sent = 0
     while sent < bytes.count {
       let count = bytes.withUnsafeBytes { buffer in
-        Glibc.send(socket, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
+        let start = buffer.baseAddress! + sent
+        let length = buffer.count - sent
+        if let tls { return Int(SSL_write(tls, start, Int32(clamping: length))) }
+        return Glibc.send(socket, start, length, Int32(MSG_NOSIGNAL))
       }
-      if count < 0 {
-        if errno == EINTR { continue }
-        let reason =
-          errno == EAGAIN
-          ? "the server took nothing for \(Int(settings.timeout.rounded(.up))) s" : String(cString: strerror(errno))
+      if count <= 0 {
+        if tls == nil && errno == EINTR { continue }
+        let reason = problem(after: count, in: tls, timeout: "the server took nothing for \(timeoutText)")
         dropConnection()
-        throw failure(reason)
+        throw failure(reason ?? "the server closed the connection")
       }
       sent += count
     }
@@ -418,28 +555,49 @@ public final class PostgresConnection {
     }
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while input.count - inputStart < count {
-      let received = buffer.withUnsafeMutableBytes { Glibc.recv(socket, $0.baseAddress, $0.count, 0) }
+      let received = buffer.withUnsafeMutableBytes { buffer in
+        if let tls { return Int(SSL_read(tls, buffer.baseAddress, Int32(buffer.count))) }
+        return Glibc.recv(socket, buffer.baseAddress, buffer.count, 0)
+      }
       if received > 0 {
         input += buffer[0..<received]
-      } else if received == 0 {
-        dropConnection()
-        throw failure("the server closed the connection")
-      } else if errno == EINTR {
+      } else if tls == nil && received < 0 && errno == EINTR {
         continue
       } else {
-        let reason =
-          errno == EAGAIN || errno == EWOULDBLOCK
-          ? "no answer within \(Int(settings.timeout.rounded(.up))) s" : String(cString: strerror(errno))
+        let reason = problem(after: received, in: tls, timeout: "no answer within \(timeoutText)")
         dropConnection()
-        throw failure(reason)
+        throw failure(reason ?? "the server closed the connection")
       }
     }
   }
+
+  /// Why a read or write that returned `result` (at most 0) failed, or nil when the server closed
+  /// the connection; `session` is the TLS session, nil in plaintext. Called straight after the
+  /// call, while `errno` and OpenSSL's error queue still hold its cause.
+  private func problem(after result: Int, in session: OpaquePointer?, timeout: String) -> String? {
+    let code = errno
+    var plaintextProblem: String? {
+      code == EAGAIN || code == EWOULDBLOCK ? timeout : String(cString: strerror(code))
+    }
+    guard let session else { return result == 0 ? nil : plaintextProblem }
+    switch SSL_get_error(session, Int32(clamping: result)) {
+    case SSL_ERROR_ZERO_RETURN: return nil
+    // The socket's timeouts, reported by OpenSSL as a wish to try again.
+    case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return timeout
+    case SSL_ERROR_SYSCALL: return code == 0 ? nil : plaintextProblem
+    default: return Self.openSSLErrors()
+    }
+  }
+
+  /// `30 s`: the timeout as messages give it.
+  private var timeoutText: String { "\(Int(settings.timeout.rounded(.up))) s" }
 
   /// Closes the socket without a goodbye: after a timeout or a broken message, the stream is no
   /// longer in step with the server.
   private func dropConnection() {
     guard socket >= 0 else { return }
+    if let tls { SSL_free(tls) }  // and its BIO; the socket is closed here
+    tls = nil
     Glibc.close(socket)
     socket = -1
   }

@@ -19,7 +19,8 @@ import Foundation
 /// let connection = try PostgresConnection(settings)
 /// ```
 public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
-  /// The server's host name or address; connections are plain TCP (no TLS, no Unix socket).
+  /// The server's host name or address, reached over TCP (no Unix socket); `verify-full` checks
+  /// the server's certificate against it.
   public var host: String
   /// The server's port.
   public var port: Int
@@ -33,11 +34,24 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
   public var markerTable: String
   /// Seconds the server may stay silent (connecting, or waiting for an answer).
   public var timeout: TimeInterval
+  /// Whether the connection must, may or must not be encrypted, and what of the server's
+  /// certificate is checked; libpq's `sslmode`.
+  public var sslMode: PostgresSSLMode
+  /// The file of certificate authorities (PEM) the server's certificate must chain to, libpq's
+  /// `sslrootcert`; `system` means the system's authorities, and `nil` `~/.postgresql/root.crt`,
+  /// as in libpq.
+  public var sslRootCert: String?
 
   /// Settings given in code.
+  ///
+  /// ```swift
+  /// let settings = PostgresSettings(
+  ///   host: "db.example.com", database: "warehouse", user: "plumb", sslMode: .verifyFull, sslRootCert: "ca.pem")
+  /// ```
   public init(
     host: String = "localhost", port: Int = 5432, database: String, user: String, password: String? = nil,
-    markerTable: String = "table_updates", timeout: TimeInterval = 30
+    markerTable: String = "table_updates", timeout: TimeInterval = 30, sslMode: PostgresSSLMode = .prefer,
+    sslRootCert: String? = nil
   ) {
     self.host = host
     self.port = port
@@ -46,12 +60,19 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
     self.password = password
     self.markerTable = markerTable
     self.timeout = timeout
+    self.sslMode = sslMode
+    self.sslRootCert = sslRootCert
   }
 
   /// Settings from `[postgres]` in `configuration`, else from `PGHOST`, `PGPORT`, `PGDATABASE`,
-  /// `PGUSER`, `PGPASSWORD` in `environment`.
+  /// `PGUSER`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT` in `environment`.
   ///
-  /// - Throws: ``ConfigurationError`` for a port or timeout that is not a positive number.
+  /// ```swift
+  /// let settings = try PostgresSettings(configuration: Configuration(text: "[postgres]\nsslmode = require\n"))
+  /// ```
+  ///
+  /// - Throws: ``ConfigurationError`` for a port or timeout that is not a positive number, or an
+  ///   `sslmode` in the file that libpq does not know; ``PostgresError`` for such a `PGSSLMODE`.
   public init(
     configuration: Configuration, environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws {
@@ -74,9 +95,67 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
     self.init(
       host: setting("host", "PGHOST") ?? "localhost", port: port, database: setting("database", "PGDATABASE") ?? user,
       user: user, password: setting("password", "PGPASSWORD"),
-      markerTable: setting("marker-table", nil) ?? "table_updates", timeout: timeout)
+      markerTable: setting("marker-table", nil) ?? "table_updates", timeout: timeout,
+      sslRootCert: setting("sslrootcert", "PGSSLROOTCERT"))
+    if let modeText = setting("sslmode", "PGSSLMODE") {
+      guard let mode = PostgresSSLMode(rawValue: modeText) else {
+        let allowed = PostgresSSLMode.allCases.map(\.rawValue).joined(separator: ", ")
+        // The value may have come from the environment, which is no config file to blame.
+        guard setting("sslmode", nil) == nil else {
+          throw problem("sslmode must be one of \(allowed), not '\(modeText)'")
+        }
+        throw PostgresError(server: description, message: "PGSSLMODE must be one of \(allowed), not '\(modeText)'")
+      }
+      sslMode = mode
+    }
   }
 
   /// `host:port/database`, for messages; never the password.
   public var description: String { "\(host):\(port)/\(database)" }
+}
+
+/// How much a connection insists on TLS, with libpq's names (`sslmode`) and meanings.
+///
+/// ```ini
+/// [postgres]
+/// sslmode = verify-full
+/// sslrootcert = /etc/ssl/db-ca.pem
+/// ```
+///
+/// With `require`, `verify-ca` or `verify-full`, Plumb asks the server for TLS before it sends
+/// anything else, and a server without TLS is refused (`server does not support SSL, but SSL was
+/// required`, as libpq and psycopg2 say): no password and no row ever travel in plaintext.
+public enum PostgresSSLMode: String, Sendable, Hashable, CaseIterable {
+  /// Plaintext only; the server is never asked for TLS.
+  case disable
+  /// Plaintext first; when the server refuses that login (say, `hostssl` lines only in its
+  /// `pg_hba.conf`), a second connection asks for TLS and logs in again, as in libpq. The
+  /// certificate is checked only as for `prefer`.
+  case allow
+  /// libpq's default: TLS is asked for first and used when the server agrees; a server that
+  /// answers it has none gets the login in plaintext on the same connection. A failed TLS
+  /// handshake fails the connection (libpq would try again in plaintext). The certificate is
+  /// checked only when a root certificate file is there (then as `verify-ca`), as in libpq. It
+  /// protects against a passive listener only: anyone in between can answer that there is no TLS.
+  case prefer
+  /// TLS or no connection, without checking the server's certificate (unless a root certificate
+  /// file is there: then as `verify-ca`, as in libpq). Encrypted, but not safe from a server
+  /// that pretends to be yours.
+  case require
+  /// TLS or no connection, with a certificate signed by an authority of ``PostgresSettings/sslRootCert``.
+  case verifyCA = "verify-ca"
+  /// As `verify-ca`, and the certificate must name the host connected to.
+  case verifyFull = "verify-full"
+
+  /// Whether a server without TLS is refused.
+  ///
+  /// ```swift
+  /// PostgresSSLMode.require.requiresTLS   // true
+  /// ```
+  public var requiresTLS: Bool {
+    switch self {
+    case .disable, .allow, .prefer: false
+    case .require, .verifyCA, .verifyFull: true
+    }
+  }
 }
