@@ -104,6 +104,30 @@ struct EngineOption: Sendable {
     ) { invocation, value, flag in
       invocation.scheduler.waitInterval = try seconds(value, flag: flag)
     },
+    EngineOption(
+      names: ["--worker-count-uniques"], valueName: nil,
+      help: "with keep-alive, wait only while a pending task is this worker's alone ([worker] count_uniques)"
+    ) { invocation, _, _ in
+      invocation.scheduler.countsUniques = true
+    },
+    EngineOption(
+      names: ["--worker-count-last-scheduled"], valueName: nil,
+      help:
+        "with keep-alive, wait only while this worker registered a pending task last ([worker] count_last_scheduled)"
+    ) { invocation, _, _ in
+      invocation.scheduler.countsLastScheduled = true
+    },
+    EngineOption(
+      names: ["--worker-max-keep-alive-idle-duration"], valueName: "DURATION",
+      help:
+        "with keep-alive, end after this long with nothing to run, such as 600 or 10 m ([worker] max_keep_alive_idle_duration)"
+    ) { invocation, value, flag in
+      guard let duration = SchedulerRequest.timeDelta(value) else {
+        throw CommandLineError.invalidValue(
+          flag: flag, value: value, expected: "a duration such as 90, 1 m 30 s or PT1M30S")
+      }
+      invocation.scheduler.maximumKeepAliveIdleDuration = duration
+    },
   ]
 
   /// The option called `flag`, if any.

@@ -211,44 +211,16 @@ final class CentralProcessTests: XCTestCase {
 
   /// Starts a Python Luigi worker of ``LuigiSharePipeline`` in the folder, on the test's luigid.
   private func startPython(_ arguments: [String]) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: LuigidServer.python)
-    process.arguments =
-      ["-m", "luigi", "--module", LuigiSharePipeline.moduleName] + arguments + luigid.flags + [
-        "--worker-keep-alive", "--worker-wait-interval", "0.1", "--worker-wait-jitter", "0",
-      ]
-    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
-    environment["PYTHONPATH"] = folder.path
-    process.environment = environment
-    try redirect(process, "python")
-    try process.run()
-    addTeardownBlock {
-      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-    return process
+    try LuigidTestProcesses.startPython(
+      module: LuigiSharePipeline.moduleName, arguments, luigid: luigid, in: folder, name: "python", for: self)
   }
 
   private func redirect(_ process: Process, _ name: String) throws {
-    try folder.write("", to: ".\(name).stdout")
-    try folder.write("", to: ".\(name).stderr")
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".\(name).stdout")))
-    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".\(name).stderr")))
+    try LuigidTestProcesses.redirect(process, name, in: folder)
   }
 
-  private struct Timeout: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "gave up waiting for \(what)" }
-  }
-
-  /// Waits until `condition` holds; gives up after two minutes, so that a broken engine fails the
-  /// test rather than hanging it.
   private func waitFor(_ what: String, _ condition: () -> Bool) throws {
-    let deadline = Date().addingTimeInterval(120)
-    while !condition() {
-      guard Date() < deadline else { throw Timeout(what: what) }
-      usleep(10_000)
-    }
+    try LuigidTestProcesses.waitFor(what, condition)
   }
 
   private func finish(_ process: Process, _ name: String) -> CommandOutcome {

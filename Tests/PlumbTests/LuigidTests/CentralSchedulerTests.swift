@@ -116,15 +116,22 @@ final class CentralSchedulerTests: XCTestCase {
     XCTAssertEqual(error["error"], .string(TaskInfo.jsonString("the disk is full")), error.text)
   }
 
-  func testAWorkerKeptAliveDoesNotWaitForWhatWaitingCannotBring() throws {
+  func testAWorkerKeptAliveWaitsForMissingDataWithinItsIdleLimitButNotForItsOwnFailures() throws {
     var options = options()
     guard case .central(var scheduler) = options.scheduler else { return XCTFail("central") }
     scheduler.keepsAlive = true
+    // Another worker might produce the data, so Luigi's worker waits for it: for ever by default.
+    scheduler.maximumKeepAliveIdleDuration = 1
     options.scheduler = .central(scheduler)
 
+    let start = Date()
     let missing = try build([NeedsAbsent()], options: options)
+    XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 1, "it waited for the data")
     XCTAssertEqual(missing.exitCode, ExitCodes().missingData, missing.summary)
     XCTAssertEqual(missing.status(of: Leaf(n: 9)), .succeeded)
+    // Failures here are not waited for, idle limit or not: Plumb retried them already.
+    scheduler.maximumKeepAliveIdleDuration = 0
+    options.scheduler = .central(scheduler)
     let failed = try build([NeedsBroken()], options: options)
     XCTAssertEqual(failed.exitCode, ExitCodes().taskFailed, failed.summary)
     XCTAssertTrue(failed.summary.contains("* 1 had failed dependencies:"), failed.summary)
@@ -181,12 +188,40 @@ final class CentralSchedulerTests: XCTestCase {
         rpc-retry-wait = 0.5
         [worker]
         keep_alive = true
+        count_uniques = true
+        max_keep_alive_idle_duration = 1 m 30 s
         """)
     var expected = CentralScheduler(host: "127.0.0.1", port: luigid.port)
     expected.retryAttempts = 5
     expected.retryWait = 0.5
     expected.keepsAlive = true
+    expected.countsUniques = true
+    expected.maximumKeepAliveIdleDuration = 90
     XCTAssertEqual(try SchedulerRequest().choice(configuration: configuration), .central(expected))
+    // Luigi's older [core] names, and its other duration forms.
+    let core = try SchedulerRequest().choice(
+      configuration: Configuration(
+        text: """
+          [core]
+          default-scheduler-port = 8082
+          worker-keep-alive = true
+          worker-wait-interval = 0.25
+          [worker]
+          count_last_scheduled = true
+          max_keep_alive_idle_duration = PT2M
+          """))
+    guard case .central(let fromCore) = core else { return XCTFail("central") }
+    XCTAssertEqual(
+      [fromCore.keepsAlive, fromCore.countsLastScheduled, fromCore.countsUniques], [true, true, false])
+    XCTAssertEqual(fromCore.waitInterval, 0.25)
+    XCTAssertEqual(fromCore.maximumKeepAliveIdleDuration, 120)
+    XCTAssertEqual(
+      ["90", "0.5", "P1DT2H", "P2W", "2 hours", "1 week 2 days", "10m", "later"].map(SchedulerRequest.timeDelta),
+      [90, 0.5, 93_600, 1_209_600, 7_200, 777_600, 600, nil])
+    XCTAssertThrowsError(
+      try SchedulerRequest().choice(
+        configuration: Configuration(
+          text: "[core]\ndefault-scheduler-port = 8082\n[worker]\nmax_keep_alive_idle_duration = soon\n")))
     XCTAssertEqual(try SchedulerRequest(forcesLocal: true).choice(configuration: configuration), .local)
     XCTAssertEqual(try SchedulerRequest().choice(configuration: Configuration()), .local)
     var url = SchedulerRequest()

@@ -40,13 +40,44 @@ public struct CentralScheduler: Sendable, Equatable {
   /// scheduler.timeout = 2
   /// ```
   public var timeout: TimeInterval = 10
-  /// Whether the run waits while other workers run tasks it needs (`--worker-keep-alive`, `[worker]
-  /// keep_alive`); `false` by default: such tasks are then reported as "being run by another worker".
+  /// Whether the run waits while luigid has pending tasks this worker registered, for other workers
+  /// to run or produce what they need, external data included (`--worker-keep-alive`, `[worker]
+  /// keep_alive`), as Luigi's worker does; `false` by default: the run ends when luigid has nothing
+  /// for it, and tasks held elsewhere are reported as "being run by another worker".
+  ///
+  /// Unlike Luigi's worker, it does not wait for tasks that failed here (and those that need them):
+  /// Plumb has retried them already (``RunOptions/defaultRetryPolicy``).
   ///
   /// ```swift
   /// scheduler.keepsAlive = true   // as --worker-keep-alive
   /// ```
   public var keepsAlive = false
+  /// With ``keepsAlive``, wait only while a pending task was registered by this worker alone
+  /// (luigid's `n_unique_pending`; `--worker-count-uniques`, `[worker] count_uniques`); `false`
+  /// by default. ``countsLastScheduled`` comes first when both are set, as in Luigi.
+  ///
+  /// ```swift
+  /// scheduler.countsUniques = true   // leave shared tasks to the other workers
+  /// ```
+  public var countsUniques = false
+  /// With ``keepsAlive``, wait only while a pending task was last registered by this worker
+  /// (luigid's `n_pending_last_scheduled`; `--worker-count-last-scheduled`, `[worker]
+  /// count_last_scheduled`); `false` by default.
+  ///
+  /// ```swift
+  /// scheduler.countsLastScheduled = true
+  /// ```
+  public var countsLastScheduled = false
+  /// With ``keepsAlive`` (and neither count setting), seconds the worker waits with nothing to run
+  /// before it ends although tasks are still pending (`--worker-max-keep-alive-idle-duration`,
+  /// `[worker] max_keep_alive_idle_duration`, which takes Luigi's forms: `90`, `1 m 30 s`,
+  /// `PT1M30S`); 0, the default, waits as long as tasks are pending. The clock restarts each time a
+  /// task ends here.
+  ///
+  /// ```swift
+  /// scheduler.maximumKeepAliveIdleDuration = 600   // give up after ten idle minutes
+  /// ```
+  public var maximumKeepAliveIdleDuration: TimeInterval = 0
   /// Seconds between asking luigid for work while there is none for this worker (`[worker]
   /// wait_interval`); 1 by default.
   ///

@@ -11,10 +11,12 @@ import Synchronization
 /// only, so processes sharing a graph never run a task twice.
 ///
 /// When luigid has nothing for this worker and nothing runs here, the run ends, unless
-/// ``CentralScheduler/keepsAlive`` is set and tasks it needs are still in play elsewhere: then it
-/// asks again every ``CentralScheduler/waitInterval`` seconds. Tasks it leaves to other workers
-/// are reported in the summary as Luigi reports them ("were being run by another worker"); tasks
-/// another worker completed meanwhile count as complete.
+/// ``CentralScheduler/keepsAlive`` is set and luigid still counts pending tasks this worker
+/// registered (Luigi's `_keep_alive`): then it asks again every ``CentralScheduler/waitInterval``
+/// seconds, for as long as other workers may run or produce what those tasks need, external data
+/// included (luigid hands out a task once its dependencies are DONE, whoever made them). Tasks it
+/// leaves to other workers are reported in the summary as Luigi reports them ("were being run by
+/// another worker"); tasks and external data another worker completed meanwhile count as complete.
 ///
 /// A call that fails after luigid's retries stops the run as a ``RunStop`` does, with the summary
 /// and ``SchedulingEnd/lostScheduler`` set.
@@ -184,6 +186,8 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
       var running: [String: TaskNode] = [:]
       var isTicking = false
       var isDisabled = false
+      // Since when nothing has run here: Luigi's `_idle_since`, which a task ending resets.
+      var idleSince: ContinuousClock.Instant?
       // One wake-up listener at a time, armed again after each wake.
       Self.listen(for: wakes, in: &group)
       asking: while !isStopping {
@@ -220,9 +224,10 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
             for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
           }
           if running.isEmpty {
-            guard scheduler.keepsAlive, isWaitingForOthers(shared.withLock { $0.nodes }, reply: reply) else {
-              break asking
-            }
+            let now = ContinuousClock.now
+            let idle = now - (idleSince ?? now)
+            idleSince = idleSince ?? now
+            guard keepsWaiting(reply, idleFor: idle) else { break asking }
             try? await Task.sleep(nanoseconds: UInt64(max(scheduler.waitInterval, 0.01) * 1e9))
             continue
           }
@@ -246,6 +251,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
           Self.listen(for: wakes, in: &group)
         case .finished(let node, let state):
           running[node.info.id] = nil
+          idleSince = nil
           guard await finish(node, state) else { break asking }
         }
       }
@@ -324,26 +330,31 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     _ = try await Task { try await client.call("add_task", arguments, log: log) }.value
   }
 
-  /// Whether a worker kept alive should go on asking: another worker holds a task of this run, or
-  /// luigid counts pending tasks beyond those stuck behind failures here, or a task last seen
-  /// on another worker is not complete yet (luigid fails a dead worker's tasks, then retries them).
-  private func isWaitingForOthers(_ nodes: [TaskNode], reply: WorkReply) -> Bool {
-    if !reply.heldByOthers.isEmpty { return true }
-    if reply.pendingTasks > stuckBehindFailures(nodes) { return true }
-    let held = shared.withLock { $0.heldByOthers }
-    return nodes.contains { node in
-      node.state == .pending && held[node.info.id] != nil && (try? node.task.complete()) != true
+  /// Whether a worker kept alive asks again, as Luigi's `_keep_alive` decides: while luigid counts
+  /// pending tasks for it (those it alone registered with ``CentralScheduler/countsUniques``, those
+  /// it registered last with ``CentralScheduler/countsLastScheduled``), within
+  /// ``CentralScheduler/maximumKeepAliveIdleDuration`` of idling when that is set.
+  ///
+  /// Plumb's own exception: not when every pending task is stuck behind a failure here, which
+  /// Luigi's worker would wait for luigid to hand out again after its `retry_delay`.
+  private func keepsWaiting(_ reply: WorkReply, idleFor idle: Duration) -> Bool {
+    guard scheduler.keepsAlive, reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.nodes }) else {
+      return false
     }
+    if scheduler.countsLastScheduled { return reply.pendingLastScheduled > 0 }
+    if scheduler.countsUniques { return reply.uniquePending > 0 }
+    let limit = scheduler.maximumKeepAliveIdleDuration
+    return limit <= 0 || idle < .seconds(limit)
   }
 
-  /// Tasks that failed here, and the pending tasks that wait on one of them or on missing external
-  /// data or a scheduling error: luigid counts them among the pending ones, and waiting will not
-  /// move them (a failed task is retried only after luigid's `retry_delay`, fifteen minutes by
-  /// default, and external data does not appear because a worker waits).
+  /// Tasks that failed here, and the pending tasks that wait on one of them or on a scheduling error:
+  /// luigid counts them among the pending ones, and waiting will not move them (a failed task is
+  /// retried only after luigid's `retry_delay`, fifteen minutes by default). Not those waiting on
+  /// missing external data: another worker may produce it.
   private func stuckBehindFailures(_ nodes: [TaskNode]) -> Int {
     var stuck = Set<Int>()
     var count = 0
-    var queue = nodes.filter { [.failed, .missingExternal, .schedulingFailed].contains($0.state) }
+    var queue = nodes.filter { [.failed, .schedulingFailed].contains($0.state) }
     count += queue.count { $0.state == .failed }
     for node in queue { stuck.insert(node.order) }
     while let node = queue.popLast() {
@@ -356,17 +367,27 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     return count
   }
 
-  /// The tasks this run scheduled but did not run: complete ones (another worker ran them) count as
-  /// complete; the others last seen on another worker are that worker's.
+  /// The tasks this run scheduled but did not run: complete ones (another worker ran them, or
+  /// produced the external data) count as complete; the others last seen on another worker are
+  /// that worker's.
   private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers: [String: String]) {
+    for node in nodes where node.state == .missingExternal && isComplete(node) {
+      node.state = .alreadyComplete
+    }
     for node in nodes where node.state == .pending && !node.isExternal {
-      if (try? node.task.complete()) == true {
+      if isComplete(node) {
         node.state = .alreadyComplete
       } else if let holder = heldByOthers[node.info.id] {
         node.state = .heldByOtherWorker
         node.otherWorker = holder
       }
     }
+  }
+
+  /// Whether `node`'s task is complete now, asked in the run's context: outside it, a relative
+  /// target would be looked for in the process's folder rather than the run's.
+  private func isComplete(_ node: TaskNode) -> Bool {
+    execution.context.activate { (try? node.task.complete()) == true }
   }
 
   // MARK: - Stopping

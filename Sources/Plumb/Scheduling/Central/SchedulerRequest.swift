@@ -1,8 +1,9 @@
 import Foundation
 
 /// What the command line says about the scheduler (`--local-scheduler`, `--scheduler-host`,
-/// `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, `--worker-wait-interval`), to
-/// be completed from the config file.
+/// `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, `--worker-wait-interval`,
+/// `--worker-count-uniques`, `--worker-count-last-scheduled`, `--worker-max-keep-alive-idle-duration`),
+/// to be completed from the config file.
 struct SchedulerRequest: Sendable, Equatable {
   var forcesLocal = false
   var url: URL?
@@ -10,6 +11,9 @@ struct SchedulerRequest: Sendable, Equatable {
   var port: Int?
   var keepsAlive = false
   var waitInterval: TimeInterval?
+  var countsUniques = false
+  var countsLastScheduled = false
+  var maximumKeepAliveIdleDuration: TimeInterval?
 
   /// The scheduler a run uses, Luigi's way, first found wins: `--local-scheduler`; `--scheduler-url`;
   /// `--scheduler-host`/`--scheduler-port` (each defaulting to the config's, then to `localhost` and
@@ -17,7 +21,10 @@ struct SchedulerRequest: Sendable, Equatable {
   /// the run is local when none of these names a central scheduler.
   ///
   /// A central scheduler's other settings come from `[core] rpc-retry-attempts`, `rpc-retry-wait`,
-  /// `rpc-connect-timeout` and `[worker] keep_alive`, `wait_interval`, `ping_interval`, below the flags.
+  /// `rpc-connect-timeout` and `[worker] keep_alive`, `wait_interval`, `count_uniques`,
+  /// `count_last_scheduled`, `max_keep_alive_idle_duration`, `ping_interval`, below the flags; as in
+  /// Luigi, `[core] worker-keep-alive`, `worker-wait-interval` and `worker-count-uniques` stand in for
+  /// the `[worker]` keys when those are absent.
   ///
   /// - Throws: ``ConfigurationError`` for a malformed setting.
   func choice(configuration: Configuration) throws -> SchedulerChoice {
@@ -52,9 +59,26 @@ struct SchedulerRequest: Sendable, Equatable {
     if let timeout = try configuration.seconds(section: "core", key: "rpc-connect-timeout"), timeout > 0 {
       scheduler.timeout = timeout
     }
-    scheduler.keepsAlive = try keepsAlive || configuration.boolean(section: "worker", key: "keep_alive") ?? false
-    if let wait = try waitInterval ?? configuration.seconds(section: "worker", key: "wait_interval") {
+    scheduler.keepsAlive =
+      try keepsAlive
+      || configuration.boolean(section: "worker", key: "keep_alive")
+        ?? configuration.boolean(section: "core", key: "worker-keep-alive") ?? false
+    if let wait = try waitInterval ?? configuration.seconds(section: "worker", key: "wait_interval")
+      ?? configuration.seconds(section: "core", key: "worker-wait-interval")
+    {
       scheduler.waitInterval = wait
+    }
+    scheduler.countsUniques =
+      try countsUniques
+      || configuration.boolean(section: "worker", key: "count_uniques")
+        ?? configuration.boolean(section: "core", key: "worker-count-uniques") ?? false
+    scheduler.countsLastScheduled =
+      try countsLastScheduled || configuration.boolean(section: "worker", key: "count_last_scheduled") ?? false
+    if let idle = try maximumKeepAliveIdleDuration
+      ?? configuration.timeDelta(
+        section: "worker", key: "max_keep_alive_idle_duration")
+    {
+      scheduler.maximumKeepAliveIdleDuration = idle
     }
     if let interval = try configuration.seconds(section: "worker", key: "ping_interval"), interval > 0 {
       scheduler.pingInterval = interval
@@ -62,11 +86,55 @@ struct SchedulerRequest: Sendable, Equatable {
     return .central(scheduler)
   }
 
+  /// Seconds in `text`, in the forms Luigi's `TimeDeltaParameter` reads: a bare number of seconds
+  /// (`90`, `0.5`), ISO 8601 (`PT1M30S`, `P1DT2H`, `P2W`), or units from longest to shortest (`1 m
+  /// 30 s`, `2 hours`, `1 week 2 days`); `nil` for anything else.
+  static func timeDelta(_ text: String) -> TimeInterval? {
+    let text = text.trimmingCharacters(in: .whitespaces)
+    if let seconds = Double(text), seconds.isFinite, seconds >= 0 { return seconds }
+    for pattern in timeDeltaPatterns {
+      guard let match = try? pattern.wholeMatch(in: text) else { continue }
+      var total = 0.0
+      var hasValue = false
+      for (unit, seconds) in timeDeltaUnits {
+        guard let digits = match.output[unit]?.substring, let value = Double(digits) else { continue }
+        total += value * seconds
+        hasValue = true
+      }
+      if hasValue { return total }
+    }
+    return nil
+  }
+
+  private static let timeDeltaUnits: [(String, Double)] = [
+    ("weeks", 604_800), ("days", 86_400), ("hours", 3_600), ("minutes", 60), ("seconds", 1),
+  ]
+
+  /// Luigi's two patterns: ISO 8601 durations, then `n unit` words (`w[eek[s]]`, `d[ay[s]]`, ...).
+  private nonisolated(unsafe) static let timeDeltaPatterns: [Regex<AnyRegexOutput>] = [
+    #"P((?<weeks>\d+)W|((?<days>\d+)D)?(T((?<hours>\d+)H)?((?<minutes>\d+)M)?((?<seconds>\d+)S)?)?)"#,
+    timeDeltaUnits.map { unit, _ in
+      let (first, middle, last) = (unit.prefix(1), unit.dropFirst().dropLast(), unit.suffix(1))
+      return #"((?<\#(unit)>\d+) ?\#(first)(\#(middle))?(\#(last))? ?)?"#
+    }.joined(),
+  ].compactMap { try? Regex($0) }
+
   /// `text` as a scheduler's URL: http or https, with a host.
   static func url(_ text: String) -> URL? {
     guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
       url.host?.isEmpty == false
     else { return nil }
     return url
+  }
+}
+
+extension Configuration {
+  /// A duration setting in Luigi's forms (``SchedulerRequest/timeDelta(_:)``); `nil` when absent.
+  fileprivate func timeDelta(section: String, key: String) throws -> TimeInterval? {
+    guard let text = value(section: section, key: key) else { return nil }
+    guard let seconds = SchedulerRequest.timeDelta(text) else {
+      throw problem("[\(section)] \(key) must be a duration such as 90, 1 m 30 s or PT1M30S, not '\(text)'")
+    }
+    return seconds
   }
 }

@@ -5,6 +5,10 @@ struct WorkReply: Sendable {
   let taskID: String?
   /// Pending or failed tasks this worker registered as runnable (luigid's `n_pending_tasks`).
   let pendingTasks: Int
+  /// Of those, the ones no other worker registered as runnable (luigid's `n_unique_pending`).
+  let uniquePending: Int
+  /// Of those, the ones this worker was the last to register (luigid's `n_pending_last_scheduled`).
+  let pendingLastScheduled: Int
   /// Tasks this worker registered that another worker is running: task id, then that worker's id.
   let heldByOthers: [(taskID: String, worker: String)]
   /// Whether luigid has disabled this worker (from the visualiser's Workers tab): it is to ask for
@@ -14,6 +18,8 @@ struct WorkReply: Sendable {
   init(_ response: JSONValue, worker: String) {
     taskID = response["task_id"]?.string
     pendingTasks = response["n_pending_tasks"]?.integer ?? 0
+    uniquePending = response["n_unique_pending"]?.integer ?? 0
+    pendingLastScheduled = response["n_pending_last_scheduled"]?.integer ?? 0
     isWorkerDisabled = response["worker_state"]?.string == "disabled"
     heldByOthers = (response["running_tasks"]?.elements ?? []).compactMap { running in
       guard let task = running["task_id"]?.string, let holder = running["worker"]?.string, holder != worker

@@ -1,0 +1,55 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+/// What the luigid tests share to run Python Luigi workers beside Plumb and to wait for states:
+/// processes started in the test's folder, their output in `.<name>.stdout` and `.<name>.stderr`,
+/// killed by their pid if still running when the test ends.
+enum LuigidTestProcesses {
+  struct Timeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "gave up waiting for \(what)" }
+  }
+
+  /// Waits until `condition` holds; gives up after two minutes, so that a broken engine fails the
+  /// test rather than hanging it.
+  static func waitFor(_ what: String, _ condition: () -> Bool) throws {
+    let deadline = Date().addingTimeInterval(120)
+    while !condition() {
+      guard Date() < deadline else { throw Timeout(what: what) }
+      usleep(10_000)
+    }
+  }
+
+  /// Starts `python -m luigi --module <module> <arguments>` with the venv's Python in `folder`, on
+  /// `luigid`, kept alive and polling every 0.1 s without jitter; its output goes to `.<name>.*`.
+  static func startPython(
+    module: String, _ arguments: [String], luigid: LuigidServer, in folder: TemporaryFolder, name: String,
+    for test: XCTestCase
+  ) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: LuigidServer.python)
+    process.arguments =
+      ["-m", "luigi", "--module", module] + arguments + luigid.flags + [
+        "--worker-keep-alive", "--worker-wait-interval", "0.1", "--worker-wait-jitter", "0",
+      ]
+    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
+    environment["PYTHONPATH"] = folder.path
+    process.environment = environment
+    try redirect(process, name, in: folder)
+    try process.run()
+    test.addTeardownBlock {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    return process
+  }
+
+  /// Sends `process`'s output and errors to `.<name>.stdout` and `.<name>.stderr` in `folder`.
+  static func redirect(_ process: Process, _ name: String, in folder: TemporaryFolder) throws {
+    try folder.write("", to: ".\(name).stdout")
+    try folder.write("", to: ".\(name).stderr")
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".\(name).stdout")))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".\(name).stderr")))
+  }
+}
