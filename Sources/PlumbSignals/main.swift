@@ -124,10 +124,27 @@ struct AfterBlocked: PipelineTask {
   func run() throws { try output().write("after\n") }
 }
 
+/// Uploads `megabytes` MB to `uploads/<key>` in the config's object store, marking
+/// `started-Upload-<key>` once its file is written and the upload begins.
+struct Upload: PipelineTask {
+  @Parameter var key: String = "big.bin"
+  @Parameter var megabytes: Int = 20
+
+  func output() -> ObjectStoreTarget { ObjectStoreTarget(bucket: "uploads", key: key) }
+
+  func run() throws {
+    try output().write { file in
+      let block = Data(repeating: 0x41, count: 1 << 20)
+      for _ in 0..<megabytes { file.write(block) }
+      mark("started-Upload-\(key)")
+    }
+  }
+}
+
 PipelineCommand(
   name: "plumb-signals",
   tasks: [
     Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self, Part.self, FanIn.self,
-    AfterBlocked.self,
+    AfterBlocked.self, Upload.self,
   ]
 ).main()

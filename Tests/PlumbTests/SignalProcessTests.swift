@@ -158,6 +158,71 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(folder.files().filter { $0.hasPrefix("daily-") }.count, 3)
   }
 
+  // MARK: - S3 uploads
+
+  /// A server standing in for S3: `big.bin` is missing (when the run checks it, and again under the
+  /// task's lock), its multipart upload starts, and its first part is never answered; `small.bin` is
+  /// missing and then stored.
+  private func s3StandIn() throws -> LoopbackHTTPServer {
+    let started = "<InitiateMultipartUploadResult><UploadId>u1</UploadId></InitiateMultipartUploadResult>"
+    return try LoopbackHTTPServer(routes: [
+      "/uploads": .data(
+        Data("<ListBucketResult></ListBucketResult>".utf8), status: 200, contentType: "application/xml"),
+      "/uploads/big.bin": .sequence([
+        .status(404), .status(404), .data(Data(started.utf8), status: 200, contentType: "application/xml"),
+        .noAnswer,
+      ]),
+      "/uploads/small.bin": .sequence([.status(404), .status(404), .status(200)]),
+    ])
+  }
+
+  /// Points the pipeline's object store at `server`, and its temporary folder at `tmp` in the test's folder.
+  private func useS3(_ server: LoopbackHTTPServer) throws -> [String: String] {
+    try folder.write(
+      "[core]\nstop_grace_period = 0.1\n[object_store]\nbackend = s3\nendpoint = \(server.baseURL.absoluteString)\n"
+        + "access_key_id = k\nsecret_access_key = s\n", to: "plumb.cfg")
+    try FileManager.default.createDirectory(atPath: folder.path(of: "tmp"), withIntermediateDirectories: true)
+    return ["TMPDIR": folder.path(of: "tmp")]
+  }
+
+  /// The finished files uploads send from, in the pipeline's temporary folder.
+  private var uploadFiles: [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path(of: "tmp"))) ?? []).filter {
+      $0.hasPrefix("plumb-s3-")
+    }
+  }
+
+  func testSigtermDuringAnUploadRemovesTheFileItSendsFrom() throws {
+    let server = try s3StandIn()
+    defer { server.stop() }
+    let process = try start("Upload", environment: try useS3(server))
+    try waitFor("the upload's first part") { server.requests.contains { $0.method == "PUT" } }
+    XCTAssertEqual(uploadFiles.count, 1, "the file exists while its parts go up")
+
+    kill(process.processIdentifier, SIGTERM)
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 143, "\(outcome.errorLines)")
+    XCTAssertEqual(uploadFiles, [], "a stopped run's temporary files go")
+  }
+
+  func testTheFileOfAnUploadKilledOutrightGoesWithTheNextUpload() throws {
+    let server = try s3StandIn()
+    defer { server.stop() }
+    let environment = try useS3(server)
+    let killed = try start("Upload", environment: environment)
+    try waitFor("the upload's first part") { server.requests.contains { $0.method == "PUT" } }
+    kill(killed.processIdentifier, SIGKILL)
+    killed.waitUntilExit()
+    XCTAssertEqual(uploadFiles.count, 1, "a process killed outright cannot remove its own file")
+
+    let next = try start("Upload", "--key", "small.bin", "--megabytes", "1", environment: environment)
+    let outcome = finish(next)
+
+    XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
+    XCTAssertEqual(uploadFiles, [], "the next upload removes the files of processes that ended")
+  }
+
   // MARK: - Helpers
 
   /// Starts plumb-signals in the test's folder, its output and errors going to files there (a file

@@ -5,7 +5,7 @@ import Synchronization
 #endif
 
 /// The temporary files of this process's writes in progress (``OutputFile``'s
-/// `<path>-plumb-tmp-<n>`), removed when the process exits.
+/// `<path>-plumb-tmp-<n>`, an S3 upload's finished file), removed when the process exits.
 ///
 /// A run stopped by a signal may leave a synchronous task running past its grace period; the
 /// process then exits while the task is still writing, and without this its temporary file would
@@ -36,6 +36,17 @@ enum TemporaryFiles {
       guard descriptor >= 0 else { return (-1, errno) }
       state.paths.insert(path)
       return (descriptor, 0)
+    }
+  }
+
+  /// Remembers `path`, a file made elsewhere (the finished file an upload sends), so that it goes
+  /// at exit too; `false`, remembering nothing, once ``removeAll()`` has run.
+  static func remember(_ path: String) -> Bool {
+    _ = removedAtExit
+    return state.withLock { state in
+      guard !state.isClosed else { return false }
+      state.paths.insert(path)
+      return true
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An ``ObjectStore`` on an S3-compatible server (AWS S3, MinIO, Ceph, moto), spoken to over its
 /// REST API with path-style URLs (`<endpoint>/<bucket>/<key>`) and AWS Signature Version 4.
@@ -119,9 +120,18 @@ public struct S3ObjectStore: ObjectStore, Sendable {
   public func write(bucket: String, key: String, _ body: (OutputFile) throws -> Void) throws {
     try Self.check(bucket: bucket, key: key)
     let folder = FileManager.default.temporaryDirectory.path
+    Self.removeFilesOfEndedProcesses(in: folder)
     let temporary = "\(folder)/plumb-s3-\(getpid())-\(UUID().uuidString)"
     try OutputFile.write(to: temporary, body)
-    defer { unlink(temporary) }
+    // Remembered, so that a run stopped by a signal removes it as it exits.
+    guard TemporaryFiles.remember(temporary) else {
+      unlink(temporary)
+      throw CancellationError()
+    }
+    defer {
+      unlink(temporary)
+      TemporaryFiles.forget(temporary)
+    }
     let size = try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int ?? 0
     try S3Upload(store: self, bucket: bucket, key: key).send(file: temporary, size: size)
   }
@@ -153,6 +163,21 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     let answer = try request.send()
     guard (200..<300).contains(answer.status) || answer.error?.code == "BucketAlreadyOwnedByYou" else {
       throw request.failure(answer)
+    }
+  }
+
+  /// The folders whose leftovers this process has removed: once per folder is enough, since later
+  /// leftovers are of processes that end later.
+  private static let cleanedFolders = Mutex<Set<String>>([])
+
+  /// Removes the upload files (`plumb-s3-<pid>-…`) of processes that no longer run: a process
+  /// killed outright (SIGKILL, a crash) cannot remove its own.
+  static func removeFilesOfEndedProcesses(in folder: String) {
+    guard cleanedFolders.withLock({ $0.insert(folder).inserted }) else { return }
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix("plumb-s3-") {
+      guard let pid = Int32(name.dropFirst("plumb-s3-".count).prefix { $0 != "-" }), pid != getpid() else { continue }
+      // ESRCH: no such process. A process of another user answers EPERM and keeps its files.
+      if kill(pid, 0) != 0 && errno == ESRCH { unlink(folder + "/" + name) }
     }
   }
 
