@@ -10,7 +10,9 @@ enum Check {
   static func run(_ exercise: Exercise, watching: Bool = false) -> Bool {
     var progress = Progress.load()
     defer { progress.save() }
-    var grader = Grader(timeLimit: Grader.learnerTimeLimit)
+    let installProblems = ServerVenv.install(for: exercise)
+    for problem in installProblems { Terminal.say(Terminal.red("✗ ") + problem) }
+    var grader = Sandbox.grader(timeLimit: Grader.learnerTimeLimit)
     let problems = Terminal.showingElapsed("Building…") { grader.buildLeavingOutBroken(keeping: exercise) }
     reportLeftOut(grader.leftOut, checking: exercise, progress: &progress)
     if let problems {
@@ -20,7 +22,7 @@ enum Check {
     let report = Terminal.showingElapsed(
       "Running exercise \(exercise.number)'s checks (a check still running at \(Grader.learnerTimeLimit) s is stopped)…"
     ) { grader.testCompletely(exercise) }
-    let verdict = Grader.verdict(of: exercise, in: report)
+    let verdict = ServerVenv.verdict(Grader.verdict(of: exercise, in: report), installProblems: installProblems)
     progress.record(verdict.state, for: exercise, note: verdict.note)
     // Saved before anything is printed: output cut short (`| head`) must not lose the verdict.
     progress.save()

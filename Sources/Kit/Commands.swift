@@ -22,9 +22,9 @@ enum Commands {
   /// `make reset N=4`: puts back the committed stub, keeping the learner's files in `.kit/backup`.
   static func reset(_ exercise: Exercise) -> Int32 {
     let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-    let backup = ".kit/backup/\(exercise.folder)-\(stamp)"
+    let backup = "\(Sandbox.state)/backup/\(exercise.folder)-\(stamp)"
     do {
-      try FileManager.default.createDirectory(atPath: ".kit/backup", withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(atPath: "\(Sandbox.state)/backup", withIntermediateDirectories: true)
       try FileManager.default.copyItem(atPath: exercise.path, toPath: backup)
     } catch {
       Terminal.error(
@@ -49,7 +49,9 @@ enum Commands {
 
   /// `make run N=4 ARGS='TopSongs --tld rs'`: runs the exercise's pipeline in workspace/4-dependencies.
   static func run(_ exercise: Exercise, arguments: [String]) -> Int32 {
-    var grader = Grader()
+    // The pipeline runs without the venv; the README's steps with the server need it.
+    for problem in ServerVenv.install(for: exercise) { Terminal.say(Terminal.yellow("! ") + problem) }
+    var grader = Sandbox.grader()
     let problems = Terminal.showingElapsed("Building…") {
       grader.buildLeavingOutBroken(keeping: exercise, product: "pipelines")
     }
@@ -60,14 +62,15 @@ enum Commands {
     }
     progress.save()
     guard problems == nil else { return 1 }
-    let folder = "workspace/\(exercise.folder)"
+    let folder = "\(Sandbox.workspace)/\(exercise.folder)"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let root = FileManager.default.currentDirectoryPath
-    let binary = root + "/.build/debug/pipelines"
+    let binary = root + "/" + grader.binFolder + "/pipelines"
     // A crash's backtrace goes to a file, read below for the learner's line, instead of
     // filling the terminal with eighty lines.
-    let backtrace = root + "/.kit/crash-backtrace.txt"
-    try? FileManager.default.createDirectory(atPath: root + "/.kit", withIntermediateDirectories: true)
+    let state = Sandbox.state.hasPrefix("/") ? Sandbox.state : root + "/" + Sandbox.state
+    let backtrace = state + "/crash-backtrace.txt"
+    try? FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
     try? FileManager.default.removeItem(atPath: backtrace)
     Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
     let code = Shell.run(
