@@ -50,7 +50,22 @@ enum ReadmeCommands {
     }
     let blockLines = Set(lines.indices.filter { inBlock[$0] }.map { lines[$0] })
     var inlineSeen: Set<String> = []
+    // The body of a here-document (`python3 - <<'PY'` … `PY`) is the command's input, not commands.
+    var hereDocumentEnd: String?
     for (index, line) in lines.enumerated() where !line.hasPrefix("```") {
+      if let end = hereDocumentEnd {
+        if line == end { hereDocumentEnd = nil }
+        continue
+      }
+      if inBlock[index], let marker = line.range(of: #"<<-?'?[A-Za-z_]+'?$"#, options: .regularExpression) {
+        hereDocumentEnd = line[marker].trimmingCharacters(in: CharacterSet(charactersIn: "<-'"))
+        let body = lines[(index + 1)...].prefix { $0 != hereDocumentEnd }.joined(separator: "\n")
+        if serverWords.contains(where: body.contains) {
+          found.append(
+            ReadmeCommand(readme: readme, line: index + 1, text: line, kind: serverSkip, expectedExitCode: nil))
+        }
+        continue
+      }
       let expected = exitCode(namedIn: line)
       if inBlock[index] {
         for part in line.components(separatedBy: "&&").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -79,11 +94,13 @@ enum ReadmeCommands {
     let first = part.split(separator: " ").first.map(String.init) ?? ""
     if first == "make" { return kind(ofMake: part) }
     if setupWords.contains(first) { return .setup }
-    if ["moto_server", "luigid", "http.server"].contains(where: { part.contains($0) }) {
-      return .skipped("starts a server in the foreground, by hand, in another terminal")
-    }
-    return nil
+    return serverWords.contains(where: part.contains) ? serverSkip : nil
   }
+
+  /// What names a server in a line the README has the learner start by hand.
+  private static let serverWords = ["moto_server", "luigid", "http.server"]
+  private static let serverSkip = ReadmeCommand.Kind.skipped(
+    "starts a server in the foreground, by hand, in another terminal")
 
   private static func kind(ofMake command: String) -> ReadmeCommand.Kind {
     let words = command.split(separator: " ")

@@ -18,6 +18,9 @@ final class ReadmeCommandsTests: XCTestCase {
     make run N=8 ARGS='Hello'               # again: complete, nothing runs
     make run N=3 ARGS='Hello'               # stops: times is required (exit code 2)
     cat workspace/8-scraper/output.txt
+    python3 - <<'PY'
+    import http.server
+    PY
     ```
 
     In a second terminal: `make luigid`, then `make run N=7 ARGS='Assemble --scheduler-host 127.0.0.1'`.
@@ -36,16 +39,17 @@ final class ReadmeCommandsTests: XCTestCase {
         "8 make run N=8 ARGS='Hello'               # writes output.txt",
         "9 make run N=8 ARGS='Hello'               # again: complete, nothing runs",
         "10 make run N=3 ARGS='Hello'               # stops: times is required (exit code 2)",
-        "14 make luigid",
-        "14 make run N=7 ARGS='Assemble --scheduler-host 127.0.0.1'",
-        "15 make reset N=8",
-        "15 make watch N=8",
+        "12 python3 - <<'PY'",
+        "17 make luigid",
+        "17 make run N=7 ARGS='Assemble --scheduler-host 127.0.0.1'",
+        "18 make reset N=8",
+        "18 make watch N=8",
       ])
     XCTAssertEqual(commands[1].kind, .setup)
     XCTAssertEqual(commands[4].kind, .make)
     XCTAssertEqual(commands[6].expectedExitCode, 2)
     XCTAssertNil(commands[4].expectedExitCode)
-    for index in [2, 7, 8, 9, 10] {
+    for index in [2, 7, 8, 9, 10, 11] {
       guard case .skipped(let reason) = commands[index].kind else {
         return XCTFail("\(commands[index].text) should be skipped")
       }
