@@ -10,7 +10,9 @@ enum Check {
   static func run(_ exercise: Exercise, watching: Bool = false) -> Bool {
     var progress = Progress.load()
     defer { progress.save() }
-    var grader = Grader(timeLimit: Grader.learnerTimeLimit)
+    let installProblems = ServerVenv.install(for: exercise)
+    for problem in installProblems { Terminal.say(Terminal.red("✗ ") + problem) }
+    var grader = Sandbox.grader(timeLimit: Grader.learnerTimeLimit)
     let problems = Terminal.showingElapsed("Building…") { grader.buildLeavingOutBroken(keeping: exercise) }
     reportLeftOut(grader.leftOut, checking: exercise, progress: &progress)
     if let problems {
@@ -20,7 +22,7 @@ enum Check {
     let report = Terminal.showingElapsed(
       "Running exercise \(exercise.number)'s checks (a check still running at \(Grader.learnerTimeLimit) s is stopped)…"
     ) { grader.testCompletely(exercise) }
-    let verdict = Grader.verdict(of: exercise, in: report)
+    let verdict = ServerVenv.verdict(Grader.verdict(of: exercise, in: report), installProblems: installProblems)
     progress.record(verdict.state, for: exercise, note: verdict.note)
     // Saved before anything is printed: output cut short (`| head`) must not lose the verdict.
     progress.save()
@@ -31,11 +33,11 @@ enum Check {
       Terminal.say("  Compare with the solution: make solution N=\(exercise.number)")
       // `make watch` moves on to the next exercise itself, and says so.
       guard !watching else { return true }
-      if let next = Exercise.all().first(where: { $0.number > exercise.number }) {
+      if let next = Exercise.nextToDo(after: exercise) {
         Terminal.say(
           "  Next: exercise \(next.number), \(next.title). Read \(next.readmePath), then: make check N=\(next.number)")
       } else {
-        Terminal.say("  That was the last exercise. Well done!")
+        Terminal.say("  Every exercise passes. Well done!")
       }
       return true
     }
@@ -131,7 +133,7 @@ enum Watch {
       if let heading { Terminal.say(Terminal.bold(heading)) }
       var checked = exercise.fingerprint
       if Check.run(exercise, watching: true) {
-        if let next = nextToDo(after: exercise) {
+        if let next = Exercise.nextToDo(after: exercise) {
           // Not checked yet: its verdict would replace the pass on the screen.
           Terminal.say(
             Terminal.green("\nOn to exercise \(next.number), \(next.title).")
@@ -152,7 +154,7 @@ enum Watch {
           Terminal.say()
           _ = Hints.run(exercise, all: false, watching: true)
         case .key("n"):
-          guard let next = nextToDo(after: exercise) else {
+          guard let next = Exercise.nextToDo(after: exercise) else {
             Terminal.say("\nNo other exercise is left to do.")
             continue
           }
@@ -161,7 +163,7 @@ enum Watch {
           break waiting
         case .key("l"):
           Terminal.say()
-          Start.table(Exercise.all(), progress: Progress.load())
+          Start.table(Exercise.all(), progress: Progress.load(), watching: true)
         case .key:
           continue
         }
@@ -187,14 +189,5 @@ enum Watch {
       Thread.sleep(forTimeInterval: 0.2)
     } while exercise.fingerprint != seen
     return .change
-  }
-
-  /// The first exercise after `exercise` that has not passed with its files as they are, going
-  /// round to the first exercises; nil when every other one is done.
-  private static func nextToDo(after exercise: Exercise) -> Exercise? {
-    let progress = Progress.load()
-    let all = Exercise.all()
-    let others = all.filter { $0.number > exercise.number } + all.filter { $0.number < exercise.number }
-    return others.first { progress.verdict(of: $0)?.state != .done }
   }
 }

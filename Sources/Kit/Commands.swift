@@ -4,6 +4,11 @@ import Foundation
 enum Commands {
   /// `make solution N=4`: the difference between the learner's files and the solution's, file by file.
   static func solution(_ exercise: Exercise) -> Int32 {
+    if Progress.load().verdict(of: exercise)?.state != .done {
+      Terminal.say(
+        Terminal.yellow("! Exercise \(exercise.number) has not passed yet: what follows gives its solution away.")
+          + " To solve it yourself first: make hint N=\(exercise.number), then make check N=\(exercise.number).")
+    }
     Terminal.say(
       Terminal.bold("Your files (-) against the solution (+), exercise \(exercise.number), \(exercise.title):"))
     let colour = Terminal.usesColour ? "--color=always" : "--color=never"
@@ -21,10 +26,23 @@ enum Commands {
 
   /// `make reset N=4`: puts back the committed stub, keeping the learner's files in `.kit/backup`.
   static func reset(_ exercise: Exercise) -> Int32 {
+    // A second reset must not back up the stub over the learner's work: the first backup stays the one to name.
+    if exercise.isUntouched == true {
+      Hints.startOver(exercise)
+      Terminal.say(
+        "Exercise \(exercise.number) is already its stub, so there was nothing to keep; its hints start again from the first."
+      )
+      if let earlier = latestBackup(of: exercise) {
+        Terminal.say(
+          "  Your files from before the last reset are in \(earlier); to get them back: cp -R \(earlier)/. \(exercise.path)/"
+        )
+      }
+      return 0
+    }
     let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-    let backup = ".kit/backup/\(exercise.folder)-\(stamp)"
+    let backup = "\(Sandbox.state)/backup/\(exercise.folder)-\(stamp)"
     do {
-      try FileManager.default.createDirectory(atPath: ".kit/backup", withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(atPath: "\(Sandbox.state)/backup", withIntermediateDirectories: true)
       try FileManager.default.copyItem(atPath: exercise.path, toPath: backup)
     } catch {
       Terminal.error(
@@ -47,9 +65,18 @@ enum Commands {
     return 0
   }
 
+  /// The newest folder `reset` kept for `exercise` (the stamps in the names sort by time).
+  private static func latestBackup(of exercise: Exercise) -> String? {
+    let folder = "\(Sandbox.state)/backup"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter { $0.hasPrefix(exercise.folder + "-") }.sorted().last.map { "\(folder)/\($0)" }
+  }
+
   /// `make run N=4 ARGS='TopSongs --tld rs'`: runs the exercise's pipeline in workspace/4-dependencies.
   static func run(_ exercise: Exercise, arguments: [String]) -> Int32 {
-    var grader = Grader()
+    // The pipeline runs without the venv; the README's steps with the server need it.
+    for problem in ServerVenv.install(for: exercise) { Terminal.say(Terminal.yellow("! ") + problem) }
+    var grader = Sandbox.grader()
     let problems = Terminal.showingElapsed("Building…") {
       grader.buildLeavingOutBroken(keeping: exercise, product: "pipelines")
     }
@@ -60,14 +87,15 @@ enum Commands {
     }
     progress.save()
     guard problems == nil else { return 1 }
-    let folder = "workspace/\(exercise.folder)"
+    let folder = "\(Sandbox.workspace)/\(exercise.folder)"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let root = FileManager.default.currentDirectoryPath
-    let binary = root + "/.build/debug/pipelines"
+    let binary = root + "/" + grader.binFolder + "/pipelines"
     // A crash's backtrace goes to a file, read below for the learner's line, instead of
     // filling the terminal with eighty lines.
-    let backtrace = root + "/.kit/crash-backtrace.txt"
-    try? FileManager.default.createDirectory(atPath: root + "/.kit", withIntermediateDirectories: true)
+    let state = Sandbox.state.hasPrefix("/") ? Sandbox.state : root + "/" + Sandbox.state
+    let backtrace = state + "/crash-backtrace.txt"
+    try? FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
     try? FileManager.default.removeItem(atPath: backtrace)
     Terminal.say(Terminal.dim("Running in \(folder): \(arguments.joined(separator: " "))"))
     let code = Shell.run(

@@ -43,6 +43,15 @@ struct Exercise {
     return exercise
   }
 
+  /// The first exercise after `exercise` that has not passed with its files as they are, going
+  /// round to the first exercises; nil when every other one is done.
+  static func nextToDo(after exercise: Exercise) -> Exercise? {
+    let progress = Progress.load()
+    let exercises = all()
+    let others = exercises.filter { $0.number > exercise.number } + exercises.filter { $0.number < exercise.number }
+    return others.first { progress.verdict(of: $0)?.state != .done }
+  }
+
   var path: String { "Exercises/\(folder)" }
   var solutionPath: String { "Solutions/\(folder)" }
   var readmePath: String { "\(path)/README.md" }

@@ -17,6 +17,12 @@ struct Grader {
   static let learnerTimeLimit =
     ProcessInfo.processInfo.environment["KIT_CHECK_TIMEOUT"].flatMap { Int($0) }.map { max(1, $0) } ?? 60
 
+  /// The solutions, built in a scratch folder of their own (KIT_SOLUTIONS, read by Package.swift).
+  static let solutions = Grader(scratchPath: ".build-solutions", environment: ["KIT_SOLUTIONS": "1"])
+
+  /// Where the build puts its debug products: `.build/debug`.
+  var binFolder: String { (scratchPath ?? ".build") + "/debug" }
+
   private var scratchArguments: [String] { scratchPath.map { ["--scratch-path", $0] } ?? [] }
 
   /// Exercises that did not compile and were left out of the build (KIT_LEAVE_OUT in Package.swift),

@@ -4,7 +4,7 @@ import Foundation
 /// step does not read the whole solution at once; `make hint N=4 ALL=1` shows them all. How many
 /// hints each exercise has shown is remembered in `.kit/hints`.
 enum Hints {
-  static let path = ".kit/hints"
+  static var path: String { Sandbox.state + "/hints" }
 
   /// `watching`: asked for with the h key of `make watch`, which the page then names.
   static func run(_ exercise: Exercise, all: Bool, watching: Bool = false) -> Int32 {

@@ -48,6 +48,9 @@ enum Interrupt {
         }
         // Ends the line of a "Running… 12 s" ticker, so the shell's prompt starts on a line of its own.
         if Terminal.isInteractive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        let name = [SIGINT: "Ctrl-C", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][signal] ?? "signal \(signal)"
+        FileHandle.standardOutput.write(
+          Data("Stopped (\(name)): what was running was ended, and no verdict was recorded for it.\n".utf8))
         stopChildrenAndExit(128 + signal)
       }
     }

@@ -18,7 +18,7 @@ struct Progress {
     let note: String
   }
 
-  static let path = ".kit/progress"
+  static var path: String { Sandbox.state + "/progress" }
   private(set) var verdicts: [Int: Verdict] = [:]
 
   /// Reads `.kit/progress`; a missing or garbled file remembers nothing.
@@ -50,7 +50,7 @@ struct Progress {
     let text = verdicts.sorted { $0.key < $1.key }.map { number, verdict in
       "\(number)\t\(verdict.state.rawValue)\t\(verdict.fingerprint)\t\(verdict.note)\n"
     }.joined()
-    try? FileManager.default.createDirectory(atPath: ".kit", withIntermediateDirectories: true)
+    try? FileManager.default.createDirectory(atPath: Sandbox.state, withIntermediateDirectories: true)
     try? Data(text.utf8).write(to: URL(fileURLWithPath: Self.path), options: .atomic)
   }
 }

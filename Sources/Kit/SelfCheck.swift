@@ -65,7 +65,7 @@ enum SelfCheck {
     }
 
     Terminal.say(Terminal.dim("  building the solutions…"))
-    let solutions = Grader(scratchPath: ".build-solutions", environment: ["KIT_SOLUTIONS": "1"])
+    let solutions = Grader.solutions
     if let build = solutions.build() {
       result(false, "the solutions build", details: build.describe())
       return 1
@@ -81,13 +81,88 @@ enum SelfCheck {
         details: first.map { "\($0.test): \($0.message)" } ?? verdict.note)
     }
 
+    failures += readmeCommands(exercises)
+
     Terminal.say()
     if failures == 0 {
-      Terminal.say(Terminal.green("The kit is sound: engine tests pass, every solution passes, every stub fails."))
+      Terminal.say(
+        Terminal.green(
+          "The kit is sound: engine tests pass, every solution passes, every stub fails, every README command works."))
       return 0
     }
     Terminal.say(Terminal.red("\(failures) problem\(failures == 1 ? "" : "s") found."))
     return 1
+  }
+
+  /// `kit selfcheck readmes`: only the READMEs' commands, after building the solutions, for an
+  /// instructor who edited a README (the whole self-check takes minutes).
+  static func runReadmes() -> Int32 {
+    Terminal.say(Terminal.bold("Self-check of the exercises' README commands"))
+    Terminal.say(Terminal.dim("  building the solutions…"))
+    if let build = Grader.solutions.build() {
+      Terminal.say(Terminal.red("  ✗ the solutions build"))
+      Terminal.say(Check.indent(Check.indent(build.describe())))
+      return 1
+    }
+    return readmeCommands(Exercise.all()) == 0 ? 0 : 1
+  }
+
+  /// Runs every command the exercises' READMEs show against the built solutions, in a sandbox
+  /// folder (KIT_README_SANDBOX: the kit's state and the pipelines' runs go there, the solutions
+  /// are what is checked and run), and says which do not work: README and line, the command, why,
+  /// and the end of its output. Returns how many do not work.
+  static func readmeCommands(_ exercises: [Exercise]) -> Int {
+    let commands = ReadmeCommands.all(exercises)
+    let sandbox = FileManager.default.temporaryDirectory.path + "/kit-readmes-\(getpid())"
+    try? FileManager.default.removeItem(atPath: sandbox)
+    defer { try? FileManager.default.removeItem(atPath: sandbox) }
+    do {
+      try FileManager.default.createDirectory(atPath: sandbox + "/workspace", withIntermediateDirectories: true)
+      // The READMEs' file commands (`cp -r data/failures …`) read the kit's data.
+      try FileManager.default.createSymbolicLink(
+        atPath: sandbox + "/data", withDestinationPath: FileManager.default.currentDirectoryPath + "/data")
+    } catch {
+      Terminal.say(Terminal.red("  ✗ ") + "README commands: could not make the sandbox \(sandbox): \(error)")
+      return 1
+    }
+    Terminal.say(
+      Terminal.dim(
+        """
+          running the \(commands.count) commands of the exercises' READMEs as written, against the solutions:
+            make's commands in the package folder with their state and workspace/ in \(sandbox) (make check
+            must pass; a pipeline may fail its tasks without the servers the README starts by hand, but not
+            refuse its command line or crash), and file commands (mkdir, printf, cp, rm) in that folder…
+        """))
+    var failed = 0
+    var ran = 0
+    for command in commands {
+      let outcome: Shell.Outcome
+      switch command.kind {
+      case .skipped(let reason):
+        Terminal.say(Terminal.dim("  - skipped \(command.place): \(command.text)\n      (it \(reason))"))
+        continue
+      case .setup:
+        outcome = Shell.capture(["sh", "-c", command.text], in: sandbox, timeLimit: 60)
+      case .make:
+        // A `make test N=3` must not hand its variables down to the README's make.
+        let clean = ["MAKEFLAGS": "", "MFLAGS": "", "MAKELEVEL": "0", Sandbox.variable: sandbox]
+        outcome = Shell.capture(["sh", "-c", command.text], environment: clean, timeLimit: 300)
+      }
+      ran += 1
+      let problem =
+        outcome.timedOut
+        ? "it did not end within its time limit"
+        : ReadmeCommands.problem(with: command, status: outcome.status, output: outcome.output)
+      guard let problem else { continue }
+      failed += 1
+      let tail = outcome.output.split(separator: "\n").suffix(8).map { "| " + $0 }.joined(separator: "\n")
+      Terminal.say(Terminal.red("  ✗ ") + "\(command.place): \(command.text)")
+      Terminal.say(Check.indent(Check.indent("\(problem); its output ends:\n" + tail)))
+    }
+    if failed == 0 {
+      Terminal.say(Terminal.green("  ✓ ") + "README commands: the \(ran) run work as written")
+    }
+    return failed
   }
 
   /// Where the committed stubs are and how to build them.

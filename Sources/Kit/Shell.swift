@@ -138,6 +138,7 @@ enum Shell {
     // A learner's shell must not switch the kit to the solutions or a pristine copy by accident.
     merged["KIT_SOLUTIONS"] = nil
     merged["KIT_EXERCISES_ROOT"] = nil
+    merged[Sandbox.variable] = nil
     // SwiftPM caches what Package.swift evaluates to, keyed by its text and the environment, not
     // by the exercise folders it lists: naming them here makes a new exercise part of the build.
     merged["KIT_EXERCISE_FOLDERS"] = Exercise.all().map(\.folder).joined(separator: ",")

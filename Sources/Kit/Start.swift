@@ -57,7 +57,8 @@ enum Start {
     }
   }
 
-  static func table(_ exercises: [Exercise], progress: Progress) {
+  /// `watching`: shown by the l key of `make watch`, where a save checks, not a command.
+  static func table(_ exercises: [Exercise], progress: Progress, watching: Bool = false) {
     var next: Exercise?
     let width = max(16, exercises.map(\.title.count).max() ?? 0)
     Terminal.say(Terminal.bold("  #  " + "Exercise".padding(toLength: width, withPad: " ", startingAt: 0) + "  Status"))
@@ -83,7 +84,10 @@ enum Start {
       Terminal.say(Terminal.bold("Next: exercise \(next.number), \(next.title)."))
       Terminal.say(
         "  Read \(next.readmePath), edit \(next.filesToEdit.map { "\(next.path)/\($0)" }.joined(separator: ", ")),")
-      Terminal.say("  then: make check N=\(next.number)   (or make watch N=\(next.number) to re-check on every save)")
+      Terminal.say(
+        watching
+          ? "  then save: this watch checks the exercise it watches on every save (n moves on to the next)"
+          : "  then: make check N=\(next.number)   (or make watch N=\(next.number) to re-check on every save)")
     } else {
       Terminal.say(
         Terminal.green("All exercises pass. Well done!") + " Compare with the solutions: make solution N=1 …")

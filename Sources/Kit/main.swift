@@ -1,7 +1,7 @@
 import Foundation
 
 // The learner's runner, started by the Makefile from the package's root folder:
-//   kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck
+//   kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck [readmes]
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Exercises")
 else {
@@ -47,7 +47,7 @@ case "reset":
 case "run":
   exit(Commands.run(exercise(), arguments: Array(arguments.dropFirst(2))))
 case "selfcheck":
-  exit(SelfCheck.run())
+  exit(arguments.dropFirst().first == "readmes" ? SelfCheck.runReadmes() : SelfCheck.run())
 default:
   Terminal.error("unknown command \(arguments[0])")
   FileHandle.standardError.write(Data((usage + "\n").utf8))
