@@ -22,8 +22,10 @@ import XCTest
 /// moto_server comes from the venv `make s3-venv` installs (`make test` does) in `.build-s3/venv`,
 /// or from the venv named by `PLUMB_S3_VENV`. Without it the test fails, saying how to install it.
 public final class MotoServer: @unchecked Sendable {
-  /// The port moto listens on, on 127.0.0.1.
+  /// The port moto listens on.
   public let port: Int
+  /// The address moto listens on: `127.0.0.1`, or `::1` for a test of IPv6 endpoints.
+  public let host: String
   /// Credentials the server accepts; with signatures verified, a real IAM key of the server's.
   public private(set) var credentials = S3Credentials(accessKey: "AKIAPLUMBTESTKEY0000", secretKey: "plumb-test-secret")
   private let process: Process
@@ -39,7 +41,8 @@ public final class MotoServer: @unchecked Sendable {
   /// Starts moto_server for `test` and waits until it answers; it is stopped when the test ends.
   ///
   /// - Throws: when moto is not installed (saying how to install it), or does not start.
-  public init(for test: XCTestCase, verifyingSignatures: Bool = false) throws {
+  public init(for test: XCTestCase, verifyingSignatures: Bool = false, host: String = "127.0.0.1") throws {
+    self.host = host
     let server = Self.venv + "/bin/moto_server"
     guard FileManager.default.isExecutableFile(atPath: server) else {
       throw Failure(
@@ -51,7 +54,7 @@ public final class MotoServer: @unchecked Sendable {
     port = try LoopbackPort.unused()
     process = Process()
     process.executableURL = URL(fileURLWithPath: server)
-    process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+    process.arguments = ["-H", host, "-p", String(port)]
     process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
     var environment = ProcessInfo.processInfo.environment
     // moto must not pick up credentials or settings of the machine it runs on.
@@ -68,8 +71,11 @@ public final class MotoServer: @unchecked Sendable {
     if verifyingSignatures { credentials = try makeKey() }
   }
 
-  /// `http://127.0.0.1:<port>`.
-  public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+  /// `http://127.0.0.1:<port>`, or `http://[::1]:<port>`.
+  public var endpoint: URL { URL(string: "http://\(authority)")! }
+
+  /// `127.0.0.1:<port>`, or `[::1]:<port>`.
+  private var authority: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 
   /// A store on this server with ``credentials`` (or `credentials`), in us-east-1.
   public func store(credentials: S3Credentials? = nil) -> S3ObjectStore {
@@ -106,7 +112,7 @@ public final class MotoServer: @unchecked Sendable {
       """
     let python = Process()
     python.executableURL = URL(fileURLWithPath: Self.venv + "/bin/python")
-    python.arguments = ["-c", script, "127.0.0.1:\(port)"]
+    python.arguments = ["-c", script, authority]
     let pipe = Pipe()
     python.standardOutput = pipe
     python.standardError = pipe
@@ -128,22 +134,16 @@ public final class MotoServer: @unchecked Sendable {
         throw Failure(
           description: "moto_server exited with \(process.terminationStatus): \(folder.contents(of: "moto.out") ?? "")")
       }
-      if Self.answers(URL(string: "http://127.0.0.1:\(port)/moto-api/")!) { return }
+      if Self.answers(endpoint.appendingPathComponent("moto-api/")) { return }
       guard Date() < deadline else { throw Failure(description: "moto_server did not answer within a minute") }
       usleep(50_000)
     }
   }
 
+  /// Whether `url` answers 200, through Plumb's own HTTP client: URLSession on Linux refuses an
+  /// IPv6 address (`http://[::1]:…`) as a bad URL.
   private static func answers(_ url: URL) -> Bool {
-    final class Flag: @unchecked Sendable { var value = false }
-    let flag = Flag()
-    let done = DispatchSemaphore(value: 0)
-    URLSession.shared.dataTask(with: URLRequest(url: url, timeoutInterval: 1)) { _, response, _ in
-      flag.value = (response as? HTTPURLResponse)?.statusCode == 200
-      done.signal()
-    }.resume()
-    done.wait()
-    return flag.value
+    (try? download(url, timeout: 1)) != nil
   }
 
   /// Stops moto: SIGTERM, then SIGKILL if it has not ended within 10 s; returns once it has.

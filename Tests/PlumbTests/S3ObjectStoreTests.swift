@@ -168,6 +168,24 @@ final class S3ObjectStoreTests: XCTestCase {
     assertNoUploadFileIsLeft()
   }
 
+  /// `endpoint = http://[::1]:PORT` was refused as an invalid URL.
+  func testAnIPv6EndpointWorks() throws {
+    let moto = try MotoServer(for: self, host: "::1")
+    let text = """
+      [object_store]
+      backend = s3
+      endpoint = http://[::1]:\(moto.port)
+      access_key_id = \(moto.credentials.accessKey)
+      secret_access_key = \(moto.credentials.secretKey)
+      """
+    let store = try ObjectStoreSettings.s3Store(from: Configuration(text: text), environment: [:])
+    XCTAssertEqual(store.endpointAddress, "http://[::1]:\(moto.port)")
+    try store.createBucket("six")
+    let target = ObjectStoreTarget(bucket: "six", key: "v6.txt", store: store)
+    try target.write("over IPv6")
+    XCTAssertEqual(try target.read(), "over IPv6")
+  }
+
   func testAMissingBucketIsAnErrorNamingIt() throws {
     let moto = try MotoServer(for: self)
     let store = moto.store()

@@ -68,9 +68,11 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     return "\(scheme)://\(hostHeader)"
   }
 
-  /// The `Host` header as the HTTP client sends it: the port only when it is not the scheme's own.
+  /// The `Host` header as the HTTP client sends it: the port only when it is not the scheme's own,
+  /// an IPv6 address in brackets.
   var hostHeader: String {
-    let host = endpoint.host ?? ""
+    let name = endpoint.host ?? ""
+    let host = name.contains(":") ? "[\(name)]" : name
     guard let port = endpoint.port else { return host }
     let usual = endpoint.scheme?.lowercased() == "https" ? 443 : 80
     return port == usual ? host : "\(host):\(port)"
