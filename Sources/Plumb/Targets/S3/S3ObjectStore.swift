@@ -27,8 +27,8 @@ import Synchronization
 /// It keeps the folder store's promises: a write goes into a finished temporary file first and up
 /// in one `PUT`, or in parts of 8 MiB for a larger file (never more than a part in memory), which
 /// S3 stores whole or not at all, so a failed write leaves no object; ``exists(bucket:key:)``
-/// answers as Luigi's `S3Target.exists()` does and throws when the server cannot be reached or refuses the
-/// credentials, rather than answering "missing".
+/// answers as Luigi's `S3Target.exists()` does and throws when the server cannot be reached or
+/// refuses the credentials, rather than answering "missing".
 public struct S3ObjectStore: ObjectStore, Sendable {
   /// The server, such as `http://127.0.0.1:5000` or `https://s3.eu-west-1.amazonaws.com`.
   public let endpoint: URL
