@@ -413,12 +413,6 @@ final class DownloadTests: XCTestCase {
   }
 }
 
-/// The resident memory of this process, from `/proc/self/statm`.
-private func residentBytes() -> Int {
-  let fields = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8))?.split(separator: " ") ?? []
-  return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
-}
-
 /// Saves what `url` answers into `saved.txt`, with the run's `[download]` limits.
 private struct SaveTo: PipelineTask {
   @Parameter(help: "where to download from") var url: String = .required

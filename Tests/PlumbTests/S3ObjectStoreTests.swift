@@ -168,6 +168,37 @@ final class S3ObjectStoreTests: XCTestCase {
     assertNoUploadFileIsLeft()
   }
 
+  /// A download streams the object into the file: 64 MB never sit in memory, the file is whole.
+  func testADownloadStreamsALargeObjectIntoAFile() throws {
+    let moto = try MotoServer(for: self)
+    let folder = try TemporaryFolder(removedAfter: self)
+    let store = moto.store()
+    try store.createBucket("big")
+    let block = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) })
+    try store.write(bucket: "big", key: "big.bin") { file in
+      for _ in 0..<64 { file.write(block) }
+    }
+    let target = ObjectStoreTarget(bucket: "big", key: "big.bin", store: store)
+    let local = LocalTarget(folder.path(of: "big.bin"))
+    let before = residentBytes()
+
+    try target.download(to: local)
+
+    XCTAssertLessThan(residentBytes() - before, 32 << 20, "the object must not be held in memory")
+    let saved = try XCTUnwrap(FileHandle(forReadingAtPath: local.path))
+    defer { try? saved.close() }
+    var pieces = 0
+    while let piece = try saved.read(upToCount: 1 << 20), !piece.isEmpty {
+      XCTAssertEqual(piece, block, "piece \(pieces)")
+      pieces += 1
+    }
+    XCTAssertEqual(pieces, 64)
+    XCTAssertThrowsError(try ObjectStoreTarget(bucket: "big", key: "none", store: store).download(to: local)) { error in
+      XCTAssertTrue("\(error)".contains("HTTP 404 NoSuchKey"), "\(error)")
+    }
+    XCTAssertEqual(folder.files(), ["big.bin"], "a failed download leaves the file as it was, and no temporary file")
+  }
+
   /// `endpoint = http://[::1]:PORT` was refused as an invalid URL.
   func testAnIPv6EndpointWorks() throws {
     let moto = try MotoServer(for: self, host: "::1")

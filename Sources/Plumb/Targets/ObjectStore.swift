@@ -23,9 +23,24 @@ public protocol ObjectStore: Sendable, CustomStringConvertible {
   /// The object's bytes.
   func read(bucket: String, key: String) throws -> Data
 
+  /// Hands the object's bytes to `receive` piece by piece, in order, as they arrive, so that a large
+  /// object need not fit in memory; a store that cannot stream hands it over whole (the default).
+  ///
+  /// ```swift
+  /// try store.read(bucket: "models", key: "big.bin") { piece in file.write(piece) }
+  /// ```
+  func read(bucket: String, key: String, into receive: (Data) throws -> Void) throws
+
   /// Stores what `body` writes as the object, replacing any earlier one, all at once or not at all.
   func write(bucket: String, key: String, _ body: (OutputFile) throws -> Void) throws
 
   /// Deletes the object; deleting a missing object is not an error.
   func remove(bucket: String, key: String) throws
+}
+
+extension ObjectStore {
+  /// Hands the whole object to `receive` at once: the default for a store that cannot stream.
+  public func read(bucket: String, key: String, into receive: (Data) throws -> Void) throws {
+    try receive(read(bucket: bucket, key: key))
+  }
 }

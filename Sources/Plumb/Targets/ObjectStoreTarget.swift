@@ -93,6 +93,20 @@ public struct ObjectStoreTarget: ReadableTarget, WritableTarget, Sendable {
     }
   }
 
+  /// Saves a copy of the object as a local file, atomically, piece by piece as it arrives (from an
+  /// S3 store over `http://`; other stores hand it over whole), so a large object is never held in
+  /// memory. If the download fails, the file is left as it was.
+  ///
+  /// ```swift
+  /// try ObjectStoreTarget(bucket: "models", key: "big.bin").download(to: LocalTarget("big.bin"))
+  /// ```
+  public func download(to file: LocalTarget) throws {
+    let store = try store.get()
+    try file.write { output in
+      try store.read(bucket: bucket, key: key) { output.write($0) }
+    }
+  }
+
   /// Deletes the object if it exists.
   public func remove() throws {
     try store.get().remove(bucket: bucket, key: key)

@@ -116,6 +116,25 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     return answer.body
   }
 
+  /// Hands the object's bytes to `receive` as they arrive, over an `http://` endpoint; over
+  /// `https://` (URLSession) the whole object arrives first. Not tried again once a piece was handed over.
+  ///
+  /// - Throws: ``S3Error``, with `NoSuchKey` for a missing object, or what `receive` throws.
+  public func read(bucket: String, key: String, into receive: (Data) throws -> Void) throws {
+    try Self.check(bucket: bucket, key: key)
+    try withoutActuallyEscaping(receive) { receive in
+      let sink = S3Request.BodySink(receive)
+      defer { sink.close() }
+      var request = S3Request(store: self, method: "GET", bucket: bucket, key: key)
+      request.sink = sink
+      let answer = try request.send()
+      guard (200..<300).contains(answer.status) else { throw request.failure(answer) }
+      if let failure = sink.failure { throw failure }
+      // Over URLSession the body came whole, into the answer.
+      if !answer.body.isEmpty { try receive(answer.body) }
+    }
+  }
+
   /// Lets `body` write a temporary file, then sends the finished file (one `PUT`, or
   /// a multipart upload of parts of 8 MiB): if `body` or the upload fails, no object is stored
   /// (and an earlier one stays).

@@ -54,6 +54,44 @@ struct S3Request {
   var query: [String: String] = [:]
   var body: Body = .none
   var headers: [String: String] = [:]
+  /// Where a 2xx answer's body goes as it arrives over a socket, instead of into the answer.
+  var sink: BodySink? = nil
+
+  /// The receiver of a body that streams, called on the transfer's thread while the caller waits;
+  /// closed when the caller stops waiting (a deadline), after which no piece reaches it.
+  final class BodySink: @unchecked Sendable {
+    // Unsafe: `receive` is the caller's non-Sendable closure, called under `lock` only while the
+    // caller is blocked in `send()`; `close()` (taking the same lock) ends that before it returns.
+    private let receive: (Data) throws -> Void
+    private let lock = NSLock()
+    private var closed = false
+    /// What `receive` threw; the transfer stops at it.
+    private(set) var failure: (any Error)?
+    /// Whether a piece was handed over: the request can no longer be tried again.
+    private(set) var received = false
+
+    init(_ receive: @escaping (Data) throws -> Void) {
+      self.receive = receive
+    }
+
+    /// Hands `piece` over; throws to stop the transfer when the sink is closed or `receive` threw.
+    func take(_ piece: Data) throws {
+      try lock.withLock {
+        guard !closed, failure == nil else { throw CancellationError() }
+        received = true
+        do {
+          try receive(piece)
+        } catch {
+          failure = error
+          throw error
+        }
+      }
+    }
+
+    func close() {
+      lock.withLock { closed = true }
+    }
+  }
 
   /// `bucket/key` or `bucket`, for messages.
   var object: String { key.map { "\(bucket)/\($0)" } ?? bucket }
@@ -83,7 +121,8 @@ struct S3Request {
           || answer.error.map { Self.throttlingCodes.contains($0.code) } == true
         guard retryable, attempt < attempts else { return answer }
       } catch let noAnswer as NoAnswer {
-        guard noAnswer.retryable, attempt < attempts else {
+        if let failure = sink?.failure { throw failure }
+        guard noAnswer.retryable, attempt < attempts, sink?.received != true else {
           throw failure(noAnswer.problem + (attempt > 1 ? " (tried \(attempt) times)" : ""))
         }
       }
@@ -146,6 +185,7 @@ struct S3Request {
     let connection = Mutex<TCPConnection?>(nil)
     let stopped = Mutex(false)
     let timeout = store.timeout
+    let sink = sink
     Thread {
       var answer = Answer(status: 0, body: Data())
       do {
@@ -159,7 +199,13 @@ struct S3Request {
             answer.headers = head.fields
             return true
           },
-          receive: { answer.body.append($0) })
+          receive: { piece in
+            if let sink, (200..<300).contains(answer.status) {
+              try sink.take(piece)
+            } else {
+              answer.body.append(piece)
+            }
+          })
         outcome.finish(.success(answer))
       } catch {
         outcome.finish(.failure(error))
