@@ -159,7 +159,8 @@ luigid: luigid-venv
 	$(LUIGI_VENV)/bin/luigid --address 127.0.0.1 --port $(LUIGID_PORT) \
 	  --logdir .build-luigi/log --state-path .build-luigi/state.pickle
 
-# `make bench`: Plumb's scheduling speed in release mode, then the same 1,000-task fan-in with Luigi
+# `make bench`: Plumb's scheduling speed in release mode beside the C floor (Benchmarks/atomic_floor.c:
+# the same files written atomically by a plain C loop), then the same 1,000-task fan-in with Luigi
 # (from the venv make luigid-venv installs, when pip can reach PyPI) and with make. The files go to
 # a memory-backed folder when there is one, so the figures show the engines rather than the disk;
 # `make bench BENCH_DIR=/tmp` measures on disk.
@@ -187,5 +188,8 @@ bench: openssl-dev
 	@mkdir -p .build-bench
 	@$(MAKE) --no-print-directory luigid-venv \
 	  || echo "make bench: could not install $(BENCH_LUIGI); Luigi is left out of the comparison"
+	@cc -O2 -o .build-bench/atomic-floor Benchmarks/atomic_floor.c \
+	  || echo "make bench: no C compiler; the C floor is left out of the comparison"
 	"$$(swift build -c release --show-bin-path)/plumb-bench" \
-	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py
+	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py \
+	  --floor .build-bench/atomic-floor

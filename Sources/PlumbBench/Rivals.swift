@@ -42,6 +42,23 @@ enum Rivals {
     return elapsed
   }
 
+  /// Seconds the C floor (Benchmarks/atomic_floor.c, built by `make bench`) takes to write the
+  /// files of `shape` at `size` atomically with no engine, best of `repeats` fresh folders; `nil`
+  /// when the program is not there or fails.
+  static func floor(program: String, _ shape: Shape, size: Int, repeats: Int) throws -> Double? {
+    guard FileManager.default.isExecutableFile(atPath: program) else { return nil }
+    var best = Double.infinity
+    for _ in 0..<repeats {
+      let folder = try BenchFolder()
+      defer { folder.remove() }
+      guard let output = try run(program, [folder.path, shape.rawValue, String(size)], in: folder.path),
+        let elapsed = Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
+      else { return nil }
+      best = min(best, elapsed)
+    }
+    return best
+  }
+
   /// Runs a program and returns its standard output, or `nil` when it fails.
   private static func run(_ program: String, _ arguments: [String], in folder: String) throws -> String? {
     let process = Process()

@@ -4,13 +4,17 @@ import Foundation
 // plain loop writing the same files, with Luigi and with make.
 //
 //   plumb-bench [--sizes 1000,10000,100000] [--folder DIR] [--luigi-python PATH --luigi-script PATH]
+//               [--floor PATH]
 //
 // --folder says where the temporary folders go; a memory-backed one (/dev/shm, as `make bench`
-// uses when it exists) shows the engine's cost rather than the disk's.
+// uses when it exists) shows the engine's cost rather than the disk's. --floor names the built
+// Benchmarks/atomic_floor.c: the same files written atomically by plain C, the physical floor
+// Plumb's times are compared with (goal: at most 2 x).
 
 var sizes = [1_000, 10_000, 100_000]
 var luigiPython: String?
 var luigiScript = "Benchmarks/luigi_fan_in.py"
+var floorProgram: String?
 let rivalSize = 1_000
 
 func fail(_ message: String) -> Never {
@@ -39,7 +43,9 @@ while let flag = arguments.popFirst() {
     BenchFolder.base = absolute(value)
   case "--luigi-python": luigiPython = absolute(value)
   case "--luigi-script": luigiScript = value
-  default: fail("unknown option \(flag); the options are --sizes, --folder, --luigi-python and --luigi-script")
+  case "--floor": floorProgram = absolute(value)
+  default:
+    fail("unknown option \(flag); the options are --sizes, --folder, --luigi-python, --luigi-script and --floor")
   }
 }
 
@@ -52,15 +58,16 @@ func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digit
 do {
   print("Plumb scheduling benchmark: tiny tasks that each write one small file atomically")
   print("(median of several runs below 100,000 tasks; a fresh folder in \(BenchFolder.base) each run)\n")
+  let widths = [7, 8, 8, 9, 10, 8, 17, 9, 9]
   print(
-    ["shape", "tasks", "workers", "plumb s", "tasks/s", "loop s", "overhead µs/task"].enumerated().map {
-      column($1, [7, 8, 8, 9, 10, 8, 17][$0])
-    }.joined())
+    ["shape", "tasks", "workers", "plumb s", "tasks/s", "loop s", "overhead µs/task", "C floor", "x floor"]
+      .enumerated().map { column($1, widths[$0]) }.joined())
   var plumbFanIn: [Int: Double] = [:]
   for shape in Shape.allCases {
     for size in sizes {
       let repeats = size >= 100_000 ? 1 : size >= 10_000 ? 3 : 5
       let loop = try Measurements.plainLoop(shape, size: size, repeats: repeats)
+      let floor = try floorProgram.flatMap { try Rivals.floor(program: $0, shape, size: size, repeats: 5) }
       for workers in [1, 2] {
         let plumb = try Measurements.plumb(shape, size: size, workers: workers, repeats: repeats)
         if shape == .fanIn && size == rivalSize { plumbFanIn[workers] = plumb }
@@ -68,8 +75,9 @@ do {
         print(
           [
             shape.rawValue, String(size), String(workers), fixed(plumb, 3), fixed(Double(size) / plumb, 0),
-            fixed(loop, 3), fixed(overhead, 1),
-          ].enumerated().map { column($1, [7, 8, 8, 9, 10, 8, 17][$0]) }.joined())
+            fixed(loop, 3), fixed(overhead, 1), floor.map { fixed($0, 3) } ?? "-",
+            floor.map { fixed(plumb / $0, 2) } ?? "-",
+          ].enumerated().map { column($1, widths[$0]) }.joined())
       }
     }
   }
@@ -105,6 +113,7 @@ do {
     }
   }
   if luigiPython == nil { print("  (Luigi not measured: pass --luigi-python, as `make bench` does)") }
+  if floorProgram == nil { print("  (the C floor not measured: pass --floor, as `make bench` does)") }
 } catch {
   fail("\(error)")
 }
