@@ -13,7 +13,7 @@ import Synchronization
 /// which an answer that streams without end keeps busy (seen here: a webhook's second message never
 /// sent, for want of that queue). Here the socket is ours: ``interrupt()`` shuts it down, and the
 /// thread using it returns at once.
-final class TCPConnection: @unchecked Sendable {
+final class TCPConnection: Sendable {
   /// Why a connection could not be made or used.
   enum Failure: Error, Equatable {
     /// The host name resolves to no address.
@@ -33,7 +33,7 @@ final class TCPConnection: @unchecked Sendable {
     var interrupted = false
   }
 
-  // Unsafe: `recv` and `send` use the descriptor outside the lock, on the one thread that owns the
+  // `recv` and `send` use the descriptor outside the lock, on the one thread that owns the
   // connection; the lock keeps `interrupt()` (any thread) from shutting down a number that `close()`
   // has already handed back to the system.
   private let socket: Mutex<Socket>
