@@ -140,7 +140,7 @@ public struct RangeDaily: RangeTask {
     let end = stop ?? today.adding(days: daysForward)
     guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
     return RangePlanner(
-      range: "RangeDaily(of=\(of))", slot: slot, covered: (first..<end).map(DataInterval.init), reverse: reverse,
+      range: "RangeDaily(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
       taskLimit: taskLimit, label: { "\($0.logicalDay)" }, unit: "days",
       defaultedBound: start == nil ? "no start given, so the range starts \(daysBack) days back, at \(first)" : nil)
   }

@@ -129,14 +129,9 @@ public struct RangeHourly: RangeTask {
     let first = start ?? now.adding(hours: -hoursBack)
     let end = stop ?? now.adding(hours: hoursForward)
     guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    var covered: [DataInterval] = []
-    var hour = first
-    while hour < end {
-      covered.append(DataInterval(start: hour.date, end: hour.adding(hours: 1).date)!)
-      hour = hour.adding(hours: 1)
-    }
     return RangePlanner(
-      range: "RangeHourly(of=\(of))", slot: slot, covered: covered, reverse: reverse, taskLimit: taskLimit,
+      range: "RangeHourly(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
+      taskLimit: taskLimit,
       label: { "\(DateHour($0.start))" }, unit: "hours",
       defaultedBound: start == nil ? "no start given, so the range starts \(hoursBack) hours back, at \(first)" : nil)
   }

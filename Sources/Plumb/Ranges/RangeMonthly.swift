@@ -129,14 +129,9 @@ public struct RangeMonthly: RangeTask {
     let first = start ?? current.adding(months: -monthsBack)
     let end = stop ?? current.adding(months: monthsForward)
     guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    var covered: [DataInterval] = []
-    var month = first
-    while month < end {
-      covered.append(DataInterval(start: month.firstDay.date, end: month.adding(months: 1).firstDay.date)!)
-      month = month.adding(months: 1)
-    }
     return RangePlanner(
-      range: "RangeMonthly(of=\(of))", slot: slot, covered: covered, reverse: reverse, taskLimit: taskLimit,
+      range: "RangeMonthly(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
+      taskLimit: taskLimit,
       label: { "\(Month($0.logicalDay))" }, unit: "months",
       defaultedBound: start == nil ? "no start given, so the range starts \(monthsBack) months back, at \(first)" : nil)
   }
