@@ -1,3 +1,5 @@
+import Foundation
+
 /// The intervals of a range, oldest first, each computed from its position: a range from
 /// 0001-01-01 holds no array of 740,000 days, and its n-th day costs no walk from the first.
 ///
@@ -42,22 +44,34 @@ public struct RangeIntervals: RandomAccessCollection, Sendable {
 
 /// A step of a range: a day, an hour or a month, numbered from a fixed origin, so that a range
 /// finds its n-th unit and its length by arithmetic.
-protocol RangeUnit: Comparable, Sendable {
+protocol RangeUnit: Comparable, Sendable, CustomStringConvertible {
+  /// The unit's name in notes, singular: `day`.
+  static var name: String { get }
+  /// The kind of date parameter that receives one unit.
+  static var slotKind: DateParameterSlot.Kind { get }
   /// The unit's number, counted from a fixed origin: consecutive units have consecutive numbers.
   var ordinal: Int { get }
   /// The unit numbered `ordinal`.
   init(ordinal: Int)
+  /// The unit that contains `date`, in UTC.
+  init(containing date: Date)
   /// The unit as a data interval: its start up to the next unit's.
   var interval: DataInterval { get }
 }
 
 extension Day: RangeUnit {
+  static var name: String { "day" }
+  static var slotKind: DateParameterSlot.Kind { .day }
+  init(containing date: Date) { self.init(date) }
   var ordinal: Int { dayNumber }
   init(ordinal: Int) { self.init(dayNumber: ordinal) }
   var interval: DataInterval { DataInterval(self) }
 }
 
 extension DateHour: RangeUnit {
+  static var name: String { "hour" }
+  static var slotKind: DateParameterSlot.Kind { .hour }
+  init(containing date: Date) { self.init(date) }
   var ordinal: Int { day.dayNumber * 24 + hour }
   init(ordinal: Int) {
     let day = CronExpression.floorDivide(ordinal, 24)
@@ -67,6 +81,9 @@ extension DateHour: RangeUnit {
 }
 
 extension Month: RangeUnit {
+  static var name: String { "month" }
+  static var slotKind: DateParameterSlot.Kind { .month }
+  init(containing date: Date) { self.init(Day(date)) }
   var ordinal: Int { year * 12 + month - 1 }
   init(ordinal: Int) {
     let year = CronExpression.floorDivide(ordinal, 12)

@@ -123,16 +123,8 @@ public struct RangeMonthly: RangeTask {
   public func validate() throws { _ = try planner() }
 
   private func planner() throws -> RangePlanner {
-    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
-    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [.month, .interval])
-    let current = Month(Day(clock.now))
-    let first = start ?? current.adding(months: -monthsBack)
-    let end = stop ?? current.adding(months: monthsForward)
-    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    return RangePlanner(
-      range: "RangeMonthly(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
-      taskLimit: taskLimit,
-      label: { "\(Month($0.logicalDay))" }, unit: "months",
-      defaultedBound: start == nil ? "no start given, so the range starts \(monthsBack) months back, at \(first)" : nil)
+    try RangePlanner(
+      family: "RangeMonthly", of: of, ofType: ofType, paramName: paramName, start: start, stop: stop, back: monthsBack,
+      forward: monthsForward, reverse: reverse, taskLimit: taskLimit, clock: clock)
   }
 }

@@ -92,3 +92,27 @@ struct RangePlanner {
     return answers
   }
 }
+
+extension RangePlanner {
+  /// The planner of a range of `Unit`s, Luigi's way: from `start` (included) to `stop`
+  /// (excluded), a missing bound being `back` units before the current one or `forward` after it.
+  ///
+  /// - Throws: ``ScheduleError`` for an unknown `of` type, an `of` without a date parameter, or a
+  ///   start after the stop.
+  init<Unit: RangeUnit>(
+    family: String, of: String, ofType: (any PipelineTask.Type)?, paramName: String?, start: Unit?, stop: Unit?,
+    back: Int, forward: Int, reverse: Bool, taskLimit: Int, clock: any ScheduleClock
+  ) throws {
+    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
+    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [Unit.slotKind, .interval])
+    let current = Unit(containing: clock.now)
+    let first = start ?? Unit(ordinal: current.ordinal - back)
+    let end = stop ?? Unit(ordinal: current.ordinal + forward)
+    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
+    let unit = Unit.name + "s"
+    self.init(
+      range: "\(family)(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
+      taskLimit: taskLimit, label: { "\(Unit(containing: $0.start))" }, unit: unit,
+      defaultedBound: start == nil ? "no start given, so the range starts \(back) \(unit) back, at \(first)" : nil)
+  }
+}
