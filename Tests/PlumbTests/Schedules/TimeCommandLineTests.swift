@@ -129,6 +129,10 @@ final class TimeCommandLineTests: XCTestCase {
     XCTAssertEqual(configured.messages.count, 2, "\(configured.messages)")
     XCTAssertTrue(configured.messages[0].hasSuffix("(at most 1 a pass: --intervals-per-pass N changes it)"))
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("intervals/") }.count, 2)
+
+    try folder.write("[schedule]\nintervals_per_pass = 0\n", to: "plumb.cfg")
+    invoke("schedule", "IntervalTask", "--cron", "@daily", "--start", "2024-01-03")
+      .assertError(code: 2, "[schedule] intervals_per_pass must be at least 1, not 0")
   }
 
   func testScheduleForeverStopsBetweenRuns() {
