@@ -34,6 +34,10 @@ extension PipelineCommand {
     runs.catchup = plan.catchup
     runs.clock = clock
     runs.options = options
+    runs.intervalsPerPass =
+      try plan.intervalsPerPass
+      ?? options.configuration?.count(section: "schedule", key: "intervals_per_pass", minimum: 1)
+      ?? ScheduledRuns.defaultIntervalsPerPass
     let name = self.name
     let forever = plan.forever
     // The passes run in a Swift task; their summaries come back here, to be printed on the
@@ -46,17 +50,16 @@ extension PipelineCommand {
             standardError("\(name): no interval of \(schedule) has ended since the start; nothing to run yet")
             return
           }
-          let first = pass.intervals.first.map { DataInterval.text($0.start) } ?? ""
-          let last = pass.intervals.last.map { DataInterval.text($0.start) } ?? ""
-          let span = pass.intervals.count == 1 ? first : "\(first) ... \(last)"
-          standardError("\(name): \(schedule): \(pass.intervals.count) intervals due (logical dates \(span))")
           // Printed before the next wait, so that a stop requested on seeing it is in time.
           passes.handOver(result.summary.trimmingCharacters(in: .newlines))
-          if forever, stop?.reason == nil, let next = runs.nextInterval() {
+          if forever, pass.remaining == 0, stop?.reason == nil, let next = runs.nextInterval() {
             standardError(
               "\(name): waiting until \(DataInterval.text(next.end)) to run the interval starting "
                 + "\(DataInterval.text(next.start)); Ctrl-C stops")
           }
+        } willRun: { plan in
+          // Said before the pass starts, so that a long backfill shows at once what it will do.
+          standardError("\(name): \(schedule): \(plan)")
         }
         passes.finish(.success(code))
       } catch {

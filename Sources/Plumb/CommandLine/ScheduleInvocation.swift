@@ -1,7 +1,7 @@
 import Foundation
 
 /// What `NAME schedule TASK --cron @daily --start 2024-01-01 [--end DAY] [--no-catchup] [--forever]
-/// [--param-name NAME]` asks for, read before the rest of the line, which names the task, its
+/// [--param-name NAME] [--intervals-per-pass N]` asks for, read before the rest of the line, which names the task, its
 /// parameters and engine options as for a plain run.
 struct ScheduleInvocation {
   var schedule: Schedule?
@@ -10,6 +10,8 @@ struct ScheduleInvocation {
   var catchup = true
   var forever = false
   var paramName: String?
+  /// `--intervals-per-pass`; `nil` leaves it to the config file's `[schedule] intervals_per_pass`.
+  var intervalsPerPass: Int?
 
   /// The word that starts a scheduled run: `NAME schedule TASK ...`.
   static let command = "schedule"
@@ -26,6 +28,11 @@ struct ScheduleInvocation {
     ("--no-catchup", "run only the latest ended interval, not every one since the start"),
     ("--forever", "after the backfill, run each new interval when it ends, until stopped (Ctrl-C)"),
     ("--param-name NAME", "the task's parameter that receives each interval (default: its only date parameter)"),
+    (
+      "--intervals-per-pass N",
+      "run a long backfill at most N intervals at a time, pass after pass (default: [schedule] "
+        + "intervals_per_pass, else \(ScheduledRuns.defaultIntervalsPerPass))"
+    ),
   ]
 
   /// Reads the schedule's flags out of `arguments`, returning them and the words left.
@@ -54,6 +61,12 @@ struct ScheduleInvocation {
       case "--no-catchup", "--no-catch-up": invocation.catchup = false
       case "--forever": invocation.forever = true
       case "--param-name": invocation.paramName = try value()
+      case "--intervals-per-pass":
+        let text = try value()
+        guard let count = Int(text), count >= 1 else {
+          throw CommandLineError.invalidValue(flag: flag, value: text, expected: expected(flag))
+        }
+        invocation.intervalsPerPass = count
       default: rest.append(word)
       }
     }
@@ -79,6 +92,7 @@ struct ScheduleInvocation {
     case "--cron", "--schedule": return "a preset such as @daily or five cron fields such as '0 6 * * MON-FRI'"
     case "--every": return "a period such as '3 days'"
     case "--param-name": return "the name of a date parameter"
+    case "--intervals-per-pass": return "a whole number of intervals, at least 1, such as 50"
     default: return timeForm
     }
   }

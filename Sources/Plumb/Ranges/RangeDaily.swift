@@ -133,15 +133,8 @@ public struct RangeDaily: RangeTask {
   public func validate() throws { _ = try planner() }
 
   private func planner() throws -> RangePlanner {
-    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
-    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [.day, .interval])
-    let today = Day(clock.now)
-    let first = start ?? today.adding(days: -daysBack)
-    let end = stop ?? today.adding(days: daysForward)
-    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    return RangePlanner(
-      range: "RangeDaily(of=\(of))", slot: slot, covered: (first..<end).map(DataInterval.init), reverse: reverse,
-      taskLimit: taskLimit, label: { "\($0.logicalDay)" }, unit: "days",
-      defaultedBound: start == nil ? "no start given, so the range starts \(daysBack) days back, at \(first)" : nil)
+    try RangePlanner(
+      family: "RangeDaily", of: of, ofType: ofType, paramName: paramName, start: start, stop: stop, back: daysBack,
+      forward: daysForward, reverse: reverse, taskLimit: taskLimit, clock: clock)
   }
 }

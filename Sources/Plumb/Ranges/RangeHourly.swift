@@ -123,21 +123,8 @@ public struct RangeHourly: RangeTask {
   public func validate() throws { _ = try planner() }
 
   private func planner() throws -> RangePlanner {
-    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
-    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [.hour, .interval])
-    let now = DateHour(clock.now)
-    let first = start ?? now.adding(hours: -hoursBack)
-    let end = stop ?? now.adding(hours: hoursForward)
-    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    var covered: [DataInterval] = []
-    var hour = first
-    while hour < end {
-      covered.append(DataInterval(start: hour.date, end: hour.adding(hours: 1).date)!)
-      hour = hour.adding(hours: 1)
-    }
-    return RangePlanner(
-      range: "RangeHourly(of=\(of))", slot: slot, covered: covered, reverse: reverse, taskLimit: taskLimit,
-      label: { "\(DateHour($0.start))" }, unit: "hours",
-      defaultedBound: start == nil ? "no start given, so the range starts \(hoursBack) hours back, at \(first)" : nil)
+    try RangePlanner(
+      family: "RangeHourly", of: of, ofType: ofType, paramName: paramName, start: start, stop: stop, back: hoursBack,
+      forward: hoursForward, reverse: reverse, taskLimit: taskLimit, clock: clock)
   }
 }

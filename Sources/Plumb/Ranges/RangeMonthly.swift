@@ -123,21 +123,8 @@ public struct RangeMonthly: RangeTask {
   public func validate() throws { _ = try planner() }
 
   private func planner() throws -> RangePlanner {
-    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
-    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [.month, .interval])
-    let current = Month(Day(clock.now))
-    let first = start ?? current.adding(months: -monthsBack)
-    let end = stop ?? current.adding(months: monthsForward)
-    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    var covered: [DataInterval] = []
-    var month = first
-    while month < end {
-      covered.append(DataInterval(start: month.firstDay.date, end: month.adding(months: 1).firstDay.date)!)
-      month = month.adding(months: 1)
-    }
-    return RangePlanner(
-      range: "RangeMonthly(of=\(of))", slot: slot, covered: covered, reverse: reverse, taskLimit: taskLimit,
-      label: { "\(Month($0.logicalDay))" }, unit: "months",
-      defaultedBound: start == nil ? "no start given, so the range starts \(monthsBack) months back, at \(first)" : nil)
+    try RangePlanner(
+      family: "RangeMonthly", of: of, ofType: ofType, paramName: paramName, start: start, stop: stop, back: monthsBack,
+      forward: monthsForward, reverse: reverse, taskLimit: taskLimit, clock: clock)
   }
 }

@@ -1,13 +1,15 @@
 import Foundation
 
 /// The work the three range tasks share: the `of` task of each interval, which of them are
-/// missing, and which a run schedules.
+/// missing, and which a run schedules. The intervals are checked in the range's order, in batches,
+/// until the task limit is reached: finding 50 missing days of a range from 0001-01-01 costs the
+/// days it checks, not the calendar.
 struct RangePlanner {
   /// The range's text form, for notes.
   let range: String
   let slot: DateParameterSlot
-  /// Every interval in the range, oldest first.
-  let covered: [DataInterval]
+  /// Every interval in the range, oldest first, computed as needed.
+  let covered: RangeIntervals
   let reverse: Bool
   let taskLimit: Int
   /// What one interval is called (`2024-01-03`), for notes.
@@ -17,43 +19,58 @@ struct RangePlanner {
   /// A note about a bound that came from a default rather than from the command line.
   let defaultedBound: String?
 
+  /// The first batch checked at once; each next one is twice as large, up to the largest, so
+  /// that a type with ``BulkCompletion`` answers a long range in few calls and a short search
+  /// makes few tasks.
+  static let smallestBatch = 16
+  static let largestBatch = 4096
+
   func plan() throws -> RangePlan {
-    let tasks = covered.map(slot.task(for:))
     let forcing = ForcedTasks.current
     // While the graph of a forced run is walked in full, the range stands for every date in it.
     if forcing?.expandsEverything == true {
-      return RangePlan(covered: covered, missing: covered, scheduled: covered, note: nil, tasks: tasks)
+      let all = Array(covered)
+      return RangePlan(covered: covered, missing: all, scheduled: all, note: nil, tasks: all.map(slot.task(for:)))
     }
-    let complete = try Self.completeness(of: tasks)
-    var missing: [Int] = []
-    for index in covered.indices {
-      let forced = forcing?.contains(RunContext.current.map { try? $0.resolvedTask(tasks[index]) } ?? tasks[index])
-      if !complete[index] || forced == true { missing.append(index) }
+    let wanted = taskLimit > 0 ? taskLimit : Int.max
+    // The missing intervals' positions in `covered`, in the range's order, with their tasks.
+    var found: [(position: Int, task: any PipelineTask)] = []
+    var checked = 0
+    var batch = min(max(wanted, Self.smallestBatch), Self.largestBatch)
+    while found.count < wanted && checked < covered.count {
+      let positions = (checked..<min(checked + batch, covered.count)).map { reverse ? covered.count - 1 - $0 : $0 }
+      checked += positions.count
+      batch = min(batch * 2, Self.largestBatch)
+      let tasks = positions.map { slot.task(for: covered[$0]) }
+      let complete = try Self.completeness(of: tasks)
+      for (offset, position) in positions.enumerated() where found.count < wanted {
+        let task = tasks[offset]
+        let forced = forcing?.contains(RunContext.current.map { try? $0.resolvedTask(task) } ?? task)
+        if !complete[offset] || forced == true { found.append((position, task)) }
+      }
     }
-    var ordered = reverse ? Array(missing.reversed()) : missing
     var notes: [String] = defaultedBound.map { [$0] } ?? []
-    if taskLimit > 0 && ordered.count > taskLimit {
-      let leftOut = ordered[taskLimit...].sorted()
-      notes.append(
-        "\(ordered.count) \(unit) missing, \(taskLimit) scheduled (task limit \(taskLimit)); "
-          + "left for the next run: \(describe(leftOut))")
-      ordered = Array(ordered.prefix(taskLimit))
+    if found.count == wanted, let last = found.last?.position {
+      // What lies beyond the last scheduled interval, in the range's order, is the next run's.
+      let rest = reverse ? 0..<last : (last + 1)..<covered.count
+      if !rest.isEmpty {
+        notes.append(
+          "task limit \(taskLimit) reached at \(label(covered[last])); \(describe(rest)) left for the next run")
+      }
     }
     let note = notes.isEmpty ? nil : "\(range): " + notes.joined(separator: "; ")
     if let note { RangeNotes.post(note) }
+    let scheduled = found.map { covered[$0.position] }
     return RangePlan(
-      covered: covered, missing: missing.map { covered[$0] }, scheduled: ordered.map { covered[$0] }, note: note,
-      tasks: ordered.map { tasks[$0] })
+      covered: covered, missing: reverse ? scheduled.reversed() : scheduled, scheduled: scheduled, note: note,
+      tasks: found.map(\.task))
   }
 
-  /// `2024-01-01...2024-01-31` for a run of consecutive intervals, else the first few.
-  private func describe(_ indices: [Int]) -> String {
-    guard let first = indices.first, let last = indices.last else { return "none" }
-    if last - first + 1 == indices.count {
-      return indices.count == 1 ? label(covered[first]) : "\(label(covered[first]))...\(label(covered[last]))"
-    }
-    let shown = indices.prefix(3).map { label(covered[$0]) }.joined(separator: ",")
-    return indices.count > 3 ? shown + ",... (\(indices.count))" : shown
+  /// `2024-01-05...2024-01-10`, or the one interval's label.
+  private func describe(_ positions: Range<Int>) -> String {
+    let first = label(covered[positions.lowerBound])
+    return positions.count == 1
+      ? first : "\(first)...\(label(covered[positions.upperBound - 1])) (\(positions.count) \(unit))"
   }
 
   /// Whether each task is complete, in one pass: through ``BulkCompletion`` when the type offers
@@ -73,5 +90,29 @@ struct RangePlanner {
     let answers = try T.completeness(of: typed)
     guard answers.count == tasks.count else { return try tasks.map { try $0.complete() } }
     return answers
+  }
+}
+
+extension RangePlanner {
+  /// The planner of a range of `Unit`s, Luigi's way: from `start` (included) to `stop`
+  /// (excluded), a missing bound being `back` units before the current one or `forward` after it.
+  ///
+  /// - Throws: ``ScheduleError`` for an unknown `of` type, an `of` without a date parameter, or a
+  ///   start after the stop.
+  init<Unit: RangeUnit>(
+    family: String, of: String, ofType: (any PipelineTask.Type)?, paramName: String?, start: Unit?, stop: Unit?,
+    back: Int, forward: Int, reverse: Bool, taskLimit: Int, clock: any ScheduleClock
+  ) throws {
+    guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
+    let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [Unit.slotKind, .interval])
+    let current = Unit(containing: clock.now)
+    let first = start ?? Unit(ordinal: current.ordinal - back)
+    let end = stop ?? Unit(ordinal: current.ordinal + forward)
+    guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
+    let unit = Unit.name + "s"
+    self.init(
+      range: "\(family)(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
+      taskLimit: taskLimit, label: { "\(Unit(containing: $0.start))" }, unit: unit,
+      defaultedBound: start == nil ? "no start given, so the range starts \(back) \(unit) back, at \(first)" : nil)
   }
 }

@@ -37,9 +37,19 @@ extension RangeTask {
   /// The range with ``ofType`` found among `tasks` by ``of``, checked so that a mistake is reported
   /// before the run, on one line.
   ///
-  /// - Throws: ``ScheduleError/unknownTask(_:known:)`` when no task is called ``of``, and what
-  ///   ``validate()`` throws.
+  /// - Throws: ``ScheduleError/unknownTask(_:known:)`` when no task is called ``of``,
+  ///   ``ScheduleError/emptyBound(range:flag:expected:)`` for `--start ''`, and what ``validate()`` throws.
   func bound(to tasks: [any PipelineTask.Type]) throws -> Self {
+    // `--start ''` reads as None, no start, which would quietly fall back on the days-back default.
+    let noneSuffix = String(Int?.expectedForm.dropFirst(Int.expectedForm.count))
+    for (name, parameter) in ParameterSchema.parameters(of: self)
+    where (name == "start" || name == "stop") && parameter.text == "None" && parameter.isSetInCode(defaultText: "None")
+    {
+      let form = parameter.expectedForm
+      throw ScheduleError.emptyBound(
+        range: Self.family, flag: "--\(name)",
+        expected: form.hasSuffix(noneSuffix) ? String(form.dropLast(noneSuffix.count)) : form)
+    }
     var copy = self
     if copy.ofType == nil {
       let name = of

@@ -123,6 +123,75 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     return nil
   }
 
+  /// The last time the expression fires at or before `date`, or `nil` if it never does (an
+  /// impossible date, or none since the year 1). The mirror of ``next(after:)``: a schedule finds
+  /// the latest ended interval from the time, without walking from its start.
+  ///
+  /// ```swift
+  /// try CronExpression("@daily").previous(atOrBefore: Day(year: 2024, month: 1, day: 5)!.date)   // 2024-01-05 00:00
+  /// ```
+  public func previous(atOrBefore date: Date) -> Date? {
+    let start = Self.minuteNumber(date)
+    var day = Self.floorDivide(start, 1440)
+    var minuteOfDay = start - day * 1440
+    let firstDay = day - 146_097 - 366
+    while day >= firstDay {
+      let (year, month, _) = GregorianCalendar.date(dayNumber: day)
+      guard year >= 1 else { return nil }
+      if !months.contains(month) {
+        // Back to the last day of the month before.
+        day = GregorianCalendar.dayNumber(year: year, month: month, day: 1) - 1
+        minuteOfDay = 1439
+        continue
+      }
+      if matchesDay(day) {
+        var hour = minuteOfDay / 60
+        var minute = minuteOfDay % 60
+        while hour >= 0 {
+          if hours.contains(hour), let found = minutes.last(atMost: minute) {
+            return Date(timeIntervalSince1970: Double((day * 1440 + hour * 60 + found) * 60))
+          }
+          hour -= 1
+          minute = 59
+        }
+      }
+      day -= 1
+      minuteOfDay = 1439
+    }
+    return nil
+  }
+
+  /// How many times the expression fires from `first` through `last`, both included, counted a
+  /// day at a time (a day that matches fires hours × minutes times), so that a count over years
+  /// of minutes costs its days, not its minutes.
+  ///
+  /// ```swift
+  /// try CronExpression("@hourly").count(from: january1, through: january2)   // 25
+  /// ```
+  public func count(from first: Date, through last: Date) -> Int {
+    let low = Self.minuteNumber(first) + (first.timeIntervalSince1970.truncatingRemainder(dividingBy: 60) == 0 ? 0 : 1)
+    let high = Self.minuteNumber(last)
+    guard low <= high else { return 0 }
+    let firstDay = Self.floorDivide(low, 1440)
+    let lastDay = Self.floorDivide(high, 1440)
+    let perDay = hours.count * minutes.count
+    var total = 0
+    for day in firstDay...lastDay where matchesDay(day) {
+      if day != firstDay && day != lastDay {
+        total += perDay
+        continue
+      }
+      // The first and last days may be partial: count their minutes one by one.
+      let from = max(low - day * 1440, 0)
+      let through = min(high - day * 1440, 1439)
+      for minuteOfDay in stride(from: from, through: through, by: 1)
+      where hours.contains(minuteOfDay / 60) && minutes.contains(minuteOfDay % 60) {
+        total += 1
+      }
+    }
+    return total
+  }
+
   /// Whether a day (counted from 1970-01-01) passes the month and the two day fields.
   private func matchesDay(_ day: Int) -> Bool {
     let (_, month, dayOfMonth) = GregorianCalendar.date(dayNumber: day)

@@ -46,6 +46,17 @@ struct CronField: Hashable, Sendable {
     return value + remaining.trailingZeroBitCount
   }
 
+  /// The largest allowed value at most `value`, or `nil`.
+  func last(atMost value: Int) -> Int? {
+    guard value >= 0 else { return nil }
+    let remaining = value >= 63 ? bits : bits & ((1 << UInt64(value + 1)) - 1)
+    guard remaining != 0 else { return nil }
+    return 63 - remaining.leadingZeroBitCount
+  }
+
+  /// How many values are allowed.
+  var count: Int { bits.nonzeroBitCount }
+
   /// Reads `text` (`*`, `5`, `1-5`, `*/15`, `1-10/3`, `MON-FRI`, lists of these) as a field of `kind`.
   init(_ text: String, kind: Kind, expression: String) throws {
     func fail(_ problem: String) -> ScheduleError {
@@ -71,7 +82,12 @@ struct CronField: Hashable, Sendable {
         (low, high) = (kind.range.lowerBound, kind.range.upperBound)
       } else {
         let ends = base.split(separator: "-", omittingEmptySubsequences: false)
-        guard ends.count <= 2 else { throw fail("'\(item)' is not a value or a range such as 1-5") }
+        // `-1` or `5-` splits into an empty end: name what was typed, not the empty part.
+        guard ends.count <= 2, !ends.contains(where: \.isEmpty) else {
+          throw fail(
+            "'\(item)' is not a value or a range such as 1-5 "
+              + "(values are \(kind.range.lowerBound)-\(kind.range.upperBound))")
+        }
         low = try Self.value(String(ends[0]), kind: kind, fail: fail)
         high = ends.count == 2 ? try Self.value(String(ends[1]), kind: kind, fail: fail) : low
         // `5/15` means from 5 to the end of the range in steps of 15, as in croniter and Vixie cron.

@@ -12,6 +12,7 @@ import Foundation
 /// let start = Day(year: 2024, month: 1, day: 1)!.date
 /// let now = Day(year: 2024, month: 1, day: 4)!.date.addingTimeInterval(3600)
 /// daily.intervals(from: start, endedBy: now).map(\.logicalDay)   // 2024-01-01, 2024-01-02, 2024-01-03
+/// daily.intervals(from: start, endedBy: now).count                // 3, without walking them
 ///
 /// try Schedule("every 12 hours")      // counted from the start, not aligned to the clock
 /// try Schedule("*/15 9-17 * * MON-FRI")
@@ -105,19 +106,86 @@ public enum Schedule: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The intervals whose logical date lies between `start` and `end` (both included; no end
-  /// without one) and which have ended by `now`, oldest first: the runs that are due.
+  /// without one) and which have ended by `now`, oldest first: the runs that are due. The
+  /// sequence is lazy: its count, first and last cost no walk from the start, however many there
+  /// are (a second's period since 2000 has some 800 million), and iterating costs one step each.
   ///
   /// ```swift
   /// let due = try Schedule("@daily").intervals(from: start, through: nil, endedBy: Date())
+  /// print(due.count, due.first, due.last)
+  /// for interval in due.prefix(50) { print(interval.logicalDay) }
   /// ```
-  public func intervals(from start: Date, through end: Date? = nil, endedBy now: Date) -> [DataInterval] {
-    var found: [DataInterval] = []
-    var current = firstInterval(from: start)
-    while let interval = current, interval.end <= now, end.map({ interval.start <= $0 }) ?? true {
-      found.append(interval)
-      current = self.interval(after: interval)
+  public func intervals(from start: Date, through end: Date? = nil, endedBy now: Date) -> DueIntervals {
+    guard let first = firstInterval(from: start) else { return DueIntervals(schedule: self) }
+    return intervals(startingWith: first, through: end, endedBy: now)
+  }
+
+  /// The due intervals from `first`, one of this schedule's intervals, on: as
+  /// ``intervals(from:through:endedBy:)``, for a run that has done the ones before `first`.
+  func intervals(startingWith first: DataInterval, through end: Date?, endedBy now: Date) -> DueIntervals {
+    guard let last = lastEndedInterval(startingWith: first, through: end, endedBy: now), first.start <= last.start
+    else { return DueIntervals(schedule: self) }
+    let count: Int
+    switch self {
+    case .once: count = 1
+    case .every(let seconds): count = Int((last.start.timeIntervalSince(first.start) / seconds).rounded()) + 1
+    case .cron(let expression): count = expression.count(from: first.start, through: last.start)
     }
-    return found
+    return DueIntervals(schedule: self, first: first, last: last, count: count)
+  }
+
+  /// The latest interval from `first` on that has ended by `now`, its logical date at most `end`:
+  /// arithmetic for a fixed period, the expression's ticks before `now` for cron.
+  private func lastEndedInterval(startingWith first: DataInterval, through end: Date?, endedBy now: Date)
+    -> DataInterval?
+  {
+    switch self {
+    case .once:
+      guard first.end <= now, end.map({ first.start <= $0 }) ?? true else { return nil }
+      return first
+    case .every(let seconds):
+      // Interval i covers [first + i·seconds, first + (i+1)·seconds) and has ended when its end <= now.
+      var index = (now.timeIntervalSince(first.start) / seconds).rounded(.down) - 1
+      if let end { index = min(index, (end.timeIntervalSince(first.start) / seconds).rounded(.down)) }
+      guard index >= 0, index.isFinite else { return nil }
+      let start = first.start.addingTimeInterval(index * seconds)
+      return DataInterval(start: start, end: start.addingTimeInterval(seconds))
+    case .cron(let expression):
+      guard var lastEnd = expression.previous(atOrBefore: now), lastEnd >= first.end,
+        var lastStart = expression.previous(atOrBefore: lastEnd.addingTimeInterval(-60))
+      else { return nil }
+      if let end, lastStart > end {
+        guard let earlier = expression.previous(atOrBefore: end), earlier >= first.start,
+          let after = expression.next(after: earlier)
+        else { return nil }
+        (lastStart, lastEnd) = (earlier, after)
+      }
+      return DataInterval(start: lastStart, end: lastEnd)
+    }
+  }
+
+  /// The first interval of a schedule started at `start` that has not ended at `now` (the one to
+  /// wait for), or `nil` when there is none (`@once` done, or a cron expression that never fires
+  /// again); found from `now`, not by walking from the start.
+  ///
+  /// ```swift
+  /// try Schedule("@daily").firstUnendedInterval(from: january1, at: Date())   // today's interval
+  /// ```
+  public func firstUnendedInterval(from start: Date, at now: Date) -> DataInterval? {
+    guard let first = firstInterval(from: start) else { return nil }
+    if first.end > now { return first }
+    switch self {
+    case .once: return nil
+    case .every(let seconds):
+      let index = (now.timeIntervalSince(first.start) / seconds).rounded(.down)
+      let start = first.start.addingTimeInterval(index * seconds)
+      return DataInterval(start: start, end: start.addingTimeInterval(seconds))
+    case .cron(let expression):
+      guard let end = expression.next(after: now),
+        let start = expression.previous(atOrBefore: end.addingTimeInterval(-60))
+      else { return nil }
+      return DataInterval(start: start, end: end)
+    }
   }
 
   /// Units of fixed periods, shortest first, with their length in seconds.
@@ -136,5 +204,91 @@ public enum Schedule: Hashable, Sendable, CustomStringConvertible {
       count <= 1_000_000_000 / Int(length)
     else { throw ScheduleError.badPeriod(text) }
     return Double(count) * length
+  }
+}
+
+/// The due intervals of a schedule, oldest first, as ``Schedule/intervals(from:through:endedBy:)``
+/// finds them: only the first, the last and the count are held, so a backfill of millions of
+/// intervals takes no memory until it is iterated, one interval at a time.
+///
+/// ```swift
+/// let due = try Schedule("every 1 second").intervals(from: year2000, endedBy: Date())
+/// due.count                 // about 800 million, computed, not counted
+/// Array(due.prefix(50))     // the oldest 50
+/// ```
+public struct DueIntervals: Sequence, Sendable, Equatable {
+  /// The schedule the intervals belong to.
+  ///
+  /// ```swift
+  /// due.schedule.description   // @daily
+  /// ```
+  public let schedule: Schedule
+  /// The oldest due interval, or `nil` when none is due.
+  ///
+  /// ```swift
+  /// due.first?.logicalDay
+  /// ```
+  public let first: DataInterval?
+  /// The latest due interval, or `nil` when none is due.
+  ///
+  /// ```swift
+  /// due.last?.logicalDay
+  /// ```
+  public let last: DataInterval?
+  /// How many intervals are due.
+  ///
+  /// ```swift
+  /// print("\(due.count) intervals due")
+  /// ```
+  public let count: Int
+
+  /// No interval due.
+  init(schedule: Schedule) {
+    self.init(schedule: schedule, first: nil, last: nil, count: 0)
+  }
+
+  /// The intervals of `schedule` from `first` through `last`, `count` of them.
+  init(schedule: Schedule, first: DataInterval?, last: DataInterval?, count: Int) {
+    self.schedule = schedule
+    self.first = first
+    self.last = last
+    self.count = count
+  }
+
+  /// Whether no interval is due.
+  ///
+  /// ```swift
+  /// if due.isEmpty { print("nothing to run yet") }
+  /// ```
+  public var isEmpty: Bool { count == 0 }
+
+  /// Iterates from ``first`` to ``last``, one step of the schedule at a time.
+  ///
+  /// ```swift
+  /// for interval in due { print(interval) }
+  /// ```
+  public func makeIterator() -> Iterator { Iterator(schedule: schedule, upcoming: first, last: last) }
+
+  /// The next due interval each time, oldest first.
+  ///
+  /// ```swift
+  /// var iterator = due.makeIterator()
+  /// iterator.next()   // due.first
+  /// ```
+  public struct Iterator: IteratorProtocol, Sendable {
+    let schedule: Schedule
+    var upcoming: DataInterval?
+    let last: DataInterval?
+
+    /// The next interval, or `nil` after the last.
+    ///
+    /// ```swift
+    /// while let interval = iterator.next() { print(interval) }
+    /// ```
+    public mutating func next() -> DataInterval? {
+      guard let current = upcoming, let last, current.start <= last.start else { return nil }
+      upcoming = current.start < last.start ? schedule.interval(after: current) : nil
+      return current
+    }
   }
 }

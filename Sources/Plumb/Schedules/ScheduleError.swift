@@ -21,6 +21,8 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
   case ambiguousDateParameter(family: String, candidates: [String])
   /// The parameter named by `param_name` does not exist or cannot hold a date.
   case unusableDateParameter(family: String, name: String, expected: String)
+  /// A range's `--start` or `--stop` given empty (or None) on the command line.
+  case emptyBound(range: String, flag: String, expected: String)
   /// A range's `of` names no task the pipeline knows.
   case unknownTask(String, known: [String])
 
@@ -48,6 +50,8 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
         + "name the one to fill with --param-name"
     case .unusableDateParameter(let family, let name, let expected):
       return "\(family) has no parameter '\(name)' of type \(expected): --param-name must name one"
+    case .emptyBound(let range, let flag, let expected):
+      return "\(range) \(flag) is empty (or None): give \(expected), or leave \(flag) out for its default"
     case .unknownTask(let name, let known):
       return "unknown task \(name) for --of: the tasks are \(known.joined(separator: ", "))"
     }

@@ -77,6 +77,51 @@ final class CronExpressionTests: XCTestCase {
     }
   }
 
+  /// Issue 20: `-1` split into an empty value, and the message named '' instead of what was typed.
+  func testANegativeOrHalfRangeNamesWhatWasTyped() {
+    for (expression, field, typed, values) in [
+      ("-1 * * * *", "minute", "-1", "0-59"), ("0 5- * * *", "hour", "5-", "0-23"),
+      ("0 0 * -3 *", "month", "-3", "1-12"),
+    ] {
+      XCTAssertThrowsError(try CronExpression(expression)) { error in
+        XCTAssertEqual(
+          "\(error)",
+          "bad cron expression '\(expression)': the \(field) field '\(typed)' is not a value or a range such as 1-5 "
+            + "(values are \(values))")
+      }
+    }
+  }
+
+  /// `previous(atOrBefore:)` and `count(from:through:)` against a walk with `next(after:)`, the
+  /// reading the croniter fixture checks, over expressions of every kind.
+  func testPreviousAndCountAgreeWithAWalkOfNext() throws {
+    let expressions = [
+      "* * * * *", "*/15 9-17 * * MON-FRI", "0 0 1-7 * MON", "0 0 29 2 *", "15,45 8,20 * jan,JUL *", "@weekly",
+      "5/20 * * * *", "0 0 31 * *",
+    ]
+    let from = try time("2023-12-30T22:10:30Z")
+    for text in expressions {
+      let expression = try CronExpression(text)
+      var ticks: [Date] = []
+      var current = from
+      while ticks.count < 12, let tick = expression.next(after: current) {
+        ticks.append(tick)
+        current = tick
+      }
+      for (index, tick) in ticks.enumerated() {
+        XCTAssertEqual(expression.previous(atOrBefore: tick), tick, "\(text) at its tick \(tick)")
+        let between = tick.addingTimeInterval(-1)
+        let expected = index > 0 ? ticks[index - 1] : nil
+        if let expected {
+          XCTAssertEqual(expression.previous(atOrBefore: between), expected, "\(text) just before \(tick)")
+          XCTAssertEqual(expression.count(from: ticks[0], through: between), index, "\(text) up to \(tick)")
+        }
+        XCTAssertEqual(expression.count(from: from, through: tick), index + 1, "\(text) through \(tick)")
+      }
+    }
+    XCTAssertNil(try CronExpression("0 0 30 2 *").previous(atOrBefore: try time("2024-06-01T00:00Z")))
+  }
+
   func testUnknownPresetListsTheKnownOnes() {
     XCTAssertThrowsError(try Schedule("@fortnightly")) { error in
       XCTAssertEqual(error as? ScheduleError, .unknownPreset("@fortnightly"))

@@ -87,8 +87,8 @@ final class RangeTests: XCTestCase {
     XCTAssertEqual(
       lines.lines.filter { $0.contains("RangeDaily") },
       [
-        "plumb: warning: RangeDaily(of=DailyReport): 10 days missing, 4 scheduled (task limit 4); "
-          + "left for the next run: 2024-01-05...2024-01-10"
+        "plumb: warning: RangeDaily(of=DailyReport): task limit 4 reached at 2024-01-04; "
+          + "2024-01-05...2024-01-10 (6 days) left for the next run"
       ])
     _ = try build([range], options: options)
     _ = try build([range], options: options)
@@ -100,6 +100,34 @@ final class RangeTests: XCTestCase {
       of: DailyReport.self, start: try day("2024-01-01"), stop: try day("2024-01-11"), reverse: true, taskLimit: 3)
     _ = try build([range], options: folder.options())
     XCTAssertEqual(reports(), ["reports/2024-01-08.txt", "reports/2024-01-09.txt", "reports/2024-01-10.txt"])
+  }
+
+  /// Issue 20: a range from 0001-01-01 made and checked a task for each of its 738,000 days to
+  /// schedule 50. Now it checks in the range's order and stops at the task limit.
+  func testARangeFromYearOneChecksOnlyAsFarAsItsTaskLimit() throws {
+    CheckedDay.checked.withLock { $0 = 0 }
+    let oldest = try RangeDaily(
+      of: CheckedDay.self, start: try day("0001-01-01"), stop: try day("2024-01-11")
+    ).plan()
+    XCTAssertEqual(oldest.covered.count, 738_895)
+    XCTAssertEqual(oldest.scheduled.count, 50)
+    XCTAssertEqual(oldest.scheduled.first.map { "\($0.logicalDay)" }, "0001-01-01")
+    XCTAssertEqual(oldest.scheduled.last.map { "\($0.logicalDay)" }, "0001-02-19")
+    XCTAssertEqual(CheckedDay.checked.withLock { $0 }, 50, "the first 50 days, all missing: nothing more checked")
+    XCTAssertEqual(
+      oldest.note,
+      "RangeDaily(of=CheckedDay): task limit 50 reached at 0001-02-19; 0001-02-20...2024-01-10 (738845 days) left for the next run"
+    )
+
+    CheckedDay.checked.withLock { $0 = 0 }
+    let newest = try RangeDaily(
+      of: CheckedDay.self, start: try day("0001-01-01"), stop: try day("2024-01-11"), reverse: true, taskLimit: 5
+    ).plan()
+    XCTAssertEqual(
+      newest.scheduled.map { "\($0.logicalDay)" },
+      ["2024-01-10", "2024-01-09", "2024-01-08", "2024-01-07", "2024-01-06"])
+    XCTAssertEqual(newest.missing.map { "\($0.logicalDay)" }.first, "2024-01-06", "missing is oldest first")
+    XCTAssertEqual(CheckedDay.checked.withLock { $0 }, RangePlanner.smallestBatch, "one batch, checked at once")
   }
 
   func testRangeHourlyAndRangeMonthly() throws {

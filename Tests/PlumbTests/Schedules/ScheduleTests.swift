@@ -11,7 +11,7 @@ final class ScheduleTests: XCTestCase {
     return try XCTUnwrap(DataInterval.instant(text), text)
   }
 
-  private func texts(_ intervals: [DataInterval]) -> [String] { intervals.map(\.parameterText) }
+  private func texts(_ intervals: some Sequence<DataInterval>) -> [String] { intervals.map(\.parameterText) }
 
   /// Airflow's worked example: start 2019-01-01, @daily, end 2019-01-05: five runs, the last
   /// due just after 2019-01-06 00:00.
@@ -52,7 +52,7 @@ final class ScheduleTests: XCTestCase {
   func testOnceRunsOnceAtTheStart() throws {
     let once = try Schedule("@once")
     XCTAssertEqual(once, .once)
-    XCTAssertEqual(once.intervals(from: try time("2024-01-01"), endedBy: try time("2023-12-31")), [])
+    XCTAssertEqual(Array(once.intervals(from: try time("2024-01-01"), endedBy: try time("2023-12-31"))), [])
     let runs = once.intervals(from: try time("2024-01-01"), endedBy: try time("2030-01-01"))
     XCTAssertEqual(texts(runs), ["2024-01-01T00:00Z/2024-01-01T00:00Z"])
   }
@@ -129,13 +129,9 @@ final class ScheduleTests: XCTestCase {
       if count == 4 { stop.request(reason: "test over") }
     }
     XCTAssertEqual(code, 0)
+    // Each interval runs once: the backfill, then each new one as it ends (Airflow's way).
     XCTAssertEqual(
-      passes.withLock { $0 },
-      [
-        ["2024-01-01", "2024-01-02"], ["2024-01-01", "2024-01-02", "2024-01-03"],
-        ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"],
-        ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"],
-      ])
+      passes.withLock { $0 }, [["2024-01-01", "2024-01-02"], ["2024-01-03"], ["2024-01-04"], ["2024-01-05"]])
     XCTAssertEqual(clock.now, try time("2024-01-06"), "the fourth pass ran when 2024-01-05 ended")
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("intervals/") }.count, 5)
     XCTAssertTrue(folder.contains("intervals/2024-01-05T0000Z_2024-01-06T0000Z.txt"), "\(folder.listing())")
@@ -151,6 +147,117 @@ final class ScheduleTests: XCTestCase {
     try await runs.run(forever: true) { _ in passes.withLock { $0 += 1 } }
     XCTAssertEqual(passes.withLock { $0 }, 3, "passes at 01-02 (one due), 01-03 and 01-04, then no interval is left")
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 3)
+  }
+
+  // MARK: - Long backfills in constant memory (issue 20)
+
+  /// How many tasks a scheduled run made, shared with its `makeTask` closure.
+  final class TaskTally: Sendable {
+    let count = Mutex(0)
+  }
+
+  /// Scheduled runs of IntervalTask that count the tasks they make: one per interval a pass takes.
+  private func countingRuns(_ schedule: Schedule, from start: String, now: String, made: TaskTally) throws
+    -> ScheduledRuns
+  {
+    var runs = ScheduledRuns(schedule: schedule, start: try time(start)) { interval in
+      made.count.withLock { $0 += 1 }
+      return IntervalTask(interval: interval)
+    }
+    runs.clock = ManualClock(now: try time(now))
+    return runs
+  }
+
+  /// `--every '1 second' --start 2000-01-01 --no-catchup` built 840 million intervals to run one.
+  func testASecondsPeriodSince2000WithoutCatchupRunsOnlyTheLatestInterval() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let made = TaskTally()
+    var runs = try countingRuns(Schedule.every(1), from: "2000-01-01", now: "2026-08-28T00:00Z", made: made)
+    runs.options = folder.options()
+    runs.catchup = false
+    let plans = Mutex([ScheduledPassPlan]())
+    let code = try await runs.run(forever: false) { _ in
+    } willRun: { plan in
+      plans.withLock { $0.append(plan) }
+    }
+    XCTAssertEqual(code, 0)
+    XCTAssertEqual(made.count.withLock { $0 }, 1, "one task made: the latest interval's")
+    XCTAssertEqual(
+      plans.withLock { $0.map(\.description) },
+      ["1 interval due (logical date 2026-08-27T23:59:59Z); this pass runs it"])
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("intervals/") }, ["intervals/2026-08-27T235959Z_2026-08-28T0000Z.txt"])
+  }
+
+  /// With catch-up, the same schedule knows how many intervals are due without walking them, and
+  /// a pass takes only the oldest `intervalsPerPass`.
+  func testACatchupOfMillionsCountsThemAndRunsAPassOfTheCap() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let made = TaskTally()
+    var runs = try countingRuns(Schedule.every(1), from: "2000-01-01", now: "2026-08-28T00:00Z", made: made)
+    runs.options = folder.options()
+    let due = runs.dueIntervals()
+    // 9,736 days from 2000-01-01 to 2026-08-28.
+    XCTAssertEqual(due.count, 9_736 * 86_400)
+    XCTAssertEqual(due.first?.parameterText, "2000-01-01T00:00Z/2000-01-01T00:00:01Z")
+    XCTAssertEqual(due.last?.parameterText, "2026-08-27T23:59:59Z/2026-08-28T00:00Z")
+    let stop = RunStop()
+    let plans = Mutex([ScheduledPassPlan]())
+    _ = try await runs.run(forever: false, stop: stop) { _ in
+      stop.request(reason: "one pass is enough")
+    } willRun: { plan in
+      plans.withLock { $0.append(plan) }
+    }
+    XCTAssertEqual(made.count.withLock { $0 }, ScheduledRuns.defaultIntervalsPerPass)
+    let plan = try XCTUnwrap(plans.withLock { $0.first })
+    XCTAssertEqual(plan.intervals.count, 50)
+    XCTAssertEqual(plan.remaining, 9_736 * 86_400 - 50)
+    XCTAssertEqual(
+      plan.description,
+      "841190400 intervals due (logical dates 2000-01-01T00:00Z ... 2026-08-27T23:59:59Z); this pass runs the oldest 50, "
+        + "up to 2000-01-01T00:00:49Z (at most 50 a pass: --intervals-per-pass N changes it)")
+  }
+
+  func testABackfillLongerThanTheCapRunsPassAfterPassEachIntervalOnce() async throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let made = TaskTally()
+    var runs = try countingRuns(try Schedule("@daily"), from: "2024-01-01", now: "2024-01-06T10:00Z", made: made)
+    runs.options = folder.options()
+    runs.intervalsPerPass = 2
+    let passes = Mutex([[String]]())
+    let plans = Mutex([Int]())
+    let code = try await runs.run(forever: false) { pass in
+      passes.withLock { $0.append(pass.intervals.map { "\($0.logicalDay)" }) }
+    } willRun: { plan in
+      plans.withLock { $0.append(plan.due.count) }
+    }
+    XCTAssertEqual(code, 0)
+    XCTAssertEqual(
+      passes.withLock { $0 }, [["2024-01-01", "2024-01-02"], ["2024-01-03", "2024-01-04"], ["2024-01-05"]])
+    XCTAssertEqual(plans.withLock { $0 }, [5, 3, 1], "each pass says what is still due")
+    XCTAssertEqual(made.count.withLock { $0 }, 5)
+  }
+
+  /// A cron schedule finds its latest ended interval and the next one from the time: every minute
+  /// since 2020 is 3.5 million intervals.
+  func testCronIntervalsAreFoundFromTheTimeNotFromTheStart() throws {
+    let made = TaskTally()
+    let runs = try countingRuns(try Schedule("* * * * *"), from: "2020-01-01", now: "2026-08-28T00:00:30Z", made: made)
+    let due = runs.dueIntervals()
+    XCTAssertEqual(due.count, 2_431 * 1_440)
+    XCTAssertEqual(due.last?.parameterText, "2026-08-27T23:59Z/2026-08-28T00:00Z")
+    XCTAssertEqual(runs.nextInterval()?.parameterText, "2026-08-28T00:00Z/2026-08-28T00:01Z")
+    XCTAssertEqual(made.count.withLock { $0 }, 0)
+    // An end bound: the last logical date is 12:00, whose interval ends at 18:00.
+    let bounded = try Schedule("0 */6 * * *").intervals(
+      from: time("2024-01-01"), through: time("2024-01-01T13:00Z"), endedBy: time("2024-02-01"))
+    XCTAssertEqual(
+      texts(bounded),
+      [
+        "2024-01-01T00:00Z/2024-01-01T06:00Z", "2024-01-01T06:00Z/2024-01-01T12:00Z",
+        "2024-01-01T12:00Z/2024-01-01T18:00Z",
+      ])
+    XCTAssertEqual(bounded.count, 3)
   }
 
   func testATaskWithoutADateParameterIsRefused() throws {

@@ -62,6 +62,21 @@ final class TimeCommandLineTests: XCTestCase {
     invoke("schedule", "DailyReport", "--start", "2024-01-01").assertError(code: 2, "--cron needs a value")
     invoke("schedule", "DailyReport", "--cron", "@daily").assertError(code: 2, "--start needs a value")
     invoke("Digest", "--date", "2024-01-01", "--force", "Nothing").assertError(code: 2, "--force Nothing names no task")
+    invoke("schedule", "DailyReport", "--cron", "-1 * * * *", "--start", "2024-01-01").assertError(
+      code: 2,
+      "reports: error: bad cron expression '-1 * * * *': the minute field '-1' is not a value or a range such as 1-5 "
+        + "(values are 0-59)")
+    invoke("schedule", "DailyReport", "--cron", "@daily", "--start", "2024-01-01", "--intervals-per-pass", "0")
+      .assertError(
+        code: 2,
+        "reports: error: cannot use '0' for --intervals-per-pass: expected a whole number of intervals, at least 1, "
+          + "such as 50")
+    invoke("RangeDaily", "--of", "DailyReport", "--start", "").assertError(
+      code: 2,
+      "reports: error: RangeDaily --start is empty (or None): give a date that exists, written year-month-day, "
+        + "such as 2024-01-03, or leave --start out for its default")
+    invoke("RangeMonthly", "--of", "DailyReport", "--stop", "None").assertError(
+      code: 2, "RangeMonthly --stop is empty (or None): give a month written year-month, such as 2024-01")
   }
 
   func testScheduleBackfillsThenResumesFromTheOutputs() {
@@ -72,13 +87,52 @@ final class TimeCommandLineTests: XCTestCase {
       first.output)
     XCTAssertTrue(
       first.messages.contains(
-        "reports: @daily: 4 intervals due (logical dates 2024-01-01T00:00Z ... 2024-01-04T00:00Z)"),
+        "reports: @daily: 4 intervals due (logical dates 2024-01-01T00:00Z ... 2024-01-04T00:00Z); this pass runs all 4"
+      ),
       "\(first.messages)")
     let later = invoke("schedule", "DailyReport", "--cron", "@daily", "--start", "2024-01-01", now: "2024-01-06T00:00Z")
     XCTAssertTrue(later.output.contains("* 4 complete ones were encountered:"), later.output)
     XCTAssertTrue(
       later.output.contains("* 1 ran successfully:\n    - 1 DailyReport(date=2024-01-05, folder=reports)"), later.output
     )
+  }
+
+  /// Issue 20: this command took 6 GB in 20 s and was killed before its one interval ran.
+  func testASecondsScheduleSince2000WithoutCatchupRunsTheLatestIntervalOnly() {
+    let outcome = invoke(
+      "schedule", "IntervalTask", "--every", "1 second", "--start", "2000-01-01", "--no-catchup",
+      now: "2026-08-28T00:00Z")
+    XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
+    XCTAssertEqual(
+      outcome.messages,
+      ["reports: every 1 second: 1 interval due (logical date 2026-08-27T23:59:59Z); this pass runs it"])
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("intervals/") }, ["intervals/2026-08-27T235959Z_2026-08-28T0000Z.txt"])
+  }
+
+  func testALongBackfillRunsInPassesOfTheFlagOrTheConfigKey() throws {
+    let flagged = invoke(
+      "schedule", "DailyReport", "--cron", "@daily", "--start", "2024-01-01", "--intervals-per-pass", "3")
+    XCTAssertEqual(flagged.code, 0, "\(flagged.errorLines)")
+    XCTAssertEqual(
+      flagged.messages,
+      [
+        "reports: @daily: 4 intervals due (logical dates 2024-01-01T00:00Z ... 2024-01-04T00:00Z); this pass runs the "
+          + "oldest 3, up to 2024-01-03T00:00Z (at most 3 a pass: --intervals-per-pass N changes it)",
+        "reports: @daily: 1 interval due (logical date 2024-01-04T00:00Z); this pass runs it",
+      ])
+    XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 4)
+
+    try folder.write("[schedule]\nintervals_per_pass = 1\n", to: "plumb.cfg")
+    let configured = invoke("schedule", "IntervalTask", "--cron", "@daily", "--start", "2024-01-03")
+    XCTAssertEqual(configured.code, 0, "\(configured.errorLines)")
+    XCTAssertEqual(configured.messages.count, 2, "\(configured.messages)")
+    XCTAssertTrue(configured.messages[0].hasSuffix("(at most 1 a pass: --intervals-per-pass N changes it)"))
+    XCTAssertEqual(folder.listing().filter { $0.hasPrefix("intervals/") }.count, 2)
+
+    try folder.write("[schedule]\nintervals_per_pass = 0\n", to: "plumb.cfg")
+    invoke("schedule", "IntervalTask", "--cron", "@daily", "--start", "2024-01-03")
+      .assertError(code: 2, "[schedule] intervals_per_pass must be at least 1, not 0")
   }
 
   func testScheduleForeverStopsBetweenRuns() {

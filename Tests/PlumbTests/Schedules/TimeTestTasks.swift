@@ -89,3 +89,20 @@ struct TwoDates: PipelineTask {
   func output() -> LocalTarget { LocalTarget("two/\(from)-\(until).txt") }
   func run() throws { try output().write { $0.write("x") } }
 }
+
+/// A day task whose completeness ranges check in bulk, counting every task they check: missing in
+/// the first millennium and from `completeBefore` on, complete in between.
+struct CheckedDay: BulkCompletion {
+  static let checked = Mutex(0)
+  static let completeBefore = Day(year: 2024, month: 1, day: 1)!
+
+  @Parameter(help: "the day") var date: Day = .required
+
+  static func completeness(of tasks: [CheckedDay]) throws -> [Bool] {
+    checked.withLock { $0 += tasks.count }
+    return tasks.map { $0.date.year >= 1000 && $0.date < completeBefore }
+  }
+
+  func output() -> LocalTarget { LocalTarget("checked/\(date).txt") }
+  func run() throws { try output().write { $0.write("x") } }
+}
