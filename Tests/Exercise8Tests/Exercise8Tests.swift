@@ -122,6 +122,27 @@ final class Exercise8Tests: GradedTestCase {
       next: "write \"DATE: N posts\" and one \"- TITLE\" line per post, in the order of the day's file, in \(inDigest)")
   }
 
+  /// Runs DailyDigest with the run's files in a folder of their own, while the process's current
+  /// folder is the workspace: a run() that opens `posts/<date>.tsv` by name, rather than through
+  /// input(), then finds no file there.
+  func testDailyDigestReadsTheDayThroughInput() throws {
+    let folder = workspace.path(of: "run-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let task = DailyDigest(date: day("2024-03-03"))
+    guard let run = run([task], configure: { options in options.workingDirectory = folder }) else { return }
+    expectDone(
+      run, task,
+      next: { reason in
+        if case .failed(let record) = reason, record.info == TaskInfo(task),
+          record.errorMessage?.contains("2024-03-03.tsv") == true
+        {
+          return
+            "read your input through input(), not by file name: `try Post.parse(try input().read())` in \(self.inDigest); input() is the file ScrapeDay wrote, wherever the run keeps its files (here not in the current folder)"
+        }
+        return "make \(self.inScrape) and \(self.inDigest) pass their own tests first"
+      })
+  }
+
   func testAFailingDayFailsWithTheServersErrorAndWritesNothing() {
     guard let run = run(ScrapeDay(date: day(failingDay))) else { return }
     let reason = "HTTP 500 Internal Server Error from \(server.url("/posts/\(failingDay)").absoluteString)"
