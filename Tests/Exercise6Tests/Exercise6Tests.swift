@@ -330,6 +330,32 @@ final class Exercise6Tests: GradedTestCase {
     expectDownloads(1, next: "train from the downloaded iris.data, `input()`, in \(inTrain)")
   }
 
+  /// Runs the pipeline with its files in a folder of their own, while the process's current folder is
+  /// the workspace: a run() that opens iris.data or model.json by name, rather than through input(),
+  /// then finds no file there.
+  func testTrainAndUploadReadTheirInputThroughInput() throws {
+    let folder = workspace.path(of: "run-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    guard let run = run([UploadModel()], configure: { options in options.workingDirectory = folder }) else { return }
+    let readers: [(task: any PipelineTask, file: String, place: String, source: String, writer: String)] = [
+      (TrainModel(), "iris.data", "TrainModel.run()", "TrainModel.swift", "DownloadData"),
+      (UploadModel(), "model.json", "UploadModel.run()", "UploadModel.swift", "TrainModel"),
+    ]
+    for reader in readers {
+      guard
+        expectDone(
+          run, reader.task,
+          next: { reason in
+            if case .failed(let record) = reason, record.errorMessage?.contains(reader.file) == true {
+              return
+                "read your input through input(), not by file name, in \(self.todo(reader.place, in: reader.source)): input() is the \(reader.file) \(reader.writer) wrote, wherever the run keeps its files (here not in the current folder)"
+            }
+            return "make testPipelineDownloadsTrainsAndUploadsOnTheFirstRun pass first"
+          })
+      else { return }
+    }
+  }
+
   // MARK: - Helpers
 
   /// Runs the whole pipeline once and checks it finished, so a resume test starts from a full run.

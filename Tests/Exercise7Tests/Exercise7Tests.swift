@@ -48,8 +48,7 @@ final class Exercise7Tests: GradedTestCase {
       expect(
         parts.count == required.count && parts.sorted() == Array(0..<40),
         "Assemble should require the 40 Chunks, parts 0 to 39.", expected: "Chunk(part=0) … Chunk(part=39)",
-        found: required.isEmpty ? "no task" : required.map { "\(TaskInfo($0))" }.joined(separator: ", "),
-        next: "return `(0..<Self.parts).map { Chunk(part: $0) }` in \(inRequires)")
+        found: difference(from: required), next: "return `(0..<Self.parts).map { Chunk(part: $0) }` in \(inRequires)")
     else { return }
     for chunk in required {
       let below = try chunk.requires().requiredTasks
@@ -142,6 +141,28 @@ final class Exercise7Tests: GradedTestCase {
   }
 
   // MARK: - Helpers
+
+  /// How `required` differs from the 40 Chunks, parts 0 to 39: the extra tasks, the missing parts,
+  /// the parts required twice, rather than the whole list, which the difference would drown in.
+  func difference(from required: [any PipelineTask]) -> String {
+    guard !required.isEmpty else { return "no task" }
+    let parts = required.compactMap { ($0 as? Chunk)?.part }
+    let chunk = { (part: Int) in "Chunk(part=\(part))" }
+    let extra =
+      required.filter { task in (task as? Chunk).map { !(0..<40).contains($0.part) } ?? true }
+      .map { "\(TaskInfo($0))" }
+    let missing = (0..<40).filter { !parts.contains($0) }.map(chunk)
+    let twice = Set(parts.filter { part in parts.filter { $0 == part }.count > 1 }).sorted().map(chunk)
+    let list = { (tasks: [String]) in
+      tasks.count <= 6
+        ? tasks.joined(separator: ", ") : tasks.prefix(5).joined(separator: ", ") + " and \(tasks.count - 5) more"
+    }
+    var found = ["\(required.count) task\(required.count == 1 ? "" : "s")"]
+    if !extra.isEmpty { found.append("also \(list(extra))") }
+    if !missing.isEmpty { found.append("without \(list(missing))") }
+    if !twice.isEmpty { found.append("twice: \(list(twice))") }
+    return found.joined(separator: "; ")
+  }
 
   /// Checks that `task` ran to the end; a failure names what stopped it.
   func expectRan(_ run: PipelineRun, _ task: any PipelineTask, line: UInt = #line) -> Bool {

@@ -111,9 +111,36 @@ final class Exercise8Tests: GradedTestCase {
     guard let run = run(DailyDigest(date: day("2024-03-03"))), expectNoFailures(run, next: "fix \(inDigest)") else {
       return
     }
+    // The digest follows the day's file: a file in the wrong order is ScrapeDay's to fix.
+    guard
+      expectFile(
+        "posts/2024-03-03.tsv", holding: expectedPosts("2024-03-03").map { $0 + "\n" }.joined(),
+        next: "keep only the day's posts, oldest first (sort by `published`), in \(inScrape)")
+    else { return }
     expectFile(
       "digests/2024-03-03.txt", holding: expectedDigest("2024-03-03"),
-      next: "write \"DATE: N posts\" and one \"- TITLE\" line per post, oldest first, in \(inDigest)")
+      next: "write \"DATE: N posts\" and one \"- TITLE\" line per post, in the order of the day's file, in \(inDigest)")
+  }
+
+  /// Runs DailyDigest with the run's files in a folder of their own, while the process's current
+  /// folder is the workspace: a run() that opens `posts/<date>.tsv` by name, rather than through
+  /// input(), then finds no file there.
+  func testDailyDigestReadsTheDayThroughInput() throws {
+    let folder = workspace.path(of: "run-\(UInt32.random(in: 0...UInt32.max))")
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let task = DailyDigest(date: day("2024-03-03"))
+    guard let run = run([task], configure: { options in options.workingDirectory = folder }) else { return }
+    expectDone(
+      run, task,
+      next: { reason in
+        if case .failed(let record) = reason, record.info == TaskInfo(task),
+          record.errorMessage?.contains("2024-03-03.tsv") == true
+        {
+          return
+            "read your input through input(), not by file name: `try Post.parse(try input().read())` in \(self.inDigest); input() is the file ScrapeDay wrote, wherever the run keeps its files (here not in the current folder)"
+        }
+        return "make \(self.inScrape) and \(self.inDigest) pass their own tests first"
+      })
   }
 
   func testAFailingDayFailsWithTheServersErrorAndWritesNothing() {
@@ -247,9 +274,12 @@ final class Exercise8Tests: GradedTestCase {
     let week = ["RangeDaily", "--of", "DailyDigest", "--start", "2024-03-01", "--stop", "2024-03-08"]
     let first = runCommand(week, tasks: pipelineTasks)
     if failIfNotDone(first) { return }
-    // A late post appears on 3 March: scrape that day again.
+    // A late post appears on 3 March: scrape that day again. The page lists posts newest first under
+    // the pinned one, as the README says, so the late post is its second line.
     let page = (try? String(contentsOfFile: "\(blogFolder)/2024-03-03", encoding: .utf8)) ?? ""
-    server.setResponse(.text(page + "2024-03-03T23:59Z\tA late post\n"), for: "/posts/2024-03-03")
+    var lines = page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines.insert(latePost, at: min(1, lines.count))
+    server.setResponse(.text(lines.joined(separator: "\n")), for: "/posts/2024-03-03")
     let forced = runCommand(week + ["--force", "ScrapeDay(date=2024-03-03)"], tasks: pipelineTasks)
     let ranLines = PipelineRun.body(ofSummary: forced.output).split(separator: "\n").filter { $0.hasPrefix("    - ") }
     let expectedLines = [
@@ -266,9 +296,21 @@ final class Exercise8Tests: GradedTestCase {
         next: "keep ScrapeDay and DailyDigest writing through output(), so Plumb can tell done days")
     else { return }
     guard expectEachDayFetchedOnce(except: ["2024-03-03": 2]) else { return }
-    expect(
-      workspace.contents(of: "digests/2024-03-03.txt")?.hasSuffix("- A late post\n") == true,
-      "The forced day's digest should include the late post.", expected: "a digest ending with '- A late post'",
-      found: workspace.contents(of: "digests/2024-03-03.txt") ?? "no digest", next: "fix \(inDigest)")
+    // The day's file first: a digest in the wrong order is ScrapeDay's doing when its file is.
+    let posts = expectedPosts("2024-03-03") + [latePost]
+    guard
+      expectFile(
+        "posts/2024-03-03.tsv", holding: posts.map { $0 + "\n" }.joined(),
+        next:
+          "the late post is at the top of the page (newest first), so it ends the day's file: sort the day's posts by `published`, oldest first, in \(inScrape)"
+      )
+    else { return }
+    expectFile(
+      "digests/2024-03-03.txt",
+      holding: "2024-03-03: \(posts.count) posts\n" + posts.map { "- " + $0.split(separator: "\t")[1] + "\n" }.joined(),
+      next: "write one \"- TITLE\" line per post of the day's file, in the file's order, in \(inDigest)")
   }
+
+  /// The post that appears on 3 March after the day was first scraped; it is that day's newest.
+  let latePost = "2024-03-03T23:59Z\tA late post"
 }

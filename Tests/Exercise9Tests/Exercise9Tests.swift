@@ -72,12 +72,7 @@ final class Exercise9Tests: GradedTestCase {
     let clock = ManualClock(now: start)
     guard
       let run = run([FetchRate()], configure: { options in options.clock = clock }),
-      expectDone(
-        run, FetchRate(),
-        next: { _ in
-          "the API fails twice before it answers: give FetchRate a retry policy in \(self.inPolicy), "
-            + "and let the download's error propagate in \(self.inFetch)"
-        })
+      expectDone(run, FetchRate(), next: { _ in self.retryAdvice(triesBeforeFailing: self.rateCalls) })
     else { return }
     guard expectFile("rate.txt", holding: "1.10\n", next: "write the trimmed answer and a newline in \(inFetch)")
     else { return }
@@ -91,6 +86,76 @@ final class Exercise9Tests: GradedTestCase {
       waited == 3, "The retries should wait 1 s, then 2 s (exponential backoff from 1 s).",
       expected: "3 s of waiting in all", found: "\(waited) s",
       next: "use `.exponential(retries: 3, delay: 1)` in \(inPolicy)")
+  }
+
+  /// What to do when FetchRate gave up after `tries` calls: no retry policy at all and too few
+  /// retries are different mistakes, with different fixes.
+  func retryAdvice(triesBeforeFailing tries: Int) -> String {
+    switch tries {
+    case 0:
+      return "FetchRate failed before calling the API: download `\\(api)/rate` in \(inFetch)"
+    case 1:
+      return "the API fails twice before it answers, and FetchRate was tried once, with no retry: "
+        + "give it a retry policy, `.exponential(retries: 3, delay: 1)`, in \(inPolicy)"
+    default:
+      return "expected 3 retries, found \(tries - 1): the API fails twice before it answers, and FetchRate "
+        + "gave up after \(tries) tries: allow 3 retries, `.exponential(retries: 3, delay: 1)`, in \(inPolicy)"
+    }
+  }
+
+  func testAFailedFetchLeavesNoRateAndTheNextRunFetchesAgain() {
+    // The API is down for the whole first run: every try fails.
+    api.setResponse(.status(500), for: "/rate")
+    let clock = ManualClock(now: start)
+    guard let failed = run([FetchRate()], configure: { options in options.clock = clock }) else { return }
+    let atomic =
+      "write rate.txt in one go, after the download returned: `try output().write(rate + \"\\n\")` writes a "
+      + "temporary file and renames it into place only when all of it is written (an atomic write), so a "
+      + "failed try leaves no file; a file created before the download (an empty write, "
+      + "FileManager.createFile) stays when the download fails, and the next run counts FetchRate as done: \(inFetch)"
+    let left = workspace.contents(of: "rate.txt")
+    guard
+      expect(
+        left == nil, "rate.txt should not exist: a fetch that failed leaves nothing behind.",
+        expected: "no rate.txt",
+        found: left.map { $0.isEmpty ? "an empty rate.txt" : "rate.txt holding \(Feedback.quoted($0))" } ?? "",
+        next: atomic),
+      expect(
+        failed.status(of: FetchRate()) == .failed, "When the API answers only 500, FetchRate should fail.",
+        expected: "FetchRate() failed", found: "FetchRate() \(describe(failed.status(of: FetchRate())))",
+        next: "let the download's error propagate out of \(inFetch); write only after it returned")
+    else { return }
+    guard
+      expect(
+        rateCalls == 4, "A fetch that keeps failing should be tried once and then retried 3 times.",
+        expected: "4 calls to /rate (3 retries)",
+        found:
+          "\(rateCalls) call\(rateCalls == 1 ? "" : "s") (\(max(0, rateCalls - 1)) retr\(rateCalls == 2 ? "y" : "ies"))",
+        next: rateCalls <= 1
+          ? retryAdvice(triesBeforeFailing: rateCalls)
+          : "allow 3 retries, `.exponential(retries: 3, delay: 1)`, in \(inPolicy)")
+    else { return }
+    // The API is back: the next run has nothing of FetchRate's, so it fetches again.
+    api.setResponse(.text("1.10\n"), for: "/rate")
+    guard let again = run([FetchRate()], configure: { options in options.clock = clock }) else { return }
+    guard
+      expect(
+        again.status(of: FetchRate()) == .succeeded, "After a failed fetch, the next run should fetch the rate again.",
+        expected: "FetchRate() ran successfully",
+        found: "FetchRate() \(describe(again.status(of: FetchRate())))", next: atomic)
+    else { return }
+    expectFile("rate.txt", holding: "1.10\n", next: "write the trimmed answer and a newline in \(inFetch)")
+  }
+
+  /// A task's status in words, for a `found:` line.
+  func describe(_ status: TaskStatus?) -> String {
+    switch status {
+    case nil: return "was not scheduled"
+    case .alreadyComplete?: return "counted as complete, without a fetch: its rate.txt was already there"
+    case .succeeded?: return "ran successfully"
+    case .failed?: return "failed"
+    case let other?: return "was left \(other.rawValue)"
+    }
   }
 
   // MARK: - A failure for good
@@ -144,7 +209,15 @@ final class Exercise9Tests: GradedTestCase {
           options.clock = ManualClock(now: self.start)
           options.observers.append(started.observer)
         }),
-      expectDone(run, SalesReport(), next: { _ in "fix \(self.inReport)" })
+      expectDone(
+        run, SalesReport(),
+        next: { reason in
+          // The flaky API fails twice: a FetchRate that gives up first is its retry policy's doing.
+          if case .failedDependency(let record) = reason, record.info == TaskInfo(FetchRate()) {
+            return self.retryAdvice(triesBeforeFailing: self.rateCalls)
+          }
+          return "fix \(self.inReport)"
+        })
     else { return }
     guard
       expectFile(
