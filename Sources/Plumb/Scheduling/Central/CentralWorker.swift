@@ -335,12 +335,15 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// it registered last with ``CentralScheduler/countsLastScheduled``), within
   /// ``CentralScheduler/maximumKeepAliveIdleDuration`` of idling when that is set.
   ///
-  /// Plumb's own exception: not when every pending task is stuck behind a failure here, which
-  /// Luigi's worker would wait for luigid to hand out again after its `retry_delay`.
+  /// Plumb's own exceptions: not when every pending task is stuck behind a failure here, which
+  /// Luigi's worker would wait for luigid to hand out again after its `retry_delay`; and also while
+  /// another worker runs a task of this run's graph, which luigid does not count as pending. Luigi's
+  /// worker leaves then, and its summary and exit code depend on whether the other worker had
+  /// finished ("being run by another worker", or complete): waiting makes them the same every time.
   private func keepsWaiting(_ reply: WorkReply, idleFor idle: Duration) -> Bool {
-    guard scheduler.keepsAlive, reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.nodes }) else {
-      return false
-    }
+    guard scheduler.keepsAlive else { return false }
+    if !reply.heldByOthers.isEmpty { return true }
+    guard reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.nodes }) else { return false }
     if scheduler.countsLastScheduled { return reply.pendingLastScheduled > 0 }
     if scheduler.countsUniques { return reply.uniquePending > 0 }
     let limit = scheduler.maximumKeepAliveIdleDuration

@@ -57,13 +57,12 @@ struct S3Request {
   /// Where a 2xx answer's body goes as it arrives over a socket, instead of into the answer.
   var sink: BodySink? = nil
 
-  /// The receiver of a body that streams, called on the transfer's thread while the caller waits;
-  /// closed when the caller stops waiting (a deadline), after which no piece reaches it.
-  final class BodySink: @unchecked Sendable {
-    // Unsafe: `receive` is the caller's non-Sendable closure, called under `lock` only while the
-    // caller is blocked in `send()`; `close()` (taking the same lock) ends that before it returns.
+  /// The receiver of a body that streams, called on the caller's own thread during `send()`;
+  /// closed when the read ends, after which no piece reaches it.
+  final class BodySink {
+    // The caller's own closure, called only on the caller's thread inside `send()` (the socket
+    // transfer runs there); `close()` ends that for good before the closure goes out of scope.
     private let receive: (Data) throws -> Void
-    private let lock = NSLock()
     private var closed = false
     /// What `receive` threw; the transfer stops at it.
     private(set) var failure: (any Error)?
@@ -76,20 +75,18 @@ struct S3Request {
 
     /// Hands `piece` over; throws to stop the transfer when the sink is closed or `receive` threw.
     func take(_ piece: Data) throws {
-      try lock.withLock {
-        guard !closed, failure == nil else { throw CancellationError() }
-        received = true
-        do {
-          try receive(piece)
-        } catch {
-          failure = error
-          throw error
-        }
+      guard !closed, failure == nil else { throw CancellationError() }
+      received = true
+      do {
+        try receive(piece)
+      } catch {
+        failure = error
+        throw error
       }
     }
 
     func close() {
-      lock.withLock { closed = true }
+      closed = true
     }
   }
 
@@ -154,22 +151,18 @@ struct S3Request {
       payloadHash: payloadHash, date: Date())
     for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
 
-    let outcome = BlockingOutcome<Answer>()
-    let stop =
-      url.scheme?.lowercased() == "http"
-      ? sendOverSocket(request, to: outcome) : sendOverURLSession(request, to: outcome)
+    let deadlinePassed = NoAnswer(
+      problem: "stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline", retryable: true)
     let answer: Answer?
     do {
-      answer = try outcome.wait(until: .now() + store.deadline)
+      answer = try url.scheme?.lowercased() == "http" ? sendOverSocket(request) : sendOverURLSession(request)
+    } catch is CancellationError {
+      throw deadlinePassed
     } catch {
       throw NoAnswer(
         problem: describe(error), retryable: (error as? DownloadError) != .hostNotFound(host: url.host ?? ""))
     }
-    guard let answer else {
-      stop()
-      throw NoAnswer(
-        problem: "stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline", retryable: true)
-    }
+    guard let answer else { throw deadlinePassed }
     return answer
   }
 
@@ -179,47 +172,47 @@ struct S3Request {
     let retryable: Bool
   }
 
-  /// Sends `request` over a socket of its own, on a thread of its own; the answer goes to `outcome`.
-  /// Returns what stops the transfer.
-  private func sendOverSocket(_ request: URLRequest, to outcome: BlockingOutcome<Answer>) -> @Sendable () -> Void {
+  /// Sends `request` over a socket of its own, on the calling thread, so that a ``sink`` is only
+  /// ever called while the caller waits; the deadline interrupts the connection. `nil` when the
+  /// deadline passed.
+  private func sendOverSocket(_ request: URLRequest) throws -> Answer? {
     let connection = Mutex<TCPConnection?>(nil)
-    let stopped = Mutex(false)
-    let timeout = store.timeout
-    let sink = sink
-    Thread {
-      var answer = Answer(status: 0, body: Data())
-      do {
-        try PlainHTTPTransfer(request: request, timeout: timeout).run(
-          connected: { made in
-            connection.withLock { $0 = made }
-            if stopped.withLock({ $0 }) { made.interrupt() }
-          },
-          head: { head in
-            answer.status = head.status
-            answer.headers = head.fields
-            return true
-          },
-          receive: { piece in
-            if let sink, (200..<300).contains(answer.status) {
-              try sink.take(piece)
-            } else {
-              answer.body.append(piece)
-            }
-          })
-        outcome.finish(.success(answer))
-      } catch {
-        outcome.finish(.failure(error))
-      }
-    }.start()
-    return {
-      stopped.withLock { $0 = true }
+    let timedOut = Mutex(false)
+    let deadline = DispatchWorkItem {
+      timedOut.withLock { $0 = true }
       connection.withLock { $0?.interrupt() }
     }
+    DispatchQueue.global().asyncAfter(deadline: .now() + store.deadline, execute: deadline)
+    defer { deadline.cancel() }
+    var answer = Answer(status: 0, body: Data())
+    do {
+      try PlainHTTPTransfer(request: request, timeout: store.timeout).run(
+        connected: { made in
+          connection.withLock { $0 = made }
+          if timedOut.withLock({ $0 }) { made.interrupt() }
+        },
+        head: { head in
+          answer.status = head.status
+          answer.headers = head.fields
+          return true
+        },
+        receive: { piece in
+          if let sink, (200..<300).contains(answer.status) {
+            try sink.take(piece)
+          } else {
+            answer.body.append(piece)
+          }
+        })
+    } catch {
+      if timedOut.withLock({ $0 }) { return nil }
+      throw error
+    }
+    return answer
   }
 
-  /// Sends `request` as a data task of the process's S3 session; the answer goes to `outcome`.
-  /// Returns what stops the transfer.
-  private func sendOverURLSession(_ request: URLRequest, to outcome: BlockingOutcome<Answer>) -> @Sendable () -> Void {
+  /// Sends `request` as a data task of the process's S3 session; `nil` when the deadline passed.
+  private func sendOverURLSession(_ request: URLRequest) throws -> Answer? {
+    let outcome = BlockingOutcome<Answer>()
     let task = Self.session.dataTask(with: request) { data, response, error in
       if let error {
         outcome.finish(.failure(error))
@@ -233,7 +226,11 @@ struct S3Request {
       }
     }
     task.resume()
-    return { task.cancel() }
+    guard let answer = try outcome.wait(until: .now() + store.deadline) else {
+      task.cancel()
+      return nil
+    }
+    return answer
   }
 
   /// An error for this request with `problem` and no status: the server gave no answer.
