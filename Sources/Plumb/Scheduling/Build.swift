@@ -72,6 +72,9 @@ private func tellRunObservers(_ options: RunOptions, _ verdict: RunVerdict) asyn
 /// From `async` code, call the `async` form instead: this one would hold one of the few threads
 /// Swift's concurrency runs on while it waits.
 @_disfavoredOverload
+@available(
+  *, noasync, message: "blocks the calling thread until the run ends; in async code, call try await build(...)"
+)
 public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) throws -> RunResult {
   let outcome = BlockingOutcome<RunResult>()
   // The tasks travel in a box the run empties, so that nothing of the run holds them once the
