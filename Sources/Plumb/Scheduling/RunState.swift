@@ -5,8 +5,10 @@
 /// Every event is a transition that changes the value and returns what the caller must do once
 /// the lock is released (resume waiting workers, wake `require(_:)` calls, start a loop), as
 /// async-http-client's `Transaction.StateMachine` does; the rules are tested without threads or
-/// I/O (`RunStateTests`). The nodes' `state`, `unfinishedDependencies`, `isBlocked`, `waits`,
-/// `failureCount` and `error`, and the waits' counts, change only through it.
+/// I/O (`RunStateTests`). Once the run's tasks run, the nodes' `state`, `unfinishedDependencies`,
+/// `isBlocked`, `waits`, `depth`, `failureCount` and `error` change only through it, and so do the
+/// links into nodes that workers may be reading (the graph's builder links the nodes it adds among
+/// themselves under its own lock, before they are handed over: ``Scheduler/grow(with:)``).
 ///
 /// The local scheduler (``WorkerPool``) uses all of it; the central one (``CentralWorker``), whose
 /// hand-out luigid decides, uses what both share: the nodes, stopping, ending, keeping errors and
@@ -26,8 +28,9 @@ struct RunState<Waiter> {
   private(set) var slots = 0
   /// Slots lent by tasks waiting in `require(_:)`: one more loop runs for each.
   private var lent = 0
-  /// The waits of `require(_:)` calls not yet woken, to wake when the run stops.
-  private var waits: [ObjectIdentifier: DynamicWait] = [:]
+  /// The waits of `require(_:)` calls not yet woken, with how many of their requirements have not
+  /// settled, to wake when that reaches zero or the run stops.
+  private var waits: [ObjectIdentifier: (wait: DynamicWait, remaining: Int)] = [:]
   /// Worker loops waiting for a task.
   private var waiting: [Waiter] = []
   /// Why the run stops early; once set, no task is handed out.
@@ -235,12 +238,13 @@ struct RunState<Waiter> {
       return Joined(outcome: .failure(DynamicRequirementError.cycle(cycle.map(\.info.description))), workers: workers)
     }
     if let error = growth.error { return Joined(outcome: .failure(error), workers: workers) }
+    var remaining = 0
     for requirement in growth.requested where !requirement.isSettled {
       requirement.waits.append(wait)
-      wait.remaining += 1
+      remaining += 1
     }
-    guard wait.remaining > 0 else { return Joined(outcome: .success(false), workers: workers) }
-    waits[ObjectIdentifier(wait)] = wait
+    guard remaining > 0 else { return Joined(outcome: .success(false), workers: workers) }
+    waits[ObjectIdentifier(wait)] = (wait, remaining)
     lent += 1
     let startsLoop = loops < slots + lent
     if startsLoop { loops += 1 }
@@ -259,7 +263,7 @@ struct RunState<Waiter> {
       waiting = []
       waits = [:]
     }
-    return Wakes(workers: waiting, requirements: Array(waits.values))
+    return Wakes(workers: waiting, requirements: waits.values.map(\.wait))
   }
 
   /// The run returns: what still runs is abandoned and recorded as interrupted; later events
@@ -285,8 +289,14 @@ struct RunState<Waiter> {
     var done: [DynamicWait] = []
     for node in nodes where !node.waits.isEmpty {
       for wait in node.waits {
-        wait.remaining -= 1
-        guard wait.remaining == 0, waits.removeValue(forKey: ObjectIdentifier(wait)) != nil else { continue }
+        let id = ObjectIdentifier(wait)
+        // Gone when the stop woke it already.
+        guard let entry = waits[id] else { continue }
+        guard entry.remaining == 1 else {
+          waits[id] = (wait, entry.remaining - 1)
+          continue
+        }
+        waits[id] = nil
         lent -= 1
         done.append(wait)
       }
@@ -294,4 +304,5 @@ struct RunState<Waiter> {
     }
     return done
   }
+
 }

@@ -3,6 +3,11 @@ import Foundation
 /// Builds a run's task graph as Luigi does, refuses cycles, and hands it to the run's
 /// ``TaskScheduling``: this process's own (``LocalScheduling``) or Luigi's central scheduler
 /// (``CentralWorker``).
+///
+/// Unchecked Sendable, because the run's workers call ``grow(with:)`` from their threads: the graph
+/// (`nodes`, `nodesByInfo`, `grownLinks`, `isUnlinked`) is changed during the run only under
+/// `graphLock`, and before the run, by ``run(_:)`` alone; `stopReason` and `lostScheduler` are
+/// written by ``run(_:)`` and read by its caller after it returns.
 final class Scheduler: GraphGrowing, @unchecked Sendable {
   private let options: RunOptions
   private let context: RunContext

@@ -6,8 +6,11 @@ import Foundation
 /// one thread per core, two blocked tasks would stop every other task of the process on this
 /// 2-core machine; here each of the run's N tasks in flight has a thread of its own, so blocking
 /// tasks never starve the others, and an asynchronous `run()` gives its thread back while it awaits.
+///
+/// Unchecked Sendable, because Swift's tasks enqueue jobs from any thread: `jobs`, `firstJob`,
+/// `isStopping` and `running` change only under `condition`; `count` and `failure` while
+/// initializing and in ``grow(to:)``, which its owner calls under its own lock.
 final class WorkerThreads: TaskExecutor, @unchecked Sendable {
-  // `jobs`, `firstJob`, `isStopping` and `running` are guarded by `condition`.
   private let condition = NSCondition()
   private var jobs: [UnownedJob] = []
   private var firstJob = 0
