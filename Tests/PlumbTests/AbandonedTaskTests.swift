@@ -69,9 +69,25 @@ final class AbandonedTaskTests: XCTestCase {
   /// and rewrite the node lists the run's end cleared, with no lock shared between the two.
   func testATaskAbandonedAfterTheGracePeriodCannotGrowTheEndedRunsGraph() throws {
     let folder = try TemporaryFolder(removedAfter: self)
+    try assertAbandonedTaskCannotGrowTheGraph(options: folder.options(workers: 1), folder: folder)
+  }
+
+  /// The same with luigid, whose worker also asked the graph to grow before it checked that the
+  /// run had ended.
+  func testATaskAbandonedByALuigidWorkerCannotGrowTheEndedRunsGraph() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let luigid = try LuigidServer(for: self)
+    var options = folder.options(workers: 1)
+    options.scheduler = .central(luigid.scheduler)
+    try assertAbandonedTaskCannotGrowTheGraph(options: options, folder: folder)
+  }
+
+  private func assertAbandonedTaskCannotGrowTheGraph(
+    options: RunOptions, folder: TemporaryFolder, file: StaticString = #filePath, line: UInt = #line
+  ) throws {
     let gate = Gate()
     let stop = RunStop()
-    var options = folder.options(workers: 1)
+    var options = options
     options.stop = stop
     options.stopGracePeriod = 0
     DispatchQueue.global().async {
@@ -80,13 +96,14 @@ final class AbandonedTaskTests: XCTestCase {
     }
 
     let result = try build([RequiresWhenLetGo(gate: gate)], options: options)
-    XCTAssertEqual(result.stopReason, "enough")
-    XCTAssertEqual(result.record(of: RequiresWhenLetGo())?.isInterrupted, true, "left behind")
+    XCTAssertEqual(result.stopReason, "enough", file: file, line: line)
+    XCTAssertEqual(result.record(of: RequiresWhenLetGo())?.isInterrupted, true, "left behind", file: file, line: line)
 
     gate.open()
-    XCTAssertTrue(gate.waitUntilFinished(), "the abandoned task never came back from require(_:)")
-    XCTAssertEqual(gate.requireError as? DynamicRequirementError, .stopped)
-    XCTAssertEqual(gate.completeCalls, 0, "the ended run's graph grew")
-    XCTAssertFalse(folder.contains("met-late.txt"))
+    XCTAssertTrue(
+      gate.waitUntilFinished(), "the abandoned task never came back from require(_:)", file: file, line: line)
+    XCTAssertEqual(gate.requireError as? DynamicRequirementError, .stopped, file: file, line: line)
+    XCTAssertEqual(gate.completeCalls, 0, "the ended run's graph grew", file: file, line: line)
+    XCTAssertFalse(folder.contains("met-late.txt"), file: file, line: line)
   }
 }
