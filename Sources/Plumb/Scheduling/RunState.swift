@@ -78,7 +78,7 @@ struct RunState<Waiter> {
     loops = count
   }
 
-  /// What a worker loop does next.
+  /// What a worker loop does next; equal when they run the same node (the same object).
   enum Next: Equatable {
     /// Run this task, now marked running.
     case run(TaskNode)
