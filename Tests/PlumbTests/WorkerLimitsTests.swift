@@ -1,5 +1,6 @@
 import Foundation
 import PlumbTestSupport
+import Synchronization
 import XCTest
 
 @testable import Plumb
@@ -70,4 +71,41 @@ final class WorkerLimitsTests: XCTestCase {
       "no worker thread could start (Resource temporarily unavailable); close other programs or raise the limit on processes"
     )
   }
+
+  /// Jobs that reach the threads once none is left (an abandoned task going on after its stopped
+  /// run returned) share one thread, however many there are and however long each blocks.
+  func testLateJobsStartNoThreadPerJob() async {
+    let threads = WorkerThreads(count: 2) { _, _, _, _ in EAGAIN }
+    XCTAssertEqual(threads.count, 0, "no thread of the run's own: every job is late")
+    // As the run's end does; the shared late thread ends once no job is left.
+    threads.stop()
+    let jobs = LateJobs()
+    let tasks = (0..<6).map { _ in Task(executorPreference: threads) { jobs.runHeldAtTheGate() } }
+    XCTAssertTrue(jobs.waitUntilOneStarted())
+    jobs.openGate(times: tasks.count)
+    for task in tasks { await task.value }
+    XCTAssertEqual(jobs.threadCount, 1)
+  }
+}
+
+/// Jobs that block until a test opens their gate, and the threads they ran on.
+private final class LateJobs: Sendable {
+  private let started = DispatchSemaphore(value: 0)
+  private let gate = DispatchSemaphore(value: 0)
+  /// Kept, so that no thread's object is freed and its address given to another.
+  private let threads = Mutex<[Thread]>([])
+
+  func runHeldAtTheGate() {
+    threads.withLock { $0.append(Thread.current) }
+    started.signal()
+    gate.wait()
+  }
+
+  func waitUntilOneStarted() -> Bool { started.wait(timeout: .now() + 60) == .success }
+
+  func openGate(times: Int) {
+    for _ in 0..<times { gate.signal() }
+  }
+
+  var threadCount: Int { Set(threads.withLock { $0.map(ObjectIdentifier.init) }).count }
 }

@@ -15,6 +15,7 @@ struct GraphGrowth {
 /// What adds tasks to a run's graph while it runs (the ``Scheduler``), for dynamic requirements.
 protocol GraphGrowing: Sendable {
   /// Adds `tasks` and what they require that is not complete, as the first build does, and says
-  /// what it added. Called by one worker at a time.
+  /// what it added. Called by one worker at a time. Once the run has returned, adds nothing and
+  /// says so (``GraphGrowth/error`` is ``DynamicRequirementError/stopped``).
   func grow(with tasks: [any PipelineTask]) -> GraphGrowth
 }

@@ -48,6 +48,9 @@ public func require<R: Requirement>(_ requirement: R) async throws -> R.Required
 ///
 /// - Returns: The outputs of the tasks, shaped like `requirement`.
 /// - Throws: What the `async` form throws.
+@available(
+  *, noasync, message: "blocks the calling thread until the tasks are done; in async code, call try await require(...)"
+)
 public func require<R: Requirement>(_ requirement: R) throws -> R.RequiredOutput {
   guard let scope = DynamicScope.current else { throw DynamicRequirementError.outsideRun }
   try scope.host.requireBlocking(requirement.requiredTasks, by: scope.node)

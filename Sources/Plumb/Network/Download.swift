@@ -32,6 +32,7 @@ import Foundation
 ///   `stopped after 600 s: the answer from 127.0.0.1:8000 was not finished` or
 ///   `the answer from 127.0.0.1:8000 is larger than the limit of 100 MB`; ``ConfigurationError``
 ///   for a bad `[download]` setting.
+@available(*, noasync, message: "blocks the calling thread; in async code, call try await download(...)")
 public func download(
   _ url: URL, timeout: TimeInterval = 30, deadline: TimeInterval? = nil, maximumBytes: Int? = nil
 ) throws -> Data {
@@ -47,6 +48,7 @@ public func download(
 /// ```swift
 /// let data = try download("http://127.0.0.1:8000/iris.data", timeout: 5)
 /// ```
+@available(*, noasync, message: "blocks the calling thread; in async code, call try await download(...)")
 public func download(
   _ address: String, timeout: TimeInterval = 30, deadline: TimeInterval? = nil, maximumBytes: Int? = nil
 ) throws -> Data {
@@ -120,6 +122,7 @@ public func download(
 ///
 /// - Throws: ``DownloadError`` as the in-memory form does, ``TargetError`` when the file cannot be
 ///   written.
+@available(*, noasync, message: "blocks the calling thread; in async code, call try await download(...)")
 public func download(
   _ url: URL, to target: some WritableTarget, timeout: TimeInterval = 30, deadline: TimeInterval? = nil,
   maximumBytes: Int? = nil
@@ -137,6 +140,7 @@ public func download(
 /// ```swift
 /// try download("http://127.0.0.1:8000/iris.data", to: output(), maximumBytes: 50_000_000)
 /// ```
+@available(*, noasync, message: "blocks the calling thread; in async code, call try await download(...)")
 public func download(
   _ address: String, to target: some WritableTarget, timeout: TimeInterval = 30, deadline: TimeInterval? = nil,
   maximumBytes: Int? = nil

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs `tasks` and everything they require that is not complete yet, and returns the outcome.
 ///
@@ -72,6 +73,9 @@ private func tellRunObservers(_ options: RunOptions, _ verdict: RunVerdict) asyn
 /// From `async` code, call the `async` form instead: this one would hold one of the few threads
 /// Swift's concurrency runs on while it waits.
 @_disfavoredOverload
+@available(
+  *, noasync, message: "blocks the calling thread until the run ends; in async code, call try await build(...)"
+)
 public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) throws -> RunResult {
   let outcome = BlockingOutcome<RunResult>()
   // The tasks travel in a box the run empties, so that nothing of the run holds them once the
@@ -90,14 +94,15 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
 }
 
 /// Tasks handed from a synchronous caller to the run, taken out exactly once.
-private final class TaskBox: @unchecked Sendable {
-  // Set before the run starts, emptied once by the run, never touched concurrently.
-  private var tasks: [any PipelineTask]
+private final class TaskBox: Sendable {
+  private let tasks: Mutex<[any PipelineTask]>
 
-  init(_ tasks: [any PipelineTask]) { self.tasks = tasks }
+  init(_ tasks: [any PipelineTask]) { self.tasks = Mutex(tasks) }
 
   func take() -> [any PipelineTask] {
-    defer { tasks = [] }
-    return tasks
+    tasks.withLock { tasks in
+      defer { tasks = [] }
+      return tasks
+    }
   }
 }

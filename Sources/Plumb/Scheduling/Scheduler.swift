@@ -3,6 +3,11 @@ import Foundation
 /// Builds a run's task graph as Luigi does, refuses cycles, and hands it to the run's
 /// ``TaskScheduling``: this process's own (``LocalScheduling``) or Luigi's central scheduler
 /// (``CentralWorker``).
+///
+/// Unchecked Sendable, because the run's workers call ``grow(with:)`` from their threads: the graph
+/// (`nodes`, `nodesByInfo`, `grownLinks`, `isUnlinked`) is changed during the run only under
+/// `graphLock`, and before the run, by ``run(_:)`` alone; `stopReason` and `lostScheduler` are
+/// written by ``run(_:)`` and read by its caller after it returns.
 final class Scheduler: GraphGrowing, @unchecked Sendable {
   private let options: RunOptions
   private let context: RunContext
@@ -17,9 +22,14 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   private(set) var stopReason: String?
   /// Whether the run stopped because the central scheduler stopped answering.
   private(set) var lostScheduler = false
-  /// Held while the graph grows during the run (``grow(with:)``): workers add dynamic
-  /// requirements one at a time. Before the run only the building code touches the graph.
+  /// Held while the graph grows during the run (``grow(with:)``), and while the run's end unlinks
+  /// it: workers add dynamic requirements one at a time, and a task a stopped run left running may
+  /// still call `require(_:)` after the run returned. Before the run only the building code
+  /// touches the graph.
   private let graphLock = NSLock()
+  /// Whether the run has let go of its graph (``unlinkNodes()``); from then on it does not grow.
+  /// Guarded by ``graphLock``.
+  private var isUnlinked = false
   /// While the graph grows during the run, the edges whose `dependents` side workers may be
   /// reading; `nil` while the graph is first built.
   private var grownLinks: [(dependent: TaskNode, dependency: TaskNode)]?
@@ -79,12 +89,15 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   }
 
   private func unlinkNodes() {
-    for node in nodes {
-      node.dependencies = []
-      node.dependents = []
+    graphLock.withLock {
+      isUnlinked = true
+      for node in nodes {
+        node.dependencies = []
+        node.dependents = []
+      }
+      nodes = []
+      nodesByInfo = [:]
     }
-    nodes = []
-    nodesByInfo = [:]
   }
 
   // MARK: - The graph
@@ -224,6 +237,12 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   func grow(with tasks: [any PipelineTask]) -> GraphGrowth {
     graphLock.withLock {
       var growth = GraphGrowth()
+      // A task abandoned after a stop's grace period: the run has returned, and its tasks' checks
+      // (`complete()`, `requires()`) would run for nothing, in a graph no one unlinks any more.
+      guard !isUnlinked else {
+        growth.error = DynamicRequirementError.stopped
+        return growth
+      }
       let firstNew = nodes.count
       grownLinks = []
       do {

@@ -1,9 +1,13 @@
 /// One task in the graph of a run, with its edges and its state.
 ///
-/// While the graph is built only the building code touches nodes. Once workers start, `state`,
-/// `unfinishedDependencies`, `failureCount` and `error` change only under the worker pool's lock,
-/// and not after the pool has returned, when the records are read (a task a stopped run left
-/// running changes nothing). Hence unchecked Sendable: nodes travel between the workers' tasks.
+/// Unchecked Sendable, because nodes travel between the workers' tasks and threads while their
+/// fields change, each change made under one lock: while the graph is built only the building code
+/// touches nodes (and while the run grows the graph, under ``Scheduler``'s graph lock, only nodes
+/// no worker has seen yet, and the builder's own marks `isVisited` and `linkedFrom`); once tasks
+/// run, state and edges that workers read change only through the run's ``RunState``, under the
+/// lock that owns it (``WorkerPool``'s or ``CentralWorker``'s), and not after the run has ended,
+/// when the records are read (a task a stopped run left running changes nothing). The lock is not
+/// in the node, so the compiler cannot check this.
 final class TaskNode: @unchecked Sendable {
   enum State {
     case unvisited

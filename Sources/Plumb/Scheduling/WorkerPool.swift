@@ -24,35 +24,19 @@ final class WorkerPool: TaskExecutionHost {
   private let events: EventDispatch
   private let execution: TaskExecution
 
-  /// What the workers share: the runnable tasks, how many run, and the workers waiting for a task.
-  /// The nodes' `state` and `unfinishedDependencies` change only while this is locked.
+  /// What the workers share, behind one lock: the run's bookkeeping (``RunState``) and the
+  /// handles its actions act on.
   struct Shared {
-    /// Every node of the run, those added while it runs too.
-    var nodes: [TaskNode]
-    var ready = ReadyQueue()
-    var running = 0
-    /// The worker loops going; ``slots`` plus ``lent`` are wanted.
-    var loops = 0
-    /// The loops the run was asked for (`--workers`), once the threads have started.
-    var slots = 0
-    /// Slots lent by tasks waiting in `require(_:)`: one more loop runs for each.
-    var lent = 0
+    /// Worker loops waiting for a task are woken by resuming their continuation.
+    var run: RunState<CheckedContinuation<Void, Never>>
     /// The run's threads, once started; grown by one for each slot lent beyond them.
     var threads: WorkerThreads?
     /// The worker loops started for lent slots, to cancel when the run stops as the others are.
     var lentLoops: [Task<Void, Never>] = []
-    /// The waits of `require(_:)` calls not yet woken, to wake when the run stops.
-    var waits: [ObjectIdentifier: DynamicWait] = [:]
-    var waiting: [CheckedContinuation<Void, Never>] = []
-    /// Why the run stops early; once set, no task is handed out.
-    var stopReason: String?
     /// The workers' task, cancelled when the run stops.
     var workers: Task<Void, Never>?
     /// The run waiting for the workers to end, or for the grace period after a stop to run out.
     var end: CheckedContinuation<Void, Never>?
-    /// Whether the run has returned: tasks still running then are abandoned, and what they do
-    /// later no longer changes the nodes, whose records the run has handed out.
-    var hasEnded = false
   }
 
   let shared: Mutex<Shared>
@@ -61,7 +45,7 @@ final class WorkerPool: TaskExecutionHost {
     nodes: [TaskNode], graph: any GraphGrowing, options: RunOptions, context: RunContext, log: RunLog,
     events: EventDispatch
   ) {
-    shared = Mutex(Shared(nodes: nodes))
+    shared = Mutex(Shared(run: RunState(nodes: nodes)))
     self.graph = graph
     self.options = options
     self.log = log
@@ -74,22 +58,7 @@ final class WorkerPool: TaskExecutionHost {
   ///
   /// - Throws: ``PipelineError/noWorkerThread(reason:)`` when the system lets no worker thread start.
   func run() async throws -> String? {
-    let nodes = shared.withLock { $0.nodes }
-    var ready = ReadyQueue()
-    for node in nodes where node.state == .pending {
-      var unfinished = 0
-      for dependency in node.dependencies where dependency.state != .alreadyComplete { unfinished += 1 }
-      node.unfinishedDependencies = unfinished
-      if unfinished == 0 { ready.push(node) }
-    }
-    guard !ready.isEmpty else { return nil }
-    shared.withLock { [ready] shared in
-      shared.ready = ready
-      // What can never run, for `require(_:)` to count as settled.
-      for node in nodes where node.state == .missingExternal || node.state == .schedulingFailed {
-        _ = Self.block(dependentsOf: node)
-      }
-    }
+    guard shared.withLock({ $0.run.begin() }) else { return nil }
     let asked = max(1, options.workers)
     if asked > RunOptions.maximumWorkers {
       log.warning("\(asked) workers asked for; running with \(RunOptions.maximumWorkers), the most Plumb uses")
@@ -105,8 +74,7 @@ final class WorkerPool: TaskExecutionHost {
     let workers = threads.count
     shared.withLock { shared in
       shared.threads = threads
-      shared.slots = workers
-      shared.loops = workers
+      shared.run.workersStarted(workers)
     }
     let observation = options.stop?.observe { [self] reason in stop(reason) }
     defer { options.stop?.endObservation(observation) }
@@ -127,19 +95,14 @@ final class WorkerPool: TaskExecutionHost {
         }
         let isStopped = shared.withLock { shared in
           shared.workers = task
-          return shared.stopReason != nil
+          return shared.run.isStopping
         }
         if isStopped { task.cancel() }
       }
     } onCancel: {
       stop("cancelled")
     }
-    let (reason, abandoned) = shared.withLock { shared -> (String?, [TaskNode]) in
-      shared.hasEnded = true
-      let abandoned = shared.nodes.filter { $0.state == .running }
-      for node in abandoned { node.state = .interrupted }
-      return (shared.stopReason, abandoned)
-    }
+    let (reason, abandoned) = shared.withLock { ($0.run.stopReason, $0.run.end()) }
     if !abandoned.isEmpty {
       log.warning(
         "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
@@ -150,25 +113,18 @@ final class WorkerPool: TaskExecutionHost {
 
   /// Stops handing out tasks, cancels the running ones and lets them end within the grace period.
   private func stop(_ reason: String) {
-    let stopped = shared.withLock {
-      shared -> (
-        workers: [Task<Void, Never>], waiting: [CheckedContinuation<Void, Never>], waits: [DynamicWait]
-      )? in
-      guard shared.stopReason == nil, !shared.hasEnded else { return nil }
-      shared.stopReason = reason
-      defer {
-        shared.waiting = []
-        shared.waits = [:]
+    let stopped = shared.withLock { shared in
+      shared.run.stop(reason).map { wakes in
+        (wakes: wakes, workers: [shared.workers].compactMap { $0 } + shared.lentLoops)
       }
-      return ([shared.workers].compactMap { $0 } + shared.lentLoops, shared.waiting, Array(shared.waits.values))
     }
     guard let stopped else { return }
     // Tasks waiting for their dynamic requirements wake, and fail as stopped.
-    for wait in stopped.waits { wait.wake() }
+    for wait in stopped.wakes.requirements { wait.wake() }
     let grace = options.stopGracePeriod
     log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
     for workers in stopped.workers { workers.cancel() }
-    for worker in stopped.waiting { worker.resume() }
+    for worker in stopped.wakes.workers { worker.resume() }
     // Weak: a finished run is not kept in memory until the timer fires.
     DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
   }
@@ -182,7 +138,7 @@ final class WorkerPool: TaskExecutionHost {
     end?.resume()
   }
 
-  var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
+  var isStopping: Bool { shared.withLock { $0.run.isStopping } }
 
   /// A worker's loop: take a runnable task, run it, release its dependents. A loop started for a
   /// lent slot (`isLent`) ends once it is no longer wanted.
@@ -196,28 +152,13 @@ final class WorkerPool: TaskExecutionHost {
   /// or for a lent loop once its slot has been given back.
   private func nextNode(isLent: Bool) async -> TaskNode? {
     while true {
-      let taken = shared.withLock { shared -> (node: TaskNode?, isOver: Bool) in
-        if shared.stopReason != nil { return (nil, true) }
-        if isLent && shared.loops > shared.slots + shared.lent {
-          shared.loops -= 1
-          return (nil, true)
+      switch shared.withLock({ $0.run.nextTask(isLent: isLent) }) {
+      case .run(let node): return node
+      case .exit: return nil
+      case .wait:
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+          if !shared.withLock({ $0.run.park(continuation) }) { continuation.resume() }
         }
-        if let node = shared.ready.pop() {
-          node.state = .running
-          shared.running += 1
-          return (node, false)
-        }
-        return (nil, shared.running == 0)
-      }
-      if let node = taken.node { return node }
-      if taken.isOver { return nil }
-      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let isReady = shared.withLock { shared in
-          guard shared.ready.isEmpty && shared.running > 0 && shared.stopReason == nil else { return true }
-          shared.waiting.append(continuation)
-          return false
-        }
-        if isReady { continuation.resume() }
       }
     }
   }
@@ -226,43 +167,13 @@ final class WorkerPool: TaskExecutionHost {
   /// task itself, so only the others wake waiting workers; when nothing is left, all of them wake
   /// to stop.
   private func finish(_ node: TaskNode, _ outcome: TaskNode.State) {
-    let (woken, wake) = shared.withLock { shared -> ([CheckedContinuation<Void, Never>], [DynamicWait]) in
-      guard !shared.hasEnded else { return ([], []) }
-      shared.running -= 1
-      node.state = outcome
-      var released = 0
-      // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`.
-      var settled = outcome == .pending ? [] : [node]
-      if outcome == .succeeded || outcome == .alreadyComplete {
-        for dependent in node.dependents where dependent.state == .pending && !dependent.isBlocked {
-          dependent.unfinishedDependencies -= 1
-          if dependent.unfinishedDependencies == 0 {
-            shared.ready.push(dependent)
-            released += 1
-          }
-        }
-      } else if outcome != .pending {
-        settled += Self.block(dependentsOf: node)
-      }
-      let wake = Self.settle(settled, in: &shared)
-      let isOver = shared.ready.isEmpty && shared.running == 0
-      let count = min(isOver ? shared.waiting.count : max(released - 1, 0), shared.waiting.count)
-      let woken = Array(shared.waiting.prefix(count))
-      shared.waiting.removeFirst(count)
-      return (woken, wake)
-    }
-    for wait in wake { wait.wake() }
-    for worker in woken { worker.resume() }
+    let wakes = shared.withLock { $0.run.finished(node, outcome) }
+    for wait in wakes.requirements { wait.wake() }
+    for worker in wakes.workers { worker.resume() }
   }
 
   /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
   func keep(_ error: any Error, of node: TaskNode) -> Bool? {
-    shared.withLock { shared -> Bool? in
-      guard !shared.hasEnded else { return nil }
-      node.error = error
-      guard shared.stopReason == nil else { return false }
-      node.failureCount += 1
-      return true
-    }
+    shared.withLock { $0.run.keep(error, of: node) }
   }
 }

@@ -6,8 +6,11 @@ import Foundation
 /// one thread per core, two blocked tasks would stop every other task of the process on this
 /// 2-core machine; here each of the run's N tasks in flight has a thread of its own, so blocking
 /// tasks never starve the others, and an asynchronous `run()` gives its thread back while it awaits.
+///
+/// Unchecked Sendable, because Swift's tasks enqueue jobs from any thread: `jobs`, `firstJob`,
+/// `isStopping` and `running` change only under `condition`; `count` and `failure` while
+/// initializing and in ``grow(to:)``, which its owner calls under its own lock.
 final class WorkerThreads: TaskExecutor, @unchecked Sendable {
-  // `jobs`, `idle` and `isStopping` are guarded by `condition`.
   private let condition = NSCondition()
   private var jobs: [UnownedJob] = []
   private var firstJob = 0
@@ -91,14 +94,15 @@ final class WorkerThreads: TaskExecutor, @unchecked Sendable {
   func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)
     condition.lock()
-    defer { condition.unlock() }
-    guard running > 0 else {
-      // Every thread has stopped: a late job (a continuation resumed after the run) still runs.
-      Thread { job.runSynchronously(on: self.asUnownedTaskExecutor()) }.start()
-      return
-    }
     jobs.append(job)
+    // Every thread has stopped: a late job (a continuation resumed after the run, a task the run
+    // abandoned going on) still runs, on one thread that the late jobs share and that ends once
+    // none is left, rather than a thread each, which a stopped run's tasks could multiply.
+    let startsLateThread = running == 0
+    if startsLateThread { running += 1 }
     condition.signal()
+    condition.unlock()
+    if startsLateThread { Thread { self.work() }.start() }
   }
 
   /// Lets the threads end once no job is left; jobs that come later get a thread of their own.

@@ -49,16 +49,9 @@ extension CentralWorker {
     guard let graph = shared.withLock({ $0.graph }) else { throw DynamicRequirementError.stopped }
     let growth = graph.grow(with: tasks)
     let cycle = try shared.withLock { shared -> [TaskNode]? in
-      guard shared.stopReason == nil, !shared.hasEnded else { throw DynamicRequirementError.stopped }
-      for (dependent, dependency) in growth.links { dependency.dependents.append(dependent) }
-      var linked = Set(waiter.dependencies.map(ObjectIdentifier.init))
-      for requirement in growth.requested where linked.insert(ObjectIdentifier(requirement)).inserted {
-        waiter.dependencies.append(requirement)
-        requirement.dependents.append(waiter)
-      }
-      shared.nodes += growth.added
+      guard shared.run.link(growth, requiredBy: waiter) else { throw DynamicRequirementError.stopped }
       for node in growth.added where shared.byID[node.info.id] == nil { shared.byID[node.info.id] = node }
-      return WorkerPool.cycle(from: waiter)
+      return waiter.waitingCycle()
     }
     // Registered even when they cannot run now, as the first graph is: luigid shows them.
     let worker = identity.id

@@ -29,9 +29,13 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
   let identity: WorkerIdentity
   let slots: Int
 
+  /// What the coordinator, the running tasks and a stop share, behind one lock.
   struct Shared {
-    /// Every node of the run, those added while it runs (`require(_:)`) too, and by luigid's id.
-    var nodes: [TaskNode] = []
+    /// The nodes, those added while the run runs (`require(_:)`) too, whether it is stopping or
+    /// has ended: the part of ``RunState`` a worker of luigid's uses (luigid decides the hand-out,
+    /// so no worker loop waits here: `Never`).
+    var run = RunState<Never>(nodes: [])
+    /// The nodes by luigid's id.
     var byID: [String: TaskNode] = [:]
     /// What adds the tasks running tasks require.
     var graph: (any GraphGrowing)?
@@ -42,14 +46,11 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     var threads: WorkerThreads?
     /// Wakes the coordinator to ask for work again, when a slot is lent.
     var wakeCoordinator: AsyncStream<Void>.Continuation?
-    var stopReason: String?
     var lostScheduler = false
     /// The coordinating task, cancelled when the run stops.
     var coordinator: Task<Void, Never>?
     /// The run waiting for the coordinator to end, or for the grace period after a stop to run out.
     var end: CheckedContinuation<Void, Never>?
-    /// Whether the run has returned: what tasks still running do later changes no node.
-    var hasEnded = false
     /// Tasks of this run seen running on other workers, with the last worker seen holding each.
     var heldByOthers: [String: String] = [:]
   }
@@ -98,7 +99,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     for node in nodes where byID[node.info.id] == nil { byID[node.info.id] = node }
     let (wakes, wakeCoordinator) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     shared.withLock { [byID] shared in
-      shared.nodes = nodes
+      shared.run = RunState(nodes: nodes)
       shared.byID = byID
       shared.graph = graph
       shared.threads = threads
@@ -115,7 +116,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
         }
         let isStopped = shared.withLock { shared in
           shared.coordinator = task
-          return shared.stopReason != nil
+          return shared.run.isStopping
         }
         if isStopped { task.cancel() }
       }
@@ -123,12 +124,9 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
       stop("cancelled")
     }
     let (reason, lost, held, abandoned, nodes) = shared.withLock { shared in
-      shared.hasEnded = true
+      let abandoned = shared.run.end()
       shared.wakeCoordinator?.finish()
-      let nodes = shared.nodes
-      let abandoned = nodes.filter { $0.state == .running }
-      for node in abandoned { node.state = .interrupted }
-      return (shared.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, nodes)
+      return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
     }
     if !abandoned.isEmpty {
       log.warning(
@@ -276,11 +274,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   /// Marks `node` running, unless the run is stopping or the node is not one to run here.
   private func start(_ node: TaskNode) -> Bool {
-    shared.withLock { shared in
-      guard shared.stopReason == nil, node.state == .pending, !node.isExternal else { return false }
-      node.state = .running
-      return true
-    }
+    shared.withLock { $0.run.start(node) }
   }
 
   /// Answers a task luigid handed out that this worker will not run: one it finished already in
@@ -300,11 +294,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   /// Records `node`'s outcome and reports it to luigid; returns `false` when luigid could not be told.
   private func finish(_ node: TaskNode, _ state: TaskNode.State) async -> Bool {
-    let isOver = shared.withLock { shared -> Bool in
-      guard !shared.hasEnded else { return true }
-      node.state = state
-      return false
-    }
+    let isOver = shared.withLock { !$0.run.record(node, outcome: state) }
     guard !isOver else { return true }
     let succeeded: Bool
     switch state {
@@ -343,7 +333,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
   private func keepsWaiting(_ reply: WorkReply, idleFor idle: Duration) -> Bool {
     guard scheduler.keepsAlive else { return false }
     if !reply.heldByOthers.isEmpty { return true }
-    guard reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.nodes }) else { return false }
+    guard reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.run.nodes }) else { return false }
     if scheduler.countsLastScheduled { return reply.pendingLastScheduled > 0 }
     if scheduler.countsUniques { return reply.uniquePending > 0 }
     let limit = scheduler.maximumKeepAliveIdleDuration
@@ -395,23 +385,17 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   // MARK: - Stopping
 
-  var isStopping: Bool { shared.withLock { $0.stopReason != nil } }
+  var isStopping: Bool { shared.withLock { $0.run.isStopping } }
 
   /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
   func keep(_ error: any Error, of node: TaskNode) -> Bool? {
-    shared.withLock { shared -> Bool? in
-      guard !shared.hasEnded else { return nil }
-      node.error = error
-      guard shared.stopReason == nil else { return false }
-      node.failureCount += 1
-      return true
-    }
+    shared.withLock { $0.run.keep(error, of: node) }
   }
 
   /// Stops the run because luigid stopped answering.
   private func lose(_ error: any Error) {
     if error is CancellationError && isStopping { return }
-    shared.withLock { $0.lostScheduler = $0.stopReason == nil ? true : $0.lostScheduler }
+    shared.withLock { $0.lostScheduler = $0.run.isStopping ? $0.lostScheduler : true }
     log.error("the central scheduler at \(scheduler.address) stopped answering: \(Scheduler.describe(error))")
     stop("the central scheduler at \(scheduler.address) stopped answering")
   }
@@ -419,8 +403,8 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// Stops asking for work, cancels the running tasks and lets them end within the grace period.
   private func stop(_ reason: String) {
     let coordinator = shared.withLock { shared -> Task<Void, Never>?? in
-      guard shared.stopReason == nil, !shared.hasEnded else { return nil }
-      shared.stopReason = reason
+      // Nothing waits here for a task (luigid hands them out), so the stop has nothing to wake.
+      guard shared.run.stop(reason) != nil else { return nil }
       return .some(shared.coordinator)
     }
     guard let coordinator else { return }

@@ -7,6 +7,9 @@ import Foundation
 /// A thread rather than a Dispatch timer or a Swift task, because each ping blocks while it waits
 /// for luigid (at most the call's deadline), and neither Dispatch's nor Swift's shared threads
 /// should be held that long.
+///
+/// Unchecked Sendable, because its thread and the run share it: `isStopped`, its only mutable
+/// state, changes and is read only under `condition`, which the thread also waits on.
 final class Pinger: @unchecked Sendable {
   private let client: LuigidClient
   private let worker: String
