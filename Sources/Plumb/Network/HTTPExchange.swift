@@ -389,6 +389,9 @@ extension HTTPExchange {
 /// (measured: 900 MB while streaming 500 MB on a busy machine). Here handing over waits while the
 /// queue is full, which keeps URLSession from reading the connection, and TCP holds the server back.
 final class PacedDelegateQueue: OperationQueue, @unchecked Sendable {
+  // Unchecked: OperationQueue is safe to use from any thread but not marked Sendable; the only
+  // state added here is a semaphore, which is thread-safe too.
+
   /// Operations that may wait, with the pieces of 16 KB URLSession reads: 1 MB.
   private let room = DispatchSemaphore(value: 64)
 
