@@ -4,7 +4,7 @@ import Plumb
 ///
 /// The suite writes what this returns into the workspace's `plumb.cfg`, as you would by hand.
 func webhookSettings(url: String) throws -> String {
-  // TODO: 5. Return the lines of a `[webhook]` section: `url = ...` with the given url, and
+  // TODO: 4. Return the lines of a `[webhook]` section: `url = ...` with the given url, and
   //          `summary = always`, so that the end of every run is posted, not only failed ones.
   //          Keep the default JSON format (or write `format = json`). Each line ends with "\n".
   //       Then delete the line below.

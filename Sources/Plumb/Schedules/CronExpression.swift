@@ -53,6 +53,11 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
     }
     let fields = expression.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     guard fields.count == 5 else {
+      // `daily` for `@daily`: a preset's name without its `@` is the likeliest slip of one word.
+      if fields.count == 1, let preset = Self.presets.first(where: { $0.name == "@" + trimmed.lowercased() }) {
+        throw ScheduleError.badCron(
+          expression: trimmed, field: nil, problem: "did you mean the preset \(preset.name) (with its @)?")
+      }
       throw ScheduleError.badCron(
         expression: trimmed, field: nil,
         problem: "it has \(fields.count) fields where cron has five: minute hour day-of-month month day-of-week")

@@ -66,6 +66,9 @@ final class CronExpressionTests: XCTestCase {
       ("0 0 1 * * *", "it has 6 fields"),
       ("0 0,,1 * * *", "the hour field '0,,1' has an empty item"),
       ("0 0 L * *", "the day of month field 'L' is not a number"),
+      ("daily", "did you mean the preset @daily (with its @)?"),
+      ("Hourly", "did you mean the preset @hourly (with its @)?"),
+      ("sometimes", "it has 1 fields where cron has five"),
     ]
     for (expression, fragment) in cases {
       XCTAssertThrowsError(try CronExpression(expression), expression) { error in
