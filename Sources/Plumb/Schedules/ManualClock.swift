@@ -4,8 +4,8 @@ import Synchronization
 /// A clock that moves only when told to, for tests of scheduled runs: nothing waits for real.
 ///
 /// By default, sleeping moves the clock straight to the deadline, so a scheduled run goes from
-/// one interval to the next at once; stop it (``ScheduledRuns/run(forever:stop:onPass:)``) after the runs the
-/// test wants to see. ``advance(to:)`` moves it by hand.
+/// one interval to the next at once; stop it (``ScheduledRuns/run(forever:stop:onPass:willRun:)``)
+/// after the runs the test wants to see. ``advance(to:)`` moves it by hand.
 ///
 /// ```swift
 /// let clock = ManualClock(now: Day(year: 2024, month: 1, day: 10)!.date)

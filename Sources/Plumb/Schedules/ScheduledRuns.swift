@@ -2,9 +2,10 @@ import Foundation
 
 /// A pipeline run on a schedule, Airflow's way but with no database: every interval that has
 /// ended and whose task is missing runs (the backfill, in passes of at most ``intervalsPerPass``
-/// intervals, so that a backfill of millions of intervals takes the memory of one pass), then, with ``run(forever:stop:onPass:)``,
-/// each new interval runs as soon as it ends, until stopped. The targets are the state: a
-/// restart finds what is done from the outputs and resumes from what is missing.
+/// intervals, so that a backfill of millions of intervals takes the memory of one pass), then,
+/// with ``run(forever:stop:onPass:willRun:)``, each new interval runs as soon as it ends, until
+/// stopped. The targets are the state: a restart finds what is done from the outputs and resumes
+/// from what is missing.
 ///
 /// ```swift
 /// var runs = ScheduledRuns(
@@ -68,7 +69,7 @@ public struct ScheduledRuns: Sendable {
   /// ```
   public var clock: any ScheduleClock = SystemClock()
   /// How each pass runs (workers, retries, folder, forced tasks); its ``RunOptions/stop`` is
-  /// replaced by the stop given to ``run(forever:stop:onPass:)``.
+  /// replaced by the stop given to ``run(forever:stop:onPass:willRun:)``.
   ///
   /// ```swift
   /// runs.options.workers = 4
