@@ -1,7 +1,7 @@
 # The commands people type. `make` starts the kit; `make test` is the kit's self-check and CI's command.
 # Learners: make, make check N=1, make watch N=1, make hint N=1 [ALL=1], make solution N=1,
 #           make run N=1 ARGS='Hello', make reset N=1 (README.md explains each).
-.PHONY: start kit check watch hint solution run reset test test-engine openssl-dev
+.PHONY: start kit check watch hint solution run reset doctor test test-engine openssl-dev
 
 N ?=
 ARGS ?=
@@ -39,6 +39,13 @@ run: kit
 
 reset: kit
 	@$(KIT) reset "$(N)" || true
+
+# `make doctor`: what the kit needs beyond the exercises (Swift, python3 with venv, PyPI, OpenSSL's
+# headers, loopback ports, disk), each with what a missing piece blocks. Its exit code is CI's too.
+# It builds only the runner, which needs none of them.
+doctor:
+	@swift build --product kit --quiet
+	@$(KIT) doctor
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).
 # The engine's luigid tests run a real luigid, so the test needs the venv `make luigid-venv` installs.

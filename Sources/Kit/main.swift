@@ -1,7 +1,8 @@
 import Foundation
 
 // The learner's runner, started by the Makefile from the package's root folder:
-//   kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck [readmes]
+//   kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | doctor
+//       | selfcheck [readmes]
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard FileManager.default.fileExists(atPath: "Package.swift"), FileManager.default.fileExists(atPath: "Exercises")
 else {
@@ -15,7 +16,8 @@ RunFolders.removeAbandoned()
 signal(SIGPIPE, SIG_IGN)
 
 let usage = """
-  usage: kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | selfcheck
+  usage: kit start | check N | watch N | hint N [--all] | solution N | reset N | run N [TASK ARGS…] | doctor
+         | selfcheck
   (the Makefile's commands: make, make check N=4, make watch N=4, make hint N=4 [ALL=1],
    make solution N=4, make reset N=4, make run N=4 ARGS='TopSongs --tld rs', make test)
   """
@@ -46,6 +48,8 @@ case "reset":
   exit(Commands.reset(exercise()))
 case "run":
   exit(Commands.run(exercise(), arguments: Array(arguments.dropFirst(2))))
+case "doctor":
+  exit(Doctor.run())
 case "selfcheck":
   exit(arguments.dropFirst().first == "readmes" ? SelfCheck.runReadmes() : SelfCheck.run())
 default:
