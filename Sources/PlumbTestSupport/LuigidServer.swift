@@ -82,7 +82,9 @@ public final class LuigidServer: @unchecked Sendable {
     let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: "luigid.out")))
     process.standardOutput = output
     process.standardError = output
+    ServerLeftovers.stopAbandoned()
     try process.run()
+    ServerLeftovers.remember(process)
     test.addTeardownBlock { [self] in stop() }
     try waitUntilReady()
   }
@@ -167,5 +169,6 @@ public final class LuigidServer: @unchecked Sendable {
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
+    ServerLeftovers.forget(process.processIdentifier)
   }
 }

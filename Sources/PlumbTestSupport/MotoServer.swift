@@ -65,7 +65,9 @@ public final class MotoServer: @unchecked Sendable {
     let output = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: "moto.out")))
     process.standardOutput = output
     process.standardError = output
+    ServerLeftovers.stopAbandoned()
     try process.run()
+    ServerLeftovers.remember(process)
     test.addTeardownBlock { [self] in stop() }
     try waitUntilReady()
     if verifyingSignatures { credentials = try makeKey() }
@@ -154,5 +156,6 @@ public final class MotoServer: @unchecked Sendable {
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
+    ServerLeftovers.forget(process.processIdentifier)
   }
 }
