@@ -16,8 +16,8 @@ import Synchronization
 final class TCPConnection: Sendable {
   /// Why a connection could not be made or used.
   enum Failure: Error, Equatable {
-    /// The host name resolves to no address.
-    case hostNotFound
+    /// The host name resolves to no address; the resolver's reason.
+    case hostNotFound(String)
     /// Nothing listens on that address and port.
     case refused
     /// The peer stayed silent (or took nothing) for the idle timeout.
@@ -58,12 +58,24 @@ final class TCPConnection: Sendable {
   /// let connection = try TCPConnection.connect(host: "127.0.0.1", port: 8082, timeout: 10)
   /// ```
   static func connect(host: String, port: Int, timeout: TimeInterval) throws(Failure) -> TCPConnection {
+    TCPConnection(descriptor: try openSocket(host: host, port: port, timeout: timeout), timeout: timeout)
+  }
+
+  /// A socket connected to `host` on `port`, with `timeout` as the idle timeout of its sends and
+  /// receives and no delay on small writes: the connecting part of ``connect(host:port:timeout:)``,
+  /// for a client that keeps the descriptor itself (PostgreSQL's, which may put TLS on it).
+  ///
+  /// ```swift
+  /// let descriptor = try TCPConnection.openSocket(host: "127.0.0.1", port: 5432, timeout: 10)
+  /// ```
+  static func openSocket(host: String, port: Int, timeout: TimeInterval) throws(Failure) -> Int32 {
     let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     var hints = addrinfo()
     hints.ai_family = AF_UNSPEC
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
     var found: UnsafeMutablePointer<addrinfo>?
-    guard getaddrinfo(name, String(port), &hints, &found) == 0, let first = found else { throw .hostNotFound }
+    let status = getaddrinfo(name, String(port), &hints, &found)
+    guard status == 0, let first = found else { throw .hostNotFound(String(cString: gai_strerror(status))) }
     defer { freeaddrinfo(first) }
     var failure = Failure.refused
     var candidate: UnsafeMutablePointer<addrinfo>? = first
@@ -79,9 +91,7 @@ final class TCPConnection: Sendable {
       setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
       var yes: Int32 = 1
       setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-      if Glibc.connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 {
-        return TCPConnection(descriptor: descriptor, timeout: timeout)
-      }
+      if Glibc.connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return descriptor }
       failure = Self.failure(errno)
       Glibc.close(descriptor)
     }

@@ -213,39 +213,16 @@ public final class PostgresConnection {
   // MARK: - Start-up and authentication
 
   private func connect() throws {
-    var hints = addrinfo()
-    hints.ai_family = AF_UNSPEC
-    hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-    var found: UnsafeMutablePointer<addrinfo>?
-    let status = getaddrinfo(settings.host, String(settings.port), &hints, &found)
-    guard status == 0, let first = found else {
-      throw failure("host \(settings.host) not found: \(String(cString: gai_strerror(status)))")
-    }
-    defer { freeaddrinfo(first) }
-    var lastError: Int32 = 0
-    var candidate: UnsafeMutablePointer<addrinfo>? = first
-    while let address = candidate {
-      candidate = address.pointee.ai_next
-      let descriptor = Glibc.socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
-      guard descriptor >= 0 else { continue }
-      // On Linux SO_SNDTIMEO also bounds connect(); SO_RCVTIMEO bounds each wait for an answer.
-      var limit = timeval(tv_sec: Int(settings.timeout.rounded(.up)), tv_usec: 0)
-      setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-      setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-      var yes: Int32 = 1
-      setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-      if Glibc.connect(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 {
-        socket = descriptor
-        return
+    do {
+      socket = try TCPConnection.openSocket(host: settings.host, port: settings.port, timeout: settings.timeout)
+    } catch {
+      switch error {
+      case .hostNotFound(let reason): throw failure("host \(settings.host) not found: \(reason)")
+      case .refused: throw failure("connection refused")
+      case .timedOut: throw failure("no connection within \(timeoutText)")
+      case .system(let reason): throw failure("cannot connect: \(reason)")
+      case .interrupted: throw failure("cannot connect: interrupted")
       }
-      lastError = errno
-      Glibc.close(descriptor)
-    }
-    switch lastError {
-    case ECONNREFUSED: throw failure("connection refused")
-    case EAGAIN, EINPROGRESS, ETIMEDOUT:
-      throw failure("no connection within \(timeoutText)")
-    default: throw failure("cannot connect: \(String(cString: strerror(lastError)))")
     }
   }
 
