@@ -10,9 +10,10 @@ import Foundation
 final class LuigidClient: Sendable {
   let scheduler: CentralScheduler
   private let limits: HTTPExchange.Limits
-  /// One session for all calls, whose connections are reused: a call on a session of its own
-  /// costs more than twice the CPU (``SharedHTTPSession``).
-  private let session: SharedHTTPSession
+  /// For an `https://` luigid, one URLSession for all calls, whose connections are reused: a call
+  /// on a session of its own costs more than twice the CPU (``SharedHTTPSession``). `nil` over plain
+  /// HTTP, which goes over Plumb's own sockets (``HTTPExchange``).
+  private let session: SharedHTTPSession?
 
   /// luigid's answers are small (a task's record at most); a larger one is not luigid's.
   private static let maximumBytes = 16 << 20
@@ -21,11 +22,11 @@ final class LuigidClient: Sendable {
     self.scheduler = scheduler
     let timeout = max(scheduler.timeout, 0.1)
     limits = HTTPExchange.Limits(timeout: timeout, deadline: timeout, maximumBytes: Self.maximumBytes)
-    session = SharedHTTPSession(timeout: timeout)
+    session = scheduler.url.scheme?.lowercased() == "https" ? SharedHTTPSession(timeout: timeout) : nil
   }
 
   deinit {
-    session.invalidate()
+    session?.invalidate()
   }
 
   /// Calls `method` once; returns the `response` of the answer.
