@@ -37,6 +37,27 @@ struct BuildReport {
         return
           "a task needs `func run() throws { … }` (it may also be async, but need not be): is it missing or misspelt?"
       }
+      // Exercises 7 onward compile in Swift 6 mode, where a variable that several workers change
+      // at once is a compile error instead of a crash at random. The compiler's own notes suggest
+      // @MainActor or nonisolated(unsafe), neither of which is the fix in a pipeline.
+      if message.contains("is not concurrency-safe") || message.contains("concurrently-executing code") {
+        return "tasks run on several workers at once, so a variable outside run() that they all change is a "
+          + "data race: keep the count in a `var` inside run() and pass results on through the task's output "
+          + "(the next task reads it with input()), not through a shared variable"
+      }
+      if message.contains("main actor-isolated") {
+        return "tasks run on worker threads, not on the main actor, so @MainActor state cannot be changed "
+          + "from run(): keep the state inside run() and pass results on through the task's output"
+      }
+      if message.contains("Substring") {
+        return "split(…) gives Substring pieces (views into the text), not Strings: "
+          + "write String(piece), or pieces.map(String.init) for an array"
+      }
+      if message.hasPrefix("cannot find '"), let name = message.split(separator: "'").dropFirst().first,
+        BuildReport.foundationNames.contains(String(name))
+      {
+        return "\(name) comes from Foundation: add `import Foundation` at the top of \(file)"
+      }
       for (type, function) in [("NoOutput", "output()"), ("NoRequirements", "requires()")] {
         if message.hasPrefix("value of type '\(type)' has no member") {
           return "\(function) returns \(type) until you change its return type: do the \(function) TODO first"
@@ -50,6 +71,14 @@ struct BuildReport {
       return nil
     }
   }
+
+  /// Names a learner uses from Foundation, whose absence means a missing `import Foundation`
+  /// (`import Plumb` does not re-export it).
+  static let foundationNames: Set<String> = [
+    "Date", "DateFormatter", "ISO8601DateFormatter", "Calendar", "TimeZone", "Locale", "URL", "URLSession",
+    "Data", "FileManager", "ProcessInfo", "JSONDecoder", "JSONEncoder", "JSONSerialization", "NSRegularExpression",
+    "CharacterSet", "NumberFormatter", "NSString", "Thread", "NSLock", "UUID", "TimeInterval",
+  ]
 
   let problems: [Problem]
   /// The last lines of the build's output, for failures that are not compile errors.

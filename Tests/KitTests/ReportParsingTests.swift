@@ -330,6 +330,37 @@ final class ReportParsingTests: XCTestCase {
       ])
   }
 
+  // The messages are Swift 6.3.1's, from exercises 5 and 7 changed as a learner coming from Python
+  // would (exercise 7 compiles in Swift 6 mode).
+  func testCommonFirstMistakesGetAHint() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      \(root)/Exercises/5-wordcount/WordCount.swift:18:46: error: cannot assign value of type '[String.SubSequence]' (aka 'Array<Substring>') to type '[String]'
+       18 |       let pieces: [String] = try text.read().split(separator: " ")
+      \(root)/Exercises/5-wordcount/WordCount.swift:19:18: error: cannot find 'Date' in scope
+       19 |       let when = Date()
+      \(root)/Exercises/5-wordcount/WordCount.swift:20:18: error: cannot find 'wordz' in scope
+       20 |       let n = wordz
+      \(root)/Exercises/7-workers/Chunk.swift:5:5: error: var 'totalWords' is not concurrency-safe because it is nonisolated global shared mutable state [#MutableGlobalVariable]
+        5 | var totalWords = 0
+      \(root)/Exercises/7-workers/Chunk.swift:24:9: error: main actor-isolated var 'totalWords' can not be mutated from a nonisolated context
+       24 |         totalWords += 1
+      """
+    let hints = BuildReport(output: output).problems.map(\.hint)
+    XCTAssertEqual(hints.count, 5)
+    XCTAssertEqual(
+      hints[0],
+      "split(…) gives Substring pieces (views into the text), not Strings: "
+        + "write String(piece), or pieces.map(String.init) for an array")
+    XCTAssertEqual(
+      hints[1],
+      "Date comes from Foundation: add `import Foundation` at the top of Exercises/5-wordcount/WordCount.swift")
+    XCTAssertNil(hints[2], "a misspelt name of the learner's own is not Foundation's")
+    XCTAssertTrue(hints[3]?.hasPrefix("tasks run on several workers at once") == true, hints[3] ?? "no hint")
+    XCTAssertTrue(
+      hints[4]?.hasPrefix("tasks run on worker threads, not on the main actor") == true, hints[4] ?? "no hint")
+  }
+
   func testAnErrorOutsideTheExercisesNamesNoExercise() {
     let report = BuildReport(output: "/elsewhere/Sources/Plumb/X.swift:1:1: error: oops\n")
     XCTAssertEqual(report.problems.first?.file, "/elsewhere/Sources/Plumb/X.swift")
