@@ -111,7 +111,7 @@ enum Commands {
       let crash = Crash(output: text.split(separator: "\n").map(String.init))
       let kind = [4, 5].contains(signal) ? "signal \(signal): a Swift runtime trap" : "signal \(signal)"
       Terminal.say(Terminal.red("✗ Your code crashed (\(kind))" + (crash.place.map { " at \($0)" } ?? "") + "."))
-      Terminal.say("  next: " + Crash.advice + "; then make check N=\(exercise.number)")
+      Terminal.say("  next: " + crash.advice + "; then make check N=\(exercise.number)")
     } else if code != 0 {
       // The exit code is the pipeline's answer (30: a task failed, 20: missing data, …), not a kit error.
       Terminal.say(

@@ -10,6 +10,9 @@ struct Crash: Equatable {
   var site: String?
   /// The function of that frame: `Hello.run()`.
   var function: String?
+  /// Whether the process died of a bad memory access (signal 11) rather than a runtime check: in
+  /// a learner's code, nearly always a variable that several workers changed at once.
+  var isBadAccess = false
 
   /// What the Swift runtime's backtracer reads from, for runs whose crash the kit explains: no
   /// interactive prompt, and only the crashed thread's frames, which hold the learner's line.
@@ -21,6 +24,9 @@ struct Crash: Equatable {
     for line in lines {
       if reason == nil, let range = line.range(of: "Fatal error: ") {
         reason = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
+      }
+      if line.contains("Program crashed: Bad pointer dereference") || line.hasPrefix("*** Signal 11:") {
+        isBadAccess = true
       }
       // `  2 [ra]  0x000055a685ccb9fc closure #1 in Hello.run() + 203 in Tests.xctest at /kit/Exercises/3-parameters/Hello.swift:16:17`
       guard site == nil, let at = line.range(of: " at ", options: .backwards) else { continue }
@@ -57,6 +63,22 @@ struct Crash: Equatable {
   static func isNotRuntimeNoise(_ line: String) -> Bool {
     !(line.hasPrefix("*** Signal ") || line.hasPrefix("swift-runtime: ") || line.hasPrefix("💣 Program crashed"))
   }
+
+  /// What the crash was, in a few words: the runtime's reason, or the kind of fault without one.
+  var summary: String? {
+    reason ?? (isBadAccess ? "a bad memory access (signal 11), with no message from Swift's runtime checks" : nil)
+  }
+
+  /// What a learner does about this crash.
+  var advice: String {
+    reason == nil && isBadAccess ? Self.sharedStateAdvice : Self.advice
+  }
+
+  /// A bad memory access in an exercise's code: Swift's checks catch the rest with a message.
+  static let sharedStateAdvice =
+    "two workers changing the same variable at once is the usual cause: look for a global or static `var` "
+    + "(or one marked nonisolated(unsafe)) that tasks change, keep that state in a `var` inside run(), and "
+    + "pass results on through the task's output"
 
   /// What a learner does about a trap, whatever its kind.
   static let advice =

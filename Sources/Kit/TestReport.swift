@@ -114,11 +114,11 @@ struct TestReport {
   /// The verdict's message for a case that crashed.
   static func message(for crash: Crash) -> String {
     fields(
-      "Your code crashed in this check (a Swift runtime trap).",
+      "Your code crashed in this check (\(crash.reason == nil && crash.isBadAccess ? "a bad memory access" : "a Swift runtime trap")).",
       [
-        ("crash", crash.reason ?? "the test process stopped without saying why"),
+        ("crash", crash.summary ?? "the test process stopped without saying why"),
         ("where", crash.place ?? "not found; `swift test --filter` with the suite's name shows the whole backtrace"),
-        ("next", Crash.advice),
+        ("next", crash.advice),
       ])
   }
 

@@ -112,6 +112,29 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertTrue(report.firstFailure(of: "Exercise3Tests")?.message.contains("Hello.swift:16") ?? false)
   }
 
+  // Swift 6.3.1's output for exercise 7 with a `nonisolated(unsafe) var` dictionary that every
+  // Chunk adds to: no runtime message, and the frame in the learner's file has no line.
+  func testABadMemoryAccessPointsAtStateSharedByWorkers() {
+    let root = FileManager.default.currentDirectoryPath
+    let output = """
+      Test Case 'Exercise7Tests.testFourWorkersRunFourChunksAtOnce' started at 2026-12-06 12:19:03.984
+      *** Signal 11: Backtracing from 0x7fa5e12c14c0... done ***
+      *** Program crashed: Bad pointer dereference at 0x0000000000000000 ***
+      Thread 8 "plumb-worker-2" crashed:
+        0               0x00007fa5e12c14c0 swift_isUniquelyReferenced_nonNull_native in libswiftCore.so
+        1 [ra] [system] 0x0000558dfe02b66b Chunk.run() + 2138 in BatchDataPackageTests.xctest at \(root)/Exercises/7-workers/Chunk.swift
+      """
+    let report = TestReport(output: output, exitStatus: 139)
+    let crash = report.cases[0].crash
+    XCTAssertEqual(crash?.isBadAccess, true)
+    XCTAssertNil(crash?.reason)
+    XCTAssertEqual(crash?.place, "Exercises/7-workers/Chunk.swift, in Chunk.run()")
+    let message = report.firstFailure(of: "Exercise7Tests")?.message ?? ""
+    XCTAssertTrue(message.contains("a bad memory access"), message)
+    XCTAssertTrue(message.contains("two workers changing the same variable at once"), message)
+    XCTAssertFalse(message.contains("1...n"), "a range trap is not this crash's cause: \(message)")
+  }
+
   func testReadsCompileErrorsOnceEachWithTheirSourceLine() {
     let root = FileManager.default.currentDirectoryPath
     let output = """
