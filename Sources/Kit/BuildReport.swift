@@ -27,7 +27,8 @@ struct BuildReport {
     var hint: String? {
       let code = sourceLine ?? ""
       if (message.contains("'Void'") || message.contains("'()'")) && code.contains("input()") {
-        return "input() is () until requires() returns a task: do the requires() TODO first (its return type too)"
+        return
+          "input() is () until requires() returns a task, an array of tasks or AllOf(…) (a tuple is none of these): do the requires() TODO first, its return type too"
       }
       if message.hasPrefix("call can throw but is not marked with 'try'") && code.contains("input()") {
         return "input() can throw (it calls requires()): write `try input()`, as in `for text in try input()`"

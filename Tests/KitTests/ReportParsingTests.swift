@@ -219,8 +219,8 @@ final class ReportParsingTests: XCTestCase {
       shown.suffix(2),
       [
         "  … and 1 more error (swift build --build-tests shows them all)",
-        "  hint for Exercises/4-dependencies/TopSongs.swift:20: input() is () until requires() returns a task: "
-          + "do the requires() TODO first (its return type too)",
+        "  hint for Exercises/4-dependencies/TopSongs.swift:20: input() is () until requires() returns a task, "
+          + "an array of tasks or AllOf(…) (a tuple is none of these): do the requires() TODO first, its return type too",
       ])
     XCTAssertEqual(report.describe(lineLimit: 40).components(separatedBy: "\n").count, 14 + 8)
   }
@@ -243,7 +243,7 @@ final class ReportParsingTests: XCTestCase {
         "  18 |     var generator = PlayGenerator()",
         "  19 |     var plays: [String: Int] = [:]",
         "  … (4 more lines: swift build --build-tests shows them)",
-        "  hint: input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+        "  hint: input() is () until requires() returns a task, an array of tasks or AllOf(…) (a tuple is none of these): do the requires() TODO first, its return type too",
       ])
   }
 
@@ -344,8 +344,8 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(
       hints,
       [
-        "input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
-        "input() is () until requires() returns a task: do the requires() TODO first (its return type too)",
+        "input() is () until requires() returns a task, an array of tasks or AllOf(…) (a tuple is none of these): do the requires() TODO first, its return type too",
+        "input() is () until requires() returns a task, an array of tasks or AllOf(…) (a tuple is none of these): do the requires() TODO first, its return type too",
         "output() returns NoOutput until you change its return type: do the output() TODO first",
         "change requires()'s return type too: func requires() -> Producer { … }",
         nil,

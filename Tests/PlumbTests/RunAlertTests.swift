@@ -19,6 +19,28 @@ private struct AlertWorks: PipelineTask {
   func run() throws { try output().write("works") }
 }
 
+/// Fails its first try (which leaves a mark in the run's folder) and succeeds in the retry.
+private struct AlertRetried: PipelineTask {
+  var retryPolicy: RetryPolicy? { RetryPolicy(retries: 1) }
+  func output() -> LocalTarget { LocalTarget("retried.txt") }
+  func run() throws {
+    let mark = LocalTarget("retried.mark")
+    guard try mark.exists() else {
+      try mark.write("tried")
+      throw CocoaError(.fileWriteUnknown)
+    }
+    try output().write("retried")
+  }
+}
+
+private struct AlertEverything: PipelineTask {
+  func requires() -> AllOf<AlertWorks, AlertRetried, AlertAfterFailure> {
+    AllOf(AlertWorks(), AlertRetried(), AlertAfterFailure())
+  }
+  func output() -> LocalTarget { LocalTarget("everything.txt") }
+  func run() throws { try output().write("everything") }
+}
+
 final class RunAlertTests: XCTestCase {
   private var folder: TemporaryFolder!
 
@@ -67,9 +89,25 @@ final class RunAlertTests: XCTestCase {
     XCTAssertTrue(
       text.hasSuffix(
         ": This progress looks :( because there were failed tasks (3 scheduled: 1 ran successfully, 1 failed, "
-          + "1 had failed dependencies, 1 left pending)"), text)
+          + "1 left pending (1 with failed dependencies))"), text)
     XCTAssertNotNil(end["host"] as? String)
     XCTAssertNotNil(end["time"] as? String)
+  }
+
+  // The counts in the text add up to the number scheduled: a retried success is one of those that
+  // ran, and a task waiting on a failed one is one of those left pending.
+  func testTheAlertsCountsAddUpToTheTasksScheduled() throws {
+    let server = try LoopbackHTTPServer(routes: ["/hook": .text("ok")])
+    defer { server.stop() }
+    _ = try run([AlertWorks()], hook: try Webhook(url: server.url("/hook"), summary: .never, timeout: 5))
+
+    _ = try run([AlertEverything()], hook: try Webhook(url: server.url("/hook"), timeout: 5))
+
+    let text = try XCTUnwrap(try posted(server).last?["text"] as? String)
+    XCTAssertTrue(
+      text.hasSuffix(
+        "(5 scheduled: 1 ran successfully (1 of them in a retry), 1 already done, 1 failed, "
+          + "2 left pending (2 with failed dependencies))"), text)
   }
 
   func testASuccessfulRunPostsNothingByDefaultAndTheVerdictWhenAskedAlways() throws {

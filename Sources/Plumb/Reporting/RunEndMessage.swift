@@ -22,7 +22,9 @@ import Foundation
 /// if message.event == "run_failed" { page(message.text) }
 /// ```
 public struct RunEndMessage: Codable, Equatable, Sendable {
-  /// One line for people: the verdict and the counts that are not zero.
+  /// One line for people: the verdict and the counts that are not zero, which add up to the
+  /// number scheduled: `(5 scheduled: 2 ran successfully (1 of them in a retry), 1 already done,
+  /// 1 failed, 1 left pending (1 with failed dependencies))`.
   public let text: String
   /// `run_failed` or `run_succeeded`.
   public let event: String
@@ -43,11 +45,17 @@ public struct RunEndMessage: Codable, Equatable, Sendable {
 
   init(_ verdict: RunVerdict, host: String, time: Date) {
     let counts = verdict.counts
+    // The headings that add up to `scheduled`; a retried success and the reasons a task is pending
+    // are counted again inside them, so they are said in parentheses, as Luigi's "among these".
+    let retried = counts.succeededInRetry > 0 ? " (\(counts.succeededInRetry) of them in a retry)" : ""
+    let pendingReasons = [
+      (counts.upstreamFailure, "with failed dependencies"), (counts.missingExternal, "missing external data"),
+    ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+    let pending = pendingReasons.isEmpty ? "" : " (" + pendingReasons.joined(separator: ", ") + ")"
     let parts: [(Int, String)] = [
-      (counts.completed, "ran successfully"), (counts.succeededInRetry, "succeeded in a retry"),
-      (counts.alreadyDone, "already done"), (counts.failed, "failed"), (counts.schedulingError, "failed scheduling"),
-      (counts.upstreamFailure, "had failed dependencies"), (counts.missingExternal, "missing external"),
-      (counts.stillPending, "left pending"),
+      (counts.completed, "ran successfully" + retried), (counts.alreadyDone, "already done"),
+      (counts.failed, "failed"), (counts.schedulingError, "failed scheduling"),
+      (counts.stillPending, "left pending" + pending),
     ]
     let details = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
     let list = details.isEmpty ? "" : ": " + details.joined(separator: ", ")
