@@ -101,7 +101,7 @@ enum Commands {
     let code = Shell.run(
       [binary, String(exercise.number)] + arguments,
       environment: ["SWIFT_BACKTRACE": Crash.backtraceSettings + ",output-to=\(backtrace)"], in: folder,
-      handingOnStop: true, showingError: Crash.isNotRuntimeNoise)
+      handingOnStop: true, showingLines: Crash.isNotRuntimeNoise)
     let signal = code - 128
     if [2, 9, 15].contains(signal) {
       Terminal.say(

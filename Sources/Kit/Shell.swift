@@ -91,15 +91,21 @@ enum Shell {
 
   /// Runs `arguments` with the terminal as its input and output, and returns its exit status.
   /// With `handingOnStop`, the first Ctrl-C goes to the command, to stop itself (see `Interrupt`).
-  /// With `showingError`, only the lines of its standard error that it accepts are shown.
+  /// With `showingLines`, only the lines of its output that it accepts are shown (to `show`):
+  /// standard output and error then come through one pipe, so that its log lines and what its
+  /// tasks print are shown in the order it wrote them, as in a terminal.
   @discardableResult
   static func run(
     _ arguments: [String], environment: [String: String] = [:], in directory: String? = nil,
-    handingOnStop: Bool = false, showingError: (@Sendable (String) -> Bool)? = nil
+    handingOnStop: Bool = false, showingLines: (@Sendable (String) -> Bool)? = nil,
+    show: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
   ) -> Int32 {
     let process = makeProcess(arguments, environment: environment, in: directory)
-    let errors = showingError.map { _ in Pipe() }
-    if let errors { process.standardError = errors }
+    let errors = showingLines.map { _ in Pipe() }
+    if let errors {
+      process.standardOutput = errors
+      process.standardError = errors
+    }
     do {
       try process.run()
     } catch {
@@ -110,10 +116,10 @@ enum Shell {
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
     let relayed = DispatchSemaphore(value: 0)
-    if let errors, let showingError {
+    if let errors, let showingLines {
       Thread.detachNewThread {
         _ = read(errors.fileHandleForReading) { line in
-          if showingError(line) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+          if showingLines(line) { show(line) }
         }
         relayed.signal()
       }

@@ -45,6 +45,16 @@ struct Sleeper: PipelineTask {
   }
 }
 
+/// Prints a line of its own (held in stdio's buffer when standard output is a pipe or a file)
+/// before the run logs that it is done.
+struct Chatty: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("chatty.txt") }
+  func run() throws {
+    print("Chatty says hello")
+    try output().write("chatty\n")
+  }
+}
+
 /// Needs the others: never started when the run is stopped while they run.
 struct Top: PipelineTask {
   func requires() -> AllOf<Quick, Blocked, Sleeper> { AllOf(Quick(n: 1), Blocked(n: 1), Sleeper()) }
@@ -145,6 +155,6 @@ PipelineCommand(
   name: "plumb-signals",
   tasks: [
     Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self, Part.self, FanIn.self,
-    AfterBlocked.self, Upload.self,
+    AfterBlocked.self, Upload.self, Chatty.self,
   ]
 ).main()

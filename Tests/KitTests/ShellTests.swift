@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 
 @testable import kit
@@ -27,6 +28,17 @@ final class ShellTests: XCTestCase {
     XCTAssertFalse(outcome.timedOut)
     XCTAssertEqual(lines, ["one", "two", "three"])
     XCTAssertEqual(outcome.output, "one\ntwo\nthree")
+  }
+
+  // `make run`: a pipeline's log (standard error) and its tasks' prints (standard output) are shown
+  // in the order written, and the runtime's crash notes are left out.
+  func testARunShowsOutputAndErrorsInTheOrderWrittenWithoutTheFilteredLines() {
+    let shown = Mutex<[String]>([])
+    let status = Shell.run(
+      ["sh", "-c", "echo log-1 >&2; echo printed-1; echo '*** Signal 11: noise' >&2; echo log-2 >&2; echo printed-2"],
+      showingLines: { !$0.hasPrefix("*** Signal") }, show: { line in shown.withLock { $0.append(line) } })
+    XCTAssertEqual(status, 0)
+    XCTAssertEqual(shown.withLock { $0 }, ["log-1", "printed-1", "log-2", "printed-2"])
   }
 
   func testACommandPastItsTimeLimitIsKilledWithWhatItStarted() {

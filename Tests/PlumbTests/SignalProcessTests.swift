@@ -124,6 +124,24 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "quick-2.txt"), "quick 2\n")
   }
 
+  func testATasksPrintedLinesComeBeforeTheLogLinesThatFollowThem() throws {
+    let process = signals.process(["Chatty"], in: folder)
+    try folder.write("", to: ".both")
+    // One file for both streams, as `2>&1` or the kit's `make run` gives them.
+    let both = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".both")))
+    process.standardOutput = both
+    process.standardError = both
+    try process.run()
+    process.waitUntilExit()
+
+    let lines = (folder.contents(of: ".both") ?? "").split(separator: "\n").map(String.init)
+    let printed = try XCTUnwrap(lines.firstIndex(of: "Chatty says hello"), "\(lines)")
+    let done = try XCTUnwrap(lines.firstIndex { $0.contains("done") && $0.contains("Chatty()") }, "\(lines)")
+    let summary = try XCTUnwrap(lines.firstIndex { $0.contains("Plumb Execution Summary") }, "\(lines)")
+    XCTAssertLessThan(printed, done, "\(lines)")
+    XCTAssertLessThan(printed, summary, "\(lines)")
+  }
+
   func testATrapNamesTheRunningTask() throws {
     // Without the runtime's backtracer, and with it (the handler hands the signal on to it).
     for backtrace in ["enable=no", "enable=yes,interactive=no,color=no,threads=crashed,registers=none,images=none"] {

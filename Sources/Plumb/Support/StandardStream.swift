@@ -15,6 +15,10 @@ struct StandardStream: Sendable {
   @usableFromInline static let error = StandardStream(descriptor: 2)
 
   @usableFromInline func write(_ text: String) {
+    // A task's print() waits in stdio's buffer (all of it when standard output is a pipe), while
+    // this writes at once: without the flush, a log line or the summary would come before output
+    // the task printed earlier, wherever both streams end up together (`2>&1`, `make run`).
+    fflush(nil)
     let bytes = Array(text.utf8)
     bytes.withUnsafeBytes { bytes in
       var offset = 0
