@@ -146,7 +146,8 @@ final class WebhookTests: XCTestCase {
       warnings(in: log),
       [
         "plumb: warning: an event observer failed on HookedFailing(tld=rs) and was ignored: "
-          + "could not post to the webhook at \(server.baseURL.absoluteString): connection refused by 127.0.0.1:\(server.port)"
+          + "could not post to the webhook at \(server.baseURL.absoluteString)/services/T000/…: "
+          + "connection refused by 127.0.0.1:\(server.port)"
       ])
     XCTAssertFalse(log.joined().contains("SECRET"), log.joined(separator: "\n"))
   }
@@ -166,7 +167,7 @@ final class WebhookTests: XCTestCase {
       warnings(in: log),
       [
         "plumb: warning: an event observer failed on HookedFailing(tld=rs) and was ignored: "
-          + "could not post to the webhook at \(server.baseURL.absoluteString): no answer within 1 s"
+          + "could not post to the webhook at \(server.baseURL.absoluteString)/…: no answer within 1 s"
       ])
   }
 
@@ -180,11 +181,12 @@ final class WebhookTests: XCTestCase {
     XCTAssertEqual(result.exitCode, ExitCodes().taskFailed)
     XCTAssertEqual(
       warnings(in: log).map { $0.components(separatedBy: "and was ignored: ").last },
-      ["could not post to the webhook at \(server.baseURL.absoluteString): HTTP 500 Internal Server Error"])
+      ["could not post to the webhook at \(server.baseURL.absoluteString)/…: HTTP 500 Internal Server Error"])
   }
 
-  /// An answer that is not HTTP is named as such, and the warning names the server, never the path.
-  func testAnAnswerThatIsNotHTTPIsAWarningNamingOnlyTheServer() throws {
+  /// An answer that is not HTTP is named as such, and the warning names the server and the path
+  /// but never its last segment, the secret token.
+  func testAnAnswerThatIsNotHTTPIsAWarningWithoutTheSecretToken() throws {
     let server = try LoopbackHTTPServer(routes: ["/services/T000/SECRET": .raw(Data("ok\n".utf8))])
     defer { server.stop() }
 
@@ -194,7 +196,10 @@ final class WebhookTests: XCTestCase {
     XCTAssertEqual(result.exitCode, ExitCodes().taskFailed)
     XCTAssertEqual(
       warnings(in: log).map { $0.components(separatedBy: "and was ignored: ").last },
-      ["could not post to the webhook at \(server.baseURL.absoluteString): the server did not answer with valid HTTP"])
+      [
+        "could not post to the webhook at \(server.baseURL.absoluteString)/services/T000/…: "
+          + "the server did not answer with valid HTTP"
+      ])
     XCTAssertFalse(log.joined().contains("SECRET"), log.joined(separator: "\n"))
   }
 
@@ -226,7 +231,8 @@ final class WebhookTests: XCTestCase {
     XCTAssertEqual(result.status(of: HookedFailing(tld: "rs")), .failed)
     XCTAssertEqual(warnings(in: logged.log).count, 1, logged.log.joined(separator: "\n"))
     XCTAssertTrue(
-      warnings(in: logged.log).first?.contains("could not post to the webhook at \(server.baseURL.absoluteString): ")
+      warnings(in: logged.log).first?.contains(
+        "could not post to the webhook at \(server.baseURL.absoluteString)/services/T000/…: ")
         == true, logged.log.joined(separator: "\n"))
     XCTAssertFalse(logged.log.joined().contains("SECRET"), logged.log.joined(separator: "\n"))
   }

@@ -29,7 +29,8 @@ import Foundation
 ///
 /// A message that cannot be delivered (the connection is refused, the answer is not in within
 /// `timeout` seconds, it is outside 2xx or not HTTP) never stops or fails the run: the run logs one
-/// warning line, naming the server but not the URL's path (often a secret token), and goes on.
+/// warning line, naming the server and the URL's path but for its last segment (often a secret
+/// token: `https://hooks.slack.com/services/T000/B000/…`), and goes on.
 /// Messages are posted one at a time, in order, away from the workers (see ``RunOptions/observers``),
 /// so a slow server holds up no task; the end of the run waits for the messages still to be posted,
 /// each for at most `timeout` seconds.
@@ -183,9 +184,13 @@ public struct Webhook: Sendable {
     }
   }
 
-  /// `https://hooks.slack.com`: the URL without its path, which may be a secret token.
-  private var server: String {
-    "\(url.scheme ?? "http")://\(url.host ?? "")" + (url.port.map { ":\($0)" } ?? "")
+  /// `https://hooks.slack.com/services/T000/B000/…`: the URL with its last path segment (where
+  /// Slack, Discord and most others put the secret token) and its query left out, so that a warning
+  /// still tells two hooks on one server apart.
+  var server: String {
+    let segments = url.path.split(separator: "/", omittingEmptySubsequences: true)
+    let path = segments.isEmpty ? "" : "/" + (segments.dropLast().map(String.init) + ["…"]).joined(separator: "/")
+    return "\(url.scheme ?? "http")://\(url.host ?? "")" + (url.port.map { ":\($0)" } ?? "") + path
   }
 
   /// The message `event` sends, or `nil` when the hook is not for it.

@@ -15,8 +15,8 @@ public enum WebhookError: Error, CustomStringConvertible, Equatable, Sendable {
   /// The timeout is not a positive number of seconds.
   case invalidTimeout(seconds: TimeInterval)
   /// The message was posted but not accepted, or could not be posted: why, in a few words.
-  /// `server` is the URL's scheme, host and port only, because a webhook URL's path is often a
-  /// secret token (as Slack's are) that must not end up in logs.
+  /// `server` is the URL without its query and with `…` for its last path segment, because that
+  /// is where a webhook URL keeps its secret token (as Slack's do), which must not end up in logs.
   case notDelivered(server: String, reason: String)
 
   /// The message, in one line.
