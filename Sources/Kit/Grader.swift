@@ -32,12 +32,19 @@ struct Grader {
   /// Builds everything the suites need (or only `product`); returns the compile errors when it fails.
   func build(product: String? = nil) -> BuildReport? {
     let what = product.map { ["--product", $0] } ?? ["--build-tests"]
-    // swift build's step lines (`[120/412] Compiling Plumb Scheduler.swift`) say what it is doing.
     let outcome = Shell.capture(["swift", "build"] + what + scratchArguments, environment: environment) { line in
-      guard line.hasPrefix("[") else { return }
-      Terminal.showActivity(line)
+      if let activity = Self.activity(ofBuildLine: line) { Terminal.showActivity(activity) }
     }
     return outcome.succeeded ? nil : BuildReport(output: outcome.output)
+  }
+
+  /// What a step line of swift build (`[120/412] Compiling Plumb Scheduler.swift`) says it is doing,
+  /// without the step's count: the total grows as swift build finds more to do ([30/83], later
+  /// [280/373]), which reads as progress going back.
+  static func activity(ofBuildLine line: String) -> String? {
+    guard line.hasPrefix("["), let end = line.firstIndex(of: "]") else { return nil }
+    let text = line[line.index(after: end)...].trimmingCharacters(in: .whitespaces)
+    return text.isEmpty ? nil : text
   }
 
   /// Builds like `build(product:)`, leaving out each exercise other than `kept` that does not

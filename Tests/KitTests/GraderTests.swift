@@ -40,6 +40,13 @@ final class GraderTests: XCTestCase {
     try String(contentsOfFile: folder + "/attempts", encoding: .utf8).split(separator: "\n").map(String.init)
   }
 
+  func testABuildStepIsShownWithoutItsGrowingCount() {
+    XCTAssertEqual(
+      Grader.activity(ofBuildLine: "[280/373] Compiling Plumb Scheduler.swift"), "Compiling Plumb Scheduler.swift")
+    XCTAssertNil(Grader.activity(ofBuildLine: "Building for debugging..."))
+    XCTAssertNil(Grader.activity(ofBuildLine: "[1/1] "))
+  }
+
   func testBrokenExercisesAndSuitesOfOthersAreLeftOutOneByOne() throws {
     var grader = self.grader
     let six = try XCTUnwrap(Exercise.all().first { $0.number == 6 })
