@@ -52,6 +52,15 @@ doctor:
 test: kit cron-fixture luigid-venv s3-venv postgres
 	@$(KIT) selfcheck
 	@$(MAKE) --no-print-directory release-smoke
+	@$(MAKE) --no-print-directory editor-check
+
+# `make editor-check`: what the README promises of an editor with Swift support. It opens an
+# exercise file in sourcekit-lsp (the toolchain's language server, which VS Code's Swift extension
+# and other editors run) as an editor does, and checks that a compile error is shown and that
+# `Producer().` completes with output(). About 30 s the first time (the server prepares Plumb's module).
+.PHONY: editor-check
+editor-check: openssl-dev
+	@python3 Tests/EditorCheck/editor_check.py .
 
 # `make release-smoke`: every feature of Plumb once (async, dynamic requirements, a range, a
 # schedule, retries, --force, a webhook, luigid, S3, PostgreSQL) in a release build, which the
