@@ -42,9 +42,9 @@ struct BuildReport {
       // at once is a compile error instead of a crash at random. The compiler's own notes suggest
       // @MainActor or nonisolated(unsafe), neither of which is the fix in a pipeline.
       if message.contains("is not concurrency-safe") || message.contains("concurrently-executing code") {
-        return "tasks run on several workers at once, so a variable outside run() that they all change is a "
-          + "data race: keep the count in a `var` inside run() and pass results on through the task's output "
-          + "(the next task reads it with input()), not through a shared variable"
+        return "tasks run on several workers at once, so a variable outside run() is shared by all of them "
+          + "(a data race): make it a `let` if it never changes, or keep it in a `var` inside run() and pass "
+          + "results on through the task's output (the next task reads it with input())"
       }
       if message.contains("main actor-isolated") {
         return "tasks run on worker threads, not on the main actor, so @MainActor state cannot be changed "
