@@ -172,7 +172,13 @@ open class GradedTestCase: XCTestCase {
   /// The "not done" message when a command line run reached a stub's ``NotImplemented``, read back
   /// from the failure Plumb logged; `nil` when none did.
   public func notDoneMessage(in command: CommandRun) -> String? {
-    command.errors.lazy.compactMap(NotImplemented.init(loggedIn:)).first.map(notDoneMessage)
+    notDoneMessage(inLog: command.errors)
+  }
+
+  /// The "not done" message when the log `lines` of a run (of a pipeline started as a process of
+  /// its own, say) report a stub's ``NotImplemented``; `nil` when none does.
+  public func notDoneMessage(inLog lines: [String]) -> String? {
+    lines.lazy.compactMap(NotImplemented.init(loggedIn:)).first.map(notDoneMessage)
   }
 
   /// Where the learner works on `place`: "the TODO in TopSongs.run() (Exercises/4-dependencies/TopSongs.swift)".

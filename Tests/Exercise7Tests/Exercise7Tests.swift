@@ -140,6 +140,84 @@ final class Exercise7Tests: GradedTestCase {
       found: "\(deps)", next: "return the 40 Chunks from \(inRequires)")
   }
 
+  /// Two `make run`s at once in one folder on one luigid (two terminals, as the README has it):
+  /// each task runs in one process only, and each summary counts only what its own process ran.
+  func testTwoRunsAtOnceOnOneLuigidShareTheWork() throws {
+    let luigid: LuigidServer
+    let pipelines: BuiltExecutable
+    do {
+      luigid = try LuigidServer(for: self)
+      pipelines = try BuiltExecutable("pipelines")
+    } catch {
+      XCTFail(
+        Feedback.message(
+          "This check runs two pipelines at once on a luigid of its own, which could not start.", found: "\(error)",
+          next: "run `make luigid-venv` once (it installs Luigi into .build-luigi/), then make check N=7"))
+      return
+    }
+    // As the README has it: --worker-keep-alive, so that each waits for the tasks the other runs
+    // and ends with exit code 0, and --no-lock on the second, since the same command twice in one
+    // folder is otherwise refused (exit code 10), as Luigi refuses it.
+    let arguments = ["7", "Assemble", "--workers", "2", "--worker-keep-alive"] + luigid.flags
+    let runs = try [arguments, arguments + ["--no-lock"]].map { arguments in
+      let process = pipelines.process(arguments, in: workspace)
+      let output = Pipe()
+      process.standardOutput = output
+      process.standardError = output
+      try process.run()
+      return (process, output)
+    }
+    let outcomes = runs.map { process, output in
+      let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      return (status: process.terminationStatus, crashed: process.terminationReason != .exit, text: text)
+    }
+    let lines = outcomes.map { $0.text.split(separator: "\n").map(String.init) }
+    if let notDone = notDoneMessage(inLog: Array(lines.joined())) {
+      XCTFail(notDone)
+      return
+    }
+    for (index, outcome) in outcomes.enumerated() where outcome.crashed || outcome.status != 0 {
+      XCTFail(
+        Feedback.message(
+          "Run \(index + 1) of two at once on one luigid did not succeed.",
+          expected: "exit code 0 (with --worker-keep-alive, each waits for what the other runs)",
+          found: outcome.crashed ? "it crashed" : "exit code \(outcome.status)\n" + Feedback.block(outcome.text),
+          next: "make the pipeline pass the checks above first, then make check N=7"))
+      return
+    }
+    // `plumb: done Chunk(part=3) in 0.00 s`: what each process ran itself.
+    let ran = lines.map { lines in
+      lines.filter { $0.hasPrefix("plumb: done ") }.map {
+        $0.dropFirst("plumb: done ".count).components(separatedBy: " in ")[0]
+      }
+    }
+    let twice = Set(ran[0]).intersection(ran[1]).sorted()
+    guard
+      expect(
+        twice.isEmpty, "With luigid, two runs at once should never run the same task twice.",
+        expected: "each task in one run only", found: "run in both: \(twice.prefix(5).joined(separator: ", "))",
+        next: "give each Chunk its own output file, named after its part only: the output() in Chunk.swift")
+    else { return }
+    let all = Set(ran[0] + ran[1])
+    guard
+      expect(
+        all.count == 41, "Between them, the two runs should run the 41 tasks.", expected: "41 tasks",
+        found: "\(all.count): \(ran[0].count) in the first run, \(ran[1].count) in the second",
+        next: "return the 40 Chunks from \(inRequires)")
+    else { return }
+    for (index, outcome) in outcomes.enumerated() {
+      let line = "* \(ran[index].count) ran successfully:"
+      guard
+        expect(
+          ran[index].isEmpty || outcome.text.contains(line),
+          "Run \(index + 1)'s summary should count as run only the tasks it ran itself.",
+          expected: line, found: Feedback.block(PipelineRun.body(ofSummary: outcome.text)),
+          next: "make the pipeline pass the checks above first, then make check N=7")
+      else { return }
+    }
+  }
+
   // MARK: - Helpers
 
   /// How `required` differs from the 40 Chunks, parts 0 to 39: the extra tasks, the missing parts,

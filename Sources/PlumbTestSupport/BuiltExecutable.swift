@@ -1,16 +1,17 @@
 import Foundation
-import PlumbTestSupport
 
-/// An executable of the package that tests run as a user would (plumb-example, plumb-signals).
+/// An executable of the package that tests run as a user would (plumb-example, plumb-signals, and
+/// `pipelines`, which exercise 7's suite runs twice at once).
 ///
 /// A test target cannot depend on an executable reliably, so the executables are built by
 /// `swift build --build-tests` (as `make test` runs it before `swift test`); they lie beside the
 /// test bundle (`.build/debug/BatchDataPackageTests.xctest` on Linux).
-struct BuiltExecutable {
-  let url: URL
+public struct BuiltExecutable {
+  /// Where the executable is.
+  public let url: URL
 
   /// The executable `name`, or an error saying how to build it.
-  init(_ name: String) throws {
+  public init(_ name: String) throws {
     let tests = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
     url = tests.deletingLastPathComponent().appendingPathComponent(name)
     guard FileManager.default.isExecutableFile(atPath: url.path) else { throw NotBuilt(path: url.path) }
@@ -18,7 +19,7 @@ struct BuiltExecutable {
 
   /// A process of the executable run in `folder`, as a user in that folder would run it: `TMPDIR`
   /// there (so lock files stay inside), and none of the caller's config-file variables.
-  func process(_ arguments: [String], in folder: TemporaryFolder) -> Process {
+  public func process(_ arguments: [String], in folder: TemporaryFolder) -> Process {
     let process = Process()
     process.executableURL = url
     process.arguments = arguments
