@@ -1,7 +1,8 @@
 import Foundation
 
 // plumb-bench: how fast Plumb schedules tiny file-writing tasks, and how that compares with a
-// plain loop writing the same files, with Luigi and with make.
+// plain loop writing the same files, with Luigi and with make; then the same fan-in through
+// luigid (the venv's, beside --luigi-python), by Plumb and by Luigi, against luigid's own time.
 //
 //   plumb-bench [--sizes 1000,10000,100000] [--folder DIR] [--luigi-python PATH --luigi-script PATH]
 //               [--floor PATH]
@@ -113,6 +114,38 @@ do {
     }
   }
   if luigiPython == nil { print("  (Luigi not measured: pass --luigi-python, as `make bench` does)") }
+
+  if let python = luigiPython {
+    let luigid = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("luigid").path
+    print(
+      "\nThe \(rivalSize)-task fan-in through a fresh luigid. luigid serves one RPC at a time, so the time it"
+        + "\nspent serving the run's RPCs (its access log's figures) is the floor; x floor = wall / that time:")
+    let luigidWidths = [8, 8, 8, 7, 12, 8, 8]
+    print(
+      ["worker", "workers", "wall s", "RPCs", "luigid busy", "ms/RPC", "x floor"]
+        .enumerated().map { column($1, luigidWidths[$0]) }.joined())
+    for workers in [1, 2, 4] {
+      let runs: [(String, LuigidBench.Figures?)] = [
+        ("plumb", try LuigidBench.plumb(luigid: luigid, size: rivalSize, workers: workers)),
+        (
+          "luigi",
+          try LuigidBench.luigi(
+            luigid: luigid, python: python, script: absolute(luigiScript), size: rivalSize, workers: workers)
+        ),
+      ]
+      for (name, figures) in runs {
+        guard let figures else {
+          print("  \(name) workers \(workers): not measured, \(luigid) is not there")
+          continue
+        }
+        print(
+          [
+            name, String(workers), fixed(figures.wall, 3), String(figures.rpcs), fixed(figures.busy, 3),
+            fixed(figures.busy / Double(max(figures.rpcs, 1)) * 1000, 2), fixed(figures.wall / figures.busy, 2),
+          ].enumerated().map { column($1, luigidWidths[$0]) }.joined())
+      }
+    }
+  }
   if floorProgram == nil { print("  (the C floor not measured: pass --floor, as `make bench` does)") }
 } catch {
   fail("\(error)")

@@ -1,0 +1,137 @@
+import Foundation
+import Plumb
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The fan-in through a fresh luigid, by Plumb and by Luigi's own worker, with luigid's own account
+/// of the RPCs it served.
+///
+/// luigid serves one request at a time (one Python thread), so the time it spent serving a run's
+/// RPCs, as its access log records each one (`200 POST /api/add_task (127.0.0.1) 1.23ms`), is a
+/// floor no worker can beat: the table shows each run's wall time against it.
+enum LuigidBench {
+  struct Figures {
+    let wall: Double
+    /// RPCs luigid served for the run, and the seconds it spent serving them.
+    let rpcs: Int
+    let busy: Double
+  }
+
+  /// Plumb's run of the fan-in through a fresh luigid, or `nil` when luigid is not there.
+  static func plumb(luigid: String, size: Int, workers: Int) throws -> Figures? {
+    try withFreshLuigid(luigid) { port, folder in
+      var options = RunOptions()
+      options.workingDirectory = folder.path
+      options.configuration = Configuration()
+      options.logLevel = .error
+      options.workers = workers
+      options.scheduler = .central(CentralScheduler(host: "127.0.0.1", port: port))
+      let root = Shape.fanIn.root(size: size)
+      var result: RunResult?
+      let wall = try seconds { result = try build([root], options: options) }
+      guard let result, result.success, result.records.count == size else {
+        throw BenchError(description: "the run through luigid did not succeed:\n\(result?.summary ?? "")")
+      }
+      return wall
+    }
+  }
+
+  /// Luigi's worker (Benchmarks/luigi_fan_in.py) on the same fan-in through a fresh luigid.
+  static func luigi(luigid: String, python: String, script: String, size: Int, workers: Int) throws -> Figures? {
+    try withFreshLuigid(luigid) { port, folder in
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: python)
+      process.arguments = [script, folder.path, String(size), String(workers), String(port)]
+      let output = Pipe()
+      process.standardOutput = output
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      guard process.terminationStatus == 0, let wall = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      else { throw BenchError(description: "Luigi's run through luigid failed (exit \(process.terminationStatus))") }
+      return wall
+    }
+  }
+
+  /// Starts luigid with a fresh state in a folder of its own, runs `body` (which returns the run's
+  /// wall time), stops luigid, and reads its access log.
+  private static func withFreshLuigid(
+    _ luigid: String, _ body: (_ port: Int, _ folder: BenchFolder) throws -> Double
+  ) throws -> Figures? {
+    guard FileManager.default.isExecutableFile(atPath: luigid) else { return nil }
+    let state = try BenchFolder()
+    defer { state.remove() }
+    let work = try BenchFolder()
+    defer { work.remove() }
+    let port = try freePort()
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: luigid)
+    server.arguments = [
+      "--address", "127.0.0.1", "--port", String(port), "--logdir", state.path,
+      "--state-path", state.path + "/state.pickle",
+    ]
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
+    try server.run()
+    defer {
+      if server.isRunning {
+        server.terminate()
+        server.waitUntilExit()
+      }
+    }
+    try waitUntilListening(port: port)
+    let wall = try body(port, work)
+    server.terminate()
+    server.waitUntilExit()
+    let log = (try? String(contentsOfFile: state.path + "/luigi-server.log", encoding: .utf8)) ?? ""
+    // The RPCs of the run only: the start-up probe below asked for the root page, not /api/.
+    let served = log.split(separator: "\n").filter { $0.contains("tornado.access") && $0.contains(" /api/") }
+    let busy = served.compactMap { line -> Double? in
+      guard let milliseconds = line.split(separator: " ").last, milliseconds.hasSuffix("ms") else { return nil }
+      return Double(milliseconds.dropLast(2)).map { $0 / 1000 }
+    }
+    return Figures(wall: wall, rpcs: served.count, busy: busy.reduce(0, +))
+  }
+
+  /// A port nobody listens on now: the kernel's pick for a socket bound to port 0, closed again.
+  private static func freePort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw BenchError(description: "no socket for a free port") }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+        bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
+      }
+    }
+    guard bound else { throw BenchError(description: "could not bind a free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  /// Waits until luigid accepts connections on `port`, for at most 30 seconds.
+  private static func waitUntilListening(port: Int) throws {
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
+      let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(UInt16(port).bigEndian)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      let connected = withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+      }
+      close(socket)
+      if connected { return }
+      usleep(50_000)
+    }
+    throw BenchError(description: "luigid did not start listening on 127.0.0.1:\(port) within 30 s")
+  }
+}
