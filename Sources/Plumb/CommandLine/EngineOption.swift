@@ -122,7 +122,7 @@ struct EngineOption: Sendable {
       help:
         "with keep-alive, end after this long with nothing to run, such as 600 or 10 m ([worker] max_keep_alive_idle_duration)"
     ) { invocation, value, flag in
-      guard let duration = SchedulerRequest.timeDelta(value) else {
+      guard let duration = TimeDelta.seconds(in: value), duration >= 0 else {
         throw CommandLineError.invalidValue(
           flag: flag, value: value, expected: "a duration such as 90, 1 m 30 s or PT1M30S")
       }

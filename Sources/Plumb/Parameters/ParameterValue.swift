@@ -1,9 +1,10 @@
 /// A type a ``Parameter`` can hold: it reads itself from command-line or config-file text and
 /// writes itself back as the text that names a task (`TopSongs(tld=rs)`).
 ///
-/// String, Int, Double, Bool, ``Day``, ``Month``, ``Year``, ``DateHour``, ``DayInterval``, arrays of
-/// parameter values and string-backed enums conform. An enum becomes a choice (Luigi's
-/// `ChoiceParameter`) by declaring the conformance; its raw values are the accepted texts:
+/// String, Int, Double, Bool, ``Day``, ``Month``, ``Year``, ``DateHour``, ``DateMinute``,
+/// ``DateSecond``, ``TimeDelta``, ``DayInterval``, arrays of parameter values and string-backed
+/// enums conform. An enum becomes a choice (Luigi's `ChoiceParameter`) by declaring the
+/// conformance; its raw values are the accepted texts:
 ///
 /// ```swift
 /// enum Mode: String, CaseIterable, ParameterValue { case fast, thorough }

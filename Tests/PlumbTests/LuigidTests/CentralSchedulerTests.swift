@@ -216,7 +216,7 @@ final class CentralSchedulerTests: XCTestCase {
     XCTAssertEqual(fromCore.waitInterval, 0.25)
     XCTAssertEqual(fromCore.maximumKeepAliveIdleDuration, 120)
     XCTAssertEqual(
-      ["90", "0.5", "P1DT2H", "P2W", "2 hours", "1 week 2 days", "10m", "later"].map(SchedulerRequest.timeDelta),
+      ["90", "0.5", "P1DT2H", "P2W", "2 hours", "1 week 2 days", "10m", "later"].map(TimeDelta.seconds(in:)),
       [90, 0.5, 93_600, 1_209_600, 7_200, 777_600, 600, nil])
     XCTAssertThrowsError(
       try SchedulerRequest().choice(

@@ -86,39 +86,6 @@ struct SchedulerRequest: Sendable, Equatable {
     return .central(scheduler)
   }
 
-  /// Seconds in `text`, in the forms Luigi's `TimeDeltaParameter` reads: a bare number of seconds
-  /// (`90`, `0.5`), ISO 8601 (`PT1M30S`, `P1DT2H`, `P2W`), or units from longest to shortest (`1 m
-  /// 30 s`, `2 hours`, `1 week 2 days`); `nil` for anything else.
-  static func timeDelta(_ text: String) -> TimeInterval? {
-    let text = text.trimmingCharacters(in: .whitespaces)
-    if let seconds = Double(text), seconds.isFinite, seconds >= 0 { return seconds }
-    for pattern in timeDeltaPatterns {
-      guard let match = try? pattern.wholeMatch(in: text) else { continue }
-      var total = 0.0
-      var hasValue = false
-      for (unit, seconds) in timeDeltaUnits {
-        guard let digits = match.output[unit]?.substring, let value = Double(digits) else { continue }
-        total += value * seconds
-        hasValue = true
-      }
-      if hasValue { return total }
-    }
-    return nil
-  }
-
-  private static let timeDeltaUnits: [(String, Double)] = [
-    ("weeks", 604_800), ("days", 86_400), ("hours", 3_600), ("minutes", 60), ("seconds", 1),
-  ]
-
-  /// Luigi's two patterns: ISO 8601 durations, then `n unit` words (`w[eek[s]]`, `d[ay[s]]`, ...).
-  private nonisolated(unsafe) static let timeDeltaPatterns: [Regex<AnyRegexOutput>] = [
-    #"P((?<weeks>\d+)W|((?<days>\d+)D)?(T((?<hours>\d+)H)?((?<minutes>\d+)M)?((?<seconds>\d+)S)?)?)"#,
-    timeDeltaUnits.map { unit, _ in
-      let (first, middle, last) = (unit.prefix(1), unit.dropFirst().dropLast(), unit.suffix(1))
-      return #"((?<\#(unit)>\d+) ?\#(first)(\#(middle))?(\#(last))? ?)?"#
-    }.joined(),
-  ].compactMap { try? Regex($0) }
-
   /// `text` as a scheduler's URL: http or https, with a host.
   static func url(_ text: String) -> URL? {
     guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
@@ -129,10 +96,10 @@ struct SchedulerRequest: Sendable, Equatable {
 }
 
 extension Configuration {
-  /// A duration setting in Luigi's forms (``SchedulerRequest/timeDelta(_:)``); `nil` when absent.
+  /// A duration setting in Luigi's forms (``TimeDelta/seconds(in:)``), not below zero; `nil` when absent.
   fileprivate func timeDelta(section: String, key: String) throws -> TimeInterval? {
     guard let text = value(section: section, key: key) else { return nil }
-    guard let seconds = SchedulerRequest.timeDelta(text) else {
+    guard let seconds = TimeDelta.seconds(in: text), seconds >= 0 else {
       throw problem("[\(section)] \(key) must be a duration such as 90, 1 m 30 s or PT1M30S, not '\(text)'")
     }
     return seconds
