@@ -25,7 +25,13 @@ private struct Timed: PipelineTask {
   func run() throws { try output().write("done\n") }
 }
 
-/// Luigi's DateMinuteParameter, DateSecondParameter and TimeDeltaParameter in Plumb: the texts they
+private struct WithArguments: PipelineTask {
+  @Parameter var args: JSONObject = .required
+  func output() -> LocalTarget { LocalTarget("arguments.txt") }
+  func run() throws { try output().write("\(args)\n") }
+}
+
+/// Luigi's DateMinuteParameter, DateSecondParameter, TimeDeltaParameter and DictParameter in Plumb: the texts they
 /// read and write, the task ids they give, and the summary of a run over 300 minutes, each compared
 /// with what Luigi 3.8.1 (the venv `make luigid-venv` installs) answers in the same case.
 final class LuigiParameterTypesTests: XCTestCase {
@@ -73,9 +79,28 @@ final class LuigiParameterTypesTests: XCTestCase {
     }
   }
 
+  func testJSONObjectsKeepTheirOrderAndWriteAsPythonsJSONDoes() {
+    let object = JSONObject(parameterText: #"{"start":"1998-03-23","num":3,"ratio":0.5,"tags":["a",null,true],"é":{}}"#)
+    XCTAssertEqual(
+      object?.parameterText,
+      #"{"start": "1998-03-23", "num": 3, "ratio": 0.5, "tags": ["a", null, true], "\u00e9": {}}"#)
+    XCTAssertEqual(object?["num"], 3)
+    XCTAssertEqual(JSONObject(parameterText: #"{"a": 1, "b": 2, "a": 3}"#)?.parameterText, #"{"a": 3, "b": 2}"#)
+    let literal: JSONObject = ["start": "1998-03-23", "num": 3]
+    XCTAssertEqual(literal.parameterText, #"{"start": "1998-03-23", "num": 3}"#)
+    for refused in ["", "[]", "3", #"{"a": 1,}"#, #"{"a": NaN}"#, #"{"a": 01}"#, #"{'a': 1}"#, #"{"a": 1} x"#] {
+      XCTAssertNil(JSONObject(parameterText: refused), refused)
+    }
+    XCTAssertNil(JSONObject(parameterText: String(repeating: "[", count: 5000)), "deep nesting is refused, not a crash")
+  }
+
   /// Luigi's own parameters on the same texts, and the ids of tasks with the same parameters.
   func testTextsAndTaskIdsAreLuigis() throws {
     let texts = ["90", "-1.5", "P1DT12H", "1 w 2 d 3 h 4 m 5 s", "3 hours"]
+    let jsonTexts = [
+      #"{"start":"1998-03-23","num":3}"#, #"{"b": [1, 2.5, 1e20, -0.0], "a": {"z": null, "y": false}}"#,
+      #"{"name": "Zoë \u2603 \ud83d\ude00", "quote": "\"\\\n"}"#,
+    ]
     let luigi = try python(
       """
       import luigi
@@ -90,6 +115,12 @@ final class LuigiParameterTypesTests: XCTestCase {
       s = luigi.DateSecondParameter()
       print(Timed(second=s.parse("1998-03-23T015059"), keep=p.parse("P1DT12H")).task_id)
       print(EveryMinute(time=luigi.DateMinuteParameter().parse("1998-03-23T01H50")).task_id)
+      class WithArguments(luigi.Task):
+          args = luigi.DictParameter()
+      d = luigi.DictParameter()
+      for text in [\(jsonTexts.map { "r'\($0)'" }.joined(separator: ", "))]:
+          print(d.serialize(d.parse(text)))
+          print(WithArguments(args=d.parse(text)).task_id)
       """)
     let plumb =
       texts.map { TimeDelta(parameterText: $0)?.parameterText ?? "refused" } + [
@@ -98,6 +129,9 @@ final class LuigiParameterTypesTests: XCTestCase {
         ).id,
         TaskInfo(EveryMinute(time: DateMinute(parameterText: "1998-03-23T01H50")!)).id,
       ]
+      + jsonTexts.flatMap { text in
+        JSONObject(parameterText: text).map { [$0.parameterText, TaskInfo(WithArguments(args: $0)).id] } ?? ["refused"]
+      }
     XCTAssertEqual(plumb, luigi)
   }
 
