@@ -2,9 +2,9 @@
 /// writes itself back as the text that names a task (`TopSongs(tld=rs)`).
 ///
 /// String, Int, Double, Bool, ``Day``, ``Month``, ``Year``, ``DateHour``, ``DateMinute``,
-/// ``DateSecond``, ``TimeDelta``, ``JSONObject``, ``DayInterval``, arrays of parameter values and string-backed
-/// enums conform. An enum becomes a choice (Luigi's `ChoiceParameter`) by declaring the
-/// conformance; its raw values are the accepted texts:
+/// ``DateSecond``, ``TimeDelta``, ``JSONObject``, ``DayInterval``, arrays of parameter values and
+/// string-backed enums conform. An enum becomes a choice (Luigi's `ChoiceParameter`) by declaring
+/// the conformance; its raw values are the accepted texts:
 ///
 /// ```swift
 /// enum Mode: String, CaseIterable, ParameterValue { case fast, thorough }
