@@ -218,6 +218,34 @@ let valueParsers: [(String, @MainActor (Double) -> Void)] = [
     { fuzzValue(DateHour.self, "DateHour", seeds: ["2024-01-03T07", "2024-1-3T7", "9999-12-31T23"], share: $0) }
   ),
   (
+    "DateMinute",
+    {
+      fuzzValue(
+        DateMinute.self, "DateMinute", seeds: ["2024-01-03T0715", "2024-1-3T07H15", "9999-12-31T2359"], share: $0)
+    }
+  ),
+  (
+    "DateSecond",
+    { fuzzValue(DateSecond.self, "DateSecond", seeds: ["2024-01-03T071530", "9999-12-31T235959"], share: $0) }
+  ),
+  (
+    "TimeDelta",
+    {
+      fuzzValue(
+        TimeDelta.self, "TimeDelta", seeds: ["90", "-1.5", "P1DT12H", "P2W", "1 w 2 d 3 h 4 m 5 s", "3 hours"],
+        share: $0)
+    }
+  ),
+  (
+    "JSONObject",
+    {
+      fuzzValue(
+        JSONObject.self, "JSONObject",
+        seeds: [#"{"start": "1998-03-23", "num": 3}"#, #"{"a": [1, 2.5e-3, null, {"b": "\u00e9"}]}"#, "{}"],
+        share: $0)
+    }
+  ),
+  (
     "DayInterval",
     {
       fuzzValue(

@@ -73,6 +73,7 @@ final class LuigiParameterTypesTests: XCTestCase {
         "0 w 0 d 0 h 30 m 0 s", "2 w 0 d 0 h 0 m 0 s", "1 w 2 d 3 h 4 m 5 s", "0 w 0 d 3 h 0 m 0 s",
         "1 w 2 d 0 h 0 m 0 s",
       ])
+    XCTAssertEqual(TimeDelta(parameterText: "-1 w 6 d 23 h 59 m 58 s")?.seconds, -2, "a negative length reads back")
     // Luigi's regular expressions match a prefix and would take "3 hours later" as 3 hours.
     for refused in ["", "soon", "3 hours later", "P", "PT"] {
       XCTAssertNil(TimeDelta(parameterText: refused), refused)

@@ -63,12 +63,14 @@ public struct TimeDelta: RequirableParameterValue, Comparable, Hashable, Sendabl
   ]
 
   /// Luigi's two patterns: ISO 8601 durations, then `n unit` words (`w[eek[s]]`, `d[ay[s]]`, ...).
-  /// (A `Regex` is not Sendable; these are only read.)
+  /// The weeks may be negative, unlike in Luigi, so that the text of a negative length
+  /// (`-1 w 6 d 23 h 59 m 58 s`) reads back. (A `Regex` is not Sendable; these are only read.)
   private nonisolated(unsafe) static let patterns: [Regex<AnyRegexOutput>] = [
     #"P((?<weeks>\d+)W|((?<days>\d+)D)?(T((?<hours>\d+)H)?((?<minutes>\d+)M)?((?<seconds>\d+)S)?)?)"#,
     units.map { unit, _ in
       let (first, middle, last) = (unit.prefix(1), unit.dropFirst().dropLast(), unit.suffix(1))
-      return #"((?<\#(unit)>\d+) ?\#(first)(\#(middle))?(\#(last))? ?)?"#
+      let sign = unit == "weeks" ? "-?" : ""
+      return #"((?<\#(unit)>\#(sign)\d+) ?\#(first)(\#(middle))?(\#(last))? ?)?"#
     }.joined(),
   ].compactMap { try? Regex($0) }
 
