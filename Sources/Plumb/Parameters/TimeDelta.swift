@@ -42,6 +42,9 @@ public struct TimeDelta: RequirableParameterValue, Comparable, Hashable, Sendabl
   /// 30 s`, `2 hours`, `1 week 2 days`); `nil` for anything else. Also read by the `[worker]`
   /// settings that take a duration, where a fraction of a second counts.
   static func seconds(in text: String) -> TimeInterval? {
+    // The longest sensible text is some 60 characters; longer text is refused before the patterns,
+    // whose matching can take seconds on a megabyte.
+    guard text.utf8.count <= 200 else { return nil }
     let text = text.trimmingCharacters(in: .whitespaces)
     if let seconds = Double(text), seconds.isFinite { return seconds }
     for pattern in patterns {
