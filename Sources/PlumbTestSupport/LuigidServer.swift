@@ -24,7 +24,8 @@ import XCTest
 public final class LuigidServer: @unchecked Sendable {
   /// The port luigid listens on, on 127.0.0.1.
   public let port: Int
-  private let process: Process
+  // Replaced only by restartWithoutState(), which a test calls from its own thread, as it does stop().
+  private var process: Process
   private let folder: TemporaryFolder
 
   /// The venv holding luigi.
@@ -67,7 +68,14 @@ public final class LuigidServer: @unchecked Sendable {
     try folder.write(Self.fastConfiguration, to: "luigid.cfg")
     try FileManager.default.createDirectory(atPath: folder.path(of: "log"), withIntermediateDirectories: true)
     port = try LoopbackPort.unused()
-    process = Process()
+    process = try Self.launch(luigid, port: port, in: folder)
+    test.addTeardownBlock { [self] in stop() }
+    try waitUntilReady()
+  }
+
+  /// Starts luigid on `port` with its state, configuration and log in `folder`.
+  private static func launch(_ luigid: String, port: Int, in folder: TemporaryFolder) throws -> Process {
+    let process = Process()
     process.executableURL = URL(fileURLWithPath: luigid)
     process.arguments = [
       "--address", "127.0.0.1", "--port", String(port), "--logdir", folder.path(of: "log"),
@@ -85,7 +93,17 @@ public final class LuigidServer: @unchecked Sendable {
     ServerLeftovers.stopAbandoned()
     try process.run()
     ServerLeftovers.remember(process)
-    test.addTeardownBlock { [self] in stop() }
+    return process
+  }
+
+  /// Kills luigid outright (SIGKILL, so it saves nothing), deletes its state file, and starts a
+  /// new luigid on the same port: a scheduler restarted after a crash, which knows no task.
+  public func restartWithoutState() throws {
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    ServerLeftovers.forget(process.processIdentifier)
+    folder.delete("state.pickle")
+    process = try Self.launch(Self.venv + "/bin/luigid", port: port, in: folder)
     try waitUntilReady()
   }
 

@@ -174,6 +174,25 @@ final class CentralProcessTests: XCTestCase {
     XCTAssertEqual(folder.files().filter { $0.contains("-plumb-tmp-") }, [])
   }
 
+  /// luigid killed and started again without its state while parts run: the run registers its
+  /// tasks again and finishes them, where it used to end with "not granted run permission".
+  func testLuigidRestartedWithoutItsStateGetsTheRunsTasksAgain() throws {
+    for n in 1...4 { try folder.write("", to: "hold-part-\(n)") }
+    let run = try start("run", ["FanIn", "--count", "4", "--workers", "2"])
+    try waitFor("two parts to run") { (1...4).filter { folder.contains("started-Part-\($0)") }.count == 2 }
+    try luigid.restartWithoutState()
+    for n in 1...4 { try folder.write("", to: "release-part-\(n)") }
+    let outcome = finish(run, "run")
+
+    XCTAssertEqual(outcome.code, 0, outcome.output + "\(outcome.errorLines)")
+    XCTAssertTrue(outcome.output.contains("* 5 ran successfully:"), outcome.output)
+    XCTAssertTrue(
+      outcome.errorLines.contains { $0.contains("lost this run's tasks (restarted?): registering them again") },
+      "\(outcome.errorLines)")
+    XCTAssertEqual(folder.contents(of: "fan-in-4.txt"), "10\n")
+    XCTAssertEqual(runs.count, 5, "each task once: \(runs)")
+  }
+
   func testAKilledWorkersTaskIsTakenOverOnceLuigidHasPrunedIt() throws {
     let doomed = try start("doomed", ["Blocked", "--n", "1"])
     try waitFor("the doomed worker to run Blocked(n=1)") { folder.contains("started-Blocked-1") }

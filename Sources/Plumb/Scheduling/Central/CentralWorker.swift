@@ -90,7 +90,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     guard threads.count > 0 else {
       throw PipelineError.noWorkerThread(reason: threads.failure.map { String(cString: strerror($0)) } ?? "unknown")
     }
-    let pinger = Pinger(client: client, worker: identity.id, log: log)
+    let pinger = Pinger(client: client, worker: identity.id, log: log) { [self] in registerAgainIfForgotten() }
     pinger.start()
     defer { pinger.stop() }
     let observation = options.stop?.observe { [self] reason in stop(reason) }
@@ -164,6 +164,50 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
     }
   }
 
+  /// Registers the graph again when luigid no longer knows a task this run has pending: it was
+  /// restarted without its saved state (killed, or its state file lost), and would otherwise hand
+  /// this worker nothing more, leaving the rest "not granted run permission". Asked when luigid
+  /// answers pings again after a silence (on the pinger's thread), and once before the run would
+  /// end with tasks pending. Says whether it registered them.
+  ///
+  /// Each task is registered as this run knows it now: done (here or, as `complete()` says, by
+  /// another worker), failed, or pending with its dependencies; running ones report when they end.
+  @discardableResult
+  private func registerAgainIfForgotten() -> Bool {
+    // The registrations are made under the lock, which guards the nodes' states.
+    let nodes = shared.withLock { [identity] shared in
+      shared.run.nodes.map {
+        (node: $0, state: $0.state, registration: TaskRegistration.scheduled($0, worker: identity.id))
+      }
+    }
+    // A task pending here is one luigid keeps while this worker lives (it prunes only done and
+    // failed ones): if it does not know it, it has forgotten the run. Tasks merely done by others
+    // must not be registered again, which would make them pending in luigid once more.
+    // luigid's search matches words of the task's text, so it is asked for the family and the
+    // answer looked through for the id.
+    guard let pending = nodes.first(where: { $0.state == .pending })?.node,
+      case .object(let known)? = try? client.callBlocking(
+        "task_list", ["status": "", "upstream_status": "", "search": .string(pending.info.family)]),
+      known[pending.info.id] == nil
+    else { return false }
+    log.warning(
+      "the central scheduler at \(scheduler.address) lost this run's tasks (restarted?): registering them again")
+    for (node, state, registration) in nodes {
+      let arguments: [String: JSONValue]
+      switch state {
+      case .succeeded: arguments = TaskRegistration.finished(node, succeeded: true, worker: identity.id)
+      case .failed: arguments = TaskRegistration.finished(node, succeeded: false, worker: identity.id)
+      case .pending where isComplete(node):
+        arguments = TaskRegistration.finished(node, succeeded: true, worker: identity.id)
+      case .pending, .alreadyComplete, .missingExternal, .schedulingFailed: arguments = registration
+      default: continue
+      }
+      // A failure here is the next silence, which the next recovery mends.
+      guard (try? client.callBlocking("add_task", arguments)) != nil else { return false }
+    }
+    return true
+  }
+
   /// How many `add_task` calls registering the graph may wait for an answer at once.
   private static let registrationsInFlight = 4
 
@@ -186,6 +230,7 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
       var isDisabled = false
       // Since when nothing has run here: Luigi's `_idle_since`, which a task ending resets.
       var idleSince: ContinuousClock.Instant?
+      var hasAskedAgain = false
       // One wake-up listener at a time, armed again after each wake.
       Self.listen(for: wakes, in: &group)
       asking: while !isStopping {
@@ -225,7 +270,15 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
             let now = ContinuousClock.now
             let idle = now - (idleSince ?? now)
             idleSince = idleSince ?? now
-            guard keepsWaiting(reply, idleFor: idle) else { break asking }
+            guard keepsWaiting(reply, idleFor: idle) else {
+              // Before giving up on tasks still pending here: luigid may have been restarted too
+              // fast for a ping to miss it, and have forgotten them.
+              if !hasAskedAgain, reply.pendingTasks == 0, registerAgainIfForgotten() {
+                hasAskedAgain = true
+                continue
+              }
+              break asking
+            }
             try? await Task.sleep(nanoseconds: UInt64(max(scheduler.waitInterval, 0.01) * 1e9))
             continue
           }

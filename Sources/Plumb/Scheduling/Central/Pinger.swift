@@ -18,10 +18,15 @@ final class Pinger: @unchecked Sendable {
   private let condition = NSCondition()
   private var isStopped = false
 
-  init(client: LuigidClient, worker: String, log: RunLog) {
+  /// Called on the pinger's thread when luigid answers again after a silence: it may have been
+  /// restarted, and without its saved state.
+  private let onRecovery: @Sendable () -> Void
+
+  init(client: LuigidClient, worker: String, log: RunLog, onRecovery: @escaping @Sendable () -> Void = {}) {
     self.client = client
     self.worker = worker
     self.log = log
+    self.onRecovery = onRecovery
   }
 
   /// Starts pinging; the thread holds the pinger until ``stop()``.
@@ -51,8 +56,11 @@ final class Pinger: @unchecked Sendable {
       if stopped { return }
       do {
         _ = try client.callBlocking("ping", ["worker": .string(worker)])
-        if failing { log.info("the central scheduler at \(client.scheduler.address) answers pings again") }
-        failing = false
+        if failing {
+          log.info("the central scheduler at \(client.scheduler.address) answers pings again")
+          failing = false
+          onRecovery()
+        }
       } catch {
         // Once per silence: the calls that matter (get_work, add_task) retry and give up on their own.
         if !failing {
