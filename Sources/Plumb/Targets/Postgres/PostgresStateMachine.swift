@@ -412,7 +412,7 @@ struct PostgresStateMachine {
       state = .ready
       if let error { return .failed(error) }
       return started ? .finished([]) : .failed(failure("the server did not start the COPY"))
-    case (.endingCopy, .commandComplete), (_, .parameterStatus):
+    case (.startingCopy, .commandComplete), (.endingCopy, .commandComplete), (_, .parameterStatus):
       break
     default:
       return closeConnection(unexpected(message))
@@ -432,7 +432,7 @@ struct PostgresStateMachine {
   }
 
   private mutating func outOfStep(_ request: String) -> Action {
-    closeConnection(failure("\(request) was asked for while the connection was \(stage)"))
+    closeConnection(failure("\(request) was asked for \(stage)"))
   }
 
   private mutating func closeConnection(_ error: PostgresError) -> Action {
@@ -447,14 +447,14 @@ struct PostgresStateMachine {
   /// Where the exchange stands, for messages: "during start-up", "after a query"…
   private var stage: String {
     switch state {
-    case .initial: return "not started"
+    case .initial: return "before the start"
     case .sslRequested, .negotiatingTLS: return "while asking for TLS"
     case .authenticating: return "during authentication"
     case .startingSession: return "during start-up"
     case .ready: return "while no query ran"
     case .querying: return "during a query"
     case .startingCopy, .copying, .endingCopy: return "during a COPY"
-    case .closed: return "closed"
+    case .closed: return "after the end"
     }
   }
 
