@@ -56,6 +56,10 @@ public final class PostgresServer: @unchecked Sendable {
   }
 
   /// A role of the cluster and the way it logs in.
+  ///
+  /// ```swift
+  /// let settings = server.settings(login: .md5)   // user md5_login, with the password
+  /// ```
   public enum Login: String, CaseIterable, Sendable {
     /// `plumb`, with its password, by SCRAM-SHA-256.
     case scram = "plumb"

@@ -312,6 +312,19 @@ final class PostgresStateMachineTests: XCTestCase {
     XCTAssertEqual(actions, [.loggedIn, .send([.query("SELECT 'x'")]), .finished([["x"]])])
   }
 
+  func testALongAnswerReadInSmallPiecesKeepsEveryRow() {
+    var machine = readyMachine()
+    _ = machine.query("SELECT n, 'row ' || n FROM generate_series(1, 2000) n")
+    let rows = (1...2000).map { [String($0), "row \($0)"] as [String?] }
+    let answer = Wire.rowDescription(2) + rows.flatMap(Wire.dataRow) + Wire.command("SELECT 2000") + Wire.ready()
+    var action = Action.read
+    for start in stride(from: 0, to: answer.count, by: 7) {
+      XCTAssertEqual(action, .read)
+      action = feed(&machine, Array(answer[start..<min(start + 7, answer.count)]))
+    }
+    XCTAssertEqual(action, .finished(rows))
+  }
+
   // MARK: - COPY
 
   func testCopyInSendsTheStatementThenTakesRowsThenCopyDone() {

@@ -22,6 +22,10 @@ import Foundation
 /// ```
 public final class PostgresConnection {
   /// Where this connection goes.
+  ///
+  /// ```swift
+  /// print(connection.settings)   // 127.0.0.1:5432/warehouse
+  /// ```
   public let settings: PostgresSettings
   private var machine: PostgresStateMachine
   private var transport: PostgresTransport?
@@ -32,6 +36,10 @@ public final class PostgresConnection {
   var transactionState: UInt8 { machine.transactionState }
 
   /// Connects and authenticates.
+  ///
+  /// ```swift
+  /// let connection = try PostgresConnection(PostgresSettings(host: "127.0.0.1", database: "warehouse", user: "plumb"))
+  /// ```
   ///
   /// - Throws: ``PostgresError``: a refused connection, a silent server, wrong credentials, a
   ///   missing database.
@@ -65,6 +73,10 @@ public final class PostgresConnection {
 
   /// Ends the session politely (Terminate, and TLS's close_notify) and closes the socket; later
   /// calls throw.
+  ///
+  /// ```swift
+  /// defer { connection.close() }
+  /// ```
   public func close() {
     guard let transport else { return }
     let goodbye = machine.close()

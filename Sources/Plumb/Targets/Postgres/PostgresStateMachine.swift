@@ -200,8 +200,10 @@ struct PostgresStateMachine {
 
   /// Takes bytes read from the server.
   mutating func received(_ bytes: some Collection<UInt8>) {
-    if inputStart > 0 && inputStart == input.count {
-      input.removeAll(keepingCapacity: true)
+    // Decoded bytes go once they are half of what is kept: a long answer always ends in part of a
+    // message, and would otherwise be kept whole.
+    if inputStart > 0 && inputStart >= input.count / 2 {
+      input.removeFirst(inputStart)
       inputStart = 0
     }
     input.append(contentsOf: bytes)
@@ -269,8 +271,6 @@ struct PostgresStateMachine {
       return answer(message)
     case (.startingCopy(let error), _), (.copying(let error), _), (.endingCopy(let error), _):
       return copyAnswer(message, error: error)
-    case (_, .parameterStatus) where state != .initial:
-      return nil
     default:
       return closeConnection(unexpected(message))
     }
