@@ -65,6 +65,7 @@ public final class PostgresConnection {
     machine = PostgresStateMachine(settings: settings)
     transport = try PostgresTransport(settings)
     guard case .loggedIn = try perform(machine.start(encryption: encryption)) else {
+      transport?.drop()
       throw outOfStep()
     }
   }
@@ -111,7 +112,7 @@ public final class PostgresConnection {
 
   /// Copies `rows` into `columns` of `table` with `COPY … FROM STDIN` (text format), sending them
   /// in pieces of 256 KB as they come, and returns how many rows were copied. If sending fails,
-  /// the copy is abandoned (CopyFail) and nothing of it stays.
+  /// the connection is over, and the server keeps nothing of the copy or of its transaction.
   ///
   /// `table` and `columns` are written into the statement as given: quote them yourself if they
   /// need it.
@@ -126,15 +127,10 @@ public final class PostgresConnection {
   public func copy(into table: String, columns: [String], rows: some Sequence<[String?]>) throws -> Int {
     let buffer = try beginCopy(into: table, columns: columns)
     var count = 0
-    do {
-      for row in rows {
-        buffer.append(row)
-        count += 1
-        if buffer.isFull { try sendCopyData(buffer) }
-      }
-    } catch {
-      abandonCopy()
-      throw error
+    for row in rows {
+      buffer.append(row)
+      count += 1
+      if buffer.isFull { try sendCopyData(buffer) }
     }
     try endCopy(buffer)
     return count
@@ -190,13 +186,6 @@ public final class PostgresConnection {
   func endCopy(_ buffer: PostgresCopyBuffer) throws {
     if !buffer.isEmpty { try sendCopyData(buffer) }
     guard case .finished = try perform(machine.copyDone()) else { throw outOfStep() }
-  }
-
-  /// Abandons the copy (CopyFail), so that the server keeps none of it.
-  @usableFromInline
-  func abandonCopy() {
-    guard machine.acceptsCopyData else { return }
-    _ = try? perform(machine.copyFail("the rows could not be produced"))
   }
 
   // MARK: - The shell
