@@ -119,7 +119,7 @@ final class HashTests: XCTestCase {
   /// hashlib for the same inputs.
   func testPostgresMD5PasswordAnswer() {
     XCTAssertEqual(
-      PostgresStateMachine.md5Password("secret", user: "alice", salt: [1, 2, 3, 4]),
+      PostgresAuthentication.md5Password("secret", user: "alice", salt: [1, 2, 3, 4]),
       "md598a0412b9c31436fc53776e863350083")
   }
 

@@ -217,6 +217,18 @@ final class PostgresStateMachineTests: XCTestCase {
         error(nil, "the server sent an unexpected message (AuthenticationMD5Password) during authentication")))
   }
 
+  func testThePasswordIsNeverPrintedWithTheState() {
+    var machine = startedMachine(nonce: "rOprNGfwEbeRWgbNEkqO")
+    _ = feed(&machine, Wire.authentication(10, Array("SCRAM-SHA-256\0\0".utf8)))
+    for text in [String(describing: machine.state), String(reflecting: machine.state), "\(machine.state)"] {
+      XCTAssertFalse(text.contains("pencil"), text)
+      XCTAssertTrue(text.contains("rOprNGfwEbeRWgbNEkqO"), text)
+    }
+    var dumped = ""
+    dump(machine.state, to: &dumped)
+    XCTAssertFalse(dumped.contains("pencil"), dumped)
+  }
+
   // MARK: - ErrorResponse at each stage
 
   func testAnErrorDuringTheLoginOrTheStartupClosesTheConnection() {

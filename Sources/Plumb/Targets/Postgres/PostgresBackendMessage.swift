@@ -124,6 +124,43 @@ enum PostgresBackendMessage: Equatable, Sendable {
     }
   }
 
+  /// The message's name in PostgreSQL's documentation, for errors: `DataRow`, `AuthenticationOk`…
+  var name: String {
+    switch self {
+    case .authentication(let request):
+      switch request {
+      case .ok: return "AuthenticationOk"
+      case .cleartextPassword: return "AuthenticationCleartextPassword"
+      case .md5Password: return "AuthenticationMD5Password"
+      case .sasl: return "AuthenticationSASL"
+      case .saslContinue: return "AuthenticationSASLContinue"
+      case .saslFinal: return "AuthenticationSASLFinal"
+      case .unsupported(let code): return "Authentication code \(code)"
+      }
+    case .parameterStatus: return "ParameterStatus"
+    case .backendKeyData: return "BackendKeyData"
+    case .readyForQuery: return "ReadyForQuery"
+    case .rowDescription: return "RowDescription"
+    case .dataRow: return "DataRow"
+    case .commandComplete: return "CommandComplete"
+    case .emptyQueryResponse: return "EmptyQueryResponse"
+    case .error: return "ErrorResponse"
+    case .notice: return "NoticeResponse"
+    case .notification: return "NotificationResponse"
+    case .copyInResponse: return "CopyInResponse"
+    case .copyOutResponse: return "CopyOutResponse"
+    case .copyData: return "CopyData"
+    case .copyDone: return "CopyDone"
+    case .parseComplete: return "ParseComplete"
+    case .bindComplete: return "BindComplete"
+    case .closeComplete: return "CloseComplete"
+    case .noData: return "NoData"
+    case .parameterDescription: return "ParameterDescription"
+    case .portalSuspended: return "PortalSuspended"
+    case .other(let type): return "type '\(Character(Unicode.Scalar(type)))'"
+    }
+  }
+
   /// Reads the fields of a body, throwing ``Malformed`` past its end.
   private struct Reader {
     let bytes: ArraySlice<UInt8>

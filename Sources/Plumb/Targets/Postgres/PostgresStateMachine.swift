@@ -64,8 +64,8 @@ struct PostgresStateMachine {
     case sslRequested(Encryption)
     /// The server agreed to TLS; the shell is doing the handshake.
     case negotiatingTLS
-    /// The start-up message was sent; the authentication exchange is at `step`.
-    case authenticating(AuthenticationStep)
+    /// The start-up message was sent; the authentication exchange goes on.
+    case authenticating(PostgresAuthentication)
     /// The login was accepted; parameters and the key arrive until ReadyForQuery.
     case startingSession
     /// Waiting for a request.
@@ -80,20 +80,6 @@ struct PostgresStateMachine {
     case endingCopy(error: PostgresError?)
     /// The session is over.
     case closed
-  }
-
-  /// The steps of the authentication exchange after the start-up message.
-  enum AuthenticationStep: Equatable {
-    /// The start-up message was sent; the server picks a method.
-    case startupSent
-    /// A password (cleartext or MD5) was sent.
-    case passwordSent
-    /// SCRAM's client-first message was sent.
-    case scramFirstSent(SCRAM)
-    /// SCRAM's client-final message (the proof) was sent.
-    case scramFinalSent(SCRAM)
-    /// The server proved it knows the password too.
-    case scramVerified
   }
 
   /// The results of a query so far.
@@ -259,8 +245,18 @@ struct PostgresStateMachine {
     case (.sslRequested, .error(let notice)), (.authenticating, .error(let notice)),
       (.startingSession, .error(let notice)):
       return closeConnection(serverError(notice))
-    case (.authenticating(let step), .authentication(let request)):
-      return authenticate(request, at: step)
+    case (.authenticating(var authentication), .authentication(let request)):
+      let action = authentication.receive(request)
+      state = .authenticating(authentication)
+      switch action {
+      case .send(let message): return .send([message])
+      case .wait: return nil
+      case .authenticated:
+        state = .startingSession
+        return nil
+      case .fail(let reason): return closeConnection(failure(reason))
+      case .unexpected: return closeConnection(unexpected(message))
+      }
     case (.startingSession, .parameterStatus):
       return nil
     case (.startingSession, .readyForQuery(let transaction)):
@@ -279,7 +275,8 @@ struct PostgresStateMachine {
   // MARK: - Start-up and authentication
 
   private mutating func sendStartup() -> Action {
-    state = .authenticating(.startupSent)
+    state = .authenticating(
+      PostgresAuthentication(user: settings.user, password: settings.password, clientNonce: clientNonce))
     return .send([.startup(user: settings.user, database: settings.database)])
   }
 
@@ -300,63 +297,6 @@ struct PostgresStateMachine {
     default:
       return closeConnection(failure("the server answered the request for TLS with neither yes nor no"))
     }
-  }
-
-  private mutating func authenticate(_ request: PostgresBackendMessage.Authentication, at step: AuthenticationStep)
-    -> Action?
-  {
-    switch (step, request) {
-    case (.startupSent, .ok), (.passwordSent, .ok), (.scramVerified, .ok):
-      state = .startingSession
-      return nil
-    case (.startupSent, .cleartextPassword):
-      guard let password = settings.password else { return passwordMissing("password") }
-      state = .authenticating(.passwordSent)
-      return .send([.password(password)])
-    case (.startupSent, .md5Password(let salt)):
-      guard let password = settings.password else { return passwordMissing("MD5") }
-      state = .authenticating(.passwordSent)
-      return .send([.password(Self.md5Password(password, user: settings.user, salt: salt))])
-    case (.startupSent, .sasl(let mechanisms)):
-      guard mechanisms.contains("SCRAM-SHA-256") else {
-        return closeConnection(failure("the server offers \(mechanisms.joined(separator: ", ")), not SCRAM-SHA-256"))
-      }
-      guard let password = settings.password else { return passwordMissing("SCRAM-SHA-256") }
-      let scram = SCRAM(password: password, clientNonce: clientNonce)
-      state = .authenticating(.scramFirstSent(scram))
-      return .send([.saslInitialResponse(mechanism: "SCRAM-SHA-256", response: Array(scram.clientFirstMessage.utf8))])
-    case (.scramFirstSent(var scram), .saslContinue(let serverFirst)):
-      guard let final = try? scram.clientFinalMessage(serverFirst: String(decoding: serverFirst, as: UTF8.self)) else {
-        return closeConnection(failure("the server's SCRAM message is malformed"))
-      }
-      state = .authenticating(.scramFinalSent(scram))
-      return .send([.saslResponse(Array(final.utf8))])
-    case (.scramFinalSent(let scram), .saslFinal(let serverFinal)):
-      guard scram.verify(serverFinal: String(decoding: serverFinal, as: UTF8.self)) else {
-        return closeConnection(failure("the server's SCRAM signature is wrong: it does not know the password"))
-      }
-      state = .authenticating(.scramVerified)
-      return nil
-    case (.startupSent, .unsupported(let code)):
-      return closeConnection(failure("the server asks for an authentication Plumb does not speak (code \(code))"))
-    case (.scramFirstSent, .ok), (.scramFinalSent, .ok):
-      // Without the server's signature, a server that does not know the password could pose as the real one.
-      return closeConnection(failure("the server ended SCRAM authentication before proving it knows the password"))
-    default:
-      return closeConnection(unexpected(.authentication(request)))
-    }
-  }
-
-  /// MD5 authentication's answer: `md5` + md5(md5(password + user) + salt), in hex.
-  static func md5Password(_ password: String, user: String, salt: [UInt8]) -> String {
-    let inner = MD5.hex(Array((password + user).utf8))
-    return "md5" + MD5.hex(Array(inner.utf8) + salt)
-  }
-
-  private mutating func passwordMissing(_ method: String) -> Action {
-    closeConnection(
-      failure(
-        "the server asks for a password (\(method)) for user \(settings.user): set [postgres] password or PGPASSWORD"))
   }
 
   // MARK: - Queries and COPY
@@ -441,7 +381,7 @@ struct PostgresStateMachine {
   }
 
   private func unexpected(_ message: PostgresBackendMessage) -> PostgresError {
-    failure("the server sent an unexpected message (\(Self.name(of: message))) \(stage)")
+    failure("the server sent an unexpected message (\(message.name)) \(stage)")
   }
 
   /// Where the exchange stands, for messages: "during start-up", "after a query"…
@@ -455,42 +395,6 @@ struct PostgresStateMachine {
     case .querying: return "during a query"
     case .startingCopy, .copying, .endingCopy: return "during a COPY"
     case .closed: return "after the end"
-    }
-  }
-
-  private static func name(of message: PostgresBackendMessage) -> String {
-    switch message {
-    case .authentication(let request):
-      switch request {
-      case .ok: return "AuthenticationOk"
-      case .cleartextPassword: return "AuthenticationCleartextPassword"
-      case .md5Password: return "AuthenticationMD5Password"
-      case .sasl: return "AuthenticationSASL"
-      case .saslContinue: return "AuthenticationSASLContinue"
-      case .saslFinal: return "AuthenticationSASLFinal"
-      case .unsupported(let code): return "Authentication code \(code)"
-      }
-    case .parameterStatus: return "ParameterStatus"
-    case .backendKeyData: return "BackendKeyData"
-    case .readyForQuery: return "ReadyForQuery"
-    case .rowDescription: return "RowDescription"
-    case .dataRow: return "DataRow"
-    case .commandComplete: return "CommandComplete"
-    case .emptyQueryResponse: return "EmptyQueryResponse"
-    case .error: return "ErrorResponse"
-    case .notice: return "NoticeResponse"
-    case .notification: return "NotificationResponse"
-    case .copyInResponse: return "CopyInResponse"
-    case .copyOutResponse: return "CopyOutResponse"
-    case .copyData: return "CopyData"
-    case .copyDone: return "CopyDone"
-    case .parseComplete: return "ParseComplete"
-    case .bindComplete: return "BindComplete"
-    case .closeComplete: return "CloseComplete"
-    case .noData: return "NoData"
-    case .parameterDescription: return "ParameterDescription"
-    case .portalSuspended: return "PortalSuspended"
-    case .other(let type): return "type '\(Character(Unicode.Scalar(type)))'"
     }
   }
 

@@ -74,3 +74,10 @@ struct SCRAMError: Error, CustomStringConvertible {
   let message: String
   var description: String { message }
 }
+
+// The password and the keys stay out of printed states and test failures.
+extension SCRAM: CustomStringConvertible, CustomReflectable {
+  /// `SCRAM-SHA-256 exchange, client nonce …`, never the password.
+  var description: String { "SCRAM-SHA-256 exchange, client nonce \(clientNonce)" }
+  var customMirror: Mirror { Mirror(self, children: ["clientNonce": clientNonce]) }
+}
