@@ -209,3 +209,17 @@ bench: openssl-dev
 	"$$(swift build -c release --show-bin-path)/plumb-bench" \
 	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py \
 	  --floor .build-bench/atomic-floor
+	@$(MAKE) --no-print-directory bench-postgres
+
+# `make bench-postgres` (part of make bench): BENCH_ROWS rows copied into a throw-away cluster by a
+# Plumb CopyToTable task run by build(), by psql's \copy and by psycopg2's copy_expert (from
+# Luigi's venv, pinned in .ci/requirements/psycopg2.txt), best of BENCH_REPEATS runs each.
+BENCH_ROWS ?= 1000000
+BENCH_REPEATS ?= 5
+.PHONY: bench-postgres
+bench-postgres: openssl-dev
+	swift build -c release --product plumb-stores-bench
+	@$(MAKE) --no-print-directory postgres \
+	  || echo "make bench: could not install PostgreSQL or psycopg2; what is missing is left out"
+	"$$(swift build -c release --show-bin-path)/plumb-stores-bench" postgres-compare $(BENCH_ROWS) $(BENCH_REPEATS) \
+	  $(BENCH_DIR) $(LUIGI_VENV)/bin/python Benchmarks/psycopg2_copy.py

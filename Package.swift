@@ -52,8 +52,10 @@ var targets: [Target] = [
   .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
   // `make fuzz`: random and mutated input for the parameter, config-file and command-line parsers.
   .executableTarget(name: "plumb-fuzz", dependencies: ["Plumb"], path: "Sources/PlumbFuzz"),
-  // The figures of the S3 and PostgreSQL stores (a 100 MB upload, 100,000 rows), for /usr/bin/time -v.
-  .executableTarget(name: "plumb-stores-bench", dependencies: ["Plumb"], path: "Sources/PlumbStoresBench"),
+  // The figures of the S3 and PostgreSQL stores (a 100 MB upload, 100,000 rows), for /usr/bin/time -v,
+  // and `make bench`'s PostgreSQL comparison on a throw-away cluster (PostgresServer, from PlumbTestSupport).
+  .executableTarget(
+    name: "plumb-stores-bench", dependencies: ["Plumb", "PlumbTestSupport"], path: "Sources/PlumbStoresBench"),
   // `make release-smoke` (part of make test): every feature once, built in release, run by XCTest.
   .executableTarget(
     name: "plumb-release-smoke", dependencies: ["Plumb", "PlumbTestSupport"], path: "Sources/PlumbReleaseSmoke"),

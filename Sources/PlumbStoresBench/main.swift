@@ -3,6 +3,9 @@
 //   plumb-stores-bench s3 ENDPOINT FILE          uploads FILE to bucket bench, key big.bin
 //   plumb-stores-bench postgres PORT PASSWORD N  copies N rows with a CopyToTable task
 //   plumb-stores-bench copy PORT PASSWORD N      the same copy, calling the task's copyRows() without build()
+//   plumb-stores-bench postgres-compare ROWS REPEATS FOLDER [PYTHON SCRIPT]
+//                                                 Plumb, psql's \copy and psycopg2 (PYTHON running
+//                                                 Benchmarks/psycopg2_copy.py) on a cluster of its own
 import Foundation
 import Plumb
 
@@ -48,9 +51,25 @@ case "copy" where arguments.count == 5:
     .write(toFile: folder + "/plumb.cfg", atomically: true, encoding: .utf8)
   guard FileManager.default.changeCurrentDirectoryPath(folder) else { exit(1) }
   try BenchRows(batch: "copy-\(getpid())", size: Int(arguments[4])!).copyRows()
+case "postgres-compare" where arguments.count == 5 || arguments.count == 7:
+  guard let rows = Int(arguments[2]), rows > 0, let repeats = Int(arguments[3]), repeats > 0 else {
+    FileHandle.standardError.write(Data("postgres-compare takes a number of rows and of repeats\n".utf8))
+    exit(2)
+  }
+  let comparison = PostgresComparison(
+    rows: rows, repeats: repeats, folder: arguments[4], python: arguments.count == 7 ? arguments[5] : nil,
+    script: arguments.count == 7 ? arguments[6] : "")
+  do {
+    try comparison.run()
+  } catch {
+    print("PostgreSQL not measured: \(error)")
+  }
+  exit(0)
 default:
   FileHandle.standardError.write(
-    Data("usage: plumb-stores-bench s3 ENDPOINT FILE | postgres PORT PASSWORD ROWS\n".utf8))
+    Data(
+      ("usage: plumb-stores-bench s3 ENDPOINT FILE | postgres PORT PASSWORD ROWS | copy PORT PASSWORD ROWS"
+        + " | postgres-compare ROWS REPEATS FOLDER [PYTHON SCRIPT]\n").utf8))
   exit(2)
 }
 print(String(format: "%.2f s", Date().timeIntervalSince(started)))

@@ -6,6 +6,10 @@ import Plumb
 ///
 /// Two roles can log in over TCP: `plumb`, a superuser with a password (SCRAM-SHA-256), and
 /// `trusting`, a superuser that needs none (trust). The database `plumbtest` belongs to `plumb`.
+/// `PostgresServer(md5AndPasswordLogins: true)` adds two roles with the same password for the
+/// older methods: `md5_login` (`md5`, its password stored as an MD5 hash, so that the server does
+/// not switch to SCRAM) and `cleartext_login` (`password`, sent as it is). ``settings(database:login:)``
+/// gives the settings of each ``Login``.
 ///
 /// ```swift
 /// let server = try PostgresServer()
@@ -51,9 +55,34 @@ public final class PostgresServer: @unchecked Sendable {
     return "\(root)/\(newest)/bin"
   }
 
-  /// Makes and starts the cluster, with TLS only if `tls`; throws when PostgreSQL is not
-  /// installed (saying how to install it) or does not start.
-  public init(tls: Bool = false) throws {
+  /// A role of the cluster and the way it logs in.
+  ///
+  /// ```swift
+  /// let settings = server.settings(login: .md5)   // user md5_login, with the password
+  /// ```
+  public enum Login: String, CaseIterable, Sendable {
+    /// `plumb`, with its password, by SCRAM-SHA-256.
+    case scram = "plumb"
+    /// `md5_login`, with the same password, by MD5 (with `md5AndPasswordLogins`).
+    case md5 = "md5_login"
+    /// `cleartext_login`, with the same password sent as it is (with `md5AndPasswordLogins`).
+    case cleartext = "cleartext_login"
+    /// `trusting`, with no password.
+    case trust = "trusting"
+
+    /// The role's name.
+    public var user: String { rawValue }
+  }
+
+  /// Makes and starts the cluster, with TLS only if `tls`, and with the roles of the MD5 and
+  /// cleartext logins only if `md5AndPasswordLogins`; throws when PostgreSQL is not installed
+  /// (saying how to install it) or does not start.
+  ///
+  /// ```swift
+  /// let server = try PostgresServer(md5AndPasswordLogins: true)
+  /// let connection = try PostgresConnection(server.settings(login: .md5))
+  /// ```
+  public init(tls: Bool = false, md5AndPasswordLogins: Bool = false) throws {
     binaries = try Self.binaryFolder()
     Self.removeLeftovers(binaries: binaries)
     let template = "/tmp/plumb-pg-XXXXXX"
@@ -77,10 +106,14 @@ public final class PostgresServer: @unchecked Sendable {
           "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
         ])
       let host = tls ? "hostssl" : "host"
+      let olderMethods =
+        md5AndPasswordLogins
+        ? "\(host) all \(Login.md5.user) 127.0.0.1/32 md5\n\(host) all \(Login.cleartext.user) 127.0.0.1/32 password\n"
+        : ""
       let rules = """
         local all all trust
         \(host) all trusting 127.0.0.1/32 trust
-        \(host) all all 127.0.0.1/32 scram-sha-256
+        \(olderMethods)\(host) all all 127.0.0.1/32 scram-sha-256
 
         """
       try rules.write(toFile: folder + "/data/pg_hba.conf", atomically: false, encoding: .utf8)
@@ -96,6 +129,13 @@ public final class PostgresServer: @unchecked Sendable {
       defer { connection.close() }
       try connection.execute("CREATE ROLE trusting LOGIN SUPERUSER")
       try connection.execute("CREATE DATABASE plumbtest OWNER plumb")
+      if md5AndPasswordLogins {
+        // Stored as an MD5 hash, the password makes `md5` in pg_hba.conf ask for MD5; a SCRAM
+        // verifier would turn it into a SCRAM login.
+        try connection.execute(
+          "SET password_encryption = 'md5'; CREATE ROLE \(Login.md5.user) LOGIN PASSWORD '\(password)'; "
+            + "RESET password_encryption; CREATE ROLE \(Login.cleartext.user) LOGIN PASSWORD '\(password)'")
+      }
     } catch {
       stop()
       throw error
@@ -131,9 +171,15 @@ public final class PostgresServer: @unchecked Sendable {
     chmod(folder + "/server.key", 0o600)
   }
 
-  /// Settings for `database` as `plumb`, with the password (SCRAM-SHA-256).
-  public func settings(database: String = "plumbtest") -> PostgresSettings {
-    PostgresSettings(host: "127.0.0.1", port: port, database: database, user: "plumb", password: password, timeout: 10)
+  /// Settings for `database` as the role of `login`, with the password unless it is `.trust`.
+  ///
+  /// ```swift
+  /// let settings = server.settings(login: .cleartext)
+  /// ```
+  public func settings(database: String = "plumbtest", login: Login = .scram) -> PostgresSettings {
+    PostgresSettings(
+      host: "127.0.0.1", port: port, database: database, user: login.user,
+      password: login == .trust ? nil : password, timeout: 10)
   }
 
   /// The `[postgres]` section that points Plumb at this server as `plumb`.

@@ -13,7 +13,7 @@ final class PostgresTests: XCTestCase {
 
   override func setUpWithError() throws {
     try super.setUpWithError()
-    if Self.shared == nil { Self.shared = Result { try PostgresServer() } }
+    if Self.shared == nil { Self.shared = Result { try PostgresServer(md5AndPasswordLogins: true) } }
     server = try Self.shared!.get()
   }
 
@@ -49,6 +49,35 @@ final class PostgresTests: XCTestCase {
     noPassword.password = nil
     XCTAssertThrowsError(try PostgresConnection(noPassword)) { error in
       XCTAssertTrue("\(error)".contains("asks for a password (SCRAM-SHA-256)"), "\(error)")
+    }
+  }
+
+  /// The older password methods on the real server: `md5` in pg_hba.conf with a password stored
+  /// as an MD5 hash, and `password` (cleartext). What the server asked for shows in the message
+  /// of a login without a password.
+  func testMD5AndCleartextLoginsAndTheirWrongPasswords() throws {
+    let administrator = try connect()
+    XCTAssertEqual(
+      try administrator.query("SELECT left(rolpassword, 3) FROM pg_authid WHERE rolname = $1", ["md5_login"]),
+      [["md5"]], "an MD5 hash, so that the server asks for MD5 rather than SCRAM")
+    for (login, method) in [(PostgresServer.Login.md5, "MD5"), (.cleartext, "password")] {
+      let connection = try PostgresConnection(server.settings(login: login))
+      XCTAssertEqual(try connection.execute("SELECT current_user"), [[login.user]])
+      XCTAssertEqual(try connection.query("SELECT $1::int + 1", ["41"]), [["42"]])
+      connection.close()
+
+      var wrong = server.settings(login: login)
+      wrong.password = "wrong"
+      XCTAssertEqual(
+        thrownMessage { try PostgresConnection(wrong) },
+        "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: 28P01: FATAL password authentication failed for user "
+          + "\"\(login.user)\"")
+      var none = server.settings(login: login)
+      none.password = nil
+      XCTAssertEqual(
+        thrownMessage { try PostgresConnection(none) },
+        "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: the server asks for a password (\(method)) for user "
+          + "\(login.user): set [postgres] password or PGPASSWORD")
     }
   }
 

@@ -1,6 +1,11 @@
 import Foundation
 
-/// MD5 (RFC 1321), only for Luigi-compatible task ids; not for security.
+/// MD5 (RFC 1321), for Luigi-compatible task ids and PostgreSQL's MD5 password authentication; not
+/// for anything that needs a secure hash.
+///
+/// ```swift
+/// MD5.hex(Array("abc".utf8))   // "900150983cd24fb0d6963f7d28e17f72"
+/// ```
 enum MD5 {
   private static let shifts: [UInt32] = [
     7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,

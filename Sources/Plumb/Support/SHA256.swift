@@ -25,13 +25,11 @@ struct SHA256: Sendable {
   /// The size of a block, which HMAC needs too.
   static let blockSize = 64
 
-  private var state: [UInt32] = [
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-  ]
+  private var state = SIMD8<UInt32>(
+    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
   /// Bytes waiting for a whole block.
   private var pending: [UInt8] = []
   private var length: UInt64 = 0
-  private var words = [UInt32](repeating: 0, count: 64)
 
   /// A hash of nothing yet.
   init() { pending.reserveCapacity(Self.blockSize) }
@@ -104,11 +102,25 @@ struct SHA256: Sendable {
       for offset in stride(from: 0, to: buffer.count, by: Self.blockSize) { compress(buffer, at: offset) }
     }
     pending = []
-    return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
+    return (0..<8).flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: state[word] >> (24 - 8 * UInt32($0))) } }
+  }
+
+  /// The state after the whole blocks fed so far: where a hash of more blocks goes on from.
+  /// PBKDF2 runs its thousands of HMAC codes from two of them.
+  var chainingValue: SIMD8<UInt32> {
+    precondition(pending.isEmpty, "the chaining value is only whole blocks'")
+    return state
   }
 
   private mutating func compress(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
-    words.withUnsafeMutableBufferPointer { w in
+    Self.compress(&state, buffer, at: offset)
+  }
+
+  /// Runs the compression function on the 64-byte block at `offset` of `buffer`.
+  static func compress(_ state: inout SIMD8<UInt32>, _ buffer: UnsafeRawBufferPointer, at offset: Int) {
+    // The message schedule lives on the stack: a copied hash (HMAC starts each code from one)
+    // would otherwise copy it on its first block.
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
       for index in 0..<16 {
         let base = offset + index * 4
         w[index] =

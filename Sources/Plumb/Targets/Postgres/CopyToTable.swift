@@ -36,9 +36,20 @@ extension CopyToTable {
 
   /// Creates the table if missing, copies ``rows()``, writes the marker, and commits, all in one
   /// transaction.
+  @inlinable
   public func run() throws { try copyRows() }
 
   /// What the protocol's `run()` does, for a task that defines its own `run()` around it.
+  ///
+  /// ```swift
+  /// func run() throws {
+  ///   try copyRows()
+  ///   print("loaded \(table)")
+  /// }
+  /// ```
+  // Inlinable, as PostgresConnection.copy is, so that the task's own type of rows reaches the
+  // copy loop and it runs specialized.
+  @inlinable
   public func copyRows() throws {
     let target = output()
     let settings = try target.connectionSettings()
