@@ -209,7 +209,18 @@ bench: openssl-dev
 	"$$(swift build -c release --show-bin-path)/plumb-bench" \
 	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py \
 	  --floor .build-bench/atomic-floor
+	@$(MAKE) --no-print-directory bench-million
 	@$(MAKE) --no-print-directory bench-postgres
+
+# `make bench-million` (part of make bench): a fan-in of 100,000 and of 1,000,000 tasks, each in a
+# process of its own, with the time and the peak memory a task costs: linear growth shows as the
+# same bytes a task at both sizes.
+.PHONY: bench-million
+bench-million: openssl-dev
+	swift build -c release --product plumb-bench
+	@for size in 100000 1000000; do \
+	  "$$(swift build -c release --show-bin-path)/plumb-bench" --folder $(BENCH_DIR) --fan-in-memory $$size || exit 1; \
+	done
 
 # `make bench-postgres` (part of make bench): BENCH_ROWS rows copied into a throw-away cluster by a
 # Plumb CopyToTable task run by build(), by psql's \copy and by psycopg2's copy_expert (from

@@ -40,6 +40,13 @@ enum Measurements {
     }
   }
 
+  /// The process's peak resident memory so far, in KiB (`getrusage`'s `ru_maxrss`).
+  static func peakResidentKilobytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss
+  }
+
   /// Seconds for a loop to write the same files atomically, without the engine.
   static func plainLoop(_ shape: Shape, size: Int, repeats: Int) throws -> Double {
     let files = shape.files(size: size)

@@ -6,6 +6,7 @@ import Foundation
 //
 //   plumb-bench [--sizes 1000,10000,100000] [--folder DIR] [--luigi-python PATH --luigi-script PATH]
 //               [--floor PATH]
+//   plumb-bench --fan-in-memory 1000000 [--folder DIR]
 //
 // --folder says where the temporary folders go; a memory-backed one (/dev/shm, as `make bench`
 // uses when it exists) shows the engine's cost rather than the disk's. --floor names the built
@@ -16,6 +17,7 @@ var sizes = [1_000, 10_000, 100_000]
 var luigiPython: String?
 var luigiScript = "Benchmarks/luigi_fan_in.py"
 var floorProgram: String?
+var memorySize: Int?
 let rivalSize = 1_000
 
 func fail(_ message: String) -> Never {
@@ -45,9 +47,31 @@ while let flag = arguments.popFirst() {
   case "--luigi-python": luigiPython = absolute(value)
   case "--luigi-script": luigiScript = value
   case "--floor": floorProgram = absolute(value)
+  case "--fan-in-memory":
+    guard let size = Int(value), size >= 2 else { fail("--fan-in-memory takes a task count of 2 or more") }
+    memorySize = size
   default:
-    fail("unknown option \(flag); the options are --sizes, --folder, --luigi-python, --luigi-script and --floor")
+    fail(
+      "unknown option \(flag); the options are --sizes, --folder, --luigi-python, --luigi-script, --floor "
+        + "and --fan-in-memory")
   }
+}
+
+// `--fan-in-memory N`: only a fan-in of N tasks, once, with one worker, and the memory it took: the
+// process's peak resident size grows by what the run holds at its fullest (`make bench-million`
+// runs it at 100,000 and 1,000,000 tasks, each in a process of its own).
+if let memorySize {
+  do {
+    let before = Measurements.peakResidentKilobytes()
+    let elapsed = try Measurements.plumb(.fanIn, size: memorySize, workers: 1, repeats: 1)
+    let grown = Measurements.peakResidentKilobytes() - before
+    print(
+      "fan-in of \(memorySize) tasks, 1 worker: \(fixed(elapsed, 2)) s, \(fixed(Double(memorySize) / elapsed, 0)) tasks/s, "
+        + "peak memory +\(grown / 1024) MB = \(fixed(Double(grown) * 1024 / Double(memorySize), 0)) bytes a task")
+  } catch {
+    fail("\(error)")
+  }
+  exit(0)
 }
 
 func column(_ text: String, _ width: Int) -> String {
