@@ -36,14 +36,19 @@ public final class LuigidServer: @unchecked Sendable {
 
   /// luigid's settings for tests: a silent worker is dropped after 5 s (its running tasks fail),
   /// a failed task is pending again after 1 s, and every `get_work` prunes.
-  public static let fastConfiguration = """
+  public static let fastConfiguration = configuration(retryDelay: 1)
+
+  /// The fast settings with luigid's `retry_delay`, the seconds before a failed task is pending again.
+  static func configuration(retryDelay: Int) -> String {
+    """
     [scheduler]
     worker_disconnect_delay = 5
-    retry_delay = 1
+    retry_delay = \(retryDelay)
     prune_on_get_work = true
     stable_done_cooldown_secs = 0
 
     """
+  }
 
   private struct NotInstalled: Error, CustomStringConvertible {
     let path: String
@@ -61,11 +66,13 @@ public final class LuigidServer: @unchecked Sendable {
   /// Starts luigid for `test` and waits until it answers; it is stopped when the test ends.
   ///
   /// - Throws: when luigid is not installed (saying how to install it), or does not start.
-  public init(for test: XCTestCase) throws {
+  /// `retryDelay` is luigid's `retry_delay`: 1 s, or as long as a production luigid's 900 s for a
+  /// test in which luigid must not hand a failed task out again.
+  public init(for test: XCTestCase, retryDelay: Int = 1) throws {
     let luigid = Self.venv + "/bin/luigid"
     guard FileManager.default.isExecutableFile(atPath: luigid) else { throw NotInstalled(path: luigid) }
     folder = try TemporaryFolder(removedAfter: test)
-    try folder.write(Self.fastConfiguration, to: "luigid.cfg")
+    try folder.write(Self.configuration(retryDelay: retryDelay), to: "luigid.cfg")
     try FileManager.default.createDirectory(atPath: folder.path(of: "log"), withIntermediateDirectories: true)
     port = try LoopbackPort.unused()
     process = try Self.launch(luigid, port: port, in: folder)

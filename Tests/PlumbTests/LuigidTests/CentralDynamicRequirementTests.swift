@@ -1,5 +1,6 @@
 import Foundation
 import PlumbTestSupport
+import Synchronization
 import XCTest
 
 @testable import Plumb
@@ -29,6 +30,25 @@ private struct DiscoverSync: PipelineTask {
   func output() -> LocalTarget { LocalTarget("discover-sync.txt") }
   func run() throws {
     _ = try require([Part(n: 7), Part(n: 8, fails: true)])
+    try output().write("never")
+  }
+}
+
+/// Starts, waits for `release` to exist, then fails: a task another worker holds, then fails.
+private struct HeldThenFails: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("held.txt") }
+  func run() throws {
+    _ = FileManager.default.createFile(atPath: LocalTarget("started").path, contents: nil)
+    while !FileManager.default.fileExists(atPath: LocalTarget("release").path) { usleep(10_000) }
+    throw CocoaError(.fileWriteNoPermission)
+  }
+}
+
+/// Requires, while it runs, the task another worker holds.
+private struct NeedsTheHeldTask: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("needs-held.txt") }
+  func run() async throws {
+    _ = try await require(HeldThenFails())
     try output().write("never")
   }
 }
@@ -66,6 +86,64 @@ final class CentralDynamicRequirementTests: XCTestCase {
     let deps = Set(list.compactMap(\.string))
     XCTAssertEqual(deps, Set((1...3).map { TaskInfo(Part(n: $0)).id }), discover.text)
     for n in 1...3 { XCTAssertEqual(done[TaskInfo(Part(n: n)).id]?["status"], "DONE") }
+  }
+
+  /// A requirement that another worker runs and fails ends the wait at once, as one that fails
+  /// here does, not after luigid's retry delay (set to 15 minutes here, as in production).
+  func testARequirementFailingOnAnotherWorkerFailsTheWaitingTask() throws {
+    luigid = try LuigidServer(for: self, retryDelay: 900)
+    let holderEnded = DispatchSemaphore(value: 0)
+    let holderOptions = options()
+    DispatchQueue.global().async {
+      _ = try? build([HeldThenFails()], options: holderOptions)
+      holderEnded.signal()
+    }
+    try waitFor("the other worker to start the task") { folder.contains("started") }
+    let stop = RunStop()
+    let waiting = {
+      var waiting = options()
+      waiting.stop = stop
+      return waiting
+    }()
+    let waiterEnded = DispatchSemaphore(value: 0)
+    let outcome = Mutex<RunResult?>(nil)
+    DispatchQueue.global().async {
+      let result = try? build([NeedsTheHeldTask()], options: waiting)
+      outcome.withLock { $0 = result }
+      waiterEnded.signal()
+    }
+    try waitFor("luigid to know the waiting task's new dependency") {
+      let graph = try? luigid.api("dep_graph", ["task_id": .string(TaskInfo(NeedsTheHeldTask()).id)])
+      return graph?[TaskInfo(NeedsTheHeldTask()).id]?["deps"] == .array([.string(TaskInfo(HeldThenFails()).id)])
+    }
+    try folder.write("", to: "release")
+    XCTAssertEqual(holderEnded.wait(timeout: .now() + 60), .success, "the other worker's run did not end")
+    // Stopped after a minute at the latest, so that a failing test does not leave the run waiting.
+    if waiterEnded.wait(timeout: .now() + 60) == .timedOut {
+      stop.request(reason: "the test gave up")
+      XCTFail("the waiting task was still waiting a minute after its requirement failed on another worker")
+      _ = waiterEnded.wait(timeout: .now() + 30)
+    }
+
+    let result = try XCTUnwrap(outcome.withLock { $0 })
+    XCTAssertEqual(result.status(of: NeedsTheHeldTask()), .failed, result.summary)
+    XCTAssertEqual(
+      result.record(of: NeedsTheHeldTask())?.errorMessage,
+      "a requirement it discovered while running did not complete: HeldThenFails()")
+  }
+
+  private struct GaveUp: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "gave up waiting a minute for \(what)" }
+  }
+
+  /// Waits until `condition` holds, for at most a minute.
+  private func waitFor(_ what: String, _ condition: () -> Bool) throws {
+    let deadline = Date().addingTimeInterval(60)
+    while !condition() {
+      guard Date() < deadline else { throw GaveUp(what: what) }
+      usleep(10_000)
+    }
   }
 
   func testAFailureAmongThemFailsTheSynchronousTask() throws {

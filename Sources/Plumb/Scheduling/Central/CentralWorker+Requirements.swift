@@ -79,10 +79,22 @@ extension CentralWorker {
   }
 
   /// Whether every one of `nodes` ran here, cannot run (it or a task it needs failed, could not be
-  /// scheduled, or lacks external data), or is complete (another worker ran it).
+  /// scheduled, or lacks external data), is complete (another worker ran it), or failed on another
+  /// worker (luigid says FAILED or DISABLED; it would hand it out again only after its
+  /// `retry_delay`, fifteen minutes by default, and the waiting task would wait that long).
   private func isSettled(_ nodes: [TaskNode]) -> Bool {
     let open = shared.withLock { _ in nodes.filter { !Self.isSettled($0) } }
-    return open.allSatisfy { node in node.state != .running && (try? node.task.complete()) == true }
+    return open.allSatisfy { node in
+      node.state != .running && ((try? node.task.complete()) == true || hasFailedElsewhere(node))
+    }
+  }
+
+  /// Whether luigid has `node` as FAILED or DISABLED: `task_search` answers `{status: {id: task}}`.
+  /// Blocking, on the waiting task's own thread (one of the run's, which may block).
+  private func hasFailedElsewhere(_ node: TaskNode) -> Bool {
+    guard case .object(let byStatus)? = try? client.callBlocking("task_search", ["task_str": .string(node.info.id)])
+    else { return false }
+    return ["FAILED", "DISABLED"].contains { byStatus[$0]?[node.info.id] != nil }
   }
 
   /// Settled as far as this worker can tell without asking the task's outputs.
