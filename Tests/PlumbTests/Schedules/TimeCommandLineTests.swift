@@ -30,7 +30,7 @@ final class TimeCommandLineTests: XCTestCase {
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
     XCTAssertTrue(
       outcome.output.contains(
-        "* 32 ran successfully:\n    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n    - 1 RangeDaily(of=DailyReport, start=2024-01-01, stop=2024-02-01, "
+        "* 32 ran successfully:\n    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n    - 1 RangeDaily(...)\n"
       ), outcome.output)
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 31)
   }
