@@ -23,6 +23,8 @@ import Foundation
 /// Unlike Luigi, the `back` and `forward` counts (`daysBack`, `daysForward`, ...) only supply a
 /// missing `start` or `stop`: a range asked for is covered whole, however old its start. Whatever
 /// a run leaves out (past the task limit, or before a defaulted start) is said in one line of the log.
+/// So for a start older than `days_back`, Luigi's range and Plumb's, one task in luigid, require
+/// different days; luigid keeps the requirements of the last worker to register it.
 public struct DateRange<Unit: RangeUnit>: RangeTask {
   /// `RangeDaily`, `RangeHourly` or `RangeMonthly`, Luigi's family for the range over `Unit`.
   ///
@@ -86,7 +88,9 @@ public struct DateRange<Unit: RangeUnit>: RangeTask {
   /// ```swift
   /// range.start = Day(year: 2024, month: 1, day: 1)!   // --start 2024-01-01
   /// ```
-  @Parameter(help: "the first \(Unit.unitName), included (default: \(Unit.unitName)s-back before the current one)")
+  @Parameter(
+    help:
+      "the first \(Unit.unitName), included (default: \(Unit.unitName)s-back \(Unit.unitName)s before the current one)")
   public var start: Unit? = nil
   /// The unit after the last, excluded; `nil` for `forward` units after the current one.
   ///
@@ -94,7 +98,9 @@ public struct DateRange<Unit: RangeUnit>: RangeTask {
   /// range.stop = Day(year: 2024, month: 2, day: 1)!   // --stop 2024-02-01
   /// ```
   @Parameter(
-    help: "the \(Unit.unitName) after the last, excluded (default: \(Unit.unitName)s-forward after the current one)")
+    help:
+      "the \(Unit.unitName) after the last, excluded (default: \(Unit.unitName)s-forward \(Unit.unitName)s after the current one)"
+  )
   public var stop: Unit? = nil
   /// How many units before the current one the range starts when no `start` is given; public as
   /// ``RangeDaily``'s `daysBack`, ``RangeHourly``'s `hoursBack`, ``RangeMonthly``'s `monthsBack`.
