@@ -61,6 +61,16 @@ private struct Booking: PipelineTask {
   }
 }
 
+/// Holds `db` and requires a booking of it while it runs.
+private struct Loader: PipelineTask {
+  var resources: [String: Int] { ["db": 1] }
+  func output() -> LocalTarget { LocalTarget("loader.txt") }
+  func run() throws {
+    _ = try require(Booking(n: 1, pairing: false))
+    try output().write("loaded\n")
+  }
+}
+
 /// Holds the bookings of a test.
 private struct Bookings: WrapperTask {
   var tasks: [Booking] = []
@@ -160,6 +170,23 @@ final class ResourceTests: XCTestCase {
     XCTAssertThrowsError(try build([Booking(n: 1)], options: folder.options(readingConfigFiles: true))) {
       XCTAssertTrue("\($0)".contains("[resources] db must be an integer, not 'many'"), "\($0)")
     }
+  }
+
+  func testARequirementThatCannotHaveTheResourceItsWaitingTaskHoldsFailsItInsteadOfHanging() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let result = try build([Loader()], options: folder.options(workers: 2))
+
+    XCTAssertFalse(result.success)
+    XCTAssertEqual(
+      result.record(of: Loader())?.errorMessage,
+      "Booking(n=1, resource=db, amount=1) needs the resource db, which this task holds while it waits, and its "
+        + "limit 1 cannot hold both: raise [resources] db, or require Booking(n=1, resource=db, amount=1) statically "
+        + "in requires()")
+
+    var options = folder.options(workers: 2)
+    options.resourceLimits = ["db": 2]
+    let roomy = try build([Loader()], options: options)
+    XCTAssertTrue(roomy.success, roomy.summary)
   }
 
   func testLuigidIsSentEachTasksResources() {

@@ -181,6 +181,24 @@ struct RunState<Waiter> {
     return true
   }
 
+  /// A requirement that could never run while `waiter` waits for it, holding its resources: the
+  /// two need more of one than its limit.
+  private func resourceClash(_ waiter: TaskNode, _ requirements: [TaskNode]) -> DynamicRequirementError? {
+    if waiter.resources.isEmpty { return nil }
+    var holds: [String: Int] = [:]
+    for (name, amount) in waiter.resources { holds[ParameterDeclaration.canonicalKey(name), default: 0] += amount }
+    for requirement in requirements where requirement.state == .pending {
+      for (name, amount) in requirement.resources where amount > 0 {
+        let key = ParameterDeclaration.canonicalKey(name)
+        let limit = resourceLimits[key] ?? 1
+        if let held = holds[key], held > 0, held + amount > limit {
+          return .resourceHeld(task: requirement.info.description, resource: name, limit: limit)
+        }
+      }
+    }
+    return nil
+  }
+
   /// luigid handed out `node`: marks it running, unless the run is stopping or the task is not
   /// one this run can run (finished already, external). Returns whether to run it.
   mutating func start(_ node: TaskNode) -> Bool {
@@ -273,6 +291,7 @@ struct RunState<Waiter> {
       return Joined(outcome: .failure(DynamicRequirementError.cycle(cycle.map(\.info.description))), workers: workers)
     }
     if let error = growth.error { return Joined(outcome: .failure(error), workers: workers) }
+    if let clash = resourceClash(waiter, growth.requested) { return Joined(outcome: .failure(clash), workers: workers) }
     var remaining = 0
     for requirement in growth.requested where !requirement.isSettled {
       requirement.waits.append(wait)

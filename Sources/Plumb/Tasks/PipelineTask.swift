@@ -104,9 +104,10 @@ public protocol PipelineTask: Requirement, Sendable {
   /// }
   /// ```
   ///
-  /// A task waiting in `require(_:)` keeps what it holds: a requirement it waits for must not need
-  /// more of a resource than the limit leaves, or neither can go on (Luigi instead stops such a
-  /// task and runs it again from the start).
+  /// A task waiting in `require(_:)` keeps what it holds (Luigi instead stops such a task and runs
+  /// it again from the start), so `require(_:)` throws
+  /// ``DynamicRequirementError/resourceHeld(task:resource:limit:)`` for a requirement that needs
+  /// more of a resource than the limit leaves beside it.
   var resources: [String: Int] { get }
 
   /// One line saying what the task does, listed by the command line's `--help`; empty by default.
