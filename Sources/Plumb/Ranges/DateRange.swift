@@ -45,13 +45,12 @@ public struct DateRange<Unit: RangeUnit>: RangeTask {
   /// The `of` task's other parameters, as a JSON object (`{"region": "eu"}`), Luigi's `of_params`.
   ///
   /// ```swift
-  /// range.ofParams = #"{"region": "eu"}"#   // --of-params '{"region": "eu"}'
+  /// range.ofParams = ["region": "eu"]   // --of-params '{"region": "eu"}'
   /// ```
   ///
-  /// The text is part of the range's id as written: to be the same task as a Python worker's
-  /// range, write it as Python's `json.dumps` does (`{"a": 1, "b": "x"}`).
+  /// A string member is the parameter's text; another value counts as its JSON text (`true`, `3`).
   @Parameter(luigiName: "of_params", help: "the of task's other parameters, as a JSON object")
-  public var ofParams: String = "{}"
+  public var ofParams: JSONObject = [:]
   /// Whether the newest missing units go first.
   ///
   /// ```swift

@@ -106,7 +106,8 @@ extension RangePlanner {
   /// - Throws: ``ScheduleError`` for an unknown `of` type, an `of` without a date parameter, or a
   ///   start after the stop.
   init<Unit: RangeUnit>(
-    family: String, of: String, ofType: (any PipelineTask.Type)?, ofParams: String, paramName: String?, start: Unit?,
+    family: String, of: String, ofType: (any PipelineTask.Type)?, ofParams: JSONObject, paramName: String?,
+    start: Unit?,
     stop: Unit?, back: Int, forward: Int, reverse: Bool, taskLimit: Int, clock: any ScheduleClock
   ) throws {
     guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
@@ -126,31 +127,31 @@ extension RangePlanner {
 }
 
 extension RangePlanner {
-  /// A task of `type` with the parameters `ofParams` (a JSON object) gives, as if set in code.
+  /// A task of `type` with the parameters `ofParams` gives, as if set in code.
   ///
-  /// - Throws: ``ScheduleError/badOfParams(family:text:problem:)`` for text that is not a JSON
-  ///   object, a key that names no parameter, or a value the parameter does not take.
-  static func task(_ type: any PipelineTask.Type, with ofParams: String) throws -> any PipelineTask {
+  /// - Throws: ``ScheduleError/badOfParams(family:text:problem:)`` for a key that names no
+  ///   parameter, or a value the parameter does not take.
+  static func task(_ type: any PipelineTask.Type, with ofParams: JSONObject) throws -> any PipelineTask {
     func fail(_ problem: String) -> ScheduleError {
-      ScheduleError.badOfParams(family: type.family, text: ofParams, problem: problem)
-    }
-    guard case .object(let members)? = try? JSONValue(parsing: Data(ofParams.utf8)) else {
-      throw fail("it is not a JSON object")
+      ScheduleError.badOfParams(family: type.family, text: ofParams.parameterText, problem: problem)
     }
     func setting<T: PipelineTask>(_ task: T) throws -> T {
-      var unused = Set(members.keys)
+      var unused = Set(ofParams.members.map(\.key))
       let changed = try ParameterLayout.of(T.self).updating(task) { name, parameter in
-        guard let key = members.keys.first(where: { ParameterDeclaration.isSameKey($0, name) }) else { return nil }
-        unused.remove(key)
-        // A JSON string is the parameter's text itself; numbers, booleans and lists as JSON writes them.
-        let value = members[key]!
-        let text = value.string ?? value.text
+        guard let member = ofParams.members.first(where: { ParameterDeclaration.isSameKey($0.key, name) }) else {
+          return nil
+        }
+        unused.remove(member.key)
+        // Luigi hands the value itself to the parameter: a string is its text, a number or a list its JSON.
+        let text = member.value.string ?? member.value.text
         guard let assigned = parameter.assigning(text: text) else {
-          throw fail("\(text) is not \(parameter.expectedForm) for \(key)")
+          throw fail("\(text) is not \(parameter.expectedForm) for \(member.key)")
         }
         return assigned
       }
-      if let key = unused.sorted().first { throw fail("\(type.family) has no parameter \(key)") }
+      if let key = ofParams.members.map(\.key).first(where: unused.contains) {
+        throw fail("\(type.family) has no parameter \(key)")
+      }
       return changed
     }
     return try setting(DateParameterSlot.make(type))

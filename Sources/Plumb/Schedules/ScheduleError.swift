@@ -25,7 +25,7 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
   case emptyBound(range: String, flag: String, expected: String)
   /// A range's `of` names no task the pipeline knows.
   case unknownTask(String, known: [String])
-  /// A range's `of_params` that is not a JSON object of the `of` task's parameters and values.
+  /// A range's `of_params` naming a parameter the `of` task lacks, or a value it does not take.
   case badOfParams(family: String, text: String, problem: String)
 
   /// The one-line message.
@@ -57,8 +57,7 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
     case .unknownTask(let name, let known):
       return "unknown task \(name) for --of: the tasks are \(known.joined(separator: ", "))"
     case .badOfParams(let family, let text, let problem):
-      return "cannot use --of-params '\(text)' for \(family): \(problem); "
-        + "give a JSON object of its parameters, such as '{\"region\": \"eu\"}'"
+      return "cannot use --of-params '\(text)' for \(family): \(problem)"
     }
   }
 }
