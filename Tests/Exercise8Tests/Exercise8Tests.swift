@@ -167,11 +167,6 @@ final class Exercise8Tests: GradedTestCase {
 
   let backfill = ["RangeDaily", "--of", "DailyDigest", "--start", "2024-03-01", "--stop", "2024-03-15"]
 
-  var rangeLine: String {
-    "RangeDaily(of=DailyDigest, start=2024-03-01, stop=2024-03-15, reverse=False, taskLimit=50, daysBack=100, "
-      + "daysForward=0, paramName=None)"
-  }
-
   func testBackfillWithRangeDailyShowsTheFailingDay() {
     let command = runCommand(backfill, tasks: pipelineTasks)
     if failIfNotDone(command) { return }
@@ -186,7 +181,7 @@ final class Exercise8Tests: GradedTestCase {
       * 2 were left pending, among these:
           * 2 had failed dependencies:
               - 1 DailyDigest(date=2024-03-10)
-              - 1 \(rangeLine)
+              - 1 RangeDaily(...)
 
       This progress looks :( because there were failed tasks
 
@@ -218,7 +213,7 @@ final class Exercise8Tests: GradedTestCase {
       Scheduled 3 tasks of which:
       * 3 ran successfully:
           - 1 DailyDigest(date=2024-03-10)
-          - 1 \(rangeLine)
+          - 1 RangeDaily(...)
           - 1 ScrapeDay(date=2024-03-10)
 
       This progress looks :) because there were no failed tasks or missing dependencies
@@ -284,7 +279,7 @@ final class Exercise8Tests: GradedTestCase {
     let ranLines = PipelineRun.body(ofSummary: forced.output).split(separator: "\n").filter { $0.hasPrefix("    - ") }
     let expectedLines = [
       "    - 1 DailyDigest(date=2024-03-03)",
-      "    - 1 RangeDaily(of=DailyDigest, start=2024-03-01, stop=2024-03-08, reverse=False, taskLimit=50, daysBack=100, daysForward=0, paramName=None)",
+      "    - 1 RangeDaily(...)",
       "    - 1 ScrapeDay(date=2024-03-03)",
     ]
     guard

@@ -36,6 +36,7 @@ extension RunOptions {
       try settings.summaryShowsErrors ?? configuration.boolean(section: "execution_summary", key: "show_errors")
     settings.exitCodes = try settings.exitCodes ?? ExitCodes(configuration: configuration)
     settings.scheduler = try settings.scheduler ?? schedulerRequest.choice(configuration: configuration)
+    settings.resourceLimits = try settings.resourceLimits ?? configuration.resourceLimits()
     options.settings = settings
     options.configuration = configuration
     if let webhook = try configuration.webhook() {
@@ -50,6 +51,15 @@ extension Configuration {
   /// `[core] no_lock`.
   func noLock() throws -> Bool {
     try boolean(section: "core", key: "no_lock") ?? false
+  }
+
+  /// `[resources]`: each resource's limit, a count of at least 0.
+  func resourceLimits() throws -> [String: Int] {
+    var limits: [String: Int] = [:]
+    for key in sections["resources", default: [:]].keys {
+      limits[key] = try count(section: "resources", key: key, minimum: 0)
+    }
+    return limits
   }
 
   /// A boolean setting, read as Python's configparser reads one; `nil` when absent.

@@ -25,6 +25,9 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
   case stopped
   /// `require` was called outside a task's `run()` within a run.
   case outsideRun
+  /// The required `task` needs `resource` (see ``PipelineTask/resources``), which the requiring
+  /// task holds while it waits: with `limit`, the two cannot hold it at once, so it could never run.
+  case resourceHeld(task: String, resource: String, limit: Int)
 
   /// The reason, in one line.
   public var description: String {
@@ -41,6 +44,10 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
       return "the run stopped while it waited for the requirements it discovered"
     case .outsideRun:
       return "require(_:) was called outside a task's run(); call it from run() to add requirements while running"
+    case .resourceHeld(let task, let resource, let limit):
+      return
+        "\(task) needs the resource \(resource), which this task holds while it waits, and its limit \(limit) "
+        + "cannot hold both: raise [resources] \(resource), or require \(task) statically in requires()"
     }
   }
 }

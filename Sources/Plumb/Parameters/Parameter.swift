@@ -50,6 +50,10 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   /// Whether the parameter is part of the task's identity and name. Insignificant parameters
   /// (a password, a log level) configure a run without making a different task.
   public let isSignificant: Bool
+  /// The name Luigi gives the parameter (`task_limit`) where it is not the property's name
+  /// (`taskLimit`): the name in the task's id, text form and luigid's `params`, so that a task
+  /// Luigi also defines is the same task in luigid. Flags and config keys accept either spelling.
+  let luigiName: String?
 
   /// Declares a parameter whose default is the property's initial value.
   ///
@@ -57,14 +61,20 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   /// @Parameter(help: "how many times") var times: Int = 1
   /// ```
   public init(wrappedValue: Value, help: String = "", significant: Bool = true) {
-    self.init(value: wrappedValue, origin: .initialized, help: help, significant: significant)
+    self.init(value: wrappedValue, origin: .initialized, help: help, significant: significant, luigiName: nil)
   }
 
-  private init(value: Value, origin: Origin, help: String, significant: Bool) {
+  /// A parameter that Luigi calls `luigiName` (see ``luigiName``).
+  init(wrappedValue: Value, luigiName: String, help: String) {
+    self.init(value: wrappedValue, origin: .initialized, help: help, significant: true, luigiName: luigiName)
+  }
+
+  private init(value: Value, origin: Origin, help: String, significant: Bool, luigiName: String?) {
     self.value = value
     self.origin = origin
     self.help = help
     isSignificant = significant
+    self.luigiName = luigiName
   }
 
   /// The parameter's value: in a task a run is working on, the one it resolved from code, command
@@ -91,7 +101,7 @@ extension Parameter where Value: RequirableParameterValue {
   public init(wrappedValue: Value?, help: String = "", significant: Bool = true) {
     self.init(
       value: wrappedValue ?? Value.placeholder, origin: wrappedValue == nil ? .unset : .initialized, help: help,
-      significant: significant)
+      significant: significant, luigiName: nil)
   }
 }
 
@@ -100,6 +110,7 @@ extension Parameter where Value: RequirableParameterValue {
 protocol AnyParameter: Sendable {
   var help: String { get }
   var isSignificant: Bool { get }
+  var luigiName: String? { get }
   /// The current value's text.
   var text: String { get }
   var successorText: String? { get }

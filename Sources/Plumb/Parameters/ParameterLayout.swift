@@ -43,11 +43,20 @@ struct ParameterLayout {
       }
       return true
     }
+    // A parameter may carry the name Luigi gives it; the declared value says so for every instance.
+    if described, !fields.isEmpty {
+      func names<T: PipelineTask>(_: T.Type) -> [String?] {
+        withUnsafeBytes(of: T()) { bytes in fields.map { $0.type.read(at: bytes.baseAddress! + $0.offset).luigiName } }
+      }
+      fields = zip(fields, names(type)).map { field, name in
+        Field(name: name ?? field.name, offset: field.offset, type: field.type)
+      }
+    }
     self.fields = described ? fields : nil
     hasOtherStoredProperties = !described || storedCount > fields.count
   }
 
-  /// The parameters of `task`, by property name, in declaration order.
+  /// The parameters of `task`, by name (the property's, or Luigi's where it differs), in declaration order.
   func parameters<T: PipelineTask>(of task: T) -> [(name: String, parameter: any AnyParameter)] {
     guard let fields else { return Self.reflectedParameters(of: task) }
     if fields.isEmpty { return [] }
@@ -94,7 +103,7 @@ struct ParameterLayout {
         guard let label = child.label, label.hasPrefix("_"),
           let parameter = child.value as? any AnyParameter
         else { return nil }
-        return (String(label.dropFirst()), parameter)
+        return (parameter.luigiName ?? String(label.dropFirst()), parameter)
       }
     }
   }

@@ -8,6 +8,8 @@ struct RangePlanner {
   /// The range's text form, for notes.
   let range: String
   let slot: DateParameterSlot
+  /// The `of` task with its `of_params` set and its date parameter still to fill.
+  let base: any PipelineTask
   /// Every interval in the range, oldest first, computed as needed.
   let covered: RangeIntervals
   let reverse: Bool
@@ -30,7 +32,7 @@ struct RangePlanner {
     // While the graph of a forced run is walked in full, the range stands for every date in it.
     if forcing?.expandsEverything == true {
       let all = Array(covered)
-      return RangePlan(covered: covered, missing: all, scheduled: all, note: nil, tasks: all.map(slot.task(for:)))
+      return RangePlan(covered: covered, missing: all, scheduled: all, note: nil, tasks: all.map(task(for:)))
     }
     let wanted = taskLimit > 0 ? taskLimit : Int.max
     // The missing intervals' positions in `covered`, in the range's order, with their tasks.
@@ -41,7 +43,7 @@ struct RangePlanner {
       let positions = (checked..<min(checked + batch, covered.count)).map { reverse ? covered.count - 1 - $0 : $0 }
       checked += positions.count
       batch = min(batch * 2, Self.largestBatch)
-      let tasks = positions.map { slot.task(for: covered[$0]) }
+      let tasks = positions.map { task(for: covered[$0]) }
       let complete = try Self.completeness(of: tasks)
       for (offset, position) in positions.enumerated() where found.count < wanted {
         let task = tasks[offset]
@@ -64,6 +66,10 @@ struct RangePlanner {
     return RangePlan(
       covered: covered, missing: reverse ? scheduled.reversed() : scheduled, scheduled: scheduled, note: note,
       tasks: found.map(\.task))
+  }
+
+  private func task(for interval: DataInterval) -> any PipelineTask {
+    slot.task(for: interval, basedOn: base)
   }
 
   /// `2024-01-05...2024-01-10`, or the one interval's label.
@@ -100,19 +106,54 @@ extension RangePlanner {
   /// - Throws: ``ScheduleError`` for an unknown `of` type, an `of` without a date parameter, or a
   ///   start after the stop.
   init<Unit: RangeUnit>(
-    family: String, of: String, ofType: (any PipelineTask.Type)?, paramName: String?, start: Unit?, stop: Unit?,
-    back: Int, forward: Int, reverse: Bool, taskLimit: Int, clock: any ScheduleClock
+    family: String, of: String, ofType: (any PipelineTask.Type)?, ofParams: JSONObject, paramName: String?,
+    start: Unit?,
+    stop: Unit?, back: Int, forward: Int, reverse: Bool, taskLimit: Int, clock: any ScheduleClock
   ) throws {
     guard let ofType else { throw ScheduleError.unknownTask(of, known: []) }
     let slot = try DateParameterSlot(in: ofType, named: paramName, accepting: [Unit.slotKind, .interval])
+    let base = try Self.task(ofType, with: ofParams)
     let current = Unit(containing: clock.now)
     let first = start ?? Unit(ordinal: current.ordinal - back)
     let end = stop ?? Unit(ordinal: current.ordinal + forward)
     guard first <= end else { throw ScheduleError.startAfterStop(start: "\(first)", stop: "\(end)") }
-    let unit = Unit.name + "s"
+    let unit = Unit.unitName + "s"
     self.init(
-      range: "\(family)(of=\(of))", slot: slot, covered: RangeIntervals(from: first, to: end), reverse: reverse,
+      range: "\(family)(of=\(of))", slot: slot, base: base, covered: RangeIntervals(from: first, to: end),
+      reverse: reverse,
       taskLimit: taskLimit, label: { "\(Unit(containing: $0.start))" }, unit: unit,
       defaultedBound: start == nil ? "no start given, so the range starts \(back) \(unit) back, at \(first)" : nil)
+  }
+}
+
+extension RangePlanner {
+  /// A task of `type` with the parameters `ofParams` gives, as if set in code.
+  ///
+  /// - Throws: ``ScheduleError/badOfParams(family:text:problem:)`` for a key that names no
+  ///   parameter, or a value the parameter does not take.
+  static func task(_ type: any PipelineTask.Type, with ofParams: JSONObject) throws -> any PipelineTask {
+    func fail(_ problem: String) -> ScheduleError {
+      ScheduleError.badOfParams(family: type.family, text: ofParams.parameterText, problem: problem)
+    }
+    func setting<T: PipelineTask>(_ task: T) throws -> T {
+      var unused = Set(ofParams.members.map(\.key))
+      let changed = try ParameterLayout.of(T.self).updating(task) { name, parameter in
+        guard let member = ofParams.members.first(where: { ParameterDeclaration.isSameKey($0.key, name) }) else {
+          return nil
+        }
+        unused.remove(member.key)
+        // Luigi hands the value itself to the parameter: a string is its text, a number or a list its JSON.
+        let text = member.value.string ?? member.value.text
+        guard let assigned = parameter.assigning(text: text) else {
+          throw fail("\(text) is not \(parameter.expectedForm) for \(member.key)")
+        }
+        return assigned
+      }
+      if let key = ofParams.members.map(\.key).first(where: unused.contains) {
+        throw fail("\(type.family) has no parameter \(key)")
+      }
+      return changed
+    }
+    return try setting(DateParameterSlot.make(type))
   }
 }

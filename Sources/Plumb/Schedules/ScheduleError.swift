@@ -25,6 +25,8 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
   case emptyBound(range: String, flag: String, expected: String)
   /// A range's `of` names no task the pipeline knows.
   case unknownTask(String, known: [String])
+  /// A range's `of_params` naming a parameter the `of` task lacks, or a value it does not take.
+  case badOfParams(family: String, text: String, problem: String)
 
   /// The one-line message.
   public var description: String {
@@ -54,6 +56,8 @@ public enum ScheduleError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(range) \(flag) is empty (or None): give \(expected), or leave \(flag) out for its default"
     case .unknownTask(let name, let known):
       return "unknown task \(name) for --of: the tasks are \(known.joined(separator: ", "))"
+    case .badOfParams(let family, let text, let problem):
+      return "cannot use --of-params '\(text)' for \(family): \(problem)"
     }
   }
 }

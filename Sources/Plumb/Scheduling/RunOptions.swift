@@ -14,7 +14,7 @@ import Foundation
 /// Each engine setting has the value code gives it; a setting code leaves alone comes from the
 /// run's config file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[core] stop_grace_period`, `[scheduler]
 /// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
-/// `show_errors`), else from Plumb's default. The same holds whether the run starts from the
+/// `show_errors`, `[resources]`), else from Plumb's default. The same holds whether the run starts from the
 /// command line (whose flags count as code) or from ``build(_:options:)-85rhs``; `[webhook] url` adds a
 /// ``Webhook``'s observers (each failed task, and the end of the run) to both.
 public struct RunOptions: Sendable {
@@ -30,6 +30,7 @@ public struct RunOptions: Sendable {
     var summaryShowsErrors: Bool?
     var stopGracePeriod: TimeInterval?
     var scheduler: SchedulerChoice?
+    var resourceLimits: [String: Int]?
   }
 
   var settings = Settings()
@@ -168,6 +169,18 @@ public struct RunOptions: Sendable {
   public var scheduler: SchedulerChoice {
     get { settings.scheduler ?? .local }
     set { settings.scheduler = newValue }
+  }
+
+  /// How much of each resource the running tasks may hold at once (``PipelineTask/resources``), by
+  /// name; a resource not listed has limit 1, as in Luigi. Left alone, it is the config file's
+  /// `[resources]` section. The local scheduler applies it; luigid reads its own `[resources]`.
+  ///
+  /// ```swift
+  /// options.resourceLimits = ["warehouse": 2]   // plumb.cfg: [resources] warehouse=2
+  /// ```
+  public var resourceLimits: [String: Int] {
+    get { settings.resourceLimits ?? [:] }
+    set { settings.resourceLimits = newValue }
   }
 
   /// Called on a task's worker just before the task's `run()`, with the task; the task runs once

@@ -20,6 +20,13 @@ struct RunState<Waiter> {
   /// Every node of the run, those added while it runs too.
   private(set) var nodes: [TaskNode]
   private var ready = ReadyQueue()
+  /// Each resource's limit, by ``ParameterDeclaration/canonicalKey(_:)``; a resource not listed
+  /// has limit 1, as in Luigi's scheduler.
+  private let resourceLimits: [String: Int]
+  /// How much of each resource the running tasks hold, by canonical name.
+  private var heldResources: [String: Int] = [:]
+  /// Runnable tasks set aside because what they need is held; queued again when a task lets go.
+  private var waitingForResources: [TaskNode] = []
   /// The tasks handed out and not finished yet.
   private(set) var running = 0
   /// The worker loops going; ``slots`` plus the slots lent are wanted.
@@ -39,8 +46,10 @@ struct RunState<Waiter> {
   /// later no longer changes the nodes, whose records the run has handed out.
   private(set) var hasEnded = false
 
-  init(nodes: [TaskNode]) {
+  init(nodes: [TaskNode], resourceLimits: [String: Int] = [:]) {
     self.nodes = nodes
+    self.resourceLimits = Dictionary(
+      resourceLimits.map { (ParameterDeclaration.canonicalKey($0.key), $0.value) }, uniquingKeysWith: { $1 })
   }
 
   var isStopping: Bool { stopReason != nil }
@@ -104,11 +113,16 @@ struct RunState<Waiter> {
       loops -= 1
       return .exit
     }
-    if let node = ready.pop() {
+    while let node = ready.pop() {
+      guard take(node.resources) else {
+        waitingForResources.append(node)
+        continue
+      }
       node.state = .running
       running += 1
       return .run(node)
     }
+    // With nothing running, a task still waiting needs more than a limit allows: it never runs.
     return running == 0 ? .exit : .wait
   }
 
@@ -128,6 +142,14 @@ struct RunState<Waiter> {
     running -= 1
     node.state = outcome
     var released = 0
+    if !node.resources.isEmpty {
+      for (name, amount) in node.resources where amount > 0 {
+        heldResources[ParameterDeclaration.canonicalKey(name), default: 0] -= amount
+      }
+      for waiting in waitingForResources { ready.push(waiting) }
+      released += waitingForResources.count
+      waitingForResources = []
+    }
     // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`.
     var settled = outcome == .pending ? [] : [node]
     if outcome == .succeeded || outcome == .alreadyComplete {
@@ -144,6 +166,37 @@ struct RunState<Waiter> {
     let requirements = settle(settled)
     let isOver = ready.isEmpty && running == 0
     return Wakes(workers: takeWaiting(isOver ? waiting.count : max(released - 1, 0)), requirements: requirements)
+  }
+
+  /// Takes `resources` for a task about to run, if each fits within its limit; else takes nothing.
+  private mutating func take(_ resources: [String: Int]) -> Bool {
+    if resources.isEmpty { return true }
+    for (name, amount) in resources where amount > 0 {
+      let key = ParameterDeclaration.canonicalKey(name)
+      if heldResources[key, default: 0] + amount > resourceLimits[key] ?? 1 { return false }
+    }
+    for (name, amount) in resources where amount > 0 {
+      heldResources[ParameterDeclaration.canonicalKey(name), default: 0] += amount
+    }
+    return true
+  }
+
+  /// A requirement that could never run while `waiter` waits for it, holding its resources: the
+  /// two need more of one than its limit.
+  private func resourceClash(_ waiter: TaskNode, _ requirements: [TaskNode]) -> DynamicRequirementError? {
+    if waiter.resources.isEmpty { return nil }
+    var holds: [String: Int] = [:]
+    for (name, amount) in waiter.resources { holds[ParameterDeclaration.canonicalKey(name), default: 0] += amount }
+    for requirement in requirements where requirement.state == .pending {
+      for (name, amount) in requirement.resources where amount > 0 {
+        let key = ParameterDeclaration.canonicalKey(name)
+        let limit = resourceLimits[key] ?? 1
+        if let held = holds[key], held > 0, held + amount > limit {
+          return .resourceHeld(task: requirement.info.description, resource: name, limit: limit)
+        }
+      }
+    }
+    return nil
   }
 
   /// luigid handed out `node`: marks it running, unless the run is stopping or the task is not
@@ -238,6 +291,7 @@ struct RunState<Waiter> {
       return Joined(outcome: .failure(DynamicRequirementError.cycle(cycle.map(\.info.description))), workers: workers)
     }
     if let error = growth.error { return Joined(outcome: .failure(error), workers: workers) }
+    if let clash = resourceClash(waiter, growth.requested) { return Joined(outcome: .failure(clash), workers: workers) }
     var remaining = 0
     for requirement in growth.requested where !requirement.isSettled {
       requirement.waits.append(wait)

@@ -31,6 +31,8 @@ final class TaskNode: @unchecked Sendable {
   let isWrapper: Bool
   /// The position in the order tasks were first met.
   let order: Int
+  /// What the task holds while it runs (``PipelineTask/resources``), by name.
+  let resources: [String: Int]
   /// The task's own priority, raised to that of the most urgent task that waits for it.
   var priority: Int
   var state = State.unvisited
@@ -65,6 +67,7 @@ final class TaskNode: @unchecked Sendable {
     self.info = info
     self.order = order
     priority = task.priority
+    resources = task.resources
     isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
     isWrapper = Self.wrapperTypes.value(for: type(of: task)) { task is any WrapperTask }
   }

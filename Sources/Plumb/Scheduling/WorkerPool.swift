@@ -45,7 +45,7 @@ final class WorkerPool: TaskExecutionHost {
     nodes: [TaskNode], graph: any GraphGrowing, options: RunOptions, context: RunContext, log: RunLog,
     events: EventDispatch
   ) {
-    shared = Mutex(Shared(run: RunState(nodes: nodes)))
+    shared = Mutex(Shared(run: RunState(nodes: nodes, resourceLimits: options.resourceLimits)))
     self.graph = graph
     self.options = options
     self.log = log

@@ -91,6 +91,25 @@ public protocol PipelineTask: Requirement, Sendable {
   /// requirements do not wait behind less urgent work.
   var priority: Int { get }
 
+  /// What the task holds while it runs, by resource name and amount (Luigi's `resources`): the
+  /// scheduler never lets the running tasks hold more of a resource than its limit, the config
+  /// file's `[resources]` setting of that name (``RunOptions/resourceLimits``), 1 for a resource
+  /// it does not list, as Luigi's scheduler counts. The local scheduler counts across the run's
+  /// workers; luigid, which is sent the same resources, counts across all its workers and reads
+  /// the limits from its own config file.
+  ///
+  /// ```swift
+  /// struct LoadDay: PipelineTask {
+  ///     var resources: [String: Int] { ["warehouse": 1] }   // plumb.cfg: [resources] warehouse=2
+  /// }
+  /// ```
+  ///
+  /// A task waiting in `require(_:)` keeps what it holds (Luigi instead stops such a task and runs
+  /// it again from the start), so `require(_:)` throws
+  /// ``DynamicRequirementError/resourceHeld(task:resource:limit:)`` for a requirement that needs
+  /// more of a resource than the limit leaves beside it.
+  var resources: [String: Int] { get }
+
   /// One line saying what the task does, listed by the command line's `--help`; empty by default.
   ///
   /// ```swift
@@ -128,6 +147,9 @@ extension PipelineTask {
 
   /// Priority 0: runnable tasks go in the order they were found.
   public var priority: Int { 0 }
+
+  /// No resources: the task runs whenever a worker is free.
+  public var resources: [String: Int] { [:] }
 
   /// No description in `--help`.
   public static var help: String { "" }

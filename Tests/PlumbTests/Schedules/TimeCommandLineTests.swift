@@ -30,7 +30,7 @@ final class TimeCommandLineTests: XCTestCase {
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
     XCTAssertTrue(
       outcome.output.contains(
-        "* 32 ran successfully:\n    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n    - 1 RangeDaily(of=DailyReport, start=2024-01-01, stop=2024-02-01, "
+        "* 32 ran successfully:\n    - 31 DailyReport(date=2024-01-01...2024-01-31, folder=reports)\n    - 1 RangeDaily(...)\n"
       ), outcome.output)
     XCTAssertEqual(folder.listing().filter { $0.hasPrefix("reports/") }.count, 31)
   }
@@ -42,6 +42,22 @@ final class TimeCommandLineTests: XCTestCase {
     XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
     XCTAssertEqual(
       folder.listing().filter { $0.hasPrefix("elsewhere/") }, ["elsewhere/2024-01-01.txt", "elsewhere/2024-01-02.txt"])
+  }
+
+  /// Luigi's `now` (seconds since 1970) stands in for the clock, `of_params` sets the `of` task's
+  /// other parameters; both in either spelling.
+  func testRangeNowAndOfParams() {
+    let outcome = invoke(
+      "RangeDaily", "--of", "DailyReport", "--now", "1707523200", "--days-back", "3", "--of_params",
+      #"{"folder": "elsewhere"}"#)
+    XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
+    XCTAssertEqual(
+      folder.listing().filter { $0.hasPrefix("elsewhere/") },
+      ["elsewhere/2024-02-07.txt", "elsewhere/2024-02-08.txt", "elsewhere/2024-02-09.txt"])
+    invoke("RangeDaily", "--of", "DailyReport", "--start", "2024-01-01", "--of-params", #"{"colour": 1}"#)
+      .assertError(
+        code: 2,
+        #"reports: error: cannot use --of-params '{"colour": 1}' for DailyReport: DailyReport has no parameter colour"#)
   }
 
   func testOneLineErrors() {

@@ -80,7 +80,7 @@ enum TaskRegistration {
       "module": .null,
       "params": .object(params),
       "param_visibilities": .object(visibilities),
-      "resources": .object([:]),
+      "resources": .object(node.resources.mapValues { .number(Double($0)) }),
       "assistant": false,
       "batchable": false,
       "batch_id": .null,

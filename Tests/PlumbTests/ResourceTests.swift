@@ -1,0 +1,197 @@
+import Foundation
+import PlumbTestSupport
+import XCTest
+
+@testable import Plumb
+
+/// Counts the tasks running at once, under a lock, and lets a task wait for a partner.
+private final class Occupancy: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var current = 0
+  private var started = 0
+  private(set) var peak = 0
+  let total: Int
+
+  init(total: Int) { self.total = total }
+
+  /// Enters; when `pairing`, waits until another task is in too or every task has started, so
+  /// that two tasks that may overlap do. Gives up after 20 s, so a broken scheduler fails the
+  /// test instead of hanging it.
+  func enter(pairing: Bool) {
+    condition.lock()
+    defer { condition.unlock() }
+    current += 1
+    started += 1
+    peak = max(peak, current)
+    condition.broadcast()
+    let deadline = Date(timeIntervalSinceNow: 20)
+    while pairing && current < 2 && started < total {
+      if !condition.wait(until: deadline) { return }
+    }
+  }
+
+  func leave() {
+    condition.lock()
+    defer { condition.unlock() }
+    current -= 1
+    condition.broadcast()
+  }
+
+  var mostAtOnce: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return peak
+  }
+}
+
+/// A task that holds `amount` of `resource` while it runs.
+private struct Booking: PipelineTask {
+  @Parameter var n: Int = 0
+  @Parameter var resource: String = "db"
+  @Parameter var amount: Int = 1
+  var occupancy = Occupancy(total: 0)
+  var pairing = true
+
+  var resources: [String: Int] { [resource: amount] }
+  func output() -> LocalTarget { LocalTarget("booking-\(resource)-\(n).txt") }
+  func run() throws {
+    occupancy.enter(pairing: pairing)
+    defer { occupancy.leave() }
+    try output().write("\(n)\n")
+  }
+}
+
+/// Holds `db` and requires a booking of it while it runs.
+private struct Loader: PipelineTask {
+  var resources: [String: Int] { ["db": 1] }
+  func output() -> LocalTarget { LocalTarget("loader.txt") }
+  func run() throws {
+    _ = try require(Booking(n: 1, pairing: false))
+    try output().write("loaded\n")
+  }
+}
+
+/// Holds the bookings of a test.
+private struct Bookings: WrapperTask {
+  var tasks: [Booking] = []
+  func requires() -> [Booking] { tasks }
+}
+
+/// `resources` and `[resources]`: the local scheduler never lets the running tasks hold more of a
+/// resource than its limit, 1 for a resource not listed; luigid is told each task's resources.
+final class ResourceTests: XCTestCase {
+  private var order = 0
+
+  private func node(_ task: Booking) -> TaskNode {
+    defer { order += 1 }
+    let node = TaskNode(task: task, info: TaskInfo(task), order: order)
+    node.state = .pending
+    return node
+  }
+
+  func testATaskWaitsWhileItsResourceIsAtItsLimitAndRunsOnceOneIsLetGo() {
+    let first = node(Booking(n: 1))
+    let second = node(Booking(n: 2))
+    let third = node(Booking(n: 3))
+    let free = node(Booking(n: 4, resource: "elsewhere"))
+    var state = RunState<String>(nodes: [first, second, third, free], resourceLimits: ["db": 2, "elsewhere": 1])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(4)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(first))
+    XCTAssertEqual(state.nextTask(isLent: false), .run(second))
+    XCTAssertEqual(state.nextTask(isLent: false), .run(free), "db is at its limit; another resource is not")
+    XCTAssertEqual(state.nextTask(isLent: false), .wait)
+    XCTAssertEqual(third.state, .pending)
+    XCTAssertTrue(state.park("fourth"))
+
+    XCTAssertEqual(state.finished(free, .succeeded).workers, [], "letting go of elsewhere frees no db")
+    XCTAssertEqual(state.nextTask(isLent: false), .wait)
+    XCTAssertTrue(state.park("fifth"))
+    _ = state.finished(first, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(third))
+  }
+
+  func testAResourceNotListedHasLimitOneAndANeedBeyondTheLimitNeverRuns() {
+    let first = node(Booking(n: 1, resource: "unlisted"))
+    let second = node(Booking(n: 2, resource: "unlisted"))
+    let greedy = node(Booking(n: 3, resource: "db", amount: 3))
+    var state = RunState<String>(nodes: [first, second, greedy], resourceLimits: ["db": 2])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(3)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(first))
+    XCTAssertEqual(state.nextTask(isLent: false), .wait)
+    _ = state.finished(first, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(second))
+    _ = state.finished(second, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .exit, "3 db never fit in 2")
+    XCTAssertEqual(greedy.state, .pending)
+  }
+
+  func testFourWorkersRunAtMostTwoTasksHoldingAResourceWithLimitTwoFromTheConfigFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[resources]\ndb = 2\n", to: "plumb.cfg")
+    let occupancy = Occupancy(total: 8)
+    let tasks = (1...8).map { Booking(n: $0, occupancy: occupancy) }
+
+    let result = try build([Bookings(tasks: tasks)], options: folder.options(workers: 4, readingConfigFiles: true))
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertEqual(result.summary.contains("* 9 ran successfully:"), true, result.summary)
+    XCTAssertEqual(occupancy.mostAtOnce, 2, "two at once, never more")
+  }
+
+  func testAResourceTheConfigDoesNotListRunsOneTaskAtATime() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let occupancy = Occupancy(total: 6)
+    let tasks = (1...6).map { Booking(n: $0, resource: "printer", occupancy: occupancy, pairing: false) }
+    var options = folder.options(workers: 4)
+    options.resourceLimits = ["db": 4]
+
+    let result = try build([Bookings(tasks: tasks)], options: options)
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertEqual(occupancy.mostAtOnce, 1)
+  }
+
+  func testANeedBeyondTheLimitIsNotGrantedRunPermission() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    var options = folder.options(workers: 2)
+    options.resourceLimits = ["db": 2]
+
+    let result = try build([Booking(n: 1, amount: 3, pairing: false)], options: options)
+
+    XCTAssertFalse(result.success)
+    XCTAssertTrue(result.summary.contains("was not granted run permission by the scheduler"), result.summary)
+  }
+
+  func testABadLimitInTheConfigFileIsAnError() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write("[resources]\ndb = many\n", to: "plumb.cfg")
+    XCTAssertThrowsError(try build([Booking(n: 1)], options: folder.options(readingConfigFiles: true))) {
+      XCTAssertTrue("\($0)".contains("[resources] db must be an integer, not 'many'"), "\($0)")
+    }
+  }
+
+  func testARequirementThatCannotHaveTheResourceItsWaitingTaskHoldsFailsItInsteadOfHanging() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let result = try build([Loader()], options: folder.options(workers: 2))
+
+    XCTAssertFalse(result.success)
+    XCTAssertEqual(
+      result.record(of: Loader())?.errorMessage,
+      "Booking(n=1, resource=db, amount=1) needs the resource db, which this task holds while it waits, and its "
+        + "limit 1 cannot hold both: raise [resources] db, or require Booking(n=1, resource=db, amount=1) statically "
+        + "in requires()")
+
+    var options = folder.options(workers: 2)
+    options.resourceLimits = ["db": 2]
+    let roomy = try build([Loader()], options: options)
+    XCTAssertTrue(roomy.success, roomy.summary)
+  }
+
+  func testLuigidIsSentEachTasksResources() {
+    let node = node(Booking(n: 1, amount: 2))
+    let arguments = TaskRegistration.scheduled(node, worker: "w")
+    XCTAssertEqual(arguments["resources"], .object(["db": 2]))
+  }
+}
