@@ -9,8 +9,8 @@ import Foundation
 /// Every wait on the server is bounded by ``PostgresSettings/timeout``; every error is a one-line
 /// ``PostgresError``. A connection is used by one thread at a time.
 ///
-/// The protocol itself is ``PostgresStateMachine``, tested without a server; this class is the
-/// shell that performs its actions on a ``PostgresTransport`` (the socket, plain or TLS).
+/// The protocol itself is `PostgresStateMachine`, tested without a server; this class is the
+/// shell that performs its actions on a `PostgresTransport` (the socket, plain or TLS).
 ///
 /// ```swift
 /// let connection = try PostgresConnection(settings)
