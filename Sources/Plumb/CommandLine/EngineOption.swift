@@ -105,6 +105,12 @@ struct EngineOption: Sendable {
       invocation.scheduler.waitInterval = try seconds(value, flag: flag)
     },
     EngineOption(
+      names: ["--worker-wait-jitter"], valueName: "SECONDS",
+      help: "with luigid, add up to this many seconds at random to each wait ([worker] wait_jitter; default 0)"
+    ) { invocation, value, flag in
+      invocation.scheduler.waitJitter = try seconds(value, flag: flag)
+    },
+    EngineOption(
       names: ["--worker-count-uniques"], valueName: nil,
       help: "with keep-alive, wait only while a pending task is this worker's alone ([worker] count_uniques)"
     ) { invocation, _, _ in

@@ -178,6 +178,18 @@ final class CentralSchedulerTests: XCTestCase {
     XCTAssertEqual(done[TaskInfo(Root()).id]?["status"], "DONE", done.text)
   }
 
+  func testEachWaitIsTheIntervalAndARandomPartOfTheJitter() throws {
+    var scheduler = CentralScheduler(host: "127.0.0.1", port: 8082)
+    scheduler.waitInterval = 0.5
+    XCTAssertEqual(Set((0..<50).map { _ in scheduler.nextWait }), [0.5], "no jitter by default")
+    scheduler.waitJitter = 2
+    let waits = (0..<200).map { _ in scheduler.nextWait }
+    XCTAssertTrue(waits.allSatisfy { (0.5...2.5).contains($0) }, "\(waits)")
+    XCTAssertGreaterThan(Set(waits).count, 100, "the jitter is drawn each time")
+    var parser = InvocationParser(command: { $0 }, tasks: [Root.self])
+    XCTAssertEqual(try? parser.parse(["Root", "--worker-wait-jitter", "3"]).scheduler.waitJitter, 3)
+  }
+
   func testTheConfigFileNamesTheSchedulerWithItsSettings() throws {
     let configuration = try Configuration(
       text: """
@@ -190,8 +202,10 @@ final class CentralSchedulerTests: XCTestCase {
         keep_alive = true
         count_uniques = true
         max_keep_alive_idle_duration = 1 m 30 s
+        wait_jitter = 2.5
         """)
     var expected = CentralScheduler(host: "127.0.0.1", port: luigid.port)
+    expected.waitJitter = 2.5
     expected.retryAttempts = 5
     expected.retryWait = 0.5
     expected.keepsAlive = true

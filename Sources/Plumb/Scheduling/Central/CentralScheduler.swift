@@ -85,6 +85,21 @@ public struct CentralScheduler: Sendable, Equatable {
   /// scheduler.waitInterval = 0.2   // as --worker-wait-interval 0.2
   /// ```
   public var waitInterval: TimeInterval = 1
+  /// At most this many seconds, drawn at random each time, are added to ``waitInterval`` (`[worker]
+  /// wait_jitter`), so that many workers started together do not ask luigid at the same moments.
+  /// 0 by default, where Luigi's is 5: a workshop's few workers gain nothing from it and would
+  /// wait up to 5 s longer for each other's tasks.
+  ///
+  /// ```swift
+  /// scheduler.waitJitter = 5   // as Luigi's default, --worker-wait-jitter 5
+  /// ```
+  public var waitJitter: TimeInterval = 0
+
+  /// The time to wait before asking luigid again: ``waitInterval`` and a random part of
+  /// ``waitJitter``, never below 10 ms.
+  var nextWait: TimeInterval {
+    max(waitInterval, 0.01) + (waitJitter > 0 ? Double.random(in: 0...waitJitter) : 0)
+  }
   /// Seconds between the pings that tell luigid this worker is alive (`[worker] ping_interval`); 1
   /// by default. luigid gives up on a worker it has not heard from in `worker_disconnect_delay` (60 s).
   ///

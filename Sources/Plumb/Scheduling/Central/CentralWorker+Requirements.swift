@@ -17,7 +17,7 @@ extension CentralWorker {
     // so the wait looks again every wait interval rather than waiting to be told.
     while !isSettled(requested) {
       if isStopping { throw DynamicRequirementError.stopped }
-      try? await Task.sleep(nanoseconds: UInt64(max(scheduler.waitInterval, 0.01) * 1e9))
+      try? await Task.sleep(nanoseconds: UInt64(scheduler.nextWait * 1e9))
     }
     try check(requested)
   }
@@ -38,7 +38,7 @@ extension CentralWorker {
     defer { giveBackSlot() }
     while !isSettled(requested) {
       if isStopping { throw DynamicRequirementError.stopped }
-      Thread.sleep(forTimeInterval: max(scheduler.waitInterval, 0.01))
+      Thread.sleep(forTimeInterval: scheduler.nextWait)
     }
     try check(requested)
   }

@@ -279,14 +279,14 @@ final class CentralWorker: TaskScheduling, TaskExecutionHost {
               }
               break asking
             }
-            try? await Task.sleep(nanoseconds: UInt64(max(scheduler.waitInterval, 0.01) * 1e9))
+            try? await Task.sleep(nanoseconds: UInt64(scheduler.nextWait * 1e9))
             continue
           }
           // Nothing for this worker now, but its own tasks may release more: ask again after the
           // wait interval, or as soon as one of them ends.
           if !isTicking {
             isTicking = true
-            let wait = UInt64(max(scheduler.waitInterval, 0.01) * 1e9)
+            let wait = UInt64(scheduler.nextWait * 1e9)
             group.addTask {
               try? await Task.sleep(nanoseconds: wait)
               return .tick

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the command line says about the scheduler (`--local-scheduler`, `--scheduler-host`,
-/// `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, `--worker-wait-interval`,
+/// `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, `--worker-wait-interval`, `--worker-wait-jitter`,
 /// `--worker-count-uniques`, `--worker-count-last-scheduled`, `--worker-max-keep-alive-idle-duration`),
 /// to be completed from the config file.
 struct SchedulerRequest: Sendable, Equatable {
@@ -11,6 +11,7 @@ struct SchedulerRequest: Sendable, Equatable {
   var port: Int?
   var keepsAlive = false
   var waitInterval: TimeInterval?
+  var waitJitter: TimeInterval?
   var countsUniques = false
   var countsLastScheduled = false
   var maximumKeepAliveIdleDuration: TimeInterval?
@@ -21,7 +22,7 @@ struct SchedulerRequest: Sendable, Equatable {
   /// the run is local when none of these names a central scheduler.
   ///
   /// A central scheduler's other settings come from `[core] rpc-retry-attempts`, `rpc-retry-wait`,
-  /// `rpc-connect-timeout` and `[worker] keep_alive`, `wait_interval`, `count_uniques`,
+  /// `rpc-connect-timeout` and `[worker] keep_alive`, `wait_interval`, `wait_jitter`, `count_uniques`,
   /// `count_last_scheduled`, `max_keep_alive_idle_duration`, `ping_interval`, below the flags; as in
   /// Luigi, `[core] worker-keep-alive`, `worker-wait-interval` and `worker-count-uniques` stand in for
   /// the `[worker]` keys when those are absent.
@@ -67,6 +68,9 @@ struct SchedulerRequest: Sendable, Equatable {
       ?? configuration.seconds(section: "core", key: "worker-wait-interval")
     {
       scheduler.waitInterval = wait
+    }
+    if let jitter = try waitJitter ?? configuration.seconds(section: "worker", key: "wait_jitter") {
+      scheduler.waitJitter = jitter
     }
     scheduler.countsUniques =
       try countsUniques
