@@ -101,10 +101,10 @@ enum Shell {
     show: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
   ) -> Int32 {
     let process = makeProcess(arguments, environment: environment, in: directory)
-    let errors = showingLines.map { _ in Pipe() }
-    if let errors {
-      process.standardOutput = errors
-      process.standardError = errors
+    let lines = showingLines.map { _ in Pipe() }
+    if let lines {
+      process.standardOutput = lines
+      process.standardError = lines
     }
     do {
       try process.run()
@@ -116,9 +116,9 @@ enum Shell {
     Interrupt.track(pid)
     defer { Interrupt.untrack(pid) }
     let relayed = DispatchSemaphore(value: 0)
-    if let errors, let showingLines {
+    if let lines, let showingLines {
       Thread.detachNewThread {
-        _ = read(errors.fileHandleForReading) { line in
+        _ = read(lines.fileHandleForReading) { line in
           if showingLines(line) { show(line) }
         }
         relayed.signal()
@@ -130,7 +130,7 @@ enum Shell {
       process.waitUntilExit()
     }
     // Every line is shown before the caller prints what follows the command.
-    if errors != nil { relayed.wait() }
+    if lines != nil { relayed.wait() }
     return exitStatus(of: process)
   }
 
