@@ -8,6 +8,11 @@ ARGS ?=
 # `make hint N=4` shows one more hint each time; ALL=1 shows them all at once.
 ALL ?=
 KIT = .build/debug/kit
+# SwiftPM 6.3.1 leaves empty TemporaryDirectory.* folders in TMPDIR on every build, six for a build
+# with nothing to do: the runner's build gets a temporary folder of its own, removed afterwards (as
+# the kit does for the builds and test runs it starts).
+BUILD_KIT = tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/kit-build-XXXXXX") || exit 1; \
+  TMPDIR="$$tmp" swift build --product kit --quiet; status=$$?; rm -rf "$$tmp"; exit $$status
 
 # The learner's commands print their own verdict (a failing check, a pipeline's exit code), so they
 # end with `|| true`: make's "*** Error 1" would read as if the kit itself had broken. `make test`
@@ -20,7 +25,7 @@ start: kit
 # It builds Plumb and the exercises for `make check`, so OpenSSL's headers come first.
 kit: openssl-dev
 	@test -x $(KIT) || echo "Building the kit's runner first (the first time only, a few seconds)…"
-	@swift build --product kit --quiet
+	@$(BUILD_KIT)
 
 check: kit
 	@$(KIT) check "$(N)" || true
@@ -44,7 +49,7 @@ reset: kit
 # headers, loopback ports, disk), each with what a missing piece blocks. Its exit code is CI's too.
 # It builds only the runner, which needs none of them.
 doctor:
-	@swift build --product kit --quiet
+	@$(BUILD_KIT)
 	@$(KIT) doctor
 
 # Engine tests, every graded suite on the solutions (passes) and on the committed stubs (fails).

@@ -32,8 +32,15 @@ struct Grader {
   /// Builds everything the suites need (or only `product`); returns the compile errors when it fails.
   func build(product: String? = nil) -> BuildReport? {
     let what = product.map { ["--product", $0] } ?? ["--build-tests"]
-    let outcome = Shell.capture(["swift", "build"] + what + scratchArguments, environment: environment) { line in
-      if let activity = Self.activity(ofBuildLine: line) { Terminal.showActivity(activity) }
+    // SwiftPM 6.3.1 leaves empty `TemporaryDirectory.*` folders in TMPDIR on every build (six for
+    // a build with nothing to do, thousands in a day of checks): the build gets a run folder of
+    // its own as TMPDIR, which goes with whatever it left.
+    let outcome = RunFolders.using { folder in
+      var settings = environment
+      if let folder { settings["TMPDIR"] = folder }
+      return Shell.capture(["swift", "build"] + what + scratchArguments, environment: settings) { line in
+        if let activity = Self.activity(ofBuildLine: line) { Terminal.showActivity(activity) }
+      }
     }
     return outcome.succeeded ? nil : BuildReport(output: outcome.output)
   }

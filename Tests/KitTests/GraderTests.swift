@@ -18,6 +18,8 @@ final class GraderTests: XCTestCase {
     let script = """
       #!/bin/sh
       echo "leave out: ${KIT_LEAVE_OUT:-none}" >> "\(folder)/attempts"
+      # As SwiftPM 6.3.1 does on every build: a folder left in TMPDIR.
+      mkdir "${TMPDIR:-/tmp}/TemporaryDirectory.grader-tests-$$" && echo "${TMPDIR:-/tmp}" >> "\(folder)/temporary"
       case ",$KIT_LEAVE_OUT," in *,1,*) ;; *)
         echo "$PWD/Exercises/1-basics/Hello.swift:3:5: error: cannot find 'prnt' in scope"; exit 1;; esac
       case ",$KIT_LEAVE_OUT," in *,3,*) ;; *)
@@ -55,6 +57,17 @@ final class GraderTests: XCTestCase {
     XCTAssertEqual(grader.leftOut.first?.errors.problems.first?.message, "cannot find 'prnt' in scope")
     XCTAssertEqual(grader.environment["KIT_LEAVE_OUT"], "1,3")
     XCTAssertEqual(try attempts(), ["leave out: none", "leave out: 1", "leave out: 1,3"])
+  }
+
+  func testWhatABuildLeavesInItsTemporaryFolderGoesWithIt() throws {
+    var grader = self.grader
+    _ = grader.buildLeavingOutBroken(keeping: nil)
+    let folders = try String(contentsOfFile: folder + "/temporary", encoding: .utf8).split(separator: "\n")
+    XCTAssertEqual(folders.count, 3, "one per attempt")
+    for used in folders {
+      XCTAssertTrue(used.contains("/kit-run-"), "the build had a run folder of its own, not \(used)")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: String(used)), "\(used) is still there")
+    }
   }
 
   func testTheExerciseBeingCheckedIsNeverLeftOut() throws {
