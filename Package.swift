@@ -49,7 +49,8 @@ var targets: [Target] = [
     dependencies: ["Plumb"] + exerciseFolders.map { .target(name: "Exercise\($0.number)") },
     path: "Sources/Pipelines",
     swiftSettings: exerciseFolders.map { .define("EXERCISE\($0.number)") }),
-  .executableTarget(name: "plumb-bench", dependencies: ["Plumb"], path: "Sources/PlumbBench"),
+  // It starts luigid on a port PlumbTestSupport's LoopbackPort picks.
+  .executableTarget(name: "plumb-bench", dependencies: ["Plumb", "PlumbTestSupport"], path: "Sources/PlumbBench"),
   // `make fuzz`: random and mutated input for the parameter, config-file and command-line parsers.
   .executableTarget(name: "plumb-fuzz", dependencies: ["Plumb"], path: "Sources/PlumbFuzz"),
   // The figures of the S3 and PostgreSQL stores (a 100 MB upload, 100,000 rows), for /usr/bin/time -v,

@@ -1,5 +1,6 @@
 import Foundation
 import Plumb
+import PlumbTestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -66,7 +67,7 @@ enum LuigidBench {
     defer { state.remove() }
     let work = try BenchFolder()
     defer { work.remove() }
-    let port = try freePort()
+    let port = try LoopbackPort.unused()
     let server = Process()
     server.executableURL = URL(fileURLWithPath: luigid)
     server.arguments = [
@@ -94,24 +95,6 @@ enum LuigidBench {
       return Double(milliseconds.dropLast(2)).map { $0 / 1000 }
     }
     return Figures(wall: wall, rpcs: served.count, busy: busy.reduce(0, +))
-  }
-
-  /// A port nobody listens on now: the kernel's pick for a socket bound to port 0, closed again.
-  private static func freePort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw BenchError(description: "no socket for a free port") }
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-        bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
-      }
-    }
-    guard bound else { throw BenchError(description: "could not bind a free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
   }
 
   /// Waits until luigid accepts connections on `port`, for at most 30 seconds.
