@@ -28,7 +28,38 @@ let exerciseFolders: [(number: Int, folder: String)] =
 var targets: [Target] = [
   // Debian's OpenSSL (libssl-dev, which the Makefile installs), for PostgreSQL over TLS.
   .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
-  .target(name: "Plumb", dependencies: ["COpenSSL"]),
+  // Plumb, in layers: each module imports only those above it in this list, so the compiler keeps
+  // the layers one-way. Learners and users import `Plumb`, which re-exports them all. The drawing is
+  // in Sources/Plumb/Plumb.docc/Layers.md.
+  // Tasks, parameters, targets, the run's context and clock, and the small helpers under them.
+  .target(name: "PlumbCore"),
+  // HTTP over Plumb's own sockets, and downloads.
+  .target(name: "PlumbNetwork", dependencies: ["PlumbCore"]),
+  // What a run tells: the log, events, the execution summary, exit codes, webhooks, graph drawings.
+  .target(name: "PlumbReporting", dependencies: ["PlumbCore", "PlumbNetwork"]),
+  // Running a graph's tasks: the run's state, the local worker pool, task locks, dynamic requirements.
+  .target(name: "PlumbWorkers", dependencies: ["PlumbCore", "PlumbNetwork", "PlumbReporting"]),
+  // A worker of Luigi's central scheduler (luigid).
+  .target(name: "PlumbLuigid", dependencies: ["PlumbCore", "PlumbNetwork", "PlumbReporting", "PlumbWorkers"]),
+  // build(...): the graph of the requested tasks, checked, then run by the local or central workers.
+  .target(name: "PlumbBuild", dependencies: ["PlumbCore", "PlumbReporting", "PlumbWorkers", "PlumbLuigid"]),
+  // Cron schedules, data intervals and range tasks (backfill).
+  .target(name: "PlumbSchedules", dependencies: ["PlumbCore", "PlumbReporting", "PlumbWorkers", "PlumbBuild"]),
+  // Object stores: a folder, or S3-compatible servers.
+  .target(name: "PlumbObjectStores", dependencies: ["PlumbCore", "PlumbNetwork"]),
+  // PostgreSQL targets and CopyToTable, over TLS through Debian's OpenSSL.
+  .target(name: "PlumbPostgres", dependencies: ["PlumbCore", "PlumbNetwork", "PlumbWorkers", "COpenSSL"]),
+  // A pipeline's command line: Luigi's flags, config files, signals, the process lock.
+  .target(
+    name: "PlumbCommandLine",
+    dependencies: ["PlumbCore", "PlumbReporting", "PlumbWorkers", "PlumbLuigid", "PlumbBuild", "PlumbSchedules"]),
+  // The one import: every layer above, re-exported, and the DocC catalogue.
+  .target(
+    name: "Plumb",
+    dependencies: [
+      "PlumbCore", "PlumbNetwork", "PlumbReporting", "PlumbWorkers", "PlumbLuigid", "PlumbBuild", "PlumbSchedules",
+      "PlumbObjectStores", "PlumbPostgres", "PlumbCommandLine",
+    ]),
   .executableTarget(name: "plumb-example", dependencies: ["Plumb"], path: "Sources/PlumbExample"),
   // A pipeline whose tasks block, sleep or trap on demand, for the tests of signals and crashes.
   .executableTarget(name: "plumb-signals", dependencies: ["Plumb"], path: "Sources/PlumbSignals"),
@@ -73,6 +104,9 @@ for (number, folder) in exerciseFolders {
       exclude: ["README.md", "hints.md"].filter {
         FileManager.default.fileExists(atPath: "\(packageRoot)/\(exerciseRoot)/\(folder)/\($0)")
       },
+      // The learner sees Plumb's public API only: the `package` declarations its layers share
+      // stay out of their completions and error messages.
+      packageAccess: false,
       // Exercises 1–6 compile in Swift 5 mode: a first try such as a global `var total = 0` is a
       // warning there, and Sendable errors would teach concurrency before the exercises do. From
       // exercise 7, where several workers run tasks at once, Swift 6 mode makes that variable a

@@ -4,7 +4,7 @@ import Plumb
 /// frequent first, equal counts in alphabetical order.
 struct WordCount: PipelineTask {
   @Parameter(help: "the days to count: 2024-01, 2024-W02 or 2024-01-03-2024-01-10 (end excluded)")
-  var interval: DayInterval = .required
+  var interval: DaySpan = .required
 
   func requires() -> [InputText] {
     interval.days.map { InputText(date: $0) }

@@ -246,10 +246,10 @@ let valueParsers: [(String, @MainActor (Double) -> Void)] = [
     }
   ),
   (
-    "DayInterval",
+    "DaySpan",
     {
       fuzzValue(
-        DayInterval.self, "DayInterval",
+        DaySpan.self, "DaySpan",
         seeds: [
           "2012", "2012-06", "2012-W12", "2015-W53", "2012-06-01", "2012-06-01-2012-06-30", "9998-12", "9999-W51",
         ],
@@ -320,7 +320,7 @@ struct FuzzAll: PipelineTask {
   @Parameter(help: "a month") var month: Month = Month(year: 2024, month: 1)!
   @Parameter(help: "a year") var year: Year = Year(2024)!
   @Parameter(help: "an hour") var hour: DateHour = DateHour(year: 2024, month: 1, day: 3, hour: 7)!
-  @Parameter(help: "some days") var dateInterval: DayInterval = DayInterval(parameterText: "2012-W12")!
+  @Parameter(help: "some days") var dateInterval: DaySpan = DaySpan(parameterText: "2012-W12")!
   @Parameter(help: "sizes") var sizes: [Int] = []
   @Parameter(help: "a shade") var shade: Shade = .light
   func run() throws {}

@@ -125,8 +125,8 @@ final class Exercise5Tests: GradedTestCase {
 
   // MARK: - Helpers
 
-  func interval(_ text: String) -> DayInterval {
-    DayInterval(parameterText: text) ?? .placeholder
+  func interval(_ text: String) -> DaySpan {
+    DaySpan(parameterText: text) ?? .placeholder
   }
 
   /// The January 2024 days numbered `range`, as file names' dates.

@@ -100,7 +100,7 @@ final class ReportParsingTests: XCTestCase {
 
         0               0x00007f3eb236df7f closure #1 in closure #1 in _assertionFailure(_:_:file:line:flags:) + 623 in libswiftCore.so
         2 [ra]          0x000055a685ccb9fc closure #1 in Hello.run() + 203 in BatchDataPackageTests.xctest at \(root)/Exercises/3-parameters/Hello.swift:16:17
-        4 [ra]          0x000055a685d4d5d5 LocalTarget.write(_:) + 164 in BatchDataPackageTests.xctest at \(root)/Sources/Plumb/Targets/LocalTarget.swift:97:11
+        4 [ra]          0x000055a685d4d5d5 LocalTarget.write(_:) + 164 in BatchDataPackageTests.xctest at \(root)/Sources/PlumbCore/Targets/LocalTarget.swift:97:11
         5 [ra]          0x000055a685cccd44 Hello.run() + 195 in BatchDataPackageTests.xctest at \(root)/Exercises/3-parameters/Hello.swift:15:18
       """
     let report = TestReport(output: output, exitStatus: 132)
@@ -261,7 +261,7 @@ final class ReportParsingTests: XCTestCase {
        5 |   @Parameter(help: "the country's two-letter code, such as rs") var tld: String = .required
        6 |
 
-      \(root)/Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
+      \(root)/Sources/PlumbCore/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'
        67 |   /// either satisfies this requirement.
        68 |   func run() async throws
           |        `- note: protocol requires function 'run()' with type '() async throws -> ()'
@@ -285,7 +285,7 @@ final class ReportParsingTests: XCTestCase {
     XCTAssertEqual(
       excerpt.filter { $0.hasPrefix("Sources/") },
       [
-        "Sources/Plumb/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'"
+        "Sources/PlumbCore/Tasks/PipelineTask.swift:68:8: note: protocol requires function 'run()' with type '() async throws -> ()'"
       ])
     XCTAssertEqual(excerpt.count, 13)
     XCTAssertEqual(report.problems[0].sourceLine, " 4 | struct TopSongs: PipelineTask {")

@@ -1,8 +1,9 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCommandLine
 
 /// Runs the built `plumb-example` executable (Sources/PlumbExample) as a user would, and checks its
 /// standard output, standard error and exit code.

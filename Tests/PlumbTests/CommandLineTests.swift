@@ -1,8 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbNetwork
+@testable import PlumbReporting
 
 /// Writes the values of its parameters to word.txt, so a test sees where each value came from.
 struct CliWord: PipelineTask {

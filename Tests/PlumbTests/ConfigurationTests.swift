@@ -1,8 +1,9 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
 
 final class ConfigurationTests: XCTestCase {
   private func parse(_ text: String, environment: [String: String] = [:]) throws -> Configuration {

@@ -1,7 +1,8 @@
 import Foundation
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
 
 final class DateParameterTests: XCTestCase {
   // MARK: - Day
@@ -41,15 +42,15 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(DateHour(parameterText: "2024-1-3T7")?.parameterText, "2024-01-03T07")
     XCTAssertEqual(DateHour(parameterText: "2024-01-03T7")?.parameterText, "2024-01-03T07")
     // Luigi's date intervals have their own two-digit patterns.
-    XCTAssertNil(DayInterval(parameterText: "2012-6-1"))
-    XCTAssertNil(DayInterval(parameterText: "2012-6"))
+    XCTAssertNil(DaySpan(parameterText: "2012-6-1"))
+    XCTAssertNil(DaySpan(parameterText: "2012-6"))
   }
 
   /// Python's dates end with 9999-12-31, and so do Plumb's readable ones: every date a parameter
   /// reads, or an interval holds or ends at, can be written and read back.
   func testYearsOutsideOneThrough9999AreRefusedEverywhere() throws {
     for text in ["9999", "9999-12", "9999-W52", "9999-12-31"] {
-      XCTAssertNil(DayInterval(parameterText: text), "'\(text)' would end in year 10000")
+      XCTAssertNil(DaySpan(parameterText: text), "'\(text)' would end in year 10000")
     }
     let last = try interval("9999-12-01-9999-12-31")
     XCTAssertEqual(last.end, try day("9999-12-31"))
@@ -62,11 +63,11 @@ final class DateParameterTests: XCTestCase {
     XCTAssertNil(try interval("9999-11").next)
     XCTAssertNil(try interval("9999-W51").next)
     XCTAssertNil(try interval("9999-12-30").next)
-    XCTAssertNil(DayInterval(try XCTUnwrap(Year(9999))))
-    XCTAssertNil(DayInterval(try XCTUnwrap(Month(year: 9999, month: 12))))
-    XCTAssertNil(DayInterval(try day("9999-12-31")))
-    XCTAssertNil(DayInterval(try day("0001-01-01").adding(days: -1)))
-    XCTAssertNil(DayInterval(isoYear: 2012, week: .max), "a huge week number is refused, not overflowed")
+    XCTAssertNil(DaySpan(try XCTUnwrap(Year(9999))))
+    XCTAssertNil(DaySpan(try XCTUnwrap(Month(year: 9999, month: 12))))
+    XCTAssertNil(DaySpan(try day("9999-12-31")))
+    XCTAssertNil(DaySpan(try day("0001-01-01").adding(days: -1)))
+    XCTAssertNil(DaySpan(isoYear: 2012, week: .max), "a huge week number is refused, not overflowed")
     // Successors stop where writing stops, so a summary never prints an unreadable date.
     XCTAssertNil(try day("9999-12-31").successor)
     XCTAssertNil(Month(parameterText: "9999-12")?.successor)
@@ -223,9 +224,9 @@ final class DateParameterTests: XCTestCase {
     XCTAssertNil(DateHour(parameterText: DateHour.placeholder.parameterText))
   }
 
-  // MARK: - DayInterval
+  // MARK: - DaySpan
 
-  func testDayIntervalYearForm() throws {
+  func testDaySpanYearForm() throws {
     let year = try interval("2012")
     XCTAssertEqual(year.form, .year)
     XCTAssertEqual(year.parameterText, "2012")
@@ -235,7 +236,7 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(try interval("2013").days.count, 365)
   }
 
-  func testDayIntervalMonthForm() throws {
+  func testDaySpanMonthForm() throws {
     let june = try interval("2012-06")
     XCTAssertEqual(june.form, .month)
     XCTAssertEqual(june.parameterText, "2012-06")
@@ -247,7 +248,7 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(try interval("2100-02").days.count, 28)
   }
 
-  func testDayIntervalISOWeekForm() throws {
+  func testDaySpanISOWeekForm() throws {
     let week = try interval("2012-W12")
     XCTAssertEqual(week.form, .week)
     XCTAssertEqual(week.parameterText, "2012-W12")
@@ -259,11 +260,11 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(try interval("2015-W53").start, try day("2015-12-28"))
     XCTAssertEqual(try interval("2021-W01").start, try day("2021-01-04"))
     for text in ["2016-W53", "2012-W00", "2012-W54", "2012-W1", "2012-w12", "2012W12"] {
-      XCTAssertNil(DayInterval(parameterText: text), "'\(text)' must not read as a week")
+      XCTAssertNil(DaySpan(parameterText: text), "'\(text)' must not read as a week")
     }
   }
 
-  func testDayIntervalWeeksAgreeWithFoundationsISOCalendar() throws {
+  func testDaySpanWeeksAgreeWithFoundationsISOCalendar() throws {
     var calendar = Calendar(identifier: .iso8601)
     calendar.timeZone = try XCTUnwrap(TimeZone(secondsFromGMT: 0))
     let first = try day("1990-01-01")
@@ -271,14 +272,14 @@ final class DateParameterTests: XCTestCase {
       let current = first.adding(days: offset)
       let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: current.date)
       let week = try XCTUnwrap(
-        DayInterval(isoYear: try XCTUnwrap(parts.yearForWeekOfYear), week: try XCTUnwrap(parts.weekOfYear)))
+        DaySpan(isoYear: try XCTUnwrap(parts.yearForWeekOfYear), week: try XCTUnwrap(parts.weekOfYear)))
       guard week.contains(current), week.days.count == 7 else {
         return XCTFail("\(current) should be in \(week) (\(week.start)..<\(week.end))")
       }
     }
   }
 
-  func testDayIntervalDayForm() throws {
+  func testDaySpanDayForm() throws {
     let single = try interval("2012-06-01")
     XCTAssertEqual(single.form, .day)
     XCTAssertEqual(single.parameterText, "2012-06-01")
@@ -286,7 +287,7 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(try interval("2012-02-29").end, try day("2012-03-01"))
   }
 
-  func testDayIntervalCustomFormExcludesItsEnd() throws {
+  func testDaySpanCustomFormExcludesItsEnd() throws {
     let custom = try interval("2012-06-01-2012-06-30")
     XCTAssertEqual(custom.form, .custom)
     XCTAssertEqual(custom.parameterText, "2012-06-01-2012-06-30")
@@ -299,17 +300,17 @@ final class DateParameterTests: XCTestCase {
     XCTAssertEqual(try interval("2011-12-31-2012-01-02").days.map(\.parameterText), ["2011-12-31", "2012-01-01"])
   }
 
-  func testDayIntervalRefusesOtherText() {
+  func testDaySpanRefusesOtherText() {
     for text in [
       "", "2012-13", "2012-06-31", "2012-6", "June 2012", "2012-06-30-2012-06-01", "2012-06-01-2012-06-01",
       "2012-06-01-2012-6-30", "2012-06-01 2012-06-30", "2012-06-01-2012-06-31", " 2012", "0000",
     ] {
-      XCTAssertNil(DayInterval(parameterText: text), "'\(text)' must not read as a date interval")
+      XCTAssertNil(DaySpan(parameterText: text), "'\(text)' must not read as a date interval")
     }
-    XCTAssertNil(DayInterval(parameterText: DayInterval.placeholder.parameterText))
+    XCTAssertNil(DaySpan(parameterText: DaySpan.placeholder.parameterText))
   }
 
-  func testDayIntervalNextKeepsTheForm() throws {
+  func testDaySpanNextKeepsTheForm() throws {
     XCTAssertEqual(try interval("2012").next?.parameterText, "2013")
     XCTAssertEqual(try interval("2012-12").next?.parameterText, "2013-01")
     XCTAssertEqual(try interval("2012-W12").next?.parameterText, "2012-W13")
@@ -320,30 +321,30 @@ final class DateParameterTests: XCTestCase {
 
   /// Luigi's DateIntervalParameter has no next_in_enumeration, so its summaries never range
   /// intervals; the successor is what Plumb's summary ranges by.
-  func testDayIntervalHasNoSuccessor() throws {
+  func testDaySpanHasNoSuccessor() throws {
     for text in ["2012", "2012-12", "2012-W12", "2012-02-29", "2012-06-01-2012-06-30"] {
       XCTAssertNil(try interval(text).successor, text)
     }
   }
 
-  func testDayIntervalsWithTheSameDaysButDifferentFormsAreDifferent() throws {
+  func testDaySpansWithTheSameDaysButDifferentFormsAreDifferent() throws {
     let month = try interval("2012-06")
     let custom = try interval("2012-06-01-2012-07-01")
     XCTAssertEqual(month.days, custom.days)
     XCTAssertNotEqual(month, custom)
     XCTAssertEqual(Set([month, custom, try interval("2012-06")]).count, 2)
     XCTAssertEqual(
-      ["2012-07", "2012-06-01-2012-07-01", "2012", "2012-06"].compactMap(DayInterval.init(parameterText:)).sorted()
+      ["2012-07", "2012-06-01-2012-07-01", "2012", "2012-06"].compactMap(DaySpan.init(parameterText:)).sorted()
         .map(\.parameterText), ["2012", "2012-06", "2012-06-01-2012-07-01", "2012-07"])
   }
 
-  func testDayIntervalInitializers() throws {
-    XCTAssertEqual(DayInterval(try XCTUnwrap(Year(2012))), try interval("2012"))
-    XCTAssertEqual(DayInterval(try XCTUnwrap(Month(year: 2012, month: 6))), try interval("2012-06"))
-    XCTAssertEqual(DayInterval(try day("2012-06-01")), try interval("2012-06-01"))
-    XCTAssertEqual(DayInterval(isoYear: 2012, week: 12), try interval("2012-W12"))
+  func testDaySpanInitializers() throws {
+    XCTAssertEqual(DaySpan(try XCTUnwrap(Year(2012))), try interval("2012"))
+    XCTAssertEqual(DaySpan(try XCTUnwrap(Month(year: 2012, month: 6))), try interval("2012-06"))
+    XCTAssertEqual(DaySpan(try day("2012-06-01")), try interval("2012-06-01"))
+    XCTAssertEqual(DaySpan(isoYear: 2012, week: 12), try interval("2012-W12"))
     XCTAssertEqual(
-      DayInterval(from: try day("2012-06-01"), to: try day("2012-06-30")), try interval("2012-06-01-2012-06-30"))
-    XCTAssertNil(DayInterval(from: try day("2012-06-01"), to: try day("2012-06-01")))
+      DaySpan(from: try day("2012-06-01"), to: try day("2012-06-30")), try interval("2012-06-01-2012-06-30"))
+    XCTAssertNil(DaySpan(from: try day("2012-06-01"), to: try day("2012-06-01")))
   }
 }

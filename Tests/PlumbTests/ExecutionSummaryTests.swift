@@ -1,8 +1,10 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbReporting
 
 // The chain of the reference: C requires B(n=1) and B(n=2), both require A.
 private struct A: MarkerTask {}
@@ -34,18 +36,18 @@ private struct Streams: MarkerTask {
 
 private struct AggregateArtists: MarkerTask {
   // Named as in Luigi's example, so that the summary reads the same.
-  @Parameter(help: "the days to aggregate") var date_interval: DayInterval = .required
+  @Parameter(help: "the days to aggregate") var date_interval: DaySpan = .required
   func requires() -> [Streams] { date_interval.days.map { Streams(date: $0) } }
 }
 
 // Intervals beside months: consecutive weeks, consecutive months with a fixed second parameter,
 // and consecutive values of a month parameter.
 private struct Weekly: MarkerTask {
-  @Parameter(help: "the week") var week: DayInterval = .required
+  @Parameter(help: "the week") var week: DaySpan = .required
 }
 
 private struct Monthly: MarkerTask {
-  @Parameter(help: "the month, as an interval") var month: DayInterval = .required
+  @Parameter(help: "the month, as an interval") var month: DaySpan = .required
   @Parameter(help: "the country") var tld: String = .required
 }
 
@@ -56,8 +58,8 @@ private struct ByMonth: MarkerTask {
 private struct Rollup: MarkerTask {
   func requires() -> AllOf<[Weekly], [Monthly], [ByMonth]> {
     AllOf(
-      (1...5).map { Weekly(week: DayInterval(isoYear: 2022, week: $0)!) },
-      (1...3).map { Monthly(month: DayInterval(Month(year: 2022, month: $0)!)!, tld: "rs") },
+      (1...5).map { Weekly(week: DaySpan(isoYear: 2022, week: $0)!) },
+      (1...3).map { Monthly(month: DaySpan(Month(year: 2022, month: $0)!)!, tld: "rs") },
       (1...4).map { ByMonth(month: Month(year: 2022, month: $0)!) })
   }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbSchedules
 
 private struct S: MarkerTask {
   @Parameter(help: "a number") var x: Int = .required
@@ -17,7 +19,7 @@ private struct P: MarkerTask {
 }
 
 private struct I: MarkerTask {
-  @Parameter(help: "some days") var interval: DayInterval = .required
+  @Parameter(help: "some days") var interval: DaySpan = .required
 }
 
 private struct L: MarkerTask {
@@ -84,7 +86,7 @@ final class FamilyLineTests: SummaryTestCase {
   // `luigi.build([I(interval=…), …], local_scheduler=True, detailed_summary=True)` for a Luigi task
   // `I` with one `luigi.DateIntervalParameter()` named `interval`.
 
-  func testConsecutiveDayIntervalsAreListedUnlikeDays() throws {
+  func testConsecutiveDaySpansAreListedUnlikeDays() throws {
     let tasks = try ["2022-02-03", "2022-02-01", "2022-02-04", "2022-02-02"].map { I(interval: try interval($0)) }
     XCTAssertEqual(
       try run(tasks).summary, allRan(4, ["- 4 I(interval=2022-02-01,2022-02-02,2022-02-03,2022-02-04)"]))

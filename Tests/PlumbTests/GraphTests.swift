@@ -1,8 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbReporting
 
 /// Requires a failing chain, a task waiting on missing external data, and a complete task.
 struct GraphTop: WrapperTask {

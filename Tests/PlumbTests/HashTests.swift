@@ -1,7 +1,10 @@
 import Foundation
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbObjectStores
+@testable import PlumbPostgres
 
 /// SHA-256 against NIST's examples (FIPS 180-4, "SHA256.pdf" and the long message), HMAC-SHA256
 /// against RFC 4231's test cases, MD5 against RFC 1321's test suite, PBKDF2-HMAC-SHA256 against

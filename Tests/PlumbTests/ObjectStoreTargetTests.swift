@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbObjectStores
 
 final class ObjectStoreTargetTests: XCTestCase {
   private struct WriteFailed: Error {}

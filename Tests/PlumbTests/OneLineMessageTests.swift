@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
 
 /// Fails when `text` would print over several lines: it holds a line break scalar, CR+LF (one
 /// Character, which `contains("\n")` misses), NEL or U+2028 and U+2029 among them.
@@ -39,14 +42,14 @@ final class OneLineMessageTests: XCTestCase {
   }
 
   func testDescribeGivesOneLineForAnyErrorText() {
-    XCTAssertEqual(Scheduler.describe(Crlf(description: "first\r\nsecond\u{2028}third")), "first second third")
-    for text in awkward { assertOneLine(Scheduler.describe(Crlf(description: text))) }
+    XCTAssertEqual(Crlf(description: "first\r\nsecond\u{2028}third").oneLineDescription, "first second third")
+    for text in awkward { assertOneLine(Crlf(description: text).oneLineDescription) }
   }
 
   func testFoundationsFileErrorsSayWhatAndWhichFile() {
     let missing = NSTemporaryDirectory() + "no-such-folder-\(UUID().uuidString)/plays.tsv"
     XCTAssertThrowsError(try String(contentsOfFile: missing, encoding: .utf8)) { error in
-      XCTAssertEqual(Scheduler.describe(error), "The file doesn’t exist: \(missing)")
+      XCTAssertEqual(error.oneLineDescription, "The file doesn’t exist: \(missing)")
     }
   }
 

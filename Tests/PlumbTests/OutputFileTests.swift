@@ -1,8 +1,9 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
 
 #if canImport(Glibc)
   import Glibc

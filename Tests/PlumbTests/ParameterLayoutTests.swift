@@ -1,8 +1,10 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
 
 /// Parameters mixed with plain properties of many layouts.
 private struct Mixed: PipelineTask {

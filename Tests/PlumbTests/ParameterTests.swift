@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbWorkers
 
 private enum Mode: String, CaseIterable, ParameterValue {
   case fast, thorough
@@ -27,7 +30,7 @@ private struct GreetTwice: PipelineTask {
 
 private struct Kinds: PipelineTask {
   @Parameter var day: Day = .required
-  @Parameter var dateInterval: DayInterval = .required
+  @Parameter var dateInterval: DaySpan = .required
   @Parameter var flag: Bool = false
   @Parameter var mode: Mode = .fast
   @Parameter var rate: Double = 0.5

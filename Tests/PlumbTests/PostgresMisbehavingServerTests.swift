@@ -1,7 +1,9 @@
 import Foundation
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbPostgres
+@testable import PlumbWorkers
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,8 @@
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbPostgres
 
 /// The PostgreSQL protocol without a server: bytes as a server sends them go into
 /// ``PostgresStateMachine`` and the actions that come out are compared. Expected hashes and

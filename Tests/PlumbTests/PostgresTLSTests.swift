@@ -1,8 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbPostgres
+@testable import PlumbWorkers
 
 /// The client's TLS against a real throw-away cluster with `ssl = on` that takes TCP logins over
 /// TLS only (`hostssl`), so a login that works went through TLS; its certificate names

@@ -1,8 +1,13 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbPostgres
+@testable import PlumbWorkers
 
 /// The PostgreSQL client, target and CopyToTable against a real throw-away cluster, one for the
 /// whole class (initdb and start take about 2 s).

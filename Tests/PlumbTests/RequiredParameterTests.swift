@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
 
 // Each task writes the values it ran with (`Pair(first=1, second=x)`), so a test sees what a run
 // resolved, not only whether it ran.

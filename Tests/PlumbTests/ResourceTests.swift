@@ -1,8 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbWorkers
 
 /// Counts the tasks running at once, under a lock, and lets a task wait for a partner.
 private final class Occupancy: @unchecked Sendable {

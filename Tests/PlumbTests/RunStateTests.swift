@@ -1,6 +1,8 @@
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbWorkers
 
 /// A task that only gives the nodes of these tests a name.
 private struct Step: PipelineTask {

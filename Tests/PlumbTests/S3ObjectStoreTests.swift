@@ -1,9 +1,13 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbNetwork
+@testable import PlumbObjectStores
 
 /// The S3 backend against a real S3-compatible server, moto_server, started for each test.
 final class S3ObjectStoreTests: XCTestCase {

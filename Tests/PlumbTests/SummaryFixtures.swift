@@ -1,8 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbReporting
+@testable import PlumbWorkers
 
 /// A task that writes one file named by its id, so any family and parameters get an output.
 protocol MarkerTask: PipelineTask where Output == LocalTarget {}

@@ -1,6 +1,7 @@
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
 
 // Expected ids below marked "computed with Luigi 3.8.1" were obtained by running the same tasks
 // through `luigi` 3.8.1 (pip, in a venv under .build-luigi) and printing `task.task_id`; the others
@@ -25,7 +26,7 @@ private struct Clean: PipelineTask {
 
 /// Named as in the Luigi task the ids were computed with: the name is part of the hashed JSON.
 private struct Agg: PipelineTask {
-  @Parameter var date_interval: DayInterval = .required
+  @Parameter var date_interval: DaySpan = .required
   func run() {}
 }
 
@@ -76,7 +77,7 @@ final class TaskInfoTests: XCTestCase {
 
   func testIdsOfDateTypesMatchLuigi() throws {
     func aggregateId(_ text: String) throws -> String {
-      TaskInfo(Agg(date_interval: try XCTUnwrap(DayInterval(parameterText: text)))).id
+      TaskInfo(Agg(date_interval: try XCTUnwrap(DaySpan(parameterText: text)))).id
     }
     // Computed with Luigi 3.8.1.
     XCTAssertEqual(try aggregateId("2012-W12"), "Agg_2012_W12_03aad6aa57")
@@ -131,7 +132,7 @@ final class TaskInfoTests: XCTestCase {
     XCTAssertEqual(TaskInfo(B(n: 41)).parameters.first?.successor, "42")
     XCTAssertNil(TaskInfo(U(text: "x")).parameters.first?.successor)
     // Intervals have a next interval, but like Luigi's no successor for the summary to range by.
-    let week = Agg(date_interval: try XCTUnwrap(DayInterval(parameterText: "2012-W12")))
+    let week = Agg(date_interval: try XCTUnwrap(DaySpan(parameterText: "2012-W12")))
     XCTAssertNil(TaskInfo(week).parameters.first?.successor)
   }
 }

@@ -1,9 +1,14 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbReporting
+@testable import PlumbWorkers
 
 /// Two runs in the same working folder never run the same task at once: the second waits for the
 /// first and then finds the task complete.

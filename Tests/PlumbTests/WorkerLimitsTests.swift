@@ -1,9 +1,13 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbWorkers
 
 private struct Note: PipelineTask {
   @Parameter(help: "what to write") var text: String = "note"

@@ -1,9 +1,14 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbReporting
+@testable import PlumbWorkers
 
 private struct Part: PipelineTask {
   @Parameter var n: Int = 1

@@ -1,9 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbLuigid
 
 /// Python's `Fetch(i)`, produced by the Python workers (``LuigiKeepAlivePipeline``): external here.
 private struct Fetch: ExternalTask {

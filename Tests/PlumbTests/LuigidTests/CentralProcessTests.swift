@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbReporting
 
 /// Plumb processes (the built `plumb-signals`) and Python Luigi workers sharing one real luigid:
 /// no task runs twice, each sees the others' results, and faults (luigid unreachable or gone, a

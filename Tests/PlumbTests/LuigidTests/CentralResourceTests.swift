@@ -1,8 +1,10 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
 
 /// Takes `db.holder` in the run's folder, the mark of whoever holds the `db` resource; when it is
 /// there already, two holders overlap, and `overlap-<name>` says so.

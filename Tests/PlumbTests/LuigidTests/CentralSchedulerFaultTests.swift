@@ -1,8 +1,13 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbReporting
+@testable import PlumbWorkers
 
 /// A task for a scheduler that misbehaves.
 private struct Solo: PipelineTask {

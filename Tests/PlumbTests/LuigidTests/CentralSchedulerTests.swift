@@ -1,8 +1,14 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCommandLine
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbReporting
+@testable import PlumbWorkers
 
 /// Leaves of a fan-in for the central scheduler tests.
 private struct Leaf: PipelineTask {
@@ -236,7 +242,9 @@ final class CentralSchedulerTests: XCTestCase {
       try SchedulerRequest().choice(
         configuration: Configuration(
           text: "[core]\ndefault-scheduler-port = 8082\n[worker]\nmax_keep_alive_idle_duration = soon\n")))
-    XCTAssertEqual(try SchedulerRequest(forcesLocal: true).choice(configuration: configuration), .local)
+    var local = SchedulerRequest()
+    local.forcesLocal = true
+    XCTAssertEqual(try local.choice(configuration: configuration), .local)
     XCTAssertEqual(try SchedulerRequest().choice(configuration: Configuration()), .local)
     var url = SchedulerRequest()
     url.url = URL(string: "http://example.org:9000")

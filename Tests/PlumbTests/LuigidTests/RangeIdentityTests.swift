@@ -1,8 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbSchedules
 
 /// A daily task that Python defines too (`Ledger` in ``RangeIdentityTests/pythonTasks``).
 private struct Ledger: PipelineTask {

@@ -1,7 +1,8 @@
 import Foundation
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbSchedules
 
 /// Plumb's cron against croniter, the cron implementation Airflow uses: the fixture holds, for a
 /// few hundred expressions and four start times, the next three times croniter fires

@@ -1,7 +1,8 @@
 import Foundation
+import Plumb
 import XCTest
 
-@testable import Plumb
+@testable import PlumbSchedules
 
 final class CronExpressionTests: XCTestCase {
   private func time(_ text: String) throws -> Date {

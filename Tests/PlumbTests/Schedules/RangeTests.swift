@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbBuild
+@testable import PlumbCore
+@testable import PlumbSchedules
 
 final class RangeTests: XCTestCase {
   private var folder: TemporaryFolder!

@@ -1,9 +1,12 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCore
+@testable import PlumbSchedules
+@testable import PlumbWorkers
 
 final class ScheduleTests: XCTestCase {
   private func time(_ text: String) throws -> Date {

@@ -1,8 +1,11 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import XCTest
 
-@testable import Plumb
+@testable import PlumbCommandLine
+@testable import PlumbSchedules
+@testable import PlumbWorkers
 
 /// Ranges, scheduled runs and `--force` from the command line.
 final class TimeCommandLineTests: XCTestCase {

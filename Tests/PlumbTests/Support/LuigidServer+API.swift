@@ -1,6 +1,7 @@
+import Plumb
 import PlumbTestSupport
 
-@testable import Plumb
+@testable import PlumbLuigid
 
 extension LuigidServer {
   /// Calls luigid's API `method` through Plumb's own client; returns the `response`, to compare

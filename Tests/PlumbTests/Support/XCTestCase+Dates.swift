@@ -8,7 +8,7 @@ extension XCTestCase {
   }
 
   /// The date interval `text` names (`2022-02`, `2012-W12`).
-  func interval(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> DayInterval {
-    try XCTUnwrap(DayInterval(parameterText: text), "\(text) should read as a date interval", file: file, line: line)
+  func interval(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> DaySpan {
+    try XCTUnwrap(DaySpan(parameterText: text), "\(text) should read as a date interval", file: file, line: line)
   }
 }

@@ -1,0 +1,346 @@
+import Foundation
+import PlumbCore
+import PlumbLuigid
+import PlumbReporting
+import PlumbWorkers
+
+/// Builds a run's task graph as Luigi does, refuses cycles, and hands it to the run's
+/// ``TaskScheduling``: this process's own (``LocalScheduling``) or Luigi's central scheduler
+/// (``CentralWorker``).
+///
+/// Unchecked Sendable, because the run's workers call ``grow(with:)`` from their threads: the graph
+/// (`nodes`, `nodesByInfo`, `grownLinks`, `isUnlinked`) is changed during the run only under
+/// `graphLock`, and before the run, by ``run(_:)`` alone; `stopReason` and `lostScheduler` are
+/// written by ``run(_:)`` and read by its caller after it returns.
+final class Scheduler: GraphGrowing, @unchecked Sendable {
+  private let options: RunOptions
+  private let context: RunContext
+  private let log: RunLog
+  private let events: EventDispatch
+  private let scheduling: any TaskScheduling
+  private var nodes: [TaskNode] = []
+  private var nodesByInfo: [TaskInfo: TaskNode] = [:]
+  /// The tasks `--force` runs again although complete; `nil` when nothing is forced.
+  private var forced: ForcedTasks?
+  /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
+  private(set) var stopReason: String?
+  /// Whether the run stopped because the central scheduler stopped answering.
+  private(set) var lostScheduler = false
+  /// Held while the graph grows during the run (``grow(with:)``), and while the run's end unlinks
+  /// it: workers add dynamic requirements one at a time, and a task a stopped run left running may
+  /// still call `require(_:)` after the run returned. Before the run only the building code
+  /// touches the graph.
+  private let graphLock = NSLock()
+  /// Whether the run has let go of its graph (``unlinkNodes()``); from then on it does not grow.
+  /// Guarded by ``graphLock``.
+  private var isUnlinked = false
+  /// While the graph grows during the run, the edges whose `dependents` side workers may be
+  /// reading; `nil` while the graph is first built.
+  private var grownLinks: [(dependent: TaskNode, dependency: TaskNode)]?
+
+  init(options: RunOptions, context: RunContext) {
+    self.options = options
+    self.context = context
+    log = RunLog(level: options.logLevel, sink: options.logSink)
+    events = EventDispatch(observers: options.observers, log: log)
+    switch options.scheduler {
+    case .local:
+      scheduling = LocalScheduling(options: options, context: context, log: log, events: events)
+    case .central(let central):
+      scheduling = CentralWorker(scheduler: central, options: options, context: context, log: log, events: events)
+    }
+  }
+
+  /// Schedules and runs `roots` and everything they need; returns every task's record, in the
+  /// order they were first met.
+  func run(_ roots: [any PipelineTask]) async throws -> [TaskRecord] {
+    // Nodes point at their dependencies and back at their dependents; without unlinking them,
+    // every run's graph (and every task in it) would stay in memory for good.
+    defer { unlinkNodes() }
+    do {
+      // Before any complete() is called: an unreachable central scheduler fails the run at once.
+      try await scheduling.connect()
+      try context.activate {
+        let resolved = try roots.map { try context.resolvedTask($0, requested: true) }
+        // `--force`: what to run again although complete; ranges' notes go to the run's log.
+        forced =
+          options.forcing.isEmpty
+          ? nil : try ForcedTasks.find(patterns: options.forcing, roots: resolved, context: context)
+        try ForcedTasks.$current.withValue(forced) {
+          try RangeNotes.$current.withValue(RangeNotes { [log] in log.warning($0) }) { try buildGraph(resolved) }
+        }
+      }
+      try checkForCycles()
+    } catch {
+      await events.finish()
+      throw error
+    }
+    propagatePriorities()
+    do {
+      let end = try await scheduling.run(nodes, graph: self)
+      stopReason = end.stopReason
+      lostScheduler = end.lostScheduler
+    } catch {
+      await events.finish()
+      throw error
+    }
+    let records = graphLock.withLock { nodes.map(\.record) }
+    // Named as the summary names them, from the same sets, so the two never disagree.
+    for index in TaskSets(records).upstreamFailure.sorted() { events.emit(.upstreamFailed(records[index].info)) }
+    // Observers are called away from the workers; they must have seen every event when the run returns.
+    await events.finish()
+    return records
+  }
+
+  private func unlinkNodes() {
+    graphLock.withLock {
+      isUnlinked = true
+      for node in nodes {
+        node.dependencies = []
+        node.dependents = []
+      }
+      nodes = []
+      nodesByInfo = [:]
+    }
+  }
+
+  // MARK: - The graph
+
+  /// The node of `task`, whose parameters the run has resolved.
+  private func node(for task: any PipelineTask) throws -> TaskNode {
+    let info = TaskInfo(task)
+    if let known = nodesByInfo[info] {
+      try Self.checkSameTask(known.task, task, name: info.description)
+      return known
+    }
+    let node = TaskNode(task: task, info: info, order: nodes.count)
+    nodes.append(node)
+    nodesByInfo[info] = node
+    return node
+  }
+
+  /// Refuses two tasks that share a name but are not the same task: of two types whose names
+  /// clash (`Songs.Load` and `Plays.Load` are both `Load`), or told apart only by a stored
+  /// property that is not a parameter. The run would otherwise run one and take it for both.
+  private static func checkSameTask(_ known: any PipelineTask, _ other: any PipelineTask, name: String) throws {
+    let knownType = type(of: known)
+    let otherType = type(of: other)
+    guard ObjectIdentifier(knownType) == ObjectIdentifier(otherType) else {
+      throw PipelineError.typeClash(name, knownType, otherType)
+    }
+    // Only properties that are not parameters can make tasks of one name differ.
+    guard ParameterLayout.of(knownType).hasOtherStoredProperties else { return }
+    let knownOutputs = known.output().targets.map(\.description)
+    let otherOutputs = other.output().targets.map(\.description)
+    guard knownOutputs != otherOutputs else { return }
+    throw PipelineError.ambiguousTask(
+      name,
+      difference:
+        "one writes \(knownOutputs.joined(separator: ", ")), the other \(otherOutputs.joined(separator: ", ")); "
+        + "a stored property that tells tasks apart must be a @Parameter")
+  }
+
+  /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
+  /// explicit stack, so a chain of any length fits.
+  private func buildGraph(_ roots: [any PipelineTask]) throws {
+    try buildGraph(from: roots.map(node(for:)))
+  }
+
+  private func buildGraph(from roots: [TaskNode]) throws {
+    var stack: [TaskNode] = roots.reversed()
+    while let current = stack.popLast() {
+      guard !current.isVisited else { continue }
+      try visit(current)
+      guard current.state == .pending else { continue }
+      let firstPushed = stack.count
+      for dependency in current.dependencies where !dependency.isVisited {
+        stack.append(dependency)
+      }
+      // The first requirement goes on top, so tasks are met in requires() order, depth first.
+      stack[firstPushed...].reverse()
+    }
+  }
+
+  /// Decides what `node` is: complete, missing external data, unschedulable, or pending with its
+  /// requirements linked.
+  private func visit(_ node: TaskNode) throws {
+    node.isVisited = true
+    let complete: Bool
+    do {
+      node.isForced = forced?.tasks.contains(node.info) ?? false
+      complete = try !node.isForced && node.task.complete()
+    } catch {
+      fail(node, because: SchedulingFailure("complete() failed: \(error.oneLineDescription)", underlying: error))
+      return
+    }
+    if complete {
+      node.state = .alreadyComplete
+      return
+    }
+    if node.isExternal {
+      node.state = .missingExternal
+      // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
+      var missing: [String] = []
+      for target in node.task.output().targets {
+        do {
+          if try target.exists() { continue }
+        } catch {
+          fail(
+            node,
+            because: SchedulingFailure("exists() failed for \(target): \(error.oneLineDescription)", underlying: error))
+          return
+        }
+        let name = target.description
+        missing.append(name.hasPrefix("/") ? (name as NSString).standardizingPath : name)
+      }
+      let paths = missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))"
+      log.warning(
+        "Data for \(node.info) does not exist (yet?)\(paths). The task is an external data dependency, so it cannot be run from this plumb process."
+      )
+      events.emit(.dependencyMissing(node.info))
+      return
+    }
+    // A wrapper is complete through its requirements, so having no outputs of its own is normal.
+    if log.level >= .info && !node.isWrapper && node.task.output().targets.isEmpty {
+      log.info("\(node.info) has no outputs, so it is never complete and runs every time")
+    }
+    let required: [any PipelineTask]
+    do {
+      required = try node.task.requires().requiredTasks
+    } catch {
+      fail(node, because: SchedulingFailure("requires() failed: \(error.oneLineDescription)", underlying: error))
+      return
+    }
+    var resolved: [any PipelineTask] = []
+    resolved.reserveCapacity(required.count)
+    do {
+      for task in required { resolved.append(try context.resolvedTask(task)) }
+    } catch let error as PipelineError {
+      throw error
+    } catch {
+      fail(node, because: SchedulingFailure(error.oneLineDescription, underlying: error))
+      return
+    }
+    node.state = .pending
+    node.dependencies.reserveCapacity(resolved.count)
+    for task in resolved {
+      let dependency = try self.node(for: task)
+      guard dependency.linkedFrom != node.order else { continue }
+      dependency.linkedFrom = node.order
+      node.dependencies.append(dependency)
+      if grownLinks != nil {
+        grownLinks?.append((node, dependency))
+      } else {
+        dependency.dependents.append(node)
+      }
+    }
+  }
+
+  // MARK: - Growing while the run runs
+
+  func grow(with tasks: [any PipelineTask]) -> GraphGrowth {
+    graphLock.withLock {
+      var growth = GraphGrowth()
+      // A task abandoned after a stop's grace period: the run has returned, and its tasks' checks
+      // (`complete()`, `requires()`) would run for nothing, in a graph no one unlinks any more.
+      guard !isUnlinked else {
+        growth.error = DynamicRequirementError.stopped
+        return growth
+      }
+      let firstNew = nodes.count
+      grownLinks = []
+      do {
+        try context.activate {
+          try ForcedTasks.$current.withValue(forced) {
+            try RangeNotes.$current.withValue(RangeNotes { [log] in log.warning($0) }) {
+              var seen = Set<ObjectIdentifier>()
+              for task in tasks {
+                let node = try node(for: try context.resolvedTask(task))
+                if seen.insert(ObjectIdentifier(node)).inserted { growth.requested.append(node) }
+              }
+              try buildGraph(from: growth.requested)
+            }
+          }
+        }
+      } catch {
+        growth.error = error
+      }
+      growth.added = Array(nodes[firstNew...])
+      growth.links = grownLinks ?? []
+      grownLinks = nil
+      return growth
+    }
+  }
+
+  private func fail(_ node: TaskNode, because reason: SchedulingFailure) {
+    node.state = .schedulingFailed
+    node.error = reason
+    log.error("\(node.info) could not be scheduled: \(reason)")
+  }
+
+  /// Refuses a graph in which pending tasks require each other in a circle, naming the circle.
+  ///
+  /// Releases pending tasks whose pending requirements are all released (Kahn's algorithm); what
+  /// stays is a cycle or waits on one.
+  private func checkForCycles() throws {
+    var waiting = [Int](repeating: 0, count: nodes.count)
+    var free: [TaskNode] = []
+    var pendingCount = 0
+    for node in nodes where node.state == .pending {
+      pendingCount += 1
+      for dependency in node.dependencies where dependency.state == .pending {
+        waiting[node.order] += 1
+      }
+      if waiting[node.order] == 0 { free.append(node) }
+    }
+    var released = 0
+    while let node = free.popLast() {
+      released += 1
+      for dependent in node.dependents where dependent.state == .pending {
+        waiting[dependent.order] -= 1
+        if waiting[dependent.order] == 0 { free.append(dependent) }
+      }
+    }
+    guard released < pendingCount,
+      let stuck = nodes.first(where: { $0.state == .pending && waiting[$0.order] > 0 })
+    else { return }
+    throw PipelineError.cycle(Self.cycle(from: stuck, waiting: waiting).map(\.info.description))
+  }
+
+  /// Raises each pending task's priority to that of the most urgent pending task that waits for
+  /// it, directly or further down, as Luigi's scheduler does: otherwise an urgent task would wait
+  /// while less urgent work runs ahead of its own low-priority requirements.
+  ///
+  /// Visits dependents before their dependencies (the pending graph has no cycle by now).
+  private func propagatePriorities() {
+    var waitingDependents = [Int](repeating: 0, count: nodes.count)
+    var settled: [TaskNode] = []
+    for node in nodes where node.state == .pending {
+      waitingDependents[node.order] = node.dependents.count
+      if node.dependents.isEmpty { settled.append(node) }
+    }
+    while let node = settled.popLast() {
+      for dependency in node.dependencies where dependency.state == .pending {
+        dependency.priority = max(dependency.priority, node.priority)
+        waitingDependents[dependency.order] -= 1
+        if waitingDependents[dependency.order] == 0 { settled.append(dependency) }
+      }
+    }
+  }
+
+  /// Follows stuck requirements from `start` until one repeats: every stuck task waits on another
+  /// stuck one, so the walk must come back round. Returns the circle, its first task repeated at the end.
+  private static func cycle(from start: TaskNode, waiting: [Int]) -> [TaskNode] {
+    var path: [TaskNode] = []
+    var position: [Int: Int] = [:]
+    var current = start
+    while position[current.order] == nil {
+      position[current.order] = path.count
+      path.append(current)
+      guard let next = current.dependencies.first(where: { $0.state == .pending && waiting[$0.order] > 0 })
+      else { return path }
+      current = next
+    }
+    return Array(path[position[current.order, default: 0]...]) + [current]
+  }
+}

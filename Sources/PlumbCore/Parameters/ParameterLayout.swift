@@ -1,0 +1,121 @@
+import Foundation
+@_spi(Reflection) import Swift
+
+/// Where a task type keeps its parameters, found once per type, so that reading a task's
+/// parameters costs a few loads instead of a reflection walk.
+///
+/// `Mirror` looks up each field's type by its mangled name on every walk; at three walks per task
+/// (resolving, naming, identity) that was most of the scheduling cost. The standard library's
+/// field metadata (`_forEachField`, what `Mirror` reads underneath) gives each stored property's
+/// name, offset and type once. Types it does not describe (classes) are read with `Mirror`,
+/// superclasses included.
+package struct ParameterLayout {
+  private struct Field {
+    let name: String
+    let offset: Int
+    let type: any ParameterField.Type
+  }
+
+  /// The parameter fields in declaration order, or `nil` to read the type with `Mirror`.
+  private let fields: [Field]?
+  /// Whether the engine can make a changed copy of a task of this type: true for structs. A class
+  /// instance is shared by reference, so a run could not give it values of its own.
+  var isValueType: Bool { fields != nil }
+  /// Whether the type stores anything besides parameters (always assumed for classes), which
+  /// could make two tasks with the same parameters differ.
+  package let hasOtherStoredProperties: Bool
+
+  private static let layouts = TypeCache<ParameterLayout>()
+
+  /// The layout of `type`, worked out on first use.
+  package static func of(_ type: any PipelineTask.Type) -> ParameterLayout {
+    layouts.value(for: type) { ParameterLayout(type) }
+  }
+
+  private init(_ type: any PipelineTask.Type) {
+    var fields: [Field] = []
+    var storedCount = 0
+    let described = _forEachField(of: type) { name, offset, fieldType, _ in
+      storedCount += 1
+      let label = String(cString: name)
+      if label.hasPrefix("_"), let parameterType = fieldType as? any ParameterField.Type {
+        fields.append(Field(name: String(label.dropFirst()), offset: offset, type: parameterType))
+      }
+      return true
+    }
+    // A parameter may carry the name Luigi gives it; the declared value says so for every instance.
+    if described, !fields.isEmpty {
+      func names<T: PipelineTask>(_: T.Type) -> [String?] {
+        withUnsafeBytes(of: T()) { bytes in fields.map { $0.type.read(at: bytes.baseAddress! + $0.offset).luigiName } }
+      }
+      fields = zip(fields, names(type)).map { field, name in
+        Field(name: name ?? field.name, offset: field.offset, type: field.type)
+      }
+    }
+    self.fields = described ? fields : nil
+    hasOtherStoredProperties = !described || storedCount > fields.count
+  }
+
+  /// The parameters of `task`, by name (the property's, or Luigi's where it differs), in declaration order.
+  func parameters<T: PipelineTask>(of task: T) -> [(name: String, parameter: any AnyParameter)] {
+    guard let fields else { return Self.reflectedParameters(of: task) }
+    if fields.isEmpty { return [] }
+    return withUnsafeBytes(of: task) { bytes in
+      var parameters: [(name: String, parameter: any AnyParameter)] = []
+      parameters.reserveCapacity(fields.count)
+      for field in fields {
+        parameters.append((field.name, field.type.read(at: bytes.baseAddress! + field.offset)))
+      }
+      return parameters
+    }
+  }
+
+  /// A copy of `task` in which `change` may replace each parameter (returning `nil` keeps it).
+  ///
+  /// - Precondition: ``isValueType``; for other types `task` is returned unchanged.
+  package func updating<T: PipelineTask>(
+    _ task: T, _ change: (_ name: String, _ parameter: any AnyParameter) throws -> (any AnyParameter)?
+  ) rethrows -> T {
+    guard let fields, !fields.isEmpty else { return task }
+    var copy = task
+    try withUnsafeMutableBytes(of: &copy) { bytes in
+      for field in fields {
+        let address = bytes.baseAddress! + field.offset
+        if let changed = try change(field.name, field.type.read(at: address)) {
+          changed.store(at: address)
+        }
+      }
+    }
+    return copy
+  }
+
+  /// A class's parameters, its superclasses' first: a mirror lists only the properties the class
+  /// itself declares, and keeps those it inherits in its superclass mirror.
+  private static func reflectedParameters(of task: any PipelineTask) -> [(name: String, parameter: any AnyParameter)] {
+    var mirrors: [Mirror] = []
+    var next: Mirror? = Mirror(reflecting: task)
+    while let mirror = next {
+      mirrors.append(mirror)
+      next = mirror.superclassMirror
+    }
+    return mirrors.reversed().flatMap { mirror in
+      mirror.children.compactMap { child -> (name: String, parameter: any AnyParameter)? in
+        guard let label = child.label, label.hasPrefix("_"),
+          let parameter = child.value as? any AnyParameter
+        else { return nil }
+        return (parameter.luigiName ?? String(label.dropFirst()), parameter)
+      }
+    }
+  }
+}
+
+/// A ``Parameter`` type that can be read from where a task stores it.
+protocol ParameterField {
+  static func read(at address: UnsafeRawPointer) -> any AnyParameter
+}
+
+extension Parameter: ParameterField {
+  static func read(at address: UnsafeRawPointer) -> any AnyParameter {
+    address.load(as: Self.self)
+  }
+}

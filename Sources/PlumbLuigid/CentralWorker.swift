@@ -1,0 +1,483 @@
+import Foundation
+import PlumbCore
+import PlumbReporting
+import PlumbWorkers
+import Synchronization
+
+/// The central scheduler's side of a run (``TaskScheduling``): registers the run's graph with luigid
+/// and runs the tasks luigid hands this worker, at most ``RunOptions/workers`` at a time, as a
+/// Python Luigi worker does.
+///
+/// One coordinating task asks luigid for work (`get_work`) while a slot is free, starts each task
+/// it is handed on the run's ``WorkerThreads``, and reports each outcome (`add_task` DONE or FAILED)
+/// as it comes; a ``Pinger`` keeps the worker alive meanwhile. luigid hands a task to one worker
+/// only, so processes sharing a graph never run a task twice.
+///
+/// When luigid has nothing for this worker and nothing runs here, the run ends, unless
+/// ``CentralScheduler/keepsAlive`` is set and luigid still counts pending tasks this worker
+/// registered (Luigi's `_keep_alive`): then it asks again every ``CentralScheduler/waitInterval``
+/// seconds, for as long as other workers may run or produce what those tasks need, external data
+/// included (luigid hands out a task once its dependencies are DONE, whoever made them). Tasks it
+/// leaves to other workers are reported in the summary as Luigi reports them ("were being run by
+/// another worker"); tasks and external data another worker completed meanwhile count as complete.
+///
+/// A call that fails after luigid's retries stops the run as a ``RunStop`` does, with the summary
+/// and ``SchedulingEnd/lostScheduler`` set.
+package final class CentralWorker: TaskScheduling, TaskExecutionHost {
+  let scheduler: CentralScheduler
+  private let options: RunOptions
+  let log: RunLog
+  private let execution: TaskExecution
+  let client: LuigidClient
+  let identity: WorkerIdentity
+  let slots: Int
+
+  /// What the coordinator, the running tasks and a stop share, behind one lock.
+  struct Shared {
+    /// The nodes, those added while the run runs (`require(_:)`) too, whether it is stopping or
+    /// has ended: the part of ``RunState`` a worker of luigid's uses (luigid decides the hand-out,
+    /// so no worker loop waits here: `Never`).
+    var run = RunState<Never>(nodes: [])
+    /// The nodes by luigid's id.
+    var byID: [String: TaskNode] = [:]
+    /// What adds the tasks running tasks require.
+    var graph: (any GraphGrowing)?
+    /// Slots lent by tasks waiting in `require(_:)`: the coordinator runs one more task for each.
+    var lent = 0
+    /// The run's threads: one more for each slot lent, as a synchronous task waiting in
+    /// `require(_:)` blocks its own.
+    var threads: WorkerThreads?
+    /// Wakes the coordinator to ask for work again, when a slot is lent.
+    var wakeCoordinator: AsyncStream<Void>.Continuation?
+    var lostScheduler = false
+    /// The coordinating task, cancelled when the run stops.
+    var coordinator: Task<Void, Never>?
+    /// The run waiting for the coordinator to end, or for the grace period after a stop to run out.
+    var end: CheckedContinuation<Void, Never>?
+    /// Tasks of this run seen running on other workers, with the last worker seen holding each.
+    var heldByOthers: [String: String] = [:]
+  }
+
+  let shared = Mutex(Shared())
+
+  package init(
+    scheduler: CentralScheduler, options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch
+  ) {
+    self.scheduler = scheduler
+    self.options = options
+    self.log = log
+    execution = TaskExecution(options: options, context: context, log: log, events: events)
+    client = LuigidClient(scheduler)
+    slots = min(max(1, options.workers), RunOptions.maximumWorkers)
+    identity = WorkerIdentity(workers: slots)
+  }
+
+  private var worker: JSONValue { .string(identity.id) }
+
+  package func connect() async throws {
+    do {
+      _ = try await client.callOnce("add_worker", ["worker": worker, "info": identity.info])
+    } catch let error as CentralSchedulerError {
+      throw error
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: error.oneLineDescription)
+    }
+    log.info("scheduling with the central scheduler at \(scheduler.address) as \(identity.id)")
+  }
+
+  package func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
+    try await register(nodes)
+    guard nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else { return SchedulingEnd() }
+    let threads = WorkerThreads(count: slots)
+    defer { threads.stop() }
+    guard threads.count > 0 else {
+      throw PipelineError.noWorkerThread(reason: threads.failure.map { String(cString: strerror($0)) } ?? "unknown")
+    }
+    let pinger = Pinger(client: client, worker: identity.id, log: log) { [self] in registerAgainIfForgotten() }
+    pinger.start()
+    defer { pinger.stop() }
+    let observation = options.stop?.observe { [self] reason in stop(reason) }
+    defer { options.stop?.endObservation(observation) }
+    var byID: [String: TaskNode] = [:]
+    for node in nodes where byID[node.info.id] == nil { byID[node.info.id] = node }
+    let (wakes, wakeCoordinator) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    shared.withLock { [byID] shared in
+      shared.run = RunState(nodes: nodes)
+      shared.byID = byID
+      shared.graph = graph
+      shared.threads = threads
+      shared.wakeCoordinator = wakeCoordinator
+    }
+    // The coordinator runs in a task of its own, so that a stopped run can return while a
+    // synchronous task, which nothing can interrupt, is still running.
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
+        shared.withLock { $0.end = end }
+        let task = Task {
+          await self.coordinate(wakes: wakes, threads: threads)
+          self.end()
+        }
+        let isStopped = shared.withLock { shared in
+          shared.coordinator = task
+          return shared.run.isStopping
+        }
+        if isStopped { task.cancel() }
+      }
+    } onCancel: {
+      stop("cancelled")
+    }
+    let (reason, lost, held, abandoned, nodes) = shared.withLock { shared in
+      let abandoned = shared.run.end()
+      shared.wakeCoordinator?.finish()
+      return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
+    }
+    if !abandoned.isEmpty {
+      log.warning(
+        "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
+      )
+    }
+    settleTasksNotRunHere(nodes, heldByOthers: held)
+    return SchedulingEnd(stopReason: reason, lostScheduler: lost)
+  }
+
+  /// Tells luigid about every task of the graph, done or not, with its edges.
+  ///
+  /// A few calls are in flight at once: each costs about a millisecond of waiting on the network,
+  /// which luigid (one thread) can spend on the call before; the order luigid sees them in does not
+  /// matter (an edge to a task not registered yet makes a placeholder the registration fills in).
+  private func register(_ nodes: [TaskNode]) async throws {
+    let client = client
+    let log = log
+    let worker = identity.id
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for (index, node) in nodes.enumerated() {
+          if index >= Self.registrationsInFlight { try await group.next() }
+          let arguments = TaskRegistration.scheduled(node, worker: worker)
+          group.addTask { _ = try await client.call("add_task", arguments, log: log) }
+        }
+        try await group.waitForAll()
+      }
+    } catch let error as CentralSchedulerError {
+      throw error
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: error.oneLineDescription)
+    }
+  }
+
+  /// Registers the graph again when luigid no longer knows a task this run has pending: it was
+  /// restarted without its saved state (killed, or its state file lost), and would otherwise hand
+  /// this worker nothing more, leaving the rest "not granted run permission". Asked when luigid
+  /// answers pings again after a silence (on the pinger's thread), and once before the run would
+  /// end with tasks pending. Says whether it registered them.
+  ///
+  /// Each task is registered as this run knows it now: done (here or, as `complete()` says, by
+  /// another worker), failed, or pending with its dependencies; running ones report when they end.
+  @discardableResult
+  private func registerAgainIfForgotten() -> Bool {
+    // The registrations are made under the lock, which guards the nodes' states.
+    let nodes = shared.withLock { [identity] shared in
+      shared.run.nodes.map {
+        (node: $0, state: $0.state, registration: TaskRegistration.scheduled($0, worker: identity.id))
+      }
+    }
+    // A task pending here is one luigid keeps while this worker lives (it prunes only done and
+    // failed ones): if it does not know it, it has forgotten the run. Tasks merely done by others
+    // must not be registered again, which would make them pending in luigid once more.
+    // luigid's search matches words of the task's text, so it is asked for the family and the
+    // answer looked through for the id.
+    guard let pending = nodes.first(where: { $0.state == .pending })?.node,
+      case .object(let known)? = try? client.callBlocking(
+        "task_list", ["status": "", "upstream_status": "", "search": .string(pending.info.family)]),
+      known[pending.info.id] == nil
+    else { return false }
+    log.warning(
+      "the central scheduler at \(scheduler.address) lost this run's tasks (restarted?): registering them again")
+    for (node, state, registration) in nodes {
+      let arguments: [String: JSONValue]
+      switch state {
+      case .succeeded: arguments = TaskRegistration.finished(node, succeeded: true, worker: identity.id)
+      case .failed: arguments = TaskRegistration.finished(node, succeeded: false, worker: identity.id)
+      case .pending where isComplete(node):
+        arguments = TaskRegistration.finished(node, succeeded: true, worker: identity.id)
+      case .pending, .alreadyComplete, .missingExternal, .schedulingFailed: arguments = registration
+      default: continue
+      }
+      // A failure here is the next silence, which the next recovery mends.
+      guard (try? client.callBlocking("add_task", arguments)) != nil else { return false }
+    }
+    return true
+  }
+
+  /// How many `add_task` calls registering the graph may wait for an answer at once.
+  private static let registrationsInFlight = 4
+
+  // MARK: - Handing out
+
+  private enum Event: Sendable {
+    case finished(TaskNode, TaskNode.State)
+    /// The wait interval passed while slots were free: time to ask luigid again.
+    case tick
+    /// A task waiting for its dynamic requirements lent its slot: time to ask luigid again.
+    case wake
+  }
+
+  /// Asks luigid for work while a slot is free, runs what it hands out, reports outcomes; returns
+  /// when nothing is left for this worker, or once the run stops (after the tasks that end in time).
+  private func coordinate(wakes: AsyncStream<Void>, threads: WorkerThreads) async {
+    await withTaskGroup(of: Event.self) { group in
+      var running: [String: TaskNode] = [:]
+      var isTicking = false
+      var isDisabled = false
+      // Since when nothing has run here: Luigi's `_idle_since`, which a task ending resets.
+      var idleSince: ContinuousClock.Instant?
+      var hasAskedAgain = false
+      // One wake-up listener at a time, armed again after each wake.
+      Self.listen(for: wakes, in: &group)
+      asking: while !isStopping {
+        let lent = shared.withLock { $0.lent }
+        if running.count < slots + lent && !isDisabled {
+          let arguments: [String: JSONValue] = [
+            "worker": worker, "host": .string(identity.host), "assistant": false,
+            "current_tasks": .array(running.keys.sorted().map { .string($0) }),
+          ]
+          let reply: WorkReply
+          do {
+            reply = WorkReply(try await client.call("get_work", arguments, log: log), worker: identity.id)
+          } catch {
+            lose(error)
+            break asking
+          }
+          if reply.isWorkerDisabled {
+            log.warning("the central scheduler disabled this worker: no more tasks are started")
+            isDisabled = true
+            continue
+          }
+          if let taskID = reply.taskID {
+            let node = shared.withLock { $0.byID[taskID] }
+            if let node, start(node) {
+              running[taskID] = node
+              group.addTask(executorPreference: threads) { .finished(node, await self.execution.run(node, for: self)) }
+            } else {
+              await refuse(taskID, node: node)
+            }
+            continue
+          }
+          // As Luigi's summary does, only answers without work count: they are why this worker waits.
+          shared.withLock { shared in
+            for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
+          }
+          if running.isEmpty {
+            let now = ContinuousClock.now
+            let idle = now - (idleSince ?? now)
+            idleSince = idleSince ?? now
+            guard keepsWaiting(reply, idleFor: idle) else {
+              // Before giving up on tasks still pending here: luigid may have been restarted too
+              // fast for a ping to miss it, and have forgotten them.
+              if !hasAskedAgain, reply.pendingTasks == 0, registerAgainIfForgotten() {
+                hasAskedAgain = true
+                continue
+              }
+              break asking
+            }
+            try? await Task.sleep(nanoseconds: UInt64(scheduler.nextWait * 1e9))
+            continue
+          }
+          // Nothing for this worker now, but its own tasks may release more: ask again after the
+          // wait interval, or as soon as one of them ends.
+          if !isTicking {
+            isTicking = true
+            let wait = UInt64(scheduler.nextWait * 1e9)
+            group.addTask {
+              try? await Task.sleep(nanoseconds: wait)
+              return .tick
+            }
+          }
+        }
+        guard let event = await group.next() else { break asking }
+        switch event {
+        case .tick:
+          isTicking = false
+        case .wake:
+          guard !isStopping else { break asking }
+          Self.listen(for: wakes, in: &group)
+        case .finished(let node, let state):
+          running[node.info.id] = nil
+          idleSince = nil
+          guard await finish(node, state) else { break asking }
+        }
+      }
+      // Stopping: tasks still running were cancelled with this task; those that end within the
+      // grace period are still reported, so that luigid need not wait for this worker to die.
+      group.cancelAll()
+      while let event = await group.next() {
+        guard case .finished(let node, let state) = event else { continue }
+        _ = await finish(node, state)
+      }
+    }
+  }
+
+  /// Adds a child that ends (``Event/wake``) when a slot is lent, or when the stream ends.
+  private static func listen(for wakes: AsyncStream<Void>, in group: inout TaskGroup<Event>) {
+    group.addTask {
+      var wake = wakes.makeAsyncIterator()
+      _ = await wake.next()
+      return .wake
+    }
+  }
+
+  /// Marks `node` running, unless the run is stopping or the node is not one to run here.
+  private func start(_ node: TaskNode) -> Bool {
+    shared.withLock { $0.run.start(node) }
+  }
+
+  /// Answers a task luigid handed out that this worker will not run: one it finished already in
+  /// this run (luigid retries failed tasks after its `retry_delay`), or one it never registered as
+  /// runnable. Reporting it again keeps luigid from waiting for this worker to die to move on.
+  private func refuse(_ taskID: String, node: TaskNode?) async {
+    guard let node else {
+      log.warning("the central scheduler handed out \(taskID), which this run did not schedule; ignored")
+      return
+    }
+    let succeeded = node.state == .succeeded || node.state == .alreadyComplete
+    // Still pending here: the run is stopping and starts nothing more.
+    let explanation = node.state == .pending ? "not run: the Plumb worker it was handed to is stopping" : nil
+    _ = try? await report(
+      TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id, explanation: explanation))
+  }
+
+  /// Records `node`'s outcome and reports it to luigid; returns `false` when luigid could not be told.
+  private func finish(_ node: TaskNode, _ state: TaskNode.State) async -> Bool {
+    let isOver = shared.withLock { !$0.run.record(node, outcome: state) }
+    guard !isOver else { return true }
+    let succeeded: Bool
+    switch state {
+    case .succeeded, .alreadyComplete: succeeded = true
+    case .failed: succeeded = false
+    // Interrupted or never started: luigid hands the task out again once this worker is gone.
+    default: return true
+    }
+    do {
+      try await report(TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id))
+      return true
+    } catch {
+      lose(error)
+      return false
+    }
+  }
+
+  /// Sends an outcome in a task of its own: the coordinator may be cancelled (a stop), and an
+  /// outcome of a task that ended in the grace period is still worth telling.
+  private func report(_ arguments: [String: JSONValue]) async throws {
+    let client = client
+    let log = log
+    _ = try await Task { try await client.call("add_task", arguments, log: log) }.value
+  }
+
+  /// Whether a worker kept alive asks again, as Luigi's `_keep_alive` decides: while luigid counts
+  /// pending tasks for it (those it alone registered with ``CentralScheduler/countsUniques``, those
+  /// it registered last with ``CentralScheduler/countsLastScheduled``), within
+  /// ``CentralScheduler/maximumKeepAliveIdleDuration`` of idling when that is set.
+  ///
+  /// Plumb's own exceptions: not when every pending task is stuck behind a failure here, which
+  /// Luigi's worker would wait for luigid to hand out again after its `retry_delay`; and also while
+  /// another worker runs a task of this run's graph, which luigid does not count as pending. Luigi's
+  /// worker leaves then, and its summary and exit code depend on whether the other worker had
+  /// finished ("being run by another worker", or complete): waiting makes them the same every time.
+  private func keepsWaiting(_ reply: WorkReply, idleFor idle: Duration) -> Bool {
+    guard scheduler.keepsAlive else { return false }
+    if !reply.heldByOthers.isEmpty { return true }
+    guard reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.run.nodes }) else { return false }
+    if scheduler.countsLastScheduled { return reply.pendingLastScheduled > 0 }
+    if scheduler.countsUniques { return reply.uniquePending > 0 }
+    let limit = scheduler.maximumKeepAliveIdleDuration
+    return limit <= 0 || idle < .seconds(limit)
+  }
+
+  /// Tasks that failed here, and the pending tasks that wait on one of them or on a scheduling error:
+  /// luigid counts them among the pending ones, and waiting will not move them (a failed task is
+  /// retried only after luigid's `retry_delay`, fifteen minutes by default). Not those waiting on
+  /// missing external data: another worker may produce it.
+  private func stuckBehindFailures(_ nodes: [TaskNode]) -> Int {
+    var stuck = Set<Int>()
+    var count = 0
+    var queue = nodes.filter { [.failed, .schedulingFailed].contains($0.state) }
+    count += queue.count { $0.state == .failed }
+    for node in queue { stuck.insert(node.order) }
+    while let node = queue.popLast() {
+      for dependent in node.dependents where dependent.state == .pending && !stuck.contains(dependent.order) {
+        stuck.insert(dependent.order)
+        count += 1
+        queue.append(dependent)
+      }
+    }
+    return count
+  }
+
+  /// The tasks this run scheduled but did not run: complete ones (another worker ran them, or
+  /// produced the external data) count as complete; the others last seen on another worker are
+  /// that worker's.
+  private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers: [String: String]) {
+    for node in nodes where node.state == .missingExternal && isComplete(node) {
+      node.state = .alreadyComplete
+    }
+    for node in nodes where node.state == .pending && !node.isExternal {
+      if isComplete(node) {
+        node.state = .alreadyComplete
+      } else if let holder = heldByOthers[node.info.id] {
+        node.state = .heldByOtherWorker
+        node.otherWorker = holder
+      }
+    }
+  }
+
+  /// Whether `node`'s task is complete now, asked in the run's context: outside it, a relative
+  /// target would be looked for in the process's folder rather than the run's.
+  private func isComplete(_ node: TaskNode) -> Bool {
+    execution.context.activate { (try? node.task.complete()) == true }
+  }
+
+  // MARK: - Stopping
+
+  package var isStopping: Bool { shared.withLock { $0.run.isStopping } }
+
+  /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
+  package func keep(_ error: any Error, of node: TaskNode) -> Bool? {
+    shared.withLock { $0.run.keep(error, of: node) }
+  }
+
+  /// Stops the run because luigid stopped answering.
+  private func lose(_ error: any Error) {
+    if error is CancellationError && isStopping { return }
+    shared.withLock { $0.lostScheduler = $0.run.isStopping ? $0.lostScheduler : true }
+    log.error("the central scheduler at \(scheduler.address) stopped answering: \(error.oneLineDescription)")
+    stop("the central scheduler at \(scheduler.address) stopped answering")
+  }
+
+  /// Stops asking for work, cancels the running tasks and lets them end within the grace period.
+  private func stop(_ reason: String) {
+    let coordinator = shared.withLock { shared -> Task<Void, Never>?? in
+      // Nothing waits here for a task (luigid hands them out), so the stop has nothing to wake.
+      guard shared.run.stop(reason) != nil else { return nil }
+      return .some(shared.coordinator)
+    }
+    guard let coordinator else { return }
+    let grace = options.stopGracePeriod
+    log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
+    coordinator?.cancel()
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
+  }
+
+  /// Wakes the run: the coordinator has ended, or the grace period after a stop has run out.
+  private func end() {
+    let end = shared.withLock { shared in
+      defer { shared.end = nil }
+      return shared.end
+    }
+    end?.resume()
+  }
+}

@@ -1,0 +1,96 @@
+import PlumbCore
+import PlumbWorkers
+
+/// The `add_task` calls that tell luigid about a task: when the graph is registered, and when the
+/// task has run here.
+///
+/// Fields and values are those a Python worker sends (see luigi's `worker.py`), so luigid, its
+/// visualiser and Python workers see a Plumb task as they would see a Python one with the same
+/// family and parameters: the same task id, parameters as the same strings.
+enum TaskRegistration {
+  /// The registration of `node` while the graph is scheduled: DONE when it is complete, PENDING
+  /// and runnable here when it is to run, PENDING and not runnable for missing external data,
+  /// UNKNOWN when its `complete()` or `requires()` failed.
+  static func scheduled(_ node: TaskNode, worker: String) -> [String: JSONValue] {
+    var arguments = common(node, worker: worker)
+    let status: String
+    var runnable = false
+    var deps: JSONValue = .null
+    switch node.state {
+    case .alreadyComplete:
+      status = "DONE"
+    case .missingExternal:
+      status = "PENDING"
+    case .schedulingFailed:
+      status = "UNKNOWN"
+    default:
+      status = "PENDING"
+      runnable = !node.isExternal
+      deps = .array(node.dependencies.map { .string($0.info.id) })
+    }
+    arguments["status"] = .string(status)
+    arguments["runnable"] = .bool(runnable)
+    arguments["deps"] = deps
+    arguments["new_deps"] = .null
+    arguments["expl"] = .null
+    arguments["priority"] = .number(Double(node.priority))
+    return arguments
+  }
+
+  /// The report of `node`'s outcome here: DONE, or FAILED with the error's text as `expl`,
+  /// JSON-encoded once more as Luigi's workers send their tracebacks (the visualiser decodes it).
+  static func finished(
+    _ node: TaskNode, succeeded: Bool, worker: String, explanation: String? = nil
+  ) -> [String: JSONValue] {
+    var arguments = common(node, worker: worker)
+    arguments["status"] = succeeded ? "DONE" : "FAILED"
+    arguments["runnable"] = .null
+    arguments["deps"] = .null
+    arguments["new_deps"] = .array([])
+    let text = explanation ?? node.error.map { $0.oneLineDescription } ?? "failed"
+    arguments["expl"] = .string(succeeded ? "null" : TaskInfo.jsonString(text))
+    return arguments
+  }
+
+  /// The report that `node`, running here, requires `requirements` while it runs: luigid adds
+  /// them to its dependencies (`new_deps`). RUNNING rather than a Python worker's PENDING, since
+  /// `run()` goes on here instead of starting again later, and must not be handed out meanwhile.
+  static func newDependencies(of node: TaskNode, _ requirements: [TaskNode], worker: String) -> [String: JSONValue] {
+    var arguments = common(node, worker: worker)
+    arguments["status"] = "RUNNING"
+    arguments["runnable"] = true
+    arguments["deps"] = .null
+    arguments["new_deps"] = .array(requirements.map { .string($0.info.id) })
+    arguments["expl"] = .null
+    return arguments
+  }
+
+  private static func common(_ node: TaskNode, worker: String) -> [String: JSONValue] {
+    var params: [String: JSONValue] = [:]
+    var visibilities: [String: JSONValue] = [:]
+    // Every parameter, insignificant ones too, as a Python worker sends them: the id is made of the
+    // significant ones only. Plumb has no hidden or private parameters, so all are public (0).
+    for (name, parameter) in ParameterSchema.parameters(of: node.task) {
+      params[name] = .string(parameter.text)
+      visibilities[name] = 0
+    }
+    return [
+      "worker": .string(worker),
+      "task_id": .string(node.info.id),
+      "family": .string(node.info.family),
+      // What a Python worker imports to rebuild a task it did not schedule; a Swift task has no
+      // module, and no Python worker can run it (see "Central scheduler" in the docs).
+      "module": .null,
+      "params": .object(params),
+      "param_visibilities": .object(visibilities),
+      "resources": .object(node.resources.mapValues { .number(Double($0)) }),
+      "assistant": false,
+      "batchable": false,
+      "batch_id": .null,
+      "tracking_url": .null,
+      "accepts_messages": false,
+      "owners": .array([]),
+      "retry_policy_dict": .object(["retry_count": .null, "disable_hard_timeout": .null, "disable_window": .null]),
+    ]
+  }
+}

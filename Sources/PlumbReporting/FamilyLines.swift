@@ -1,0 +1,116 @@
+import PlumbCore
+
+/// The lines that list one summary category's tasks, one line per family, as Luigi groups them:
+/// `- 28 Streams(date=2022-02-01...2022-02-28)`, `- 3 S(x=1,2,3)`, `- 2 P(x=1, y=k) and P(x=2, y=k)`.
+struct FamilyLines {
+  /// At most this many family lines, then a line `...`; `0` or less for no limit.
+  let maximumLines: Int
+  /// The spaces before each line: 4 for a category, 8 for a pending sub-category.
+  let indent: String
+
+  /// One line per family, families and the tasks inside each in code-point order of their names.
+  func lines(for tasks: [TaskInfo]) -> [String] {
+    let families = Dictionary(grouping: tasks, by: \.family)
+    var lines: [String] = []
+    for family in families.keys.sorted(by: precedesInCodePointOrder) {
+      if maximumLines > 0 && lines.count >= maximumLines {
+        lines.append(indent + "...")
+        break
+      }
+      let group = families[family, default: []].sorted { precedesInCodePointOrder($0.description, $1.description) }
+      lines.append(indent + "- \(group.count) " + Self.describe(group, family: family))
+    }
+    return lines
+  }
+
+  /// The text after the count for one family's tasks, which all share `family`.
+  private static func describe(_ group: [TaskInfo], family: String) -> String {
+    let first = group[0]
+    let parameters = first.parameters
+    if parameters.isEmpty { return family + "()" }
+    let namesLength = parameters.reduce(0) { $0 + $1.name.unicodeScalars.count }
+    let textLength = first.description.unicodeScalars.count
+    // Names or values this long would make a line nobody reads; Luigi shows only the family.
+    if namesLength > 60 || textLength > 200
+      || (group.count == 2 && parameters.count > 1 && (namesLength > 40 || textLength > 100))
+    {
+      return family + "(...)"
+    }
+    if parameters.count == 1 {
+      let name = parameters[0].name
+      let values = ParameterValues(group, name: name)
+      if let range = values.contiguousRange, values.distinct.count > 3 {
+        return "\(family)(\(name)=\(range.first)...\(range.last))"
+      }
+      return "\(family)(\(name)=\(commaList(values.inTaskOrder)))"
+    }
+    let varying = parameters.filter { ParameterValues(group, name: $0.name).distinct.count > 1 }
+    if varying.count == 1 {
+      let values = ParameterValues(group, name: varying[0].name)
+      if let range = values.contiguousRange, values.distinct.count > 2 {
+        let shown = parameters.map { parameter in
+          parameter.name + "="
+            + (parameter.name == varying[0].name ? "\(range.first)...\(range.last)" : parameter.value)
+        }
+        return family + "(" + shown.joined(separator: ", ") + ")"
+      }
+    }
+    switch group.count {
+    case 1: return first.description
+    case 2: return "\(first) and \(group[1])"
+    default: return "\(first) ..."
+    }
+  }
+
+  /// Values joined by commas, cut with `...` once the text reaches 30 characters with more than
+  /// two values shown (unless only the last is left), or passes 200.
+  private static func commaList(_ values: [String?]) -> String {
+    var row = ""
+    for (count, value) in values.enumerated() {
+      let length = row.unicodeScalars.count
+      if (length >= 30 && count > 2 && count != values.count - 1) || length > 200 {
+        row += "..."
+        break
+      }
+      row += value ?? ""
+      if count < values.count - 1 { row += "," }
+    }
+    return row
+  }
+}
+
+/// The values one parameter takes across a family's tasks, with each value's successor.
+private struct ParameterValues {
+  /// The value of each task, in the tasks' order; `nil` where a task lacks the parameter.
+  let inTaskOrder: [String?]
+  /// The different values.
+  let distinct: Set<String?>
+  /// The next value in order after each value, `nil` when its type has no order.
+  private let successors: [String?: String?]
+
+  init(_ tasks: [TaskInfo], name: String) {
+    let found = tasks.map { task in task.parameters.first { $0.name == name } }
+    inTaskOrder = found.map { $0?.value }
+    distinct = Set(inTaskOrder)
+    successors = Dictionary(found.map { ($0?.value, $0?.successor) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The first and last value when the values form one unbroken run (each value's successor is
+  /// the next), as Luigi's `_ranging_attributes` finds it with `next_in_enumeration`.
+  var contiguousRange: (first: String, last: String)? {
+    let next = Set(distinct.map { successors[$0] ?? nil })
+    let onlyFirst = distinct.subtracting(next)
+    let onlyNext = next.subtracting(distinct)
+    guard onlyFirst.count == 1, onlyNext.count == 1, case let start?? = onlyFirst.first,
+      case let afterLast? = onlyNext.first
+    else { return nil }
+    let ordered = distinct.sorted { precedesInCodePointOrder($0 ?? "", $1 ?? "") }
+    guard case let last?? = ordered.first(where: { successors[$0] == afterLast }) else { return nil }
+    return (start, last)
+  }
+}
+
+/// Whether `left` sorts before `right` by Unicode code points, as Python compares strings.
+func precedesInCodePointOrder(_ left: String, _ right: String) -> Bool {
+  left.unicodeScalars.lexicographicallyPrecedes(right.unicodeScalars) { $0.value < $1.value }
+}

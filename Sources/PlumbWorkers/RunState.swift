@@ -1,0 +1,364 @@
+import PlumbCore
+
+/// What a run knows while its tasks run, as one value behind one lock: the graph's nodes and their
+/// states, the runnable tasks, how many run, the worker loops and the slots `require(_:)` lends,
+/// and whether the run is stopping or has ended.
+///
+/// Every event is a transition that changes the value and returns what the caller must do once
+/// the lock is released (resume waiting workers, wake `require(_:)` calls, start a loop), as
+/// async-http-client's `Transaction.StateMachine` does; the rules are tested without threads or
+/// I/O (`RunStateTests`). Once the run's tasks run, the nodes' `state`, `unfinishedDependencies`,
+/// `isBlocked`, `waits`, `depth`, `failureCount` and `error` change only through it, and so do the
+/// links into nodes that workers may be reading (the graph's builder links the nodes it adds among
+/// themselves under its own lock, before they are handed over: ``Scheduler/grow(with:)``).
+///
+/// The local scheduler (``WorkerPool``) uses all of it; the central one (``CentralWorker``), whose
+/// hand-out luigid decides, uses what both share: the nodes, stopping, ending, keeping errors and
+/// linking the graph's growth.
+///
+/// `Waiter` is what wakes a worker loop waiting for a task: a continuation in the pool, a plain
+/// value in tests.
+package struct RunState<Waiter> {
+  /// Every node of the run, those added while it runs too.
+  package private(set) var nodes: [TaskNode]
+  private var ready = ReadyQueue()
+  /// Each resource's limit, by ``ParameterDeclaration/canonicalKey(_:)``; a resource not listed
+  /// has limit 1, as in Luigi's scheduler.
+  private let resourceLimits: [String: Int]
+  /// How much of each resource the running tasks hold, by canonical name.
+  private var heldResources: [String: Int] = [:]
+  /// Runnable tasks set aside because what they need is held; queued again when a task lets go.
+  private var waitingForResources: [TaskNode] = []
+  /// The tasks handed out and not finished yet.
+  private(set) var running = 0
+  /// The worker loops going; ``slots`` plus the slots lent are wanted.
+  private(set) var loops = 0
+  /// The loops the run was asked for (`--workers`), once the threads have started.
+  private(set) var slots = 0
+  /// Slots lent by tasks waiting in `require(_:)`: one more loop runs for each.
+  private var lent = 0
+  /// The waits of `require(_:)` calls not yet woken, with how many of their requirements have not
+  /// settled, to wake when that reaches zero or the run stops.
+  private var waits: [ObjectIdentifier: (wait: DynamicWait, remaining: Int)] = [:]
+  /// Worker loops waiting for a task.
+  private var waiting: [Waiter] = []
+  /// Why the run stops early; once set, no task is handed out.
+  package private(set) var stopReason: String?
+  /// Whether the run has returned: tasks still running then are abandoned, and what they do
+  /// later no longer changes the nodes, whose records the run has handed out.
+  private(set) var hasEnded = false
+
+  package init(nodes: [TaskNode], resourceLimits: [String: Int] = [:]) {
+    self.nodes = nodes
+    self.resourceLimits = Dictionary(
+      resourceLimits.map { (ParameterDeclaration.canonicalKey($0.key), $0.value) }, uniquingKeysWith: { $1 })
+  }
+
+  package var isStopping: Bool { stopReason != nil }
+
+  /// What to do after a transition, outside the lock.
+  package struct Wakes {
+    /// Worker loops to resume: a task is runnable for them, or there is nothing left to wait for.
+    var workers: [Waiter] = []
+    /// `require(_:)` calls whose requirements have all settled, or which the stop ends.
+    var requirements: [DynamicWait] = []
+  }
+
+  // MARK: - Handing out
+
+  /// The run starts: counts each pending task's unfinished dependencies and queues those with
+  /// none; what depends on a task that can never run is blocked, for `require(_:)` to count as
+  /// settled. Returns whether any task is runnable.
+  mutating func begin() -> Bool {
+    for node in nodes where node.state == .pending {
+      var unfinished = 0
+      for dependency in node.dependencies where dependency.state != .alreadyComplete { unfinished += 1 }
+      node.unfinishedDependencies = unfinished
+      if unfinished == 0 { ready.push(node) }
+    }
+    guard !ready.isEmpty else { return false }
+    for node in nodes where node.state == .missingExternal || node.state == .schedulingFailed {
+      _ = node.blockDependents()
+    }
+    return true
+  }
+
+  /// `count` worker loops started, one per thread.
+  mutating func workersStarted(_ count: Int) {
+    slots = count
+    loops = count
+  }
+
+  /// What a worker loop does next; equal when they run the same node (the same object).
+  enum Next: Equatable {
+    /// Run this task, now marked running.
+    case run(TaskNode)
+    /// Wait (``park(_:)``) until a task is runnable or nothing runs.
+    case wait
+    /// End the loop: nothing is left, the run is stopping, or the lent slot it ran for is back.
+    case exit
+
+    static func == (a: Next, b: Next) -> Bool {
+      switch (a, b) {
+      case (.run(let x), .run(let y)): return x === y
+      case (.wait, .wait), (.exit, .exit): return true
+      default: return false
+      }
+    }
+  }
+
+  /// A worker loop asks for a task; a loop started for a lent slot (`isLent`) ends once the slots
+  /// lent are fewer than the loops.
+  mutating func nextTask(isLent: Bool) -> Next {
+    if stopReason != nil { return .exit }
+    if isLent && loops > slots + lent {
+      loops -= 1
+      return .exit
+    }
+    while let node = ready.pop() {
+      guard take(node.resources) else {
+        waitingForResources.append(node)
+        continue
+      }
+      node.state = .running
+      running += 1
+      return .run(node)
+    }
+    // With nothing running, a task still waiting needs more than a limit allows: it never runs.
+    return running == 0 ? .exit : .wait
+  }
+
+  /// Keeps `waiter` until a task is runnable or nothing is left; returns `false`, keeping nothing,
+  /// when the loop should ask again at once (a task became runnable, nothing runs, or the run stops).
+  mutating func park(_ waiter: Waiter) -> Bool {
+    guard ready.isEmpty && running > 0 && stopReason == nil else { return false }
+    waiting.append(waiter)
+    return true
+  }
+
+  /// A task handed out finished with `outcome` (`pending` when a stop kept it from starting):
+  /// releases its dependents, or blocks them when it failed. The worker that ran it takes one
+  /// released task itself, so only the others wake waiting loops; when nothing is left, all wake.
+  mutating func finished(_ node: TaskNode, _ outcome: TaskNode.State) -> Wakes {
+    guard !hasEnded else { return Wakes() }
+    running -= 1
+    node.state = outcome
+    var released = 0
+    if !node.resources.isEmpty {
+      for (name, amount) in node.resources where amount > 0 {
+        heldResources[ParameterDeclaration.canonicalKey(name), default: 0] -= amount
+      }
+      for waiting in waitingForResources { ready.push(waiting) }
+      released += waitingForResources.count
+      waitingForResources = []
+    }
+    // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`.
+    var settled = outcome == .pending ? [] : [node]
+    if outcome == .succeeded || outcome == .alreadyComplete {
+      for dependent in node.dependents where dependent.state == .pending && !dependent.isBlocked {
+        dependent.unfinishedDependencies -= 1
+        if dependent.unfinishedDependencies == 0 {
+          ready.push(dependent)
+          released += 1
+        }
+      }
+    } else if outcome != .pending {
+      settled += node.blockDependents()
+    }
+    let requirements = settle(settled)
+    let isOver = ready.isEmpty && running == 0
+    return Wakes(workers: takeWaiting(isOver ? waiting.count : max(released - 1, 0)), requirements: requirements)
+  }
+
+  /// Takes `resources` for a task about to run, if each fits within its limit; else takes nothing.
+  private mutating func take(_ resources: [String: Int]) -> Bool {
+    if resources.isEmpty { return true }
+    for (name, amount) in resources where amount > 0 {
+      let key = ParameterDeclaration.canonicalKey(name)
+      if heldResources[key, default: 0] + amount > resourceLimits[key] ?? 1 { return false }
+    }
+    for (name, amount) in resources where amount > 0 {
+      heldResources[ParameterDeclaration.canonicalKey(name), default: 0] += amount
+    }
+    return true
+  }
+
+  /// A requirement that could never run while `waiter` waits for it, holding its resources: the
+  /// two need more of one than its limit.
+  private func resourceClash(_ waiter: TaskNode, _ requirements: [TaskNode]) -> DynamicRequirementError? {
+    if waiter.resources.isEmpty { return nil }
+    var holds: [String: Int] = [:]
+    for (name, amount) in waiter.resources { holds[ParameterDeclaration.canonicalKey(name), default: 0] += amount }
+    for requirement in requirements where requirement.state == .pending {
+      for (name, amount) in requirement.resources where amount > 0 {
+        let key = ParameterDeclaration.canonicalKey(name)
+        let limit = resourceLimits[key] ?? 1
+        if let held = holds[key], held > 0, held + amount > limit {
+          return .resourceHeld(task: requirement.info.description, resource: name, limit: limit)
+        }
+      }
+    }
+    return nil
+  }
+
+  /// luigid handed out `node`: marks it running, unless the run is stopping or the task is not
+  /// one this run can run (finished already, external). Returns whether to run it.
+  package mutating func start(_ node: TaskNode) -> Bool {
+    guard stopReason == nil, node.state == .pending, !node.isExternal else { return false }
+    node.state = .running
+    return true
+  }
+
+  /// A task luigid handed out ended with `outcome`; returns `false` once the run has ended, when
+  /// the node no longer changes.
+  package mutating func record(_ node: TaskNode, outcome: TaskNode.State) -> Bool {
+    guard !hasEnded else { return false }
+    node.state = outcome
+    return true
+  }
+
+  /// Keeps `error` as why `node` failed; returns `true` for a failure, `false` when the run is
+  /// stopping (not counted), `nil` once the run has ended (see ``TaskExecutionHost/keep(_:of:)``).
+  package mutating func keep(_ error: any Error, of node: TaskNode) -> Bool? {
+    guard !hasEnded else { return nil }
+    node.error = error
+    guard stopReason == nil else { return false }
+    node.failureCount += 1
+    return true
+  }
+
+  // MARK: - Growing
+
+  /// Links `growth` into the run's graph as requirements of `waiter`: the new edges, the waiter's
+  /// new dependencies, the new nodes one level deeper than the waiter. Returns `false`, linking
+  /// nothing, once the run is stopping or has ended.
+  package mutating func link(_ growth: GraphGrowth, requiredBy waiter: TaskNode) -> Bool {
+    guard stopReason == nil, !hasEnded else { return false }
+    for (dependent, dependency) in growth.links { dependency.dependents.append(dependent) }
+    // Not `linkedFrom`, which belongs to the graph's builder: a set, once per call.
+    var linked = Set(waiter.dependencies.map(ObjectIdentifier.init))
+    for requirement in growth.requested where linked.insert(ObjectIdentifier(requirement)).inserted {
+      waiter.dependencies.append(requirement)
+      requirement.dependents.append(waiter)
+    }
+    nodes += growth.added
+    for node in growth.added { node.depth = waiter.depth + 1 }
+    return true
+  }
+
+  /// What ``grew(_:waiter:wait:)`` tells the pool.
+  struct Joined {
+    /// Whether the waiter must wait for `wait` to wake it, or why it cannot have its requirements.
+    var outcome: Result<Bool, any Error>
+    /// Worker loops to resume for the tasks the growth made runnable.
+    var workers: [Waiter] = []
+    /// Whether a loop must start for the slot the waiter lends (``loops`` counts it already).
+    var startsLoop = false
+  }
+
+  /// The graph grew for `waiter`'s `require(_:)`: links the growth, queues what is runnable,
+  /// blocks what cannot run, and registers `wait` for the requirements not settled yet, lending
+  /// the waiter's slot. Fails without waiting on a stop, a cycle, or a task the growth could not
+  /// take; the nodes it added are linked and queued all the same, so that a later `require(_:)`
+  /// of one of them finds it runnable.
+  mutating func grew(_ growth: GraphGrowth, waiter: TaskNode, wait: DynamicWait) -> Joined {
+    guard link(growth, requiredBy: waiter) else { return Joined(outcome: .failure(DynamicRequirementError.stopped)) }
+    var queued = 0
+    for node in growth.added where node.state == .pending {
+      var unfinished = 0
+      var blocked = false
+      for dependency in node.dependencies {
+        switch dependency.state {
+        case .alreadyComplete, .succeeded: break
+        case .failed, .schedulingFailed, .missingExternal, .interrupted: blocked = true
+        default:
+          unfinished += 1
+          blocked = blocked || dependency.isBlocked
+        }
+      }
+      node.unfinishedDependencies = unfinished
+      if blocked {
+        node.isBlocked = true
+      } else if unfinished == 0 {
+        ready.push(node)
+        queued += 1
+      }
+    }
+    // What the new nodes block in turn, now that all of them are linked.
+    for node in growth.added where node.isBlocked || node.state == .missingExternal || node.state == .schedulingFailed {
+      _ = node.blockDependents()
+    }
+    let workers = takeWaiting(queued)
+    if let cycle = waiter.waitingCycle() {
+      return Joined(outcome: .failure(DynamicRequirementError.cycle(cycle.map(\.info.description))), workers: workers)
+    }
+    if let error = growth.error { return Joined(outcome: .failure(error), workers: workers) }
+    if let clash = resourceClash(waiter, growth.requested) { return Joined(outcome: .failure(clash), workers: workers) }
+    var remaining = 0
+    for requirement in growth.requested where !requirement.isSettled {
+      requirement.waits.append(wait)
+      remaining += 1
+    }
+    guard remaining > 0 else { return Joined(outcome: .success(false), workers: workers) }
+    waits[ObjectIdentifier(wait)] = (wait, remaining)
+    lent += 1
+    let startsLoop = loops < slots + lent
+    if startsLoop { loops += 1 }
+    return Joined(outcome: .success(true), workers: workers, startsLoop: startsLoop)
+  }
+
+  // MARK: - Stopping and ending
+
+  /// A stop was requested: no task is handed out any more. Returns the loops and `require(_:)`
+  /// calls to wake (the latter fail as stopped), or `nil` when the run was already stopping or has
+  /// ended.
+  package mutating func stop(_ reason: String) -> Wakes? {
+    guard stopReason == nil, !hasEnded else { return nil }
+    stopReason = reason
+    defer {
+      waiting = []
+      waits = [:]
+    }
+    return Wakes(workers: waiting, requirements: waits.values.map(\.wait))
+  }
+
+  /// The run returns: what still runs is abandoned and recorded as interrupted; later events
+  /// change nothing. Returns the abandoned tasks.
+  package mutating func end() -> [TaskNode] {
+    hasEnded = true
+    let abandoned = nodes.filter { $0.state == .running }
+    for node in abandoned { node.state = .interrupted }
+    return abandoned
+  }
+
+  // MARK: - Helpers
+
+  private mutating func takeWaiting(_ count: Int) -> [Waiter] {
+    let taken = Array(waiting.prefix(count))
+    waiting.removeFirst(taken.count)
+    return taken
+  }
+
+  /// Counts `nodes` as settled for the waits on them; returns the waits with nothing left, and
+  /// gives back the slots their tasks lent.
+  private mutating func settle(_ nodes: [TaskNode]) -> [DynamicWait] {
+    var done: [DynamicWait] = []
+    for node in nodes where !node.waits.isEmpty {
+      for wait in node.waits {
+        let id = ObjectIdentifier(wait)
+        // Gone when the stop woke it already.
+        guard let entry = waits[id] else { continue }
+        guard entry.remaining == 1 else {
+          waits[id] = (wait, entry.remaining - 1)
+          continue
+        }
+        waits[id] = nil
+        lent -= 1
+        done.append(wait)
+      }
+      node.waits = []
+    }
+    return done
+  }
+
+}

@@ -1,0 +1,99 @@
+import PlumbCore
+import PlumbReporting
+
+/// One task in the graph of a run, with its edges and its state.
+///
+/// Unchecked Sendable, because nodes travel between the workers' tasks and threads while their
+/// fields change, each change made under one lock: while the graph is built only the building code
+/// touches nodes (and while the run grows the graph, under ``Scheduler``'s graph lock, only nodes
+/// no worker has seen yet, and the builder's own marks `isVisited` and `linkedFrom`); once tasks
+/// run, state and edges that workers read change only through the run's ``RunState``, under the
+/// lock that owns it (``WorkerPool``'s or ``CentralWorker``'s), and not after the run has ended,
+/// when the records are read (a task a stopped run left running changes nothing). The lock is not
+/// in the node, so the compiler cannot check this.
+package final class TaskNode: @unchecked Sendable {
+  package enum State {
+    case unvisited
+    case alreadyComplete
+    case pending
+    case missingExternal
+    case schedulingFailed
+    case running
+    case succeeded
+    case failed
+    /// It was running when the run was stopped, and did not finish.
+    case interrupted
+    /// Not run here: another worker of the central scheduler was running it (``otherWorker``).
+    case heldByOtherWorker
+  }
+
+  package let task: any PipelineTask
+  package let info: TaskInfo
+  package let isExternal: Bool
+  /// Whether the task is a ``WrapperTask``, complete once its requirements are.
+  package let isWrapper: Bool
+  /// The position in the order tasks were first met.
+  package let order: Int
+  /// What the task holds while it runs (``PipelineTask/resources``), by name.
+  package let resources: [String: Int]
+  /// The task's own priority, raised to that of the most urgent task that waits for it.
+  package var priority: Int
+  package var state = State.unvisited
+  /// Whether the graph's builder has visited the node. Only the builder reads and writes it (under
+  /// its lock while the run grows the graph), whereas workers change `state` meanwhile.
+  package var isVisited = false
+  package var dependencies: [TaskNode] = []
+  package var dependents: [TaskNode] = []
+  /// Dependencies not yet done; the node is runnable at zero.
+  var unfinishedDependencies = 0
+  var failureCount = 0
+  /// Whether `--force` makes the task run although it is complete.
+  package var isForced = false
+  package var error: (any Error)?
+  /// The `order` of the last node that linked this one as a dependency: a requirement listed
+  /// twice by the same task makes one edge, without a set per node.
+  package var linkedFrom = -1
+  /// The central scheduler's id of the worker that held the task, for ``State/heldByOtherWorker``.
+  package var otherWorker: String?
+  /// How deeply the task is nested in dynamic requirements (`require(_:)`): 0 for the graph built
+  /// before the run, 1 for what a task requires while it runs, and so on. Deeper tasks are handed
+  /// out first, so a task waiting for its requirements is not kept waiting behind its siblings.
+  var depth = 0
+  /// Whether the task, pending, can never run because a dependency failed, could not be scheduled,
+  /// misses external data, or is blocked in turn: a waiting `require(_:)` counts it as settled.
+  var isBlocked = false
+  /// The `require(_:)` calls waiting for this task to settle.
+  var waits: [DynamicWait] = []
+
+  package init(task: any PipelineTask, info: TaskInfo, order: Int) {
+    self.task = task
+    self.info = info
+    self.order = order
+    priority = task.priority
+    resources = task.resources
+    isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
+    isWrapper = Self.wrapperTypes.value(for: type(of: task)) { task is any WrapperTask }
+  }
+
+  private static let externalTypes = TypeCache<Bool>()
+  private static let wrapperTypes = TypeCache<Bool>()
+
+  /// What the run's result says about the task.
+  package var record: TaskRecord {
+    TaskRecord(
+      info: info, status: status, isExternal: isExternal, failureCount: failureCount, error: error,
+      dependencies: dependencies.map(\.info.description), otherWorker: otherWorker,
+      isInterrupted: state == .interrupted)
+  }
+
+  var status: TaskStatus {
+    switch state {
+    case .alreadyComplete: return .alreadyComplete
+    case .succeeded: return .succeeded
+    case .failed: return .failed
+    case .schedulingFailed: return .schedulingFailed
+    case .heldByOtherWorker: return .runByOtherWorker
+    case .unvisited, .pending, .missingExternal, .running, .interrupted: return .pending
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import PlumbCore
+import PlumbReporting
+import Synchronization
+
+/// The local scheduler (``TaskScheduling``'s default, see ``LocalScheduling``): runs the pending
+/// tasks of a graph in this process with `workers` tasks in flight: a task is handed out when all
+/// its dependencies are done, highest priority first; a failure leaves its dependents pending.
+///
+/// `workers` worker loops run as child tasks on the run's ``WorkerThreads``, where a synchronous
+/// `run()` has a thread to itself. A worker that finishes a task takes one of the tasks it released
+/// itself and wakes waiting workers only for the others, so a chain of tasks runs on one thread
+/// without handing each step to another.
+///
+/// A task that requires more tasks while it runs (`require(_:)`) lends its slot while it waits:
+/// the pool starts one more worker loop (and thread) for as long as it waits, so a run with one
+/// worker runs the requirements instead of deadlocking, and no more than `workers` tasks work at once.
+///
+/// A stop (``RunStop``, or cancelling the task awaiting the run) ends the hand-out and cancels the
+/// workers, so asynchronous tasks see `Task.isCancelled`; the run then waits for the running tasks
+/// at most ``RunOptions/stopGracePeriod`` seconds and leaves the rest running, recorded as interrupted.
+final class WorkerPool: TaskExecutionHost {
+  let graph: any GraphGrowing
+  let options: RunOptions
+  let log: RunLog
+  private let events: EventDispatch
+  private let execution: TaskExecution
+
+  /// What the workers share, behind one lock: the run's bookkeeping (``RunState``) and the
+  /// handles its actions act on.
+  struct Shared {
+    /// Worker loops waiting for a task are woken by resuming their continuation.
+    var run: RunState<CheckedContinuation<Void, Never>>
+    /// The run's threads, once started; grown by one for each slot lent beyond them.
+    var threads: WorkerThreads?
+    /// The worker loops started for lent slots, to cancel when the run stops as the others are.
+    var lentLoops: [Task<Void, Never>] = []
+    /// The workers' task, cancelled when the run stops.
+    var workers: Task<Void, Never>?
+    /// The run waiting for the workers to end, or for the grace period after a stop to run out.
+    var end: CheckedContinuation<Void, Never>?
+  }
+
+  let shared: Mutex<Shared>
+
+  init(
+    nodes: [TaskNode], graph: any GraphGrowing, options: RunOptions, context: RunContext, log: RunLog,
+    events: EventDispatch
+  ) {
+    shared = Mutex(Shared(run: RunState(nodes: nodes, resourceLimits: options.resourceLimits)))
+    self.graph = graph
+    self.options = options
+    self.log = log
+    self.events = events
+    execution = TaskExecution(options: options, context: context, log: log, events: events)
+  }
+
+  /// Runs until nothing is runnable and nothing is running, or until a stop's grace period ends;
+  /// returns why the run was stopped, or `nil`.
+  ///
+  /// - Throws: ``PipelineError/noWorkerThread(reason:)`` when the system lets no worker thread start.
+  func run() async throws -> String? {
+    guard shared.withLock({ $0.run.begin() }) else { return nil }
+    let asked = max(1, options.workers)
+    if asked > RunOptions.maximumWorkers {
+      log.warning("\(asked) workers asked for; running with \(RunOptions.maximumWorkers), the most Plumb uses")
+    }
+    let threads = WorkerThreads(count: min(asked, RunOptions.maximumWorkers))
+    defer { threads.stop() }
+    let refusal = threads.failure.map { String(cString: strerror($0)) } ?? "unknown reason"
+    guard threads.count > 0 else { throw PipelineError.noWorkerThread(reason: refusal) }
+    if threads.count < min(asked, RunOptions.maximumWorkers) {
+      log.warning(
+        "only \(threads.count) worker threads could start (\(refusal)); running \(threads.count) tasks at a time")
+    }
+    let workers = threads.count
+    shared.withLock { shared in
+      shared.threads = threads
+      shared.run.workersStarted(workers)
+    }
+    let observation = options.stop?.observe { [self] reason in stop(reason) }
+    defer { options.stop?.endObservation(observation) }
+    // The workers run in a task of their own, so that a stopped run can return while a
+    // synchronous task, which nothing can interrupt, is still running.
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
+        shared.withLock { $0.end = end }
+        let task = Task {
+          await withTaskExecutorPreference(threads) {
+            await withDiscardingTaskGroup { group in
+              for _ in 0..<workers {
+                group.addTask { await self.work() }
+              }
+            }
+          }
+          self.end()
+        }
+        let isStopped = shared.withLock { shared in
+          shared.workers = task
+          return shared.run.isStopping
+        }
+        if isStopped { task.cancel() }
+      }
+    } onCancel: {
+      stop("cancelled")
+    }
+    let (reason, abandoned) = shared.withLock { ($0.run.stopReason, $0.run.end()) }
+    if !abandoned.isEmpty {
+      log.warning(
+        "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
+      )
+    }
+    return reason
+  }
+
+  /// Stops handing out tasks, cancels the running ones and lets them end within the grace period.
+  private func stop(_ reason: String) {
+    let stopped = shared.withLock { shared in
+      shared.run.stop(reason).map { wakes in
+        (wakes: wakes, workers: [shared.workers].compactMap { $0 } + shared.lentLoops)
+      }
+    }
+    guard let stopped else { return }
+    // Tasks waiting for their dynamic requirements wake, and fail as stopped.
+    for wait in stopped.wakes.requirements { wait.wake() }
+    let grace = options.stopGracePeriod
+    log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
+    for workers in stopped.workers { workers.cancel() }
+    for worker in stopped.wakes.workers { worker.resume() }
+    // Weak: a finished run is not kept in memory until the timer fires.
+    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
+  }
+
+  /// Wakes the run: its workers have ended, or the grace period after a stop has run out.
+  private func end() {
+    let end = shared.withLock { shared in
+      defer { shared.end = nil }
+      return shared.end
+    }
+    end?.resume()
+  }
+
+  var isStopping: Bool { shared.withLock { $0.run.isStopping } }
+
+  /// A worker's loop: take a runnable task, run it, release its dependents. A loop started for a
+  /// lent slot (`isLent`) ends once it is no longer wanted.
+  func work(isLent: Bool = false) async {
+    while let node = await nextNode(isLent: isLent) {
+      finish(node, await execution.run(node, for: self))
+    }
+  }
+
+  /// The next runnable task, waiting while other workers run theirs; `nil` once nothing is left,
+  /// or for a lent loop once its slot has been given back.
+  private func nextNode(isLent: Bool) async -> TaskNode? {
+    while true {
+      switch shared.withLock({ $0.run.nextTask(isLent: isLent) }) {
+      case .run(let node): return node
+      case .exit: return nil
+      case .wait:
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+          if !shared.withLock({ $0.run.park(continuation) }) { continuation.resume() }
+        }
+      }
+    }
+  }
+
+  /// Records `node`'s outcome and releases its dependents. The calling worker takes one released
+  /// task itself, so only the others wake waiting workers; when nothing is left, all of them wake
+  /// to stop.
+  private func finish(_ node: TaskNode, _ outcome: TaskNode.State) {
+    let wakes = shared.withLock { $0.run.finished(node, outcome) }
+    for wait in wakes.requirements { wait.wake() }
+    for worker in wakes.workers { worker.resume() }
+  }
+
+  /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
+  func keep(_ error: any Error, of node: TaskNode) -> Bool? {
+    shared.withLock { $0.run.keep(error, of: node) }
+  }
+}
