@@ -28,6 +28,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   private let options: RunOptions
   let log: RunLog
   private let execution: TaskExecution
+  /// The coordinating task, and the stop and grace period around it.
+  private let workLoop: WorkLoop
   let client: LuigidClient
   let identity: WorkerIdentity
   let slots: Int
@@ -50,10 +52,6 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     /// Wakes the coordinator to ask for work again, when a slot is lent.
     var wakeCoordinator: AsyncStream<Void>.Continuation?
     var lostScheduler = false
-    /// The coordinating task, cancelled when the run stops.
-    var coordinator: Task<Void, Never>?
-    /// The run waiting for the coordinator to end, or for the grace period after a stop to run out.
-    var end: CheckedContinuation<Void, Never>?
     /// Tasks of this run seen running on other workers, with the last worker seen holding each.
     var heldByOthers: [String: String] = [:]
   }
@@ -67,6 +65,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     self.options = options
     self.log = log
     execution = TaskExecution(options: options, context: context, log: log, events: events)
+    workLoop = WorkLoop(log: log, gracePeriod: options.stopGracePeriod)
     client = LuigidClient(scheduler)
     slots = min(max(1, options.workers), RunOptions.maximumWorkers)
     identity = WorkerIdentity(workers: slots)
@@ -98,8 +97,6 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     let pinger = Pinger(client: client, worker: identity.id, log: log) { [self] in registerAgainIfForgotten() }
     pinger.start()
     defer { pinger.stop() }
-    let observation = options.stop?.observe { [self] reason in stop(reason) }
-    defer { options.stop?.endObservation(observation) }
     var byID: [String: TaskNode] = [:]
     for node in nodes where byID[node.info.id] == nil { byID[node.info.id] = node }
     let (wakes, wakeCoordinator) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -110,34 +107,15 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       shared.threads = threads
       shared.wakeCoordinator = wakeCoordinator
     }
-    // The coordinator runs in a task of its own, so that a stopped run can return while a
-    // synchronous task, which nothing can interrupt, is still running.
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
-        shared.withLock { $0.end = end }
-        let task = Task {
-          await self.coordinate(wakes: wakes, threads: threads)
-          self.end()
-        }
-        let isStopped = shared.withLock { shared in
-          shared.coordinator = task
-          return shared.run.isStopping
-        }
-        if isStopped { task.cancel() }
-      }
-    } onCancel: {
-      stop("cancelled")
+    await workLoop.run(observing: options.stop, onStop: { [self] reason in stop(reason) }) {
+      await self.coordinate(wakes: wakes, threads: threads)
     }
     let (reason, lost, held, abandoned, nodes) = shared.withLock { shared in
       let abandoned = shared.run.end()
       shared.wakeCoordinator?.finish()
       return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
     }
-    if !abandoned.isEmpty {
-      log.warning(
-        "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
-      )
-    }
+    workLoop.warnAbandoned(abandoned)
     settleTasksNotRunHere(nodes, heldByOthers: held)
     return SchedulingEnd(stopReason: reason, lostScheduler: lost)
   }
@@ -458,26 +436,10 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     stop("the central scheduler at \(scheduler.address) stopped answering")
   }
 
-  /// Stops asking for work, cancels the running tasks and lets them end within the grace period.
+  /// Stops asking luigid for work and lets the running tasks end within the grace period. Nothing
+  /// waits here for a task (luigid hands them out), so the stop has nothing to wake.
   private func stop(_ reason: String) {
-    let coordinator = shared.withLock { shared -> Task<Void, Never>?? in
-      // Nothing waits here for a task (luigid hands them out), so the stop has nothing to wake.
-      guard shared.run.stop(reason) != nil else { return nil }
-      return .some(shared.coordinator)
-    }
-    guard let coordinator else { return }
-    let grace = options.stopGracePeriod
-    log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
-    coordinator?.cancel()
-    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
-  }
-
-  /// Wakes the run: the coordinator has ended, or the grace period after a stop has run out.
-  private func end() {
-    let end = shared.withLock { shared in
-      defer { shared.end = nil }
-      return shared.end
-    }
-    end?.resume()
+    guard shared.withLock({ $0.run.stop(reason) }) != nil else { return }
+    workLoop.stop(reason)
   }
 }

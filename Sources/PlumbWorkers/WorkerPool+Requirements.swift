@@ -50,12 +50,7 @@ extension WorkerPool {
       return joined
     }
     if joined.startsLoop, let threads = shared.withLock({ $0.threads }) {
-      let loop = Task(executorPreference: threads) { await self.work(isLent: true) }
-      let isStopped = shared.withLock { shared in
-        shared.lentLoops.append(loop)
-        return shared.run.isStopping
-      }
-      if isStopped { loop.cancel() }
+      workLoop.adopt(Task(executorPreference: threads) { await self.work(isLent: true) })
     }
     for worker in joined.workers { worker.resume() }
     return joined.outcome

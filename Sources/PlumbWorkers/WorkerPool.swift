@@ -25,6 +25,8 @@ final class WorkerPool: TaskExecutionHost {
   let log: RunLog
   private let events: EventDispatch
   private let execution: TaskExecution
+  /// The workers' task, and the stop and grace period around it.
+  let workLoop: WorkLoop
 
   /// What the workers share, behind one lock: the run's bookkeeping (``RunState``) and the
   /// handles its actions act on.
@@ -33,12 +35,6 @@ final class WorkerPool: TaskExecutionHost {
     var run: RunState<CheckedContinuation<Void, Never>>
     /// The run's threads, once started; grown by one for each slot lent beyond them.
     var threads: WorkerThreads?
-    /// The worker loops started for lent slots, to cancel when the run stops as the others are.
-    var lentLoops: [Task<Void, Never>] = []
-    /// The workers' task, cancelled when the run stops.
-    var workers: Task<Void, Never>?
-    /// The run waiting for the workers to end, or for the grace period after a stop to run out.
-    var end: CheckedContinuation<Void, Never>?
   }
 
   let shared: Mutex<Shared>
@@ -53,6 +49,7 @@ final class WorkerPool: TaskExecutionHost {
     self.log = log
     self.events = events
     execution = TaskExecution(options: options, context: context, log: log, events: events)
+    workLoop = WorkLoop(log: log, gracePeriod: options.stopGracePeriod)
   }
 
   /// Runs until nothing is runnable and nothing is running, or until a stop's grace period ends;
@@ -78,66 +75,27 @@ final class WorkerPool: TaskExecutionHost {
       shared.threads = threads
       shared.run.workersStarted(workers)
     }
-    let observation = options.stop?.observe { [self] reason in stop(reason) }
-    defer { options.stop?.endObservation(observation) }
-    // The workers run in a task of their own, so that a stopped run can return while a
-    // synchronous task, which nothing can interrupt, is still running.
-    await withTaskCancellationHandler {
-      await withCheckedContinuation { (end: CheckedContinuation<Void, Never>) in
-        shared.withLock { $0.end = end }
-        let task = Task {
-          await withTaskExecutorPreference(threads) {
-            await withDiscardingTaskGroup { group in
-              for _ in 0..<workers {
-                group.addTask { await self.work() }
-              }
-            }
+    await workLoop.run(observing: options.stop, onStop: { [self] reason in stop(reason) }) {
+      await withTaskExecutorPreference(threads) {
+        await withDiscardingTaskGroup { group in
+          for _ in 0..<workers {
+            group.addTask { await self.work() }
           }
-          self.end()
         }
-        let isStopped = shared.withLock { shared in
-          shared.workers = task
-          return shared.run.isStopping
-        }
-        if isStopped { task.cancel() }
       }
-    } onCancel: {
-      stop("cancelled")
     }
     let (reason, abandoned) = shared.withLock { ($0.run.stopReason, $0.run.end()) }
-    if !abandoned.isEmpty {
-      log.warning(
-        "still running after the grace period, left behind: \(abandoned.map(\.info.description).joined(separator: ", "))"
-      )
-    }
+    workLoop.warnAbandoned(abandoned)
     return reason
   }
 
   /// Stops handing out tasks, cancels the running ones and lets them end within the grace period.
   private func stop(_ reason: String) {
-    let stopped = shared.withLock { shared in
-      shared.run.stop(reason).map { wakes in
-        (wakes: wakes, workers: [shared.workers].compactMap { $0 } + shared.lentLoops)
-      }
-    }
-    guard let stopped else { return }
+    guard let wakes = shared.withLock({ $0.run.stop(reason) }) else { return }
     // Tasks waiting for their dynamic requirements wake, and fail as stopped.
-    for wait in stopped.wakes.requirements { wait.wake() }
-    let grace = options.stopGracePeriod
-    log.warning("stopping (\(reason)): no new tasks; running tasks have \(String(format: "%g", grace)) s to end")
-    for workers in stopped.workers { workers.cancel() }
-    for worker in stopped.wakes.workers { worker.resume() }
-    // Weak: a finished run is not kept in memory until the timer fires.
-    DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [weak self] in self?.end() }
-  }
-
-  /// Wakes the run: its workers have ended, or the grace period after a stop has run out.
-  private func end() {
-    let end = shared.withLock { shared in
-      defer { shared.end = nil }
-      return shared.end
-    }
-    end?.resume()
+    for wait in wakes.requirements { wait.wake() }
+    workLoop.stop(reason)
+    for worker in wakes.workers { worker.resume() }
   }
 
   var isStopping: Bool { shared.withLock { $0.run.isStopping } }
