@@ -26,7 +26,7 @@ let exerciseFolders: [(number: Int, folder: String)] =
   }
 
 var targets: [Target] = [
-  // Debian's OpenSSL (libssl-dev, which the Makefile installs), for PostgreSQL over TLS.
+  // Debian's OpenSSL (libssl-dev, which the Makefile installs), for TLS: https:// and PostgreSQL.
   .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
   // Plumb, in layers: each module imports only those above it in this list, so the compiler keeps
   // the layers one-way. Learners and users import `Plumb`, which re-exports them all. The drawing is
@@ -34,7 +34,7 @@ var targets: [Target] = [
   // Tasks, parameters, targets, the run's context and clock, and the small helpers under them.
   .target(name: "PlumbCore"),
   // HTTP over Plumb's own sockets, and downloads.
-  .target(name: "PlumbNetwork", dependencies: ["PlumbCore"]),
+  .target(name: "PlumbNetwork", dependencies: ["PlumbCore", "COpenSSL"]),
   // What a run tells: the log, events, the execution summary, exit codes, webhooks, graph drawings.
   .target(name: "PlumbReporting", dependencies: ["PlumbCore", "PlumbNetwork"]),
   // Running a graph's tasks: the run's state, the local worker pool, task locks, dynamic requirements.
@@ -48,7 +48,7 @@ var targets: [Target] = [
   // Object stores: a folder, or S3-compatible servers.
   .target(name: "PlumbObjectStores", dependencies: ["PlumbCore", "PlumbNetwork"]),
   // PostgreSQL targets and CopyToTable, over TLS through Debian's OpenSSL.
-  .target(name: "PlumbPostgres", dependencies: ["PlumbCore", "PlumbNetwork", "PlumbWorkers", "COpenSSL"]),
+  .target(name: "PlumbPostgres", dependencies: ["PlumbCore", "PlumbNetwork", "PlumbWorkers"]),
   // A pipeline's command line: Luigi's flags, config files, signals, the process lock.
   .target(
     name: "PlumbCommandLine",

@@ -1,4 +1,4 @@
-// Debian's OpenSSL (libssl-dev) for PostgresConnection's TLS, and small C helpers for what Swift
+// Debian's OpenSSL (libssl-dev) for the TLS of TCPConnection (HTTPS, PostgreSQL), and small C helpers for what Swift
 // cannot import: OpenSSL's function-like macros, and a socket BIO that writes with MSG_NOSIGNAL.
 #ifndef PLUMB_COPENSSL_SHIM_H
 #define PLUMB_COPENSSL_SHIM_H

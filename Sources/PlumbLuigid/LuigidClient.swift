@@ -12,11 +12,8 @@ import PlumbWorkers
 /// apart).
 final class LuigidClient: Sendable {
   let scheduler: CentralScheduler
+  /// Each call is a connection of its own (``HTTPExchange``), over `https://` a TLS handshake too.
   private let limits: HTTPExchange.Limits
-  /// For an `https://` luigid, one URLSession for all calls, whose connections are reused: a call
-  /// on a session of its own costs more than twice the CPU (``SharedHTTPSession``). `nil` over plain
-  /// HTTP, which goes over Plumb's own sockets (``HTTPExchange``).
-  private let session: SharedHTTPSession?
 
   /// luigid's answers are small (a task's record at most); a larger one is not luigid's.
   private static let maximumBytes = 16 << 20
@@ -25,11 +22,6 @@ final class LuigidClient: Sendable {
     self.scheduler = scheduler
     let timeout = max(scheduler.timeout, 0.1)
     limits = HTTPExchange.Limits(timeout: timeout, deadline: timeout, maximumBytes: Self.maximumBytes)
-    session = scheduler.url.scheme?.lowercased() == "https" ? SharedHTTPSession(timeout: timeout) : nil
-  }
-
-  deinit {
-    session?.invalidate()
   }
 
   /// Calls `method` once; returns the `response` of the answer.
@@ -38,7 +30,7 @@ final class LuigidClient: Sendable {
   ///   ``CentralSchedulerError/invalidAnswer(url:method:)`` for an answer that is not luigid's.
   func callOnce(_ method: String, _ arguments: [String: JSONValue]) async throws -> JSONValue {
     let data = try await HTTPExchange.send(
-      to: endpoint(method), body: Self.form(arguments), contentType: Self.formType, limits: limits, over: session)
+      to: endpoint(method), body: Self.form(arguments), contentType: Self.formType, limits: limits)
     return try response(of: data, method: method)
   }
 
@@ -46,7 +38,7 @@ final class LuigidClient: Sendable {
   /// Swift's cooperative threads.
   func callBlocking(_ method: String, _ arguments: [String: JSONValue]) throws -> JSONValue {
     let data = try HTTPExchange.send(
-      to: endpoint(method), body: Self.form(arguments), contentType: Self.formType, limits: limits, over: session)
+      to: endpoint(method), body: Self.form(arguments), contentType: Self.formType, limits: limits)
     return try response(of: data, method: method)
   }
 

@@ -7,33 +7,29 @@ import Synchronization
 #endif
 
 /// One HTTP request and its answer: what `download(_:timeout:deadline:maximumBytes:)`, ``Webhook``
-/// and the luigid client (``LuigidClient``) share, so all use the same uncached sessions, the same
-/// limits and the same one-line errors. An exchange has a session of its own, or one lent by a
-/// ``SharedHTTPSession`` for a client that calls one server over and over.
+/// and the luigid client (``LuigidClient``) share, so all use the same limits and the same one-line
+/// errors.
 ///
-/// The answer's body is handed over piece by piece as it arrives (a URLSession data delegate), never
-/// collected by URLSession, and at the pace the receiver takes it (`PacedDelegateQueue`): a server
+/// The request goes over a socket of Plumb's own (``PlainHTTPTransfer``; TLS through OpenSSL for
+/// `https://`, the certificate checked against the system's authorities, or `SSL_CERT_FILE`), on a
+/// thread of its own, and the answer's body is handed over piece by piece as it arrives: a server
 /// that streams forever fills neither memory nor disk beyond ``Limits/maximumBytes``, and one that
-/// sends a byte a second is stopped at ``Limits/deadline``, which URLSession's own timeout (an idle
-/// timeout) would never do. An exchange stopped early reports at once, while URLSession winds the
-/// transfer down behind it.
+/// sends a byte a second is stopped at ``Limits/deadline``, which an idle timeout would never do.
+/// The deadline shuts the socket down, so an exchange never outlives its end.
 ///
-/// An `http://` URL is fetched over a socket of Plumb's own (``PlainHTTPTransfer``), an `https://`
-/// one through URLSession. URLSession on Linux cannot stop a transfer in time: it goes on reading an
-/// answer whose status was all the exchange needed, and `cancel()` waits for the one serial queue
-/// all sessions share, which an endless answer keeps busy, so every other exchange of the process
-/// waited too (a webhook's end-of-run message never left). A socket of Plumb's own is shut down at
-/// once, so over plain HTTP an exchange never outlives its end.
+/// URLSession is not used: on Linux it cannot stop a transfer in time (it goes on reading an answer
+/// whose status was all the exchange needed, and `cancel()` waits for the one serial queue all
+/// sessions share, which an endless answer keeps busy, so a webhook's end-of-run message never
+/// left), and its upload from a file crashed the process when the server cut it off.
 ///
 /// The exchange is written once, as ``start(receiving:finish:)``, whose `finish` is called once with the
 /// outcome. The async `send` awaits that outcome; the synchronous forms block their thread until it
 /// arrives (``BlockingOutcome``).
-package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+package final class HTTPExchange: @unchecked Sendable {
   /// How long an exchange may take and how much it may receive.
   package struct Limits: Sendable {
     /// Seconds the server may stay silent (while connecting or between bytes); whole seconds, a
-    /// fraction rounds up, because URLSession on Linux truncates its timeout and would give up at
-    /// once on 0.5.
+    /// fraction rounds up (the socket's timeout).
     var timeout: TimeInterval
     /// Seconds the whole exchange may take, from the request to the answer's last byte.
     var deadline: TimeInterval
@@ -52,17 +48,14 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
   /// Whether the body matters: a webhook only needs the status, so an answer whose status is in
   /// is complete for it, however long its body would be.
   private let wantsBody: Bool
-  // Set by `start` before the request is sent, then called only on the session's delegate queue,
-  // which is serial: one piece after the other.
+  // Set by `start` before the request is sent, then called only on the exchange's thread: one
+  // piece after the other.
   private var receive: (Data) throws -> Void = { _ in }
-  // Set by `start` before the request is sent: whether the session is lent, and so not to be
-  // invalidated at the end.
-  private var isShared = false
 
   private struct State {
-    /// Stops the transfer under way: cancels URLSession's task or interrupts the socket.
+    /// Stops the transfer under way: interrupts the socket.
     var stopTransfer: (@Sendable () -> Void)?
-    /// Why the exchange was ended early; it wins over URLSession's "cancelled".
+    /// Why the exchange was ended early; it wins over the interrupted socket's error.
     var outcome: Result<Void, any Error>?
     var received = 0
     var finish: (@Sendable (Result<Void, any Error>) -> Void)?
@@ -88,18 +81,15 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
     self.wantsBody = wantsBody
   }
 
-  /// Sends the request, hands each piece of a 2xx answer's body to `receive` on a thread of
-  /// URLSession's (an error it throws ends the exchange with that error), and calls `finish` once,
-  /// with success when the whole answer is in, or with the error to throw. The session is the
-  /// exchange's own, uncached, and invalidated at the end, unless `shared` lends one (see
-  /// ``SharedHTTPSession``).
+  /// Sends the request, hands each piece of a 2xx answer's body to `receive` on the exchange's
+  /// thread (an error it throws ends the exchange with that error), and calls `finish` once, with
+  /// success when the whole answer is in, or with the error to throw.
   ///
   /// ```swift
   /// HTTPExchange(to: url, limits: limits).start(receiving: { print($0.count) }) { print($0) }
   /// ```
   func start(
-    over shared: SharedHTTPSession? = nil, receiving receive: @escaping (Data) throws -> Void,
-    finish: @escaping @Sendable (Result<Void, any Error>) -> Void
+    receiving receive: @escaping (Data) throws -> Void, finish: @escaping @Sendable (Result<Void, any Error>) -> Void
   ) {
     self.receive = receive
     let cancelledEarly = state.withLock { state in
@@ -113,18 +103,14 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
       guard let self else { return }
       self.stop(with: .failure(DownloadError.deadlineExceeded(seconds: deadline, server: self.server)))
     }
-    if request.url?.scheme?.lowercased() == "http" {
-      let thread = Thread { [self] in transferOverSocket(request) }
-      thread.name = "plumb-http"
-      thread.start()
-    } else {
-      transferOverURLSession(request, over: shared)
-    }
+    let thread = Thread { [self] in transfer(request) }
+    thread.name = "plumb-http"
+    thread.start()
   }
 
   /// Runs the exchange over a socket of its own, on the calling thread, following redirects of a
-  /// `GET` (to `https://`, through URLSession).
-  private func transferOverSocket(_ first: URLRequest) {
+  /// `GET`, to `http://` or `https://`.
+  private func transfer(_ first: URLRequest) {
     var request = first
     var redirects = 0
     while true {
@@ -140,7 +126,8 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
           },
           head: { head in
             if [301, 302, 303, 307, 308].contains(head.status), redirects < 10, request.httpMethod ?? "GET" == "GET",
-              let target = head.fields["location"].flatMap({ URL(string: $0, relativeTo: request.url) })?.absoluteURL
+              let target = head.fields["location"].flatMap({ URL(string: $0, relativeTo: request.url) })?.absoluteURL,
+              ["http", "https"].contains(target.scheme?.lowercased())
             {
               location = target
               return false
@@ -156,44 +143,7 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
       guard let target = location else { return complete(with: nil) }
       redirects += 1
       request.url = target
-      guard target.scheme?.lowercased() == "http" else { return transferOverURLSession(request, over: nil) }
     }
-  }
-
-  /// Runs the exchange as a task of URLSession's: of the exchange's own session, or of `shared`.
-  private func transferOverURLSession(_ request: URLRequest, over shared: SharedHTTPSession?) {
-    let task: URLSessionDataTask
-    if let shared {
-      isShared = true
-      task = shared.dataTask(with: request, for: self)
-    } else {
-      let configuration = Self.configuration(timeout: limits.timeout)
-      // The session holds its delegate (this exchange) until it is invalidated at the end, in
-      // `urlSession(_:task:didCompleteWithError:)`.
-      let session = URLSession(configuration: configuration, delegate: self, delegateQueue: PacedDelegateQueue())
-      task = session.dataTask(with: request)
-    }
-    // Not on the delegate queue: `cancel()` waits for URLSession's own queue, which may be waiting
-    // for room on the delegate queue (see `PacedDelegateQueue`).
-    let stopTask: @Sendable () -> Void = { DispatchQueue.global().async { task.cancel() } }
-    let stopped = state.withLock { state in
-      state.stopTransfer = stopTask
-      return state.outcome != nil
-    }
-    if stopped {
-      task.cancel()
-    } else {
-      task.resume()
-    }
-  }
-
-  /// An uncached session configuration whose idle timeout is `timeout`, in whole seconds.
-  static func configuration(timeout: TimeInterval) -> URLSessionConfiguration {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.urlCache = nil
-    configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-    configuration.timeoutIntervalForRequest = timeout.rounded(.up)
-    return configuration
   }
 
   /// Ends the exchange as cancelled, also before ``start(receiving:finish:)``, which then sends nothing.
@@ -201,9 +151,8 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
     stop(with: .failure(CancellationError()))
   }
 
-  /// Ends the exchange with `outcome` unless it already has one, and hands it over at once: URLSession
-  /// on Linux may take seconds to stop a transfer that keeps streaming, which must not push the
-  /// caller past its deadline.
+  /// Ends the exchange with `outcome` unless it already has one, and hands it over at once, then
+  /// stops the transfer.
   private func stop(with outcome: Result<Void, any Error>) {
     let (stopping, stopTransfer) = state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
       guard state.outcome == nil, !state.finished else { return (false, nil) }
@@ -233,27 +182,7 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
   /// a secret token).
   private var server: String { DownloadError.server(of: request.url!) }
 
-  // MARK: - URLSession's calls
-
-  package func urlSession(
-    _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-  ) {
-    // URLSession on Linux disregards `.cancel`; `stop` cancels the task, which is what ends it.
-    let status = (response as? HTTPURLResponse)?.statusCode ?? 200
-    completionHandler(accept(status: status) ? .allow : .cancel)
-  }
-
-  package func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-    _ = accept(data)
-  }
-
-  package func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-    if !isShared { session.finishTasksAndInvalidate() }
-    complete(with: error.map(describe))
-  }
-
-  // MARK: - What both transfers report
+  // MARK: - What the transfer reports
 
   /// Takes the answer's status: `false` when the exchange has ended with it (a status outside 2xx,
   /// or any 2xx status when the body does not matter).
@@ -272,7 +201,7 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
   /// ended (before this piece, or because of it).
   private func accept(_ data: Data) -> Bool {
     let taken = receiving.withLock { () -> Result<Bool, any Error> in
-      // URLSession on Linux keeps handing over pieces it read before the exchange ended; they are dropped.
+      // A piece read while the exchange was being ended is dropped.
       let withinLimit = state.withLock { state -> Bool? in
         guard state.outcome == nil else { return nil }
         state.received += data.count
@@ -302,30 +231,6 @@ package final class HTTPExchange: NSObject, URLSessionDataDelegate, @unchecked S
     let outcome = state.withLock { $0.outcome }
     takeFinish()?(outcome ?? error.map { .failure($0) } ?? .success(()))
   }
-
-  private func describe(_ error: any Error) -> any Error {
-    let url = request.url!
-    let address = url.absoluteString
-    guard let error = error as? URLError else {
-      return DownloadError.failed(url: address, reason: error.localizedDescription)
-    }
-    switch error.code {
-    case .cancelled:
-      return CancellationError()
-    case .timedOut:
-      return DownloadError.timedOut(seconds: limits.timeout.rounded(.up), url: address)
-    case .cannotConnectToHost:
-      return DownloadError.connectionRefused(host: url.host ?? address, port: DownloadError.port(of: url))
-    case .cannotFindHost, .dnsLookupFailed:
-      return DownloadError.hostNotFound(host: url.host ?? address)
-    case .unsupportedURL, .badServerResponse, .cannotParseResponse:
-      // The scheme was checked before asking, so this is URLSession's word for an answer that is not
-      // HTTP (HTTP/0.9, garbage).
-      return DownloadError.invalidHTTP(server: server)
-    default:
-      return DownloadError.failed(url: address, reason: error.localizedDescription)
-    }
-  }
 }
 
 extension HTTPExchange {
@@ -341,14 +246,13 @@ extension HTTPExchange {
   /// - Throws: ``DownloadError`` for an answer outside 2xx, a refused connection, a timeout, a
   ///   deadline or limit passed; `CancellationError` when the task is cancelled.
   package static func send(
-    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits,
-    over shared: SharedHTTPSession? = nil
+    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits
   ) async throws -> Data {
     let body = Body()
     let exchange = HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits)
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
-        exchange.start(over: shared, receiving: body.append) { continuation.resume(with: $0) }
+        exchange.start(receiving: body.append) { continuation.resume(with: $0) }
       }
     } onCancel: {
       exchange.cancel()
@@ -360,64 +264,33 @@ extension HTTPExchange {
   /// observer): it blocks the calling thread until the answer is in, handing each piece of the body
   /// to `receive` (on another thread, while this one waits).
   ///
-  /// It waits for URLSession's delegate, not for a Swift task running the async `send`: such a task
-  /// needs a free thread of the cooperative pool (one per core), so two waits on pool threads of a
-  /// 2-core machine would deadlock.
+  /// It waits for the exchange's own thread, not for a Swift task running the async `send`: such a
+  /// task needs a free thread of the cooperative pool (one per core), so two waits on pool threads
+  /// of a 2-core machine would deadlock.
   ///
   /// ```swift
   /// try HTTPExchange(to: url, body: json, contentType: "application/json", limits: limits, wantsBody: false).wait()
   /// ```
   ///
   /// - Throws: ``DownloadError``, as the async `send` does, or what `receive` throws.
-  package func wait(
-    over shared: SharedHTTPSession? = nil, receiving receive: @escaping (Data) throws -> Void = { _ in }
-  ) throws {
+  package func wait(receiving receive: @escaping (Data) throws -> Void = { _ in }) throws {
     let outcome = BlockingOutcome<Void>()
-    start(over: shared, receiving: receive) { outcome.finish($0) }
+    start(receiving: receive) { outcome.finish($0) }
     try outcome.wait()
   }
 
   /// The body of a 2xx answer from `url` (to a `POST` of `body` when there is one), blocking the
   /// calling thread; see ``wait(receiving:)``.
   package static func send(
-    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits,
-    over shared: SharedHTTPSession? = nil
+    to url: URL, body payload: Data? = nil, contentType: String? = nil, limits: Limits
   ) throws -> Data {
     let body = Body()
-    try HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits)
-      .wait(over: shared, receiving: body.append)
+    try HTTPExchange(to: url, body: payload, contentType: contentType, limits: limits).wait(receiving: body.append)
     return body.data
   }
 }
 
-/// The delegate queue of an exchange: one operation at a time, and room for only a few waiting.
-///
-/// URLSession on Linux hands each piece of an answer to its delegate queue without waiting for the
-/// delegate, so a server faster than the delegate would fill memory with pieces waiting in the queue
-/// (measured: 900 MB while streaming 500 MB on a busy machine). Here handing over waits while the
-/// queue is full, which keeps URLSession from reading the connection, and TCP holds the server back.
-final class PacedDelegateQueue: OperationQueue, @unchecked Sendable {
-  // Unchecked: OperationQueue is safe to use from any thread but not marked Sendable; the only
-  // state added here is a semaphore, which is thread-safe too.
-
-  /// Operations that may wait, with the pieces of 16 KB URLSession reads: 1 MB.
-  private let room = DispatchSemaphore(value: 64)
-
-  override init() {
-    super.init()
-    maxConcurrentOperationCount = 1
-  }
-
-  override func addOperation(_ block: @escaping @Sendable () -> Void) {
-    room.wait()
-    super.addOperation { [room] in
-      block()
-      room.signal()
-    }
-  }
-}
-
-/// The pieces of a body collected in memory, appended on URLSession's delegate queue and read once
+/// The pieces of a body collected in memory, appended on the exchange's thread and read once
 /// the exchange has finished (which the outcome's hand-over orders after the last append).
 private final class Body: @unchecked Sendable {
   private(set) var data = Data()

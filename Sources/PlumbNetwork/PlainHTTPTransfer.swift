@@ -4,10 +4,11 @@ import Foundation
   import FoundationNetworking
 #endif
 
-/// One HTTP/1.1 request to an `http://` URL and its answer, over a ``TCPConnection`` of its own,
-/// on the calling thread: how ``HTTPExchange`` talks to plain-HTTP servers (luigid, a webhook on
-/// the local network, the loopback servers of the tests) without URLSession, whose transfers cannot
-/// be stopped in time on Linux (see ``TCPConnection``).
+/// One HTTP/1.1 request to an `http://` or `https://` URL and its answer, over a ``TCPConnection``
+/// of its own (encrypted with ``TLSSession`` for `https://`, the certificate checked against
+/// `authorities` and the URL's host), on the calling thread: how ``HTTPExchange`` and the S3 store
+/// talk to servers without URLSession, whose transfers cannot be stopped in time on Linux (see
+/// ``TCPConnection``) and whose upload from a file crashed the process.
 ///
 /// The request says `Connection: close` and asks for no compression, so the answer ends where its
 /// `Content-Length` says, where its last chunk is, or where the server closes the connection.
@@ -23,10 +24,13 @@ package struct PlainHTTPTransfer {
   let request: URLRequest
   /// Seconds the server may stay silent, while connecting or between bytes.
   let timeout: TimeInterval
+  /// Whom an `https://` server's certificate must chain to.
+  let authorities: TLSOptions.Authorities
 
-  package init(request: URLRequest, timeout: TimeInterval) {
+  package init(request: URLRequest, timeout: TimeInterval, authorities: TLSOptions.Authorities = .system) {
     self.request = request
     self.timeout = timeout
+    self.authorities = authorities
   }
 
   /// Sends the request and reads the answer: `connected` is handed the connection as soon as it is
@@ -51,6 +55,10 @@ package struct PlainHTTPTransfer {
     connected(connection)
     let incoming = Incoming(connection: connection)
     do {
+      if url.scheme?.lowercased() == "https" {
+        let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        try connection.startTLS(TLSOptions(host: name, authorities: authorities))
+      }
       try connection.send(requestBytes(url: url, host: host))
       var answer = try readHead(incoming)
       // 1xx answers (100 Continue, 103 Early Hints) come before the real one.
@@ -151,6 +159,10 @@ package struct PlainHTTPTransfer {
       url: request.url?.absoluteString ?? "", reason: "the server closed the connection before the end of its answer")
   }
 
+  /// What starts the reason of a ``DownloadError/failed(url:reason:)`` from TLS: `TLS: the server's
+  /// certificate is not trusted: …`.
+  package static let tlsPrefix = "TLS: "
+
   /// `127.0.0.1:8000`, without the URL's path, which may be a secret.
   private var server: String { request.url.map(DownloadError.server(of:)) ?? "" }
 
@@ -162,6 +174,7 @@ package struct PlainHTTPTransfer {
     case .timedOut: return DownloadError.timedOut(seconds: timeout.rounded(.up), url: url.absoluteString)
     case .interrupted: return CancellationError()
     case .system(let reason): return DownloadError.failed(url: url.absoluteString, reason: reason)
+    case .tls(let reason): return DownloadError.failed(url: url.absoluteString, reason: Self.tlsPrefix + reason)
     }
   }
 }

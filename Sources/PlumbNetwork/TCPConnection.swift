@@ -6,7 +6,7 @@ import Synchronization
 #endif
 
 /// One TCP connection of Plumb's own, blocking its thread, with an idle timeout, that another thread
-/// can interrupt at any moment.
+/// can interrupt at any moment; encrypted with TLS (``startTLS(_:)``) for `https://` and PostgreSQL.
 ///
 /// URLSession on Linux cannot stop a transfer promptly: it disregards a `.cancel` response
 /// disposition, and `cancel()` waits on the one serial queue every session in the process shares,
@@ -26,6 +26,8 @@ package final class TCPConnection: Sendable {
     case interrupted
     /// Any other error of the system's, as `strerror` words it.
     case system(String)
+    /// TLS failed or was refused (an untrusted certificate, another host's); OpenSSL's reason.
+    case tls(String)
   }
 
   private struct Socket {
@@ -39,6 +41,9 @@ package final class TCPConnection: Sendable {
   private let socket: Mutex<Socket>
   private let descriptor: Int32
   private let timeout: TimeInterval
+  // Set by `startTLS` and used by `send`, `receive` and `close`, all on the owning thread; other
+  // threads only `interrupt()`, which touches the socket alone.
+  nonisolated(unsafe) private var tls: TLSSession?
 
   private init(descriptor: Int32, timeout: TimeInterval) {
     self.descriptor = descriptor
@@ -57,18 +62,13 @@ package final class TCPConnection: Sendable {
   /// ```swift
   /// let connection = try TCPConnection.connect(host: "127.0.0.1", port: 8082, timeout: 10)
   /// ```
-  static func connect(host: String, port: Int, timeout: TimeInterval) throws(Failure) -> TCPConnection {
+  package static func connect(host: String, port: Int, timeout: TimeInterval) throws(Failure) -> TCPConnection {
     TCPConnection(descriptor: try openSocket(host: host, port: port, timeout: timeout), timeout: timeout)
   }
 
   /// A socket connected to `host` on `port`, with `timeout` as the idle timeout of its sends and
-  /// receives and no delay on small writes: the connecting part of ``connect(host:port:timeout:)``,
-  /// for a client that keeps the descriptor itself (PostgreSQL's, which may put TLS on it).
-  ///
-  /// ```swift
-  /// let descriptor = try TCPConnection.openSocket(host: "127.0.0.1", port: 5432, timeout: 10)
-  /// ```
-  package static func openSocket(host: String, port: Int, timeout: TimeInterval) throws(Failure) -> Int32 {
+  /// receives and no delay on small writes.
+  private static func openSocket(host: String, port: Int, timeout: TimeInterval) throws(Failure) -> Int32 {
     let name = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
     var hints = addrinfo()
     hints.ai_family = AF_UNSPEC
@@ -98,31 +98,85 @@ package final class TCPConnection: Sendable {
     throw failure
   }
 
+  /// Encrypts the connection (from the next byte on, as HTTPS does at once and PostgreSQL after
+  /// its SSLRequest), checking the server as `options` say.
+  ///
+  /// ```swift
+  /// try connection.startTLS(TLSOptions(host: "db.example.com", authorities: .file("ca.pem")))
+  /// ```
+  ///
+  /// - Throws: ``Failure/tls(_:)`` for a handshake that fails or a server that is refused.
+  package func startTLS(_ options: TLSOptions) throws(Failure) {
+    do {
+      tls = try TLSSession(descriptor: descriptor, options: options)
+    } catch {
+      throw isInterrupted ? .interrupted : error
+    }
+  }
+
   /// Sends all of `bytes`.
-  func send(_ bytes: Data) throws(Failure) {
-    let code = bytes.withUnsafeBytes { buffer -> Int32? in
-      var offset = 0
-      while offset < buffer.count {
-        // MSG_NOSIGNAL: a peer that hung up must not kill the process with SIGPIPE.
-        let sent = Glibc.send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-        if sent < 0 && errno == EINTR { continue }
-        if sent <= 0 { return sent < 0 ? errno : EPIPE }
-        offset += sent
-      }
+  package func send(_ bytes: Data) throws(Failure) {
+    // Data's withUnsafeBytes throws untyped errors: the failure comes out as a value.
+    let failure = bytes.withUnsafeBytes { buffer -> Failure? in
+      do throws(Failure) { try send(buffer) } catch { return error }
       return nil
     }
-    if let code { throw failure(code) }
+    if let failure { throw failure }
+  }
+
+  /// Sends all of `bytes`.
+  package func send(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
+    var offset = 0
+    while offset < bytes.count {
+      let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+      let sent: Int
+      if let tls {
+        sent = tls.write(rest)
+        if sent <= 0 { throw isInterrupted ? .interrupted : tls.failure(after: sent) ?? Self.failure(EPIPE) }
+      } else {
+        // MSG_NOSIGNAL: a peer that hung up must not kill the process with SIGPIPE.
+        sent = Glibc.send(descriptor, rest.baseAddress, rest.count, Int32(MSG_NOSIGNAL))
+        if sent < 0 && errno == EINTR { continue }
+        if sent <= 0 { throw failure(sent < 0 ? errno : EPIPE) }
+      }
+      offset += sent
+    }
   }
 
   /// Receives what the peer has sent, at most `buffer.count` bytes; 0 once the peer has closed its side.
-  func receive(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+  package func receive(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
     while true {
+      if let tls {
+        let count = tls.read(into: buffer)
+        if count > 0 { return count }
+        if isInterrupted { throw .interrupted }
+        if let failure = tls.failure(after: count) { throw failure }
+        return 0
+      }
       let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
       if count < 0 && errno == EINTR { continue }
       if count < 0 { throw failure(errno) }
       // A shut-down socket reads as closed by the peer; the caller must learn it was stopped.
       if count == 0, isInterrupted { throw .interrupted }
       return count
+    }
+  }
+
+  /// What the peer has sent already, without waiting: nil when nothing has come (a COPY's sender
+  /// looks for the server's early error this way between batches), else as ``receive(into:)``.
+  package func receiveIfReady(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int? {
+    var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    guard tls?.hasPending == true || poll(&ready, 1, 0) > 0 else { return nil }
+    guard tls != nil else { return try receive(into: buffer) }
+    // Readable bytes may be TLS's own records (a session ticket) and no data: read without
+    // blocking, so that a record with no data does not wait for the next.
+    let flags = fcntl(descriptor, F_GETFL)
+    _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
+    defer { _ = fcntl(descriptor, F_SETFL, flags) }
+    do {
+      return try receive(into: buffer)
+    } catch .timedOut {
+      return nil
     }
   }
 
@@ -136,8 +190,14 @@ package final class TCPConnection: Sendable {
     }
   }
 
-  /// Closes the socket; calling it again does nothing.
-  func close() {
+  /// Ends TLS politely (close_notify), if the connection has it, and closes the socket.
+  package func shutdownAndClose() {
+    tls?.shutdown()
+    close()
+  }
+
+  /// Closes the socket without a goodbye; calling it again does nothing.
+  package func close() {
     socket.withLock { socket in
       guard socket.descriptor >= 0 else { return }
       Glibc.close(socket.descriptor)
@@ -151,7 +211,8 @@ package final class TCPConnection: Sendable {
     isInterrupted ? .interrupted : Self.failure(code)
   }
 
-  private static func failure(_ code: Int32) -> Failure {
+  /// The failure `errno`'s `code` means.
+  static func failure(_ code: Int32) -> Failure {
     switch code {
     case ECONNREFUSED: return .refused
     case EAGAIN, EINPROGRESS, ETIMEDOUT: return .timedOut

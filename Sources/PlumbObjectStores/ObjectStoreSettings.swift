@@ -23,6 +23,8 @@ import PlumbCore
 /// session_token = …                  ; AWS_SESSION_TOKEN, for temporary credentials only
 /// bucket = team-models               ; optional: every target's objects go to this bucket
 /// max_attempts = 3                   ; AWS_MAX_ATTEMPTS: tries of a request a server error may take
+/// ca_bundle = /etc/ssl/team-ca.pem    ; AWS_CA_BUNDLE: the authorities of an https:// endpoint;
+///                                    ; default the system's
 /// ```
 enum ObjectStoreSettings {
   static let section = "object_store"
@@ -69,6 +71,7 @@ enum ObjectStoreSettings {
     let credentials = S3Credentials(
       accessKey: accessKey, secretKey: secretKey, sessionToken: setting("session_token", ["AWS_SESSION_TOKEN"]))
     var store = S3ObjectStore(endpoint: endpoint, region: region, credentials: credentials)
+    store.caBundle = setting("ca_bundle", ["AWS_CA_BUNDLE"])
     if let text = setting("max_attempts", ["AWS_MAX_ATTEMPTS"]) {
       guard let attempts = Int(text), (1...100).contains(attempts) else {
         throw problem("max_attempts must be a whole number from 1 to 100, not '\(text)'", in: configuration)

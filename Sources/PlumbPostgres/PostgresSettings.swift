@@ -14,6 +14,11 @@ import PlumbWorkers
 /// password = …               ; PGPASSWORD; for SCRAM-SHA-256, MD5 or password authentication
 /// marker-table = table_updates
 /// timeout = 30               ; seconds the server may stay silent
+/// sslmode = verify-full      ; PGSSLMODE, default prefer (see PostgresSSLMode)
+/// sslrootcert = ca.pem       ; PGSSLROOTCERT, default ~/.postgresql/root.crt
+/// sslcert = client.crt       ; PGSSLCERT, default ~/.postgresql/postgresql.crt, if it exists
+/// sslkey = client.key        ; PGSSLKEY, default ~/.postgresql/postgresql.key
+/// sslcrl = root.crl          ; PGSSLCRL, default ~/.postgresql/root.crl, if it exists
 /// ```
 ///
 /// ```swift
@@ -43,17 +48,29 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
   /// `sslrootcert`; `system` means the system's authorities, and `nil` `~/.postgresql/root.crt`,
   /// as in libpq.
   public var sslRootCert: String?
+  /// The client's certificate (PEM), shown to a server that asks for one (`hostssl … cert` in its
+  /// `pg_hba.conf`); libpq's `sslcert`. `nil` means `~/.postgresql/postgresql.crt`, and a file that
+  /// does not exist means no certificate, as in libpq.
+  public var sslCert: String?
+  /// The client certificate's private key (PEM), which only its owner may read (mode 0600);
+  /// libpq's `sslkey`, `~/.postgresql/postgresql.key` when `nil`.
+  public var sslKey: String?
+  /// A certificate revocation list (PEM): a server certificate it lists is refused; libpq's
+  /// `sslcrl`, `~/.postgresql/root.crl` when `nil`. Read only when the certificate is checked
+  /// (``sslRootCert`` is there), and ignored when the file does not exist, as in libpq.
+  public var sslCRL: String?
 
   /// Settings given in code.
   ///
   /// ```swift
   /// let settings = PostgresSettings(
-  ///   host: "db.example.com", database: "warehouse", user: "plumb", sslMode: .verifyFull, sslRootCert: "ca.pem")
+  ///   host: "db.example.com", database: "warehouse", user: "plumb", sslMode: .verifyFull, sslRootCert: "ca.pem",
+  ///   sslCert: "client.crt", sslKey: "client.key")
   /// ```
   public init(
     host: String = "localhost", port: Int = 5432, database: String, user: String, password: String? = nil,
     markerTable: String = "table_updates", timeout: TimeInterval = 30, sslMode: PostgresSSLMode = .prefer,
-    sslRootCert: String? = nil
+    sslRootCert: String? = nil, sslCert: String? = nil, sslKey: String? = nil, sslCRL: String? = nil
   ) {
     self.host = host
     self.port = port
@@ -64,10 +81,14 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
     self.timeout = timeout
     self.sslMode = sslMode
     self.sslRootCert = sslRootCert
+    self.sslCert = sslCert
+    self.sslKey = sslKey
+    self.sslCRL = sslCRL
   }
 
   /// Settings from `[postgres]` in `configuration`, else from `PGHOST`, `PGPORT`, `PGDATABASE`,
-  /// `PGUSER`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT` in `environment`.
+  /// `PGUSER`, `PGPASSWORD`, `PGSSLMODE`, `PGSSLROOTCERT`, `PGSSLCERT`, `PGSSLKEY`, `PGSSLCRL` in
+  /// `environment`.
   ///
   /// ```swift
   /// let settings = try PostgresSettings(configuration: Configuration(text: "[postgres]\nsslmode = require\n"))
@@ -98,7 +119,8 @@ public struct PostgresSettings: Sendable, Hashable, CustomStringConvertible {
       host: setting("host", "PGHOST") ?? "localhost", port: port, database: setting("database", "PGDATABASE") ?? user,
       user: user, password: setting("password", "PGPASSWORD"),
       markerTable: setting("marker-table", nil) ?? "table_updates", timeout: timeout,
-      sslRootCert: setting("sslrootcert", "PGSSLROOTCERT"))
+      sslRootCert: setting("sslrootcert", "PGSSLROOTCERT"), sslCert: setting("sslcert", "PGSSLCERT"),
+      sslKey: setting("sslkey", "PGSSLKEY"), sslCRL: setting("sslcrl", "PGSSLCRL"))
     if let modeText = setting("sslmode", "PGSSLMODE") {
       guard let mode = PostgresSSLMode(rawValue: modeText) else {
         let allowed = PostgresSSLMode.allCases.map(\.rawValue).joined(separator: ", ")
@@ -135,10 +157,11 @@ public enum PostgresSSLMode: String, Sendable, Hashable, CaseIterable {
   /// certificate is checked only as for `prefer`.
   case allow
   /// libpq's default: TLS is asked for first and used when the server agrees; a server that
-  /// answers it has none gets the login in plaintext on the same connection. A failed TLS
-  /// handshake fails the connection (libpq would try again in plaintext). The certificate is
-  /// checked only when a root certificate file is there (then as `verify-ca`), as in libpq. It
-  /// protects against a passive listener only: anyone in between can answer that there is no TLS.
+  /// answers it has none gets the login in plaintext on the same connection, and when the TLS
+  /// handshake fails (a certificate that is not trusted included), a second connection logs in
+  /// in plaintext, as in libpq. The certificate is checked only when a root certificate file is
+  /// there (then as `verify-ca`), as in libpq. It protects against a passive listener only: anyone
+  /// in between can answer that there is no TLS.
   case prefer
   /// TLS or no connection, without checking the server's certificate (unless a root certificate
   /// file is there: then as `verify-ca`, as in libpq). Encrypted, but not safe from a server

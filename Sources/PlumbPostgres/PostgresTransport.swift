@@ -1,4 +1,3 @@
-internal import COpenSSL
 import Foundation
 import PlumbNetwork
 
@@ -8,9 +7,10 @@ import PlumbNetwork
   import Darwin
 #endif
 
-/// The socket under a ``PostgresConnection``: TCP, then TLS (Debian's OpenSSL) when the protocol
-/// asks for it, with every wait bounded by the settings' timeout and every failure a one-line
-/// ``PostgresError``. It knows nothing of PostgreSQL's messages; ``PostgresStateMachine`` does.
+/// The socket under a ``PostgresConnection``: a ``TCPConnection``, encrypted (``TLSSession``, which
+/// HTTPS shares) when the protocol asks for it, with every wait bounded by the settings' timeout and
+/// every failure a one-line ``PostgresError``. It knows nothing of PostgreSQL's messages;
+/// ``PostgresStateMachine`` does.
 ///
 /// ```swift
 /// let transport = try PostgresTransport(settings)
@@ -19,9 +19,8 @@ import PlumbNetwork
 /// ```
 final class PostgresTransport {
   private let settings: PostgresSettings
-  private var socket: Int32 = -1
-  /// The TLS session on `socket` (OpenSSL's `SSL *`), or nil in plaintext.
-  private var tls: OpaquePointer?
+  /// nil once closed.
+  private var connection: TCPConnection?
   private var buffer = [UInt8](repeating: 0, count: 65_536)
 
   /// Connects to the server of `settings`.
@@ -30,13 +29,13 @@ final class PostgresTransport {
   init(_ settings: PostgresSettings) throws {
     self.settings = settings
     do {
-      socket = try TCPConnection.openSocket(host: settings.host, port: settings.port, timeout: settings.timeout)
+      connection = try TCPConnection.connect(host: settings.host, port: settings.port, timeout: settings.timeout)
     } catch {
       switch error {
       case .hostNotFound(let reason): throw failure("host \(settings.host) not found: \(reason)")
       case .refused: throw failure("connection refused")
       case .timedOut: throw failure("no connection within \(timeoutText)")
-      case .system(let reason): throw failure("cannot connect: \(reason)")
+      case .system(let reason), .tls(let reason): throw failure("cannot connect: \(reason)")
       case .interrupted: throw failure("cannot connect: interrupted")
       }
     }
@@ -45,28 +44,16 @@ final class PostgresTransport {
   deinit { drop() }
 
   /// Whether the socket is still open.
-  var isOpen: Bool { socket >= 0 }
+  var isOpen: Bool { connection != nil }
 
   /// Sends `bytes`, through TLS when the connection has it; on failure the socket is closed.
   func send(_ bytes: UnsafeRawBufferPointer) throws {
-    guard socket >= 0 else { throw failure("the connection is closed") }
-    var sent = 0
-    while sent < bytes.count {
-      let start = bytes.baseAddress! + sent
-      let length = bytes.count - sent
-      let count: Int
-      if let tls {
-        count = Int(SSL_write(tls, start, Int32(clamping: length)))
-      } else {
-        count = Glibc.send(socket, start, length, Int32(MSG_NOSIGNAL))
-      }
-      if count <= 0 {
-        if tls == nil && errno == EINTR { continue }
-        let reason = problem(after: count, in: tls, timeout: "the server took nothing for \(timeoutText)")
-        drop()
-        throw failure(reason ?? "the server closed the connection")
-      }
-      sent += count
+    guard let connection else { throw failure("the connection is closed") }
+    do {
+      try connection.send(bytes)
+    } catch {
+      drop()
+      throw failure(error, timeout: "the server took nothing for \(timeoutText)")
     }
   }
 
@@ -78,133 +65,119 @@ final class PostgresTransport {
   /// The next bytes from the server, as many as have come (at least one); on failure the socket
   /// is closed.
   func receive() throws -> ArraySlice<UInt8> {
-    guard socket >= 0 else { throw failure("the connection is closed") }
-    while true {
-      let received = buffer.withUnsafeMutableBytes { buffer in
-        if let tls { return Int(SSL_read(tls, buffer.baseAddress, Int32(buffer.count))) }
-        return Glibc.recv(socket, buffer.baseAddress, buffer.count, 0)
+    try receive(waiting: true)!
+  }
+
+  /// The bytes the server has sent already, nil when none have come: how a COPY notices the
+  /// server's error between batches without waiting for it.
+  func receiveIfReady() throws -> ArraySlice<UInt8>? {
+    try receive(waiting: false)
+  }
+
+  private func receive(waiting: Bool) throws -> ArraySlice<UInt8>? {
+    guard let connection else { throw failure("the connection is closed") }
+    // Array's withUnsafeMutableBytes throws untyped errors: the failure comes out as a value.
+    let outcome = buffer.withUnsafeMutableBytes { buffer -> Result<Int?, TCPConnection.Failure> in
+      do throws(TCPConnection.Failure) {
+        return .success(waiting ? try connection.receive(into: buffer) : try connection.receiveIfReady(into: buffer))
+      } catch {
+        return .failure(error)
       }
-      if received > 0 { return buffer[0..<received] }
-      if tls == nil && received < 0 && errno == EINTR { continue }
-      let reason = problem(after: received, in: tls, timeout: "no answer within \(timeoutText)")
-      drop()
-      throw failure(reason ?? "the server closed the connection")
     }
+    let received: Int?
+    switch outcome {
+    case .success(let count): received = count
+    case .failure(let error):
+      drop()
+      throw failure(error, timeout: "no answer within \(timeoutText)")
+    }
+    guard let received else { return nil }
+    guard received > 0 else {
+      drop()
+      throw failure("the server closed the connection")
+    }
+    return buffer[0..<received]
   }
 
   /// Ends TLS politely (close_notify) and closes the socket.
   func close() {
-    if let tls { SSL_shutdown(tls) }
-    drop()
+    connection?.shutdownAndClose()
+    connection = nil
   }
 
   /// Closes the socket without a goodbye: after a timeout or a broken message, the stream is no
   /// longer in step with the server.
   func drop() {
-    guard socket >= 0 else { return }
-    if let tls { SSL_free(tls) }  // and its BIO; the socket is closed here
-    tls = nil
-    Glibc.close(socket)
-    socket = -1
+    connection?.close()
+    connection = nil
   }
 
   // MARK: - TLS
 
-  /// The socket BIO of every TLS session: OpenSSL has a few hundred BIO types in all, so one
-  /// for the process.
-  nonisolated(unsafe) private static let socketMethod: OpaquePointer? = plumb_bio_method_new()
-
   /// Encrypts the connection once the server has agreed, checking the server's certificate as the
   /// mode says: `verify-ca` the chain, `verify-full` also the host; `require` and `prefer` only
-  /// when a root certificate file is there, as libpq.
+  /// when a root certificate file is there, as libpq. The client certificate (``PostgresSettings/sslCert``)
+  /// and the revocation list (``PostgresSettings/sslCRL``) are libpq's too.
   func startTLS() throws {
-    let mode = settings.sslMode
-    let rootCertificates =
-      settings.sslRootCert
-      ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".postgresql/root.crt").path
-    let verifies =
-      mode == .verifyCA || mode == .verifyFull || rootCertificates == "system"
-      || FileManager.default.fileExists(atPath: rootCertificates)
-    guard let context = SSL_CTX_new(TLS_client_method()) else { throw failure("TLS: \(Self.openSSLErrors())") }
-    defer { SSL_CTX_free(context) }  // the session keeps its own reference
-    _ = plumb_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION)
-    if verifies {
+    guard let connection else { throw failure("the connection is closed") }
+    let options = try tlsOptions()
+    do {
+      try connection.startTLS(options)
+    } catch {
+      throw failure(error, timeout: "no TLS handshake within \(timeoutText)", prefix: "TLS: ")
+    }
+  }
+
+  /// What the settings ask of TLS, with libpq's default files under `~/.postgresql`.
+  private func tlsOptions() throws -> TLSOptions {
+    let home = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".postgresql")
+    let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
+    let sslMode = settings.sslMode
+    let rootCertificates = settings.sslRootCert ?? home.appendingPathComponent("root.crt").path
+    var options = TLSOptions(host: settings.host, authorities: .unchecked, checksHost: sslMode == .verifyFull)
+    if sslMode == .verifyCA || sslMode == .verifyFull || rootCertificates == "system" || exists(rootCertificates) {
       if rootCertificates == "system" {
-        SSL_CTX_set_default_verify_paths(context)
-      } else if !FileManager.default.fileExists(atPath: rootCertificates) {
+        options.authorities = .system
+      } else if exists(rootCertificates) {
+        options.authorities = .file(rootCertificates)
+      } else {
         throw failure(
           "root certificate file \"\(rootCertificates)\" does not exist: set [postgres] sslrootcert or "
             + "PGSSLROOTCERT, use sslrootcert=system for the system's authorities, or sslmode=require")
-      } else if SSL_CTX_load_verify_locations(context, rootCertificates, nil) != 1 {
-        throw failure("cannot read root certificate file \"\(rootCertificates)\": \(Self.openSSLErrors())")
       }
-      SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+      // As libpq: a revocation list that is not there is no error (the default one rarely is).
+      let list = settings.sslCRL ?? home.appendingPathComponent("root.crl").path
+      if exists(list) { options.revocationList = list }
     }
-    guard let session = SSL_new(context) else { throw failure("TLS: \(Self.openSSLErrors())") }
-    guard let method = Self.socketMethod, let channel = plumb_bio_new(method, socket) else {
-      SSL_free(session)
-      throw failure("TLS: \(Self.openSSLErrors())")
+    // As libpq: no certificate file, no client certificate (the server may then refuse the login).
+    let certificate = settings.sslCert ?? home.appendingPathComponent("postgresql.crt").path
+    guard exists(certificate) else { return options }
+    let key = settings.sslKey ?? home.appendingPathComponent("postgresql.key").path
+    var status = stat()
+    guard stat(key, &status) == 0 else {
+      throw failure("certificate present, but not private key file \"\(key)\"")
     }
-    SSL_set_bio(session, channel, channel)
-    let address = Self.isIPAddress(settings.host)
-    if !address { _ = plumb_SSL_set_tlsext_host_name(session, settings.host) }  // SNI, as libpq sends it
-    if mode == .verifyFull {
-      let named =
-        address
-        ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(session), settings.host) : SSL_set1_host(session, settings.host)
-      guard named == 1 else {
-        SSL_free(session)
-        throw failure("TLS: cannot check the certificate against host \(settings.host): \(Self.openSSLErrors())")
-      }
+    // libpq's rule: a key of the current user's that others may read is refused, and one of
+    // root's that others may read or the group may write.
+    let mode = status.st_mode & 0o777
+    if (status.st_uid == geteuid() && mode & 0o077 != 0) || (status.st_uid == 0 && mode & 0o037 != 0) {
+      throw failure(
+        "private key file \"\(key)\" has group or world access; file must have permissions u=rw (0600) "
+          + "or less if owned by the current user, or permissions u=rw,g=r (0640) or less if owned by root")
     }
-    ERR_clear_error()
-    let result = SSL_connect(session)
-    guard result == 1 else {
-      let verification = SSL_get_verify_result(session)
-      var reason = problem(after: Int(result), in: session, timeout: "no TLS handshake within \(timeoutText)")
-      if verification == Int(X509_V_ERR_HOSTNAME_MISMATCH) || verification == Int(X509_V_ERR_IP_ADDRESS_MISMATCH) {
-        reason = "the server's certificate is not for host \(settings.host)"
-      } else if verification != Int(X509_V_OK) {
-        reason =
-          "the server's certificate is not trusted: \(String(cString: X509_verify_cert_error_string(verification)))"
-      }
-      SSL_free(session)
-      throw failure("TLS: \(reason ?? "the server closed the connection during the handshake")")
-    }
-    tls = session
-  }
-
-  private static func isIPAddress(_ host: String) -> Bool {
-    var address = in6_addr()
-    return inet_pton(AF_INET, host, &address) == 1 || inet_pton(AF_INET6, host, &address) == 1
-  }
-
-  /// OpenSSL's queued errors, oldest first, in one line.
-  private static func openSSLErrors() -> String {
-    var reasons: [String] = []
-    while case let code = ERR_get_error(), code != 0 {
-      reasons.append(ERR_reason_error_string(code).map { String(cString: $0) } ?? "error \(code)")
-    }
-    return reasons.isEmpty ? "unknown error" : reasons.joined(separator: "; ")
+    options.clientCertificate = certificate
+    options.clientKey = key
+    return options
   }
 
   // MARK: - Errors
 
-  /// Why a read or write that returned `result` (at most 0) failed, or nil when the server closed
-  /// the connection; `session` is the TLS session, nil in plaintext. Called straight after the
-  /// call, while `errno` and OpenSSL's error queue still hold its cause.
-  private func problem(after result: Int, in session: OpaquePointer?, timeout: String) -> String? {
-    let code = errno
-    var plaintextProblem: String? {
-      code == EAGAIN || code == EWOULDBLOCK ? timeout : String(cString: strerror(code))
-    }
-    guard let session else { return result == 0 ? nil : plaintextProblem }
-    switch SSL_get_error(session, Int32(clamping: result)) {
-    case SSL_ERROR_ZERO_RETURN: return nil
-    // The socket's timeouts, reported by OpenSSL as a wish to try again.
-    case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE: return timeout
-    case SSL_ERROR_SYSCALL: return code == 0 ? nil : plaintextProblem
-    default: return Self.openSSLErrors()
+  private func failure(_ error: TCPConnection.Failure, timeout: String, prefix: String = "") -> PostgresError {
+    switch error {
+    case .timedOut: return failure(prefix + timeout)
+    case .system(let reason), .tls(let reason), .hostNotFound(let reason): return failure(prefix + reason)
+    case .refused: return failure(prefix + "connection refused")
+    case .interrupted: return failure(prefix + "interrupted")
     }
   }
 

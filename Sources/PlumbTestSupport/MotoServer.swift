@@ -19,6 +19,9 @@ import XCTest
 /// checks every request's SigV4 signature against an IAM key it creates for the test
 /// (``credentials``), as AWS does: a wrong secret gets 403 `SignatureDoesNotMatch`.
 ///
+/// `MotoServer(for: self, tls: true)` serves `https://` with a certificate for 127.0.0.1 signed by
+/// a CA of the test's (``certificates``); ``store(credentials:)`` trusts that CA (`caBundle`).
+///
 /// moto_server comes from the venv `make s3-venv` installs (`make test` does) in `.build-s3/venv`,
 /// or from the venv named by `PLUMB_S3_VENV`. Without it the test fails, saying how to install it.
 public final class MotoServer: @unchecked Sendable {
@@ -28,6 +31,8 @@ public final class MotoServer: @unchecked Sendable {
   public let host: String
   /// Credentials the server accepts; with signatures verified, a real IAM key of the server's.
   public private(set) var credentials = S3Credentials(accessKey: "AKIAPLUMBTESTKEY0000", secretKey: "plumb-test-secret")
+  /// With TLS, the CA and the server's certificate.
+  public let certificates: TestCertificates?
   private let process: Process
   private let folder: TemporaryFolder
 
@@ -41,7 +46,9 @@ public final class MotoServer: @unchecked Sendable {
   /// Starts moto_server for `test` and waits until it answers; it is stopped when the test ends.
   ///
   /// - Throws: when moto is not installed (saying how to install it), or does not start.
-  public init(for test: XCTestCase, verifyingSignatures: Bool = false, host: String = "127.0.0.1") throws {
+  public init(
+    for test: XCTestCase, verifyingSignatures: Bool = false, host: String = "127.0.0.1", tls: Bool = false
+  ) throws {
     self.host = host
     let server = Self.venv + "/bin/moto_server"
     guard FileManager.default.isExecutableFile(atPath: server) else {
@@ -54,7 +61,10 @@ public final class MotoServer: @unchecked Sendable {
     port = try LoopbackPort.unused()
     process = Process()
     process.executableURL = URL(fileURLWithPath: server)
-    process.arguments = ["-H", host, "-p", String(port)]
+    certificates = tls ? try TestCertificates(in: folder.path) : nil
+    process.arguments =
+      ["-H", host, "-p", String(port)]
+      + (certificates.map { ["-c", $0.serverCertificate, "-k", $0.serverKey] } ?? [])
     process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
     var environment = ProcessInfo.processInfo.environment
     // moto must not pick up credentials or settings of the machine it runs on.
@@ -73,15 +83,18 @@ public final class MotoServer: @unchecked Sendable {
     if verifyingSignatures { credentials = try makeKey() }
   }
 
-  /// `http://127.0.0.1:<port>`, or `http://[::1]:<port>`.
-  public var endpoint: URL { URL(string: "http://\(authority)")! }
+  /// `http://127.0.0.1:<port>`, `http://[::1]:<port>`, or with TLS `https://127.0.0.1:<port>`.
+  public var endpoint: URL { URL(string: (certificates == nil ? "http" : "https") + "://\(authority)")! }
 
   /// `127.0.0.1:<port>`, or `[::1]:<port>`.
   private var authority: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
 
-  /// A store on this server with ``credentials`` (or `credentials`), in us-east-1.
+  /// A store on this server with ``credentials`` (or `credentials`), in us-east-1, trusting the
+  /// test's CA with TLS.
   public func store(credentials: S3Credentials? = nil) -> S3ObjectStore {
-    S3ObjectStore(endpoint: endpoint, region: "us-east-1", credentials: credentials ?? self.credentials)
+    var store = S3ObjectStore(endpoint: endpoint, region: "us-east-1", credentials: credentials ?? self.credentials)
+    store.caBundle = certificates?.authority
+    return store
   }
 
   /// The `[object_store]` section that points Plumb at this server.
@@ -92,6 +105,7 @@ public final class MotoServer: @unchecked Sendable {
     endpoint = \(endpoint.absoluteString)
     access_key_id = \(credentials.accessKey)
     secret_access_key = \(credentials.secretKey)
+    \(certificates.map { "ca_bundle = \($0.authority)" } ?? "")
 
     """
   }
@@ -136,16 +150,29 @@ public final class MotoServer: @unchecked Sendable {
         throw Failure(
           description: "moto_server exited with \(process.terminationStatus): \(folder.contents(of: "moto.out") ?? "")")
       }
-      if Self.answers(endpoint.appendingPathComponent("moto-api/")) { return }
+      if answers() { return }
       guard Date() < deadline else { throw Failure(description: "moto_server did not answer within a minute") }
       usleep(50_000)
     }
   }
 
-  /// Whether `url` answers 200, through Plumb's own HTTP client: URLSession on Linux refuses an
-  /// IPv6 address (`http://[::1]:…`) as a bad URL.
-  private static func answers(_ url: URL) -> Bool {
-    (try? download(url, timeout: 1)) != nil
+  /// Whether moto answers: its dashboard over HTTP, any S3 answer over TLS (`download` trusts only
+  /// the system's authorities).
+  private func answers() -> Bool {
+    guard certificates != nil else {
+      return (try? download(endpoint.appendingPathComponent("moto-api/"), timeout: 1)) != nil
+    }
+    var probe = store()
+    probe.maximumAttempts = 1
+    probe.timeout = 1
+    do {
+      _ = try probe.exists(bucket: "plumb-ready", key: "probe")
+      return true
+    } catch let error as S3Error {
+      return error.status != nil
+    } catch {
+      return false
+    }
   }
 
   /// Stops moto: SIGTERM, then SIGKILL if it has not ended within 10 s; returns once it has.

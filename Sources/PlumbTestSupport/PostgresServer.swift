@@ -19,7 +19,9 @@ import Plumb
 ///
 /// `PostgresServer(tls: true)` runs with `ssl = on` and accepts TCP logins over TLS only
 /// (`hostssl`), with a certificate for the address 127.0.0.1 (and no host name) signed by
-/// ``certificateAuthority``; the certificates are made with the `openssl` command.
+/// ``certificateAuthority`` (``TestCertificates``); the role of ``Login/certificate`` logs in by
+/// its client certificate alone (`cert`), and `trusting` with or without TLS (`host`), for the
+/// tests of `sslmode=prefer`'s fallback.
 ///
 /// The binaries are Debian's (`/usr/lib/postgresql/<version>/bin`), which `make postgres`
 /// installs with apt when they are missing (`make test` does). As root, the server runs as the
@@ -34,6 +36,9 @@ public final class PostgresServer: @unchecked Sendable {
   public let certificateAuthority: String?
   /// With TLS, a CA file of another authority, which did not sign the server's certificate.
   public let unrelatedCertificateAuthority: String?
+  /// With TLS, every certificate of the cluster's: the client certificate of the role of
+  /// ``Login/certificate``, revocation lists of the CA's.
+  public private(set) var certificates: TestCertificates?
   private let folder: String
   private let binaries: String
 
@@ -69,6 +74,8 @@ public final class PostgresServer: @unchecked Sendable {
     case cleartext = "cleartext_login"
     /// `trusting`, with no password.
     case trust = "trusting"
+    /// `certified`, with TLS only, by its client certificate (`cert` in pg_hba.conf) and no password.
+    case certificate = "certified"
 
     /// The role's name.
     public var user: String { rawValue }
@@ -95,7 +102,7 @@ public final class PostgresServer: @unchecked Sendable {
     do {
       try FileManager.default.createDirectory(atPath: folder + "/sock", withIntermediateDirectories: true)
       try password.write(toFile: folder + "/password", atomically: true, encoding: .utf8)
-      if tls { try Self.makeCertificates(in: folder) }
+      if tls { certificates = try TestCertificates(in: folder, clientName: Login.certificate.user) }
       try String(getpid()).write(toFile: folder + "/owner", atomically: true, encoding: .utf8)
       chmod(folder, 0o755)
       if geteuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder]) }
@@ -110,9 +117,10 @@ public final class PostgresServer: @unchecked Sendable {
         md5AndPasswordLogins
         ? "\(host) all \(Login.md5.user) 127.0.0.1/32 md5\n\(host) all \(Login.cleartext.user) 127.0.0.1/32 password\n"
         : ""
+      let certificateLogin = tls ? "hostssl all \(Login.certificate.user) 127.0.0.1/32 cert\n" : ""
       let rules = """
         local all all trust
-        \(host) all trusting 127.0.0.1/32 trust
+        \(certificateLogin)host all trusting 127.0.0.1/32 trust
         \(olderMethods)\(host) all all 127.0.0.1/32 scram-sha-256
 
         """
@@ -122,12 +130,15 @@ public final class PostgresServer: @unchecked Sendable {
         [
           "-D", folder + "/data", "-l", folder + "/server.log", "-w", "-t", "60", "-o",
           "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder)/sock -c fsync=off -c full_page_writes=off"
-            + (tls ? " -c ssl=on -c ssl_cert_file=\(folder)/server.crt -c ssl_key_file=\(folder)/server.key" : ""),
+            + (tls
+              ? " -c ssl=on -c ssl_cert_file=\(folder)/server.crt -c ssl_key_file=\(folder)/server.key"
+                + " -c ssl_ca_file=\(folder)/ca.crt" : ""),
           "start",
         ])
       let connection = try PostgresConnection(settings(database: "postgres"))
       defer { connection.close() }
       try connection.execute("CREATE ROLE trusting LOGIN SUPERUSER")
+      if tls { try connection.execute("CREATE ROLE \(Login.certificate.user) LOGIN SUPERUSER") }
       try connection.execute("CREATE DATABASE plumbtest OWNER plumb")
       if md5AndPasswordLogins {
         // Stored as an MD5 hash, the password makes `md5` in pg_hba.conf ask for MD5; a SCRAM
@@ -142,35 +153,6 @@ public final class PostgresServer: @unchecked Sendable {
     }
   }
 
-  /// A CA, a server certificate for IP address 127.0.0.1 signed by it, and an unrelated CA, in
-  /// `folder` (EC keys: quick to make).
-  private static func makeCertificates(in folder: String) throws {
-    let openssl = "/usr/bin/openssl"
-    let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    for name in ["ca", "unrelated-ca"] {
-      try run(
-        openssl,
-        ["req", "-x509"] + key + [
-          "-keyout", "\(folder)/\(name).key", "-out", "\(folder)/\(name).crt", "-days", "2", "-subj",
-          "/CN=Plumb test \(name)", "-addext", "basicConstraints=critical,CA:TRUE",
-        ])
-    }
-    try run(
-      openssl,
-      ["req"] + key + [
-        "-keyout", "\(folder)/server.key", "-out", "\(folder)/server.csr", "-subj", "/CN=127.0.0.1",
-      ])
-    try "subjectAltName = IP:127.0.0.1\n".write(toFile: folder + "/server.ext", atomically: true, encoding: .utf8)
-    try run(
-      openssl,
-      [
-        "x509", "-req", "-in", "\(folder)/server.csr", "-CA", "\(folder)/ca.crt", "-CAkey", "\(folder)/ca.key",
-        "-CAcreateserial", "-out", "\(folder)/server.crt", "-days", "2", "-extfile", "\(folder)/server.ext",
-      ])
-    // The server refuses a key that others can read.
-    chmod(folder + "/server.key", 0o600)
-  }
-
   /// Settings for `database` as the role of `login`, with the password unless it is `.trust`.
   ///
   /// ```swift
@@ -179,7 +161,7 @@ public final class PostgresServer: @unchecked Sendable {
   public func settings(database: String = "plumbtest", login: Login = .scram) -> PostgresSettings {
     PostgresSettings(
       host: "127.0.0.1", port: port, database: database, user: login.user,
-      password: login == .trust ? nil : password, timeout: 10)
+      password: login == .trust || login == .certificate ? nil : password, timeout: 10)
   }
 
   /// The `[postgres]` section that points Plumb at this server as `plumb`.

@@ -15,6 +15,7 @@ import Synchronization
 /// region = us-east-1
 /// access_key_id = AKIA…        ; else AWS_ACCESS_KEY_ID
 /// secret_access_key = …        ; else AWS_SECRET_ACCESS_KEY
+/// ca_bundle = team-ca.pem      ; else AWS_CA_BUNDLE: the authorities of an https:// endpoint
 /// ```
 ///
 /// or in code:
@@ -50,6 +51,23 @@ public struct S3ObjectStore: ObjectStore, Sendable {
   /// store.maximumAttempts = 5
   /// ```
   public var maximumAttempts = 3
+  /// The certificate authorities (a PEM file) an `https://` endpoint's certificate must chain to,
+  /// as botocore's `ca_bundle` (`[object_store] ca_bundle`, `AWS_CA_BUNDLE`); `nil` for the
+  /// system's (or `SSL_CERT_FILE`'s). The certificate must also name the endpoint's host.
+  ///
+  /// ```swift
+  /// var store = S3ObjectStore(endpoint: URL(string: "https://s3.internal:9000")!, credentials: credentials)
+  /// store.caBundle = "/etc/ssl/team-ca.pem"
+  /// ```
+  public var caBundle: String?
+  /// Whether an `https://` endpoint's certificate is checked: boto3's `verify=False` (the AWS
+  /// CLI's `--no-verify-ssl`) is `false` here. Only in code, as in boto3, whose config file has no
+  /// such key: the traffic is encrypted, but anyone in between can pose as the server.
+  ///
+  /// ```swift
+  /// store.verifiesCertificates = false   // a throw-away test server only
+  /// ```
+  public var verifiesCertificates = true
   /// The longest wait before the first retry, doubled for each later one; botocore's 1 second.
   var retryBase: TimeInterval = 1
   let signer: S3Signer
@@ -63,6 +81,12 @@ public struct S3ObjectStore: ObjectStore, Sendable {
 
   /// `S3 store http://127.0.0.1:5000 (us-east-1)`, for messages; never the secret.
   public var description: String { "S3 store \(endpointAddress) (\(region))" }
+
+  /// Whom an `https://` endpoint's certificate must chain to.
+  var authorities: TLSOptions.Authorities {
+    guard verifiesCertificates else { return .unchecked }
+    return caBundle.map { .file($0) } ?? .system
+  }
 
   /// `scheme://host[:port]`, the start of every request's URL.
   var endpointAddress: String {
@@ -118,8 +142,8 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     return answer.body
   }
 
-  /// Hands the object's bytes to `receive` as they arrive, over an `http://` endpoint; over
-  /// `https://` (URLSession) the whole object arrives first. Not tried again once a piece was handed over.
+  /// Hands the object's bytes to `receive` as they arrive, never the whole object in memory. Not
+  /// tried again once a piece was handed over.
   ///
   /// - Throws: ``S3Error``, with `NoSuchKey` for a missing object, or what `receive` throws.
   public func read(bucket: String, key: String, into receive: (Data) throws -> Void) throws {
@@ -132,8 +156,6 @@ public struct S3ObjectStore: ObjectStore, Sendable {
       let answer = try request.send()
       guard (200..<300).contains(answer.status) else { throw request.failure(answer) }
       if let failure = sink.failure { throw failure }
-      // Over URLSession the body came whole, into the answer.
-      if !answer.body.isEmpty { try receive(answer.body) }
     }
   }
 

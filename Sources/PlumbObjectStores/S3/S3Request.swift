@@ -11,9 +11,9 @@ import Synchronization
 ///
 /// Bodies go up from memory: a large object goes up in parts (``S3ObjectStore``), so a body is at
 /// most one part. `uploadTask(fromFile:)` is not used: on Linux an upload from a file that the
-/// server cuts off crashed the process (a `try!` in FoundationNetworking's EasyHandle). An
-/// `http://` endpoint is spoken to over a socket of Plumb's own (``PlainHTTPTransfer``), which a
-/// deadline stops at once; `https://` goes through URLSession.
+/// server cuts off crashed the process (a `try!` in FoundationNetworking's EasyHandle). The server
+/// is spoken to over a socket of Plumb's own (``PlainHTTPTransfer``, with TLS for `https://`),
+/// which a deadline stops at once, and a body that streams reaches its ``sink`` as it arrives.
 ///
 /// ```swift
 /// let answer = try S3Request(store: store, method: "HEAD", bucket: "models", key: "iris.json").send()
@@ -157,18 +157,27 @@ struct S3Request {
       problem: "stopped after \(Self.seconds(store.deadline)) s: no whole answer by the deadline", retryable: true)
     let answer: Answer?
     do {
-      answer = try url.scheme?.lowercased() == "http" ? sendOverSocket(request) : sendOverURLSession(request)
+      answer = try sendOverSocket(request)
     } catch is CancellationError {
       throw deadlinePassed
     } catch {
-      throw NoAnswer(
-        problem: describe(error), retryable: (error as? DownloadError) != .hostNotFound(host: url.host ?? ""))
+      throw NoAnswer(problem: describe(error), retryable: Self.isRetryable(error))
     }
     guard let answer else { throw deadlinePassed }
     return answer
   }
 
-  /// Why a try got no answer, and whether another try may get one (not for a host that does not exist).
+  /// Whether another try may get an answer: not from a host that does not exist, nor from a server
+  /// whose certificate was refused (botocore would try again; the same certificate comes back).
+  private static func isRetryable(_ error: any Error) -> Bool {
+    switch error as? DownloadError {
+    case .hostNotFound: false
+    case .failed(_, let reason): !reason.hasPrefix(PlainHTTPTransfer.tlsPrefix)
+    default: true
+    }
+  }
+
+  /// Why a try got no answer, and whether another try may get one.
   private struct NoAnswer: Error {
     let problem: String
     let retryable: Bool
@@ -188,7 +197,7 @@ struct S3Request {
     defer { deadline.cancel() }
     var answer = Answer(status: 0, body: Data())
     do {
-      try PlainHTTPTransfer(request: request, timeout: store.timeout).run(
+      try PlainHTTPTransfer(request: request, timeout: store.timeout, authorities: store.authorities).run(
         connected: { made in
           connection.withLock { $0 = made }
           if timedOut.withLock({ $0 }) { made.interrupt() }
@@ -208,29 +217,6 @@ struct S3Request {
     } catch {
       if timedOut.withLock({ $0 }) { return nil }
       throw error
-    }
-    return answer
-  }
-
-  /// Sends `request` as a data task of the process's S3 session; `nil` when the deadline passed.
-  private func sendOverURLSession(_ request: URLRequest) throws -> Answer? {
-    let outcome = BlockingOutcome<Answer>()
-    let task = Self.session.dataTask(with: request) { data, response, error in
-      if let error {
-        outcome.finish(.failure(error))
-      } else {
-        let http = response as? HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] {
-          headers["\(name)".lowercased()] = "\(value)"
-        }
-        outcome.finish(.success(Answer(status: http?.statusCode ?? 0, headers: headers, body: data ?? Data())))
-      }
-    }
-    task.resume()
-    guard let answer = try outcome.wait(until: .now() + store.deadline) else {
-      task.cancel()
-      return nil
     }
     return answer
   }
@@ -269,26 +255,10 @@ struct S3Request {
       default: return "\(error)"
       }
     }
-    guard let error = error as? URLError else { return "\(error)" }
-    switch error.code {
-    case .cannotConnectToHost: return "connection refused"
-    case .timedOut: return "timed out after \(Self.seconds(store.timeout.rounded(.up))) s without an answer"
-    case .cannotFindHost, .dnsLookupFailed: return "host not found"
-    default: return error.localizedDescription
-    }
+    return "\(error)"
   }
 
   private static func seconds(_ value: Double) -> String {
     value == value.rounded() ? String(Int(value)) : String(value)
   }
-
-  /// One uncached session for every S3 request of the process: it keeps connections alive between
-  /// the calls of a run (exists, then put) and each request carries its own timeout.
-  private static let session: URLSession = {
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.urlCache = nil
-    configuration.requestCachePolicy = .reloadIgnoringLocalAndRemoteCacheData
-    configuration.httpShouldSetCookies = false
-    return URLSession(configuration: configuration)
-  }()
 }
