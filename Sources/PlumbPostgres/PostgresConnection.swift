@@ -32,6 +32,8 @@ public final class PostgresConnection {
   private var transport: PostgresTransport?
   /// The rows of a COPY on their way, kept between copies for its memory.
   private var copyBuffer: PostgresCopyBuffer?
+  /// Whether the last connection failed in its TLS handshake, which `prefer` answers in plaintext.
+  private var handshakeFailed = false
 
   /// The transaction state of the last ReadyForQuery: `I` idle, `T` in a transaction, `E` failed.
   var transactionState: UInt8 { machine.transactionState }
@@ -49,7 +51,17 @@ public final class PostgresConnection {
     machine = PostgresStateMachine(settings: settings)
     switch settings.sslMode {
     case .disable: try open(.never)
-    case .prefer: try open(.ifOffered)
+    case .prefer:
+      do {
+        try open(.ifOffered)
+      } catch let failure as PostgresError where handshakeFailed {
+        // libpq's prefer: a TLS handshake that fails, for whatever reason, is followed by a login in
+        // plaintext on a new connection; when that fails too, both reasons are told.
+        do { try open(.never) } catch let refusal as PostgresError {
+          let without = (refusal.code.map { "\($0): " } ?? "") + refusal.message
+          throw PostgresError(server: refusal.server, message: "\(failure.message); then without TLS: \(without)")
+        }
+      }
     case .require, .verifyCA, .verifyFull: try open(.always)
     case .allow:
       do {
@@ -63,6 +75,7 @@ public final class PostgresConnection {
 
   /// Connects, encrypts as `encryption` says and logs in; on failure the socket is closed.
   private func open(_ encryption: PostgresStateMachine.Encryption) throws {
+    handshakeFailed = false
     machine = PostgresStateMachine(settings: settings)
     transport = try PostgresTransport(settings)
     guard case .loggedIn = try perform(machine.start(encryption: encryption)) else {
@@ -112,8 +125,10 @@ public final class PostgresConnection {
   }
 
   /// Copies `rows` into `columns` of `table` with `COPY … FROM STDIN` (text format), sending them
-  /// in pieces of 256 KB as they come, and returns how many rows were copied. If sending fails,
-  /// the connection is over, and the server keeps nothing of the copy or of its transaction.
+  /// in pieces of 256 KB as they come, and returns how many rows were copied. A row the server
+  /// refuses (a broken constraint, a malformed value) stops the sending at the next piece, and its
+  /// error is thrown; the connection stays usable. If sending fails, the connection is over, and
+  /// the server keeps nothing of the copy or of its transaction.
   ///
   /// `table` and `columns` are written into the statement as given: quote them yourself if they
   /// need it.
@@ -169,7 +184,8 @@ public final class PostgresConnection {
     return buffer
   }
 
-  /// Sends the rows gathered in `buffer` and empties it.
+  /// Sends the rows gathered in `buffer` and empties it; throws the server's error as soon as one
+  /// has come, rather than after the last row.
   @usableFromInline
   func sendCopyData(_ buffer: PostgresCopyBuffer) throws {
     guard machine.acceptsCopyData, let transport else { throw outOfStep() }
@@ -180,6 +196,14 @@ public final class PostgresConnection {
       throw error
     }
     buffer.removeAll()
+    // The server answers during a COPY only to refuse it (ErrorResponse, then ReadyForQuery; the
+    // rows still on their way are dropped), so a look without waiting costs a poll per 256 KB.
+    guard let bytes = try io({ try $0.receiveIfReady() }) else { return }
+    machine.received(bytes)
+    guard case .copyReady = try perform(machine.nextAction()) else { throw outOfStep() }
+    // The error came without its ReadyForQuery yet: CopyDone (which the server drops) ends the
+    // COPY and throws the error once ReadyForQuery is in.
+    if machine.copyFailed { _ = try perform(machine.copyDone()) }
   }
 
   /// Sends what is left and CopyDone, and waits for the server's verdict.
@@ -205,7 +229,12 @@ public final class PostgresConnection {
         machine.received(bytes)
         action = machine.nextAction()
       case .startTLS:
-        try io { try $0.startTLS() }
+        do {
+          try io { try $0.startTLS() }
+        } catch {
+          handshakeFailed = true
+          throw error
+        }
         action = machine.tlsEstablished()
       case .loggedIn, .finished, .copyReady:
         return action

@@ -157,6 +157,13 @@ struct PostgresStateMachine {
     return false
   }
 
+  /// Whether the server refused the COPY while rows were being sent: the shell should stop
+  /// sending and end it with ``copyDone()``, which brings the error.
+  var copyFailed: Bool {
+    if case .copying(.some) = state { return true }
+    return false
+  }
+
   /// The rows are all sent.
   mutating func copyDone() -> Action {
     guard case .copying(let error) = state else { return outOfStep("CopyDone") }

@@ -94,8 +94,9 @@ final class PostgresTLSTests: XCTestCase {
     for mode in [PostgresSSLMode.verifyCA, .verifyFull] {
       XCTAssertEqual(
         thrownMessage { try PostgresConnection(settings(mode, rootCert: unrelated)) },
+        // The server sends its CA along (it has ssl_ca_file, for client certificates).
         "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: TLS: the server's certificate is not trusted: "
-          + "unable to get local issuer certificate", "\(mode)")
+          + "self-signed certificate in certificate chain", "\(mode)")
     }
     // require does not verify, unless it is given a root certificate file, as in libpq.
     XCTAssertTrue(try isEncrypted(PostgresConnection(settings(.require))))
@@ -129,5 +130,102 @@ final class PostgresTLSTests: XCTestCase {
     XCTAssertEqual(
       thrownMessage { try connection.execute("SELECT 1") },
       "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: the connection is closed")
+  }
+}
+
+/// Client certificates, revocation lists and `prefer`'s fallback, on the same kind of cluster:
+/// `hostssl … cert` for the role `certified`, `host … trust` (TLS or not) for `trusting`.
+final class PostgresClientCertificateTests: XCTestCase {
+  nonisolated(unsafe) private static var shared: Result<PostgresServer, any Error>?
+
+  private var server: PostgresServer!
+  private var certificates: TestCertificates!
+
+  override func setUpWithError() throws {
+    try super.setUpWithError()
+    if Self.shared == nil { Self.shared = Result { try PostgresServer(tls: true) } }
+    server = try Self.shared!.get()
+    certificates = try XCTUnwrap(server.certificates)
+  }
+
+  override class func tearDown() {
+    if case .success(let server) = shared { server.stop() }
+    shared = nil
+    super.tearDown()
+  }
+
+  /// `certified`'s settings over TLS; no file of ~/.postgresql is read unless named.
+  private func certified(cert: String?, key: String? = nil) -> PostgresSettings {
+    var settings = server.settings(login: .certificate)
+    settings.sslMode = .require
+    settings.sslCert = cert ?? "/nonexistent/postgresql.crt"
+    settings.sslKey = key
+    return settings
+  }
+
+  func testAClientCertificateOfTheCALogsInAndNoneIsRefused() throws {
+    let connection = try PostgresConnection(
+      certified(cert: certificates.clientCertificate, key: certificates.clientKey))
+    XCTAssertEqual(try connection.execute("SELECT current_user"), [["certified"]])
+    XCTAssertEqual(
+      try connection.execute("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()"), [["/CN=certified"]])
+
+    XCTAssertEqual(
+      thrownMessage { try PostgresConnection(certified(cert: nil)) },
+      "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: 28000: FATAL connection requires a valid client certificate")
+  }
+
+  func testAClientKeyOthersCanReadOrAMissingKeyIsRefusedAsLibpqDoes() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let open = folder.path(of: "open.key")
+    try FileManager.default.copyItem(atPath: certificates.clientKey, toPath: open)
+    chmod(open, 0o644)
+    XCTAssertEqual(
+      thrownMessage { try PostgresConnection(certified(cert: certificates.clientCertificate, key: open)) },
+      "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: private key file \"\(open)\" has group or world access; "
+        + "file must have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r "
+        + "(0640) or less if owned by root")
+    let missing = folder.path(of: "missing.key")
+    XCTAssertEqual(
+      thrownMessage { try PostgresConnection(certified(cert: certificates.clientCertificate, key: missing)) },
+      "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: certificate present, but not private key file \"\(missing)\"")
+  }
+
+  func testARevocationListThatRevokesTheServersCertificateRefusesIt() throws {
+    var settings = server.settings()
+    settings.sslMode = .verifyCA
+    settings.sslRootCert = certificates.authority
+    settings.sslCRL = certificates.emptyRevocationList
+    XCTAssertEqual(try PostgresConnection(settings).execute("SELECT 1"), [["1"]], "nothing revoked yet")
+
+    settings.sslCRL = certificates.serverRevokedList
+    XCTAssertEqual(
+      thrownMessage { try PostgresConnection(settings) },
+      "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: TLS: the server's certificate is not trusted: "
+        + "certificate revoked")
+  }
+
+  func testPreferFallsBackToPlaintextAfterAFailedHandshakeAsLibpqDoes() throws {
+    // trusting may log in with or without TLS; an untrusted certificate fails prefer's handshake.
+    var settings = server.settings(login: .trust)
+    settings.sslMode = .prefer
+    settings.sslRootCert = certificates.unrelatedAuthority
+    let connection = try PostgresConnection(settings)
+    XCTAssertEqual(
+      try connection.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"), [["f"]],
+      "the second connection went in plaintext")
+
+    // plumb may log in over TLS only: both reasons are told.
+    var tlsOnly = server.settings()
+    tlsOnly.sslMode = .prefer
+    tlsOnly.sslRootCert = certificates.unrelatedAuthority
+    XCTAssertEqual(
+      thrownMessage { try PostgresConnection(tlsOnly) },
+      "PostgreSQL 127.0.0.1:\(server.port)/plumbtest: TLS: the server's certificate is not trusted: self-signed "
+        + "certificate in certificate chain; then without TLS: 28000: FATAL no pg_hba.conf entry for host \"127.0.0.1\", "
+        + "user \"plumb\", database \"plumbtest\", no encryption")
+    // require does not fall back.
+    tlsOnly.sslMode = .require
+    XCTAssertNotNil(thrownMessage { try PostgresConnection(tlsOnly) })
   }
 }

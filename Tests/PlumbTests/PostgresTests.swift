@@ -126,6 +126,25 @@ final class PostgresTests: XCTestCase {
     XCTAssertEqual(try connection.query("SELECT count(*) FROM \(table)"), [["3"]], "both failures left nothing")
   }
 
+  func testARowThatBreaksAConstraintEarlyStopsALargeCopyAtOnce() throws {
+    let connection = try connect()
+    let table = tableName()
+    try connection.execute("CREATE TABLE \(table) (id INT PRIMARY KEY, name TEXT)")
+    // Row 2 repeats row 1's key; 2,000,000 rows (about 40 MB) would follow.
+    let total = 2_000_000
+    var produced = 0
+    let rows = (0..<total).lazy.map { index -> [String?] in
+      produced += 1
+      return [String(index == 1 ? 0 : index), "part"]
+    }
+    XCTAssertThrowsError(
+      try connection.transaction { try connection.copy(into: table, columns: ["id", "name"], rows: rows) }
+    ) { error in XCTAssertEqual((error as? PostgresError)?.code, PostgresError.uniqueViolation, "\(error)") }
+    XCTAssertLessThan(produced, total / 4, "the sending stopped soon after the server's error")
+    XCTAssertEqual(try connection.query("SELECT count(*) FROM \(table)"), [["0"]])
+    XCTAssertEqual(try connection.execute("SELECT 1"), [["1"]], "the connection is usable after the error")
+  }
+
   func testARefusedConnectionAndASilentServerAreOneLineErrors() throws {
     let port = try LoopbackPort.unused()
     XCTAssertThrowsError(
