@@ -33,7 +33,7 @@ var targets: [Target] = [
   // in Sources/Plumb/Plumb.docc/Layers.md.
   // Tasks, parameters, targets, the run's context and clock, and the small helpers under them.
   .target(name: "PlumbCore"),
-  // HTTP over Plumb's own sockets, and downloads.
+  // HTTP and TLS (Debian's OpenSSL) over Plumb's own sockets, and downloads; PostgreSQL's TLS too.
   .target(name: "PlumbNetwork", dependencies: ["PlumbCore", "COpenSSL"]),
   // What a run tells: the log, events, the execution summary, exit codes, webhooks, graph drawings.
   .target(name: "PlumbReporting", dependencies: ["PlumbCore", "PlumbNetwork"]),
@@ -47,7 +47,7 @@ var targets: [Target] = [
   .target(name: "PlumbSchedules", dependencies: ["PlumbCore", "PlumbReporting", "PlumbWorkers", "PlumbBuild"]),
   // Object stores: a folder, or S3-compatible servers.
   .target(name: "PlumbObjectStores", dependencies: ["PlumbCore", "PlumbNetwork"]),
-  // PostgreSQL targets and CopyToTable, over TLS through Debian's OpenSSL.
+  // PostgreSQL targets and CopyToTable, over PlumbNetwork's TLS.
   .target(name: "PlumbPostgres", dependencies: ["PlumbCore", "PlumbNetwork", "PlumbWorkers"]),
   // A pipeline's command line: Luigi's flags, config files, signals, the process lock.
   .target(
