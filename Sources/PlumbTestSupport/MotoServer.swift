@@ -39,10 +39,6 @@ public final class MotoServer: @unchecked Sendable {
   /// The venv holding moto.
   public static var venv: String { PackageVenv.path(".build-s3/venv", override: "PLUMB_S3_VENV") }
 
-  private struct Failure: Error, CustomStringConvertible {
-    let description: String
-  }
-
   /// Starts moto_server for `test` and waits until it answers; it is stopped when the test ends.
   ///
   /// - Throws: when moto is not installed (saying how to install it), or does not start.
@@ -52,7 +48,7 @@ public final class MotoServer: @unchecked Sendable {
     self.host = host
     let server = Self.venv + "/bin/moto_server"
     guard FileManager.default.isExecutableFile(atPath: server) else {
-      throw Failure(
+      throw SetupCommand.Failure(
         description: "moto_server is not installed at \(server): run `make s3-venv` in the package folder "
           + "(make test does it) to install moto[server]==5.2.5 into .build-s3/venv, or set PLUMB_S3_VENV to a venv that has it"
       )
@@ -126,18 +122,10 @@ public final class MotoServer: @unchecked Sendable {
       k = iam.create_access_key(UserName="plumb")["AccessKey"]
       print(k["AccessKeyId"], k["SecretAccessKey"])
       """
-    let python = Process()
-    python.executableURL = URL(fileURLWithPath: Self.venv + "/bin/python")
-    python.arguments = ["-c", script, authority]
-    let pipe = Pipe()
-    python.standardOutput = pipe
-    python.standardError = pipe
-    try python.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    python.waitUntilExit()
+    let (status, output) = try SetupCommand.run(Self.venv + "/bin/python", ["-c", script, authority])
     let words = output.split(whereSeparator: \.isWhitespace)
-    guard python.terminationStatus == 0, words.count == 2 else {
-      throw Failure(description: "could not create an IAM key on moto: \(output)")
+    guard status == 0, words.count == 2 else {
+      throw SetupCommand.Failure(description: "could not create an IAM key on moto: \(output)")
     }
     return S3Credentials(accessKey: String(words[0]), secretKey: String(words[1]))
   }
@@ -147,11 +135,13 @@ public final class MotoServer: @unchecked Sendable {
     let deadline = Date().addingTimeInterval(60)
     while true {
       guard process.isRunning else {
-        throw Failure(
+        throw SetupCommand.Failure(
           description: "moto_server exited with \(process.terminationStatus): \(folder.contents(of: "moto.out") ?? "")")
       }
       if answers() { return }
-      guard Date() < deadline else { throw Failure(description: "moto_server did not answer within a minute") }
+      guard Date() < deadline else {
+        throw SetupCommand.Failure(description: "moto_server did not answer within a minute")
+      }
       usleep(50_000)
     }
   }

@@ -42,10 +42,6 @@ public final class PostgresServer: @unchecked Sendable {
   private let folder: String
   private let binaries: String
 
-  private struct Failure: Error, CustomStringConvertible {
-    let description: String
-  }
-
   /// The folder of `initdb` and `pg_ctl`, the newest version installed.
   public static func binaryFolder() throws -> String {
     let root = "/usr/lib/postgresql"
@@ -53,7 +49,7 @@ public final class PostgresServer: @unchecked Sendable {
       .filter { FileManager.default.isExecutableFile(atPath: "\(root)/\($0)/bin/initdb") }
       .sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
     guard let newest = versions.last else {
-      throw Failure(
+      throw SetupCommand.Failure(
         description: "PostgreSQL is not installed (no \(root)/<version>/bin/initdb): run `make postgres` in the "
           + "package folder (make test does it), which runs `apt-get install -y postgresql`")
     }
@@ -94,7 +90,7 @@ public final class PostgresServer: @unchecked Sendable {
     Self.removeLeftovers(binaries: binaries)
     let template = "/tmp/plumb-pg-XXXXXX"
     var name = Array(template.utf8CString)
-    guard let made = mkdtemp(&name) else { throw Failure(description: "cannot make a folder in /tmp") }
+    guard let made = mkdtemp(&name) else { throw SetupCommand.Failure(description: "cannot make a folder in /tmp") }
     folder = String(cString: made)
     port = try LoopbackPort.unused()
     certificateAuthority = tls ? folder + "/ca.crt" : nil
@@ -231,7 +227,7 @@ public final class PostgresServer: @unchecked Sendable {
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
     guard spawned == 0 else {
-      throw Failure(description: "cannot start \(program): \(String(cString: strerror(spawned)))")
+      throw SetupCommand.Failure(description: "cannot start \(program): \(String(cString: strerror(spawned)))")
     }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -239,7 +235,7 @@ public final class PostgresServer: @unchecked Sendable {
     // WIFEXITED and WEXITSTATUS are C macros Swift does not import.
     let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     guard exitCode == 0 else {
-      throw Failure(
+      throw SetupCommand.Failure(
         description: "\((program as NSString).lastPathComponent) failed (\(exitCode)): "
           + output.split(separator: "\n").suffix(3).joined(separator: " / "))
     }

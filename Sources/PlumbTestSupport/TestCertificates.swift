@@ -27,10 +27,6 @@ public struct TestCertificates: Sendable {
   /// The CA's revocation list that revokes the server's certificate.
   public var serverRevokedList: String { folder + "/server-revoked.crl" }
 
-  private struct Failure: Error, CustomStringConvertible {
-    let description: String
-  }
-
   /// Makes the files in `folder`, which must exist; the client certificate's CN is `clientName`.
   public init(in folder: String, clientName: String = "plumb") throws {
     self.folder = folder
@@ -79,17 +75,9 @@ public struct TestCertificates: Sendable {
   }
 
   private static func openssl(_ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "openssl \(arguments.first ?? "") failed: \(output)")
+    let (status, output) = try SetupCommand.run("/usr/bin/openssl", arguments)
+    guard status == 0 else {
+      throw SetupCommand.Failure(description: "openssl \(arguments.first ?? "") failed: \(output)")
     }
   }
 }
