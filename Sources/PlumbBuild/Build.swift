@@ -1,5 +1,6 @@
 import Foundation
 import PlumbCore
+import PlumbLuigid
 import PlumbReporting
 import PlumbWorkers
 import Synchronization
@@ -26,12 +27,13 @@ import Synchronization
 ///   ``PipelineError/notAValue(_:)`` for a task that is a class,
 ///   ``ConfigurationError`` for a bad config file,
 ///   ``CentralSchedulerError`` when ``RunOptions/scheduler`` names a central scheduler that does
-///   not answer when the run starts (one that stops answering later stops the run instead, see
+///   not answer when the run starts, or when ``RunOptions/isAssistant`` is set without one (one that stops answering later stops the run instead, see
 ///   ``ExitCodes/schedulerUnreachable``).
 public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions()) async throws -> RunResult {
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)
   let options = try options.completed(with: configuration)
+  if options.isAssistant, case .local = options.scheduler { throw CentralSchedulerError.assistantWithoutCentralScheduler }
   let context = RunContext(
     workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
   let scheduler = Scheduler(options: options, context: context)

@@ -76,15 +76,17 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
       throw error
     }
     propagatePriorities()
+    let adopted: [TaskNode]
     do {
       let end = try await scheduling.run(nodes, graph: self)
       stopReason = end.stopReason
       lostScheduler = end.lostScheduler
+      adopted = end.adopted
     } catch {
       await events.finish()
       throw error
     }
-    let records = graphLock.withLock { nodes.map(\.record) }
+    let records = graphLock.withLock { nodes.map(\.record) } + adopted.map(\.record)
     // Named as the summary names them, from the same sets, so the two never disagree.
     for index in TaskSets(records).upstreamFailure.sorted() { events.emit(.upstreamFailed(records[index].info)) }
     // Observers are called away from the workers; they must have seen every event when the run returns.

@@ -16,9 +16,10 @@ struct EngineOption: Sendable {
 
   static let all: [EngineOption] = [
     EngineOption(
-      names: ["--workers"], valueName: "N", help: "run up to N tasks at once ([core] workers; default 1)"
+      names: ["--workers"], valueName: "N",
+      help: "run up to N tasks at once ([core] workers; default 1); 0 with luigid: schedule, leave the running to others"
     ) { invocation, value, flag in
-      invocation.workers = try count(value, flag: flag, minimum: 1, maximum: RunOptions.maximumWorkers)
+      invocation.workers = try count(value, flag: flag, minimum: 0, maximum: RunOptions.maximumWorkers)
     },
     EngineOption(
       names: ["--retries", "--retry-count", "--scheduler-retry-count"], valueName: "N",
@@ -95,6 +96,12 @@ struct EngineOption: Sendable {
         throw CommandLineError.invalidValue(flag: flag, value: value, expected: "an http:// or https:// URL")
       }
       invocation.scheduler.url = url
+    },
+    EngineOption(
+      names: ["--assistant"], valueName: nil,
+      help: "with luigid, run the pending tasks anyone scheduled; no task needed ([core] assistant)"
+    ) { invocation, _, _ in
+      invocation.isAssistant = true
     },
     EngineOption(
       names: ["--worker-keep-alive"], valueName: nil,

@@ -15,6 +15,8 @@ struct Invocation {
   var retryDelay: Double?
   var logLevel: LogLevel?
   var noLock = false
+  /// `--assistant`: run what luigid hands out, whoever scheduled it.
+  var isAssistant = false
   /// `--local-scheduler`, `--scheduler-host`, `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, ...
   var scheduler = SchedulerRequest()
   /// Where to write the dependency graph after the run (`--graph FILE`).

@@ -214,16 +214,16 @@ public struct PipelineCommand: Sendable {
       standardOutput(help(for: invocation.task))
       return 0
     }
-    guard let task = invocation.task else {
-      standardError(
-        message(
-          for: CommandLineError.noTask(usage: command("TASK [--PARAMETER VALUE ...]"), known: tasks.map { $0.family })))
-      return Self.usageErrorExitCode
-    }
     var exitCodes = ExitCodes()
     do {
       let configuration = try Configuration.load(in: directory, environment: environment)
+      // An assistant needs no task: it runs what luigid hands it.
+      guard try invocation.task != nil || scheduling == nil && (invocation.isAssistant || configuration.isAssistant())
+      else {
+        throw CommandLineError.noTask(usage: command("TASK [--PARAMETER VALUE ...]"), known: tasks.map { $0.family })
+      }
       var options = RunOptions(invocation: invocation, configuration: configuration, workingDirectory: directory)
+      options.assistantTasks = tasks
       exitCodes = try ExitCodes(configuration: configuration)
       options.logSink = { standardError($0) }
       options.stop = stop
@@ -235,12 +235,12 @@ public struct PipelineCommand: Sendable {
         lock = try ProcessLock.acquire(path: path, program: name)
       }
       defer { lock?.release() }
-      if let scheduling {
+      if let scheduling, let task = invocation.task {
         return try runScheduled(
           scheduling, task: task, options: options, stop: stop, standardOutput: standardOutput,
           standardError: standardError)
       }
-      let result = try build([task], options: options)
+      let result = try build(invocation.task.map { [$0] } ?? [], options: options)
       // Luigi's leading newline moves the frame off its log line's `INFO: ` prefix; the summary is
       // printed here on its own, unprefixed, so it starts at the frame and ends with it.
       standardOutput(result.summary.trimmingCharacters(in: .newlines))
@@ -289,6 +289,7 @@ public struct PipelineCommand: Sendable {
     case is CommandLineError, is ParameterError, is ConfigurationError, is ScheduleError, is ForceError:
       return Self.usageErrorExitCode
     case is PipelineError: return codes.schedulingError
+    case CentralSchedulerError.assistantWithoutCentralScheduler: return Self.usageErrorExitCode
     case is CentralSchedulerError: return codes.schedulerUnreachable
     default: return codes.unhandledException
     }

@@ -16,5 +16,6 @@ extension RunOptions {
     settings.logLevel = invocation.logLevel
     schedulerRequest = invocation.scheduler
     forcing = invocation.forcing
+    if invocation.isAssistant { isAssistant = true }
   }
 }

@@ -19,6 +19,13 @@ public enum CentralSchedulerError: Error, CustomStringConvertible, Equatable {
   /// the central scheduler at http://localhost:8082 answered add_worker with something that is not luigid's JSON API
   /// ```
   case invalidAnswer(url: String, method: String)
+  /// An assistant (``RunOptions/isAssistant``) was asked for without a central scheduler: it runs
+  /// what luigid hands out, and there is no luigid to ask.
+  ///
+  /// ```
+  /// an assistant runs the tasks a central scheduler hands out: name one with --scheduler-host, --scheduler-port or --scheduler-url ([core] default-scheduler-url)
+  /// ```
+  case assistantWithoutCentralScheduler
 
   /// The message, in one line, saying what to do.
   ///
@@ -32,6 +39,9 @@ public enum CentralSchedulerError: Error, CustomStringConvertible, Equatable {
         "cannot reach the central scheduler at \(url) (\(reason)): start it with `make luigid`, or pass --local-scheduler to run without it"
     case .invalidAnswer(let url, let method):
       return "the central scheduler at \(url) answered \(method) with something that is not luigid's JSON API"
+    case .assistantWithoutCentralScheduler:
+      return
+        "an assistant runs the tasks a central scheduler hands out: name one with --scheduler-host, --scheduler-port or --scheduler-url ([core] default-scheduler-url)"
     }
   }
 }

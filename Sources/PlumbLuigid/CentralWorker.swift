@@ -25,13 +25,14 @@ import Synchronization
 /// and ``SchedulingEnd/lostScheduler`` set.
 package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   let scheduler: CentralScheduler
-  private let options: RunOptions
   let log: RunLog
-  private let execution: TaskExecution
+  let execution: TaskExecution
   /// The coordinating task, and the stop and grace period around it.
   private let workLoop: WorkLoop
   let client: LuigidClient
   let identity: WorkerIdentity
+  /// The run's settings; an assistant's (``RunOptions/isAssistant``) among them.
+  let options: RunOptions
   let slots: Int
 
   /// What the coordinator, the running tasks and a stop share, behind one lock.
@@ -88,7 +89,11 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   package func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
     try await register(nodes)
-    guard nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else { return SchedulingEnd() }
+    // `--workers 0`, Luigi's way to schedule without running: the tasks wait for other workers.
+    guard options.workers > 0 else { return SchedulingEnd() }
+    guard options.isAssistant || nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else {
+      return SchedulingEnd()
+    }
     let threads = WorkerThreads(count: slots)
     defer { threads.stop() }
     guard threads.count > 0 else {
@@ -110,14 +115,14 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     await workLoop.run(observing: options.stop, onStop: { [self] reason in stop(reason) }) {
       await self.coordinate(wakes: wakes, threads: threads)
     }
-    let (reason, lost, held, abandoned, nodes) = shared.withLock { shared in
+    let (reason, lost, held, abandoned, all) = shared.withLock { shared in
       let abandoned = shared.run.end()
       shared.wakeCoordinator?.finish()
       return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
     }
     workLoop.warnAbandoned(abandoned)
     settleTasksNotRunHere(nodes, heldByOthers: held)
-    return SchedulingEnd(stopReason: reason, lostScheduler: lost)
+    return SchedulingEnd(stopReason: reason, lostScheduler: lost, adopted: all.filter { $0.order < 0 })
   }
 
   /// Tells luigid about every task of the graph, done or not, with its edges.
@@ -220,12 +225,14 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         let lent = shared.withLock { $0.lent }
         if running.count < slots + lent && !isDisabled {
           let arguments: [String: JSONValue] = [
-            "worker": worker, "host": .string(identity.host), "assistant": false,
+            "worker": worker, "host": .string(identity.host), "assistant": .bool(options.isAssistant),
             "current_tasks": .array(running.keys.sorted().map { .string($0) }),
           ]
+          let response: JSONValue
           let reply: WorkReply
           do {
-            reply = WorkReply(try await client.call("get_work", arguments, log: log), worker: identity.id)
+            response = try await client.call("get_work", arguments, log: log)
+            reply = WorkReply(response, worker: identity.id)
           } catch {
             lose(error)
             break asking
@@ -237,7 +244,12 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
           }
           if let taskID = reply.taskID {
             let node = shared.withLock { $0.byID[taskID] }
-            if let node, start(node) {
+            if node == nil, options.isAssistant, let adopted = adopt(taskID, handedIn: response) {
+              running[taskID] = adopted
+              group.addTask(executorPreference: threads) {
+                .finished(adopted, await self.execution.run(adopted, for: self))
+              }
+            } else if let node, start(node) {
               running[taskID] = node
               group.addTask(executorPreference: threads) { .finished(node, await self.execution.run(node, for: self)) }
             } else {
@@ -340,7 +352,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     default: return true
     }
     do {
-      try await report(TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id))
+      try await report(outcome(of: node, succeeded: succeeded))
       return true
     } catch {
       lose(error)
@@ -368,6 +380,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// finished ("being run by another worker", or complete): waiting makes them the same every time.
   private func keepsWaiting(_ reply: WorkReply, idleFor idle: Duration) -> Bool {
     guard scheduler.keepsAlive else { return false }
+    // Luigi's `_keep_alive`: an assistant kept alive asks for work until it is stopped.
+    if options.isAssistant { return true }
     if !reply.heldByOthers.isEmpty { return true }
     guard reply.pendingTasks > stuckBehindFailures(shared.withLock { $0.run.nodes }) else { return false }
     if scheduler.countsLastScheduled { return reply.pendingLastScheduled > 0 }

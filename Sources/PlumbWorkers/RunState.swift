@@ -209,6 +209,15 @@ package struct RunState<Waiter> {
     return true
   }
 
+  /// Adds `node`, a task luigid handed an assistant that the run did not schedule, and marks it
+  /// running; `false` when the run is stopping or has ended.
+  package mutating func adopt(_ node: TaskNode) -> Bool {
+    guard stopReason == nil, !hasEnded else { return false }
+    nodes.append(node)
+    node.state = .running
+    return true
+  }
+
   /// A task luigid handed out ended with `outcome`; returns `false` once the run has ended, when
   /// the node no longer changes.
   package mutating func record(_ node: TaskNode, outcome: TaskNode.State) -> Bool {

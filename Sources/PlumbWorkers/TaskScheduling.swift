@@ -30,9 +30,12 @@ package struct SchedulingEnd: Sendable {
   package var stopReason: String?
   /// Whether the run stopped because the central scheduler stopped answering.
   package var lostScheduler = false
+  /// Tasks run here that the run did not schedule: those luigid handed an assistant.
+  package var adopted: [TaskNode] = []
 
-  package init(stopReason: String? = nil, lostScheduler: Bool = false) {
+  package init(stopReason: String? = nil, lostScheduler: Bool = false, adopted: [TaskNode] = []) {
     self.stopReason = stopReason
     self.lostScheduler = lostScheduler
+    self.adopted = adopted
   }
 }

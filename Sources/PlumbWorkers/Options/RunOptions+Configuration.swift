@@ -5,7 +5,7 @@ extension RunOptions {
   /// These options with every setting code left alone taken from `configuration` (`[core]
   /// workers`, `[core] log_level`, `[scheduler] retry_count`, `[scheduler]
   /// retry_delay`, `[core] stop_grace_period`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
-  /// show_errors`, the scheduler: see ``SchedulerRequest/choice(configuration:)``), and with the
+  /// show_errors`, `[core] assistant`, `[worker] python`, the scheduler: see ``SchedulerRequest/choice(configuration:)``), and with the
   /// observer of its `[webhook]`, if any.
   package func completed(with configuration: Configuration) throws -> RunOptions {
     var options = self
@@ -25,6 +25,8 @@ extension RunOptions {
     settings.exitCodes = try settings.exitCodes ?? ExitCodes(configuration: configuration)
     settings.scheduler = try settings.scheduler ?? schedulerRequest.choice(configuration: configuration)
     settings.resourceLimits = try settings.resourceLimits ?? configuration.resourceLimits()
+    settings.isAssistant = try settings.isAssistant ?? configuration.isAssistant()
+    settings.pythonInterpreter = settings.pythonInterpreter ?? configuration.value(section: "worker", key: "python")
     options.settings = settings
     options.configuration = configuration
     if let webhook = try configuration.webhook() {
@@ -39,6 +41,11 @@ extension Configuration {
   /// `[core] no_lock`.
   package func noLock() throws -> Bool {
     try boolean(section: "core", key: "no_lock") ?? false
+  }
+
+  /// `[core] assistant`, Luigi's name for a worker that runs any task luigid hands out.
+  package func isAssistant() throws -> Bool {
+    try boolean(section: "core", key: "assistant") ?? false
   }
 
   /// `[resources]`: each resource's limit, a count of at least 0.

@@ -33,6 +33,8 @@ public struct RunOptions: Sendable {
     var stopGracePeriod: TimeInterval?
     var scheduler: SchedulerChoice?
     var resourceLimits: [String: Int]?
+    var isAssistant: Bool?
+    var pythonInterpreter: String?
   }
 
   package var settings = Settings()
@@ -203,6 +205,15 @@ public struct RunOptions: Sendable {
   /// options.forcing = ["ScrapeDay(date=2024-01-03)"]
   /// ```
   public var forcing: [String] = []
+
+  /// The task types an assistant (``isAssistant``) makes from what luigid hands it: a task whose
+  /// family is one of these, and whose parameters give back the task id luigid sent, runs here as
+  /// any task does. A ``PipelineCommand`` lists its own tasks here.
+  ///
+  /// ```swift
+  /// options.assistantTasks = [TopSongs.self, Producer.self]
+  /// ```
+  public var assistantTasks: [any PipelineTask.Type] = []
 
   /// Options with Plumb's defaults: one worker, no retries, the current folder, `plumb.cfg`.
   public init() {}
