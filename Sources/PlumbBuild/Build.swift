@@ -33,7 +33,9 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
   let directory = options.workingDirectory ?? FileManager.default.currentDirectoryPath
   let configuration = try options.configuration ?? Configuration.load(in: directory)
   let options = try options.completed(with: configuration)
-  if options.isAssistant, case .local = options.scheduler { throw CentralSchedulerError.assistantWithoutCentralScheduler }
+  if options.isAssistant, case .local = options.scheduler {
+    throw CentralSchedulerError.assistantWithoutCentralScheduler
+  }
   let context = RunContext(
     workingDirectory: directory, configuration: configuration, familyValues: options.familyValues)
   let scheduler = Scheduler(options: options, context: context)

@@ -17,7 +17,8 @@ struct EngineOption: Sendable {
   static let all: [EngineOption] = [
     EngineOption(
       names: ["--workers"], valueName: "N",
-      help: "run up to N tasks at once ([core] workers; default 1); 0 with luigid: schedule, leave the running to others"
+      help:
+        "run up to N tasks at once ([core] workers; default 1); 0 with luigid: schedule, leave the running to others"
     ) { invocation, value, flag in
       invocation.workers = try count(value, flag: flag, minimum: 0, maximum: RunOptions.maximumWorkers)
     },

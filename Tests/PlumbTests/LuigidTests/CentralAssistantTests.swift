@@ -82,7 +82,8 @@ final class CentralAssistantTests: XCTestCase {
 
     // Luigi's own worker schedules the Python tasks and runs none (`--workers 0`).
     for (module, task) in [(Self.pythonModule, "PyTop"), (Self.goneModule, "Lost")] {
-      let scheduled = try runPython(["-m", "luigi", "--module", module, task, "--workers", "0"] + luigid.flags, in: folder)
+      let scheduled = try runPython(
+        ["-m", "luigi", "--module", module, task, "--workers", "0"] + luigid.flags, in: folder)
       XCTAssertEqual(scheduled.code, 0, scheduled.output)
     }
     try FileManager.default.removeItem(atPath: folder.path(of: "\(Self.goneModule).py"))
@@ -124,7 +125,8 @@ final class CentralAssistantTests: XCTestCase {
     // Failed, not held RUNNING: luigid is free to hand them to a worker that can run them.
     XCTAssertEqual(try names(of: "FAILED", in: luigid), ["Lost()", "Stranger()"])
     XCTAssertEqual(try names(of: "RUNNING", in: luigid), [])
-    for (family, reason) in [("Lost", "No module named 'gone_pipeline'"), ("Stranger", "it knows SwiftLeaf, SwiftTop")] {
+    for (family, reason) in [("Lost", "No module named 'gone_pipeline'"), ("Stranger", "it knows SwiftLeaf, SwiftTop")]
+    {
       let id = try XCTUnwrap(try ids(of: "FAILED", in: luigid)[family])
       let error = try luigid.api("fetch_error", ["task_id": .string(id)])["error"]?.string ?? ""
       XCTAssertTrue(error.contains("Cannot find task(s) sent by scheduler: \(id)"), error)
