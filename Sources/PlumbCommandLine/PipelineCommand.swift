@@ -224,6 +224,12 @@ public struct PipelineCommand: Sendable {
       }
       var options = RunOptions(invocation: invocation, configuration: configuration, workingDirectory: directory)
       options.assistantTasks = tasks
+      // `--workers 0` leaves the running to other workers: there are none without luigid.
+      if invocation.workers == 0, case .local = try options.completed(with: configuration).scheduler {
+        throw CommandLineError.invalidValue(
+          flag: "--workers", value: "0",
+          expected: "a whole number from 1 to \(RunOptions.maximumWorkers), or 0 with luigid")
+      }
       exitCodes = try ExitCodes(configuration: configuration)
       options.logSink = { standardError($0) }
       options.stop = stop
