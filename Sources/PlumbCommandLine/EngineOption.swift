@@ -20,7 +20,9 @@ struct EngineOption: Sendable {
       help:
         "run up to N tasks at once ([core] workers; default 1); 0 with luigid: schedule, leave the running to others"
     ) { invocation, value, flag in
-      invocation.workers = try count(value, flag: flag, minimum: 0, maximum: RunOptions.maximumWorkers)
+      // 0 is for luigid only (see PipelineCommand), so the range the error states starts at 1.
+      invocation.workers =
+        value == "0" ? 0 : try count(value, flag: flag, minimum: 1, maximum: RunOptions.maximumWorkers)
     },
     EngineOption(
       names: ["--retries", "--retry-count", "--scheduler-retry-count"], valueName: "N",
