@@ -24,6 +24,21 @@ struct ReadyQueue {
     }
   }
 
+  /// Takes out the first `limit` tasks, in hand-out order, for which `isWanted` holds: the tasks
+  /// that join a batch. Costs a pass over the queue and rebuilding it, paid only for batches.
+  mutating func removeFirst(_ limit: Int, where isWanted: (TaskNode) -> Bool) -> [TaskNode] {
+    guard limit > 0 else { return [] }
+    let wanted = heap.indices.filter { isWanted(heap[$0].node) }
+    guard !wanted.isEmpty else { return [] }
+    let taken = wanted.sorted { Self.before(heap[$0], heap[$1]) }.prefix(limit)
+    let removed = taken.map { heap[$0].node }
+    let takenSet = Set(taken)
+    let kept = heap.indices.filter { !takenSet.contains($0) }.map { heap[$0].node }
+    heap = []
+    for node in kept { push(node) }
+    return removed
+  }
+
   mutating func pop() -> TaskNode? {
     guard !heap.isEmpty else { return nil }
     heap.swapAt(0, heap.count - 1)

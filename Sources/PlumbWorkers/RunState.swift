@@ -108,7 +108,8 @@ package struct RunState<Waiter> {
   }
 
   /// A worker loop asks for a task; a loop started for a lent slot (`isLent`) ends once the slots
-  /// lent are fewer than the loops.
+  /// lent are fewer than the loops. A task of a family that batches comes with the runnable tasks
+  /// that may share its batch (``TaskBatch``), as the node that runs them all.
   mutating func nextTask(isLent: Bool) -> Next {
     if stopReason != nil { return .exit }
     if isLent && loops > slots + lent {
@@ -120,12 +121,32 @@ package struct RunState<Waiter> {
         waitingForResources.append(node)
         continue
       }
-      node.state = .running
+      let handed = batch(startingWith: node) ?? node
+      for member in handed.runsFor { member.state = .running }
+      handed.state = .running
       running += 1
-      return .run(node)
+      return .run(handed)
     }
     // With nothing running, a task still waiting needs more than a limit allows: it never runs.
     return running == 0 ? .exit : .wait
+  }
+
+  /// The node of a batch of `node` and the runnable tasks that may join it, highest in the
+  /// hand-out order first, up to the family's most (luigid's `get_work` picks the same); `nil`
+  /// when `node` runs on its own.
+  private mutating func batch(startingWith node: TaskNode) -> TaskNode? {
+    guard let batcher = TaskBatch.batcher(of: type(of: node.task)), node.task.isBatchable else { return nil }
+    let family = ObjectIdentifier(type(of: node.task))
+    let shared = TaskBatch.unbatchedTexts(of: node.task, batched: batcher.names)
+    let others = ready.removeFirst(batcher.maximumSize - 1) { candidate in
+      ObjectIdentifier(type(of: candidate.task)) == family && candidate.task.isBatchable
+        && candidate.resources == node.resources
+        && TaskBatch.unbatchedTexts(of: candidate.task, batched: batcher.names) == shared
+    }
+    guard !others.isEmpty else { return nil }
+    if let batch = TaskBatch.node(running: [node] + others, batched: batcher.names) { return batch }
+    for other in others { ready.push(other) }
+    return nil
   }
 
   /// Keeps `waiter` until a task is runnable or nothing is left; returns `false`, keeping nothing,
@@ -144,6 +165,7 @@ package struct RunState<Waiter> {
     running -= 1
     node.state = outcome
     var released = 0
+    var settled: [TaskNode] = []
     if !node.resources.isEmpty {
       for (name, amount) in node.resources where amount > 0 {
         heldResources[ParameterDeclaration.canonicalKey(name), default: 0] -= amount
@@ -152,18 +174,22 @@ package struct RunState<Waiter> {
       released += waitingForResources.count
       waitingForResources = []
     }
-    // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`.
-    var settled = outcome == .pending ? [] : [node]
-    if outcome == .succeeded || outcome == .alreadyComplete {
-      for dependent in node.dependents where dependent.state == .pending && !dependent.isBlocked {
-        dependent.unfinishedDependencies -= 1
-        if dependent.unfinishedDependencies == 0 {
-          ready.push(dependent)
-          released += 1
+    // A batch's outcome is each of its tasks'.
+    for task in node.runsFor {
+      task.state = outcome
+      // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`.
+      if outcome != .pending { settled.append(task) }
+      if outcome == .succeeded || outcome == .alreadyComplete {
+        for dependent in task.dependents where dependent.state == .pending && !dependent.isBlocked {
+          dependent.unfinishedDependencies -= 1
+          if dependent.unfinishedDependencies == 0 {
+            ready.push(dependent)
+            released += 1
+          }
         }
+      } else if outcome != .pending {
+        settled += task.blockDependents()
       }
-    } else if outcome != .pending {
-      settled += node.blockDependents()
     }
     let requirements = settle(settled)
     let isOver = ready.isEmpty && running == 0
@@ -204,7 +230,9 @@ package struct RunState<Waiter> {
   /// luigid handed out `node`: marks it running, unless the run is stopping or the task is not
   /// one this run can run (finished already, external). Returns whether to run it.
   package mutating func start(_ node: TaskNode) -> Bool {
-    guard stopReason == nil, node.state == .pending, !node.isExternal else { return false }
+    let tasks = node.runsFor
+    guard stopReason == nil, tasks.allSatisfy({ $0.state == .pending && !$0.isExternal }) else { return false }
+    for task in tasks { task.state = .running }
     node.state = .running
     return true
   }
@@ -222,6 +250,7 @@ package struct RunState<Waiter> {
   /// the node no longer changes.
   package mutating func record(_ node: TaskNode, outcome: TaskNode.State) -> Bool {
     guard !hasEnded else { return false }
+    for task in node.runsFor { task.state = outcome }
     node.state = outcome
     return true
   }
@@ -230,9 +259,11 @@ package struct RunState<Waiter> {
   /// stopping (not counted), `nil` once the run has ended (see ``TaskExecutionHost/keep(_:of:)``).
   package mutating func keep(_ error: any Error, of node: TaskNode) -> Bool? {
     guard !hasEnded else { return nil }
-    node.error = error
+    // A batch's failure is each of its tasks' (Luigi's scheduler marks them all failed).
+    let tasks = node.batchMembers + [node]
+    for task in tasks { task.error = error }
     guard stopReason == nil else { return false }
-    node.failureCount += 1
+    for task in tasks { task.failureCount += 1 }
     return true
   }
 

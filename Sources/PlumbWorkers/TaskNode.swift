@@ -34,8 +34,9 @@ package final class TaskNode: @unchecked Sendable {
   package let isWrapper: Bool
   /// The position in the order tasks were first met.
   package let order: Int
-  /// What the task holds while it runs (``PipelineTask/resources``), by name.
-  package let resources: [String: Int]
+  /// What the task holds while it runs (``PipelineTask/resources``), by name; a batch's node holds
+  /// what its first member does (they all need the same), as luigid counts a batch.
+  package private(set) var resources: [String: Int]
   /// The task's own priority, raised to that of the most urgent task that waits for it.
   package var priority: Int
   package var state = State.unvisited
@@ -64,6 +65,9 @@ package final class TaskNode: @unchecked Sendable {
   var isBlocked = false
   /// The `require(_:)` calls waiting for this task to settle.
   var waits: [DynamicWait] = []
+  /// For the node of a batch (``TaskBatch``), the graph's tasks it runs as one; empty for a task
+  /// of the graph. The batch's node is not in the graph: its outcome is its members'.
+  package private(set) var batchMembers: [TaskNode] = []
 
   package init(task: any PipelineTask, info: TaskInfo, order: Int) {
     self.task = task
@@ -74,6 +78,27 @@ package final class TaskNode: @unchecked Sendable {
     isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
     isWrapper = Self.wrapperTypes.value(for: type(of: task)) { task is any WrapperTask }
   }
+
+  /// The node of a batch that runs `members`' work as `task` (their batchable parameters combined):
+  /// it waited for what they waited for, holds what the first one holds, and runs with the most
+  /// urgent one's priority and depth; forced when one of them is.
+  package convenience init(batchOf members: [TaskNode], running task: any PipelineTask) {
+    self.init(task: task, info: TaskInfo(task), order: members[0].order)
+    batchMembers = members
+    resources = members[0].resources
+    var linked = Set<ObjectIdentifier>()
+    for member in members {
+      for dependency in member.dependencies where linked.insert(ObjectIdentifier(dependency)).inserted {
+        dependencies.append(dependency)
+      }
+    }
+    priority = members.map(\.priority).max() ?? priority
+    depth = members.map(\.depth).max() ?? 0
+    isForced = members.contains { $0.isForced }
+  }
+
+  /// The graph's tasks whose state this node's run decides: its batch's members, or itself.
+  package var runsFor: [TaskNode] { batchMembers.isEmpty ? [self] : batchMembers }
 
   private static let externalTypes = TypeCache<Bool>()
   private static let wrapperTypes = TypeCache<Bool>()

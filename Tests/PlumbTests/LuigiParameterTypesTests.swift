@@ -102,7 +102,7 @@ final class LuigiParameterTypesTests: XCTestCase {
       #"{"start":"1998-03-23","num":3}"#, #"{"b": [1, 2.5, 1e20, -0.0], "a": {"z": null, "y": false}}"#,
       #"{"name": "Zoë \u2603 \ud83d\ude00", "quote": "\"\\\n"}"#,
     ]
-    let luigi = try python(
+    let luigi = try folder.runLuigi(
       """
       import luigi
       class Timed(luigi.Task):
@@ -143,7 +143,7 @@ final class LuigiParameterTypesTests: XCTestCase {
     options.configuration = Configuration()
     options.logLevel = .error
     let plumb = try build([MinuteReport()], options: options).summary
-    let luigi = try python(
+    let luigi = try folder.runLuigi(
       """
       import datetime, luigi
       class EveryMinute(luigi.Task):
@@ -168,24 +168,5 @@ final class LuigiParameterTypesTests: XCTestCase {
       plumb,
       luigi.joined(separator: "\n").replacingOccurrences(of: "Luigi Execution Summary", with: "Plumb Execution Summary")
     )
-  }
-
-  /// The lines `script` prints, run by the venv's Python with Luigi in the test's folder.
-  private func python(_ script: String) throws -> [String] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: LuigidServer.python)
-    process.arguments = ["-c", script]
-    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    XCTAssertEqual(process.terminationStatus, 0, "Luigi's side failed (run `make luigid-venv` once): \(problems)")
-    return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
   }
 }

@@ -29,6 +29,13 @@
 ///
 /// A parameter is part of a task *value*: copies of a task never share it, and a run never changes
 /// the tasks it is given. The run works on its own copies, with the values it resolved.
+///
+/// A parameter with a ``BatchMethod`` makes its task family batchable: tasks that differ only in
+/// such parameters may run as one task whose value combines theirs (see ``BatchMethod``).
+///
+/// ```swift
+/// @Parameter(help: "the last day to index", batchMethod: .max) var day: Day = .required
+/// ```
 @propertyWrapper
 public struct Parameter<Value: ParameterValue>: Sendable {
   /// Where ``value`` came from, which decides whether a run may still replace it.
@@ -54,27 +61,40 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   /// (`taskLimit`): the name in the task's id, text form and luigid's `params`, so that a task
   /// Luigi also defines is the same task in luigid. Flags and config keys accept either spelling.
   package let luigiName: String?
+  /// How the values of a batch's tasks combine into the value the batch runs with; `nil` for a
+  /// parameter that is not batchable.
+  public let batchMethod: BatchMethod<Value>?
 
-  /// Declares a parameter whose default is the property's initial value.
+  /// Declares a parameter whose default is the property's initial value; with a `batchMethod`,
+  /// tasks that differ only in batchable parameters may run as one batch (see ``BatchMethod``).
   ///
   /// ```swift
   /// @Parameter(help: "how many times") var times: Int = 1
+  /// @Parameter(help: "the newest day to index", batchMethod: .max) var day: Day = Day(year: 2024, month: 1, day: 1)!
   /// ```
-  public init(wrappedValue: Value, help: String = "", significant: Bool = true) {
-    self.init(value: wrappedValue, origin: .initialized, help: help, significant: significant, luigiName: nil)
+  public init(
+    wrappedValue: Value, help: String = "", significant: Bool = true, batchMethod: BatchMethod<Value>? = nil
+  ) {
+    self.init(
+      value: wrappedValue, origin: .initialized, help: help, significant: significant, luigiName: nil,
+      batchMethod: batchMethod)
   }
 
   /// A parameter that Luigi calls `luigiName` (see ``luigiName``).
   package init(wrappedValue: Value, luigiName: String, help: String) {
-    self.init(value: wrappedValue, origin: .initialized, help: help, significant: true, luigiName: luigiName)
+    self.init(
+      value: wrappedValue, origin: .initialized, help: help, significant: true, luigiName: luigiName, batchMethod: nil)
   }
 
-  private init(value: Value, origin: Origin, help: String, significant: Bool, luigiName: String?) {
+  private init(
+    value: Value, origin: Origin, help: String, significant: Bool, luigiName: String?, batchMethod: BatchMethod<Value>?
+  ) {
     self.value = value
     self.origin = origin
     self.help = help
     isSignificant = significant
     self.luigiName = luigiName
+    self.batchMethod = batchMethod
   }
 
   /// The parameter's value: in a task a run is working on, the one it resolved from code, command
@@ -98,10 +118,17 @@ extension Parameter where Value: RequirableParameterValue {
   ///
   /// Swift picks this initializer for `= .required`, and the task's memberwise initializer then
   /// calls it with its argument, so a left-out argument is `nil` here, parameter by parameter.
-  public init(wrappedValue: Value?, help: String = "", significant: Bool = true) {
+  /// A `batchMethod` makes the parameter batchable (see ``BatchMethod``):
+  ///
+  /// ```swift
+  /// @Parameter(help: "the last day to index", batchMethod: .max) var day: Day = .required
+  /// ```
+  public init(
+    wrappedValue: Value?, help: String = "", significant: Bool = true, batchMethod: BatchMethod<Value>? = nil
+  ) {
     self.init(
       value: wrappedValue ?? Value.placeholder, origin: wrappedValue == nil ? .unset : .initialized, help: help,
-      significant: significant, luigiName: nil)
+      significant: significant, luigiName: nil, batchMethod: batchMethod)
   }
 }
 
@@ -120,6 +147,8 @@ package protocol AnyParameter: Sendable {
   var isResolved: Bool { get }
   var expectedForm: String { get }
   var isBoolean: Bool { get }
+  /// Whether the parameter has a ``BatchMethod``.
+  var isBatched: Bool { get }
   /// Whether code chose the value, given the declared default's text (`nil` when required): it was
   /// assigned, or given to the initializer and differs from the default.
   func isSetInCode(defaultText: String?) -> Bool
@@ -129,6 +158,9 @@ package protocol AnyParameter: Sendable {
   /// The parameter with `text`, from a flag or the config file, as the run's value, or with what
   /// code gave when `text` is `nil`; `nil` if the text is not a valid value.
   func resolving(text: String?) -> (any AnyParameter)?
+  /// The parameter with the run's value combined by its batch method from `texts` (one per task of
+  /// a batch, at least one); `nil` without a batch method or when a text is not a valid value.
+  func combining(texts: [String]) -> (any AnyParameter)?
   /// Writes the parameter over the one stored at `address`, which must hold the same type.
   func store(at address: UnsafeMutableRawPointer)
 }
@@ -140,6 +172,7 @@ extension Parameter: AnyParameter {
   package var isResolved: Bool { origin == .resolved }
   package var expectedForm: String { Value.expectedForm }
   package var isBoolean: Bool { Value.self == Bool.self }
+  package var isBatched: Bool { batchMethod != nil }
 
   package func isSetInCode(defaultText: String?) -> Bool {
     origin == .assigned || (origin == .initialized && value.parameterText != defaultText)
@@ -158,6 +191,20 @@ extension Parameter: AnyParameter {
       guard let newValue = Value(parameterText: text) else { return nil }
       copy.value = newValue
     }
+    copy.origin = .resolved
+    return copy
+  }
+
+  package func combining(texts: [String]) -> (any AnyParameter)? {
+    guard let batchMethod, !texts.isEmpty else { return nil }
+    var values: [Value] = []
+    values.reserveCapacity(texts.count)
+    for text in texts {
+      guard let value = Value(parameterText: text) else { return nil }
+      values.append(value)
+    }
+    var copy = self
+    copy.value = batchMethod.combine(values)
     copy.origin = .resolved
     return copy
   }

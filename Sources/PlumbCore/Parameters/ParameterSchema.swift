@@ -83,6 +83,14 @@ package enum ParameterSchema {
     }
   }
 
+  private static let batchedNames = TypeCache<[String]>()
+
+  /// The names of `type`'s batchable parameters, those with a ``BatchMethod``, in declaration
+  /// order (Luigi's `batch_param_names`); empty for a family that never runs as a batch.
+  package static func batchedParameterNames(of type: any PipelineTask.Type) -> [String] {
+    batchedNames.value(for: type) { parameters(of: type.init()).filter { $0.parameter.isBatched }.map(\.name) }
+  }
+
   /// The parameters of a task value, by property name, in declaration order.
   package static func parameters(of task: any PipelineTask) -> [(name: String, parameter: any AnyParameter)] {
     ParameterLayout.of(type(of: task)).parameters(of: task)

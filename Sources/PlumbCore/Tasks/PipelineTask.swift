@@ -128,6 +128,31 @@ public protocol PipelineTask: Requirement, Sendable {
   /// }
   /// ```
   var retryPolicy: RetryPolicy? { get }
+
+  /// The most tasks of this family that one batch may run (Luigi's `max_batch_size`); unlimited by
+  /// default. It matters only for a family with a batchable parameter (see ``BatchMethod``); 1
+  /// turns batching off.
+  ///
+  /// ```swift
+  /// struct Export: PipelineTask {
+  ///     @Parameter(batchMethod: .joined(separator: ",")) var tables: String = .required
+  ///     static var maxBatchSize: Int { 4 }   // tables=a,b,c,d at most
+  /// }
+  /// ```
+  static var maxBatchSize: Int { get }
+
+  /// Whether this task may run as part of a batch (Luigi's `batchable`): true by default, which
+  /// matters only when the family has a batchable parameter. A task that says false always runs
+  /// on its own, with its own values.
+  ///
+  /// ```swift
+  /// struct Reindex: PipelineTask {
+  ///     @Parameter(batchMethod: .max) var day: Day = .required
+  ///     @Parameter var full: Bool = false
+  ///     var isBatchable: Bool { !full }   // a full reindex runs alone
+  /// }
+  /// ```
+  var isBatchable: Bool { get }
 }
 
 /// Default family names, by task type: `String(describing:)` is too slow to call per task.
@@ -156,6 +181,12 @@ extension PipelineTask {
 
   /// No policy of its own: the run's retries apply.
   public var retryPolicy: RetryPolicy? { nil }
+
+  /// No limit: a batch takes every task that can join it.
+  public static var maxBatchSize: Int { .max }
+
+  /// Batchable: the task joins a batch when its family has a batchable parameter.
+  public var isBatchable: Bool { true }
 
   /// Complete when the task has outputs and every one exists. A task without outputs is never
   /// complete, so it runs every time (Luigi's rule too). Throws what a target's
