@@ -125,19 +125,28 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     return SchedulingEnd(stopReason: reason, lostScheduler: lost, adopted: all.filter { $0.order < 0 })
   }
 
-  /// Tells luigid about every task of the graph, done or not, with its edges.
+  /// Tells luigid about every task of the graph, done or not, with its edges, after the families
+  /// that batch (`add_task_batcher`).
   ///
   /// A few calls are in flight at once: each costs about a millisecond of waiting on the network,
   /// which luigid (one thread) can spend on the call before; the order luigid sees them in does not
-  /// matter (an edge to a task not registered yet makes a placeholder the registration fills in).
+  /// matter (an edge to a task not registered yet makes a placeholder the registration fills in),
+  /// except for a graph with a family that batches: luigid lists a batch's values in the order it
+  /// first heard of the tasks, and that order makes the batch's task (`values=0,1,2`), so the
+  /// registrations go one at a time, in the graph's order, as a Python worker sends them.
   private func register(_ nodes: [TaskNode]) async throws {
     let client = client
     let log = log
     let worker = identity.id
     do {
+      let batchers = TaskRegistration.batchers(of: nodes, worker: worker)
+      for batcher in batchers {
+        _ = try await client.call("add_task_batcher", batcher, log: log)
+      }
+      let inFlight = batchers.isEmpty ? Self.registrationsInFlight : 1
       try await withThrowingTaskGroup(of: Void.self) { group in
         for (index, node) in nodes.enumerated() {
-          if index >= Self.registrationsInFlight { try await group.next() }
+          if index >= inFlight { try await group.next() }
           let arguments = TaskRegistration.scheduled(node, worker: worker)
           group.addTask { _ = try await client.call("add_task", arguments, log: log) }
         }
@@ -180,6 +189,10 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     else { return false }
     log.warning(
       "the central scheduler at \(scheduler.address) lost this run's tasks (restarted?): registering them again")
+    for batcher in TaskRegistration.batchers(of: nodes.filter { $0.state == .pending }.map(\.node), worker: identity.id)
+    {
+      guard (try? client.callBlocking("add_task_batcher", batcher)) != nil else { return false }
+    }
     for (node, state, registration) in nodes {
       let arguments: [String: JSONValue]
       switch state {
@@ -257,6 +270,20 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
             }
             continue
           }
+          if let batch = reply.batch {
+            do {
+              if let node = try await claim(batch) {
+                running[node.info.id] = node
+                group.addTask(executorPreference: threads) {
+                  .finished(node, await self.execution.run(node, for: self))
+                }
+              }
+            } catch {
+              lose(error)
+              break asking
+            }
+            continue
+          }
           // As Luigi's summary does, only answers without work count: they are why this worker waits.
           shared.withLock { shared in
             for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
@@ -325,17 +352,51 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     shared.withLock { $0.run.start(node) }
   }
 
+  /// Takes a batch luigid handed out: the node that runs its tasks as one, claimed RUNNING in
+  /// luigid as Luigi's worker claims it; `nil` when this worker will not run it, its tasks then
+  /// answered one by one as ``refuse(_:node:)`` answers a task.
+  ///
+  /// The batched parameters' values are luigid's lists, which may hold values of tasks other
+  /// workers registered; the batch's outcome is recorded here for the tasks this run has.
+  private func claim(_ batch: WorkReply.Batch) async throws -> TaskNode? {
+    let members = shared.withLock { shared in batch.taskIDs.compactMap { shared.byID[$0] } }
+    var node: TaskNode?
+    if let first = members.first, let batcher = TaskBatch.batcher(of: type(of: first.task)) {
+      var lists: [String: [String]] = [:]
+      for name in batcher.names {
+        lists[name] = batch.parameters[name]?.elements?.compactMap(\.string)
+      }
+      node = TaskBatch.combined(first.task, lists: lists, batched: batcher.names).map {
+        TaskNode(batchOf: members, running: $0)
+      }
+    }
+    // luigid's lists hold a value this family cannot read: a task of the same family that another
+    // worker registered with other texts. Luigi's worker fails the batch's tasks then too.
+    let unreadable = node == nil ? "not run: the values batched do not read as this family's parameters" : nil
+    if let unreadable { log.warning("the central scheduler handed out a batch of \(batch.taskIDs), \(unreadable)") }
+    guard let node, start(node) else {
+      for taskID in batch.taskIDs {
+        await refuse(taskID, node: shared.withLock { $0.byID[taskID] }, explanation: unreadable)
+      }
+      return nil
+    }
+    try await report(TaskRegistration.running(node, batchID: batch.id, worker: identity.id))
+    return node
+  }
+
   /// Answers a task luigid handed out that this worker will not run: one it finished already in
   /// this run (luigid retries failed tasks after its `retry_delay`), or one it never registered as
   /// runnable. Reporting it again keeps luigid from waiting for this worker to die to move on.
-  private func refuse(_ taskID: String, node: TaskNode?) async {
+  /// `explanation` says why, where it is not that the run is stopping.
+  private func refuse(_ taskID: String, node: TaskNode?, explanation: String? = nil) async {
     guard let node else {
       log.warning("the central scheduler handed out \(taskID), which this run did not schedule; ignored")
       return
     }
     let succeeded = node.state == .succeeded || node.state == .alreadyComplete
     // Still pending here: the run is stopping and starts nothing more.
-    let explanation = node.state == .pending ? "not run: the Plumb worker it was handed to is stopping" : nil
+    let explanation =
+      explanation ?? (node.state == .pending ? "not run: the Plumb worker it was handed to is stopping" : nil)
     _ = try? await report(
       TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id, explanation: explanation))
   }

@@ -34,7 +34,40 @@ enum TaskRegistration {
     arguments["new_deps"] = .null
     arguments["expl"] = .null
     arguments["priority"] = .number(Double(node.priority))
+    // Luigi's `task.batchable`: luigid puts only such tasks in a batch.
+    arguments["batchable"] = .bool(node.task.isBatchable && TaskBatch.batcher(of: type(of: node.task)) != nil)
     return arguments
+  }
+
+  /// The `add_task_batcher` calls a Python worker makes while it schedules `nodes`: one per family
+  /// that batches and has a task to run here, before that task's registration, naming its
+  /// batchable parameters and, when the family limits it, the batch's size (luigid's default is
+  /// no limit).
+  static func batchers(of nodes: [TaskNode], worker: String) -> [[String: JSONValue]] {
+    var families = Set<String>()
+    var calls: [[String: JSONValue]] = []
+    for node in nodes where node.state == .pending && !node.isExternal {
+      guard let batcher = TaskBatch.batcher(of: type(of: node.task)), families.insert(node.info.family).inserted
+      else { continue }
+      var arguments: [String: JSONValue] = [
+        "worker": .string(worker), "task_family": .string(node.info.family),
+        "batched_args": .array(batcher.names.map { .string($0) }),
+      ]
+      if batcher.maximumSize < Int.max { arguments["max_batch_size"] = .number(Double(batcher.maximumSize)) }
+      calls.append(arguments)
+    }
+    return calls
+  }
+
+  /// The claim of a batch luigid handed out (`batch_id`), as Luigi's worker makes it before running
+  /// the batch: the task it runs, RUNNING on this worker. luigid then reports the batch's outcome,
+  /// sent for that task, as each of the batch's tasks'; unclaimed, they go back to PENDING.
+  static func running(_ node: TaskNode, batchID: String, worker: String) -> [String: JSONValue] {
+    [
+      "worker": .string(worker), "task_id": .string(node.info.id), "module": .null,
+      "family": .string(node.info.family), "params": .object(parameters(of: node).params), "status": "RUNNING",
+      "batch_id": .string(batchID),
+    ]
   }
 
   /// The report of `node`'s outcome here: DONE, or FAILED with the error's text as `expl`,
@@ -65,15 +98,21 @@ enum TaskRegistration {
     return arguments
   }
 
-  private static func common(_ node: TaskNode, worker: String) -> [String: JSONValue] {
+  /// Every parameter, insignificant ones too, as a Python worker sends them: the id is made of the
+  /// significant ones only. Plumb has no hidden or private parameters, so all are public (0).
+  private static func parameters(of node: TaskNode) -> (params: [String: JSONValue], visibilities: [String: JSONValue])
+  {
     var params: [String: JSONValue] = [:]
     var visibilities: [String: JSONValue] = [:]
-    // Every parameter, insignificant ones too, as a Python worker sends them: the id is made of the
-    // significant ones only. Plumb has no hidden or private parameters, so all are public (0).
     for (name, parameter) in ParameterSchema.parameters(of: node.task) {
       params[name] = .string(parameter.text)
       visibilities[name] = 0
     }
+    return (params, visibilities)
+  }
+
+  private static func common(_ node: TaskNode, worker: String) -> [String: JSONValue] {
+    let (params, visibilities) = parameters(of: node)
     return [
       "worker": .string(worker),
       "task_id": .string(node.info.id),
@@ -85,7 +124,8 @@ enum TaskRegistration {
       "param_visibilities": .object(visibilities),
       "resources": .object(node.resources.mapValues { .number(Double($0)) }),
       "assistant": false,
-      "batchable": false,
+      // Left as it is, but where the graph's registration says it (``scheduled(_:worker:)``).
+      "batchable": .null,
       "batch_id": .null,
       "tracking_url": .null,
       "accepts_messages": false,

@@ -5,6 +5,7 @@ import Synchronization
 import XCTest
 
 @testable import PlumbCore
+@testable import PlumbLuigid
 
 /// What the batch tests' tasks ran, in order: each run's batchable value, as text.
 private let runs = Mutex<[String]>([])
@@ -80,6 +81,18 @@ private struct RegionalMax: PipelineTask {
   }
 }
 
+/// The lines of the summary of a run of `tasks` (Luigi's layout alone, without Plumb's "Why tasks
+/// failed"), then the runs' values as the Python side's `summary(tasks)` prints Luigi's.
+private func summaryAndRuns(_ tasks: [any PipelineTask], options: RunOptions) throws -> [String] {
+  var options = options
+  options.summaryShowsErrors = false
+  runs.withLock { $0 = [] }
+  let result = try build(tasks, options: options)
+  return result.summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [
+    "runs: " + ranValues().joined(separator: " | ")
+  ]
+}
+
 /// Batches with Plumb's local scheduler, as Luigi's local scheduler forms them: the cases of
 /// Luigi's `test/execution_summary_test.py` (summaries compared byte for byte with Luigi's, run in
 /// the test) and of `test/worker_test.py` (which runs happen).
@@ -91,8 +104,9 @@ final class BatchTests: XCTestCase {
     runs.withLock { $0 = [] }
   }
 
-  /// Luigi's classes of the cases, and a helper that prints a local run's summary.
-  private static let luigiTasks = """
+  /// Luigi's classes of the cases, and `summary(tasks)`, which prints the summary of a run (local,
+  /// or on the luigid its keyword arguments name), then the runs' values.
+  static let luigiTasks = """
     import luigi
     ran = []
     class MaxBatchTask(luigi.Task):
@@ -129,24 +143,17 @@ final class BatchTests: XCTestCase {
         def complete(self):
             done = {v for r in ran for v in r.split(",")}
             return all(v in done for v in self.value.split(","))
-    def summary(tasks):
+    def summary(tasks, **scheduler):
         del ran[:]
-        result = luigi.build(tasks, local_scheduler=True, detailed_summary=True, log_level="CRITICAL")
+        result = luigi.build(
+            tasks, detailed_summary=True, log_level="CRITICAL", **(scheduler or {"local_scheduler": True}))
         print(result.summary_text.replace("Luigi Execution Summary", "Plumb Execution Summary"))
         print("runs: " + " | ".join(ran))
 
     """
 
-  /// The lines of the summary of a run of `tasks` (Luigi's layout alone, without Plumb's "Why
-  /// tasks failed"), then the runs' values as `summary(_:)` prints Luigi's.
   private func plumb(_ tasks: [any PipelineTask]) throws -> [String] {
-    var options = folder.options()
-    options.summaryShowsErrors = false
-    let result = try build(tasks, options: options)
-    defer { runs.withLock { $0 = [] } }
-    return result.summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) + [
-      "runs: " + ranValues().joined(separator: " | ")
-    ]
+    try summaryAndRuns(tasks, options: folder.options())
   }
 
   /// Luigi's test_batch_complete: five tasks of a max batch run as one, with the greatest value;
@@ -242,5 +249,92 @@ final class BatchTests: XCTestCase {
         .parameterText, "2024-01-31")
     XCTAssertEqual(BatchMethod.joined(separator: ",").combine(["b", "a"]), "b,a")
     XCTAssertEqual(BatchMethod<Int> { $0.reduce(0, +) }.combine([1, 2, 3]), 6)
+  }
+}
+
+/// Batches on luigid: Plumb's worker registers its batchable families (`add_task_batcher`) and
+/// tasks (`batchable`), runs the batches luigid hands out with the combined values, and reports
+/// them as Luigi's worker does. Each case runs Plumb on one fresh luigid and Luigi's own worker on
+/// another, and compares the summaries, the runs, and luigid's state after each.
+final class CentralBatchTests: XCTestCase {
+  private var folder: TemporaryFolder!
+
+  override func setUpWithError() throws {
+    folder = try TemporaryFolder(removedAfter: self)
+  }
+
+  /// What one worker's run left: its summary and runs, and luigid's task ids by status.
+  private struct Outcome: Equatable {
+    var lines: [String]
+    var ids: [String: [String]]
+  }
+
+  /// Runs `tasks` with Plumb and `luigiTasks` (Python's `summary(...)` call over the same tasks)
+  /// with Luigi's worker, each on a luigid of its own with luigid's `retryDelay`.
+  private func compare(
+    _ tasks: [any PipelineTask], _ luigiTasks: String, retryDelay: Int = 1
+  ) throws -> (plumb: Outcome, luigi: Outcome) {
+    let plumbLuigid = try LuigidServer(for: self, retryDelay: retryDelay)
+    var options = folder.options(workers: 2)
+    options.scheduler = .central(plumbLuigid.scheduler)
+    let plumb = try summaryAndRuns(tasks, options: options)
+    let luigiLuigid = try LuigidServer(for: self, retryDelay: retryDelay)
+    let luigi = try folder.runLuigi(
+      BatchTests.luigiTasks
+        + "summary(\(luigiTasks), scheduler_host=\"127.0.0.1\", scheduler_port=\(luigiLuigid.url.split(separator: ":").last!))"
+    )
+    return (
+      Outcome(lines: plumb, ids: try Self.ids(plumbLuigid)), Outcome(lines: luigi, ids: try Self.ids(luigiLuigid))
+    )
+  }
+
+  /// luigid's task ids by status, for the statuses that hold any.
+  private static func ids(_ luigid: LuigidServer) throws -> [String: [String]] {
+    var ids: [String: [String]] = [:]
+    for status in ["PENDING", "RUNNING", "BATCH_RUNNING", "DONE", "FAILED", "DISABLED", "UNKNOWN"] {
+      guard
+        case .object(let tasks) = try luigid.api(
+          "task_list", ["status": .string(status), "upstream_status": "", "search": ""]),
+        !tasks.isEmpty
+      else { continue }
+      ids[status] = tasks.keys.sorted()
+    }
+    return ids
+  }
+
+  /// A max batch on luigid: one run with the greatest value, and luigid has every task DONE.
+  func testAMaxBatchOnLuigidRunsOnceAndEndsAsWithLuigisWorker() throws {
+    let (plumb, luigi) = try compare([MaxBatches()], "[MaxBatches()]")
+    XCTAssertEqual(plumb.lines.last, "runs: 4")
+    XCTAssertEqual(plumb.ids["DONE"]?.count, 6, "\(plumb.ids)")
+    XCTAssertEqual(plumb, luigi)
+  }
+
+  /// A failed max batch on luigid: every task of it FAILED in luigid, with the batch's error.
+  func testAFailedMaxBatchOnLuigidFailsEveryTaskAsWithLuigisWorker() throws {
+    let (plumb, luigi) = try compare([MaxFailBatches()], "[MaxFailBatches()]", retryDelay: 900)
+    XCTAssertEqual(plumb.lines.last, "runs: 4")
+    XCTAssertEqual(plumb.ids["FAILED"]?.count, 5, "\(plumb.ids)")
+    XCTAssertEqual(plumb, luigi)
+  }
+
+  /// A joined batch on luigid: one run over every value; luigid knows the task that ran, DONE,
+  /// beside the ten it stands for, as after Luigi's worker.
+  func testAJoinedBatchOnLuigidRunsOnceAndEndsAsWithLuigisWorker() throws {
+    let (plumb, luigi) = try compare(
+      (0..<10).map { CsvBatchJob(values: "\($0)") }, "[CsvBatchJob(str(i)) for i in range(10)]")
+    XCTAssertEqual(plumb.lines.last, "runs: 0,1,2,3,4,5,6,7,8,9")
+    XCTAssertEqual(plumb.lines.last, luigi.lines.last)
+    XCTAssertEqual(plumb.ids["DONE"]?.count, 11, "\(plumb.ids)")
+    XCTAssertEqual(plumb.ids, luigi.ids)
+  }
+
+  /// Limited batches on luigid: three runs of at most four values.
+  func testMaxBatchSizeOnLuigidLimitsEachBatchAsWithLuigisWorker() throws {
+    let (plumb, luigi) = try compare(
+      (0..<11).map { CsvLimitedBatchJob(value: "\($0)") }, "[CsvLimitedBatchJob(str(i)) for i in range(11)]")
+    XCTAssertEqual(plumb.lines.last, "runs: 0,1,2,3 | 4,5,6,7 | 8,9,10")
+    XCTAssertEqual(plumb.lines.last, luigi.lines.last)
+    XCTAssertEqual(plumb.ids, luigi.ids)
   }
 }
