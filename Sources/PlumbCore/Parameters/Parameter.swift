@@ -63,6 +63,11 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   package let luigiName: String?
   /// How the values of a batch's tasks combine into the value the batch runs with; `nil` for a
   /// parameter that is not batchable.
+  ///
+  /// ```swift
+  /// struct Reindex: PipelineTask { @Parameter(batchMethod: .max) var day: Day = .required }
+  /// Reindex()._day.batchMethod?.combine([older, newer])   // newer
+  /// ```
   public let batchMethod: BatchMethod<Value>?
 
   /// Declares a parameter whose default is the property's initial value; with a `batchMethod`,

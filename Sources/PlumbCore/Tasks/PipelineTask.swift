@@ -183,9 +183,17 @@ extension PipelineTask {
   public var retryPolicy: RetryPolicy? { nil }
 
   /// No limit: a batch takes every task that can join it.
+  ///
+  /// ```swift
+  /// TopSongs.maxBatchSize   // Int.max, unless TopSongs declares its own
+  /// ```
   public static var maxBatchSize: Int { .max }
 
   /// Batchable: the task joins a batch when its family has a batchable parameter.
+  ///
+  /// ```swift
+  /// TopSongs(tld: "rs").isBatchable   // true, unless TopSongs declares its own
+  /// ```
   public var isBatchable: Bool { true }
 
   /// Complete when the task has outputs and every one exists. A task without outputs is never
