@@ -71,6 +71,16 @@ final class OutputFileTests: XCTestCase {
     XCTAssertEqual(folder.files(), [])
   }
 
+  // MARK: - Late write errors
+
+  func testOnlyFileSystemsNotKnownToBeLocalCloseBeforeTheRename() throws {
+    var info = stat()
+    try XCTSkipUnless(stat("/dev/shm", &info) == 0, "no /dev/shm here")
+    XCTAssertFalse(OutputFile.closeMayReportErrors(on: UInt64(info.st_dev)), "/dev/shm is a tmpfs, local")
+    // No file system is mounted from major 4095, minor 1048575: unknown, so close may fail there.
+    XCTAssertTrue(OutputFile.closeMayReportErrors(on: 0xFFFF_FFFF_FFFF_FFFF))
+  }
+
   // MARK: - Temporary files left over by writers that died
 
   func testLeftoverTemporaryFilesOfDeadWritersGoAtTheNextWriteAndLiveOnesStay() throws {

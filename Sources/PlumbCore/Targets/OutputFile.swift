@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -23,24 +24,31 @@ public final class OutputFile {
   private let finalPath: String
   private let temporaryPath: String
   private var descriptor: Int32
-  /// A duplicate of `descriptor` that keeps its `flock` until the file is renamed or removed, so
-  /// that closing `descriptor` can report a late write error (NFS reports them at `close`) before
-  /// the rename, while no other writer can take the temporary file for stale.
+  /// On a file system whose `close` may report a late write error (NFS reports them there), a
+  /// duplicate of `descriptor` that keeps its `flock` until the file is renamed or removed, so that
+  /// closing `descriptor` can report the error before the rename while no other writer can take the
+  /// temporary file for stale; elsewhere -1, and `descriptor` holds the lock until after the rename.
   private var lock: Int32
   private var buffer: [UInt8] = []
   private var failure: TargetError?
 
   private convenience init(finalPath: String) throws {
-    let (temporaryPath, descriptor) = try Self.openTemporaryFile(beside: finalPath)
-    try self.init(finalPath: finalPath, temporaryPath: temporaryPath, descriptor: descriptor)
+    let (temporaryPath, descriptor, closeMayFail) = try Self.openTemporaryFile(beside: finalPath)
+    try self.init(
+      finalPath: finalPath, temporaryPath: temporaryPath, descriptor: descriptor, closeMayFail: closeMayFail)
   }
 
   /// Takes over `descriptor`, open on `temporaryPath`, to be renamed to `finalPath`; tests give
-  /// it a descriptor that fails to write.
-  init(finalPath: String, temporaryPath: String, descriptor: Int32) throws {
+  /// it a descriptor that fails to write. `closeMayFail` says whether its file system may report
+  /// a write error only at `close` (see `lock`).
+  init(finalPath: String, temporaryPath: String, descriptor: Int32, closeMayFail: Bool = true) throws {
     self.finalPath = finalPath
     self.temporaryPath = temporaryPath
     self.descriptor = descriptor
+    guard closeMayFail else {
+      lock = -1
+      return
+    }
     lock = dup(descriptor)
     guard lock >= 0 else {
       let code = errno
@@ -96,14 +104,19 @@ public final class OutputFile {
   }
 
   /// Creates and locks a new temporary file `<path>-plumb-tmp-<n>`, and the folders above it when
-  /// missing, and deletes leftover temporary files of `path` from writers that died.
-  private static func openTemporaryFile(beside path: String) throws -> (path: String, descriptor: Int32) {
-    let folder = (path as NSString).deletingLastPathComponent
-    var nameMax = maximumNameLength(in: folder, for: path)
-    if (path as NSString).lastPathComponent.utf8.count > nameMax {
+  /// missing, and deletes leftover temporary files of `path` from writers that died. Returns
+  /// whether `close` may report a write error on its file system.
+  ///
+  /// A folder at `path` is found by the rename (`EISDIR`), not by a `stat` here: one system call
+  /// fewer for every write, and a run never gets that far, since `exists()` refuses the folder.
+  private static func openTemporaryFile(
+    beside path: String
+  ) throws -> (path: String, descriptor: Int32, closeMayFail: Bool) {
+    let nameStart = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
+    var nameMax = maximumNameLength(in: path, nameStart: nameStart)
+    if path.utf8[nameStart...].count > nameMax {
       throw TargetError.io(path: path, operation: "create", code: ENAMETOOLONG)
     }
-    if isFolder(path) { throw TargetError.isFolder(path: path) }
     var createdFolders = false
     var number = 0
     while true {
@@ -113,12 +126,13 @@ public final class OutputFile {
       }
       if descriptor >= 0 {
         // Between open and flock a cleaner may have found the file unlocked and deleted it.
-        guard lockOrGiveUp(descriptor) else {
+        let (isLocked, device) = lockOrGiveUp(descriptor)
+        guard isLocked else {
           TemporaryFiles.forget(temporaryPath)
           continue
         }
         removeLeftovers(of: path, above: number, nameMax: nameMax)
-        return (temporaryPath, descriptor)
+        return (temporaryPath, descriptor, device.map(closeMayReportErrors(on:)) ?? true)
       }
       switch code {
       case EINTR:
@@ -128,7 +142,7 @@ public final class OutputFile {
       case ENOENT where !createdFolders:
         try createParentFolders(of: path)
         createdFolders = true
-        nameMax = maximumNameLength(in: folder, for: path)
+        nameMax = maximumNameLength(in: path, nameStart: nameStart)
       default:
         throw TargetError.io(path: path, operation: "create a temporary file for", code: code)
       }
@@ -136,18 +150,59 @@ public final class OutputFile {
   }
 
   /// Takes the writer's lock on a new temporary file, or closes it when a cleaner holds or has
-  /// deleted it.
-  private static func lockOrGiveUp(_ descriptor: Int32) -> Bool {
+  /// deleted it; returns whether it kept the file, and the file's device when known.
+  private static func lockOrGiveUp(_ descriptor: Int32) -> (isLocked: Bool, device: UInt64?) {
     var result = flock(descriptor, LOCK_EX | LOCK_NB)
     while result != 0 && errno == EINTR { result = flock(descriptor, LOCK_EX | LOCK_NB) }
     // A file system without locks (flock fails otherwise) has no cleaner able to lock the file either.
     let heldByCleaner = result != 0 && errno == EWOULDBLOCK
     var info = stat()
-    if heldByCleaner || (fstat(descriptor, &info) == 0 && info.st_nlink == 0) {
+    let known = fstat(descriptor, &info) == 0
+    if heldByCleaner || (known && info.st_nlink == 0) {
       close(descriptor)
-      return false
+      return (false, nil)
     }
-    return true
+    return (true, known ? UInt64(info.st_dev) : nil)
+  }
+
+  /// Whether the file systems seen so far, by device, may report a write error at `close`.
+  private static let closeMayFailByDevice = Mutex<[UInt64: Bool]>([:])
+
+  /// Local file systems, whose `close` reports no write error that `write` did not (overlayfs's
+  /// upper layer is one of them).
+  private static let localFileSystems: Set<String> = [
+    "tmpfs", "ramfs", "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "zfs", "overlay",
+  ]
+
+  /// Whether `close(2)` of a file on `device` may report a write error that `write(2)` did not,
+  /// as on NFS, SMB or FUSE, which send the data then; a file system not known to be local counts
+  /// as such. Looked up once per device, not once per write.
+  static func closeMayReportErrors(on device: UInt64) -> Bool {
+    if let known = closeMayFailByDevice.withLock({ $0[device] }) { return known }
+    let mayFail = fileSystemType(of: device).map { !localFileSystems.contains($0) } ?? true
+    closeMayFailByDevice.withLock { $0[device] = mayFail }
+    return mayFail
+  }
+
+  /// The type of the file system mounted from `device` (`tmpfs`, `nfs4`, …), or `nil` when not
+  /// found: Linux's `/proc/self/mountinfo` gives each mount's device as `major:minor` in its third
+  /// field, and its type after the field `-`.
+  private static func fileSystemType(of device: UInt64) -> String? {
+    let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
+    let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+    let wanted = "\(major):\(minor)"
+    guard let table = fopen("/proc/self/mountinfo", "re") else { return nil }
+    defer { fclose(table) }
+    var line: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    defer { free(line) }
+    while getline(&line, &capacity, table) > 0, let line {
+      let fields = String(cString: line).split(separator: " ")
+      guard fields.count > 2, fields[2] == wanted, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count
+      else { continue }
+      return String(fields[dash + 1])
+    }
+    return nil
   }
 
   /// Deletes the temporary files of `path` numbered above `number` that no writer holds, up to the
@@ -187,9 +242,10 @@ public final class OutputFile {
     // one form only, and leftovers are found under the name a new writer would use.
     let suffixRoom = marker.utf8.count + 10
     let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
+    var length = path.utf8[slash...].count
+    if length + suffixRoom <= nameMax { return path + marker + String(number) }
     let name = path.unicodeScalars[slash...]
     var kept = name.endIndex
-    var length = path.utf8[slash...].count
     // Whole scalars go, so that the shortened name stays valid UTF-8.
     while length + suffixRoom > nameMax, kept > name.startIndex {
       name.formIndex(before: &kept)
@@ -198,24 +254,17 @@ public final class OutputFile {
     return String(path.unicodeScalars[..<kept]) + marker + String(number)
   }
 
-  /// The longest file name the file system of `folder` takes, or 255 when it cannot tell.
+  /// The longest file name the file system of the folder of `path` (whose file name starts at
+  /// `nameStart`) takes, or 255 when it cannot tell.
   ///
   /// Every file system in common use takes names of 143 bytes (eCryptfs's limit; most take 255),
   /// so the file system is asked only when the temporary name of `path` could be longer: one system
   /// call fewer for nearly every write.
-  private static func maximumNameLength(in folder: String, for path: String) -> Int {
-    let nameLength =
-      path.utf8.count
-      - (path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.distance(from: path.utf8.startIndex, to: $0) + 1 }
-        ?? 0)
-    if nameLength + "-plumb-tmp-".utf8.count + 10 <= 143 { return 255 }
-    let limit = pathconf(folder.isEmpty ? "." : folder, Int32(_PC_NAME_MAX))
+  private static func maximumNameLength(in path: String, nameStart: String.Index) -> Int {
+    if path.utf8[nameStart...].count + "-plumb-tmp-".utf8.count + 10 <= 143 { return 255 }
+    let folder = String(path.utf8[..<nameStart].dropLast()) ?? ""
+    let limit = pathconf(folder.isEmpty ? (nameStart == path.startIndex ? "." : "/") : folder, Int32(_PC_NAME_MAX))
     return limit > 0 ? limit : 255
-  }
-
-  private static func isFolder(_ path: String) -> Bool {
-    var info = stat()
-    return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
   }
 
   /// Appends text (UTF-8). After a write error, it keeps nothing; see ``write(to:_:)``.
@@ -267,29 +316,36 @@ public final class OutputFile {
     defer { TemporaryFiles.forget(temporaryPath) }
     flush()
     if let failure { throw failure }
-    let closed = close(descriptor)
-    descriptor = -1
-    if closed != 0 { throw TargetError.io(path: finalPath, operation: "write", code: errno) }
+    // The lock stays held until the rename, by `lock` where `descriptor` must close first.
+    if lock >= 0 {
+      let closed = close(descriptor)
+      descriptor = -1
+      if closed != 0 { throw TargetError.io(path: finalPath, operation: "write", code: errno) }
+    }
     if rename(temporaryPath, finalPath) != 0 {
       let code = errno
       if code == EISDIR { throw TargetError.isFolder(path: finalPath) }
       throw TargetError.io(path: finalPath, operation: "move into place", code: code)
     }
-    close(lock)
+    let holder = lock >= 0 ? lock : descriptor
+    close(holder)
     lock = -1
+    descriptor = -1
   }
 
   private func discard() {
     defer { TemporaryFiles.forget(temporaryPath) }
-    if descriptor >= 0 {
+    if lock >= 0, descriptor >= 0 {
       close(descriptor)
       descriptor = -1
     }
-    if lock >= 0 {
+    let holder = lock >= 0 ? lock : descriptor
+    if holder >= 0 {
       // Deleted before the lock goes, so that no other writer can have taken the name meanwhile.
       unlink(temporaryPath)
-      close(lock)
+      close(holder)
       lock = -1
+      descriptor = -1
     }
   }
 

@@ -15,6 +15,8 @@ package enum TemporaryFiles {
     var paths = Set<String>()
     /// Set once the files are removed: the process is exiting, and no new write may start.
     var isClosed = false
+    /// Files being created outside the lock, not yet in `paths`: removal waits for them.
+    var creating = 0
   }
 
   private static let state = Mutex(State())
@@ -29,14 +31,21 @@ package enum TemporaryFiles {
   /// ``removeAll()`` has run, creates nothing and fails with `ECANCELED`.
   static func create(_ path: String, _ create: () -> Int32) -> (descriptor: Int32, error: Int32) {
     _ = removedAtExit
-    // Creating under the lock: a file created while removeAll runs would escape it.
-    return state.withLock { state in
-      guard !state.isClosed else { return (-1, ECANCELED) }
-      let descriptor = create()
-      guard descriptor >= 0 else { return (-1, errno) }
-      state.paths.insert(path)
-      return (descriptor, 0)
+    let admitted = state.withLock { state in
+      guard !state.isClosed else { return false }
+      state.creating += 1
+      return true
     }
+    guard admitted else { return (-1, ECANCELED) }
+    // Created outside the lock, so that writers on other threads do not wait for each other's
+    // system call; counted in `creating`, so that removeAll waits for the file instead of missing it.
+    let descriptor = create()
+    let code = descriptor >= 0 ? 0 : errno
+    state.withLock { state in
+      state.creating -= 1
+      if descriptor >= 0 { state.paths.insert(path) }
+    }
+    return (descriptor, code)
   }
 
   /// Remembers `path`, a file made elsewhere (the finished file an upload sends), so that it goes
@@ -58,10 +67,15 @@ package enum TemporaryFiles {
   /// Removes every temporary file of a write in progress, and refuses new ones from then on.
   /// Called at exit and before a second signal ends the process at once.
   package static func removeAll() {
-    state.withLock { state in
-      state.isClosed = true
+    state.withLock { $0.isClosed = true }
+    // No file starts being created from now on; the few in creation take a system call each.
+    while !state.withLock({ state in
+      guard state.creating == 0 else { return false }
       for path in state.paths { unlink(path) }
       state.paths.removeAll()
+      return true
+    }) {
+      sched_yield()
     }
   }
 }
