@@ -45,15 +45,16 @@ public func build(_ tasks: [any PipelineTask], options: RunOptions = RunOptions(
     stopReason: scheduler.stopReason)
   var exitCode = summary.exitCode(using: options.exitCodes)
   if scheduler.lostScheduler { exitCode = max(exitCode, options.exitCodes.schedulerUnreachable) }
-  await tellRunObservers(
-    options, RunEnd(sets: TaskSets(records), exitCode: exitCode, stopReason: scheduler.stopReason))
+  if !options.runObservers.isEmpty {
+    await tellRunObservers(
+      options, RunEnd(sets: TaskSets(records), exitCode: exitCode, stopReason: scheduler.stopReason))
+  }
   return RunResult(records: records, summary: summary.text, exitCode: exitCode, stopReason: scheduler.stopReason)
 }
 
 /// Hands `end` to the run observers on a queue of their own, since a webhook's post blocks its
 /// thread, and Swift's few shared threads must not wait on the network; their errors are warnings.
 private func tellRunObservers(_ options: RunOptions, _ end: RunEnd) async {
-  guard !options.runObservers.isEmpty else { return }
   let log = RunLog(level: options.logLevel, sink: options.logSink)
   await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
     DispatchQueue.global().async {

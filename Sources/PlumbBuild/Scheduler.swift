@@ -88,7 +88,9 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
     }
     let records = graphLock.withLock { nodes.map(\.record) } + adopted.map(\.record)
     // Named as the summary names them, from the same sets, so the two never disagree.
-    for index in TaskSets(records).upstreamFailure.sorted() { events.emit(.upstreamFailed(records[index].info)) }
+    if events.isObserved {
+      for index in TaskSets(records).upstreamFailure.sorted() { events.emit(.upstreamFailed(records[index].info)) }
+    }
     // Observers are called away from the workers; they must have seen every event when the run returns.
     await events.finish()
     return records

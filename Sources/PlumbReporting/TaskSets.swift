@@ -84,6 +84,8 @@ package struct TaskSets {
   /// chain of any length fits. Each search starts afresh at its task, as Luigi's does, so the
   /// sets come out the same.
   private mutating func findPendingReasons(_ records: [TaskRecord]) {
+    // A run whose tasks all ran has nothing to search, and most runs are such: no index of names.
+    guard !pendingRunnable.isEmpty else { return }
     var positions: [ExactText: Int] = [:]
     for (index, record) in records.enumerated() where positions[ExactText(record.info.description)] == nil {
       positions[ExactText(record.info.description)] = index

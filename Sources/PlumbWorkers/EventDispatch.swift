@@ -36,9 +36,12 @@ package final class EventDispatch: Sendable {
     self.log = log
   }
 
+  /// Whether the run has observers: without, events need not even be worked out.
+  package var isObserved: Bool { !observers.isEmpty }
+
   /// Queues `event` for the observers and returns at once.
   package func emit(_ event: @autoclosure () -> TaskEvent) {
-    guard !observers.isEmpty else { return }
+    guard isObserved else { return }
     let event = event()
     state.withLock { $0.queued += 1 }
     queue.async { [self] in deliver(event) }

@@ -103,33 +103,43 @@ final class WorkerPool: TaskExecutionHost {
   /// A worker's loop: take a runnable task, run it, release its dependents. A loop started for a
   /// lent slot (`isLent`) ends once it is no longer wanted.
   func work(isLent: Bool = false) async {
-    while let node = await nextNode(isLent: isLent) {
-      finish(node, await execution.run(node, for: self))
+    var next = shared.withLock { $0.run.nextTask(isLent: isLent) }
+    while let node = await take(next, isLent: isLent) {
+      next = finish(node, await execution.run(node, for: self), isLent: isLent)
     }
   }
 
-  /// The next runnable task, waiting while other workers run theirs; `nil` once nothing is left,
-  /// or for a lent loop once its slot has been given back.
-  private func nextNode(isLent: Bool) async -> TaskNode? {
+  /// The task `next` hands out, else the next runnable one, waiting while other workers run
+  /// theirs; `nil` once nothing is left, or for a lent loop once its slot has been given back.
+  private func take(_ next: RunState<CheckedContinuation<Void, Never>>.Next, isLent: Bool) async -> TaskNode? {
+    var next = next
     while true {
-      switch shared.withLock({ $0.run.nextTask(isLent: isLent) }) {
+      switch next {
       case .run(let node): return node
       case .exit: return nil
       case .wait:
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
           if !shared.withLock({ $0.run.park(continuation) }) { continuation.resume() }
         }
+        next = shared.withLock { $0.run.nextTask(isLent: isLent) }
       }
     }
   }
 
-  /// Records `node`'s outcome and releases its dependents. The calling worker takes one released
-  /// task itself, so only the others wake waiting workers; when nothing is left, all of them wake
-  /// to stop.
-  private func finish(_ node: TaskNode, _ outcome: TaskNode.State) {
-    let wakes = shared.withLock { $0.run.finished(node, outcome) }
+  /// Records `node`'s outcome, releases its dependents, and asks for the calling worker's next
+  /// task under the same lock: one lock a task, not two, which the other workers would wait for.
+  /// The calling worker takes one released task itself, so only the others wake waiting workers;
+  /// when nothing is left, all of them wake to stop.
+  private func finish(
+    _ node: TaskNode, _ outcome: TaskNode.State, isLent: Bool
+  ) -> RunState<CheckedContinuation<Void, Never>>.Next {
+    let (wakes, next) = shared.withLock { shared in
+      let wakes = shared.run.finished(node, outcome)
+      return (wakes, shared.run.nextTask(isLent: isLent))
+    }
     for wait in wakes.requirements { wait.wake() }
     for worker in wakes.workers { worker.resume() }
+    return next
   }
 
   /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
