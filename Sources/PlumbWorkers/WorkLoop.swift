@@ -23,6 +23,10 @@ package final class WorkLoop: Sendable {
     var waiter: CheckedContinuation<Void, Never>?
     /// Whether the run may return: set when the grace period ran out before the run waited.
     var hasEnded = false
+    /// The loop's own task.
+    var loop: Task<Void, Never>?
+    /// Whether the loop returned by itself (rather than being left behind after a stop).
+    var loopHasFinished = false
   }
 
   private let state = Mutex(State())
@@ -52,15 +56,19 @@ package final class WorkLoop: Sendable {
           return state.hasEnded
         }
         guard !hasEnded else { return waiter.resume() }
-        adopt(
-          Task {
-            await loop()
-            self.end()
-          })
+        let task = Task {
+          await loop()
+          self.loopFinished()
+        }
+        state.withLock { $0.loop = task }
+        adopt(task)
       }
     } onCancel: {
       onStop("cancelled")
     }
+    // The loop's task still holds what it captured (the workers, the run's tasks) for a moment
+    // after it says it has finished: waiting for its end keeps a finished run from outliving run().
+    await state.withLock { $0.loopHasFinished ? $0.loop : nil }?.value
   }
 
   /// Cancels `task` with the loop when the run stops; at once if it already has.
@@ -92,6 +100,12 @@ package final class WorkLoop: Sendable {
     guard !nodes.isEmpty else { return }
     log.warning(
       "still running after the grace period, left behind: \(nodes.map(\.info.description).joined(separator: ", "))")
+  }
+
+  /// Called by the loop's task as it returns: the run waits for that task's end.
+  private func loopFinished() {
+    state.withLock { $0.loopHasFinished = true }
+    end()
   }
 
   /// Lets the run return: its loop has ended, or the grace period after a stop has run out.
