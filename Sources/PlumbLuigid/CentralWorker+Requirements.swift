@@ -57,14 +57,12 @@ extension CentralWorker {
     }
     // Registered even when they cannot run now, as the first graph is: luigid shows them.
     let worker = identity.id
-    do {
+    try await reachingLuigid {
       for node in growth.added {
         _ = try await client.call("add_task", TaskRegistration.scheduled(node, worker: worker), log: log)
       }
       _ = try await client.call(
         "add_task", TaskRegistration.newDependencies(of: waiter, growth.requested, worker: worker), log: log)
-    } catch {
-      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: error.oneLineDescription)
     }
     if let cycle { throw DynamicRequirementError.cycle(cycle.map(\.info.description)) }
     if let error = growth.error { throw error }

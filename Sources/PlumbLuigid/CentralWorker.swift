@@ -75,14 +75,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   private var worker: JSONValue { .string(identity.id) }
 
   package func connect() async throws {
-    do {
+    try await reachingLuigid {
       _ = try await client.callOnce("add_worker", ["worker": worker, "info": identity.info])
-    } catch let error as CentralSchedulerError {
-      throw error
-    } catch is CancellationError {
-      throw CancellationError()
-    } catch {
-      throw CentralSchedulerError.unreachable(url: scheduler.address, reason: error.oneLineDescription)
     }
     log.info("scheduling with the central scheduler at \(scheduler.address) as \(identity.id)")
   }
@@ -138,7 +132,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     let client = client
     let log = log
     let worker = identity.id
-    do {
+    try await reachingLuigid {
       let batchers = TaskRegistration.batchers(of: nodes, worker: worker)
       for batcher in batchers {
         _ = try await client.call("add_task_batcher", batcher, log: log)
@@ -152,6 +146,14 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         }
         try await group.waitForAll()
       }
+    }
+  }
+
+  /// Runs `body`, an exchange with luigid, with its failures said as a run says them: luigid's own
+  /// errors and cancellation as they are, anything else as luigid being unreachable.
+  func reachingLuigid(_ body: () async throws -> Void) async throws {
+    do {
+      try await body()
     } catch let error as CentralSchedulerError {
       throw error
     } catch is CancellationError {
