@@ -60,7 +60,7 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   /// The name Luigi gives the parameter (`task_limit`) where it is not the property's name
   /// (`taskLimit`): the name in the task's id, text form and luigid's `params`, so that a task
   /// Luigi also defines is the same task in luigid. Flags and config keys accept either spelling.
-  package let luigiName: String?
+  package var luigiName: String? { rarelySet?.luigiName }
   /// How the values of a batch's tasks combine into the value the batch runs with; `nil` for a
   /// parameter that is not batchable.
   ///
@@ -68,7 +68,21 @@ public struct Parameter<Value: ParameterValue>: Sendable {
   /// struct Reindex: PipelineTask { @Parameter(batchMethod: .max) var day: Day = .required }
   /// Reindex()._day.batchMethod?.combine([older, newer])   // newer
   /// ```
-  public let batchMethod: BatchMethod<Value>?
+  public var batchMethod: BatchMethod<Value>? { rarelySet?.batchMethod }
+
+  /// What few parameters set, kept behind one reference so that every other parameter (of every
+  /// task of a million-task graph) stays 24 bytes smaller.
+  private final class RarelySet: Sendable {
+    let luigiName: String?
+    let batchMethod: BatchMethod<Value>?
+
+    init(luigiName: String?, batchMethod: BatchMethod<Value>?) {
+      self.luigiName = luigiName
+      self.batchMethod = batchMethod
+    }
+  }
+
+  private let rarelySet: RarelySet?
 
   /// Declares a parameter whose default is the property's initial value; with a `batchMethod`,
   /// tasks that differ only in batchable parameters may run as one batch (see ``BatchMethod``).
@@ -98,8 +112,8 @@ public struct Parameter<Value: ParameterValue>: Sendable {
     self.origin = origin
     self.help = help
     isSignificant = significant
-    self.luigiName = luigiName
-    self.batchMethod = batchMethod
+    rarelySet =
+      luigiName == nil && batchMethod == nil ? nil : RarelySet(luigiName: luigiName, batchMethod: batchMethod)
   }
 
   /// The parameter's value: in a task a run is working on, the one it resolved from code, command
