@@ -8,17 +8,19 @@ import Synchronization
 /// tells them (`add_task` with `new_deps`); the waiting task lends its slot, so the coordinator
 /// asks luigid for one more task, and the requirements run wherever luigid hands them out.
 ///
-/// Unlike a Python worker, which reports the waiting task PENDING and runs it again from the top
-/// later, Plumb keeps it RUNNING on this worker: luigid must not hand it to another worker while
-/// its `run()` goes on here.
+/// As with a Python worker, the waiting task is PENDING in luigid while its requirements are not
+/// done (when they all are already, it just goes on, RUNNING), and its resources are free for
+/// others meanwhile. luigid then hands it out again: to this worker, whose `run()` goes on where
+/// it waited; or to another worker that scheduled it too, or an assistant, which runs it from the
+/// start as a Python worker would, while `require` here throws
+/// ``DynamicRequirementError/handedToAnotherWorker(_:)`` and the task counts as that worker's.
 extension CentralWorker {
   package func require(_ tasks: [any PipelineTask], by node: TaskNode) async throws {
     let requested = try await join(tasks, waiter: node)
     defer { giveBackSlot() }
-    // Another worker may run a requirement, and only its output tells this one when it is done:
-    // so the wait looks again every wait interval rather than waiting to be told.
-    while !isSettled(requested) {
-      if isStopping { throw DynamicRequirementError.stopped }
+    // Another worker may run a requirement, and only its output, or luigid, tells this one when
+    // it is done: so the wait looks again every wait interval rather than waiting to be told.
+    while try !isHandedBack(node, waitingFor: requested) {
       try? await Task.sleep(nanoseconds: UInt64(scheduler.nextWait * 1e9))
     }
     try check(requested)
@@ -38,11 +40,64 @@ extension CentralWorker {
     }
     let requested = try outcome.wait()
     defer { giveBackSlot() }
-    while !isSettled(requested) {
-      if isStopping { throw DynamicRequirementError.stopped }
+    while try !isHandedBack(node, waitingFor: requested) {
       Thread.sleep(forTimeInterval: scheduler.nextWait)
     }
     try check(requested)
+  }
+
+  /// One look at the wait of `waiter` for `requested`: true once it may go on (luigid handed it
+  /// back, or it never made it PENDING), false to look again after the wait interval. Throws when
+  /// the run stops, a requirement failed (here or on another worker), or luigid handed the task to
+  /// another worker; the hand-back mark stays for that last one, for ``finish``.
+  private func isHandedBack(_ waiter: TaskNode, waitingFor requested: [TaskNode]) throws -> Bool {
+    let id = waiter.info.id
+    let mark = shared.withLock { $0.handBacks[id] }
+    switch mark {
+    case nil:
+      // Not PENDING in luigid: the requirements were all done when required, or the run stopped.
+      if isStopping { throw DynamicRequirementError.stopped }
+      return isSettled(requested)
+    case .handedBack?:
+      shared.withLock { _ = $0.handBacks.removeValue(forKey: id) }
+      return true
+    case .takenBy(let worker)?:
+      throw DynamicRequirementError.handedToAnotherWorker(worker)
+    case .awaited?:
+      break
+    }
+    do {
+      if isStopping { throw DynamicRequirementError.stopped }
+      // luigid hands the task out only once its requirements are done; before, nobody can take it.
+      guard isSettled(requested) else { return false }
+      try check(requested)
+    } catch {
+      shared.withLock { _ = $0.handBacks.removeValue(forKey: id) }
+      throw error
+    }
+    guard let holder = otherHolder(of: waiter) else { return false }
+    let taken = shared.withLock { shared -> Bool in
+      // The coordinator may have been handed it meanwhile: then luigid's RUNNING was this worker's.
+      guard shared.handBacks[id] == .awaited else { return false }
+      shared.handBacks[id] = .takenBy(holder)
+      shared.heldByOthers[id] = holder
+      return true
+    }
+    if taken { throw DynamicRequirementError.handedToAnotherWorker(holder) }
+    return false
+  }
+
+  /// The other worker luigid has handed `node` to (RUNNING there), or "another worker" when it is
+  /// DONE already; `nil` while it is still this worker's to be handed.
+  private func otherHolder(of node: TaskNode) -> String? {
+    guard let byStatus = luigidEntries(of: node) else { return nil }
+    if byStatus["DONE"]?[node.info.id] != nil { return "another worker" }
+    for status in ["RUNNING", "BATCH_RUNNING"] {
+      guard let task = byStatus[status]?[node.info.id] else { continue }
+      guard let holder = task["worker_running"]?.string, holder != identity.id else { return nil }
+      return holder
+    }
+    return nil
   }
 
   /// Adds the tasks to the graph, registers the new ones with luigid and the waiting task's new
@@ -57,12 +112,24 @@ extension CentralWorker {
     }
     // Registered even when they cannot run now, as the first graph is: luigid shows them.
     let worker = identity.id
-    try await reachingLuigid {
-      for node in growth.added {
-        _ = try await client.call("add_task", TaskRegistration.scheduled(node, worker: worker), log: log)
+    let isDone = shared.withLock { _ in
+      growth.requested.allSatisfy { $0.state == .succeeded || $0.state == .alreadyComplete }
+    }
+    let awaits = !isDone && cycle == nil && growth.error == nil
+    // Marked before luigid hears of it, so that the coordinator knows the task when it comes back.
+    if awaits { shared.withLock { $0.handBacks[waiter.info.id] = .awaited } }
+    do {
+      try await reachingLuigid {
+        for node in growth.added {
+          _ = try await client.call("add_task", TaskRegistration.scheduled(node, worker: worker), log: log)
+        }
+        _ = try await client.call(
+          "add_task",
+          TaskRegistration.newDependencies(of: waiter, growth.requested, pending: awaits, worker: worker), log: log)
       }
-      _ = try await client.call(
-        "add_task", TaskRegistration.newDependencies(of: waiter, growth.requested, worker: worker), log: log)
+    } catch {
+      shared.withLock { _ = $0.handBacks.removeValue(forKey: waiter.info.id) }
+      throw error
     }
     if let cycle { throw DynamicRequirementError.cycle(cycle.map(\.info.description)) }
     if let error = growth.error { throw error }
@@ -89,12 +156,18 @@ extension CentralWorker {
     }
   }
 
-  /// Whether luigid has `node` as FAILED or DISABLED: `task_search` answers `{status: {id: task}}`.
-  /// Blocking, on the waiting task's own thread (one of the run's, which may block).
+  /// Whether luigid has `node` as FAILED or DISABLED.
   private func hasFailedElsewhere(_ node: TaskNode) -> Bool {
-    guard case .object(let byStatus)? = try? client.callBlocking("task_search", ["task_str": .string(node.info.id)])
-    else { return false }
+    guard let byStatus = luigidEntries(of: node) else { return false }
     return ["FAILED", "DISABLED"].contains { byStatus[$0]?[node.info.id] != nil }
+  }
+
+  /// luigid's `task_search` for `node`: its tasks by status, then by id; `nil` when luigid did not
+  /// answer. Blocking, on the waiting task's own thread (one of the run's, which may block).
+  private func luigidEntries(of node: TaskNode) -> [String: JSONValue]? {
+    guard case .object(let byStatus)? = try? client.callBlocking("task_search", ["task_str": .string(node.info.id)])
+    else { return nil }
+    return byStatus
   }
 
   /// Settled as far as this worker can tell without asking the task's outputs.

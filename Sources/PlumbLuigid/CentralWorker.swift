@@ -55,6 +55,19 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     var lostScheduler = false
     /// Tasks of this run seen running on other workers, with the last worker seen holding each.
     var heldByOthers: [String: String] = [:]
+    /// Tasks waiting in `require(_:)` that luigid has as PENDING, by id: whether luigid has handed
+    /// each back to this worker, or to another (``HandBack``).
+    var handBacks: [String: HandBack] = [:]
+  }
+
+  /// Where a task waiting for its dynamic requirements stands with luigid, which has it PENDING
+  /// with them as new dependencies, as Luigi's worker reports such a task, and hands it out again
+  /// once they are done: to this worker, which resumes its `run()`, or to another, which runs it
+  /// from the start while this one lets its `run()` go.
+  enum HandBack: Equatable {
+    case awaited
+    case handedBack
+    case takenBy(String)
   }
 
   let shared = Mutex(Shared())
@@ -237,6 +250,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       // One wake-up listener at a time, armed again after each wake.
       Self.listen(for: wakes, in: &group)
       asking: while !isStopping {
+        // Disabled, it asks for nothing more: once its tasks have ended, nothing is left to wait for.
+        if isDisabled && running.isEmpty { break asking }
         let lent = shared.withLock { $0.lent }
         if running.count < slots + lent && !isDisabled {
           let arguments: [String: JSONValue] = [
@@ -258,6 +273,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
             continue
           }
           if let taskID = reply.taskID {
+            if handBack(taskID) { continue }
             let node = shared.withLock { $0.byID[taskID] }
             if node == nil, options.isAssistant, let adopted = adopt(taskID, handedIn: response) {
               running[taskID] = adopted
@@ -349,6 +365,16 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     }
   }
 
+  /// Whether `taskID` is a task waiting in `require(_:)` here, which luigid has just handed back:
+  /// its `run()` goes on, on the thread it waits on, rather than starting again.
+  private func handBack(_ taskID: String) -> Bool {
+    shared.withLock { shared in
+      guard shared.handBacks[taskID] != nil else { return false }
+      shared.handBacks[taskID] = .handedBack
+      return true
+    }
+  }
+
   /// Marks `node` running, unless the run is stopping or the node is not one to run here.
   private func start(_ node: TaskNode) -> Bool {
     shared.withLock { $0.run.start(node) }
@@ -405,10 +431,16 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   /// Records `node`'s outcome and reports it to luigid; returns `false` when luigid could not be told.
   private func finish(_ node: TaskNode, _ state: TaskNode.State) async -> Bool {
-    let isOver = shared.withLock { !$0.run.record(node, outcome: state) }
+    let (isOver, recorded) = shared.withLock { shared in
+      // Its `run()` gave up waiting because another worker runs it (a hand-back still marked):
+      // pending again here, as in luigid, and nothing to report; luigid may hand it here later.
+      let wasTaken = shared.handBacks.removeValue(forKey: node.info.id) != nil && state == .interrupted
+      let recorded = wasTaken ? .pending : state
+      return (!shared.run.record(node, outcome: recorded), recorded)
+    }
     guard !isOver else { return true }
     let succeeded: Bool
-    switch state {
+    switch recorded {
     case .succeeded, .alreadyComplete: succeeded = true
     case .failed: succeeded = false
     // Interrupted or never started: luigid hands the task out again once this worker is gone.
@@ -502,7 +534,11 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
   package func keep(_ error: any Error, of node: TaskNode) -> Bool? {
-    shared.withLock { $0.run.keep(error, of: node) }
+    shared.withLock { shared in
+      // Not a failure: another worker runs the task now, and reporting it FAILED could undo its DONE.
+      if case .takenBy? = shared.handBacks[node.info.id] { return false }
+      return shared.run.keep(error, of: node)
+    }
   }
 
   /// Stops the run because luigid stopped answering.

@@ -86,11 +86,14 @@ enum TaskRegistration {
   }
 
   /// The report that `node`, running here, requires `requirements` while it runs: luigid adds
-  /// them to its dependencies (`new_deps`). RUNNING rather than a Python worker's PENDING, since
-  /// `run()` goes on here instead of starting again later, and must not be handed out meanwhile.
-  static func newDependencies(of node: TaskNode, _ requirements: [TaskNode], worker: String) -> [String: JSONValue] {
+  /// them to its dependencies (`new_deps`). `pending` while some are not done, as a Python worker
+  /// reports it, so that luigid hands the task out again once they are; RUNNING when all are done
+  /// already and `run()` just goes on.
+  static func newDependencies(
+    of node: TaskNode, _ requirements: [TaskNode], pending: Bool, worker: String
+  ) -> [String: JSONValue] {
     var arguments = common(node, worker: worker)
-    arguments["status"] = "RUNNING"
+    arguments["status"] = pending ? "PENDING" : "RUNNING"
     arguments["runnable"] = true
     arguments["deps"] = .null
     arguments["new_deps"] = .array(requirements.map { .string($0.info.id) })

@@ -28,6 +28,11 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
   /// The required `task` needs `resource` (see ``PipelineTask/resources``), which the requiring
   /// task holds while it waits: with `limit`, the two cannot hold it at once, so it could never run.
   case resourceHeld(task: String, resource: String, limit: Int)
+  /// With luigid: the requiring task was PENDING there while it waited, as a Python worker reports
+  /// such a task, and luigid handed it to another worker (its id), which runs it from the start;
+  /// this run lets it go and counts it as that worker's. Rethrow it, so that the task does not go
+  /// on here too.
+  case handedToAnotherWorker(String)
 
   /// The reason, in one line.
   public var description: String {
@@ -48,6 +53,10 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
       return
         "\(task) needs the resource \(resource), which this task holds while it waits, and its limit \(limit) "
         + "cannot hold both: raise [resources] \(resource), or require \(task) statically in requires()"
+    case .handedToAnotherWorker(let worker):
+      return
+        "the central scheduler handed it to \(worker) once the requirements it discovered were done; "
+        + "that worker runs it from the start"
     }
   }
 }

@@ -58,6 +58,31 @@ private struct NeedsTheHeldTask: PipelineTask {
   }
 }
 
+/// Waits for `release` to exist, then writes its output: a requirement the test holds.
+private struct Gated: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("gated.txt") }
+  func run() throws {
+    _ = FileManager.default.createFile(atPath: LocalTarget("gated-started").path, contents: nil)
+    while !FileManager.default.fileExists(atPath: LocalTarget("release").path) { usleep(10_000) }
+    try output().write("gated\n")
+  }
+}
+
+/// Requires the gated task while it runs; each start of its `run()` adds a line to `starts`.
+private struct NeedsGated: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("needs-gated.txt") }
+  func run() async throws {
+    let starts = LocalTarget("starts").path
+    if !FileManager.default.fileExists(atPath: starts) { _ = FileManager.default.createFile(atPath: starts, contents: nil) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: starts))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("start\n".utf8))
+    try handle.close()
+    let gated = try await require(Gated())
+    try output().write(try gated.read())
+  }
+}
+
 /// `require(_:)` with luigid: the requirements run through luigid with one worker, and luigid
 /// knows them as the waiting task's dependencies (`new_deps`).
 final class CentralDynamicRequirementTests: XCTestCase {
@@ -135,6 +160,98 @@ final class CentralDynamicRequirementTests: XCTestCase {
     XCTAssertEqual(
       result.record(of: NeedsTheHeldTask())?.errorMessage,
       "a requirement it discovered while running did not complete: HeldThenFails()")
+  }
+
+  /// While its requirement is not done, the waiting task is PENDING in luigid with it as a new
+  /// dependency, as Luigi's worker reports it; luigid then hands it back, and its `run()` goes on
+  /// here, started once.
+  func testAWaitingTaskIsPendingInLuigidThenHandedBackToGoOn() throws {
+    let ended = DispatchSemaphore(value: 0)
+    let outcome = Mutex<RunResult?>(nil)
+    let waiting = options()
+    DispatchQueue.global().async {
+      let result = try? build([NeedsGated()], options: waiting)
+      outcome.withLock { $0 = result }
+      ended.signal()
+    }
+    let id = TaskInfo(NeedsGated()).id
+    try waitFor("luigid to have the waiting task PENDING with its new dependency") {
+      let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
+      return graph?[id]?["status"] == "PENDING" && graph?[id]?["deps"] == .array([.string(TaskInfo(Gated()).id)])
+    }
+    try folder.write("", to: "release")
+    XCTAssertEqual(ended.wait(timeout: .now() + 60), .success, "the run did not end")
+
+    let result = try XCTUnwrap(outcome.withLock { $0 })
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertTrue(result.summary.contains("* 2 ran successfully:"), result.summary)
+    XCTAssertEqual(folder.contents(of: "starts"), "start\n", "run() started again instead of going on")
+    XCTAssertEqual(folder.contents(of: "needs-gated.txt"), "gated\n")
+    let done = try luigid.api("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
+    XCTAssertEqual(done[id]?["status"], "DONE", done.text)
+  }
+
+  /// luigid may hand the waiting task, once its requirement is done, to another worker (here an
+  /// assistant, while this worker is disabled): that worker runs it from the start, as a Python
+  /// worker would, and this one lets its `run()` go without reporting it failed.
+  func testAWaitingTaskHandedToAnotherWorkerIsLetGoAndRunThereOnce() throws {
+    let ended = DispatchSemaphore(value: 0)
+    let outcome = Mutex<RunResult?>(nil)
+    let waiting = options()
+    DispatchQueue.global().async {
+      let result = try? build([NeedsGated()], options: waiting)
+      outcome.withLock { $0 = result }
+      ended.signal()
+    }
+    let id = TaskInfo(NeedsGated()).id
+    let gatedID = TaskInfo(Gated()).id
+    try waitFor("this worker to run the requirement, and luigid to have the waiting task PENDING") {
+      let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
+      return folder.contains("gated-started") && graph?[id]?["status"] == "PENDING"
+    }
+    // Disabled, this worker asks luigid for nothing more, so the task can only go to the assistant.
+    let running = try luigid.api("task_search", ["task_str": .string(gatedID)])
+    let worker = try XCTUnwrap(running["RUNNING"]?[gatedID]?["worker_running"]?.string, running.text)
+    _ = try luigid.api("disable_worker", ["worker": .string(worker)])
+
+    let stop = RunStop()
+    let assisting = {
+      var assisting = options()
+      assisting.isAssistant = true
+      assisting.assistantTasks = [NeedsGated.self, Gated.self]
+      assisting.stop = stop
+      var scheduler = luigid.scheduler
+      scheduler.waitInterval = 0.05
+      scheduler.keepsAlive = true
+      assisting.scheduler = .central(scheduler)
+      return assisting
+    }()
+    let assistantEnded = DispatchSemaphore(value: 0)
+    let assistantOutcome = Mutex<RunResult?>(nil)
+    DispatchQueue.global().async {
+      let result = try? build([], options: assisting)
+      assistantOutcome.withLock { $0 = result }
+      assistantEnded.signal()
+    }
+    try folder.write("", to: "release")
+    XCTAssertEqual(ended.wait(timeout: .now() + 60), .success, "the waiting worker's run did not end")
+    try waitFor("luigid to have the task DONE") {
+      let done = try? luigid.api("task_search", ["task_str": .string(id)])
+      return done?["DONE"]?[id] != nil
+    }
+    stop.request(reason: "the test is over")
+    XCTAssertEqual(assistantEnded.wait(timeout: .now() + 60), .success, "the assistant did not stop")
+
+    XCTAssertEqual(folder.contents(of: "starts"), "start\nstart\n", "run() should start here, then on the assistant")
+    XCTAssertEqual(folder.contents(of: "needs-gated.txt"), "gated\n")
+    let result = try XCTUnwrap(outcome.withLock { $0 })
+    // The assistant's, running or done by the time this run ends: never failed, nor run here.
+    let handedOver: [TaskStatus?] = [.runByOtherWorker, .alreadyComplete]
+    XCTAssertTrue(handedOver.contains(result.status(of: NeedsGated())), result.summary)
+    XCTAssertEqual(result.status(of: Gated()), .succeeded, result.summary)
+    XCTAssertTrue(result.summary.contains("This progress looks :) because there were no failed tasks"), result.summary)
+    let assisted = try XCTUnwrap(assistantOutcome.withLock { $0 })
+    XCTAssertEqual(assisted.status(of: NeedsGated()), .succeeded, assisted.summary)
   }
 
   private struct GaveUp: Error, CustomStringConvertible {
