@@ -73,7 +73,9 @@ private struct NeedsGated: PipelineTask {
   func output() -> LocalTarget { LocalTarget("needs-gated.txt") }
   func run() async throws {
     let starts = LocalTarget("starts").path
-    if !FileManager.default.fileExists(atPath: starts) { _ = FileManager.default.createFile(atPath: starts, contents: nil) }
+    if !FileManager.default.fileExists(atPath: starts) {
+      _ = FileManager.default.createFile(atPath: starts, contents: nil)
+    }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: starts))
     try handle.seekToEnd()
     try handle.write(contentsOf: Data("start\n".utf8))
@@ -189,6 +191,45 @@ final class CentralDynamicRequirementTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "needs-gated.txt"), "gated\n")
     let done = try luigid.api("task_list", ["status": "DONE", "upstream_status": "", "search": ""])
     XCTAssertEqual(done[id]?["status"], "DONE", done.text)
+  }
+
+  /// The reference: Luigi's own worker, with the same two tasks in Python, leaves the same state in
+  /// luigid while the requirement it yielded is held: PENDING, with it as a dependency.
+  func testLuigisWorkerLeavesTheWaitingTaskPendingWithItsNewDependency() throws {
+    try folder.write(
+      """
+      import os, time
+      import luigi
+      class Gated(luigi.Task):
+          def output(self):
+              return luigi.LocalTarget("gated.txt")
+          def run(self):
+              open("gated-started", "w").close()
+              while not os.path.exists("release"):
+                  time.sleep(0.01)
+              with self.output().open("w") as f:
+                  f.write("gated\\n")
+      class NeedsGated(luigi.Task):
+          def output(self):
+              return luigi.LocalTarget("needs-gated.txt")
+          def run(self):
+              gated = yield Gated()
+              with self.output().open("w") as f:
+                  f.write(gated.open().read())
+      """, to: "gated_pipeline.py")
+    let python = try LuigidTestProcesses.startPython(
+      module: "gated_pipeline", ["NeedsGated", "--workers", "2"], luigid: luigid, in: folder, name: "luigi",
+      for: self)
+    let id = TaskInfo(NeedsGated()).id
+    try waitFor("luigid to have Luigi's waiting task PENDING with its new dependency") {
+      let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
+      return folder.contains("gated-started") && graph?[id]?["status"] == "PENDING"
+        && graph?[id]?["deps"] == .array([.string(TaskInfo(Gated()).id)])
+    }
+    try folder.write("", to: "release")
+    python.waitUntilExit()
+    XCTAssertEqual(python.terminationStatus, 0, folder.contents(of: ".luigi.stderr") ?? "")
+    XCTAssertEqual(folder.contents(of: "needs-gated.txt"), "gated\n")
   }
 
   /// luigid may hand the waiting task, once its requirement is done, to another worker (here an
