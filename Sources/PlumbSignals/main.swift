@@ -127,6 +127,33 @@ struct FanIn: PipelineTask {
   }
 }
 
+/// Holds the `db` resource (one at a time when luigid's `[resources]` says `db = 1`): logs its run
+/// as `Booking(n=1) plumb <pid>`, marks `started-Booking-<n>`, and with a file `hold-booking-<n>`
+/// present waits for `release-booking-<n>` before writing `booking-<n>.txt`. The family and files
+/// match the Python fixture's `Booking` (`LuigiSharePipeline`).
+struct Booking: PipelineTask {
+  @Parameter var n: Int = 1
+
+  var resources: [String: Int] { ["db": 1] }
+  func output() -> LocalTarget { LocalTarget("booking-\(n).txt") }
+
+  func run() throws {
+    logRun("Booking(n=\(n)) plumb \(getpid())")
+    mark("started-Booking-\(n)")
+    if FileManager.default.fileExists(atPath: LocalTarget("hold-booking-\(n)").path) {
+      let release = LocalTarget("release-booking-\(n)")
+      while !FileManager.default.fileExists(atPath: release.path) { usleep(10_000) }
+    }
+    try output().write("\(n)\n")
+  }
+}
+
+/// Every `Booking(n: 1...count)`.
+struct Bookings: WrapperTask {
+  @Parameter var count: Int = 2
+  func requires() -> [Booking] { (1...max(count, 1)).map { Booking(n: $0) } }
+}
+
 /// Runs once `Blocked(n: 1)` is done.
 struct AfterBlocked: PipelineTask {
   func requires() -> Blocked { Blocked(n: 1) }
@@ -155,6 +182,6 @@ PipelineCommand(
   name: "plumb-signals",
   tasks: [
     Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self, Part.self, FanIn.self,
-    AfterBlocked.self, Upload.self, Chatty.self,
+    AfterBlocked.self, Upload.self, Chatty.self, Booking.self, Bookings.self,
   ]
 ).main()

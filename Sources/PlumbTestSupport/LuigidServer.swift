@@ -38,16 +38,21 @@ public final class LuigidServer: @unchecked Sendable {
   /// a failed task is pending again after 1 s, and every `get_work` prunes.
   public static let fastConfiguration = configuration(retryDelay: 1)
 
-  /// The fast settings with luigid's `retry_delay`, the seconds before a failed task is pending again.
-  static func configuration(retryDelay: Int) -> String {
-    """
-    [scheduler]
-    worker_disconnect_delay = 5
-    retry_delay = \(retryDelay)
-    prune_on_get_work = true
-    stable_done_cooldown_secs = 0
+  /// The fast settings with luigid's `retry_delay`, the seconds before a failed task is pending again,
+  /// and its `[resources]` limits.
+  static func configuration(retryDelay: Int, resources: [String: Int] = [:]) -> String {
+    var text = """
+      [scheduler]
+      worker_disconnect_delay = 5
+      retry_delay = \(retryDelay)
+      prune_on_get_work = true
+      stable_done_cooldown_secs = 0
 
-    """
+      """
+    if !resources.isEmpty {
+      text += "[resources]\n" + resources.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)\n" }.joined()
+    }
+    return text
   }
 
   private struct NotInstalled: Error, CustomStringConvertible {
@@ -67,12 +72,13 @@ public final class LuigidServer: @unchecked Sendable {
   ///
   /// - Throws: when luigid is not installed (saying how to install it), or does not start.
   /// `retryDelay` is luigid's `retry_delay`: 1 s, or as long as a production luigid's 900 s for a
-  /// test in which luigid must not hand a failed task out again.
-  public init(for test: XCTestCase, retryDelay: Int = 1) throws {
+  /// test in which luigid must not hand a failed task out again. `resources` are luigid's limits
+  /// (`[resources]`); a resource it does not list has a limit of 1.
+  public init(for test: XCTestCase, retryDelay: Int = 1, resources: [String: Int] = [:]) throws {
     let luigid = Self.venv + "/bin/luigid"
     guard FileManager.default.isExecutableFile(atPath: luigid) else { throw NotInstalled(path: luigid) }
     folder = try TemporaryFolder(removedAfter: test)
-    try folder.write(Self.configuration(retryDelay: retryDelay), to: "luigid.cfg")
+    try folder.write(Self.configuration(retryDelay: retryDelay, resources: resources), to: "luigid.cfg")
     try FileManager.default.createDirectory(atPath: folder.path(of: "log"), withIntermediateDirectories: true)
     port = try LoopbackPort.unused()
     process = try Self.launch(luigid, port: port, in: folder)
@@ -113,6 +119,10 @@ public final class LuigidServer: @unchecked Sendable {
     process = try Self.launch(Self.venv + "/bin/luigid", port: port, in: folder)
     try waitUntilReady()
   }
+
+  /// luigid's log so far (its scheduler's INFO lines among them): what it did on its own, such as
+  /// failing the task of a worker it dropped.
+  public var log: String { folder.contents(of: "log/luigi-server.log") ?? "" }
 
   /// `http://127.0.0.1:<port>`, without a trailing slash.
   public var url: String { "http://127.0.0.1:\(port)" }

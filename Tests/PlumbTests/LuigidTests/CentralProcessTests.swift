@@ -212,6 +212,99 @@ final class CentralProcessTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "after-blocked.txt"), "after\n")
   }
 
+  // MARK: - A worker killed while it holds a resource
+
+  /// Who runs a side of ``killedWhileHoldingDB(killed:survivor:)``: plumb-signals, or Luigi's own
+  /// worker with ``LuigiSharePipeline``'s twin families.
+  private enum Side: String {
+    case plumb, python
+  }
+
+  /// A worker running `Booking(n=1)`, which holds luigid's only `db`, is SIGKILLed while a survivor
+  /// kept alive waits for `Booking(n=2)`, which needs `db` too (issue 21). luigid frees `db` when it
+  /// drops the dead worker (`worker_disconnect_delay`, 5 s here): it marks the killed task FAILED,
+  /// hands `Booking(n=2)` to the survivor, and after `retry_delay` (1 s here) hands it the killed
+  /// `Booking(n=1)` too, which the survivor had scheduled. Luigi's own workers first, as the reference.
+  func testAWorkerKilledHoldingAResourceLeavesItToTheSurvivorAsLuigisWorkersDo() throws {
+    let luigi = try killedWhileHoldingDB(killed: .python, survivor: .python)
+    let plumb = try killedWhileHoldingDB(killed: .plumb, survivor: .plumb)
+    let mixed = try killedWhileHoldingDB(killed: .python, survivor: .plumb)
+
+    // Luigi's survivor counts the killed task among those it ran, and still lists it as being run
+    // by the dead worker, under "ran successfully" and without the "left pending" line it belongs
+    // to: its summary keeps every answer that named another worker running a task.
+    let ran = "* 3 ran successfully:\n    - 2 Booking(n=1,2)\n    - 1 Bookings(count=2)\n"
+    XCTAssertTrue(luigi.contains(ran + "    * 1 were being run by another worker:\n"), luigi)
+    XCTAssertTrue(luigi.contains("This progress looks :) because there were no failed tasks"), luigi)
+    // Plumb's says what happened in the end: it ran the three, and no task was left to another worker.
+    for summary in [plumb, mixed] {
+      XCTAssertTrue(
+        summary.contains(ran + "\nThis progress looks :) because there were no failed tasks or missing dependencies"),
+        summary)
+      XCTAssertFalse(summary.contains("another worker"), summary)
+    }
+  }
+
+  /// Runs the scenario on a luigid of its own (`[resources] db = 1`) in a folder of its own; checks
+  /// what every side must see, and returns the survivor's summary.
+  private func killedWhileHoldingDB(killed: Side, survivor: Side) throws -> String {
+    folder = try TemporaryFolder(removedAfter: self)
+    luigid = try LuigidServer(for: self, resources: ["db": 1])
+    try folder.write(LuigiSharePipeline.source, to: "\(LuigiSharePipeline.moduleName).py")
+    try folder.write("", to: "hold-booking-1")
+    let holder = try start(killed, "holder", ["Booking", "--n", "1"])
+    try waitFor("the \(killed) holder to run Booking(n=1)") { folder.contains("started-Booking-1") }
+    let waiting = try start(survivor, "survivor", ["Bookings", "--count", "2"])
+    // The survivor registers Booking(n=2) and Bookings (pending), and asks for work every 0.1 s:
+    // luigid refuses it Booking(n=2) for as long as the holder holds db, a second here.
+    try waitFor("the survivor to have asked luigid for work for a second") {
+      // Or to run Booking(n=2) at once, which the assertion below reports.
+      if folder.contains("started-Booking-2") { return true }
+      let workers = (try? luigid.api("worker_list").elements) ?? []
+      return workers.contains { worker in
+        guard worker["num_pending"]?.integer == 2, case .number(let started)? = worker["started"],
+          case .number(let last)? = worker["last_active"]
+        else { return false }
+        return last - started > 1
+      }
+    }
+    XCTAssertFalse(folder.contains("started-Booking-2"), "\(survivor) ran Booking(n=2) while db was held")
+    kill(holder.processIdentifier, SIGKILL)
+    holder.waitUntilExit()
+    try folder.write("", to: "release-booking-1")
+    let outcome = finish(waiting, "survivor")
+    let text = outcome.output + outcome.errorLines.joined(separator: "\n")
+
+    XCTAssertEqual(outcome.code, 0, text)
+    XCTAssertEqual(
+      runs,
+      [
+        "Booking(n=1) \(killed) \(holder.processIdentifier)", "Booking(n=2) \(survivor) \(waiting.processIdentifier)",
+        "Booking(n=1) \(survivor) \(waiting.processIdentifier)",
+      ], "the killed task once more, on the survivor, after Booking(n=2)")
+    XCTAssertEqual(folder.contents(of: "booking-1.txt"), "1\n")
+    XCTAssertEqual(folder.contents(of: "booking-2.txt"), "2\n")
+    // How luigid freed db: it failed the dead worker's task, to be retried after retry_delay.
+    let id = TaskInfo(family: "Booking", parameters: [("n", "1")]).id
+    XCTAssertTrue(
+      luigid.log.contains(
+        "Task '\(id)' is marked as running by disconnected worker 'Worker(salt="),
+      luigid.log)
+    XCTAssertTrue(luigid.log.contains("-> marking as FAILED with retry delay of 1.0s"), luigid.log)
+    return text
+  }
+
+  /// Starts `side`'s worker kept alive, polling every 0.1 s, as `name` in the folder.
+  private func start(_ side: Side, _ name: String, _ arguments: [String]) throws -> Process {
+    switch side {
+    case .plumb:
+      return try start(name, arguments + ["--worker-keep-alive", "--worker-wait-interval", "0.1"])
+    case .python:
+      return try LuigidTestProcesses.startPython(
+        module: LuigiSharePipeline.moduleName, arguments, luigid: luigid, in: folder, name: name, for: self)
+    }
+  }
+
   // MARK: - Helpers
 
   /// The lines of `ran.log`: one per task run, `Part(n=3) plumb 4242`.
