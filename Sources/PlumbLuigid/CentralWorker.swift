@@ -128,6 +128,12 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
     }
     workLoop.warnAbandoned(abandoned)
+    // Luigi's assistant ends the same way, silently; this says why an assistant that ran nothing ended.
+    if options.isAssistant, !scheduler.keepsAlive, reason == nil, !lost, all.allSatisfy({ $0.order >= 0 }) {
+      log.info(
+        "the central scheduler at \(scheduler.address) had no task for this assistant, which ends without --worker-keep-alive: pass it (or [worker] keep_alive = true) to wait for tasks"
+      )
+    }
     settleTasksNotRunHere(nodes, heldByOthers: held)
     return SchedulingEnd(stopReason: reason, lostScheduler: lost, adopted: all.filter { $0.order < 0 })
   }

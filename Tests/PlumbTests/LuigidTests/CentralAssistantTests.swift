@@ -40,11 +40,16 @@ final class CentralAssistantTests: XCTestCase {
   private static let pythonSource = """
     import luigi
 
+    def log_run(line):
+        with open("ran.log", "a") as log:
+            log.write(line + "\\n")
+
     class PyLeaf(luigi.Task):
         n = luigi.IntParameter()
         def output(self):
             return luigi.LocalTarget(f"py-leaf-{self.n}.txt")
         def run(self):
+            log_run(f"PyLeaf(n={self.n}) python")
             with self.output().open("w") as f:
                 f.write(f"{self.n} python\\n")
 
@@ -54,9 +59,14 @@ final class CentralAssistantTests: XCTestCase {
         def output(self):
             return luigi.LocalTarget("py-top.txt")
         def run(self):
+            log_run("PyTop() python")
             with self.output().open("w") as f:
                 for leaf in self.input():
                     f.write(leaf.open().read())
+
+    # Luigi's assistant needs a task on its command line: this one is complete, and runs nothing.
+    class Idle(luigi.WrapperTask):
+        pass
 
     """
   /// A module only the scheduling process can import: it is removed before the assistant starts.
@@ -139,6 +149,125 @@ final class CentralAssistantTests: XCTestCase {
     XCTAssertTrue(summary.contains("* 2 failed:\n    - 1 Lost()\n    - 1 Stranger()\n"), summary)
   }
 
+  // MARK: - Started before anything is scheduled
+
+  /// An assistant started on an empty luigid (issue 21): without `--worker-keep-alive` it ends at
+  /// once, as Luigi's own assistant does (worker.py `_keep_alive` is false, so `run` stops at the
+  /// first `get_work` without a task); kept alive it waits, runs what workers with `--workers 0`
+  /// schedule later (Plumb's, and Luigi's), each task once, and ends when it is signalled. Luigi's
+  /// own assistant first, as the reference.
+  func testAnAssistantStartedBeforeAnythingIsScheduledEndsAtOnceOrWaitsWhenKeptAliveAsLuigisDoes() throws {
+    let signals = try BuiltExecutable("plumb-signals")
+
+    // Luigi's: it needs a task on its command line, so it is given one that is complete.
+    var (folder, luigid) = try emptyLuigid()
+    let bare = try runPython(["-m", "luigi", "--assistant"] + luigid.flags, in: folder)
+    XCTAssertNotEqual(bare.code, 0, bare.output)
+    XCTAssertTrue(bare.output.contains("No task specified"), bare.output)
+    let once = try runPython(
+      ["-m", "luigi", "--module", Self.pythonModule, "Idle", "--assistant", "--no-lock"] + luigid.flags, in: folder)
+    XCTAssertEqual(once.code, 0, once.output)
+    XCTAssertTrue(
+      once.output.contains(
+        "Scheduled 1 tasks of which:\n* 1 complete ones were encountered:\n    - 1 Idle()\n\nDid not run any tasks\n"),
+      once.output)
+    let luigiAssistant = try LuigidTestProcesses.startPython(
+      module: Self.pythonModule, ["Idle", "--assistant", "--no-lock"], luigid: luigid, in: folder, name: "assistant",
+      for: self)
+    try waitForAssistant(luigiAssistant, on: luigid)
+    let scheduled = try runPython(
+      ["-m", "luigi", "--module", Self.pythonModule, "PyTop", "--workers", "0"] + luigid.flags, in: folder)
+    XCTAssertEqual(scheduled.code, 0, scheduled.output)
+    try LuigidTestProcesses.waitFor("Luigi's assistant to run PyTop") { folder.contains("py-top.txt") }
+    // SIGUSR1: Luigi's assistant stops asking for work and ends.
+    kill(luigiAssistant.processIdentifier, SIGUSR1)
+    luigiAssistant.waitUntilExit()
+    let luigiSummary = folder.contents(of: ".assistant.stderr") ?? ""
+    XCTAssertEqual(luigiAssistant.terminationStatus, 0, luigiSummary)
+    XCTAssertEqual(runs(in: folder), ["PyLeaf(n=0) python", "PyLeaf(n=1) python", "PyTop() python"])
+    // It never registered them as pending, so it lists what it ran as complete.
+    XCTAssertTrue(luigiSummary.contains("* 4 complete ones were encountered:"), luigiSummary)
+
+    // Plumb's: no task is needed.
+    (folder, luigid) = try emptyLuigid()
+    let alone = try runToEnd(signals.process(["--assistant"] + luigid.flags, in: folder), "alone", in: folder)
+    XCTAssertEqual(alone.code, 0, alone.output)
+    XCTAssertTrue(alone.output.contains("Did not schedule any tasks"), alone.output)
+    XCTAssertTrue(
+      alone.errorLines.contains {
+        $0.contains("had no task for this assistant, which ends without --worker-keep-alive: pass it")
+      }, "\(alone.errorLines)")
+
+    let assistant = signals.process(
+      ["--assistant", "--worker-keep-alive", "--worker-wait-interval", "0.1"] + luigid.flags, in: folder)
+    try LuigidTestProcesses.redirect(assistant, "assistant", in: folder)
+    try assistant.run()
+    addTeardownBlock { if assistant.isRunning { kill(assistant.processIdentifier, SIGKILL) } }
+    try waitForAssistant(assistant, on: luigid)
+    let swift = try runToEnd(
+      signals.process(["FanIn", "--count", "3", "--workers", "0"] + luigid.flags, in: folder), "swift", in: folder)
+    XCTAssertEqual(swift.code, ExitCodes().notRun, swift.output)
+    let python = try runPython(
+      ["-m", "luigi", "--module", Self.pythonModule, "PyTop", "--workers", "0"] + luigid.flags, in: folder)
+    XCTAssertEqual(python.code, 0, python.output)
+    try LuigidTestProcesses.waitFor("Plumb's assistant to run FanIn and PyTop") {
+      folder.contains("fan-in-3.txt") && folder.contains("py-top.txt")
+    }
+    // Plumb's assistant ends on SIGTERM (or SIGINT, SIGHUP), with its summary and 128 + the signal.
+    kill(assistant.processIdentifier, SIGTERM)
+    assistant.waitUntilExit()
+    let summary = folder.contents(of: ".assistant.stdout") ?? ""
+    XCTAssertEqual(assistant.terminationStatus, 128 + SIGTERM, summary)
+    let pid = assistant.processIdentifier
+    XCTAssertEqual(
+      runs(in: folder).sorted(),
+      [
+        "FanIn(count=3) plumb \(pid)", "Part(n=1) plumb \(pid)", "Part(n=2) plumb \(pid)", "Part(n=3) plumb \(pid)",
+        "PyLeaf(n=0) python", "PyLeaf(n=1) python", "PyTop() python",
+      ],
+      "each task once, on the assistant")
+    XCTAssertTrue(
+      summary.contains(
+        "* 7 ran successfully:\n    - 1 FanIn(count=3)\n    - 3 Part(n=1,2,3)\n    - 2 PyLeaf(n=0,1)\n    - 1 PyTop()\n"
+      ),
+      summary)
+    XCTAssertEqual(folder.contents(of: "fan-in-3.txt"), "6\n")
+    XCTAssertEqual(folder.contents(of: "py-top.txt"), "0 python\n1 python\n")
+  }
+
+  /// A folder with the Python pipeline, a config that makes the venv's Python run Python tasks, and
+  /// a luigid of its own that knows no task.
+  private func emptyLuigid() throws -> (TemporaryFolder, LuigidServer) {
+    let folder = try TemporaryFolder(removedAfter: self)
+    try folder.write(Self.pythonSource, to: "\(Self.pythonModule).py")
+    try folder.write("[worker]\npython = \(LuigidServer.python)\n", to: "plumb.cfg")
+    return (folder, try LuigidServer(for: self))
+  }
+
+  /// Waits until `process` has asked `luigid` for work as an assistant (luigid records it then).
+  private func waitForAssistant(_ process: Process, on luigid: LuigidServer) throws {
+    try LuigidTestProcesses.waitFor("the assistant to ask luigid for work") {
+      ((try? luigid.api("worker_list").elements) ?? []).contains {
+        $0["assistant"] == .bool(true) && $0["pid"]?.integer == Int(process.processIdentifier)
+      }
+    }
+  }
+
+  /// The lines of `ran.log` in `folder`: one per task run.
+  private func runs(in folder: TemporaryFolder) -> [String] {
+    (folder.contents(of: "ran.log") ?? "").split(separator: "\n").map(String.init)
+  }
+
+  /// Runs `process` to its end with its output in `.<name>.*` of `folder`.
+  private func runToEnd(_ process: Process, _ name: String, in folder: TemporaryFolder) throws -> CommandOutcome {
+    try LuigidTestProcesses.redirect(process, name, in: folder)
+    try process.run()
+    process.waitUntilExit()
+    return CommandOutcome(
+      code: process.terminationStatus, output: folder.contents(of: ".\(name).stdout") ?? "",
+      errorLines: (folder.contents(of: ".\(name).stderr") ?? "").split(separator: "\n").map(String.init))
+  }
+
   /// The display names of the tasks luigid has in `status`, sorted.
   private func names(of status: String, in luigid: LuigidServer) throws -> [String] {
     guard case .object(let tasks) = try luigid.api("task_list", ["status": .string(status), "upstream_status": ""])
@@ -164,7 +293,7 @@ final class CentralAssistantTests: XCTestCase {
     var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
     environment["PYTHONPATH"] = folder.path
     process.environment = environment
-    let name = "python-\(arguments[3])"
+    let name = "python-\(UUID().uuidString)"
     try LuigidTestProcesses.redirect(process, name, in: folder)
     try process.run()
     process.waitUntilExit()
