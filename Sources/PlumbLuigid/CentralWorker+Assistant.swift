@@ -12,15 +12,21 @@ extension CentralWorker {
   /// The node of the task luigid handed this assistant as `taskID` (from `get_work`'s `response`),
   /// marked running: a task of a family in ``RunOptions/assistantTasks`` made from luigid's
   /// parameters, a Python task to run through Python Luigi, or one that fails with Luigi's
-  /// message. `nil` when the run is stopping.
+  /// message. A task handed again (luigid retries it after `retry_delay` when it failed here) is
+  /// the same node, one more attempt of one task in the summary. `nil` when the run is stopping.
   func adopt(_ taskID: String, handedIn response: JSONValue) -> TaskNode? {
+    if let earlier = shared.withLock({ $0.adopted[taskID] }) {
+      return shared.withLock { $0.run.adopt(earlier, isAgain: true) } ? earlier : nil
+    }
     let handed = HandedTask(taskID: taskID, response)
     let (task, info, dependencies) = parts(of: handed)
     return shared.withLock { shared in
       // Below zero, so as to share no order with the run's own nodes, those grown later included.
       let node = TaskNode(task: task, info: info, order: -1 - shared.run.nodes.count)
       node.dependencies = dependencies
-      return shared.run.adopt(node) ? node : nil
+      guard shared.run.adopt(node) else { return nil }
+      shared.adopted[taskID] = node
+      return node
     }
   }
 
@@ -43,7 +49,7 @@ extension CentralWorker {
     } catch let error as UnknownFamily {
       let known = options.assistantTasks.map { $0.family }.sorted()
       reason =
-        "\(error.family) is not a family this program knows (it knows \(known.isEmpty ? "none" : known.joined(separator: ", "))) and luigid sent no Python module for it; run an assistant built from the program that defines it"
+        "\(error.family) is not a family this program knows (it knows \(known.isEmpty ? "none" : known.joined(separator: ", "))) and luigid sent no Python module for it, so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; luigid hands it out again after its retry_delay"
     } catch {
       reason = "cannot make \(handed.info) here: \(error.oneLineDescription)"
     }

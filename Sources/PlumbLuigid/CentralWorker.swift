@@ -58,6 +58,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     /// Tasks waiting in `require(_:)` that luigid has as PENDING, by id: whether luigid has handed
     /// each back to this worker, or to another (``HandBack``).
     var handBacks: [String: HandBack] = [:]
+    /// The tasks luigid handed this assistant that the run did not schedule, by luigid's id.
+    var adopted: [String: TaskNode] = [:]
   }
 
   /// Where a task waiting for its dynamic requirements stands with luigid, which has it PENDING

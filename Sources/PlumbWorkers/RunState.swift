@@ -238,10 +238,11 @@ package struct RunState<Waiter> {
   }
 
   /// Adds `node`, a task luigid handed an assistant that the run did not schedule, and marks it
-  /// running; `false` when the run is stopping or has ended.
-  package mutating func adopt(_ node: TaskNode) -> Bool {
+  /// running; `false` when the run is stopping or has ended. `isAgain`: the run has it already
+  /// (luigid hands a task out again after it failed), so it is one task with more attempts.
+  package mutating func adopt(_ node: TaskNode, isAgain: Bool = false) -> Bool {
     guard stopReason == nil, !hasEnded else { return false }
-    nodes.append(node)
+    if !isAgain { nodes.append(node) }
     node.state = .running
     return true
   }

@@ -30,6 +30,33 @@ private struct Stranger: PipelineTask {
   func run() throws { try output().write("ran where it should not\n") }
 }
 
+/// Another Swift program's task that its own worker runs first (its priority is higher than
+/// ``Foreign``'s) and holds until the file `release-holding` appears.
+private struct Holding: PipelineTask {
+  var priority: Int { 10 }
+  func output() -> LocalTarget { LocalTarget("holding.txt") }
+  func run() throws {
+    _ = FileManager.default.createFile(atPath: LocalTarget("started-holding").path, contents: nil)
+    while !FileManager.default.fileExists(atPath: LocalTarget("release-holding").path) { usleep(10_000) }
+    try output().write("held\n")
+  }
+}
+
+/// That program's task the assistant is handed while its own worker holds ``Holding``.
+private struct Foreign: PipelineTask {
+  func output() -> LocalTarget { LocalTarget("foreign.txt") }
+  func run() throws {
+    let log = LocalTarget("ran.log")
+    let before = (try? log.read()) ?? ""
+    try log.write(before + "Foreign() other\n")
+    try output().write("foreign\n")
+  }
+}
+
+private struct ForeignRun: WrapperTask {
+  func requires() -> AllOf<Holding, Foreign> { AllOf(Holding(), Foreign()) }
+}
+
 /// Assistants on a real luigid (issue 21, item 2): a Python Luigi process and Plumb processes
 /// only schedule (`--workers 0`), and a Plumb assistant, which schedules nothing, runs what they
 /// scheduled: Swift tasks natively, Python tasks through Python Luigi. A Python task whose module
@@ -233,6 +260,64 @@ final class CentralAssistantTests: XCTestCase {
       summary)
     XCTAssertEqual(folder.contents(of: "fan-in-3.txt"), "6\n")
     XCTAssertEqual(folder.contents(of: "py-top.txt"), "0 python\n1 python\n")
+  }
+
+  // MARK: - A Swift family the assistant does not know
+
+  /// A task of a Swift family the assistant's program does not list, handed to it while the
+  /// family's own worker (kept alive, one slot) is busy (issue 21): the assistant fails it with
+  /// Luigi's "Cannot find task(s) sent by scheduler" and what to do, not held, and luigid hands it
+  /// again after `retry_delay` (1 s here): the own worker runs it once, and ends well. luigid lets an
+  /// assistant neither refuse a task nor hand it back (see "Assistants" in docs/plumb.md), so the
+  /// kept-alive assistant may be handed it again after `retry_delay`, and fail it again, before the
+  /// own worker's turn comes.
+  func testATaskOfASwiftFamilyTheAssistantDoesNotKnowIsFailedWithWhatToDoAndRunByItsOwnWorker() throws {
+    let signals = try BuiltExecutable("plumb-signals")
+    let folder = try TemporaryFolder(removedAfter: self)
+    let luigid = try LuigidServer(for: self)
+    let program = PipelineCommand(name: "other", tasks: [ForeignRun.self, Holding.self, Foreign.self])
+    let own = LuigidTestProcesses.runInProcess(
+      program,
+      ["ForeignRun", "--worker-keep-alive", "--worker-wait-interval", "0.1", "--no-lock"] + luigid.flags,
+      in: folder)
+    try LuigidTestProcesses.waitFor("the own worker to run Holding") { folder.contains("started-holding") }
+
+    let assistant = signals.process(
+      ["--assistant", "--worker-keep-alive", "--worker-wait-interval", "0.1"] + luigid.flags, in: folder)
+    try LuigidTestProcesses.redirect(assistant, "assistant", in: folder)
+    try assistant.run()
+    addTeardownBlock { if assistant.isRunning { kill(assistant.processIdentifier, SIGKILL) } }
+    let id = TaskInfo(Foreign()).id
+    var error = ""
+    try LuigidTestProcesses.waitFor("the assistant to fail Foreign()") {
+      error = (try? luigid.api("fetch_error", ["task_id": .string(id)])["error"]?.string) ?? ""
+      return error.contains("Cannot find task(s) sent by scheduler")
+    }
+    try folder.write("", to: "release-holding")
+    let outcome = own()
+    kill(assistant.processIdentifier, SIGTERM)
+    assistant.waitUntilExit()
+    let summary = folder.contents(of: ".assistant.stdout") ?? ""
+    print(summary)
+
+    XCTAssertTrue(
+      error.contains(
+        "Cannot find task(s) sent by scheduler: \(id): Foreign is not a family this program knows (it knows AfterBlocked, Blocked, "
+      ), error)
+    XCTAssertTrue(
+      error.contains(
+        "so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; luigid hands it out again after its retry_delay"
+      ), error)
+    XCTAssertEqual(outcome.code, 0, outcome.output)
+    XCTAssertTrue(
+      outcome.output.contains(
+        "* 3 ran successfully:\n    - 1 Foreign()\n    - 1 ForeignRun()\n    - 1 Holding()\n\nThis progress looks :)"),
+      outcome.output)
+    XCTAssertEqual(folder.contents(of: "ran.log"), "Foreign() other\n", "once, by its own worker")
+    XCTAssertEqual(folder.contents(of: "foreign.txt"), "foreign\n")
+    XCTAssertEqual(assistant.terminationStatus, 128 + SIGTERM, summary)
+    // One task, however many times luigid handed it to the assistant.
+    XCTAssertTrue(summary.contains("Scheduled 1 tasks of which:\n* 1 failed:\n    - 1 Foreign()\n"), summary)
   }
 
   /// A folder with the Python pipeline, a config that makes the venv's Python run Python tasks, and

@@ -128,7 +128,10 @@ final class CentralKeepAliveTests: XCTestCase {
         { Self.finish(process, in: folder, name: "twin-\(index + 1)") }
       }
     case .plumb:
-      swiftSide = (1...2).map { _ in Self.runInProcess(["Computes"] + size + luigid.flags, in: folder) }
+      let command = PipelineCommand(name: "keepalive", tasks: [Computes.self, Compute.self, Fetch.self])
+      swiftSide = (1...2).map { _ in
+        LuigidTestProcesses.runInProcess(command, ["Computes"] + size + luigid.flags, in: folder)
+      }
     }
 
     // Each side wants the other's tasks; only once every worker has told luigid what it needs does
@@ -154,30 +157,6 @@ final class CentralKeepAliveTests: XCTestCase {
       runs: (folder.contents(of: "ran.log") ?? "").split(separator: "\n").map(String.init),
       report: folder.contents(of: "report-\(Self.count).txt"),
       computed: (1...Self.count).map { folder.contents(of: "compute-\($0).txt") })
-  }
-
-  /// Starts Plumb's command line in this process on a thread of its own; the closure returned
-  /// waits for its exit code and standard output.
-  private static func runInProcess(
-    _ arguments: [String], in folder: TemporaryFolder
-  ) -> () -> (code: Int32, output: String) {
-    let command = PipelineCommand(name: "keepalive", tasks: [Computes.self, Compute.self, Fetch.self])
-    let outcome = Mutex<(code: Int32, output: String)>((-1, ""))
-    let done = DispatchSemaphore(value: 0)
-    let path = folder.path
-    Thread.detachNewThread {
-      var output = ""
-      let code = command.run(
-        arguments: arguments, workingDirectory: path, environment: [:], standardOutput: { output += $0 + "\n" },
-        standardError: { _ in })
-      outcome.withLock { $0 = (code, output) }
-      done.signal()
-    }
-    return {
-      // Two minutes, so that a worker that never ends fails the test rather than hanging it.
-      guard done.wait(timeout: .now() + 120) == .success else { return (-1, "still running after 120 s") }
-      return outcome.withLock { $0 }
-    }
   }
 
   /// Waits for `process` (two minutes at most, then kills it); returns its code and its output.

@@ -1,6 +1,9 @@
 import Foundation
 import PlumbTestSupport
+import Synchronization
 import XCTest
+
+@testable import PlumbCommandLine
 
 /// What the luigid tests share to run Python Luigi workers beside Plumb and to wait for states:
 /// processes started in the test's folder, their output in `.<name>.stdout` and `.<name>.stderr`,
@@ -51,5 +54,28 @@ enum LuigidTestProcesses {
     try folder.write("", to: ".\(name).stderr")
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".\(name).stdout")))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder.path(of: ".\(name).stderr")))
+  }
+
+  /// Starts `command` with `arguments` in this process on a thread of its own, in `folder`; the
+  /// closure returned waits for its exit code and standard output.
+  static func runInProcess(
+    _ command: PipelineCommand, _ arguments: [String], in folder: TemporaryFolder
+  ) -> () -> (code: Int32, output: String) {
+    let outcome = Mutex<(code: Int32, output: String)>((-1, ""))
+    let done = DispatchSemaphore(value: 0)
+    let path = folder.path
+    Thread.detachNewThread {
+      var output = ""
+      let code = command.run(
+        arguments: arguments, workingDirectory: path, environment: [:], standardOutput: { output += $0 + "\n" },
+        standardError: { _ in })
+      outcome.withLock { $0 = (code, output) }
+      done.signal()
+    }
+    return {
+      // Two minutes, so that a worker that never ends fails the test rather than hanging it.
+      guard done.wait(timeout: .now() + 120) == .success else { return (-1, "still running after 120 s") }
+      return outcome.withLock { $0 }
+    }
   }
 }
