@@ -2,7 +2,7 @@ import PlumbCore
 import PlumbWorkers
 
 /// An assistant's part (``RunOptions/isAssistant``): the tasks luigid hands it that the run did not
-/// schedule.
+/// schedule; and the part of a task's own worker when an assistant could not run it.
 ///
 /// luigid hands an assistant any runnable task, whatever its family (its `get_work`), and a task
 /// handed out can only be reported DONE or FAILED, or left RUNNING (luigid ignores a PENDING report
@@ -49,12 +49,16 @@ extension CentralWorker {
     } catch let error as UnknownFamily {
       let known = options.assistantTasks.map { $0.family }.sorted()
       reason =
-        "\(error.family) is not a family this program knows (it knows \(known.isEmpty ? "none" : known.joined(separator: ", "))) and luigid sent no Python module for it, so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; luigid hands it out again after its retry_delay"
+        "\(error.family) \(Self.unknownFamily) (it knows \(known.isEmpty ? "none" : known.joined(separator: ", "))) and luigid sent no Python module for it, so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; luigid hands it out again after its retry_delay"
     } catch {
       reason = "cannot make \(handed.info) here: \(error.oneLineDescription)"
     }
     return (UnloadableTask(handed: handed, reason: reason), handed.info, [])
   }
+
+  /// The words of the failure of a task whose family the assistant does not know, which its own
+  /// worker looks for (``reclaimFromAssistants(pendingInLuigid:)``).
+  static let unknownFamily = "is not a family this program knows"
 
   /// `handed` as the command line makes a task from `--Family-param` values: luigid's parameter
   /// strings are the family's values, so the config file and defaults fill only what it did not
@@ -92,6 +96,53 @@ extension CentralWorker {
       if case .cannotFind = error { arguments["runnable"] = false }
     }
     return arguments
+  }
+
+  // MARK: - Tasks an assistant could not run
+
+  /// How many times one task is registered again after assistants could not run it: enough for an
+  /// assistant that asked between the registration and this worker's `get_work`, and few enough
+  /// that a task luigid keeps from running (disabled) is not registered again for ever.
+  private static let maximumReclaims = 3
+  /// How many tasks one look asks luigid about (`fetch_error`, one call each).
+  private static let reclaimCandidates = 20
+
+  /// Registers pending again the tasks of this run that a Plumb assistant was handed and failed
+  /// because its program does not define their family, so that luigid hands them out at once, as it
+  /// would to a new run, rather than after its `retry_delay` (15 minutes by default); says whether it
+  /// registered any. Asked when luigid had nothing for this worker.
+  ///
+  /// luigid lets an assistant neither refuse a task nor hand it back pending (see
+  /// ``adopt(_:handedIn:)``), so the task's own worker takes it back. Only such failures: a task
+  /// that failed while running waits for `retry_delay`, as Luigi's worker waits. The tasks looked
+  /// at are those pending here whose dependencies are done here, the ones luigid may have handed
+  /// out, and not held by another worker.
+  func reclaimFromAssistants(pendingInLuigid: Int) async -> Bool {
+    guard !options.isAssistant, pendingInLuigid > 0 else { return false }
+    let candidates = shared.withLock { [identity] shared in
+      var candidates: [(node: TaskNode, registration: [String: JSONValue])] = []
+      for node in shared.run.nodes where candidates.count < Self.reclaimCandidates {
+        guard node.state == .pending, !node.isExternal, shared.heldByOthers[node.info.id] == nil,
+          shared.reclaims[node.info.id, default: 0] < Self.maximumReclaims,
+          node.dependencies.allSatisfy({ $0.state == .succeeded || $0.state == .alreadyComplete })
+        else { continue }
+        candidates.append((node, TaskRegistration.scheduled(node, worker: identity.id)))
+      }
+      return candidates
+    }
+    var reclaimed = false
+    for (node, registration) in candidates {
+      let failure = try? await client.call("fetch_error", ["task_id": .string(node.info.id)], log: log)
+      guard failure?["error"]?.string?.contains(Self.unknownFamily) == true,
+        (try? await client.call("add_task", registration, log: log)) != nil
+      else { continue }
+      shared.withLock { $0.reclaims[node.info.id, default: 0] += 1 }
+      log.info(
+        "\(node.info) was failed by an assistant whose program does not define it: registered pending again, to run here"
+      )
+      reclaimed = true
+    }
+    return reclaimed
   }
 }
 

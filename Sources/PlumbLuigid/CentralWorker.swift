@@ -60,6 +60,9 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     var handBacks: [String: HandBack] = [:]
     /// The tasks luigid handed this assistant that the run did not schedule, by luigid's id.
     var adopted: [String: TaskNode] = [:]
+    /// How many times each task of this run was registered again after an assistant could not run
+    /// it (``reclaimFromAssistants(pendingInLuigid:)``), by id.
+    var reclaims: [String: Int] = [:]
   }
 
   /// Where a task waiting for its dynamic requirements stands with luigid, which has it PENDING
@@ -314,6 +317,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
           shared.withLock { shared in
             for (task, holder) in reply.heldByOthers { shared.heldByOthers[task] = holder }
           }
+          if await reclaimFromAssistants(pendingInLuigid: reply.pendingTasks) { continue }
           if running.isEmpty {
             let now = ContinuousClock.now
             let idle = now - (idleSince ?? now)

@@ -296,11 +296,12 @@ final class CentralAssistantTests: XCTestCase {
 
   /// A task of a Swift family the assistant's program does not list, handed to it while the
   /// family's own worker (kept alive, one slot) is busy (issue 21): the assistant fails it with
-  /// Luigi's "Cannot find task(s) sent by scheduler" and what to do, not held, and luigid hands it
-  /// again after `retry_delay` (1 s here): the own worker runs it once, and ends well. luigid lets an
-  /// assistant neither refuse a task nor hand it back (see "Assistants" in docs/plumb.md), so the
-  /// kept-alive assistant may be handed it again after `retry_delay`, and fail it again, before the
-  /// own worker's turn comes.
+  /// Luigi's "Cannot find task(s) sent by scheduler" and what to do, not held. luigid lets an
+  /// assistant neither refuse a task nor hand it back (see "Assistants" in docs/plumb.md), and would
+  /// hand the task out again only after `retry_delay`; the own worker, once luigid has nothing for
+  /// it, registers it pending again, as a new run would, runs it once, and ends well. Luigi's own
+  /// assistant in the same place (a Python task whose module it cannot import) first, as the
+  /// reference.
   func testATaskOfASwiftFamilyTheAssistantDoesNotKnowIsFailedWithWhatToDoAndRunByItsOwnWorker() throws {
     // Luigi's own assistant, handed a task whose module it cannot import, crashes (exit 4): the task
     // stays RUNNING until luigid drops the dead assistant, then FAILED, and its own worker runs it
@@ -327,10 +328,12 @@ final class CentralAssistantTests: XCTestCase {
     XCTAssertTrue(
       luigid.log.contains("Task 'Foreign__99914b932b' is marked as running by disconnected worker"), luigid.log)
 
-    // Plumb's assistant fails it at once, and lives on.
+    // Plumb's assistant fails it at once, and lives on; the own worker registers it pending again
+    // when luigid has nothing for it, and runs it: luigid's retry_delay is a production one here,
+    // so waiting for it would fail the test.
     let signals = try BuiltExecutable("plumb-signals")
     let folder = try TemporaryFolder(removedAfter: self)
-    luigid = try LuigidServer(for: self)
+    luigid = try LuigidServer(for: self, retryDelay: 900)
     let program = PipelineCommand(name: "other", tasks: [ForeignRun.self, Holding.self, Foreign.self])
     let own = LuigidTestProcesses.runInProcess(
       program,
