@@ -49,7 +49,7 @@ extension CentralWorker {
     } catch let error as UnknownFamily {
       let known = options.assistantTasks.map { $0.family }.sorted()
       reason =
-        "\(error.family) \(Self.unknownFamily) (it knows \(known.isEmpty ? "none" : known.joined(separator: ", "))) and luigid sent no Python module for it, so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; luigid hands it out again after its retry_delay"
+        "\(error.family) \(Self.unknownFamily) (it knows \(known.isEmpty ? "none" : known.joined(separator: ", "))) and luigid sent no Python module for it, so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; its own worker, if still running, takes it back, else luigid hands it out again after its retry_delay"
     } catch {
       reason = "cannot make \(handed.info) here: \(error.oneLineDescription)"
     }

@@ -365,7 +365,7 @@ final class CentralAssistantTests: XCTestCase {
       ), error)
     XCTAssertTrue(
       error.contains(
-        "so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; luigid hands it out again after its retry_delay"
+        "so it is another Swift program's: run assistants built from a program that lists every Swift family of the cluster; its own worker, if still running, takes it back, else luigid hands it out again after its retry_delay"
       ), error)
     XCTAssertEqual(outcome.code, 0, outcome.output)
     XCTAssertTrue(
