@@ -91,13 +91,13 @@ extension CentralWorker {
   /// DONE already; `nil` while it is still this worker's to be handed.
   private func otherHolder(of node: TaskNode) -> String? {
     guard let byStatus = luigidEntries(of: node) else { return nil }
-    if byStatus["DONE"]?[node.info.id] != nil { return "another worker" }
-    for status in ["RUNNING", "BATCH_RUNNING"] {
-      guard let task = byStatus[status]?[node.info.id] else { continue }
-      guard let holder = task["worker_running"]?.string, holder != identity.id else { return nil }
-      return holder
-    }
-    return nil
+    let id = node.info.id
+    if byStatus["DONE"]?[id] != nil { return "another worker" }
+    // Without a loop over the two statuses: in a release build, that form crashed Swift 6.3.1's
+    // optimizer ("Found ownership error").
+    let running = byStatus["RUNNING"]?[id] ?? byStatus["BATCH_RUNNING"]?[id]
+    let holder = running?["worker_running"]?.string
+    return holder == identity.id ? nil : holder
   }
 
   /// Adds the tasks to the graph, registers the new ones with luigid and the waiting task's new
