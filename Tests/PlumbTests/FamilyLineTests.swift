@@ -71,6 +71,13 @@ final class FamilyLineTests: SummaryTestCase {
     XCTAssertEqual(try run([S(x: 3), S(x: 10), S(x: 1)]).summary, allRan(3, ["- 3 S(x=1,10,3)"]))
   }
 
+  /// Python's order: by code point, so a character beyond the basic plane sorts after every one
+  /// in it (UTF-16 would put it before U+FF5E).
+  func testTasksAreInCodePointOrderBeyondTheBasicPlane() throws {
+    let tasks = [L(text: "\u{1F600}"), L(text: "\u{FF5E}"), L(text: "b")]
+    XCTAssertEqual(try run(tasks).summary, allRan(3, ["- 3 L(text=b,\u{FF5E},\u{1F600})"]))
+  }
+
   func testMoreThanThreeContiguousValuesAreARange() throws {
     XCTAssertEqual(try run((8...12).map { S(x: $0) }).summary, allRan(5, ["- 5 S(x=8...12)"]))
   }
