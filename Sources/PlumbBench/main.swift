@@ -6,7 +6,7 @@ import Foundation
 //
 //   plumb-bench [--sizes 1000,10000,100000] [--folder DIR] [--luigi-python PATH --luigi-script PATH]
 //               [--floor PATH]
-//   plumb-bench --fan-in-memory 1000000 [--folder DIR]
+//   plumb-bench --fan-in-memory 1000000 [--folder DIR] [--shape fan-in|chain] [--workers N]
 //
 // --folder says where the temporary folders go; a memory-backed one (/dev/shm, as `make bench`
 // uses when it exists) shows the engine's cost rather than the disk's. --floor names the built
@@ -18,6 +18,8 @@ var luigiPython: String?
 var luigiScript = "Benchmarks/luigi_fan_in.py"
 var floorProgram: String?
 var memorySize: Int?
+var aloneShape = Shape.fanIn
+var aloneWorkers = 1
 let rivalSize = 1_000
 
 func fail(_ message: String) -> Never {
@@ -50,10 +52,17 @@ while let flag = arguments.popFirst() {
   case "--fan-in-memory":
     guard let size = Int(value), size >= 2 else { fail("--fan-in-memory takes a task count of 2 or more") }
     memorySize = size
+  // With --fan-in-memory: another shape or more workers, to profile one run of them alone.
+  case "--shape":
+    guard let shape = Shape(rawValue: value) else { fail("--shape takes fan-in or chain") }
+    aloneShape = shape
+  case "--workers":
+    guard let workers = Int(value), workers >= 1 else { fail("--workers takes a count of 1 or more") }
+    aloneWorkers = workers
   default:
     fail(
-      "unknown option \(flag); the options are --sizes, --folder, --luigi-python, --luigi-script, --floor "
-        + "and --fan-in-memory")
+      "unknown option \(flag); the options are --sizes, --folder, --luigi-python, --luigi-script, --floor, "
+        + "--fan-in-memory, --shape and --workers")
   }
 }
 
@@ -63,10 +72,11 @@ while let flag = arguments.popFirst() {
 if let memorySize {
   do {
     let before = Measurements.peakResidentKilobytes()
-    let elapsed = try Measurements.plumb(.fanIn, size: memorySize, workers: 1, repeats: 1)
+    let elapsed = try Measurements.plumb(aloneShape, size: memorySize, workers: aloneWorkers, repeats: 1)
     let grown = Measurements.peakResidentKilobytes() - before
+    let workers = aloneWorkers == 1 ? "1 worker" : "\(aloneWorkers) workers"
     print(
-      "fan-in of \(memorySize) tasks, 1 worker: \(fixed(elapsed, 2)) s, \(fixed(Double(memorySize) / elapsed, 0)) tasks/s, "
+      "\(aloneShape.rawValue) of \(memorySize) tasks, \(workers): \(fixed(elapsed, 2)) s, \(fixed(Double(memorySize) / elapsed, 0)) tasks/s, "
         + "peak memory +\(grown / 1024) MB = \(fixed(Double(grown) * 1024 / Double(memorySize), 0)) bytes a task")
   } catch {
     fail("\(error)")
