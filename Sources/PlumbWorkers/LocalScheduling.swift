@@ -8,11 +8,14 @@ package struct LocalScheduling: TaskScheduling {
   let context: RunContext
   let log: RunLog
   let events: EventDispatch
+  /// Made here, before the graph is built, rather than with the pool (see ``TaskExecution/init``).
+  let execution: TaskExecution
 
   package func connect() async throws {}
 
   package func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
-    let pool = WorkerPool(nodes: nodes, graph: graph, options: options, context: context, log: log, events: events)
+    let pool = WorkerPool(
+      nodes: nodes, graph: graph, options: options, execution: execution, log: log, events: events)
     return SchedulingEnd(stopReason: try await pool.run())
   }
 
@@ -21,5 +24,6 @@ package struct LocalScheduling: TaskScheduling {
     self.context = context
     self.log = log
     self.events = events
+    execution = TaskExecution(options: options, context: context, log: log, events: events)
   }
 }

@@ -10,6 +10,7 @@ package enum LockFolder {
   /// Linux's open-file-description locks: owned by a descriptor, not by the whole process.
   private static let setLock: Int32 = 37  // F_OFD_SETLK
   private static let setLockWaiting: Int32 = 38  // F_OFD_SETLKW
+  private static let getLock: Int32 = 36  // F_OFD_GETLK
 
   /// The folder, created (readable by this user only) if missing; `nil` if it cannot be used.
   package static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
@@ -30,6 +31,18 @@ package enum LockFolder {
       guard errno == EINTR else { return false }
     }
     return true
+  }
+
+  /// Whether a descriptor other than `descriptor` (another run, in this process or another) holds
+  /// a lock on byte 0 of its file; `true` when the system cannot tell.
+  static func othersHoldByteZero(_ descriptor: Int32) -> Bool {
+    var request = Glibc.flock()
+    request.l_type = Int16(F_WRLCK)
+    request.l_whence = Int16(SEEK_SET)
+    request.l_start = 0
+    request.l_len = 1
+    guard fcntl(descriptor, getLock, &request) == 0 else { return true }
+    return request.l_type != Int16(F_UNLCK)
   }
 
   /// Whether `path` still names the file open at `descriptor` (it was not removed and replaced).

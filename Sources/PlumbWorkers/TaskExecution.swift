@@ -27,6 +27,8 @@ package struct TaskExecution: Sendable {
   let events: EventDispatch
   let locks: TaskLocks?
 
+  /// Made before the run checks any task, since its ``TaskLocks`` join the folder's runs then:
+  /// by the scheduler's initializer, before the graph is built.
   package init(options: RunOptions, context: RunContext, log: RunLog, events: EventDispatch) {
     self.options = options
     self.context = context
@@ -50,10 +52,14 @@ package struct TaskExecution: Sendable {
       log.info("waiting: another run is running \(node.info)")
     }
     defer { lock?.release() }
-    // Checked again holding the lock, whether or not it had to wait: another run may have finished
-    // the task after this run scheduled it and before it got here. Not a wrapper, which is complete
-    // as soon as its requirements are, and whose run does nothing anyway; not a task `--force` runs again.
-    if !node.isWrapper, !node.isForced, (try? node.task.complete()) == true {
+    // Checked again holding the lock: another run may have finished the task after this run
+    // scheduled it and before it got here. Not when no other run has been in the folder since this
+    // one began (``TaskLocks/othersMayHaveRun``, read holding the lock, so after any run that held
+    // it before), which saves a system call a task; always without a lock. Not a wrapper, which is
+    // complete as soon as its requirements are, and whose run does nothing anyway; not a task
+    // `--force` runs again.
+    let othersMayHaveRun = lock.map { $0.waited || locks?.othersMayHaveRun != false } ?? true
+    if othersMayHaveRun, !node.isWrapper, !node.isForced, (try? node.task.complete()) == true {
       log.info("\(node.info) was completed by another run meanwhile")
       return .alreadyComplete
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PlumbCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -15,12 +16,29 @@ import PlumbCore
 /// in one process exclude each other as two processes do, and which the kernel drops when a process
 /// ends, however it ends. Taking and releasing a task's lock is one system call each.
 ///
+/// A run checks a task's completeness again under its lock only when another run may have finished
+/// the task since this run checked it (``othersMayHaveRun``): that takes a system call per task,
+/// whereas a run alone in its folder, the common case, can know it is alone from memory. The first
+/// 8 bytes of the file count the runs that ever joined it, in memory every run maps: a run adds
+/// one once it holds byte 0, before it checks any task, then asks whether any other run holds byte
+/// 0. If one does, it checks every task again; if none does, no run was there before it (a run
+/// that joined earlier and is gone finished its tasks before this one checked any), and a run that
+/// joins later adds one before checking a task, so the count tells this run when to check again.
+///
 /// Every run holds a shared lock on byte 0 while it uses the file. A run that starts removes the
 /// lock files no run holds (it can take byte 0 exclusively), so the folder keeps one file per
 /// folder being run in, not one per folder ever run in; a run that opened a file just before it was
 /// removed notices (the file's inode no longer matches the path) and opens a fresh one.
 final class TaskLocks: Sendable {
   private let descriptor: Int32
+  /// The count of runs that joined the file, mapped from its first 8 bytes; `nil` when the file
+  /// cannot be mapped, and then every task is checked again. Unchecked, being shared memory that
+  /// only atomic operations touch.
+  nonisolated(unsafe) private let joins: UnsafeMutablePointer<Atomic<UInt64>>?
+  /// The count just after this run joined.
+  private let joinedAt: UInt64
+  /// Whether another run held the file when this one joined.
+  private let othersWereThere: Bool
 
   /// Locks for the tasks of `workingDirectory`, or `nil` without a usable temporary folder: tasks
   /// then run unlocked, as they would with `--no-lock`.
@@ -30,9 +48,37 @@ final class TaskLocks: Sendable {
     LockFolder.removeUnused(in: folder, except: name)
     guard let descriptor = Self.openSharing(folder + "/" + name) else { return nil }
     self.descriptor = descriptor
+    joins = Self.mapJoins(descriptor)
+    // Counted before asking who else is there: a run that joins later either is seen holding the
+    // file or counts after this run did (see the type's comment).
+    joinedAt = joins?.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue ?? 0
+    othersWereThere = LockFolder.othersHoldByteZero(descriptor)
   }
 
-  deinit { close(descriptor) }
+  deinit {
+    if let joins { munmap(UnsafeMutableRawPointer(joins), Self.joinsSize) }
+    close(descriptor)
+  }
+
+  /// Whether a run other than this one has held the file since this one joined it, and so may have
+  /// finished a task since this run found it incomplete: always when the count cannot be read.
+  var othersMayHaveRun: Bool {
+    guard let joins, !othersWereThere else { return true }
+    return joins.pointee.load(ordering: .sequentiallyConsistent) != joinedAt
+  }
+
+  private static let joinsSize = MemoryLayout<UInt64>.size
+
+  /// Maps the count of joined runs, growing the file to hold it (the other runs map the same bytes;
+  /// the file only grows, so a run that grows it late erases nothing).
+  private static func mapJoins(_ descriptor: Int32) -> UnsafeMutablePointer<Atomic<UInt64>>? {
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return nil }
+    if info.st_size < joinsSize && ftruncate(descriptor, off_t(joinsSize)) != 0 { return nil }
+    let mapped = mmap(nil, joinsSize, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0)
+    guard let mapped, mapped != MAP_FAILED else { return nil }
+    return mapped.bindMemory(to: Atomic<UInt64>.self, capacity: 1)
+  }
 
   /// Opens the lock file at `path` holding the shared lock on byte 0, retrying if the file it
   /// opened was removed before the lock was taken.

@@ -40,7 +40,7 @@ final class WorkerPool: TaskExecutionHost {
   let shared: Mutex<Shared>
 
   init(
-    nodes: [TaskNode], graph: any GraphGrowing, options: RunOptions, context: RunContext, log: RunLog,
+    nodes: [TaskNode], graph: any GraphGrowing, options: RunOptions, execution: TaskExecution, log: RunLog,
     events: EventDispatch
   ) {
     shared = Mutex(Shared(run: RunState(nodes: nodes, resourceLimits: options.resourceLimits)))
@@ -48,7 +48,7 @@ final class WorkerPool: TaskExecutionHost {
     self.options = options
     self.log = log
     self.events = events
-    execution = TaskExecution(options: options, context: context, log: log, events: events)
+    self.execution = execution
     workLoop = WorkLoop(log: log, gracePeriod: options.stopGracePeriod)
   }
 

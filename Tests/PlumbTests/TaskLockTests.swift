@@ -209,3 +209,121 @@ private final class BackgroundRun: @unchecked Sendable {
     return outcome
   }
 }
+
+/// A run alone in its folder does not check a task's completeness again before running it; a run
+/// that another run of the folder may have overtaken does, whether the other joined the folder
+/// before it or after it.
+extension TaskLockTests {
+  func testARunAloneInItsFolderChecksEachTaskOnce() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    SelfChecked.checks.store(0, ordering: .relaxed)
+    XCTAssertEqual(try build([SelfChecked()], options: folder.options()).status(of: SelfChecked()), .succeeded)
+    XCTAssertEqual(SelfChecked.checks.load(ordering: .relaxed), 1, "complete() was called again before the run")
+  }
+
+  func testARunThatJoinsLaterAndFinishesATaskFirstIsNoticed() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    Overtaken.runs.store(0, ordering: .relaxed)
+    StartsALaterRun.options = folder.options()
+    let result = try build([OvertakenByALaterRun()], options: folder.options(workers: 1))
+    XCTAssertEqual(result.status(of: StartsALaterRun()), .succeeded, "the later run did not finish the task")
+    XCTAssertEqual(result.status(of: Overtaken()), .alreadyComplete)
+    XCTAssertEqual(Overtaken.runs.load(ordering: .relaxed), 1, "the task ran in both runs")
+  }
+
+  func testARunThatWasThereFirstAndFinishesATaskLaterIsNoticed() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    Overtaken.runs.store(0, ordering: .relaxed)
+    HoldsTheFolder.holding = DispatchSemaphore(value: 0)
+    HoldsTheFolder.mayGoOn = DispatchSemaphore(value: 0)
+    let earlier = BackgroundRun(EarlierRun(), options: folder.options(workers: 1))
+    XCTAssertEqual(HoldsTheFolder.holding.wait(timeout: .now() + 20), .success, "the earlier run never started")
+    WaitsForTheEarlierRun.earlier = earlier
+
+    let result = try build([OvertakenByAnEarlierRun()], options: folder.options(workers: 1))
+
+    XCTAssertEqual(earlier.result()?.status(of: Overtaken()), .succeeded, "the earlier run did not run the task")
+    XCTAssertEqual(result.status(of: WaitsForTheEarlierRun()), .succeeded)
+    XCTAssertEqual(result.status(of: Overtaken()), .alreadyComplete)
+    XCTAssertEqual(Overtaken.runs.load(ordering: .relaxed), 1, "the task ran in both runs")
+  }
+}
+
+/// Counts the calls of its `complete()`.
+private struct SelfChecked: PipelineTask {
+  static let checks = Atomic<Int>(0)
+
+  func output() -> LocalTarget { LocalTarget("self-checked.txt") }
+  func complete() throws -> Bool {
+    Self.checks.add(1, ordering: .relaxed)
+    return try output().exists()
+  }
+  func run() throws { try output().write("done\n") }
+}
+
+/// The task that two runs of one folder both schedule, and that one of them finishes first.
+private struct Overtaken: PipelineTask {
+  static let runs = Atomic<Int>(0)
+
+  func output() -> LocalTarget { LocalTarget("overtaken.txt") }
+  func run() throws {
+    Self.runs.add(1, ordering: .relaxed)
+    try output().write("done\n")
+  }
+}
+
+/// Runs first (its priority) and, before it ends, has a second run of the folder run ``Overtaken``.
+private struct StartsALaterRun: PipelineTask {
+  nonisolated(unsafe) static var options = RunOptions()
+
+  var priority: Int { 10 }
+  func output() -> LocalTarget { LocalTarget("later-run.txt") }
+  func run() throws {
+    guard BackgroundRun(Overtaken(), options: Self.options).result()?.status(of: Overtaken()) == .succeeded else {
+      throw TestFailure(description: "the later run did not run the task")
+    }
+    try output().write("done\n")
+  }
+}
+
+private struct OvertakenByALaterRun: WrapperTask {
+  func requires() -> TaskList { TaskList([StartsALaterRun(), Overtaken()]) }
+}
+
+/// Keeps the earlier run in the folder, having found ``Overtaken`` incomplete, until the test's
+/// run has found it incomplete too.
+private struct HoldsTheFolder: PipelineTask {
+  nonisolated(unsafe) static var holding = DispatchSemaphore(value: 0)
+  nonisolated(unsafe) static var mayGoOn = DispatchSemaphore(value: 0)
+
+  var priority: Int { 10 }
+  func output() -> LocalTarget { LocalTarget("holds.txt") }
+  func run() throws {
+    Self.holding.signal()
+    guard Self.mayGoOn.wait(timeout: .now() + 20) == .success else {
+      throw TestFailure(description: "the test never let the earlier run go on")
+    }
+    try output().write("done\n")
+  }
+}
+
+private struct EarlierRun: WrapperTask {
+  func requires() -> TaskList { TaskList([HoldsTheFolder(), Overtaken()]) }
+}
+
+/// Runs first in the test's run: lets the earlier run go on and waits until it has ended.
+private struct WaitsForTheEarlierRun: PipelineTask {
+  nonisolated(unsafe) static var earlier: BackgroundRun?
+
+  var priority: Int { 10 }
+  func output() -> LocalTarget { LocalTarget("waits.txt") }
+  func run() throws {
+    HoldsTheFolder.mayGoOn.signal()
+    guard Self.earlier?.result() != nil else { throw TestFailure(description: "the earlier run did not end") }
+    try output().write("done\n")
+  }
+}
+
+private struct OvertakenByAnEarlierRun: WrapperTask {
+  func requires() -> TaskList { TaskList([WaitsForTheEarlierRun(), Overtaken()]) }
+}
