@@ -3,6 +3,8 @@ import Plumb
 import PlumbTestSupport
 import XCTest
 
+@testable import PlumbCore
+
 /// Writes `text` to `path` in two halves, and throws between them when the probe says so.
 private struct HalfWriter: PipelineTask {
   @Parameter(help: "the output file") var path: String = "out.txt"
@@ -256,5 +258,13 @@ final class LocalTargetTests: XCTestCase {
   func testRelativePathOutsideARunUsesTheCurrentFolder() {
     let target = LocalTarget("some/file.txt")
     XCTAssertEqual(target.path, FileManager.default.currentDirectoryPath + "/some/file.txt")
+  }
+
+  func testARelativePathJoinsTheRunsFolderWithOneSlash() {
+    for folder in ["/data/run", "/data/run/"] {
+      let context = RunContext(workingDirectory: folder, configuration: Configuration(), familyValues: [:])
+      XCTAssertEqual(context.activate { LocalTarget("out/a.txt").path }, "/data/run/out/a.txt", folder)
+      XCTAssertEqual(context.activate { LocalTarget("/elsewhere/b.txt").path }, "/elsewhere/b.txt", folder)
+    }
   }
 }

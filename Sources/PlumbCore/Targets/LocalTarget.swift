@@ -38,7 +38,13 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
       self.path = path
     } else {
       let base = RunContext.current?.workingDirectory ?? FileManager.default.currentDirectoryPath
-      self.path = base.hasSuffix("/") ? base + path : base + "/" + path
+      // Built in one buffer: a task's output() makes its targets each time it is called.
+      var joined = ""
+      joined.reserveCapacity(base.utf8.count + 1 + path.utf8.count)
+      joined += base
+      if !base.hasSuffix("/") { joined += "/" }
+      joined += path
+      self.path = joined
     }
   }
 
