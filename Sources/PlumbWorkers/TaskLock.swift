@@ -24,6 +24,9 @@ import Synchronization
 /// 0. If one does, it checks every task again; if none does, no run was there before it (a run
 /// that joined earlier and is gone finished its tasks before this one checked any), and a run that
 /// joins later adds one before checking a task, so the count tells this run when to check again.
+/// Writers that are not runs of the folder holding its locks (a run with ``RunOptions/locksTasks``
+/// off, another folder's run writing the same absolute path, another program) were never kept out
+/// by the locks, and this check does not look for them either.
 ///
 /// Every run holds a shared lock on byte 0 while it uses the file. A run that starts removes the
 /// lock files no run holds (it can take byte 0 exclusively), so the folder keeps one file per
