@@ -124,12 +124,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
   /// here does, not after luigid's retry delay (set to 15 minutes here, as in production).
   func testARequirementFailingOnAnotherWorkerFailsTheWaitingTask() throws {
     luigid = try LuigidServer(for: self, retryDelay: 900)
-    let holderEnded = DispatchSemaphore(value: 0)
-    let holderOptions = options()
-    DispatchQueue.global().async {
-      _ = try? build([HeldThenFails()], options: holderOptions)
-      holderEnded.signal()
-    }
+    let holder = LuigidTestProcesses.buildInBackground([HeldThenFails()], options: options())
     try waitFor("the other worker to start the task") { folder.contains("started") }
     let stop = RunStop()
     let waiting = {
@@ -149,7 +144,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
       return graph?[TaskInfo(NeedsTheHeldTask()).id]?["deps"] == .array([.string(TaskInfo(HeldThenFails()).id)])
     }
     try folder.write("", to: "release")
-    XCTAssertEqual(holderEnded.wait(timeout: .now() + 60), .success, "the other worker's run did not end")
+    XCTAssertNotNil(holder(), "the other worker's run did not end")
     // Stopped after a minute at the latest, so that a failing test does not leave the run waiting.
     if waiterEnded.wait(timeout: .now() + 60) == .timedOut {
       stop.request(reason: "the test gave up")
@@ -168,23 +163,15 @@ final class CentralDynamicRequirementTests: XCTestCase {
   /// dependency, as Luigi's worker reports it; luigid then hands it back, and its `run()` goes on
   /// here, started once.
   func testAWaitingTaskIsPendingInLuigidThenHandedBackToGoOn() throws {
-    let ended = DispatchSemaphore(value: 0)
-    let outcome = Mutex<RunResult?>(nil)
-    let waiting = options()
-    DispatchQueue.global().async {
-      let result = try? build([NeedsGated()], options: waiting)
-      outcome.withLock { $0 = result }
-      ended.signal()
-    }
+    let waiting = LuigidTestProcesses.buildInBackground([NeedsGated()], options: options())
     let id = TaskInfo(NeedsGated()).id
     try waitFor("luigid to have the waiting task PENDING with its new dependency") {
       let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
       return graph?[id]?["status"] == "PENDING" && graph?[id]?["deps"] == .array([.string(TaskInfo(Gated()).id)])
     }
     try folder.write("", to: "release")
-    XCTAssertEqual(ended.wait(timeout: .now() + 60), .success, "the run did not end")
 
-    let result = try XCTUnwrap(outcome.withLock { $0 })
+    let result = try XCTUnwrap(waiting(), "the run did not end")
     XCTAssertTrue(result.success, result.summary)
     XCTAssertTrue(result.summary.contains("* 2 ran successfully:"), result.summary)
     XCTAssertEqual(folder.contents(of: "starts"), "start\n", "run() started again instead of going on")
@@ -236,14 +223,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
   /// assistant, while this worker is disabled): that worker runs it from the start, as a Python
   /// worker would, and this one lets its `run()` go without reporting it failed.
   func testAWaitingTaskHandedToAnotherWorkerIsLetGoAndRunThereOnce() throws {
-    let ended = DispatchSemaphore(value: 0)
-    let outcome = Mutex<RunResult?>(nil)
-    let waiting = options()
-    DispatchQueue.global().async {
-      let result = try? build([NeedsGated()], options: waiting)
-      outcome.withLock { $0 = result }
-      ended.signal()
-    }
+    let waiting = LuigidTestProcesses.buildInBackground([NeedsGated()], options: options())
     let id = TaskInfo(NeedsGated()).id
     let gatedID = TaskInfo(Gated()).id
     try waitFor("this worker to run the requirement, and luigid to have the waiting task PENDING") {
@@ -267,31 +247,23 @@ final class CentralDynamicRequirementTests: XCTestCase {
       assisting.scheduler = .central(scheduler)
       return assisting
     }()
-    let assistantEnded = DispatchSemaphore(value: 0)
-    let assistantOutcome = Mutex<RunResult?>(nil)
-    DispatchQueue.global().async {
-      let result = try? build([], options: assisting)
-      assistantOutcome.withLock { $0 = result }
-      assistantEnded.signal()
-    }
+    let assistant = LuigidTestProcesses.buildInBackground([], options: assisting)
     try folder.write("", to: "release")
-    XCTAssertEqual(ended.wait(timeout: .now() + 60), .success, "the waiting worker's run did not end")
+    let result = try XCTUnwrap(waiting(), "the waiting worker's run did not end")
     try waitFor("luigid to have the task DONE") {
       let done = try? luigid.api("task_search", ["task_str": .string(id)])
       return done?["DONE"]?[id] != nil
     }
     stop.request(reason: "the test is over")
-    XCTAssertEqual(assistantEnded.wait(timeout: .now() + 60), .success, "the assistant did not stop")
+    let assisted = try XCTUnwrap(assistant(), "the assistant did not stop")
 
     XCTAssertEqual(folder.contents(of: "starts"), "start\nstart\n", "run() should start here, then on the assistant")
     XCTAssertEqual(folder.contents(of: "needs-gated.txt"), "gated\n")
-    let result = try XCTUnwrap(outcome.withLock { $0 })
     // The assistant's, running or done by the time this run ends: never failed, nor run here.
     let handedOver: [TaskStatus?] = [.runByOtherWorker, .alreadyComplete]
     XCTAssertTrue(handedOver.contains(result.status(of: NeedsGated())), result.summary)
     XCTAssertEqual(result.status(of: Gated()), .succeeded, result.summary)
     XCTAssertTrue(result.summary.contains("This progress looks :) because there were no failed tasks"), result.summary)
-    let assisted = try XCTUnwrap(assistantOutcome.withLock { $0 })
     XCTAssertEqual(assisted.status(of: NeedsGated()), .succeeded, assisted.summary)
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Plumb
 import PlumbTestSupport
 import Synchronization
 import XCTest
@@ -75,6 +76,22 @@ enum LuigidTestProcesses {
     return {
       // Two minutes, so that a worker that never ends fails the test rather than hanging it.
       guard done.wait(timeout: .now() + 120) == .success else { return (-1, "still running after 120 s") }
+      return outcome.withLock { $0 }
+    }
+  }
+
+  /// Starts `build(tasks, options:)` on a thread of its own; the closure returned waits a minute at
+  /// most for its result, `nil` when the run threw or had not ended by then.
+  static func buildInBackground(_ tasks: [any PipelineTask], options: RunOptions) -> () -> RunResult? {
+    let outcome = Mutex<RunResult?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      let result = try? build(tasks, options: options)
+      outcome.withLock { $0 = result }
+      done.signal()
+    }
+    return {
+      guard done.wait(timeout: .now() + 60) == .success else { return nil }
       return outcome.withLock { $0 }
     }
   }
