@@ -232,6 +232,15 @@ bench: openssl-dev
 	@$(MAKE) --no-print-directory bench-million
 	@$(MAKE) --no-print-directory bench-postgres
 
+# `make bench-luigid`: only the table of make bench that runs the 1,000-task fan-in through a fresh
+# luigid, by Plumb and by Luigi, at 1, 2 and 4 workers, against the time luigid spent serving it.
+.PHONY: bench-luigid
+bench-luigid: openssl-dev
+	swift build -c release --product plumb-bench
+	@$(MAKE) --no-print-directory luigid-venv
+	"$$(swift build -c release --show-bin-path)/plumb-bench" --only luigid \
+	  --folder $(BENCH_DIR) --luigi-python $(BENCH_VENV)/bin/python --luigi-script Benchmarks/luigi_fan_in.py
+
 # `make bench-million` (part of make bench): a fan-in of 100,000 and of 1,000,000 tasks, each in a
 # process of its own, with the time and the peak memory a task costs: linear growth shows as the
 # same bytes a task at both sizes.

@@ -7,11 +7,13 @@ import Foundation
 //   plumb-bench [--sizes 1000,10000,100000] [--folder DIR] [--luigi-python PATH --luigi-script PATH]
 //               [--floor PATH]
 //   plumb-bench --fan-in-memory 1000000 [--folder DIR] [--shape fan-in|chain] [--workers N]
+//   plumb-bench --only luigid --luigi-python PATH [--luigi-script PATH] [--folder DIR]
 //
 // --folder says where the temporary folders go; a memory-backed one (/dev/shm, as `make bench`
 // uses when it exists) shows the engine's cost rather than the disk's. --floor names the built
 // Benchmarks/atomic_floor.c: the same files written atomically by plain C, the physical floor
-// Plumb's times are compared with (goal: at most 2 x).
+// Plumb's times are compared with (goal: at most 2 x). `--only luigid` runs the luigid table alone
+// (`make bench-luigid`), quick enough to repeat while working on the central worker.
 
 var sizes = [1_000, 10_000, 100_000]
 var luigiPython: String?
@@ -20,6 +22,7 @@ var floorProgram: String?
 var memorySize: Int?
 var aloneShape = Shape.fanIn
 var aloneWorkers = 1
+var onlyLuigid = false
 let rivalSize = 1_000
 
 func fail(_ message: String) -> Never {
@@ -59,10 +62,13 @@ while let flag = arguments.popFirst() {
   case "--workers":
     guard let workers = Int(value), workers >= 1 else { fail("--workers takes a count of 1 or more") }
     aloneWorkers = workers
+  case "--only":
+    guard value == "luigid" else { fail("--only takes luigid, the one part that runs alone") }
+    onlyLuigid = true
   default:
     fail(
       "unknown option \(flag); the options are --sizes, --folder, --luigi-python, --luigi-script, --floor, "
-        + "--fan-in-memory, --shape and --workers")
+        + "--fan-in-memory, --shape, --workers and --only")
   }
 }
 
@@ -89,6 +95,54 @@ func column(_ text: String, _ width: Int) -> String {
 }
 
 func fixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+
+/// The fan-in through a fresh luigid by Plumb and by Luigi's worker at 1, 2 and 4 workers, against
+/// the time luigid spent serving the run's RPCs.
+func luigidTable(python: String, script: String) throws {
+  let luigid = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("luigid").path
+  print(
+    "\nThe \(rivalSize)-task fan-in through a fresh luigid. luigid serves one RPC at a time, so the time it is"
+      + "\nbusy with the run is the floor: by its access log (which leaves out reading requests, connections and"
+      + "\nthe log line itself), and by the kernel (its thread on a core or waiting for one, during the run);"
+      + "\nx = wall / that time:")
+  let luigidWidths = [7, 8, 8, 6, 7, 8, 7, 9, 8, 10]
+  print(
+    ["worker", "workers", "wall s", "RPCs", "log s", "ms/RPC", "x log", "luigid s", "ms/RPC", "x luigid"]
+      .enumerated().map { column($1, luigidWidths[$0]) }.joined())
+  for workers in [1, 2, 4] {
+    let runs: [(String, LuigidBench.Figures?)] = [
+      ("plumb", try LuigidBench.plumb(luigid: luigid, size: rivalSize, workers: workers)),
+      (
+        "luigi",
+        try LuigidBench.luigi(
+          luigid: luigid, python: python, script: script, size: rivalSize, workers: workers)
+      ),
+    ]
+    for (name, figures) in runs {
+      guard let figures else {
+        print("  \(name) workers \(workers): not measured, \(luigid) is not there")
+        continue
+      }
+      print(
+        [
+          name, String(workers), fixed(figures.wall, 3), String(figures.rpcs),
+          fixed(figures.logged, 3), fixed(figures.logged / Double(max(figures.rpcs, 1)) * 1000, 2),
+          fixed(figures.wall / figures.logged, 2), fixed(figures.busy, 3),
+          fixed(figures.busy / Double(max(figures.rpcs, 1)) * 1000, 2), fixed(figures.wall / figures.busy, 2),
+        ].enumerated().map { column($1, luigidWidths[$0]) }.joined())
+    }
+  }
+}
+
+if onlyLuigid {
+  guard let luigiPython else { fail("--only luigid needs --luigi-python, the venv whose luigid to run") }
+  do {
+    try luigidTable(python: luigiPython, script: absolute(luigiScript))
+  } catch {
+    fail("\(error)")
+  }
+  exit(0)
+}
 
 do {
   print("Plumb scheduling benchmark: tiny tasks that each write one small file atomically")
@@ -149,37 +203,7 @@ do {
   }
   if luigiPython == nil { print("  (Luigi not measured: pass --luigi-python, as `make bench` does)") }
 
-  if let python = luigiPython {
-    let luigid = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("luigid").path
-    print(
-      "\nThe \(rivalSize)-task fan-in through a fresh luigid. luigid serves one RPC at a time, so the time it"
-        + "\nspent serving the run's RPCs (its access log's figures) is the floor; x floor = wall / that time:")
-    let luigidWidths = [8, 8, 8, 7, 12, 8, 8]
-    print(
-      ["worker", "workers", "wall s", "RPCs", "luigid busy", "ms/RPC", "x floor"]
-        .enumerated().map { column($1, luigidWidths[$0]) }.joined())
-    for workers in [1, 2, 4] {
-      let runs: [(String, LuigidBench.Figures?)] = [
-        ("plumb", try LuigidBench.plumb(luigid: luigid, size: rivalSize, workers: workers)),
-        (
-          "luigi",
-          try LuigidBench.luigi(
-            luigid: luigid, python: python, script: absolute(luigiScript), size: rivalSize, workers: workers)
-        ),
-      ]
-      for (name, figures) in runs {
-        guard let figures else {
-          print("  \(name) workers \(workers): not measured, \(luigid) is not there")
-          continue
-        }
-        print(
-          [
-            name, String(workers), fixed(figures.wall, 3), String(figures.rpcs), fixed(figures.busy, 3),
-            fixed(figures.busy / Double(max(figures.rpcs, 1)) * 1000, 2), fixed(figures.wall / figures.busy, 2),
-          ].enumerated().map { column($1, luigidWidths[$0]) }.joined())
-      }
-    }
-  }
+  if let luigiPython { try luigidTable(python: luigiPython, script: absolute(luigiScript)) }
   if floorProgram == nil { print("  (the C floor not measured: pass --floor, as `make bench` does)") }
 } catch {
   fail("\(error)")
