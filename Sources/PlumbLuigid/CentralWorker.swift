@@ -1,5 +1,6 @@
 import Foundation
 import PlumbCore
+import PlumbNetwork
 import PlumbReporting
 import PlumbWorkers
 import Synchronization
@@ -146,29 +147,25 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// Tells luigid about every task of the graph, done or not, with its edges, after the families
   /// that batch (`add_task_batcher`).
   ///
-  /// A few calls are in flight at once: each costs about a millisecond of waiting on the network,
-  /// which luigid (one thread) can spend on the call before; the order luigid sees them in does not
-  /// matter (an edge to a task not registered yet makes a placeholder the registration fills in),
-  /// except for a graph with a family that batches: luigid lists a batch's values in the order it
-  /// first heard of the tasks, and that order makes the batch's task (`values=0,1,2`), so the
-  /// registrations go one at a time, in the graph's order, as a Python worker sends them.
+  /// The registrations are written several at once (``LuigidClient/call(_:log:)``), in the graph's
+  /// order, as a Python worker sends them: luigid serves them in that order without waiting for
+  /// this worker between them. The order matters for a family that batches: luigid lists a batch's
+  /// values in the order it first heard of the tasks, and that order makes the batch's task
+  /// (`values=0,1,2`).
   private func register(_ nodes: [TaskNode]) async throws {
     let client = client
     let log = log
     let worker = identity.id
     try await reachingLuigid {
-      let batchers = TaskRegistration.batchers(of: nodes, worker: worker)
-      for batcher in batchers {
+      for batcher in TaskRegistration.batchers(of: nodes, worker: worker) {
         _ = try await client.call("add_task_batcher", batcher, log: log)
       }
-      let inFlight = batchers.isEmpty ? Self.registrationsInFlight : 1
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        for (index, node) in nodes.enumerated() {
-          if index >= inFlight { try await group.next() }
-          let arguments = TaskRegistration.scheduled(node, worker: worker)
-          group.addTask { _ = try await client.call("add_task", arguments, log: log) }
-        }
-        try await group.waitForAll()
+      var start = 0
+      while start < nodes.count {
+        let batch = nodes[start..<min(nodes.count, start + HTTPKeepAlive.batchLimit)]
+        _ = try await client.call(
+          batch.map { LuigidClient.Call("add_task", TaskRegistration.scheduled($0, worker: worker)) }, log: log)
+        start = batch.endIndex
       }
     }
   }
@@ -235,9 +232,6 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     return true
   }
 
-  /// How many `add_task` calls registering the graph may wait for an answer at once.
-  private static let registrationsInFlight = 4
-
   // MARK: - Handing out
 
   private enum Event: Sendable {
@@ -258,6 +252,9 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       // Since when nothing has run here: Luigi's `_idle_since`, which a task ending resets.
       var idleSince: ContinuousClock.Instant?
       var hasAskedAgain = false
+      // Outcomes of tasks that ended here, not yet reported: they go with the next `get_work`,
+      // written before it, so that luigid serves both without waiting for this worker in between.
+      var outcomes: [[String: JSONValue]] = []
       // One wake-up listener at a time, armed again after each wake.
       Self.listen(for: wakes, in: &group)
       asking: while !isStopping {
@@ -272,7 +269,9 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
           let response: JSONValue
           let reply: WorkReply
           do {
-            response = try await client.call("get_work", arguments, log: log)
+            let calls = outcomes.map { LuigidClient.Call("add_task", $0) } + [LuigidClient.Call("get_work", arguments)]
+            outcomes = []
+            response = try await send(calls).last ?? .null
             reply = WorkReply(response, worker: identity.id)
           } catch {
             lose(error)
@@ -344,6 +343,16 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
               return .tick
             }
           }
+        } else if !outcomes.isEmpty {
+          // No slot to ask for: the outcomes go alone.
+          let calls = outcomes.map { LuigidClient.Call("add_task", $0) }
+          outcomes = []
+          do {
+            _ = try await send(calls)
+          } catch {
+            lose(error)
+            break asking
+          }
         }
         guard let event = await group.next() else { break asking }
         switch event {
@@ -355,15 +364,22 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         case .finished(let node, let state):
           running[node.info.id] = nil
           idleSince = nil
-          guard await finish(node, state) else { break asking }
+          if let outcome = record(node, state) { outcomes.append(outcome) }
         }
       }
       // Stopping: tasks still running were cancelled with this task; those that end within the
       // grace period are still reported, so that luigid need not wait for this worker to die.
       group.cancelAll()
       while let event = await group.next() {
-        guard case .finished(let node, let state) = event else { continue }
-        _ = await finish(node, state)
+        guard case .finished(let node, let state) = event, let outcome = record(node, state) else { continue }
+        outcomes.append(outcome)
+      }
+      if !outcomes.isEmpty {
+        do {
+          _ = try await send(outcomes.map { LuigidClient.Call("add_task", $0) })
+        } catch {
+          lose(error)
+        }
       }
     }
   }
@@ -441,8 +457,10 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id, explanation: explanation))
   }
 
-  /// Records `node`'s outcome and reports it to luigid; returns `false` when luigid could not be told.
-  private func finish(_ node: TaskNode, _ state: TaskNode.State) async -> Bool {
+  /// Records `node`'s outcome; returns what tells luigid, unless there is nothing to tell: the run
+  /// had ended, or the task was interrupted or never started (luigid hands it out again once this
+  /// worker is gone).
+  private func record(_ node: TaskNode, _ state: TaskNode.State) -> [String: JSONValue]? {
     let (isOver, recorded) = shared.withLock { shared in
       // Its `run()` gave up waiting because another worker runs it (a hand-back still marked):
       // pending again here, as in luigid, and nothing to report; luigid may hand it here later.
@@ -450,29 +468,27 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       let recorded = wasTaken ? .pending : state
       return (!shared.run.record(node, outcome: recorded), recorded)
     }
-    guard !isOver else { return true }
-    let succeeded: Bool
+    guard !isOver else { return nil }
     switch recorded {
-    case .succeeded, .alreadyComplete: succeeded = true
-    case .failed: succeeded = false
-    // Interrupted or never started: luigid hands the task out again once this worker is gone.
-    default: return true
-    }
-    do {
-      try await report(outcome(of: node, succeeded: succeeded))
-      return true
-    } catch {
-      lose(error)
-      return false
+    case .succeeded, .alreadyComplete: return outcome(of: node, succeeded: true)
+    case .failed: return outcome(of: node, succeeded: false)
+    default: return nil
     }
   }
 
   /// Sends an outcome in a task of its own: the coordinator may be cancelled (a stop), and an
   /// outcome of a task that ended in the grace period is still worth telling.
   private func report(_ arguments: [String: JSONValue]) async throws {
+    _ = try await send([LuigidClient.Call("add_task", arguments)])
+  }
+
+  /// Makes `calls`, written at once, in a task of their own, as ``report(_:)`` does: outcomes of
+  /// tasks that ended are told even when the coordinator is stopping, and a `get_work` that luigid
+  /// answers meanwhile has its task refused rather than left running in luigid's eyes.
+  private func send(_ calls: [LuigidClient.Call]) async throws -> [JSONValue] {
     let client = client
     let log = log
-    _ = try await Task { try await client.call("add_task", arguments, log: log) }.value
+    return try await Task { try await client.call(calls, log: log) }.value
   }
 
   /// Whether a worker kept alive asks again, as Luigi's `_keep_alive` decides: while luigid counts

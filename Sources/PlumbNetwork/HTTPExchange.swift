@@ -6,9 +6,9 @@ import Synchronization
   import FoundationNetworking
 #endif
 
-/// One HTTP request and its answer: what `download(_:timeout:deadline:maximumBytes:)`, ``Webhook``
-/// and the luigid client (``LuigidClient``) share, so all use the same limits and the same one-line
-/// errors.
+/// One HTTP request and its answer: what `download(_:timeout:deadline:maximumBytes:)` and ``Webhook``
+/// share, so both use the same limits and the same one-line errors (the luigid client's kept
+/// connections, ``HTTPKeepAlive``, take the same ``Limits`` and give the same errors).
 ///
 /// The request goes over a socket of Plumb's own (``PlainHTTPTransfer``; TLS through OpenSSL for
 /// `https://`, the certificate checked against the system's authorities, or `SSL_CERT_FILE`), on a

@@ -109,10 +109,15 @@ package struct PlainHTTPTransfer {
   // MARK: - The answer
 
   private func readHead(_ incoming: Incoming) throws -> Head {
+    try Self.readHead(incoming, url: request.url?.absoluteString ?? "", server: server)
+  }
+
+  /// The status line and headers of the next answer on `incoming`; `url` and `server` name the
+  /// server in errors. Also read by ``HTTPKeepAlive``, whose connections carry one answer after another.
+  static func readHead(_ incoming: Incoming, url: String, server: String) throws -> Head {
     guard let statusLine = try incoming.line() else {
       guard incoming.hasReceived else {
-        throw DownloadError.failed(
-          url: request.url?.absoluteString ?? "", reason: "the server closed the connection without answering")
+        throw DownloadError.failed(url: url, reason: "the server closed the connection without answering")
       }
       throw DownloadError.invalidHTTP(server: server)
     }
@@ -179,13 +184,16 @@ package struct PlainHTTPTransfer {
   }
 }
 
-/// The bytes read from a connection and not yet used.
-private final class Incoming {
+/// The bytes read from a connection and not yet used: on a kept connection (``HTTPKeepAlive``),
+/// the start of the next answer too.
+final class Incoming {
   private let connection: TCPConnection
   private var bytes: [UInt8] = []
   private var start = 0
   /// Whether the connection has given any byte at all.
   private(set) var hasReceived = false
+  /// Whether bytes were read that nothing has used yet.
+  var hasUnread: Bool { start < bytes.count }
 
   init(connection: TCPConnection) {
     self.connection = connection
