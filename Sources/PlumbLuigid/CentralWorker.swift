@@ -51,6 +51,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     /// The run's threads: one more for each slot lent, as a synchronous task waiting in
     /// `require(_:)` blocks its own.
     var threads: WorkerThreads?
+    /// The thread the coordinator runs on, and waits for luigid's answers on.
+    var coordinatorThread: WorkerThreads?
     /// Wakes the coordinator to ask for work again, when a slot is lent.
     var wakeCoordinator: AsyncStream<Void>.Continuation?
     var lostScheduler = false
@@ -112,6 +114,14 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     guard threads.count > 0 else {
       throw PipelineError.noWorkerThread(reason: threads.failure.map { String(cString: strerror($0)) } ?? "unknown")
     }
+    // The coordinator's own thread: it waits there for luigid's answers, which then resume it
+    // without a hop from another thread, and without holding one of Swift's shared threads.
+    let coordinatorThread = WorkerThreads(count: 1)
+    defer { coordinatorThread.stop() }
+    guard coordinatorThread.count > 0 else {
+      throw PipelineError.noWorkerThread(
+        reason: coordinatorThread.failure.map { String(cString: strerror($0)) } ?? "unknown")
+    }
     let pinger = Pinger(client: client, worker: identity.id, log: log) { [self] in registerAgainIfForgotten() }
     pinger.start()
     defer { pinger.stop() }
@@ -124,13 +134,17 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       shared.graph = graph
       shared.threads = threads
       shared.wakeCoordinator = wakeCoordinator
+      shared.coordinatorThread = coordinatorThread
     }
     await workLoop.run(observing: options.stop, onStop: { [self] reason in stop(reason) }) {
-      await self.coordinate(wakes: wakes, threads: threads)
+      await withTaskExecutorPreference(coordinatorThread) {
+        await self.coordinate(wakes: wakes, threads: threads)
+      }
     }
     let (reason, lost, held, abandoned, all) = shared.withLock { shared in
       let abandoned = shared.run.end()
       shared.wakeCoordinator?.finish()
+      shared.coordinatorThread = nil
       return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
     }
     workLoop.warnAbandoned(abandoned)
@@ -484,11 +498,17 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
 
   /// Makes `calls`, written at once, in a task of their own, as ``report(_:)`` does: outcomes of
   /// tasks that ended are told even when the coordinator is stopping, and a `get_work` that luigid
-  /// answers meanwhile has its task refused rather than left running in luigid's eyes.
+  /// answers meanwhile has its task refused rather than left running in luigid's eyes. The task
+  /// runs on the coordinator's thread, which it holds while luigid answers: the coordinator waits
+  /// for it anyway.
   private func send(_ calls: [LuigidClient.Call]) async throws -> [JSONValue] {
     let client = client
     let log = log
-    return try await Task { try await client.call(calls, log: log) }.value
+    guard let thread = shared.withLock({ $0.coordinatorThread }) else {
+      return try await Task { try await client.call(calls, log: log) }.value
+    }
+    return try await Task(executorPreference: thread) { try await client.call(calls, log: log, waitingHere: true) }
+      .value
   }
 
   /// Whether a worker kept alive asks again, as Luigi's `_keep_alive` decides: while luigid counts

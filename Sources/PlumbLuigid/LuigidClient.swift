@@ -52,10 +52,14 @@ final class LuigidClient: Sendable {
   }
 
   /// Makes `calls` once, in order, written at once; returns the `response` of each answer.
+  /// `waitingHere` waits for the answers on the calling task's thread (``HTTPKeepAlive/sendWaitingHere(_:)``),
+  /// for a task on a thread of its own.
   ///
   /// - Throws: as ``callOnce(_:_:)``, for the first call that failed.
-  func callOnce(_ calls: [Call]) async throws -> [JSONValue] {
-    let answers = try await connections.send(calls.map(request))
+  func callOnce(_ calls: [Call], waitingHere: Bool = false) async throws -> [JSONValue] {
+    let requests = calls.map(request)
+    let answers =
+      waitingHere ? try await connections.sendWaitingHere(requests) : try await connections.send(requests)
     return try zip(answers, calls).map { try response(of: $0, method: $1.method) }
   }
 
@@ -77,13 +81,14 @@ final class LuigidClient: Sendable {
 
   /// Makes `calls` in order, written at once, trying them all again after a failure as
   /// ``call(_:_:log:)`` does: each luigid call may be repeated (a task added, a status reported, work
-  /// asked for: luigid hands a task it handed this worker already to it again).
-  func call(_ calls: [Call], log: RunLog) async throws -> [JSONValue] {
+  /// asked for: luigid hands a task it handed this worker already to it again). `waitingHere` as
+  /// for ``callOnce(_:waitingHere:)``.
+  func call(_ calls: [Call], log: RunLog, waitingHere: Bool = false) async throws -> [JSONValue] {
     let attempts = max(1, scheduler.retryAttempts)
     var attempt = 1
     while true {
       do {
-        return try await callOnce(calls)
+        return try await callOnce(calls, waitingHere: waitingHere)
       } catch let error as CentralSchedulerError {
         throw error
       } catch is CancellationError {

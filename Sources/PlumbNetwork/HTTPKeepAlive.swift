@@ -98,6 +98,20 @@ package final class HTTPKeepAlive: Sendable {
     }
   }
 
+  /// ``send(_:)`` waiting for the answers on the calling thread, which it blocks meanwhile (up to
+  /// the deadline): for a task on a thread of its own (a ``TaskExecutor`` of one thread), never on
+  /// Swift's shared threads. The answer then resumes the task where it is, without the hop from
+  /// another thread, which costs luigid a pause between a run's calls. Cancelling the task
+  /// interrupts the exchange.
+  package func sendWaitingHere(_ requests: [Request]) async throws -> [Data] {
+    let stop = Stop()
+    return try await withTaskCancellationHandler {
+      try send(requests, stop: stop)
+    } onCancel: {
+      stop.interrupt(with: CancellationError())
+    }
+  }
+
   /// Interrupts an exchange from another thread (a cancelled task, a passed deadline): the one under
   /// way, or the next to start, ends with the error given.
   private final class Stop: Sendable {
