@@ -60,8 +60,10 @@ private struct ForeignRun: WrapperTask {
 /// Assistants on a real luigid (issue 21, item 2): a Python Luigi process and Plumb processes
 /// only schedule (`--workers 0`), and a Plumb assistant, which schedules nothing, runs what they
 /// scheduled: Swift tasks natively, Python tasks through Python Luigi. A Python task whose module
-/// the assistant's Python cannot import, and a Swift task of a family the assistant's program
-/// does not know, end FAILED with Luigi's own assistant's message, not held.
+/// the assistant's Python cannot import ends FAILED with the message Luigi's assistant gives a task
+/// it cannot find (Luigi's own assistant crashes on that one, and the task waits for luigid to drop
+/// it); a Swift task of a family the assistant's program does not know ends FAILED saying what to
+/// run instead, and its own worker takes it back. Neither is held.
 final class CentralAssistantTests: XCTestCase {
   private static let pythonModule = "assistant_pipeline"
   private static let pythonSource = """
