@@ -106,6 +106,11 @@ extension CentralWorker {
   private static let maximumReclaims = 3
   /// How many tasks one look asks luigid about (`fetch_error`, one call each).
   private static let reclaimCandidates = 20
+  /// How long a task is not asked about again: a task that waits for a resource another worker
+  /// holds looks like one an assistant failed until asked, and asking at every `get_work` (each
+  /// wait interval) would cost luigid, on its one thread, up to ``reclaimCandidates`` calls a poll
+  /// for every waiting worker, for a failure that is rare.
+  private static let reclaimLookInterval = Duration.seconds(10)
 
   /// Registers pending again the tasks of this run that a Plumb assistant was handed and failed
   /// because its program does not define their family, so that luigid hands them out at once, as it
@@ -119,13 +124,16 @@ extension CentralWorker {
   /// out, and not held by another worker.
   func reclaimFromAssistants(pendingInLuigid: Int) async -> Bool {
     guard !options.isAssistant, pendingInLuigid > 0 else { return false }
+    let now = ContinuousClock.now
     let candidates = shared.withLock { [identity] shared in
       var candidates: [(node: TaskNode, registration: [String: JSONValue])] = []
       for node in shared.run.nodes where candidates.count < Self.reclaimCandidates {
         guard node.state == .pending, !node.isExternal, shared.heldByOthers[node.info.id] == nil,
           shared.reclaims[node.info.id, default: 0] < Self.maximumReclaims,
+          shared.reclaimLooks[node.info.id].map({ now - $0 >= Self.reclaimLookInterval }) ?? true,
           node.dependencies.allSatisfy({ $0.state == .succeeded || $0.state == .alreadyComplete })
         else { continue }
+        shared.reclaimLooks[node.info.id] = now
         candidates.append((node, TaskRegistration.scheduled(node, worker: identity.id)))
       }
       return candidates

@@ -66,6 +66,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     /// How many times each task of this run was registered again after an assistant could not run
     /// it (``reclaimFromAssistants(pendingInLuigid:)``), by id.
     var reclaims: [String: Int] = [:]
+    /// When each task was last asked about for ``reclaimFromAssistants(pendingInLuigid:)``, by id.
+    var reclaimLooks: [String: ContinuousClock.Instant] = [:]
   }
 
   /// Where a task waiting for its dynamic requirements stands with luigid, which has it PENDING

@@ -46,6 +46,25 @@ private struct SwiftBookings: WrapperTask {
   func requires() -> [SwiftBooking] { (1...3).map { SwiftBooking(n: $0, luigid: luigid) } }
 }
 
+/// Holds `db` until the file `release` appears.
+private struct HoldsDB: PipelineTask {
+  var resources: [String: Int] { ["db": 1] }
+  func output() -> LocalTarget { LocalTarget("holds.txt") }
+  func run() throws {
+    _ = FileManager.default.createFile(atPath: LocalTarget("holding").path, contents: nil)
+    while !FileManager.default.fileExists(atPath: LocalTarget("release").path) { usleep(10_000) }
+    try output().write("held\n")
+  }
+}
+
+/// Needs `db` too, so it waits while ``HoldsDB`` runs on another worker.
+private struct WantsDB: PipelineTask {
+  @Parameter var n: Int = 0
+  var resources: [String: Int] { ["db": 1] }
+  func output() -> LocalTarget { LocalTarget("wants-\(n).txt") }
+  func run() throws { try output().write("\(n)\n") }
+}
+
 /// A resource shared by a Plumb worker and a Python Luigi worker on one luigid, whose limit for it
 /// is 1 (its config does not list it): luigid never lets a task of either hold it while another does.
 final class CentralResourceTests: XCTestCase {
@@ -108,5 +127,36 @@ final class CentralResourceTests: XCTestCase {
     XCTAssertEqual(
       files.filter { $0.hasPrefix("py-") || $0.hasPrefix("swift-") }.sorted(),
       ["py-1.txt", "py-2.txt", "py-3.txt", "swift-1.txt", "swift-2.txt", "swift-3.txt"])
+  }
+
+  /// Tasks waiting for a resource another worker holds look, to their worker, like tasks a Plumb
+  /// assistant may have failed, until it asks luigid (`fetch_error`): a worker kept alive meanwhile
+  /// asks about each at most every 10 s, not at every poll, since luigid serves every call on its
+  /// one thread.
+  func testAWorkerWaitingForAResourceDoesNotAskLuigidAboutItsTasksAtEveryPoll() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let luigid = try LuigidServer(for: self)
+    var options = folder.options(workers: 1)
+    var scheduler = luigid.scheduler
+    scheduler.waitInterval = 0.05
+    options.scheduler = .central(scheduler)
+    let holder = LuigidTestProcesses.buildInBackground([HoldsDB()], options: options)
+    try LuigidTestProcesses.waitFor("the other worker to hold db") { folder.contains("holding") }
+    let callsBefore = luigid.log.components(separatedBy: "/api/get_work").count
+    scheduler.keepsAlive = true
+    options.scheduler = .central(scheduler)
+    let waiter = LuigidTestProcesses.buildInBackground([WantsDB(n: 1), WantsDB(n: 2)], options: options)
+    try LuigidTestProcesses.waitFor("the waiting worker to ask luigid for work 40 times") {
+      luigid.log.components(separatedBy: "/api/get_work").count - callsBefore >= 40
+    }
+    let looks = luigid.log.components(separatedBy: "/api/fetch_error").count - 1
+    try folder.write("", to: "release")
+
+    let held = try XCTUnwrap(holder(), "the holding worker's run did not end")
+    let waited = try XCTUnwrap(waiter(), "the waiting worker's run did not end")
+    XCTAssertTrue(held.success, held.summary)
+    XCTAssertTrue(waited.success, waited.summary)
+    // One look at each of the two tasks, and another if the 40 polls took over 10 s.
+    XCTAssertLessThanOrEqual(looks, 4, "fetch_error calls while waiting 40 polls for db")
   }
 }
