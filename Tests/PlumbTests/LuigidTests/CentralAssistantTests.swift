@@ -36,8 +36,7 @@ private struct Holding: PipelineTask {
   var priority: Int { 10 }
   func output() -> LocalTarget { LocalTarget("holding.txt") }
   func run() throws {
-    _ = FileManager.default.createFile(atPath: LocalTarget("started-holding").path, contents: nil)
-    while !FileManager.default.fileExists(atPath: LocalTarget("release-holding").path) { usleep(10_000) }
+    LuigidTestProcesses.holdUntilReleased(started: "started-holding", release: "release-holding")
     try output().write("held\n")
   }
 }

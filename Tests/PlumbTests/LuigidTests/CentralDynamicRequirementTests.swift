@@ -43,8 +43,7 @@ private struct DiscoverSync: PipelineTask {
 private struct HeldThenFails: PipelineTask {
   func output() -> LocalTarget { LocalTarget("held.txt") }
   func run() throws {
-    _ = FileManager.default.createFile(atPath: LocalTarget("started").path, contents: nil)
-    while !FileManager.default.fileExists(atPath: LocalTarget("release").path) { usleep(10_000) }
+    LuigidTestProcesses.holdUntilReleased(started: "started", release: "release")
     throw CocoaError(.fileWriteNoPermission)
   }
 }
@@ -62,8 +61,7 @@ private struct NeedsTheHeldTask: PipelineTask {
 private struct Gated: PipelineTask {
   func output() -> LocalTarget { LocalTarget("gated.txt") }
   func run() throws {
-    _ = FileManager.default.createFile(atPath: LocalTarget("gated-started").path, contents: nil)
-    while !FileManager.default.fileExists(atPath: LocalTarget("release").path) { usleep(10_000) }
+    LuigidTestProcesses.holdUntilReleased(started: "gated-started", release: "release")
     try output().write("gated\n")
   }
 }
@@ -125,7 +123,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
   func testARequirementFailingOnAnotherWorkerFailsTheWaitingTask() throws {
     luigid = try LuigidServer(for: self, retryDelay: 900)
     let holder = LuigidTestProcesses.buildInBackground([HeldThenFails()], options: options())
-    try waitFor("the other worker to start the task") { folder.contains("started") }
+    try LuigidTestProcesses.waitFor("the other worker to start the task") { folder.contains("started") }
     let stop = RunStop()
     let waiting = {
       var waiting = options()
@@ -139,7 +137,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
       outcome.withLock { $0 = result }
       waiterEnded.signal()
     }
-    try waitFor("luigid to know the waiting task's new dependency") {
+    try LuigidTestProcesses.waitFor("luigid to know the waiting task's new dependency") {
       let graph = try? luigid.api("dep_graph", ["task_id": .string(TaskInfo(NeedsTheHeldTask()).id)])
       return graph?[TaskInfo(NeedsTheHeldTask()).id]?["deps"] == .array([.string(TaskInfo(HeldThenFails()).id)])
     }
@@ -165,7 +163,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
   func testAWaitingTaskIsPendingInLuigidThenHandedBackToGoOn() throws {
     let waiting = LuigidTestProcesses.buildInBackground([NeedsGated()], options: options())
     let id = TaskInfo(NeedsGated()).id
-    try waitFor("luigid to have the waiting task PENDING with its new dependency") {
+    try LuigidTestProcesses.waitFor("luigid to have the waiting task PENDING with its new dependency") {
       let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
       return graph?[id]?["status"] == "PENDING" && graph?[id]?["deps"] == .array([.string(TaskInfo(Gated()).id)])
     }
@@ -208,7 +206,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
       module: "gated_pipeline", ["NeedsGated", "--workers", "2"], luigid: luigid, in: folder, name: "luigi",
       for: self)
     let id = TaskInfo(NeedsGated()).id
-    try waitFor("luigid to have Luigi's waiting task PENDING with its new dependency") {
+    try LuigidTestProcesses.waitFor("luigid to have Luigi's waiting task PENDING with its new dependency") {
       let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
       return folder.contains("gated-started") && graph?[id]?["status"] == "PENDING"
         && graph?[id]?["deps"] == .array([.string(TaskInfo(Gated()).id)])
@@ -226,7 +224,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
     let waiting = LuigidTestProcesses.buildInBackground([NeedsGated()], options: options())
     let id = TaskInfo(NeedsGated()).id
     let gatedID = TaskInfo(Gated()).id
-    try waitFor("this worker to run the requirement, and luigid to have the waiting task PENDING") {
+    try LuigidTestProcesses.waitFor("this worker to run the requirement, and luigid to have the waiting task PENDING") {
       let graph = try? luigid.api("dep_graph", ["task_id": .string(id)])
       return folder.contains("gated-started") && graph?[id]?["status"] == "PENDING"
     }
@@ -250,7 +248,7 @@ final class CentralDynamicRequirementTests: XCTestCase {
     let assistant = LuigidTestProcesses.buildInBackground([], options: assisting)
     try folder.write("", to: "release")
     let result = try XCTUnwrap(waiting(), "the waiting worker's run did not end")
-    try waitFor("luigid to have the task DONE") {
+    try LuigidTestProcesses.waitFor("luigid to have the task DONE") {
       let done = try? luigid.api("task_search", ["task_str": .string(id)])
       return done?["DONE"]?[id] != nil
     }
@@ -265,20 +263,6 @@ final class CentralDynamicRequirementTests: XCTestCase {
     XCTAssertEqual(result.status(of: Gated()), .succeeded, result.summary)
     XCTAssertTrue(result.summary.contains("This progress looks :) because there were no failed tasks"), result.summary)
     XCTAssertEqual(assisted.status(of: NeedsGated()), .succeeded, assisted.summary)
-  }
-
-  private struct GaveUp: Error, CustomStringConvertible {
-    let what: String
-    var description: String { "gave up waiting a minute for \(what)" }
-  }
-
-  /// Waits until `condition` holds, for at most a minute.
-  private func waitFor(_ what: String, _ condition: () -> Bool) throws {
-    let deadline = Date().addingTimeInterval(60)
-    while !condition() {
-      guard Date() < deadline else { throw GaveUp(what: what) }
-      usleep(10_000)
-    }
   }
 
   func testAFailureAmongThemFailsTheSynchronousTask() throws {

@@ -51,8 +51,7 @@ private struct HoldsDB: PipelineTask {
   var resources: [String: Int] { ["db": 1] }
   func output() -> LocalTarget { LocalTarget("holds.txt") }
   func run() throws {
-    _ = FileManager.default.createFile(atPath: LocalTarget("holding").path, contents: nil)
-    while !FileManager.default.fileExists(atPath: LocalTarget("release").path) { usleep(10_000) }
+    LuigidTestProcesses.holdUntilReleased(started: "holding", release: "release")
     try output().write("held\n")
   }
 }

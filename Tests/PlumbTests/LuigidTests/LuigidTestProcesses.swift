@@ -25,6 +25,13 @@ enum LuigidTestProcesses {
     }
   }
 
+  /// For a task the test holds while it runs: marks `started` in the run's folder, then waits until
+  /// the test writes `release` there.
+  static func holdUntilReleased(started: String, release: String) {
+    _ = FileManager.default.createFile(atPath: LocalTarget(started).path, contents: nil)
+    while !FileManager.default.fileExists(atPath: LocalTarget(release).path) { usleep(10_000) }
+  }
+
   /// Starts `python -m luigi --module <module> <arguments>` with the venv's Python in `folder`, on
   /// `luigid`, kept alive and polling every 0.1 s without jitter; its output goes to `.<name>.*`.
   static func startPython(
