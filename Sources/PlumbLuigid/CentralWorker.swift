@@ -156,7 +156,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         "the central scheduler at \(scheduler.address) had no task for this assistant, which ends without --worker-keep-alive: pass it (or [worker] keep_alive = true) to wait for tasks"
       )
     }
-    settleTasksNotRunHere(nodes, heldByOthers: held)
+    settleTasksNotRunHere(nodes, heldByOthers: held, lost: lost)
     return SchedulingEnd(stopReason: reason, lostScheduler: lost, adopted: all.filter { $0.order < 0 })
   }
 
@@ -555,21 +555,51 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     return count
   }
 
-  /// The tasks this run scheduled but did not run: complete ones (another worker ran them, or
-  /// produced the external data) count as complete; the others last seen on another worker are
-  /// that worker's.
-  private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers: [String: String]) {
-    for node in nodes where node.state == .missingExternal && isComplete(node) {
-      node.state = .alreadyComplete
-    }
-    for node in nodes where node.state == .pending && !node.isExternal {
-      if isComplete(node) {
-        node.state = .alreadyComplete
-      } else if let holder = heldByOthers[node.info.id] {
+  /// The tasks this run scheduled but did not run. Those another worker ran or runs are that
+  /// worker's: "were being run by another worker", as Luigi's summary lists the ones its worker saw
+  /// running. Luigi's worker sees only what is running when it asks, so a task another worker ran
+  /// between two questions is "not granted run permission" there: which of the two a run says, and
+  /// its exit code, would depend on timing. Here luigid is asked who ran them (its `worker_running`
+  /// stays after DONE). Complete ones no worker ran (external data that appeared) count as complete.
+  private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers seen: [String: String], lost: Bool) {
+    let unsettled = nodes.filter { ($0.state == .pending && !$0.isExternal) || $0.state == .missingExternal }
+    let elsewhere =
+      lost || unsettled.allSatisfy { seen[$0.info.id] != nil } ? [:] : tasksOfOtherWorkers()
+    for node in unsettled {
+      let complete = isComplete(node)
+      var holder = seen[node.info.id]
+      // A task DONE elsewhere but not complete here was an earlier run's, whose output is gone.
+      if holder == nil, let other = elsewhere[node.info.id], other.isRunning || complete {
+        holder = other.worker
+      }
+      if let holder {
         node.state = .heldByOtherWorker
         node.otherWorker = holder
+      } else if complete {
+        node.state = .alreadyComplete
       }
     }
+  }
+
+  /// The tasks luigid says another worker ran (DONE) or runs now, by id: that worker, and whether
+  /// it still runs it. Empty when luigid does not answer.
+  private func tasksOfOtherWorkers() -> [String: (worker: String, isRunning: Bool)] {
+    // One question for the whole graph: `task_search` would scan luigid's tasks once per task.
+    guard
+      case .object(let tasks)? = try? client.callBlocking(
+        "task_list", ["status": "", "upstream_status": "", "limit": .bool(false)])
+    else { return [:] }
+    var others: [String: (worker: String, isRunning: Bool)] = [:]
+    for (id, task) in tasks {
+      guard let worker = task["worker_running"]?.string, worker != identity.id, let status = task["status"]?.string
+      else { continue }
+      if status == "DONE" {
+        others[id] = (worker, false)
+      } else if status == "RUNNING" || status == "BATCH_RUNNING" {
+        others[id] = (worker, true)
+      }
+    }
+    return others
   }
 
   /// Whether `node`'s task is complete now, asked in the run's context: outside it, a relative

@@ -36,7 +36,13 @@ package struct TaskSets {
       case .failed, .pending: break
       }
       if isPending && !everFailed.contains(index) {
-        if record.isExternal { missingExternal.insert(index) } else { pendingRunnable.insert(index) }
+        // External data another worker produced is that worker's task, as a Python task's is
+        // when Luigi's worker lets luigid hand external ones out (`retry_external_tasks`).
+        if record.isExternal && record.status == .pending {
+          missingExternal.insert(index)
+        } else {
+          pendingRunnable.insert(index)
+        }
       }
     }
     failed = everFailed.subtracting(completed)

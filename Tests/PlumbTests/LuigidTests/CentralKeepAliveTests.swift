@@ -84,18 +84,29 @@ final class CentralKeepAliveTests: XCTestCase {
     XCTAssertEqual(twin.report, "\(total)\n")
 
     let plumb = try run(.plumb)
-    for (index, worker) in plumb.swiftSide.enumerated() {
-      XCTAssertEqual(worker.code, 0, "Plumb worker \(index): \(worker.output)")
-      XCTAssertTrue(worker.output.contains("This progress looks :)"), worker.output)
-    }
     for (index, worker) in plumb.python.enumerated() {
       XCTAssertEqual(worker.code, 0, "Python worker \(index): \(worker.output)")
     }
     XCTAssertEqual(plumb.runs.sorted(), expectedRuns("swift"), "every task once, in its language")
     XCTAssertEqual(plumb.report, "\(total)\n", "Python's Report read what Plumb computed")
     XCTAssertEqual(plumb.computed, (1...count).map { "\($0 * 10) swift\n" })
+    // Each Plumb worker's summary says which tasks it ran and which the others ran, as Luigi's
+    // does for those it saw running: the Fetches always (Python ran them), whatever the timing.
+    // Exit code 10 (`already_running`) says the same, every time.
+    let scheduled = 2 * count + 1
+    for (index, worker) in plumb.swiftSide.enumerated() {
+      XCTAssertEqual(worker.code, ExitCodes().alreadyRunning, "Plumb worker \(index): \(worker.output)")
+      XCTAssertTrue(worker.output.contains("This progress looks :)"), worker.output)
+      XCTAssertFalse(worker.output.contains("complete ones were encountered"), worker.output)
+      XCTAssertTrue(worker.output.contains("        - \(count) Fetch(i=1...\(count))\n"), worker.output)
+      XCTAssertTrue(worker.output.contains("The other workers were:\n"), worker.output)
+      XCTAssertEqual(
+        SummaryText.count(of: "ran successfully", in: worker.output)
+          + SummaryText.count(of: "were being run by another worker", in: worker.output),
+        scheduled, worker.output)
+    }
     // Between them the two Plumb workers ran every Compute, and each ended on a summary saying so.
-    let ranHere = plumb.swiftSide.map { Self.ranSuccessfully(in: $0.output) }
+    let ranHere = plumb.swiftSide.map { SummaryText.count(of: "ran successfully", in: $0.output) }
     XCTAssertEqual(ranHere.reduce(0, +), count + 1, "\(plumb.swiftSide.map(\.output))")
   }
 
@@ -145,7 +156,7 @@ final class CentralKeepAliveTests: XCTestCase {
 
     let swiftOutcomes = swiftSide.map { $0() }
     // A Swift side that gave up leaves Python waiting for Compute for ever: end it rather than hang.
-    if swiftOutcomes.contains(where: { $0.code != 0 }) {
+    if swiftOutcomes.contains(where: { ![0, ExitCodes().alreadyRunning].contains($0.code) }) {
       for process in python where process.isRunning { kill(process.processIdentifier, SIGTERM) }
     }
     let pythonOutcomes = python.enumerated().map { index, process in
@@ -169,13 +180,5 @@ final class CentralKeepAliveTests: XCTestCase {
     process.waitUntilExit()
     let output = (folder.contents(of: ".\(name).stdout") ?? "") + (folder.contents(of: ".\(name).stderr") ?? "")
     return (process.terminationReason == .exit ? process.terminationStatus : -1, output)
-  }
-
-  /// `n` in the summary's `* n ran successfully:` line; 0 without one.
-  private static func ranSuccessfully(in summary: String) -> Int {
-    for line in summary.split(separator: "\n") where line.hasPrefix("* ") && line.hasSuffix(" ran successfully:") {
-      return Int(line.dropFirst(2).split(separator: " ")[0]) ?? 0
-    }
-    return 0
   }
 }
