@@ -563,8 +563,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// stays after DONE). Complete ones no worker ran (external data that appeared) count as complete.
   private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers seen: [String: String], lost: Bool) {
     let unsettled = nodes.filter { ($0.state == .pending && !$0.isExternal) || $0.state == .missingExternal }
-    let elsewhere =
-      lost || unsettled.allSatisfy { seen[$0.info.id] != nil } ? [:] : tasksOfOtherWorkers()
+    let unseenFamilies = Set(unsettled.filter { seen[$0.info.id] == nil }.map(\.info.family))
+    let elsewhere = lost ? [:] : tasksOfOtherWorkers(in: unseenFamilies)
     for node in unsettled {
       let complete = isComplete(node)
       var holder = seen[node.info.id]
@@ -581,22 +581,27 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     }
   }
 
-  /// The tasks luigid says another worker ran (DONE) or runs now, by id: that worker, and whether
-  /// it still runs it. Empty when luigid does not answer.
-  private func tasksOfOtherWorkers() -> [String: (worker: String, isRunning: Bool)] {
-    // One question for the whole graph: `task_search` would scan luigid's tasks once per task.
-    guard
-      case .object(let tasks)? = try? client.callBlocking(
-        "task_list", ["status": "", "upstream_status": "", "limit": .bool(false)])
-    else { return [:] }
+  /// The tasks of `families` luigid says another worker ran (DONE) or runs now, by id: that
+  /// worker, and whether it still runs it. Empty where luigid does not answer.
+  private func tasksOfOtherWorkers(in families: Set<String>) -> [String: (worker: String, isRunning: Bool)] {
     var others: [String: (worker: String, isRunning: Bool)] = [:]
-    for (id, task) in tasks {
-      guard let worker = task["worker_running"]?.string, worker != identity.id, let status = task["status"]?.string
+    // A question a family, not a task: `task_search` would scan luigid's tasks once per task. The
+    // search matches words of the task's text, so a family's answer may hold others' tasks too; a
+    // luigid kept running for a workshop holds everyone's, hence not one question for all.
+    for family in families.sorted() {
+      guard
+        case .object(let tasks)? = try? client.callBlocking(
+          "task_list", ["status": "", "upstream_status": "", "search": .string(family), "limit": false])
       else { continue }
-      if status == "DONE" {
-        others[id] = (worker, false)
-      } else if status == "RUNNING" || status == "BATCH_RUNNING" {
-        others[id] = (worker, true)
+      for (id, task) in tasks {
+        guard let worker = task["worker_running"]?.string, worker != identity.id,
+          let status = task["status"]?.string
+        else { continue }
+        if status == "DONE" {
+          others[id] = (worker, false)
+        } else if status == "RUNNING" || status == "BATCH_RUNNING" {
+          others[id] = (worker, true)
+        }
       }
     }
     return others
