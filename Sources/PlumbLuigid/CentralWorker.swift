@@ -68,6 +68,11 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     var reclaims: [String: Int] = [:]
     /// When each task was last asked about for ``reclaimFromAssistants(pendingInLuigid:)``, by id.
     var reclaimLooks: [String: ContinuousClock.Instant] = [:]
+    /// Tasks of this run luigid ignored as pending, DONE there moments before (``IgnoredClaims``).
+    var ignoredClaims = IgnoredClaims()
+    /// When this worker told luigid it exists, on this clock and (once asked) on luigid's.
+    var connectedAt: ContinuousClock.Instant?
+    var startInLuigid: Double?
   }
 
   /// Where a task waiting for its dynamic requirements stands with luigid, which has it PENDING
@@ -98,6 +103,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   private var worker: JSONValue { .string(identity.id) }
 
   package func connect() async throws {
+    shared.withLock { $0.connectedAt = .now }
     try await reachingLuigid {
       _ = try await client.callOnce("add_worker", ["worker": worker, "info": identity.info])
     }
@@ -143,11 +149,14 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         await self.coordinate(wakes: wakes, threads: threads)
       }
     }
-    let (reason, lost, held, abandoned, all) = shared.withLock { shared in
+    let (reason, lost, held, abandoned, all, ignored) = shared.withLock { shared in
       let abandoned = shared.run.end()
       shared.wakeCoordinator?.finish()
       shared.coordinatorThread = nil
-      return (shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes)
+      return (
+        shared.run.stopReason, shared.lostScheduler, shared.heldByOthers, abandoned, shared.run.nodes,
+        Set(shared.ignoredClaims.nextClaim.keys)
+      )
     }
     workLoop.warnAbandoned(abandoned)
     // Luigi's assistant ends the same way, silently; this says why an assistant that ran nothing ended.
@@ -156,7 +165,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         "the central scheduler at \(scheduler.address) had no task for this assistant, which ends without --worker-keep-alive: pass it (or [worker] keep_alive = true) to wait for tasks"
       )
     }
-    settleTasksNotRunHere(nodes, heldByOthers: held, lost: lost)
+    settleTasksNotRunHere(nodes, heldByOthers: held, ignored: ignored, lost: lost)
     return SchedulingEnd(stopReason: reason, lostScheduler: lost, adopted: all.filter { $0.order < 0 })
   }
 
@@ -337,6 +346,10 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
             let now = ContinuousClock.now
             let idle = now - (idleSince ?? now)
             idleSince = idleSince ?? now
+            if await waitsOutCooldown(pendingInLuigid: reply.pendingTasks) {
+              try? await Task.sleep(nanoseconds: UInt64(scheduler.nextWait * 1e9))
+              continue
+            }
             guard keepsWaiting(reply, idleFor: idle) else {
               // Before giving up on tasks still pending here: luigid may have been restarted too
               // fast for a ping to miss it, and have forgotten them.
@@ -561,16 +574,26 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// between two questions is "not granted run permission" there: which of the two a run says, and
   /// its exit code, would depend on timing. Here luigid is asked who ran them (its `worker_running`
   /// stays after DONE). Complete ones no worker ran (external data that appeared) count as complete.
-  private func settleTasksNotRunHere(_ nodes: [TaskNode], heldByOthers seen: [String: String], lost: Bool) {
-    let unsettled = nodes.filter { ($0.state == .pending && !$0.isExternal) || $0.state == .missingExternal }
+  /// Those whose claims luigid still ignored (``IgnoredClaims``) stay pending.
+  private func settleTasksNotRunHere(
+    _ nodes: [TaskNode], heldByOthers seen: [String: String], ignored: Set<String>, lost: Bool
+  ) {
+    let unsettled = nodes.filter {
+      (($0.state == .pending && !$0.isExternal) || $0.state == .missingExternal) && !ignored.contains($0.info.id)
+    }
     let unseenFamilies = Set(unsettled.filter { seen[$0.info.id] == nil }.map(\.info.family))
-    let elsewhere = lost ? [:] : tasksOfOtherWorkers(in: unseenFamilies)
+    let elsewhere = lost || unseenFamilies.isEmpty ? [:] : luigidTasks(in: unseenFamilies)
+    let start = elsewhere.isEmpty ? nil : startInLuigid()
     for node in unsettled {
       let complete = isComplete(node)
       var holder = seen[node.info.id]
-      // A task DONE elsewhere but not complete here was an earlier run's, whose output is gone.
-      if holder == nil, let other = elsewhere[node.info.id], other.isRunning || complete {
-        holder = other.worker
+      if holder == nil, let state = elsewhere[node.info.id], let other = state.workerRunning, other != identity.id {
+        switch state.status {
+        case "RUNNING", "BATCH_RUNNING": holder = other
+        // Done before this run began, it was an earlier run's: luigid ignored this run's claim.
+        case "DONE" where !Self.isIgnoredClaim(state, start: start) && (start != nil || complete): holder = other
+        default: break
+        }
       }
       if let holder {
         node.state = .heldByOtherWorker
@@ -579,32 +602,6 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         node.state = .alreadyComplete
       }
     }
-  }
-
-  /// The tasks of `families` luigid says another worker ran (DONE) or runs now, by id: that
-  /// worker, and whether it still runs it. Empty where luigid does not answer.
-  private func tasksOfOtherWorkers(in families: Set<String>) -> [String: (worker: String, isRunning: Bool)] {
-    var others: [String: (worker: String, isRunning: Bool)] = [:]
-    // A question a family, not a task: `task_search` would scan luigid's tasks once per task. The
-    // search matches words of the task's text, so a family's answer may hold others' tasks too; a
-    // luigid kept running for a workshop holds everyone's, hence not one question for all.
-    for family in families.sorted() {
-      guard
-        case .object(let tasks)? = try? client.callBlocking(
-          "task_list", ["status": "", "upstream_status": "", "search": .string(family), "limit": false])
-      else { continue }
-      for (id, task) in tasks {
-        guard let worker = task["worker_running"]?.string, worker != identity.id,
-          let status = task["status"]?.string
-        else { continue }
-        if status == "DONE" {
-          others[id] = (worker, false)
-        } else if status == "RUNNING" || status == "BATCH_RUNNING" {
-          others[id] = (worker, true)
-        }
-      }
-    }
-    return others
   }
 
   /// Whether `node`'s task is complete now, asked in the run's context: outside it, a relative

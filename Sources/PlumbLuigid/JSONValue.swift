@@ -78,6 +78,12 @@ enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBo
     return Int(value)
   }
 
+  /// The number, if this is one: luigid's times are seconds since 1970 with a fraction.
+  var double: Double? {
+    guard case .number(let value) = self else { return nil }
+    return value
+  }
+
   /// The elements, if this is an array.
   var elements: [JSONValue]? {
     guard case .array(let values) = self else { return nil }

@@ -40,13 +40,13 @@ public final class LuigidServer: @unchecked Sendable {
 
   /// The fast settings with luigid's `retry_delay`, the seconds before a failed task is pending again,
   /// and its `[resources]` limits.
-  static func configuration(retryDelay: Int, resources: [String: Int] = [:]) -> String {
+  static func configuration(retryDelay: Int, resources: [String: Int] = [:], stableDoneCooldown: Int = 0) -> String {
     var text = """
       [scheduler]
       worker_disconnect_delay = 5
       retry_delay = \(retryDelay)
       prune_on_get_work = true
-      stable_done_cooldown_secs = 0
+      stable_done_cooldown_secs = \(stableDoneCooldown)
 
       """
     if !resources.isEmpty {
@@ -73,12 +73,18 @@ public final class LuigidServer: @unchecked Sendable {
   /// - Throws: when luigid is not installed (saying how to install it), or does not start.
   /// `retryDelay` is luigid's `retry_delay`: 1 s, or as long as a production luigid's 900 s for a
   /// test in which luigid must not hand a failed task out again. `resources` are luigid's limits
-  /// (`[resources]`); a resource it does not list has a limit of 1.
-  public init(for test: XCTestCase, retryDelay: Int = 1, resources: [String: Int] = [:]) throws {
+  /// (`[resources]`); a resource it does not list has a limit of 1. `stableDoneCooldown` is its
+  /// `stable_done_cooldown_secs`: 0, or 10 as luigid has it unless configured, for a test of what a
+  /// run does when luigid ignores its claims on tasks it marked DONE moments before.
+  public init(
+    for test: XCTestCase, retryDelay: Int = 1, resources: [String: Int] = [:], stableDoneCooldown: Int = 0
+  ) throws {
     let luigid = Self.venv + "/bin/luigid"
     guard FileManager.default.isExecutableFile(atPath: luigid) else { throw NotInstalled(path: luigid) }
     folder = try TemporaryFolder(removedAfter: test)
-    try folder.write(Self.configuration(retryDelay: retryDelay, resources: resources), to: "luigid.cfg")
+    try folder.write(
+      Self.configuration(retryDelay: retryDelay, resources: resources, stableDoneCooldown: stableDoneCooldown),
+      to: "luigid.cfg")
     try FileManager.default.createDirectory(atPath: folder.path(of: "log"), withIntermediateDirectories: true)
     port = try LoopbackPort.unused()
     process = try Self.launch(luigid, port: port, in: folder)

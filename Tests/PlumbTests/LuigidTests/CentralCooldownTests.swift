@@ -1,0 +1,93 @@
+import Foundation
+import Plumb
+import PlumbTestSupport
+import Synchronization
+import XCTest
+
+@testable import PlumbCore
+@testable import PlumbLuigid
+@testable import PlumbReporting
+
+/// A part of the fan-in; counts its runs in `runs.log`.
+private struct Piece: PipelineTask {
+  @Parameter var n: Int = 1
+  func output() -> LocalTarget { LocalTarget("piece-\(n).txt") }
+  func run() throws {
+    try appendRun("Piece(n=\(n))")
+    try output().write("\(n)\n")
+  }
+}
+
+/// Needs three pieces.
+private struct Whole: PipelineTask {
+  func requires() -> [Piece] { (1...3).map { Piece(n: $0) } }
+  func output() -> LocalTarget { LocalTarget("whole.txt") }
+  func run() throws {
+    try appendRun("Whole()")
+    try output().write("whole\n")
+  }
+}
+
+private func appendRun(_ line: String) throws {
+  let log = LocalTarget("runs.log")
+  let before = (try? log.read()) ?? ""
+  try log.write(before + line + "\n")
+}
+
+/// A run started again at once on a luigid kept running (as `make luigid` is for a workshop):
+/// luigid ignores a PENDING claim for a task it marked DONE less than `stable_done_cooldown_secs`
+/// ago (10 s, luigid's default, used here), so Luigi's worker runs nothing ("not granted run
+/// permission", exit 25) and a `--force` right after a run does nothing. A Plumb run says why in one
+/// line, claims the tasks again once the cooldown has passed, and runs them.
+final class CentralCooldownTests: XCTestCase {
+  private var folder: TemporaryFolder!
+  private var luigid: LuigidServer!
+
+  override func setUpWithError() throws {
+    folder = try TemporaryFolder(removedAfter: self)
+    luigid = try LuigidServer(for: self, stableDoneCooldown: 10)
+  }
+
+  private func run(_ tasks: [any PipelineTask], forcing: [String] = []) throws -> (RunResult, [String]) {
+    let lines = Mutex<[String]>([])
+    var options = folder.options(workers: 1)
+    options.scheduler = .central(luigid.scheduler)
+    options.forcing = forcing
+    options.logLevel = .info
+    options.logSink = { line in lines.withLock { $0.append(line) } }
+    let result = try build(tasks, options: options)
+    return (result, lines.withLock { $0 })
+  }
+
+  private var runs: [String] { (folder.contents(of: "runs.log") ?? "").split(separator: "\n").map(String.init) }
+
+  func testARunAgainAtOnceAfterItsOutputsWereDeletedWaitsOutLuigidsCooldownAndRuns() throws {
+    let (first, _) = try run([Whole()])
+    XCTAssertTrue(first.success, first.summary)
+    for name in ["whole.txt", "piece-1.txt", "piece-2.txt", "piece-3.txt", "runs.log"] { folder.delete(name) }
+
+    let (again, lines) = try run([Whole()])
+
+    XCTAssertTrue(again.success, again.summary)
+    XCTAssertTrue(again.summary.contains("* 4 ran successfully:"), again.summary)
+    XCTAssertEqual(runs.sorted(), ["Piece(n=1)", "Piece(n=2)", "Piece(n=3)", "Whole()"])
+    let said = lines.filter { $0.contains("stable_done_cooldown_secs") }
+    XCTAssertEqual(said.count, 1, "\(lines)")
+    XCTAssertTrue(
+      said.first?.contains("DONE moments before this run, and ignores them as pending") == true, "\(lines)")
+  }
+
+  func testAForcedTaskRightAfterARunWaitsOutLuigidsCooldownAndRuns() throws {
+    let (first, _) = try run([Whole()])
+    XCTAssertTrue(first.success, first.summary)
+    folder.delete("runs.log")
+
+    let (forced, lines) = try run([Whole()], forcing: ["Piece(n=2)"])
+
+    XCTAssertTrue(forced.success, forced.summary)
+    // The forced piece and what needs it run again; the others are complete.
+    XCTAssertEqual(runs.sorted(), ["Piece(n=2)", "Whole()"], forced.summary)
+    XCTAssertTrue(forced.summary.contains("* 2 ran successfully:"), forced.summary)
+    XCTAssertEqual(lines.filter { $0.contains("stable_done_cooldown_secs") }.count, 1, "\(lines)")
+  }
+}
