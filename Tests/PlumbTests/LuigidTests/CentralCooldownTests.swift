@@ -38,7 +38,8 @@ private func appendRun(_ line: String) throws {
 /// luigid ignores a PENDING claim for a task it marked DONE less than `stable_done_cooldown_secs`
 /// ago (10 s, luigid's default, used here), so Luigi's worker runs nothing ("not granted run
 /// permission", exit 25) and a `--force` right after a run does nothing. A Plumb run says why in one
-/// line, claims the tasks again once the cooldown has passed, and runs them.
+/// line, claims the tasks again once the cooldown has passed, and runs them. Luigi's own worker runs
+/// in the same scenario, so what Plumb improves on stays true.
 final class CentralCooldownTests: XCTestCase {
   private var folder: TemporaryFolder!
   private var luigid: LuigidServer!
@@ -75,6 +76,27 @@ final class CentralCooldownTests: XCTestCase {
     XCTAssertEqual(said.count, 1, "\(lines)")
     XCTAssertTrue(
       said.first?.contains("DONE moments before this run, and ignores them as pending") == true, "\(lines)")
+  }
+
+  func testLuigisOwnWorkerRunningAgainAtOnceRunsNothing() throws {
+    try folder.write(LuigiSharePipeline.source, to: "\(LuigiSharePipeline.moduleName).py")
+    let runPython = { (name: String) throws -> String in
+      let python = try LuigidTestProcesses.startPython(
+        module: LuigiSharePipeline.moduleName, ["FanIn", "--count", "3"], luigid: self.luigid, in: self.folder,
+        name: name, for: self)
+      python.waitUntilExit()
+      XCTAssertEqual(python.terminationStatus, 0, self.folder.contents(of: ".\(name).stderr") ?? "")
+      return self.folder.contents(of: ".\(name).stderr") ?? ""
+    }
+    _ = try runPython("first")
+    XCTAssertEqual(folder.contents(of: "fan-in-3.txt"), "6\n")
+    for name in ["fan-in-3.txt", "part-1.txt", "part-2.txt", "part-3.txt", "ran.log"] { folder.delete(name) }
+
+    let again = try runPython("again")
+
+    // What a Plumb run does better (above): Luigi's worker, kept alive too, runs nothing.
+    XCTAssertNil(folder.contents(of: "ran.log"), again)
+    XCTAssertTrue(again.contains("* 4 was not granted run permission by the scheduler:"), again)
   }
 
   func testAForcedTaskRightAfterARunWaitsOutLuigidsCooldownAndRuns() throws {
