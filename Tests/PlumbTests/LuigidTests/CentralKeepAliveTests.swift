@@ -94,16 +94,9 @@ final class CentralKeepAliveTests: XCTestCase {
     // does for those it saw running: the Fetches always (Python ran them), whatever the timing.
     // Exit code 10 (`already_running`) says the same, every time.
     let scheduled = 2 * count + 1
-    for (index, worker) in plumb.swiftSide.enumerated() {
-      XCTAssertEqual(worker.code, ExitCodes().alreadyRunning, "Plumb worker \(index): \(worker.output)")
-      XCTAssertTrue(worker.output.contains("This progress looks :)"), worker.output)
-      XCTAssertFalse(worker.output.contains("complete ones were encountered"), worker.output)
+    for worker in plumb.swiftSide {
+      LuigidTestProcesses.assertSharedRun(worker.output, code: worker.code, scheduled: scheduled)
       XCTAssertTrue(worker.output.contains("        - \(count) Fetch(i=1...\(count))\n"), worker.output)
-      XCTAssertTrue(worker.output.contains("The other workers were:\n"), worker.output)
-      XCTAssertEqual(
-        SummaryText.count(of: "ran successfully", in: worker.output)
-          + SummaryText.count(of: "were being run by another worker", in: worker.output),
-        scheduled, worker.output)
     }
     // Between them the two Plumb workers ran every Compute, and each ended on a summary saying so.
     let ranHere = plumb.swiftSide.map { SummaryText.count(of: "ran successfully", in: $0.output) }

@@ -47,14 +47,7 @@ final class CentralProcessTests: XCTestCase {
     // named under "The other workers were:", and exit code 10 (`already_running`), as Luigi's
     // worker reports the tasks it saw another worker run; here whatever the timing.
     for outcome in [firstOutcome, secondOutcome] {
-      XCTAssertEqual(outcome.code, 10, outcome.output + "\(outcome.errorLines)")
-      XCTAssertTrue(outcome.output.contains("were being run by another worker:"), outcome.output)
-      XCTAssertTrue(outcome.output.contains("\nThe other workers were:\n    - Worker("), outcome.output)
-      XCTAssertTrue(outcome.output.contains("This progress looks :) because"), outcome.output)
-      XCTAssertFalse(outcome.output.contains("complete ones were encountered"), outcome.output)
-      XCTAssertEqual(
-        SummaryText.count(of: "ran successfully", in: outcome.output)
-          + SummaryText.count(of: "were being run by another worker", in: outcome.output), 31, outcome.output)
+      LuigidTestProcesses.assertSharedRun(outcome.output + "\(outcome.errorLines)", code: outcome.code, scheduled: 31)
     }
     let tasks = runs.map { $0.split(separator: " ")[0] }
     XCTAssertEqual(tasks.count, 31, "\(runs)")

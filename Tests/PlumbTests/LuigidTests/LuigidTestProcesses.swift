@@ -102,4 +102,21 @@ enum LuigidTestProcesses {
       return outcome.withLock { $0 }
     }
   }
+
+  /// Checks what a run that shared its graph with other workers printed, as Luigi's worker prints
+  /// the tasks it saw another worker run: what it did not run "were being run by another worker",
+  /// the other workers are named, nothing is "complete" for having been done meanwhile, the face
+  /// is happy, and the exit code is 10 (`already_running`).
+  static func assertSharedRun(
+    _ output: String, code: Int32, scheduled: Int, file: StaticString = #filePath, line: UInt = #line
+  ) {
+    XCTAssertEqual(code, ExitCodes().alreadyRunning, output, file: file, line: line)
+    XCTAssertTrue(output.contains("\nThe other workers were:\n    - Worker("), output, file: file, line: line)
+    XCTAssertTrue(output.contains("This progress looks :) because"), output, file: file, line: line)
+    XCTAssertFalse(output.contains("complete ones were encountered"), output, file: file, line: line)
+    XCTAssertEqual(
+      SummaryText.count(of: "ran successfully", in: output)
+        + SummaryText.count(of: "were being run by another worker", in: output), scheduled, output, file: file,
+      line: line)
+  }
 }
