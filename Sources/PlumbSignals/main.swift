@@ -178,10 +178,38 @@ struct Upload: PipelineTask {
   }
 }
 
+/// Python's `Fetch(i)`, which the Python workers of `LuigiKeepAlivePipeline` (Tests/PlumbTests/
+/// LuigidTests) produce: external here.
+struct Fetch: ExternalTask {
+  @Parameter var i: Int = 1
+  func output() -> LocalTarget { LocalTarget("fetch-\(i).txt") }
+}
+
+/// The Swift share of that pipeline: ten times what Python fetched; logs `Compute(i=2) swift`.
+/// Python's `Report` needs it.
+struct Compute: PipelineTask {
+  @Parameter var i: Int = 1
+  func requires() -> Fetch { Fetch(i: i) }
+  func output() -> LocalTarget { LocalTarget("compute-\(i).txt") }
+
+  func run() throws {
+    logRun("Compute(i=\(i)) swift")
+    let fetched = Int(try input().read().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    try output().write("\(fetched * 10) swift\n")
+  }
+}
+
+/// Every `Compute(i)` up to `count`: what the Swift side is asked to build.
+struct Computes: WrapperTask {
+  @Parameter var count: Int = 3
+  func requires() -> [Compute] { (1...max(count, 1)).map { Compute(i: $0) } }
+}
+
 PipelineCommand(
   name: "plumb-signals",
   tasks: [
     Top.self, Quick.self, Blocked.self, Sleeper.self, Crash.self, Daily.self, Part.self, FanIn.self,
-    AfterBlocked.self, Upload.self, Chatty.self, Booking.self, Bookings.self,
+    AfterBlocked.self, Upload.self, Chatty.self, Booking.self, Bookings.self, Fetch.self, Compute.self,
+    Computes.self,
   ]
 ).main()

@@ -1,50 +1,13 @@
 import Foundation
 import Plumb
 import PlumbTestSupport
-import Synchronization
 import XCTest
 
-@testable import PlumbCommandLine
-@testable import PlumbCore
 @testable import PlumbLuigid
-
-/// Python's `Fetch(i)`, produced by the Python workers (``LuigiKeepAlivePipeline``): external here.
-private struct Fetch: ExternalTask {
-  @Parameter var i: Int = 1
-  func output() -> LocalTarget { LocalTarget("fetch-\(i).txt") }
-}
-
-/// Swift's share of the pipeline: ten times what Python fetched. Python's `Report` needs it.
-private struct Compute: PipelineTask {
-  @Parameter var i: Int = 1
-  func requires() -> Fetch { Fetch(i: i) }
-  func output() -> LocalTarget { LocalTarget("compute-\(i).txt") }
-
-  func run() throws {
-    appendRun("Compute(i=\(i)) swift")
-    let fetched = Int(try input().read().trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    try output().write("\(fetched * 10) swift\n")
-  }
-}
-
-/// Every `Compute(i)` up to `count`: what the Swift side is asked to build.
-private struct Computes: WrapperTask {
-  @Parameter var count: Int = 3
-  func requires() -> [Compute] { (1...max(count, 1)).map { Compute(i: $0) } }
-}
-
-/// Appends `line` to `ran.log` with O_APPEND, as the Python tasks do, so no line is lost.
-private func appendRun(_ line: String) {
-  let descriptor = open(LocalTarget("ran.log").path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-  guard descriptor >= 0 else { return }
-  defer { close(descriptor) }
-  let text = Array((line + "\n").utf8)
-  _ = text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-}
 
 /// Keep-alive workers on a real luigid waiting for what other workers produce (issue 21): Python
 /// Luigi workers run `Fetch(i)` and `Report`, the Swift side runs `Compute(i)`, each side declaring
-/// the other's tasks external. Two Python processes and two Swift workers start together, all
+/// the other's tasks external. Two Python processes and two Plumb processes start together, all
 /// kept alive; the data appears only once every worker has registered, so a worker that does not
 /// wait for it leaves at once.
 ///
@@ -132,9 +95,17 @@ final class CentralKeepAliveTests: XCTestCase {
         { Self.finish(process, in: folder, name: "twin-\(index + 1)") }
       }
     case .plumb:
-      let command = PipelineCommand(name: "keepalive", tasks: [Computes.self, Compute.self, Fetch.self])
-      swiftSide = (1...2).map { _ in
-        LuigidTestProcesses.runInProcess(command, ["Computes"] + size + luigid.flags, in: folder)
+      // plumb-signals has the Swift side's tasks (`Fetch`, `Compute`, `Computes`).
+      let signals = try BuiltExecutable("plumb-signals")
+      let processes = try (1...2).map { n in
+        let process = signals.process(["Computes"] + size + luigid.flags, in: folder)
+        try LuigidTestProcesses.redirect(process, "plumb-\(n)", in: folder)
+        try process.run()
+        addTeardownBlock { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        return process
+      }
+      swiftSide = processes.enumerated().map { index, process in
+        { Self.finish(process, in: folder, name: "plumb-\(index + 1)") }
       }
     }
 
