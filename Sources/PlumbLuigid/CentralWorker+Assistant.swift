@@ -138,10 +138,14 @@ extension CentralWorker {
       }
       return candidates
     }
+    guard !candidates.isEmpty else { return false }
+    // Asked all at once: luigid serves them one after the other without waiting for this worker.
+    let failures =
+      (try? await client.call(
+        candidates.map { LuigidClient.Call("fetch_error", ["task_id": .string($0.node.info.id)]) }, log: log)) ?? []
     var reclaimed = false
-    for (node, registration) in candidates {
-      let failure = try? await client.call("fetch_error", ["task_id": .string(node.info.id)], log: log)
-      guard failure?["error"]?.string?.contains(Self.unknownFamily) == true,
+    for ((node, registration), failure) in zip(candidates, failures) {
+      guard failure["error"]?.string?.contains(Self.unknownFamily) == true,
         (try? await client.call("add_task", registration, log: log)) != nil
       else { continue }
       shared.withLock { $0.reclaims[node.info.id, default: 0] += 1 }
