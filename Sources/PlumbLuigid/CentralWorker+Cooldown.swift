@@ -7,12 +7,11 @@ import PlumbWorkers
 /// Luigi's worker, runs none of them ("not granted run permission"). A Plumb worker notices, says so
 /// in one line, and claims them again once the cooldown has passed, then runs them.
 extension CentralWorker {
-  /// The cooldown luigid has unless its configuration says otherwise: when a claim is made again.
-  static let assumedCooldown = 10.0
-  /// How long after a claim luigid ignored again it is made once more: luigid's cooldown is longer.
-  static let claimRetryInterval = Duration.seconds(5)
+  /// How long after a claim luigid ignored again it is made once more: luigid's cooldown is longer
+  /// than ``CentralScheduler/stableDoneCooldown`` says.
+  private var claimRetryInterval: Duration { .milliseconds(Int(max(scheduler.stableDoneCooldown / 2, 0.5) * 1000)) }
   /// How long a run claims again tasks luigid keeps ignoring before it gives up on them.
-  static let cooldownPatience = Duration.seconds(60)
+  private var cooldownPatience: Duration { .milliseconds(Int(max(scheduler.stableDoneCooldown * 6, 1) * 1000)) }
   /// How often a worker that has nothing to run looks for tasks luigid does not count as pending.
   static let claimLookInterval = Duration.seconds(2)
 
@@ -50,9 +49,9 @@ extension CentralWorker {
       return findIgnoredClaims(pendingInLuigid: pendingInLuigid, at: now)
     }
     let ignored = shared.withLock { shared in claims.nextClaim.keys.compactMap { shared.byID[$0] } }
-    if let since = claims.since, now - since > Self.cooldownPatience {
+    if let since = claims.since, now - since > cooldownPatience {
       log.warning(
-        "the central scheduler still ignores \(ignored.count) of this run's tasks as pending after \(Self.cooldownPatience.components.seconds) s, so they were not run: its [scheduler] stable_done_cooldown_secs must be longer; run again once it has passed, or restart luigid"
+        "the central scheduler still ignores \(ignored.count) of this run's tasks as pending after \(cooldownPatience.components.seconds) s, so they were not run: its [scheduler] stable_done_cooldown_secs is longer than this run's (set it in plumb.cfg too); run again once it has passed, or restart luigid"
       )
       shared.withLock { $0.ignoredClaims.hasGivenUp = true }
       return false
@@ -67,7 +66,7 @@ extension CentralWorker {
     shared.withLock { shared in
       for node in due {
         if let state = states[node.info.id], Self.isIgnoredClaim(state, start: start) {
-          shared.ignoredClaims.nextClaim[node.info.id] = now + Self.claimRetryInterval
+          shared.ignoredClaims.nextClaim[node.info.id] = now + claimRetryInterval
         } else {
           shared.ignoredClaims.nextClaim[node.info.id] = nil
         }
@@ -98,7 +97,7 @@ extension CentralWorker {
       for node in unconfirmed {
         guard let state = states[node.info.id] else { continue }
         if Self.isIgnoredClaim(state, start: start) {
-          let wait = max(0, (state.lastUpdated ?? luigidNow) + Self.assumedCooldown - luigidNow)
+          let wait = max(0, (state.lastUpdated ?? luigidNow) + scheduler.stableDoneCooldown - luigidNow)
           ignored[node.info.id] = now + .milliseconds(Int(wait * 1000) + 100)
           example = example ?? node
         } else if let other = state.workerRunning, other != identity.id,
@@ -112,8 +111,10 @@ extension CentralWorker {
     }
     guard let example else { return false }
     let others = ignored.count == 1 ? "" : " and \(ignored.count - 1) more"
+    let cooldown = scheduler.stableDoneCooldown
+    let seconds = cooldown == cooldown.rounded() ? String(Int(cooldown)) : String(cooldown)
     log.info(
-      "the central scheduler marked \(example.info)\(others) DONE moments before this run, and ignores them as pending for its [scheduler] stable_done_cooldown_secs (10 s by default): this run claims them again once that has passed, then runs them"
+      "the central scheduler marked \(example.info)\(others) DONE moments before this run, and ignores them as pending for its [scheduler] stable_done_cooldown_secs (\(seconds) s here): this run claims them again once that has passed, then runs them"
     )
     return true
   }

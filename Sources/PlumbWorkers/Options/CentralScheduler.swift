@@ -100,6 +100,16 @@ public struct CentralScheduler: Sendable, Equatable {
   package var nextWait: TimeInterval {
     max(waitInterval, 0.01) + (waitJitter > 0 ? Double.random(in: 0...waitJitter) : 0)
   }
+  /// Seconds luigid ignores a claim that a task is pending once it has marked it DONE: its
+  /// `[scheduler] stable_done_cooldown_secs`, read from the same key in the config file (10 by
+  /// default, as luigid's). A run started again within them, after its outputs were deleted or
+  /// with ``RunOptions/forcing``, claims such tasks again once they have passed, then every half of
+  /// them while luigid still ignores the claims, and gives up after six times as long.
+  ///
+  /// ```swift
+  /// scheduler.stableDoneCooldown = 30   // luigid.cfg has stable_done_cooldown_secs = 30
+  /// ```
+  public var stableDoneCooldown: TimeInterval = 10
   /// Seconds between the pings that tell luigid this worker is alive (`[worker] ping_interval`); 1
   /// by default. luigid gives up on a worker it has not heard from in `worker_disconnect_delay` (60 s).
   ///

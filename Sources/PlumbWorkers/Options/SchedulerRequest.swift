@@ -85,6 +85,9 @@ package struct SchedulerRequest: Sendable, Equatable {
     {
       scheduler.maximumKeepAliveIdleDuration = idle
     }
+    if let cooldown = try configuration.seconds(section: "scheduler", key: "stable_done_cooldown_secs") {
+      scheduler.stableDoneCooldown = cooldown
+    }
     if let interval = try configuration.seconds(section: "worker", key: "ping_interval"), interval > 0 {
       scheduler.pingInterval = interval
     }

@@ -49,10 +49,14 @@ final class CentralCooldownTests: XCTestCase {
     luigid = try LuigidServer(for: self, stableDoneCooldown: 10)
   }
 
-  private func run(_ tasks: [any PipelineTask], forcing: [String] = []) throws -> (RunResult, [String]) {
+  private func run(
+    _ tasks: [any PipelineTask], forcing: [String] = [], cooldown: TimeInterval? = nil
+  ) throws -> (RunResult, [String]) {
     let lines = Mutex<[String]>([])
     var options = folder.options(workers: 1)
-    options.scheduler = .central(luigid.scheduler)
+    var scheduler = luigid.scheduler
+    if let cooldown { scheduler.stableDoneCooldown = cooldown }
+    options.scheduler = .central(scheduler)
     options.forcing = forcing
     options.logLevel = .info
     options.logSink = { line in lines.withLock { $0.append(line) } }
@@ -76,6 +80,26 @@ final class CentralCooldownTests: XCTestCase {
     XCTAssertEqual(said.count, 1, "\(lines)")
     XCTAssertTrue(
       said.first?.contains("DONE moments before this run, and ignores them as pending") == true, "\(lines)")
+  }
+
+  func testAForcedTaskLuigidIgnoresLongerThanTheRunWaitsIsNotGrantedRunPermissionAndSaysWhy() throws {
+    let (first, _) = try run([Whole()])
+    XCTAssertTrue(first.success, first.summary)
+    folder.delete("runs.log")
+
+    // luigid's cooldown is 10 s; the run is told 0.5 s, so it gives up after 3 s of claiming again.
+    let (forced, lines) = try run([Whole()], forcing: ["Piece(n=2)"], cooldown: 0.5)
+
+    XCTAssertNil(folder.contents(of: "runs.log"), forced.summary)
+    XCTAssertFalse(forced.success, forced.summary)
+    XCTAssertEqual(forced.exitCode, ExitCodes().notRun, forced.summary)
+    XCTAssertTrue(
+      forced.summary.contains(
+        "* 2 complete ones were encountered:\n    - 2 Piece(n=1,3)\n* 2 were left pending, among these:\n"
+          + "    * 2 was not granted run permission by the scheduler:\n        - 1 Piece(n=2)\n        - 1 Whole()\n"),
+      forced.summary)
+    let gaveUp = lines.filter { $0.contains("still ignores 2 of this run's tasks as pending after 3 s") }
+    XCTAssertEqual(gaveUp.count, 1, "\(lines)")
   }
 
   func testLuigisOwnWorkerRunningAgainAtOnceRunsNothing() throws {
