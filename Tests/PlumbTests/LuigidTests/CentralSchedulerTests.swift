@@ -209,9 +209,12 @@ final class CentralSchedulerTests: XCTestCase {
         count_uniques = true
         max_keep_alive_idle_duration = 1 m 30 s
         wait_jitter = 2.5
+        [scheduler]
+        stable_done_cooldown_secs = 30
         """)
     var expected = CentralScheduler(host: "127.0.0.1", port: luigid.port)
     expected.waitJitter = 2.5
+    expected.stableDoneCooldown = 30
     expected.retryAttempts = 5
     expected.retryWait = 0.5
     expected.keepsAlive = true
