@@ -11,6 +11,10 @@ import Synchronization
 /// ``RunStop``, so running tasks get their grace period and the summary is printed; a second one
 /// ends the process at once, after removing the temporary files of writes in progress.
 ///
+/// SIGUSR1 phases the run out (``RunStop/phaseOut(reason:)``), as it does Luigi's worker, which
+/// cluster operators send it to retire a worker: no new task, the running ones finish, then the
+/// summary, and the exit code it gives. Its default action would end the process at once.
+///
 /// Also ignores SIGPIPE, so that a reader that goes away (`| head`) does not end the run: writes to
 /// it fail with EPIPE instead, and are dropped.
 ///
@@ -49,7 +53,7 @@ final class StopSignals: Sendable {
     }
     reader.name = "plumb-signals"
     reader.start()
-    for number in [SIGINT, SIGTERM, SIGHUP] {
+    for number in [SIGINT, SIGTERM, SIGHUP, SIGUSR1] {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = { number in
         var number = number
@@ -65,6 +69,13 @@ final class StopSignals: Sendable {
   var exitCode: Int32? { received.withLock { $0.map { 128 + $0 } } }
 
   private func receive(_ number: Int32) {
+    if number == SIGUSR1 {
+      guard stop.phaseOutReason == nil, stop.reason == nil else { return }
+      StandardStream.error.write(
+        "plumb: SIGUSR1: finishing the running tasks, starting no more; SIGTERM stops at once\n")
+      stop.phaseOut(reason: "SIGUSR1")
+      return
+    }
     let isFirst = received.withLock { received in
       defer { received = received ?? number }
       return received == nil

@@ -48,7 +48,7 @@ extension CentralWorker {
 
   /// One look at the wait of `waiter` for `requested`: true once it may go on (luigid handed it
   /// back, or it never made it PENDING), false to look again after the wait interval. Throws when
-  /// the run stops, a requirement failed (here or on another worker), or luigid handed the task to
+  /// the run stops or phases out, a requirement failed (here or on another worker), or luigid handed the task to
   /// another worker; the hand-back mark stays for that last one, for ``finish``.
   private func isHandedBack(_ waiter: TaskNode, waitingFor requested: [TaskNode]) throws -> Bool {
     let id = waiter.info.id
@@ -56,7 +56,7 @@ extension CentralWorker {
     switch mark {
     case nil:
       // Not PENDING in luigid: the requirements were all done when required, or the run stopped.
-      if isStopping { throw DynamicRequirementError.stopped }
+      if !handsOut { throw DynamicRequirementError.stopped }
       return isSettled(requested)
     case .handedBack?:
       shared.withLock { _ = $0.handBacks.removeValue(forKey: id) }
@@ -67,7 +67,7 @@ extension CentralWorker {
       break
     }
     do {
-      if isStopping { throw DynamicRequirementError.stopped }
+      if !handsOut { throw DynamicRequirementError.stopped }
       // luigid hands the task out only once its requirements are done; before, nobody can take it.
       guard isSettled(requested) else { return false }
       try check(requested)

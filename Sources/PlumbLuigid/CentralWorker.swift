@@ -144,7 +144,10 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       shared.wakeCoordinator = wakeCoordinator
       shared.coordinatorThread = coordinatorThread
     }
-    await workLoop.run(observing: options.stop, onStop: { [self] reason in stop(reason) }) {
+    await workLoop.run(
+      observing: options.stop, onStop: { [self] reason in stop(reason) },
+      onPhaseOut: { [self] reason in phaseOut(reason) }
+    ) {
       await withTaskExecutorPreference(coordinatorThread) {
         await self.coordinate(wakes: wakes, threads: threads)
       }
@@ -283,10 +286,12 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       // One wake-up listener at a time, armed again after each wake.
       Self.listen(for: wakes, in: &group)
       asking: while !isStopping {
-        // Disabled, it asks for nothing more: once its tasks have ended, nothing is left to wait for.
-        if isDisabled && running.isEmpty { break asking }
+        // Disabled or phasing out, it asks for nothing more: once its tasks have ended, nothing is
+        // left to wait for.
+        let asks = !isDisabled && handsOut
+        if !asks && running.isEmpty { break asking }
         let lent = shared.withLock { $0.lent }
-        if running.count < slots + lent && !isDisabled {
+        if running.count < slots + lent && asks {
           let arguments: [String: JSONValue] = [
             "worker": worker, "host": .string(identity.host), "assistant": .bool(options.isAssistant),
             "current_tasks": .array(running.keys.sorted().map { .string($0) }),
@@ -613,6 +618,16 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   // MARK: - Stopping
 
   package var isStopping: Bool { shared.withLock { $0.run.isStopping } }
+
+  /// Whether the coordinator still asks luigid for work: the run is neither stopping nor phasing out.
+  var handsOut: Bool { shared.withLock { $0.run.handsOut } }
+
+  /// Asks luigid for no more work and ends once the running tasks have, as Luigi's worker does on
+  /// SIGUSR1. Tasks waiting in `require(_:)` notice at their next look, and are interrupted.
+  private func phaseOut(_ reason: String) {
+    let wake = shared.withLock { shared in shared.run.phaseOut(reason) != nil ? shared.wakeCoordinator : nil }
+    wake?.yield()
+  }
 
   /// Keeps `error` as why `node` failed (see ``TaskExecutionHost/keep(_:of:)``).
   package func keep(_ error: any Error, of node: TaskNode) -> Bool? {

@@ -187,7 +187,8 @@ public struct ScheduledRuns: Sendable {
     // it the latest ended one (or, if none has ended, the one to wait for).
     var next = catchup ? schedule.firstInterval(from: start) : dueIntervals().first ?? nextInterval()
     while true {
-      if stop?.reason != nil { return exitCode }
+      // A phase-out lets the pass that runs finish, and starts no other.
+      if stop?.reason != nil || stop?.phaseOutReason != nil { return exitCode }
       let due =
         next.map { schedule.intervals(startingWith: $0, through: end, endedBy: clock.now) }
         ?? DueIntervals(schedule: schedule)
@@ -199,18 +200,18 @@ public struct ScheduledRuns: Sendable {
       if let last = plan.intervals.last { next = schedule.interval(after: last) }
       // The rest of a long backfill runs at once, a pass at a time; then the next interval is awaited.
       if plan.remaining == 0 {
-        guard forever, stop?.reason == nil, let upcoming = nextInterval(),
+        guard forever, stop?.reason == nil, stop?.phaseOutReason == nil, let upcoming = nextInterval(),
           await wait(until: upcoming.end, stop: stop)
         else { return exitCode }
       }
     }
   }
 
-  /// Waits on ``clock`` until `deadline`; `false` when `stop` ended the wait first.
+  /// Waits on ``clock`` until `deadline`; `false` when `stop` (a stop or a phase-out) ended the wait first.
   private func wait(until deadline: Date, stop: RunStop?) async -> Bool {
     let clock = self.clock
     let waiting = Task { try await clock.sleep(until: deadline) }
-    let observation = stop?.observe { _ in waiting.cancel() }
+    let observation = stop?.observe({ _ in waiting.cancel() }, phasingOut: { _ in waiting.cancel() })
     defer { stop?.endObservation(observation) }
     do {
       try await waiting.value

@@ -44,6 +44,9 @@ package struct RunState<Waiter> {
   private var waiting: [Waiter] = []
   /// Why the run stops early; once set, no task is handed out.
   package private(set) var stopReason: String?
+  /// Why the run phases out (``RunStop/phaseOut(reason:)``); once set, no task is handed out, and
+  /// the running ones finish as usual.
+  package private(set) var phaseOutReason: String?
   /// Whether the run has returned: tasks still running then are abandoned, and what they do
   /// later no longer changes the nodes, whose records the run has handed out.
   private(set) var hasEnded = false
@@ -55,6 +58,8 @@ package struct RunState<Waiter> {
   }
 
   package var isStopping: Bool { stopReason != nil }
+  /// Whether tasks are still handed out: neither a stop nor a phase-out was asked for.
+  package var handsOut: Bool { stopReason == nil && phaseOutReason == nil }
 
   /// What to do after a transition, outside the lock.
   package struct Wakes {
@@ -111,7 +116,7 @@ package struct RunState<Waiter> {
   /// lent are fewer than the loops. A task of a family that batches comes with the runnable tasks
   /// that may share its batch (``TaskBatch``), as the node that runs them all.
   mutating func nextTask(isLent: Bool) -> Next {
-    if stopReason != nil { return .exit }
+    if !handsOut { return .exit }
     if isLent && loops > slots + lent {
       loops -= 1
       return .exit
@@ -152,7 +157,7 @@ package struct RunState<Waiter> {
   /// Keeps `waiter` until a task is runnable or nothing is left; returns `false`, keeping nothing,
   /// when the loop should ask again at once (a task became runnable, nothing runs, or the run stops).
   mutating func park(_ waiter: Waiter) -> Bool {
-    guard ready.isEmpty && running > 0 && stopReason == nil else { return false }
+    guard ready.isEmpty && running > 0 && handsOut else { return false }
     waiting.append(waiter)
     return true
   }
@@ -231,7 +236,7 @@ package struct RunState<Waiter> {
   /// one this run can run (finished already, external). Returns whether to run it.
   package mutating func start(_ node: TaskNode) -> Bool {
     let tasks = node.runsFor
-    guard stopReason == nil, tasks.allSatisfy({ $0.state == .pending && !$0.isExternal }) else { return false }
+    guard handsOut, tasks.allSatisfy({ $0.state == .pending && !$0.isExternal }) else { return false }
     for task in tasks { task.state = .running }
     node.state = .running
     return true
@@ -241,7 +246,7 @@ package struct RunState<Waiter> {
   /// running; `false` when the run is stopping or has ended. `isAgain`: the run has it already
   /// (luigid hands a task out again after it failed), so it is one task with more attempts.
   package mutating func adopt(_ node: TaskNode, isAgain: Bool = false) -> Bool {
-    guard stopReason == nil, !hasEnded else { return false }
+    guard handsOut, !hasEnded else { return false }
     if !isAgain { nodes.append(node) }
     node.state = .running
     return true
@@ -263,6 +268,8 @@ package struct RunState<Waiter> {
     // A batch's failure is each of its tasks' (Luigi's scheduler marks them all failed).
     let tasks = node.batchMembers + [node]
     for task in tasks { task.error = error }
+    // A `require(_:)` a stop or a phase-out woke says so; the task did not fail.
+    if case DynamicRequirementError.stopped = error { return false }
     guard stopReason == nil else { return false }
     for task in tasks { task.failureCount += 1 }
     return true
@@ -274,7 +281,7 @@ package struct RunState<Waiter> {
   /// new dependencies, the new nodes one level deeper than the waiter. Returns `false`, linking
   /// nothing, once the run is stopping or has ended.
   package mutating func link(_ growth: GraphGrowth, requiredBy waiter: TaskNode) -> Bool {
-    guard stopReason == nil, !hasEnded else { return false }
+    guard handsOut, !hasEnded else { return false }
     for (dependent, dependency) in growth.links { dependency.dependents.append(dependent) }
     // Not `linkedFrom`, which belongs to the graph's builder: a set, once per call.
     var linked = Set(waiter.dependencies.map(ObjectIdentifier.init))
@@ -356,6 +363,20 @@ package struct RunState<Waiter> {
   package mutating func stop(_ reason: String) -> Wakes? {
     guard stopReason == nil, !hasEnded else { return nil }
     stopReason = reason
+    defer {
+      waiting = []
+      waits = [:]
+    }
+    return Wakes(workers: waiting, requirements: waits.values.map(\.wait))
+  }
+
+  /// A phase-out was requested: no task is handed out any more, and the running ones finish.
+  /// Returns the loops to wake, which end, and the `require(_:)` calls to wake, which fail as
+  /// stopped (what they wait for will not be handed out); `nil` when the run was already stopping,
+  /// phasing out, or has ended.
+  package mutating func phaseOut(_ reason: String) -> Wakes? {
+    guard handsOut, !hasEnded else { return nil }
+    phaseOutReason = reason
     defer {
       waiting = []
       waits = [:]

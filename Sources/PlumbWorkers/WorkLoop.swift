@@ -41,12 +41,18 @@ package final class WorkLoop: Sendable {
   /// Runs `loop` in a task of its own and returns once it has ended, or once the grace period
   /// after a stop has run out. A stop requested through `stop`, or the cancellation of the Swift
   /// task awaiting this (reason `cancelled`), is handed to `onStop`, which calls ``stop(_:)`` if
-  /// the owner accepts it.
+  /// the owner accepts it; a phase-out (``RunStop/phaseOut(reason:)``) to `onPhaseOut`, after which
+  /// the owner's loop starts no task and ends once its running tasks have.
   package func run(
     observing stop: RunStop?, onStop: @escaping @Sendable (String) -> Void,
-    _ loop: @escaping @Sendable () async -> Void
+    onPhaseOut: @escaping @Sendable (String) -> Void, _ loop: @escaping @Sendable () async -> Void
   ) async {
-    let observation = stop?.observe(onStop)
+    let observation = stop?.observe(
+      onStop,
+      phasingOut: { [log] reason in
+        log.warning("phasing out (\(reason)): no new tasks; the running ones finish, then the run ends")
+        onPhaseOut(reason)
+      })
     defer { stop?.endObservation(observation) }
     await withTaskCancellationHandler {
       await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in

@@ -29,9 +29,9 @@ extension WorkerPool {
     try check(growth, waiter: node)
   }
 
-  /// After the wait: the stop that woke it, or the requirements that did not complete.
+  /// After the wait: the stop or phase-out that woke it, or the requirements that did not complete.
   private func check(_ growth: GraphGrowth, waiter: TaskNode) throws {
-    if isStopping { throw DynamicRequirementError.stopped }
+    if !handsOut { throw DynamicRequirementError.stopped }
     let unfinished = shared.withLock { _ in
       growth.requested.filter { $0.state != .succeeded && $0.state != .alreadyComplete }
     }

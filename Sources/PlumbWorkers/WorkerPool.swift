@@ -75,7 +75,10 @@ final class WorkerPool: TaskExecutionHost {
       shared.threads = threads
       shared.run.workersStarted(workers)
     }
-    await workLoop.run(observing: options.stop, onStop: { [self] reason in stop(reason) }) {
+    await workLoop.run(
+      observing: options.stop, onStop: { [self] reason in stop(reason) },
+      onPhaseOut: { [self] reason in phaseOut(reason) }
+    ) {
       await withTaskExecutorPreference(threads) {
         await withDiscardingTaskGroup { group in
           for _ in 0..<workers {
@@ -98,7 +101,18 @@ final class WorkerPool: TaskExecutionHost {
     for worker in wakes.workers { worker.resume() }
   }
 
+  /// Hands out no more tasks and lets the running ones finish; the loops end as they do.
+  private func phaseOut(_ reason: String) {
+    guard let wakes = shared.withLock({ $0.run.phaseOut(reason) }) else { return }
+    // Tasks waiting for their dynamic requirements wake, and are interrupted: nothing will run them.
+    for wait in wakes.requirements { wait.wake() }
+    for worker in wakes.workers { worker.resume() }
+  }
+
   var isStopping: Bool { shared.withLock { $0.run.isStopping } }
+
+  /// Whether tasks are still handed out: the run is neither stopping nor phasing out.
+  var handsOut: Bool { shared.withLock { $0.run.handsOut } }
 
   /// A worker's loop: take a runnable task, run it, release its dependents. A loop started for a
   /// lent slot (`isLent`) ends once it is no longer wanted.

@@ -146,6 +146,52 @@ final class RunStateTests: XCTestCase {
     XCTAssertEqual(wakes?.requirements.map(ObjectIdentifier.init), [ObjectIdentifier(wait)])
   }
 
+  func testAPhaseOutHandsOutNothingMoreAndLetsWhatRunsFinish() {
+    let running = node("running")
+    let queued = node("queued")
+    let after = node("after", needs: [running])
+    var state = RunState<String>(nodes: [running, queued, after])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(running))
+
+    XCTAssertEqual(state.phaseOut("SIGUSR1")?.workers, [])
+    XCTAssertNil(state.phaseOut("again"), "the first reason is kept")
+    XCTAssertEqual(state.phaseOutReason, "SIGUSR1")
+    XCTAssertFalse(state.isStopping, "no stop: no grace period, nothing cancelled")
+    XCTAssertEqual(state.nextTask(isLent: false), .exit, "queued, but not handed out")
+    XCTAssertFalse(state.park("late"))
+    XCTAssertFalse(state.start(queued), "nor what luigid hands out")
+    // What runs finishes as usual: a failure counts, success releases (nothing is handed out).
+    XCTAssertEqual(state.keep(CocoaError(.fileNoSuchFile), of: running), true)
+    _ = state.finished(running, .succeeded)
+    XCTAssertEqual(running.state, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .exit)
+    XCTAssertEqual([queued.state, after.state], [.pending, .pending])
+    XCTAssertNotNil(state.stop("SIGTERM"), "a stop still stops a run phasing out")
+  }
+
+  func testAPhaseOutWakesIdleWorkersAndRequireWaitingWhichIsNoFailure() {
+    let waiter = node("waiter")
+    var state = RunState<String>(nodes: [waiter])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(waiter))
+    let slow = node("slow")
+    let wait = DynamicWait {}
+    _ = state.grew(GraphGrowth(requested: [slow], added: [slow]), waiter: waiter, wait: wait)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(slow))
+    XCTAssertTrue(state.park("idle"))
+
+    let wakes = state.phaseOut("SIGUSR1")
+    XCTAssertEqual(wakes?.workers, ["idle"])
+    XCTAssertEqual(wakes?.requirements.map(ObjectIdentifier.init), [ObjectIdentifier(wait)])
+    XCTAssertEqual(state.keep(DynamicRequirementError.stopped, of: waiter), false, "woken by the phase-out")
+    XCTAssertEqual(waiter.failureCount, 0)
+    let late = node("late")
+    XCTAssertFalse(state.link(GraphGrowth(requested: [late], added: [late]), requiredBy: slow))
+  }
+
   func testTheEndAbandonsWhatRunsAndFreezesEveryNode() {
     let abandoned = node("abandoned")
     var state = RunState<String>(nodes: [abandoned])

@@ -77,6 +77,38 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "quick-1.txt"), "quick 1\n")
   }
 
+  func testSigusr1FinishesTheRunningTaskStartsNoMoreAndEndsOnItsSummaryAsLuigisWorker() throws {
+    for n in 1...3 { try folder.write("", to: "hold-part-\(n)") }
+    let process = try start("FanIn", "--count", "3", "--workers", "1")
+    var held = 0
+    try waitFor("a part to start") {
+      held = (1...3).first { folder.contains("started-Part-\($0)") } ?? 0
+      return held > 0
+    }
+    kill(process.processIdentifier, SIGUSR1)
+    try waitFor("the run to phase out") { errors.contains("phasing out (SIGUSR1)") }
+    // No grace period: the part finishes whenever it is released.
+    for n in 1...3 { try folder.write("", to: "release-part-\(n)") }
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, ExitCodes().notRun, "\(outcome.errorLines)")
+    XCTAssertTrue(
+      outcome.errorLines.contains(
+        "plumb: SIGUSR1: finishing the running tasks, starting no more; SIGTERM stops at once"),
+      "\(outcome.errorLines)")
+    let others = (1...3).filter { $0 != held }.map(String.init).joined(separator: ",")
+    for line in [
+      "* 1 ran successfully:", "    - 1 Part(n=\(held))", "* 3 were left pending, among these:",
+      "    * 3 was not granted run permission by the scheduler:", "        - 1 FanIn(count=3)",
+      "        - 2 Part(n=\(others))",
+    ] {
+      XCTAssertTrue(outcome.output.contains(line + "\n"), "'\(line)' missing from: \(outcome.output)")
+    }
+    XCTAssertFalse(outcome.output.contains("stopped"), outcome.output)
+    XCTAssertEqual(folder.contents(of: "part-\(held).txt"), "\(held)\n")
+    XCTAssertEqual(folder.contents(of: "ran.log")?.split(separator: "\n").count, 1)
+  }
+
   func testSighupExitsWith129() throws {
     let process = try start("Sleeper")
     try waitFor("Sleeper to start") { folder.contains("started-Sleeper") }

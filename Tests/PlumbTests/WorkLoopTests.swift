@@ -26,7 +26,7 @@ final class WorkLoopTests: XCTestCase {
   func testARunReturnsWhenItsLoopEnds() async {
     let loop = workLoop(grace: 3600)
     let ran = Mutex(false)
-    await loop.run(observing: nil, onStop: { _ in XCTFail("nothing stopped the run") }) {
+    await loop.run(observing: nil, onStop: { _ in XCTFail("nothing stopped the run") }, onPhaseOut: { _ in }) {
       ran.withLock { $0 = true }
     }
     XCTAssertTrue(ran.withLock { $0 })
@@ -41,7 +41,7 @@ final class WorkLoopTests: XCTestCase {
     let held = Mutex<CheckedContinuation<Void, Never>?>(nil)
     let sawCancellation = Mutex<Bool?>(nil)
     let loopEnded = expectation(description: "the held loop ends once released")
-    await loop.run(observing: stop, onStop: { reason in loop.stop(reason) }) {
+    await loop.run(observing: stop, onStop: { reason in loop.stop(reason) }, onPhaseOut: { _ in }) {
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         held.withLock { $0 = continuation }
         stop.request(reason: "test")
@@ -65,7 +65,7 @@ final class WorkLoopTests: XCTestCase {
     let loop = workLoop(grace: 3600)
     loop.stop("early")
     let outcome = Mutex<String?>(nil)
-    await loop.run(observing: nil, onStop: { _ in }) {
+    await loop.run(observing: nil, onStop: { _ in }, onPhaseOut: { _ in }) {
       do {
         try await Task.sleep(for: .seconds(60))
         outcome.withLock { $0 = "slept" }
@@ -88,7 +88,7 @@ final class WorkLoopTests: XCTestCase {
         onStop: { reason in
           reasons.withLock { $0.append(reason) }
           loop.stop(reason)
-        }
+        }, onPhaseOut: { _ in }
       ) {
         started.fulfill()
         try? await Task.sleep(for: .seconds(60))
@@ -110,7 +110,7 @@ final class WorkLoopTests: XCTestCase {
     }
     let stop = RunStop()
     let before = Task { await sleeper() }
-    await loop.run(observing: stop, onStop: { reason in loop.stop(reason) }) {
+    await loop.run(observing: stop, onStop: { reason in loop.stop(reason) }, onPhaseOut: { _ in }) {
       loop.adopt(before)
       stop.request(reason: "test")
       let after = Task { await sleeper() }
