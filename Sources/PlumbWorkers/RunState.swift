@@ -22,10 +22,10 @@ package struct RunState<Waiter> {
   /// Every node of the run, those added while it runs too.
   package private(set) var nodes: [TaskNode]
   private var ready = ReadyQueue()
-  /// Each resource's limit, by ``ParameterDeclaration/canonicalKey(_:)``; a resource not listed
-  /// has limit 1, as in Luigi's scheduler.
+  /// Each resource's limit, by its name exactly as written; a resource not listed has limit 1.
+  /// luigid matches names so: a task's `DB` is not `[resources] db`.
   private let resourceLimits: [String: Int]
-  /// How much of each resource the running tasks hold, by canonical name.
+  /// How much of each resource the running tasks hold, by name (luigid's `_used_resources`).
   private var heldResources: [String: Int] = [:]
   /// Runnable tasks set aside because what they need is held; queued again when a task lets go.
   private var waitingForResources: [TaskNode] = []
@@ -53,8 +53,7 @@ package struct RunState<Waiter> {
 
   package init(nodes: [TaskNode], resourceLimits: [String: Int] = [:]) {
     self.nodes = nodes
-    self.resourceLimits = Dictionary(
-      resourceLimits.map { (ParameterDeclaration.canonicalKey($0.key), $0.value) }, uniquingKeysWith: { $1 })
+    self.resourceLimits = resourceLimits
   }
 
   package var isStopping: Bool { stopReason != nil }
@@ -172,9 +171,7 @@ package struct RunState<Waiter> {
     var released = 0
     var settled: [TaskNode] = []
     if !node.resources.isEmpty {
-      for (name, amount) in node.resources where amount > 0 {
-        heldResources[ParameterDeclaration.canonicalKey(name), default: 0] -= amount
-      }
+      for (name, amount) in node.resources where amount > 0 { heldResources[name, default: 0] -= amount }
       for waiting in waitingForResources { ready.push(waiting) }
       released += waitingForResources.count
       waitingForResources = []
@@ -204,13 +201,11 @@ package struct RunState<Waiter> {
   /// Takes `resources` for a task about to run, if each fits within its limit; else takes nothing.
   private mutating func take(_ resources: [String: Int]) -> Bool {
     if resources.isEmpty { return true }
-    for (name, amount) in resources where amount > 0 {
-      let key = ParameterDeclaration.canonicalKey(name)
-      if heldResources[key, default: 0] + amount > resourceLimits[key] ?? 1 { return false }
+    for (name, amount) in resources
+    where amount > 0 && heldResources[name, default: 0] + amount > resourceLimits[name] ?? 1 {
+      return false
     }
-    for (name, amount) in resources where amount > 0 {
-      heldResources[ParameterDeclaration.canonicalKey(name), default: 0] += amount
-    }
+    for (name, amount) in resources where amount > 0 { heldResources[name, default: 0] += amount }
     return true
   }
 
@@ -218,13 +213,10 @@ package struct RunState<Waiter> {
   /// two need more of one than its limit.
   private func resourceClash(_ waiter: TaskNode, _ requirements: [TaskNode]) -> DynamicRequirementError? {
     if waiter.resources.isEmpty { return nil }
-    var holds: [String: Int] = [:]
-    for (name, amount) in waiter.resources { holds[ParameterDeclaration.canonicalKey(name), default: 0] += amount }
     for requirement in requirements where requirement.state == .pending {
       for (name, amount) in requirement.resources where amount > 0 {
-        let key = ParameterDeclaration.canonicalKey(name)
-        let limit = resourceLimits[key] ?? 1
-        if let held = holds[key], held > 0, held + amount > limit {
+        let limit = resourceLimits[name] ?? 1
+        if let held = waiter.resources[name], held > 0, held + amount > limit {
           return .resourceHeld(task: requirement.info.description, resource: name, limit: limit)
         }
       }

@@ -102,6 +102,17 @@ final class ConfigurationTests: XCTestCase {
     XCTAssertEqual(configuration.value(section: "B", key: "N"), "4")
   }
 
+  /// `[resources]` keys are resource names, which luigid matches exactly as written (Luigi's
+  /// parser keeps option names as written); every other section still folds spellings.
+  func testResourceNamesAreKeptExactlyAsWritten() throws {
+    let configuration = try parse("[resources]\nDB = 2\ndb = 3\nmy-db = 1\n[B]\nMy-Key = 1\n")
+    XCTAssertEqual(configuration.sections["resources"], ["DB": "2", "db": "3", "my-db": "1"])
+    XCTAssertEqual(configuration.value(section: "resources", key: "DB"), "2")
+    XCTAssertNil(configuration.value(section: "resources", key: "Db"))
+    XCTAssertNil(configuration.value(section: "resources", key: "my_db"))
+    XCTAssertEqual(configuration.value(section: "B", key: "my_key"), "1")
+  }
+
   /// Each continuation line used to copy the whole value so far; behaviour is what is checked here
   /// (the time is in the fuzz report): 40,000 lines make one value, its line the key's.
   func testManyContinuationLinesMakeOneValue() throws {

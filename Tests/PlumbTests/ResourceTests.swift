@@ -81,12 +81,20 @@ private struct Bookings: WrapperTask {
   func requires() -> [Booking] { tasks }
 }
 
+/// A task of the hand-out rules: `holding` is what it holds while it runs.
+private struct Needs: PipelineTask {
+  @Parameter var name: String = ""
+  var holding: [String: Int] = [:]
+  var resources: [String: Int] { holding }
+  func run() throws {}
+}
+
 /// `resources` and `[resources]`: the local scheduler never lets the running tasks hold more of a
 /// resource than its limit, 1 for a resource not listed; luigid is told each task's resources.
 final class ResourceTests: XCTestCase {
   private var order = 0
 
-  private func node(_ task: Booking) -> TaskNode {
+  private func node(_ task: any PipelineTask) -> TaskNode {
     defer { order += 1 }
     let node = TaskNode(task: task, info: TaskInfo(task), order: order)
     node.state = .pending
@@ -129,6 +137,22 @@ final class ResourceTests: XCTestCase {
     _ = state.finished(second, .succeeded)
     XCTAssertEqual(state.nextTask(isLent: false), .exit, "3 db never fit in 2")
     XCTAssertEqual(greedy.state, .pending)
+  }
+
+  /// luigid matches a task's resource names to its `[resources]` exactly, as written (measured:
+  /// `CentralResourceTests`), and so does the local scheduler: `db` is not `DB`, `my_db` is not
+  /// `my-db`, and each has limit 1.
+  func testResourceNamesMatchTheConfigFileExactly() throws {
+    let limits = try Configuration(text: "[resources]\nDB = 2\nmy-db = 2\n").resourceLimits()
+    XCTAssertEqual(limits, ["DB": 2, "my-db": 2])
+    let names = ["DB", "DB", "db", "db", "Db", "my-db", "my-db", "my_db", "my_db"]
+    let nodes = names.enumerated().map { node(Needs(name: "\($0.offset)", holding: [$0.element: 1])) }
+    var state = RunState<String>(nodes: nodes, resourceLimits: limits)
+    XCTAssertTrue(state.begin())
+    state.workersStarted(nodes.count)
+    var started: [String] = []
+    while case .run(let node) = state.nextTask(isLent: false) { started += node.resources.keys }
+    XCTAssertEqual(started, ["DB", "DB", "db", "Db", "my-db", "my-db", "my_db"])
   }
 
   func testFourWorkersRunAtMostTwoTasksHoldingAResourceWithLimitTwoFromTheConfigFile() throws {

@@ -20,7 +20,8 @@ import Foundation
 /// The syntax is Python's `configparser`, as Luigi reads it: `key = value` or `key: value`, whole-line
 /// comments starting with `#` or `;`, and values continued on lines indented deeper than their key.
 /// Keys may be written `date_interval`, `date-interval` or `dateInterval` for a parameter named
-/// `dateInterval`.
+/// `dateInterval`. The keys of `[resources]` are resource names, matched exactly as written, as
+/// Luigi's parser keeps them (`DB` and `db` are two resources).
 ///
 /// ```swift
 /// let configuration = try Configuration(text: "[Greet]\nname = Bob\n")
@@ -41,13 +42,13 @@ public struct Configuration: Sendable, Equatable {
     var location: String { line.map { "\(source), line \($0)" } ?? source }
   }
 
-  /// Settings by section, then by ``ParameterDeclaration/canonicalKey(_:)``: a look-up costs one
-  /// hash whatever the section holds, and a later spelling of a key replaces an earlier one.
+  /// Settings by section, then by ``storageKey(_:in:)``: a look-up costs one hash whatever the
+  /// section holds, and a later spelling of a key replaces an earlier one.
   private var entries: [String: [String: Entry]]
 
   /// Values by section, then by key as written (the last spelling, where a key was written several ways).
   public var sections: [String: [String: String]] {
-    // Keys written alike share a canonical key, so the keys as written are unique.
+    // Keys written alike share a stored key, so the keys as written are unique.
     entries.mapValues { Dictionary(uniqueKeysWithValues: $0.values.map { ($0.key, $0.value) }) }
   }
   /// The files that were read, in order.
@@ -111,13 +112,23 @@ public struct Configuration: Sendable, Equatable {
 
   /// The value of `key` in `section`, or `nil` when it is not set. `date_interval`,
   /// `date-interval` and `dateInterval` name the same key; where several are written, the last wins.
+  /// In `[resources]` a key is only itself.
   public func value(section: String, key: String) -> String? {
     entry(section: section, key: key)?.value
   }
 
   /// The setting for `key` in `section` with where it was made.
   package func entry(section: String, key: String) -> Entry? {
-    entries[section]?[ParameterDeclaration.canonicalKey(key)]
+    entries[section]?[Self.storageKey(key, in: section)]
+  }
+
+  /// What `key` is stored and looked up by in `section`: its ``ParameterDeclaration/canonicalKey(_:)``,
+  /// but in `[resources]` the key as written. Luigi's parser keeps option names as written
+  /// (`optionxform = str`) and folds `-` into `_` only for the settings it looks up by name, and
+  /// luigid matches a task's resource names to `[resources]` exactly: `[resources] DB = 2` leaves
+  /// `db` and `Db` at limit 1, `my-db = 2` leaves `my_db` at 1 (measured on luigid 3.8.1).
+  private static func storageKey(_ key: String, in section: String) -> String {
+    section == "resources" ? key : ParameterDeclaration.canonicalKey(key)
   }
 
   /// An integer setting, or `nil` when absent; a value that is not an integer is an error.
@@ -146,7 +157,7 @@ public struct Configuration: Sendable, Equatable {
   }
 
   private mutating func add(_ entry: Entry, to section: String) {
-    entries[section, default: [:]][ParameterDeclaration.canonicalKey(entry.key)] = entry
+    entries[section, default: [:]][Self.storageKey(entry.key, in: section)] = entry
   }
 
   mutating func merge(text: String, source: String, environment: [String: String]) throws {

@@ -93,10 +93,10 @@ public protocol PipelineTask: Requirement, Sendable {
 
   /// What the task holds while it runs, by resource name and amount (Luigi's `resources`): the
   /// scheduler never lets the running tasks hold more of a resource than its limit, the config
-  /// file's `[resources]` setting of that name (``RunOptions/resourceLimits``), 1 for a resource
-  /// it does not list, as Luigi's scheduler counts. The local scheduler counts across the run's
-  /// workers; luigid, which is sent the same resources, counts across all its workers and reads
-  /// the limits from its own config file.
+  /// file's `[resources]` setting of exactly that name (``RunOptions/resourceLimits``; `DB` is
+  /// not `db`), 1 for a resource it does not list, as Luigi's scheduler counts. The local
+  /// scheduler counts across the run's workers; luigid, which is sent the same resources, counts
+  /// across all its workers and reads the limits from its own config file.
   ///
   /// ```swift
   /// struct LoadDay: PipelineTask {

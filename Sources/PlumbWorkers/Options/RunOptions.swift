@@ -176,8 +176,9 @@ public struct RunOptions: Sendable {
   }
 
   /// How much of each resource the running tasks may hold at once (``PipelineTask/resources``), by
-  /// name; a resource not listed has limit 1, as in Luigi. Left alone, it is the config file's
-  /// `[resources]` section. The local scheduler applies it; luigid reads its own `[resources]`.
+  /// name, matched exactly as luigid does (`DB` is not `db`); a resource not listed has limit 1,
+  /// as in Luigi. Left alone, it is the config file's `[resources]` section. The local scheduler
+  /// applies it; luigid reads its own `[resources]`.
   ///
   /// ```swift
   /// options.resourceLimits = ["warehouse": 2]   // plumb.cfg: [resources] warehouse=2
