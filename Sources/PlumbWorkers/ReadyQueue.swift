@@ -5,6 +5,14 @@ struct ReadyQueue {
 
   var isEmpty: Bool { heap.isEmpty }
 
+  /// The task ``pop()`` would take.
+  var first: TaskNode? { heap.first?.node }
+
+  /// Whether `a` is handed out before `b`: the order of the queue, for tasks outside it too.
+  static func before(_ a: TaskNode, _ b: TaskNode) -> Bool {
+    before((a.depth, a.priority, a.order, a), (b.depth, b.priority, b.order, b))
+  }
+
   private static func before(
     _ a: (depth: Int, priority: Int, order: Int, node: TaskNode),
     _ b: (depth: Int, priority: Int, order: Int, node: TaskNode)

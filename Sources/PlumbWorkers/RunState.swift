@@ -27,10 +27,14 @@ package struct RunState<Waiter> {
   private let resourceLimits: [String: Int]
   /// How much of each resource the running tasks hold, by name (luigid's `_used_resources`).
   private var heldResources: [String: Int] = [:]
-  /// Runnable tasks set aside because what they need is held; queued again when a task lets go.
+  /// Runnable tasks that need resources and that a pick passed over, in hand-out order; each pick
+  /// weighs them again, and they are queued again when a task lets go of what it held.
   private var waitingForResources: [TaskNode] = []
-  /// The tasks handed out and not finished yet.
-  private(set) var running = 0
+  /// The tasks handed out and not finished yet: what they hold counts as reserved for the
+  /// runnable tasks after them (``pick()``).
+  private var handedOut: [TaskNode] = []
+  /// How many tasks are handed out and not finished yet.
+  var running: Int { handedOut.count }
   /// The worker loops going; ``slots`` plus the slots lent are wanted.
   private(set) var loops = 0
   /// The loops the run was asked for (`--workers`), once the threads have started.
@@ -120,19 +124,71 @@ package struct RunState<Waiter> {
       loops -= 1
       return .exit
     }
-    while let node = ready.pop() {
-      guard take(node.resources) else {
-        waitingForResources.append(node)
-        continue
-      }
-      let handed = batch(startingWith: node) ?? node
-      for member in handed.runsFor { member.state = .running }
-      handed.state = .running
-      running += 1
-      return .run(handed)
-    }
     // With nothing running, a task still waiting needs more than a limit allows: it never runs.
-    return running == 0 ? .exit : .wait
+    guard let node = pick() else { return running == 0 ? .exit : .wait }
+    let handed = batch(startingWith: node) ?? node
+    for member in handed.runsFor { member.state = .running }
+    handed.state = .running
+    for (name, amount) in handed.resources where amount > 0 { heldResources[name, default: 0] += amount }
+    handedOut.append(handed)
+    return .run(handed)
+  }
+
+  /// Takes out the runnable task to hand out next, as luigid's `get_work` picks it (Luigi's local
+  /// runs use the same scheduler), or `nil` when none may run now. In hand-out order, tasks running
+  /// and runnable: a running task's resources count as reserved for the tasks after it; a runnable
+  /// task is picked when what it needs fits beside both what is reserved ahead of it and what the
+  /// running tasks hold; one that fits beside what is reserved but not beside what runs reserves
+  /// what it needs, so that the tasks after it cannot take what it waits for and starve it. As
+  /// luigid lets a worker reserve for at most as many tasks as it has slots (`greedy_workers`),
+  /// counting its running tasks ahead, at most ``slots`` and the slots lent reserve here.
+  private mutating func pick() -> TaskNode? {
+    // A task that needs nothing always fits: the first in the queue runs, unless a task passed
+    // over before ranks ahead of it.
+    if let first = ready.first, !Self.needsResources(first),
+      waitingForResources.first.map({ ReadyQueue.before(first, $0) }) ?? true
+    {
+      return ready.pop()
+    }
+    let ahead = handedOut.sorted(by: ReadyQueue.before)
+    var nextAhead = 0
+    var reservable = slots + lent
+    var reserved: [String: Int] = [:]
+    var nextWaiting = 0
+    var passed: [TaskNode] = []
+    var picked: TaskNode?
+    while picked == nil {
+      let candidate: TaskNode
+      let isWaiting =
+        nextWaiting < waitingForResources.count
+        && ready.first.map { ReadyQueue.before(waitingForResources[nextWaiting], $0) } ?? true
+      if isWaiting {
+        candidate = waitingForResources[nextWaiting]
+      } else if let top = ready.pop() {
+        candidate = top
+      } else {
+        break
+      }
+      while nextAhead < ahead.count, ReadyQueue.before(ahead[nextAhead], candidate) {
+        reservable -= 1
+        for (name, amount) in ahead[nextAhead].resources where amount > 0 { reserved[name, default: 0] += amount }
+        nextAhead += 1
+      }
+      if fits(candidate.resources, beside: reserved) {
+        if fits(candidate.resources, beside: heldResources) {
+          picked = candidate
+          if isWaiting { waitingForResources.remove(at: nextWaiting) }
+          break
+        }
+        if reservable > 0 {
+          reservable -= 1
+          for (name, amount) in candidate.resources where amount > 0 { reserved[name, default: 0] += amount }
+        }
+      }
+      if isWaiting { nextWaiting += 1 } else { passed.append(candidate) }
+    }
+    if !passed.isEmpty { waitingForResources = Self.merged(waitingForResources, passed) }
+    return picked
   }
 
   /// The node of a batch of `node` and the runnable tasks that may join it, highest in the
@@ -140,6 +196,9 @@ package struct RunState<Waiter> {
   /// when `node` runs on its own.
   private mutating func batch(startingWith node: TaskNode) -> TaskNode? {
     guard let batcher = TaskBatch.batcher(of: type(of: node.task)), node.task.isBatchable else { return nil }
+    // A task passed over for its resources may join the batch, which holds what its first task does.
+    for waiting in waitingForResources { ready.push(waiting) }
+    waitingForResources = []
     let family = ObjectIdentifier(type(of: node.task))
     let shared = TaskBatch.unbatchedTexts(of: node.task, batched: batcher.names)
     let others = ready.removeFirst(batcher.maximumSize - 1) { candidate in
@@ -166,12 +225,16 @@ package struct RunState<Waiter> {
   /// released task itself, so only the others wake waiting loops; when nothing is left, all wake.
   mutating func finished(_ node: TaskNode, _ outcome: TaskNode.State) -> Wakes {
     guard !hasEnded else { return Wakes() }
-    running -= 1
+    if let index = handedOut.firstIndex(where: { $0 === node }) {
+      handedOut.swapAt(index, handedOut.count - 1)
+      handedOut.removeLast()
+    }
     node.state = outcome
     var released = 0
     var settled: [TaskNode] = []
-    if !node.resources.isEmpty {
+    if Self.needsResources(node) {
       for (name, amount) in node.resources where amount > 0 { heldResources[name, default: 0] -= amount }
+      // Queued again so that a worker about to park sees them and asks once more.
       for waiting in waitingForResources { ready.push(waiting) }
       released += waitingForResources.count
       waitingForResources = []
@@ -198,15 +261,35 @@ package struct RunState<Waiter> {
     return Wakes(workers: takeWaiting(isOver ? waiting.count : max(released - 1, 0)), requirements: requirements)
   }
 
-  /// Takes `resources` for a task about to run, if each fits within its limit; else takes nothing.
-  private mutating func take(_ resources: [String: Int]) -> Bool {
-    if resources.isEmpty { return true }
-    for (name, amount) in resources
-    where amount > 0 && heldResources[name, default: 0] + amount > resourceLimits[name] ?? 1 {
+  /// Whether `resources` fit within their limits beside `used` (luigid's `_has_resources`).
+  private func fits(_ resources: [String: Int], beside used: [String: Int]) -> Bool {
+    for (name, amount) in resources where amount > 0 && used[name, default: 0] + amount > resourceLimits[name] ?? 1 {
       return false
     }
-    for (name, amount) in resources where amount > 0 { heldResources[name, default: 0] += amount }
     return true
+  }
+
+  /// Whether `node` holds any resource while it runs.
+  private static func needsResources(_ node: TaskNode) -> Bool {
+    node.resources.values.contains { $0 > 0 }
+  }
+
+  /// `first` and `second`, each in hand-out order, merged in that order.
+  private static func merged(_ first: [TaskNode], _ second: [TaskNode]) -> [TaskNode] {
+    var result: [TaskNode] = []
+    result.reserveCapacity(first.count + second.count)
+    var i = 0
+    var j = 0
+    while i < first.count && j < second.count {
+      if ReadyQueue.before(second[j], first[i]) {
+        result.append(second[j])
+        j += 1
+      } else {
+        result.append(first[i])
+        i += 1
+      }
+    }
+    return result + first[i...] + second[j...]
   }
 
   /// A requirement that could never run while `waiter` waits for it, holding its resources: the

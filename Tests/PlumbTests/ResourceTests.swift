@@ -81,24 +81,89 @@ private struct Bookings: WrapperTask {
   func requires() -> [Booking] { tasks }
 }
 
-/// A task of the hand-out rules: `holding` is what it holds while it runs.
-private struct Needs: PipelineTask {
+/// A task of the hand-out rules, here and in `CentralResourceTests`: `holding` is what it holds
+/// while it runs.
+struct ResourceHolder: PipelineTask {
   @Parameter var name: String = ""
   var holding: [String: Int] = [:]
   var resources: [String: Int] { holding }
   func run() throws {}
 }
 
+/// The order in which tasks started, under a lock, and a wait for one of them to start.
+private final class StartOrder: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var started: [String] = []
+
+  func start(_ name: String) {
+    condition.lock()
+    defer { condition.unlock() }
+    started.append(name)
+    condition.broadcast()
+  }
+
+  /// Waits until one of `names` has started. Gives up after 20 s, so that a scheduler that never
+  /// starts them fails the test instead of hanging it.
+  func waitForAny(of names: Set<String>) {
+    condition.lock()
+    defer { condition.unlock() }
+    let deadline = Date(timeIntervalSinceNow: 20)
+    while !started.contains(where: names.contains) {
+      if !condition.wait(until: deadline) { return }
+    }
+  }
+
+  var names: [String] {
+    condition.lock()
+    defer { condition.unlock() }
+    return started
+  }
+}
+
+/// A step of ``testAnUrgentTaskWaitingForAResourceIsNotStarvedByLessUrgentTasksThatFitBesideWhatRuns``:
+/// records its start, then waits until one of `waitsFor` has started.
+private struct Step: PipelineTask {
+  @Parameter var name: String = ""
+  var priorityValue = 0
+  var holding: [String: Int] = [:]
+  var after: [Step] = []
+  var waitsFor: Set<String> = []
+  var order = StartOrder()
+
+  var priority: Int { priorityValue }
+  var resources: [String: Int] { holding }
+  func requires() -> [Step] { after }
+  func output() -> LocalTarget { LocalTarget("step-\(name).txt") }
+  func run() throws {
+    order.start(name)
+    if !waitsFor.isEmpty { order.waitForAny(of: waitsFor) }
+    try output().write("\(name)\n")
+  }
+}
+
+private struct Steps: WrapperTask {
+  var tasks: [Step] = []
+  func requires() -> [Step] { tasks }
+}
+
 /// `resources` and `[resources]`: the local scheduler never lets the running tasks hold more of a
-/// resource than its limit, 1 for a resource not listed; luigid is told each task's resources.
+/// resource than its limit, 1 for a resource not listed, matches names exactly and reserves for
+/// urgent tasks as luigid does; luigid is told each task's resources.
 final class ResourceTests: XCTestCase {
   private var order = 0
 
-  private func node(_ task: any PipelineTask) -> TaskNode {
+  private func node(_ task: any PipelineTask, priority: Int = 0) -> TaskNode {
     defer { order += 1 }
     let node = TaskNode(task: task, info: TaskInfo(task), order: order)
     node.state = .pending
+    node.priority = priority
     return node
+  }
+
+  /// `dependent` waits for `dependency`.
+  private func link(_ dependent: TaskNode, to dependency: TaskNode) {
+    dependent.dependencies.append(dependency)
+    dependency.dependents.append(dependent)
   }
 
   func testATaskWaitsWhileItsResourceIsAtItsLimitAndRunsOnceOneIsLetGo() {
@@ -146,13 +211,104 @@ final class ResourceTests: XCTestCase {
     let limits = try Configuration(text: "[resources]\nDB = 2\nmy-db = 2\n").resourceLimits()
     XCTAssertEqual(limits, ["DB": 2, "my-db": 2])
     let names = ["DB", "DB", "db", "db", "Db", "my-db", "my-db", "my_db", "my_db"]
-    let nodes = names.enumerated().map { node(Needs(name: "\($0.offset)", holding: [$0.element: 1])) }
+    let nodes = names.enumerated().map { node(ResourceHolder(name: "\($0.offset)", holding: [$0.element: 1])) }
     var state = RunState<String>(nodes: nodes, resourceLimits: limits)
     XCTAssertTrue(state.begin())
     state.workersStarted(nodes.count)
     var started: [String] = []
     while case .run(let node) = state.nextTask(isLent: false) { started += node.resources.keys }
     XCTAssertEqual(started, ["DB", "DB", "db", "Db", "my-db", "my-db", "my_db"])
+  }
+
+  /// luigid's `get_work`: `big` (urgent, needing both of db's 2) becomes runnable while `small1`
+  /// holds one; it reserves db, so the less urgent `small2`, which would fit beside `small1`, waits,
+  /// and `big` runs once `small1` lets go. A scheduler that handed out whatever fits would start
+  /// `small2`, then `small3` when `small1` ends, and so on: `big` would wait for all of them.
+  func testAnUrgentTaskReservesAResourceLessUrgentTasksWouldOtherwiseTake() {
+    let gate = node(ResourceHolder(name: "gate"), priority: 100)
+    let big = node(ResourceHolder(name: "big", holding: ["db": 2]), priority: 100)
+    link(big, to: gate)
+    let smalls = (1...3).map { node(ResourceHolder(name: "small\($0)", holding: ["db": 1])) }
+    var state = RunState<String>(nodes: [gate, big] + smalls, resourceLimits: ["db": 2])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(gate))
+    XCTAssertEqual(state.nextTask(isLent: false), .run(smalls[0]))
+
+    _ = state.finished(gate, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "big reserves db; small2 must not take it")
+    XCTAssertTrue(state.park("gate's worker"))
+    XCTAssertEqual(state.finished(smalls[0], .succeeded).workers, ["gate's worker"])
+    XCTAssertEqual(state.nextTask(isLent: false), .run(big))
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "big holds both")
+    _ = state.finished(big, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(smalls[1]))
+    XCTAssertEqual(state.nextTask(isLent: false), .run(smalls[2]))
+  }
+
+  /// luigid lets a worker reserve for at most as many tasks as it has slots, its running tasks
+  /// ahead counted (`greedy_workers`): with 2 slots, `a` and `b` reserve theirs and `c` cannot, so
+  /// `laterB` waits while `laterC`, less urgent than `c` and fitting beside what runs, takes the
+  /// unit of `c` that `c` waits for.
+  func testReservationsAreAtMostOnePerSlot() {
+    let limits = ["a": 2, "b": 2, "c": 2]
+    let running = node(ResourceHolder(name: "running", holding: ["a": 1, "b": 1, "c": 1]))
+    let urgent = ["a", "b", "c"].map { node(ResourceHolder(name: $0, holding: [$0: 2]), priority: 10) }
+    let laterB = node(ResourceHolder(name: "laterB", holding: ["b": 1]))
+    let laterC = node(ResourceHolder(name: "laterC", holding: ["c": 1]))
+    let gate = node(ResourceHolder(name: "gate"), priority: 20)
+    for task in urgent { link(task, to: gate) }
+    var state = RunState<String>(nodes: [gate, running] + urgent + [laterB, laterC], resourceLimits: limits)
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(gate))
+    XCTAssertEqual(state.nextTask(isLent: false), .run(running))
+    _ = state.finished(gate, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(laterC))
+  }
+
+  /// What a task running ahead holds counts as reserved for the tasks after it, as in luigid:
+  /// `waiting`, which cannot fit beside `first`, reserves nothing, and `later` takes db's second unit.
+  func testWhatARunningTaskAheadHoldsCountsAsReserved() {
+    let first = node(ResourceHolder(name: "first", holding: ["db": 1]), priority: 20)
+    let gate = node(ResourceHolder(name: "gate"), priority: 20)
+    let waiting = node(ResourceHolder(name: "waiting", holding: ["db": 2]), priority: 10)
+    link(waiting, to: gate)
+    let later = node(ResourceHolder(name: "later", holding: ["db": 1]))
+    var state = RunState<String>(nodes: [first, gate, waiting, later], resourceLimits: ["db": 2])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(first))
+    XCTAssertEqual(state.nextTask(isLent: false), .run(gate))
+    _ = state.finished(gate, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(later))
+  }
+
+  /// The rule of `testAnUrgentTaskReservesAResourceLessUrgentTasksWouldOtherwiseTake` in a run with
+  /// two workers. `gate` (urgent, as `big` requires it) runs beside `small1`; `small1` holds db
+  /// until the next task starts after `gate`: luigid's rule starts `idle`, which needs nothing,
+  /// while `big` waits for db, and `big` runs next; a scheduler that handed out whatever fits
+  /// would start `small2` and keep `big` waiting behind every small task.
+  func testAnUrgentTaskWaitingForAResourceIsNotStarvedByLessUrgentTasksThatFitBesideWhatRuns() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let order = StartOrder()
+    let smalls = (1...4).map { n in
+      Step(
+        name: "small\(n)", holding: ["db": 1], waitsFor: n == 1 ? ["idle", "small2"] : [], order: order)
+    }
+    let gate = Step(name: "gate", waitsFor: ["small1"], order: order)
+    let big = Step(name: "big", priorityValue: 100, holding: ["db": 2], after: [gate], order: order)
+    let idle = Step(name: "idle", priorityValue: -1, order: order)
+    var options = folder.options(workers: 2)
+    options.resourceLimits = ["db": 2]
+
+    let result = try build([Steps(tasks: [big] + smalls + [idle])], options: options)
+
+    XCTAssertTrue(result.success, result.summary)
+    let started = order.names
+    XCTAssertEqual(Set(started.prefix(2)), ["gate", "small1"])
+    XCTAssertEqual(Array(started.dropFirst(2).prefix(2)), ["idle", "big"], "\(started)")
+    XCTAssertEqual(Set(started.dropFirst(4)), ["small2", "small3", "small4"])
   }
 
   func testFourWorkersRunAtMostTwoTasksHoldingAResourceWithLimitTwoFromTheConfigFile() throws {

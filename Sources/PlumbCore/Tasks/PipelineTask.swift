@@ -96,7 +96,9 @@ public protocol PipelineTask: Requirement, Sendable {
   /// file's `[resources]` setting of exactly that name (``RunOptions/resourceLimits``; `DB` is
   /// not `db`), 1 for a resource it does not list, as Luigi's scheduler counts. The local
   /// scheduler counts across the run's workers; luigid, which is sent the same resources, counts
-  /// across all its workers and reads the limits from its own config file.
+  /// across all its workers and reads the limits from its own config file. Both hand out the most
+  /// urgent runnable task that fits beside what runs, and a task that fits the limit but not beside
+  /// what runs reserves what it needs, so that less urgent tasks do not starve it.
   ///
   /// ```swift
   /// struct LoadDay: PipelineTask {
