@@ -5,6 +5,7 @@ import XCTest
 
 @testable import PlumbBuild
 @testable import PlumbCore
+@testable import PlumbWorkers
 
 /// Takes `db.holder` in the run's folder, the mark of whoever holds the `db` resource; when it is
 /// there already, two holders overlap, and `overlap-<name>` says so.
@@ -62,6 +63,93 @@ private struct WantsDB: PipelineTask {
   var resources: [String: Int] { ["db": 1] }
   func output() -> LocalTarget { LocalTarget("wants-\(n).txt") }
   func run() throws { try output().write("\(n)\n") }
+}
+
+/// A task of a hand-out scenario, on luigid and on the local scheduler: its name (luigid's task id
+/// too), priority, resources and the tasks it waits for, which come before it.
+private struct ScenarioTask {
+  var name: String
+  var priority = 0
+  var holding: [String: Int] = [:]
+  var after: [String] = []
+}
+
+/// What a scenario does at each step: ask for a task, or report one done.
+private enum Move {
+  case ask
+  case finish(String)
+}
+
+/// A worker's hand-outs, tasks registered in order, with `slots` slots, under `limits`.
+private struct Scenario {
+  var limits: [String: Int]
+  var slots: Int
+  var tasks: [ScenarioTask]
+  var moves: [Move]
+
+  /// Played on a real luigid (`add_task`, `get_work`, `DONE`): the task each ask gets, or "-".
+  func played(on luigid: LuigidServer) throws -> [String] {
+    let worker = "scenario-worker"
+    _ = try luigid.call("add_worker", ["worker": worker, "info": [["workers", slots]]])
+    for task in tasks {
+      _ = try luigid.call(
+        "add_task",
+        [
+          "worker": worker, "task_id": task.name, "status": "PENDING", "runnable": true, "priority": task.priority,
+          "resources": task.holding, "deps": task.after, "family": "Holder", "params": ["name": task.name],
+        ])
+    }
+    var running: [String] = []
+    var handedOut: [String] = []
+    for move in moves {
+      switch move {
+      case .ask:
+        let reply = try luigid.call(
+          "get_work", ["worker": worker, "host": "test", "assistant": false, "current_tasks": running])
+        let id = (reply as? [String: Any])?["task_id"] as? String
+        if let id { running.append(id) }
+        handedOut.append(id ?? "-")
+      case .finish(let name):
+        _ = try luigid.call("add_task", ["worker": worker, "task_id": name, "status": "DONE"])
+        running.removeAll { $0 == name }
+      }
+    }
+    return handedOut
+  }
+
+  /// Played on the local scheduler's rules (``RunState``): the task each ask gets, or "-".
+  func played() -> [String] {
+    var nodes: [String: TaskNode] = [:]
+    let ordered = tasks.enumerated().map { index, task in
+      let holder = ResourceHolder(name: task.name, holding: task.holding)
+      let node = TaskNode(task: holder, info: TaskInfo(holder), order: index)
+      node.state = .pending
+      node.priority = task.priority
+      for name in task.after {
+        node.dependencies.append(nodes[name]!)
+        nodes[name]!.dependents.append(node)
+      }
+      nodes[task.name] = node
+      return node
+    }
+    var state = RunState<String>(nodes: ordered, resourceLimits: limits)
+    _ = state.begin()
+    state.workersStarted(slots)
+    var handedOut: [String] = []
+    for move in moves {
+      switch move {
+      case .ask:
+        if case .run(let node) = state.nextTask(isLent: false) {
+          handedOut.append((node.task as! ResourceHolder).name)
+        } else {
+          handedOut.append("-")
+        }
+      case .finish(let name):
+        _ = state.finished(nodes[name]!, .succeeded)
+      }
+    }
+    return handedOut
+  }
 }
 
 /// A resource shared by a Plumb worker and a Python Luigi worker on one luigid, whose limit for it
@@ -157,5 +245,74 @@ final class CentralResourceTests: XCTestCase {
     XCTAssertTrue(waited.success, waited.summary)
     // One look at each of the two tasks, and another if the 40 polls took over 10 s.
     XCTAssertLessThanOrEqual(looks, 4, "fetch_error calls while waiting 40 polls for db")
+  }
+
+  /// luigid's `get_work`, played on a real luigid and on the local scheduler's rules, hands out the
+  /// same tasks at each step ("-": none), in `ResourceTests`' scenarios: resource names match
+  /// `[resources]` exactly as written; an urgent task that fits the limit but not beside what runs
+  /// reserves what it needs, so that less urgent tasks do not take it; a worker reserves for at most
+  /// as many tasks as it has slots, its running tasks ahead counted; what runs ahead of a task counts
+  /// as reserved.
+  func testTheLocalSchedulerHandsOutTasksNeedingResourcesAsLuigidDoes() throws {
+    let names = ["DB", "DB", "db", "db", "Db", "my-db", "my-db", "my_db", "my_db"]
+    // Each with what luigid hands out, to read it by.
+    let scenarios: [(String, Scenario, [String])] = [
+      (
+        "names",
+        Scenario(
+          limits: ["DB": 2, "my-db": 2], slots: names.count,
+          tasks: names.enumerated().map { ScenarioTask(name: "n\($0.offset)-\($0.element)", holding: [$0.element: 1]) },
+          moves: Array(repeating: .ask, count: names.count)),
+        ["n0-DB", "n1-DB", "n2-db", "n4-Db", "n5-my-db", "n6-my-db", "n7-my_db", "-", "-"]
+      ),
+      (
+        "reservation",
+        Scenario(
+          limits: ["db": 2], slots: 2,
+          tasks: [
+            ScenarioTask(name: "gate", priority: 100),
+            ScenarioTask(name: "big", priority: 100, holding: ["db": 2], after: ["gate"]),
+          ] + (1...3).map { ScenarioTask(name: "small\($0)", holding: ["db": 1]) },
+          moves: [
+            .ask, .ask, .finish("gate"), .ask, .finish("small1"), .ask, .ask, .finish("big"), .ask, .ask,
+          ]),
+        ["gate", "small1", "-", "big", "-", "small2", "small3"]
+      ),
+      (
+        "one reservation a slot",
+        Scenario(
+          limits: ["a": 2, "b": 2, "c": 2], slots: 2,
+          tasks: [
+            ScenarioTask(name: "gate", priority: 20),
+            ScenarioTask(name: "holder", holding: ["a": 1, "b": 1, "c": 1]),
+          ]
+            + ["a", "b", "c"].map {
+              ScenarioTask(name: "urgent-\($0)", priority: 10, holding: [$0: 2], after: ["gate"])
+            }
+            + [ScenarioTask(name: "later-b", holding: ["b": 1]), ScenarioTask(name: "later-c", holding: ["c": 1])],
+          moves: [.ask, .ask, .finish("gate"), .ask]),
+        ["gate", "holder", "later-c"]
+      ),
+      (
+        "running ahead",
+        Scenario(
+          limits: ["db": 2], slots: 2,
+          tasks: [
+            ScenarioTask(name: "first", priority: 20, holding: ["db": 1]),
+            ScenarioTask(name: "gate", priority: 20),
+            ScenarioTask(name: "waiting", priority: 10, holding: ["db": 2], after: ["gate"]),
+            ScenarioTask(name: "later", holding: ["db": 1]),
+          ],
+          moves: [.ask, .ask, .finish("gate"), .ask]),
+        ["first", "gate", "later"]
+      ),
+    ]
+    for (name, scenario, expected) in scenarios {
+      let luigid = try LuigidServer(for: self, resources: scenario.limits)
+      let luigids = try scenario.played(on: luigid)
+      luigid.stop()
+      XCTAssertEqual(luigids, expected, "luigid, \(name)")
+      XCTAssertEqual(scenario.played(), luigids, "the local scheduler, \(name)")
+    }
   }
 }
