@@ -208,6 +208,18 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(folder.files().filter { $0.hasPrefix("daily-") }.count, 3)
   }
 
+  func testSigusr1EndsAScheduledRunWhileItWaitsWithTheExitCodeOfItsPasses() throws {
+    let first = Day(Date()).adding(days: -2)
+    let process = try start("schedule", "Daily", "--cron", "@daily", "--start", "\(first)", "--forever")
+    try waitFor("the backfill and the wait for the next day") { errors.contains("waiting until") }
+    kill(process.processIdentifier, SIGUSR1)
+    let outcome = finish(process)
+
+    XCTAssertEqual(outcome.code, 0, "\(outcome.errorLines)")
+    XCTAssertEqual(outcome.output.components(separatedBy: "Scheduled ").count, 2, "one pass: \(outcome.output)")
+    XCTAssertEqual(folder.files().filter { $0.hasPrefix("daily-") }.count, 2)
+  }
+
   // MARK: - S3 uploads
 
   /// A server standing in for S3: `big.bin` is missing (when the run checks it, and again under the
