@@ -4,10 +4,6 @@ import PlumbTestSupport
 import Synchronization
 import XCTest
 
-@testable import PlumbCore
-@testable import PlumbLuigid
-@testable import PlumbReporting
-
 /// A part of the fan-in; counts its runs in `runs.log`.
 private struct Piece: PipelineTask {
   @Parameter var n: Int = 1
