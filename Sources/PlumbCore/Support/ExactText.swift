@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A string that equals another only when their bytes are equal.
 ///
 /// Swift's `String` equality is canonical equivalence: `"caf\u{e9}" == "cafe\u{301}"`. Luigi compares
@@ -9,7 +13,17 @@ package struct ExactText: Hashable, Sendable {
   package init(_ text: String) { self.text = text }
 
   package static func == (lhs: ExactText, rhs: ExactText) -> Bool {
-    lhs.text.utf8.elementsEqual(rhs.text.utf8)
+    let left = lhs.text.utf8
+    let right = rhs.text.utf8
+    guard left.count == right.count else { return false }
+    // A task graph's dictionaries compare names at every probe: a byte comparison of the stored
+    // text, where the generic element-by-element walk costs several times more.
+    let compared = left.withContiguousStorageIfAvailable { left in
+      right.withContiguousStorageIfAvailable { right in
+        left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+      }
+    }
+    return (compared ?? nil) ?? left.elementsEqual(right)
   }
 
   package func hash(into hasher: inout Hasher) {

@@ -34,15 +34,17 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
 
   /// Creates a target for a file; a relative `path` resolves against the run's working folder.
   public init(_ path: String) {
-    if path.hasPrefix("/") {
+    // Bytes, not `hasPrefix`, which compares characters: a task's output() makes its targets each
+    // time it is called, several times a task.
+    if path.utf8.first == UInt8(ascii: "/") {
       self.path = path
     } else {
       let base = RunContext.current?.workingDirectory ?? FileManager.default.currentDirectoryPath
-      // Built in one buffer: a task's output() makes its targets each time it is called.
+      // Built in one buffer, for the same reason.
       var joined = ""
       joined.reserveCapacity(base.utf8.count + 1 + path.utf8.count)
       joined += base
-      if !base.hasSuffix("/") { joined += "/" }
+      if base.utf8.last != UInt8(ascii: "/") { joined += "/" }
       joined += path
       self.path = joined
     }

@@ -112,15 +112,16 @@ public final class OutputFile {
   private static func openTemporaryFile(
     beside path: String
   ) throws -> (path: String, descriptor: Int32, closeMayFail: Bool) {
-    let nameStart = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
+    let nameStart = fileNameStart(of: path)
     var nameMax = maximumNameLength(in: path, nameStart: nameStart)
     if path.utf8[nameStart...].count > nameMax {
       throw TargetError.io(path: path, operation: "create", code: ENAMETOOLONG)
     }
+    var stem = temporaryStem(of: path, nameStart: nameStart, nameMax: nameMax)
     var createdFolders = false
     var number = 0
     while true {
-      let temporaryPath = temporaryName(of: path, number: number, nameMax: nameMax)
+      let temporaryPath = stem + String(number)
       let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
         open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
       }
@@ -131,7 +132,7 @@ public final class OutputFile {
           TemporaryFiles.forget(temporaryPath)
           continue
         }
-        removeLeftovers(of: path, above: number, nameMax: nameMax)
+        removeLeftovers(stem: stem, above: number)
         return (temporaryPath, descriptor, device.map(closeMayReportErrors(on:)) ?? true)
       }
       switch code {
@@ -143,6 +144,7 @@ public final class OutputFile {
         try createParentFolders(of: path)
         createdFolders = true
         nameMax = maximumNameLength(in: path, nameStart: nameStart)
+        stem = temporaryStem(of: path, nameStart: nameStart, nameMax: nameMax)
       default:
         throw TargetError.io(path: path, operation: "create a temporary file for", code: code)
       }
@@ -205,12 +207,12 @@ public final class OutputFile {
     return nil
   }
 
-  /// Deletes the temporary files of `path` numbered above `number` that no writer holds, up to the
-  /// first number without a file.
-  private static func removeLeftovers(of path: String, above number: Int, nameMax: Int) {
+  /// Deletes the temporary files named `stem` and a number above `number` that no writer holds, up
+  /// to the first number without a file.
+  private static func removeLeftovers(stem: String, above number: Int) {
     var next = number + 1
     while true {
-      let candidate = temporaryName(of: path, number: next, nameMax: nameMax)
+      let candidate = stem + String(next)
       var info = stat()
       guard lstat(candidate, &info) == 0 else { return }
       removeIfLeftOver(candidate)
@@ -234,24 +236,33 @@ public final class OutputFile {
     return unlink(path) == 0
   }
 
-  /// `<path>-plumb-tmp-<number>`, or, when that could exceed `nameMax` bytes, the same made from
-  /// as much of the start of the file's name as fits.
-  private static func temporaryName(of path: String, number: Int, nameMax: Int) -> String {
+  /// Where the file's name starts in `path`: after its last `/`, found in the bytes, since every
+  /// write looks for it.
+  private static func fileNameStart(of path: String) -> String.Index {
+    let slash =
+      path.utf8.withContiguousStorageIfAvailable { $0.lastIndex(of: UInt8(ascii: "/")) }
+      ?? path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.distance(from: path.utf8.startIndex, to: $0) }
+    return slash.map { path.utf8.index(path.utf8.startIndex, offsetBy: $0 + 1) } ?? path.startIndex
+  }
+
+  /// The temporary names of `path` without their number: `<path>-plumb-tmp-`, or, when a name with a
+  /// number could exceed `nameMax` bytes, the same made from as much of the start of the file's
+  /// name (which starts at `nameStart`) as fits.
+  private static func temporaryStem(of path: String, nameStart: String.Index, nameMax: Int) -> String {
     let marker = "-plumb-tmp-"
-    // Room for a 10-digit number whatever `number` is, so that a final name has temporary names of
-    // one form only, and leftovers are found under the name a new writer would use.
+    // Room for a 10-digit number whatever the number is, so that a final name has temporary names
+    // of one form only, and leftovers are found under the name a new writer would use.
     let suffixRoom = marker.utf8.count + 10
-    let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path.utf8.index(after: $0) } ?? path.startIndex
-    var length = path.utf8[slash...].count
-    if length + suffixRoom <= nameMax { return path + marker + String(number) }
-    let name = path.unicodeScalars[slash...]
+    var length = path.utf8[nameStart...].count
+    if length + suffixRoom <= nameMax { return path + marker }
+    let name = path.unicodeScalars[nameStart...]
     var kept = name.endIndex
     // Whole scalars go, so that the shortened name stays valid UTF-8.
     while length + suffixRoom > nameMax, kept > name.startIndex {
       name.formIndex(before: &kept)
       length -= UTF8.width(name[kept])
     }
-    return String(path.unicodeScalars[..<kept]) + marker + String(number)
+    return String(path.unicodeScalars[..<kept]) + marker
   }
 
   /// The longest file name the file system of the folder of `path` (whose file name starts at
