@@ -49,11 +49,11 @@ package final class RunContext: Sendable {
     guard layout.isValueType else { throw PipelineError.notAValue(T.family) }
     let family = T.family
     let declarations = ParameterSchema.declarations(of: T.self)
-    return try layout.updating(task) { name, parameter in
-      guard !parameter.isResolved, let declared = declarations.first(where: { $0.name == name }) else { return nil }
-      let found =
-        parameter.isSetInCode(defaultText: declared.defaultText)
-        ? nil : familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
+    // Parameters resolved already or set in code are settled by `resolving` itself.
+    let defaultText = { (name: String) in declarations.first { $0.name == name }.map(\.defaultText) }
+    return try layout.resolving(task, defaultText: defaultText) { name, parameter in
+      guard let declared = declarations.first(where: { $0.name == name }) else { return nil }
+      let found = familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
       guard let found else {
         if parameter.isUnset {
           throw ParameterError.missing(

@@ -89,6 +89,36 @@ package struct ParameterLayout {
     return copy
   }
 
+  /// A copy of `task` with its parameters resolved for a run: a parameter that `defaultText` does
+  /// not know (it returns `nil`), or that is resolved already, stays as it is; one whose value was
+  /// set in code (anything but its declared default, whose text `defaultText` gives) is marked
+  /// resolved where it is stored; `change` may replace the others (returning `nil` keeps one).
+  ///
+  /// The same as ``updating(_:_:)`` with those rules in `change`, without copying each parameter out
+  /// and back: a requirement made with its values in `requires()`, the common case, is resolved
+  /// so for every task a run meets.
+  ///
+  /// - Precondition: ``isValueType``; for other types `task` is returned unchanged.
+  package func resolving<T: PipelineTask>(
+    _ task: T, defaultText: (_ name: String) -> String??,
+    _ change: (_ name: String, _ parameter: any AnyParameter) throws -> (any AnyParameter)?
+  ) rethrows -> T {
+    guard let fields, !fields.isEmpty else { return task }
+    var copy = task
+    try withUnsafeMutableBytes(of: &copy) { bytes in
+      for field in fields {
+        let address = bytes.baseAddress! + field.offset
+        guard let declaredDefault = defaultText(field.name),
+          !field.type.resolveIfSetInCode(at: address, defaultText: declaredDefault)
+        else { continue }
+        if let changed = try change(field.name, field.type.read(at: address)) {
+          changed.store(at: address)
+        }
+      }
+    }
+    return copy
+  }
+
   /// A class's parameters, its superclasses' first: a mirror lists only the properties the class
   /// itself declares, and keeps those it inherits in its superclass mirror.
   private static func reflectedParameters(of task: any PipelineTask) -> [(name: String, parameter: any AnyParameter)] {
@@ -112,10 +142,22 @@ package struct ParameterLayout {
 /// A ``Parameter`` type that can be read from where a task stores it.
 protocol ParameterField {
   static func read(at address: UnsafeRawPointer) -> any AnyParameter
+
+  /// Marks the parameter at `address` resolved if its value was set in code (see
+  /// ``AnyParameter/isSetInCode(defaultText:)``); returns whether it is resolved now.
+  static func resolveIfSetInCode(at address: UnsafeMutableRawPointer, defaultText: String?) -> Bool
 }
 
 extension Parameter: ParameterField {
   static func read(at address: UnsafeRawPointer) -> any AnyParameter {
     address.load(as: Self.self)
+  }
+
+  static func resolveIfSetInCode(at address: UnsafeMutableRawPointer, defaultText: String?) -> Bool {
+    let parameter = address.assumingMemoryBound(to: Self.self)
+    if parameter.pointee.isResolved { return true }
+    guard parameter.pointee.isSetInCode(defaultText: defaultText) else { return false }
+    parameter.pointee.origin = .resolved
+    return true
   }
 }
