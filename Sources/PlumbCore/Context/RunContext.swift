@@ -47,12 +47,12 @@ package final class RunContext: Sendable {
   func resolved<T: PipelineTask>(_ task: T, requested: Bool = false) throws -> T {
     let layout = ParameterLayout.of(T.self)
     guard layout.isValueType else { throw PipelineError.notAValue(T.family) }
-    let family = T.family
     let declarations = ParameterSchema.declarations(of: T.self)
     // Parameters resolved already or set in code are settled by `resolving` itself.
     let defaultText = { (name: String) in declarations.first { $0.name == name }.map(\.defaultText) }
     return try layout.resolving(task, defaultText: defaultText) { name, parameter in
       guard let declared = declarations.first(where: { $0.name == name }) else { return nil }
+      let family = T.family
       let found = familyValue(of: declared, family: family) ?? configurationValue(of: declared, family: family)
       guard let found else {
         if parameter.isUnset {

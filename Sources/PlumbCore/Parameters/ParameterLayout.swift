@@ -70,6 +70,22 @@ package struct ParameterLayout {
     }
   }
 
+  /// The significant parameters of `task` as its ``TaskInfo`` lists them, read where the task
+  /// stores them rather than copied out one by one; `nil` for a type read with `Mirror`.
+  func significantValues<T: PipelineTask>(of task: T) -> [TaskInfo.NamedValue]? {
+    guard let fields else { return nil }
+    if fields.isEmpty { return [] }
+    return withUnsafeBytes(of: task) { bytes in
+      var values: [TaskInfo.NamedValue] = []
+      values.reserveCapacity(fields.count)
+      for field in fields {
+        guard let identity = field.type.identity(at: bytes.baseAddress! + field.offset) else { continue }
+        values.append(TaskInfo.NamedValue(name: field.name, value: identity.text, successor: identity.successor))
+      }
+      return values
+    }
+  }
+
   /// A copy of `task` in which `change` may replace each parameter (returning `nil` keeps it).
   ///
   /// - Precondition: ``isValueType``; for other types `task` is returned unchanged.
@@ -143,6 +159,10 @@ package struct ParameterLayout {
 protocol ParameterField {
   static func read(at address: UnsafeRawPointer) -> any AnyParameter
 
+  /// The text of the parameter at `address` and of the next value in order, or `nil` when the
+  /// parameter is not significant (not part of the task's identity).
+  static func identity(at address: UnsafeRawPointer) -> (text: String, successor: String?)?
+
   /// Marks the parameter at `address` resolved if its value was set in code (see
   /// ``AnyParameter/isSetInCode(defaultText:)``); returns whether it is resolved now.
   static func resolveIfSetInCode(at address: UnsafeMutableRawPointer, defaultText: String?) -> Bool
@@ -151,6 +171,12 @@ protocol ParameterField {
 extension Parameter: ParameterField {
   static func read(at address: UnsafeRawPointer) -> any AnyParameter {
     address.load(as: Self.self)
+  }
+
+  static func identity(at address: UnsafeRawPointer) -> (text: String, successor: String?)? {
+    let parameter = address.assumingMemoryBound(to: Self.self)
+    guard parameter.pointee.isSignificant else { return nil }
+    return (parameter.pointee.text, parameter.pointee.successorText)
   }
 
   static func resolveIfSetInCode(at address: UnsafeMutableRawPointer, defaultText: String?) -> Bool {

@@ -40,13 +40,16 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
       self.path = path
     } else {
       let base = RunContext.current?.workingDirectory ?? FileManager.default.currentDirectoryPath
-      // Built in one buffer, for the same reason.
-      var joined = ""
-      joined.reserveCapacity(base.utf8.count + 1 + path.utf8.count)
-      joined += base
-      if base.utf8.last != UInt8(ascii: "/") { joined += "/" }
-      joined += path
-      self.path = joined
+      // Copied into one allocation, for the same reason.
+      let slash = base.utf8.last == UInt8(ascii: "/") ? 0 : 1
+      self.path = String(unsafeUninitializedCapacity: base.utf8.count + slash + path.utf8.count) { buffer in
+        var end = buffer.initialize(fromContentsOf: base.utf8)
+        if slash == 1 {
+          buffer[end] = UInt8(ascii: "/")
+          end += 1
+        }
+        return end + UnsafeMutableBufferPointer(rebasing: buffer[end...]).initialize(fromContentsOf: path.utf8)
+      }
     }
   }
 

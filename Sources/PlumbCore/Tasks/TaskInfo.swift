@@ -61,11 +61,17 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
   /// Describes `task` with its parameter values as they are in this value. Within a run, the
   /// run's copies hold the values the run resolved (from the command line or the config file too).
   public init(_ task: any PipelineTask) {
+    self.init(family: type(of: task).family, parameters: Self.significantValues(of: task))
+  }
+
+  private static func significantValues<T: PipelineTask>(of task: T) -> [NamedValue] {
+    if let values = ParameterLayout.of(T.self).significantValues(of: task) { return values }
+    // A class, whose parameters only `Mirror` finds.
     var parameters: [NamedValue] = []
     for (name, parameter) in ParameterSchema.parameters(of: task) where parameter.isSignificant {
       parameters.append(NamedValue(name: name, value: parameter.text, successor: parameter.successorText))
     }
-    self.init(family: type(of: task).family, parameters: parameters)
+    return parameters
   }
 
   /// Describes a task by family and parameter values.
