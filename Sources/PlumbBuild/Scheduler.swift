@@ -227,6 +227,10 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
     }
     node.state = .pending
     node.dependencies.reserveCapacity(resolved.count)
+    // A wide fan-in meets its requirements all at once: room for them in one step, rather than a
+    // table rebuilt, every name hashed again, each time it doubles on the way.
+    let needed = nodesByInfo.count + resolved.count
+    if needed > nodesByInfo.capacity { nodesByInfo.reserveCapacity(max(needed, 2 * nodesByInfo.capacity)) }
     for task in resolved {
       let dependency = try self.node(for: task)
       guard dependency.linkedFrom != node.order else { continue }

@@ -1,5 +1,9 @@
 import PlumbCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The lines that list one summary category's tasks, one line per family, as Luigi groups them:
 /// `- 28 Streams(date=2022-02-01...2022-02-28)`, `- 3 S(x=1,2,3)`, `- 2 P(x=1, y=k) and P(x=2, y=k)`.
 struct FamilyLines {
@@ -120,5 +124,14 @@ private struct ParameterValues {
 /// Compares the UTF-8 bytes, which UTF-8 orders as their code points, and which a native string
 /// holds as they are, rather than decoding each scalar.
 func precedesInCodePointOrder(_ left: String, _ right: String) -> Bool {
-  left.utf8.lexicographicallyPrecedes(right.utf8)
+  // memcmp, where the bytes are at hand: sorting a 100,000-task family's names compares them
+  // some 1.7 million times.
+  let compared = left.utf8.withContiguousStorageIfAvailable { left in
+    right.utf8.withContiguousStorageIfAvailable { right in
+      let shared = min(left.count, right.count)
+      let order = shared == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, shared)
+      return order != 0 ? order < 0 : left.count < right.count
+    }
+  }
+  return (compared ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
 }

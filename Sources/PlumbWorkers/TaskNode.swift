@@ -75,8 +75,9 @@ package final class TaskNode: @unchecked Sendable {
     self.order = order
     priority = task.priority
     resources = task.resources
-    isExternal = Self.externalTypes.value(for: type(of: task)) { task is any ExternalTask }
-    isWrapper = Self.wrapperTypes.value(for: type(of: task)) { task is any WrapperTask }
+    let kind = TaskKind.of(task)
+    isExternal = kind.isExternal
+    isWrapper = kind.isWrapper
   }
 
   /// The node of a batch that runs `members`' work as `task` (their batchable parameters combined):
@@ -99,9 +100,6 @@ package final class TaskNode: @unchecked Sendable {
 
   /// The graph's tasks whose state this node's run decides: its batch's members, or itself.
   package var runsFor: [TaskNode] { batchMembers.isEmpty ? [self] : batchMembers }
-
-  private static let externalTypes = TypeCache<Bool>()
-  private static let wrapperTypes = TypeCache<Bool>()
 
   /// What the run's result says about the task.
   package var record: TaskRecord {

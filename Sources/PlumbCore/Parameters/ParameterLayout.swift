@@ -9,8 +9,8 @@ import Foundation
 /// field metadata (`_forEachField`, what `Mirror` reads underneath) gives each stored property's
 /// name, offset and type once. Types it does not describe (classes) are read with `Mirror`,
 /// superclasses included.
-package struct ParameterLayout {
-  private struct Field {
+package struct ParameterLayout: Sendable {
+  private struct Field: Sendable {
     let name: String
     let offset: Int
     let type: any ParameterField.Type
@@ -156,7 +156,7 @@ package struct ParameterLayout {
 }
 
 /// A ``Parameter`` type that can be read from where a task stores it.
-protocol ParameterField {
+protocol ParameterField: Sendable {
   static func read(at address: UnsafeRawPointer) -> any AnyParameter
 
   /// The text of the parameter at `address` and of the next value in order, or `nil` when the
