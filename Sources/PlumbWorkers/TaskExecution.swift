@@ -47,7 +47,13 @@ package struct TaskExecution: Sendable {
 
   /// Runs `node` holding its lock across runs (``TaskLocks``). A task that another run finished
   /// since this one scheduled it is complete, and is not run again.
-  private func runHoldingLock(_ node: TaskNode, for host: some TaskExecutionHost) async -> TaskNode.State {
+  ///
+  /// This and the steps below it are `nonisolated(nonsending)`: they stay on the worker's executor
+  /// instead of switching to it at every call, each switch a look at the task's executor preference
+  /// under a lock, for every task of the run.
+  nonisolated(nonsending) private func runHoldingLock(_ node: TaskNode, for host: some TaskExecutionHost) async
+    -> TaskNode.State
+  {
     let lock = locks?.acquire(node.info) {
       log.info("waiting: another run is running \(node.info)")
     }
@@ -66,7 +72,9 @@ package struct TaskExecution: Sendable {
     return await runWithRetries(node, for: host)
   }
 
-  private func runWithRetries(_ node: TaskNode, for host: some TaskExecutionHost) async -> TaskNode.State {
+  nonisolated(nonsending) private func runWithRetries(_ node: TaskNode, for host: some TaskExecutionHost) async
+    -> TaskNode.State
+  {
     let policy = node.task.retryPolicy ?? options.defaultRetryPolicy
     var attempt = 1
     while true {
@@ -96,7 +104,7 @@ package struct TaskExecution: Sendable {
   }
 
   /// Checks the dependencies again, as Luigi does, then runs the task once, unless the run is stopping.
-  private func runOnce(_ node: TaskNode, for host: some TaskExecutionHost) async -> Attempt {
+  nonisolated(nonsending) private func runOnce(_ node: TaskNode, for host: some TaskExecutionHost) async -> Attempt {
     guard !host.isStopping else { return .notStarted }
     var missing: [TaskNode] = []
     for dependency in node.dependencies where !((try? dependency.task.complete()) ?? false) {

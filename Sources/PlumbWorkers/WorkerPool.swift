@@ -125,7 +125,10 @@ final class WorkerPool: TaskExecutionHost {
 
   /// The task `next` hands out, else the next runnable one, waiting while other workers run
   /// theirs; `nil` once nothing is left, or for a lent loop once its slot has been given back.
-  private func take(_ next: RunState<CheckedContinuation<Void, Never>>.Next, isLent: Bool) async -> TaskNode? {
+  /// On the worker's own executor, without a switch to it for every task (see `TaskExecution`).
+  nonisolated(nonsending) private func take(_ next: RunState<CheckedContinuation<Void, Never>>.Next, isLent: Bool) async
+    -> TaskNode?
+  {
     var next = next
     while true {
       switch next {
