@@ -92,17 +92,9 @@ package struct ParameterLayout: Sendable {
   package func updating<T: PipelineTask>(
     _ task: T, _ change: (_ name: String, _ parameter: any AnyParameter) throws -> (any AnyParameter)?
   ) rethrows -> T {
-    guard let fields, !fields.isEmpty else { return task }
-    var copy = task
-    try withUnsafeMutableBytes(of: &copy) { bytes in
-      for field in fields {
-        let address = bytes.baseAddress! + field.offset
-        if let changed = try change(field.name, field.type.read(at: address)) {
-          changed.store(at: address)
-        }
-      }
+    try changingFields(of: task) { field, address in
+      if let changed = try change(field.name, field.type.read(at: address)) { changed.store(at: address) }
     }
-    return copy
   }
 
   /// A copy of `task` with its parameters resolved for a run: a parameter that `defaultText` does
@@ -119,18 +111,22 @@ package struct ParameterLayout: Sendable {
     _ task: T, defaultText: (_ name: String) -> String??,
     _ change: (_ name: String, _ parameter: any AnyParameter) throws -> (any AnyParameter)?
   ) rethrows -> T {
+    try changingFields(of: task) { field, address in
+      guard let declaredDefault = defaultText(field.name),
+        !field.type.resolveIfSetInCode(at: address, defaultText: declaredDefault)
+      else { return }
+      if let changed = try change(field.name, field.type.read(at: address)) { changed.store(at: address) }
+    }
+  }
+
+  /// A copy of `task` on whose stored parameters `body` works in place, one field at a time.
+  private func changingFields<T: PipelineTask>(
+    of task: T, _ body: (Field, UnsafeMutableRawPointer) throws -> Void
+  ) rethrows -> T {
     guard let fields, !fields.isEmpty else { return task }
     var copy = task
     try withUnsafeMutableBytes(of: &copy) { bytes in
-      for field in fields {
-        let address = bytes.baseAddress! + field.offset
-        guard let declaredDefault = defaultText(field.name),
-          !field.type.resolveIfSetInCode(at: address, defaultText: declaredDefault)
-        else { continue }
-        if let changed = try change(field.name, field.type.read(at: address)) {
-          changed.store(at: address)
-        }
-      }
+      for field in fields { try body(field, bytes.baseAddress! + field.offset) }
     }
     return copy
   }
