@@ -75,6 +75,7 @@ enum Interrupt {
   /// Stops the children, removes the temporary folders of their test runs (nothing writes there
   /// any more), and exits.
   private static func stopChildrenAndExit(_ code: Int32) -> Never {
+    isExiting.withLock { $0 = true }
     stopChildren()
     RunFolders.removeAll()
     exit(code)
@@ -117,8 +118,13 @@ enum Interrupt {
     }
   }
 
+  /// Whether the kit is exiting on a signal: a child started meanwhile is ended at once.
+  private static let isExiting = Mutex(false)
+
   static func track(_ pid: pid_t) {
     _ = children.withLock { $0.insert(pid) }
+    // Started by a thread that had not yet seen the exit: nothing will wait for it.
+    if isExiting.withLock({ $0 }) { kill(pid, SIGKILL) }
   }
 
   static func untrack(_ pid: pid_t) {
