@@ -43,7 +43,14 @@ package struct RunState<Waiter> {
   private var lent = 0
   /// The waits of `require(_:)` calls not yet woken, with how many of their requirements have not
   /// settled, to wake when that reaches zero or the run stops.
-  private var waits: [ObjectIdentifier: (wait: DynamicWait, remaining: Int)] = [:]
+  private var waits: [ObjectIdentifier: Wait] = [:]
+  /// Tasks waiting in `require(_:)` that let go of their resources meanwhile, as luigid takes them
+  /// from a task that is PENDING again for its new requirements: what it holds may be what they
+  /// need. Each takes them back before it goes on.
+  private var letGo: Set<ObjectIdentifier> = []
+  /// Waits whose requirements are done, in hand-out order, for their tasks to take back the
+  /// resources they let go of; what they need counts as reserved ahead of every runnable task.
+  private var resuming: [Wait] = []
   /// Worker loops waiting for a task.
   private var waiting: [Waiter] = []
   /// Why the run stops early; once set, no task is handed out.
@@ -63,6 +70,14 @@ package struct RunState<Waiter> {
   package var isStopping: Bool { stopReason != nil }
   /// Whether tasks are still handed out: neither a stop nor a phase-out was asked for.
   package var handsOut: Bool { stopReason == nil && phaseOutReason == nil }
+
+  /// A `require(_:)` call waiting: the task, what it asked for, and how much of that has not settled.
+  private struct Wait {
+    let wait: DynamicWait
+    let waiter: TaskNode
+    let requested: [TaskNode]
+    var remaining: Int
+  }
 
   /// What to do after a transition, outside the lock.
   package struct Wakes {
@@ -154,6 +169,9 @@ package struct RunState<Waiter> {
     var nextAhead = 0
     var reservable = slots + lent
     var reserved: [String: Int] = [:]
+    for waiting in resuming {
+      for (name, amount) in waiting.waiter.resources where amount > 0 { reserved[name, default: 0] += amount }
+    }
     var nextWaiting = 0
     var passed: [TaskNode] = []
     var picked: TaskNode?
@@ -232,12 +250,10 @@ package struct RunState<Waiter> {
     node.state = outcome
     var released = 0
     var settled: [TaskNode] = []
-    if Self.needsResources(node) {
-      for (name, amount) in node.resources where amount > 0 { heldResources[name, default: 0] -= amount }
-      // Queued again so that a worker about to park sees them and asks once more.
-      for waiting in waitingForResources { ready.push(waiting) }
-      released += waitingForResources.count
-      waitingForResources = []
+    // A task that let go of its resources in `require(_:)` and ends without taking them back (its
+    // requirements failed, or the run stopped) holds nothing.
+    if Self.needsResources(node), letGo.remove(ObjectIdentifier(node)) == nil {
+      released += release(node.resources)
     }
     // A batch's outcome is each of its tasks'.
     for task in node.runsFor {
@@ -256,9 +272,48 @@ package struct RunState<Waiter> {
         settled += task.blockDependents()
       }
     }
-    let requirements = settle(settled)
+    let requirements = settle(settled) + resume()
     let isOver = ready.isEmpty && running == 0
     return Wakes(workers: takeWaiting(isOver ? waiting.count : max(released - 1, 0)), requirements: requirements)
+  }
+
+  /// Gives back `resources`, which a task held, and queues again the tasks passed over for theirs,
+  /// so that a worker about to park sees them and asks once more; returns how many were queued.
+  private mutating func release(_ resources: [String: Int]) -> Int {
+    for (name, amount) in resources where amount > 0 { heldResources[name, default: 0] -= amount }
+    let queued = waitingForResources.count
+    for waiting in waitingForResources { ready.push(waiting) }
+    waitingForResources = []
+    return queued
+  }
+
+  /// `waiter` waits in `require(_:)`: it holds nothing meanwhile, as a task PENDING again for new
+  /// requirements holds nothing in luigid, so that a requirement needing the same resource can
+  /// run. Returns the idle loops to wake for the tasks that may now fit.
+  private mutating func letGoOfResources(_ waiter: TaskNode) -> [Waiter] {
+    if let index = handedOut.firstIndex(where: { $0 === waiter }) {
+      handedOut.swapAt(index, handedOut.count - 1)
+      handedOut.removeLast()
+    }
+    letGo.insert(ObjectIdentifier(waiter))
+    return takeWaiting(release(waiter.resources))
+  }
+
+  /// Hands their resources back to the waiting tasks whose requirements are done, in hand-out
+  /// order, as long as they fit beside what is held; returns their waits, to wake.
+  private mutating func resume() -> [DynamicWait] {
+    guard !resuming.isEmpty else { return [] }
+    resuming.sort { ReadyQueue.before($0.waiter, $1.waiter) }
+    var woken: [DynamicWait] = []
+    while let next = resuming.first, fits(next.waiter.resources, beside: heldResources) {
+      resuming.removeFirst()
+      for (name, amount) in next.waiter.resources where amount > 0 { heldResources[name, default: 0] += amount }
+      letGo.remove(ObjectIdentifier(next.waiter))
+      handedOut.append(next.waiter)
+      lent -= 1
+      woken.append(next.wait)
+    }
+    return woken
   }
 
   /// Whether `resources` fit within their limits beside `used` (luigid's `_has_resources`).
@@ -290,21 +345,6 @@ package struct RunState<Waiter> {
       }
     }
     return result + first[i...] + second[j...]
-  }
-
-  /// A requirement that could never run while `waiter` waits for it, holding its resources: the
-  /// two need more of one than its limit.
-  private func resourceClash(_ waiter: TaskNode, _ requirements: [TaskNode]) -> DynamicRequirementError? {
-    if waiter.resources.isEmpty { return nil }
-    for requirement in requirements where requirement.state == .pending {
-      for (name, amount) in requirement.resources where amount > 0 {
-        let limit = resourceLimits[name] ?? 1
-        if let held = waiter.resources[name], held > 0, held + amount > limit {
-          return .resourceHeld(task: requirement.info.description, resource: name, limit: limit)
-        }
-      }
-    }
-    return nil
   }
 
   /// luigid handed out `node`: marks it running, unless the run is stopping or the task is not
@@ -411,22 +451,22 @@ package struct RunState<Waiter> {
     for node in growth.added where node.isBlocked || node.state == .missingExternal || node.state == .schedulingFailed {
       _ = node.blockDependents()
     }
-    let workers = takeWaiting(queued)
+    var workers = takeWaiting(queued)
     if let cycle = waiter.waitingCycle() {
       return Joined(outcome: .failure(DynamicRequirementError.cycle(cycle.map(\.info.description))), workers: workers)
     }
     if let error = growth.error { return Joined(outcome: .failure(error), workers: workers) }
-    if let clash = resourceClash(waiter, growth.requested) { return Joined(outcome: .failure(clash), workers: workers) }
     var remaining = 0
     for requirement in growth.requested where !requirement.isSettled {
       requirement.waits.append(wait)
       remaining += 1
     }
     guard remaining > 0 else { return Joined(outcome: .success(false), workers: workers) }
-    waits[ObjectIdentifier(wait)] = (wait, remaining)
+    waits[ObjectIdentifier(wait)] = Wait(wait: wait, waiter: waiter, requested: growth.requested, remaining: remaining)
     lent += 1
     let startsLoop = loops < slots + lent
     if startsLoop { loops += 1 }
+    if Self.needsResources(waiter) { workers += letGoOfResources(waiter) }
     return Joined(outcome: .success(true), workers: workers, startsLoop: startsLoop)
   }
 
@@ -441,8 +481,9 @@ package struct RunState<Waiter> {
     defer {
       waiting = []
       waits = [:]
+      resuming = []
     }
-    return Wakes(workers: waiting, requirements: waits.values.map(\.wait))
+    return Wakes(workers: waiting, requirements: (Array(waits.values) + resuming).map(\.wait))
   }
 
   /// A phase-out was requested: no task is handed out any more, and the running ones finish.
@@ -455,8 +496,9 @@ package struct RunState<Waiter> {
     defer {
       waiting = []
       waits = [:]
+      resuming = []
     }
-    return Wakes(workers: waiting, requirements: waits.values.map(\.wait))
+    return Wakes(workers: waiting, requirements: (Array(waits.values) + resuming).map(\.wait))
   }
 
   /// The run returns: what still runs is abandoned and recorded as interrupted; later events
@@ -484,14 +526,19 @@ package struct RunState<Waiter> {
       for wait in node.waits {
         let id = ObjectIdentifier(wait)
         // Gone when the stop woke it already.
-        guard let entry = waits[id] else { continue }
-        guard entry.remaining == 1 else {
-          waits[id] = (wait, entry.remaining - 1)
-          continue
+        guard var entry = waits[id] else { continue }
+        entry.remaining -= 1
+        waits[id] = entry.remaining > 0 ? entry : nil
+        guard entry.remaining == 0 else { continue }
+        // A task whose requirements are done goes on once it has its resources back; one that
+        // will fail for them goes on at once.
+        let goesOn = entry.requested.allSatisfy { $0.state == .succeeded || $0.state == .alreadyComplete }
+        if goesOn && letGo.contains(ObjectIdentifier(entry.waiter)) {
+          resuming.append(entry)
+        } else {
+          lent -= 1
+          done.append(wait)
         }
-        waits[id] = nil
-        lent -= 1
-        done.append(wait)
       }
       node.waits = []
     }

@@ -65,12 +65,18 @@ private struct Booking: PipelineTask {
   }
 }
 
-/// Holds `db` and requires a booking of it while it runs.
+/// Holds `db` and requires a booking of it while it runs; counted in `occupancy` while it holds
+/// `db`, before and after the wait.
 private struct Loader: PipelineTask {
+  var occupancy = Occupancy(total: 0)
   var resources: [String: Int] { ["db": 1] }
   func output() -> LocalTarget { LocalTarget("loader.txt") }
   func run() throws {
-    _ = try require(Booking(n: 1, pairing: false))
+    occupancy.enter(pairing: false)
+    occupancy.leave()
+    _ = try require(Booking(n: 1, occupancy: occupancy, pairing: false))
+    occupancy.enter(pairing: false)
+    defer { occupancy.leave() }
     try output().write("loaded\n")
   }
 }
@@ -356,21 +362,91 @@ final class ResourceTests: XCTestCase {
     }
   }
 
-  func testARequirementThatCannotHaveTheResourceItsWaitingTaskHoldsFailsItInsteadOfHanging() throws {
+  /// Luigi's worker ends a task that yields new requirements, which is PENDING again in luigid and
+  /// holds nothing; a Plumb task waiting in `require(_:)` lets go of its resources the same way, so
+  /// a loader holding the one `db` can require a booking of `db`, and takes `db` back, before the
+  /// bookings not started yet, once its booking is done.
+  func testATaskWaitingInRequireLetsGoOfItsResourceAndTakesItBackBeforeGoingOn() throws {
     let folder = try TemporaryFolder(removedAfter: self)
-    let result = try build([Loader()], options: folder.options(workers: 2))
+    let occupancy = Occupancy(total: 0)
+    let others = (2...4).map { Booking(n: $0, occupancy: occupancy, pairing: false) }
 
-    XCTAssertFalse(result.success)
+    let result = try build(
+      [Loader(occupancy: occupancy), Bookings(tasks: others)], options: folder.options(workers: 2))
+
+    XCTAssertTrue(result.success, result.summary)
+    XCTAssertEqual(SummaryText.count(of: "ran successfully", in: result.summary), 6, result.summary)
+    XCTAssertEqual(occupancy.mostAtOnce, 1, "db's limit is 1, for the loader too before and after its wait")
+  }
+
+  func testAWaitingTaskLetsGoOfItsResourcesAndTakesThemBackAheadOfTasksNotStarted() {
+    let loader = node(ResourceHolder(name: "loader", holding: ["db": 1]))
+    let other = node(ResourceHolder(name: "other", holding: ["db": 1]))
+    var state = RunState<String>(nodes: [loader, other])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(loader))
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "the loader holds db")
+    XCTAssertTrue(state.park("idle"))
+    let booking = node(ResourceHolder(name: "booking", holding: ["db": 1]))
+    let wait = DynamicWait {}
+
+    let joined = state.grew(GraphGrowth(requested: [booking], added: [booking]), waiter: loader, wait: wait)
+    guard case .success(true) = joined.outcome else { return XCTFail("\(joined.outcome)") }
+    XCTAssertEqual(joined.workers, ["idle"], "the loader let go of db: the idle worker asks again")
+    XCTAssertEqual(state.nextTask(isLent: false), .run(booking), "a requirement goes first, and db is free")
+    XCTAssertEqual(state.nextTask(isLent: true), .wait, "other waits for the booking's db")
+
+    let wakes = state.finished(booking, .succeeded)
+    XCTAssertEqual(wakes.requirements.map(ObjectIdentifier.init), [ObjectIdentifier(wait)], "db is free: it goes on")
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "the loader holds db again, ahead of other")
+    _ = state.finished(loader, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(other))
+  }
+
+  func testATaskWhoseRequirementsAreDoneWaitsForItsResourcesAheadOfTasksNotStarted() {
+    let loader = node(ResourceHolder(name: "loader", holding: ["db": 2]), priority: 10)
+    let newcomer = node(ResourceHolder(name: "newcomer", holding: ["db": 1]))
+    var state = RunState<String>(nodes: [loader, newcomer], resourceLimits: ["db": 2])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(2)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(loader))
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "the loader holds both of db's 2")
+    let first = node(ResourceHolder(name: "first", holding: ["db": 1]))
+    let second = node(ResourceHolder(name: "second", holding: ["db": 1]))
+    let wait = DynamicWait {}
+    _ = state.grew(GraphGrowth(requested: [first], added: [first, second]), waiter: loader, wait: wait)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(first))
+    XCTAssertEqual(state.nextTask(isLent: true), .run(second), "the loader holds nothing while it waits")
+    XCTAssertEqual(state.nextTask(isLent: false), .wait)
+
+    XCTAssertTrue(state.finished(first, .succeeded).requirements.isEmpty, "second still holds one of db's 2")
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "the free unit is the loader's, not the newcomer's")
+    XCTAssertEqual(state.finished(second, .succeeded).requirements.map(ObjectIdentifier.init), [ObjectIdentifier(wait)])
+    XCTAssertEqual(state.nextTask(isLent: false), .wait, "the loader holds both again")
+    _ = state.finished(loader, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(newcomer))
+  }
+
+  func testATaskWhoseRequirementFailedGoesOnAtOnceToFailHoldingNothing() {
+    let loader = node(ResourceHolder(name: "loader", holding: ["db": 1]))
+    let blocker = node(ResourceHolder(name: "blocker", holding: ["db": 1]))
+    var state = RunState<String>(nodes: [loader, blocker])
+    XCTAssertTrue(state.begin())
+    state.workersStarted(1)
+    XCTAssertEqual(state.nextTask(isLent: false), .run(loader))
+    let booking = node(ResourceHolder(name: "booking"))
+    let wait = DynamicWait {}
+    _ = state.grew(GraphGrowth(requested: [booking], added: [booking]), waiter: loader, wait: wait)
+    XCTAssertEqual(state.nextTask(isLent: true), .run(booking))
+    XCTAssertEqual(state.nextTask(isLent: true), .run(blocker), "the loader let go of db")
+
     XCTAssertEqual(
-      result.record(of: Loader())?.errorMessage,
-      "Booking(n=1, resource=db, amount=1) needs the resource db, which this task holds while it waits, and its "
-        + "limit 1 cannot hold both: raise [resources] db, or require Booking(n=1, resource=db, amount=1) statically "
-        + "in requires()")
-
-    var options = folder.options(workers: 2)
-    options.resourceLimits = ["db": 2]
-    let roomy = try build([Loader()], options: options)
-    XCTAssertTrue(roomy.success, roomy.summary)
+      state.finished(booking, .failed).requirements.map(ObjectIdentifier.init), [ObjectIdentifier(wait)],
+      "it fails for its requirement: no need to wait for the db blocker holds")
+    _ = state.finished(loader, .failed)
+    _ = state.finished(blocker, .succeeded)
+    XCTAssertEqual(state.nextTask(isLent: false), .exit, "nothing left")
   }
 
   func testLuigidIsSentEachTasksResources() {

@@ -106,10 +106,9 @@ public protocol PipelineTask: Requirement, Sendable {
   /// }
   /// ```
   ///
-  /// A task waiting in `require(_:)` keeps what it holds (Luigi instead stops such a task and runs
-  /// it again from the start), so `require(_:)` throws
-  /// ``DynamicRequirementError/resourceHeld(task:resource:limit:)`` for a requirement that needs
-  /// more of a resource than the limit leaves beside it.
+  /// A task waiting in `require(_:)` holds nothing meanwhile, as luigid takes the resources of a
+  /// task PENDING again for its new requirements, so a requirement may need what it held; it takes
+  /// them back, before any task not yet started, once its requirements are done.
   var resources: [String: Int] { get }
 
   /// One line saying what the task does, listed by the command line's `--help`; empty by default.

@@ -25,9 +25,6 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
   case stopped
   /// `require` was called outside a task's `run()` within a run.
   case outsideRun
-  /// The required `task` needs `resource` (see ``PipelineTask/resources``), which the requiring
-  /// task holds while it waits: with `limit`, the two cannot hold it at once, so it could never run.
-  case resourceHeld(task: String, resource: String, limit: Int)
   /// With luigid: the requiring task was PENDING there while it waited, as a Python worker reports
   /// such a task, and luigid handed it to another worker (its id), which runs it from the start;
   /// this run lets it go and counts it as that worker's. Rethrow it, so that the task does not go
@@ -49,10 +46,6 @@ public enum DynamicRequirementError: Error, Equatable, Sendable, CustomStringCon
       return "the run stopped while it waited for the requirements it discovered"
     case .outsideRun:
       return "require(_:) was called outside a task's run(); call it from run() to add requirements while running"
-    case .resourceHeld(let task, let resource, let limit):
-      return
-        "\(task) needs the resource \(resource), which this task holds while it waits, and its limit \(limit) "
-        + "cannot hold both: raise [resources] \(resource), or require \(task) statically in requires()"
     case .handedToAnotherWorker(let worker):
       return
         "the central scheduler handed it to \(worker) once the requirements it discovered were done; "
