@@ -107,6 +107,12 @@ struct EngineOption: Sendable {
       invocation.isAssistant = true
     },
     EngineOption(
+      names: ["--worker-no-install-shutdown-handler"], valueName: nil,
+      help: "leave SIGUSR1 as it was rather than finishing what runs on it ([worker] no_install_shutdown_handler)"
+    ) { invocation, _, _ in
+      invocation.leavesSIGUSR1 = true
+    },
+    EngineOption(
       names: ["--worker-keep-alive"], valueName: nil,
       help: "with luigid, wait for tasks other workers are running instead of leaving them ([worker] keep_alive)"
     ) { invocation, _, _ in

@@ -17,6 +17,8 @@ struct Invocation {
   var noLock = false
   /// `--assistant`: run what luigid hands out, whoever scheduled it.
   var isAssistant = false
+  /// `--worker-no-install-shutdown-handler`: leave SIGUSR1 as it was (``StopSignals/leaveSIGUSR1()``).
+  var leavesSIGUSR1 = false
   /// `--local-scheduler`, `--scheduler-host`, `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, ...
   var scheduler = SchedulerRequest()
   /// Where to write the dependency graph after the run (`--graph FILE`).

@@ -134,7 +134,9 @@ public struct PipelineCommand: Sendable {
     let stop = RunStop()
     let signals = StopSignals(stop: stop)
     CrashReport.install()
-    let code = run(arguments: arguments, stop: stop)
+    let code = run(
+      arguments: arguments, environment: ProcessInfo.processInfo.environment, standardOutput: { print($0) },
+      standardError: { StandardStream.error.write($0 + "\n") }, stop: stop, signals: signals)
     exit(signals.exitCode ?? code)
   }
 
@@ -164,18 +166,30 @@ public struct PipelineCommand: Sendable {
     standardError: (String) -> Void = { StandardStream.error.write($0 + "\n") },
     stop: RunStop? = nil
   ) -> Int32 {
+    run(
+      arguments: arguments, workingDirectory: workingDirectory, environment: environment,
+      standardOutput: standardOutput,
+      standardError: standardError, stop: stop, signals: nil)
+  }
+
+  /// ``run(arguments:workingDirectory:environment:standardOutput:standardError:stop:)`` for
+  /// ``main(arguments:)``, whose `signals` the run's configuration may ask to leave SIGUSR1 alone.
+  private func run(
+    arguments: [String], workingDirectory: String? = nil, environment: [String: String],
+    standardOutput: (String) -> Void, standardError: (String) -> Void, stop: RunStop?, signals: StopSignals?
+  ) -> Int32 {
     withoutActuallyEscaping(standardError) { standardError in
       let errors = LineSink(standardError)
       defer { errors.close() }
       return execute(
         arguments, directory: workingDirectory ?? FileManager.default.currentDirectoryPath, environment: environment,
-        standardOutput: standardOutput, standardError: errors, stop: stop)
+        standardOutput: standardOutput, standardError: errors, stop: stop, signals: signals)
     }
   }
 
   private func execute(
     _ arguments: [String], directory: String, environment: [String: String], standardOutput: (String) -> Void,
-    standardError: LineSink, stop: RunStop?
+    standardError: LineSink, stop: RunStop?, signals: StopSignals?
   ) -> Int32 {
     if let clash = familyClash() {
       standardError(message(for: clash))
@@ -217,6 +231,7 @@ public struct PipelineCommand: Sendable {
     var exitCodes = ExitCodes()
     do {
       let configuration = try Configuration.load(in: directory, environment: environment)
+      if try invocation.leavesSIGUSR1 || configuration.leavesSIGUSR1() { signals?.leaveSIGUSR1() }
       // An assistant needs no task: it runs what luigid hands it.
       guard try invocation.task != nil || scheduling == nil && (invocation.isAssistant || configuration.isAssistant())
       else {

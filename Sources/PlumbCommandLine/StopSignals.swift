@@ -13,7 +13,9 @@ import Synchronization
 ///
 /// SIGUSR1 phases the run out (``RunStop/phaseOut(reason:)``), as it does Luigi's worker, which
 /// cluster operators send it to retire a worker: no new task, the running ones finish, then the
-/// summary, and the exit code it gives. Its default action would end the process at once.
+/// summary, and the exit code it gives. Its default action would end the process at once. With
+/// `[worker] no_install_shutdown_handler` (`--worker-no-install-shutdown-handler`), as with Luigi's
+/// worker, the run leaves SIGUSR1 as it found it (``leaveSIGUSR1()``).
 ///
 /// Also ignores SIGPIPE, so that a reader that goes away (`| head`) does not end the run: writes to
 /// it fail with EPIPE instead, and are dropped.
@@ -25,6 +27,8 @@ import Synchronization
 final class StopSignals: Sendable {
   private let stop: RunStop
   private let received = Mutex<Int32?>(nil)
+  /// What SIGUSR1 did before, and whether the run left it so (``leaveSIGUSR1()``).
+  private let usr1 = Mutex<(previous: sigaction, isLeft: Bool)>((sigaction(), false))
 
   /// The pipe's writing end, for the handler, which can capture nothing. One process, one set of handlers.
   nonisolated(unsafe) private static var pipeInput: Int32 = -1
@@ -61,7 +65,18 @@ final class StopSignals: Sendable {
       }
       action.sa_flags = SA_RESTART
       sigemptyset(&action.sa_mask)
-      sigaction(number, &action, nil)
+      var previous = sigaction()
+      sigaction(number, &action, &previous)
+      if number == SIGUSR1 { usr1.withLock { $0.previous = previous } }
+    }
+  }
+
+  /// Gives SIGUSR1 back what it did before (its default action ends the process at once), for a
+  /// run that must not phase out on it. One that arrived before acts as it would have then.
+  func leaveSIGUSR1() {
+    usr1.withLock { usr1 in
+      usr1.isLeft = true
+      sigaction(SIGUSR1, &usr1.previous, nil)
     }
   }
 
@@ -70,6 +85,11 @@ final class StopSignals: Sendable {
 
   private func receive(_ number: Int32) {
     if number == SIGUSR1 {
+      // Caught while the run was reading its configuration: it gets what it would have.
+      if usr1.withLock({ $0.isLeft }) {
+        kill(getpid(), SIGUSR1)
+        return
+      }
       guard stop.phaseOutReason == nil, stop.reason == nil else { return }
       StandardStream.error.write(
         "plumb: SIGUSR1: finishing the running tasks, starting no more; SIGTERM stops at once\n")
@@ -97,5 +117,12 @@ final class StopSignals: Sendable {
     case SIGHUP: return "SIGHUP"
     default: return "signal \(number)"
     }
+  }
+}
+
+extension Configuration {
+  /// `[worker] no_install_shutdown_handler`: SIGUSR1 is left as it was, not a phase-out.
+  func leavesSIGUSR1() throws -> Bool {
+    try boolean(section: "worker", key: "no_install_shutdown_handler") ?? false
   }
 }

@@ -109,6 +109,31 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "ran.log")?.split(separator: "\n").count, 1)
   }
 
+  /// Luigi's `[worker] no_install_shutdown_handler` leaves SIGUSR1 alone: its default action ends
+  /// the process at once, with no summary.
+  func testSigusr1IsLeftAloneWithNoInstallShutdownHandler() throws {
+    try folder.write("[worker]\nno_install_shutdown_handler = true\n", to: "plumb.cfg")
+    try assertSigusr1EndsTheProcessAtOnce(extraArguments: [])
+  }
+
+  func testSigusr1IsLeftAloneWithTheFlagOfTheSameName() throws {
+    try assertSigusr1EndsTheProcessAtOnce(extraArguments: ["--worker-no-install-shutdown-handler"])
+  }
+
+  private func assertSigusr1EndsTheProcessAtOnce(extraArguments: [String]) throws {
+    for n in 1...3 { try folder.write("", to: "hold-part-\(n)") }
+    let process = try start(arguments: ["FanIn", "--count", "3", "--workers", "1"] + extraArguments)
+    try waitFor("a part to start") { (1...3).contains { folder.contains("started-Part-\($0)") } }
+    kill(process.processIdentifier, SIGUSR1)
+    // A phase-out would wait for the held part for ever.
+    try waitFor("SIGUSR1 to end the process") { !process.isRunning }
+
+    XCTAssertEqual(process.terminationReason, .uncaughtSignal, errors)
+    XCTAssertEqual(process.terminationStatus, SIGUSR1, errors)
+    XCTAssertFalse(errors.contains("SIGUSR1: finishing the running tasks"), errors)
+    XCTAssertEqual(folder.contents(of: ".stdout"), "", "no summary")
+  }
+
   func testSighupExitsWith129() throws {
     let process = try start("Sleeper")
     try waitFor("Sleeper to start") { folder.contains("started-Sleeper") }
@@ -291,6 +316,10 @@ final class SignalProcessTests: XCTestCase {
   /// Starts plumb-signals in the test's folder, its output and errors going to files there (a file
   /// never fills up and stalls the child as a pipe can).
   private func start(_ arguments: String..., environment: [String: String] = [:]) throws -> Process {
+    try start(arguments: arguments, environment: environment)
+  }
+
+  private func start(arguments: [String], environment: [String: String] = [:]) throws -> Process {
     let process = signals.process(arguments, in: folder)
     process.environment?.merge(environment) { $1 }
     try folder.write("", to: ".stdout")
