@@ -182,26 +182,26 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
       return
     }
     if node.isExternal {
-      node.state = .missingExternal
       // Luigi's words, plus the paths that are missing, so the reader knows which file to provide.
-      var missing: [String] = []
-      for target in node.task.output().targets {
-        do {
-          if try target.exists() { continue }
-        } catch {
-          fail(
-            node,
-            because: SchedulingFailure("exists() failed for \(target): \(error.oneLineDescription)", underlying: error))
-          return
-        }
-        let name = target.description
-        missing.append(name.hasPrefix("/") ? (name as NSString).standardizingPath : name)
+      let missing: [String]
+      do {
+        missing = try ExternalDataMissing.missingPaths(of: node.task)
+      } catch {
+        fail(
+          node,
+          because: SchedulingFailure(
+            "exists() failed for \(error.target): \(error.underlying.oneLineDescription)", underlying: error.underlying)
+        )
+        return
       }
       let paths = missing.isEmpty ? "" : " (missing: \(missing.joined(separator: ", ")))"
       log.warning(
         "Data for \(node.info) does not exist (yet?)\(paths). The task is an external data dependency, so it cannot be run from this plumb process."
       )
       events.emit(.dependencyMissing(node.info))
+      // `retry_external_tasks`: pending with no requirements, as Luigi registers it runnable; its
+      // run checks it again (``TaskExecution``).
+      node.state = options.retriesExternalTasks ? .pending : .missingExternal
       return
     }
     // A wrapper is complete through its requirements, so having no outputs of its own is normal.

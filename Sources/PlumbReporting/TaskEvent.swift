@@ -13,7 +13,9 @@ public enum TaskEvent: Sendable {
   case started(TaskInfo)
   /// The task's run finished without error.
   case succeeded(TaskInfo)
-  /// The task's run threw (or a dependency was missing at run time).
+  /// The task's run threw (or a dependency was missing at run time). Not sent when the run of an
+  /// external task (``RunOptions/retriesExternalTasks``) finds its data still missing, as Luigi's
+  /// worker sends no failure event for it: the run's end tells of it if it never comes.
   case failed(TaskInfo, error: any Error)
   /// How long the task's run took, in seconds: sent when the run ends, just before
   /// ``succeeded(_:)`` (as Luigi sends `PROCESSING_TIME`) or ``failed(_:error:)``.

@@ -63,9 +63,10 @@ package struct TaskExecution: Sendable {
     // one began (``TaskLocks/othersMayHaveRun``, read holding the lock, so after any run that held
     // it before), which saves a system call a task; always without a lock. Not a wrapper, which is
     // complete as soon as its requirements are, and whose run does nothing anyway; not a task
-    // `--force` runs again.
+    // `--force` runs again; not an external task, whose run is this check: data that came
+    // meanwhile makes it run successfully, as Luigi's summary counts it.
     let othersMayHaveRun = lock.map { $0.waited || locks?.othersMayHaveRun != false } ?? true
-    if othersMayHaveRun, !node.isWrapper, !node.isForced, (try? node.task.complete()) == true {
+    if othersMayHaveRun, !node.isWrapper, !node.isForced, !node.isExternal, (try? node.task.complete()) == true {
       log.info("\(node.info) was completed by another run meanwhile")
       return .alreadyComplete
     }
@@ -121,14 +122,23 @@ package struct TaskExecution: Sendable {
     if let willRun = options.willRun { await willRun(node.info) }
     let start = DispatchTime.now().uptimeNanoseconds
     do {
-      // `require(_:)` inside run() reaches this scheduler through the scope.
-      try await DynamicScope.$current.withValue(DynamicScope(host: host, node: node)) { try await node.task.run() }
+      if node.isExternal {
+        try Self.check(node)
+      } else {
+        // `require(_:)` inside run() reaches this scheduler through the scope.
+        try await DynamicScope.$current.withValue(DynamicScope(host: host, node: node)) { try await node.task.run() }
+      }
       let seconds = Self.seconds(since: start)
       log.info("done \(node.info) in \(String(format: "%.2f", seconds)) s")
       // Luigi's order: the duration, then the outcome, whose observers may report both.
       events.emit(.processingTime(node.info, seconds: seconds))
       events.emit(.succeeded(node.info))
       return .succeeded
+    } catch let error as ExternalDataMissing {
+      // Luigi's worker sends neither a processing time nor a failure event (nor its e-mail) for
+      // data still missing: a check that may be made many times before the data comes.
+      guard record(error, of: node, for: host) else { return .interrupted }
+      return .failed
     } catch {
       let seconds = Self.seconds(since: start)
       events.emit(.processingTime(node.info, seconds: seconds))
@@ -136,6 +146,16 @@ package struct TaskExecution: Sendable {
       events.emit(.failed(node.info, error: error))
       return .failed
     }
+  }
+
+  /// The run of an external task (``RunOptions/retriesExternalTasks``), Luigi's: whether its data
+  /// exists now.
+  ///
+  /// - Throws: ``ExternalDataMissing`` when it does not; what `complete()` throws.
+  private static func check(_ node: TaskNode) throws {
+    guard try !node.task.complete() else { return }
+    // A target whose `exists()` throws now is left out: `complete()` said the data is missing.
+    throw ExternalDataMissing(missing: (try? ExternalDataMissing.missingPaths(of: node.task)) ?? [])
   }
 
   private static func seconds(since start: UInt64) -> Double {

@@ -4,7 +4,7 @@ import PlumbReporting
 extension RunOptions {
   /// These options with every setting code left alone taken from `configuration` (`[core]
   /// workers`, `[core] log_level`, `[scheduler] retry_count`, `[scheduler]
-  /// retry_delay`, `[core] stop_grace_period`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
+  /// retry_delay`, `[worker] retry_external_tasks` (or `[core] retry-external-tasks`), `[core] stop_grace_period`, `[retcode]`, `[execution_summary] summary_length`, `[execution_summary]
   /// show_errors`, `[core] assistant`, `[worker] python`, the scheduler: see ``SchedulerRequest/choice(configuration:)``), and with the
   /// observer of its `[webhook]`, if any.
   package func completed(with configuration: Configuration) throws -> RunOptions {
@@ -27,6 +27,10 @@ extension RunOptions {
     settings.resourceLimits = try settings.resourceLimits ?? configuration.resourceLimits()
     settings.isAssistant = try settings.isAssistant ?? configuration.isAssistant()
     settings.pythonInterpreter = settings.pythonInterpreter ?? configuration.value(section: "worker", key: "python")
+    settings.retriesExternalTasks =
+      try settings.retriesExternalTasks
+      ?? configuration.boolean(section: "worker", key: "retry_external_tasks")
+      ?? configuration.boolean(section: "core", key: "retry-external-tasks")
     options.settings = settings
     options.configuration = configuration
     if let webhook = try configuration.webhook() {

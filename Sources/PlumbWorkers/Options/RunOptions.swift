@@ -15,8 +15,8 @@ import PlumbReporting
 ///
 /// Each engine setting has the value code gives it; a setting code leaves alone comes from the
 /// run's config file (`[core] workers`, `[core] log_level`, `[core] no_lock`, `[core] stop_grace_period`, `[scheduler]
-/// retry_count` and `retry_delay`, `[retcode]`, `[execution_summary] summary_length` and
-/// `show_errors`, `[resources]`), else from Plumb's default. The same holds whether the run starts from the
+/// retry_count` and `retry_delay`, `[worker] retry_external_tasks`, `[retcode]`, `[execution_summary] summary_length`
+/// and `show_errors`, `[resources]`), else from Plumb's default. The same holds whether the run starts from the
 /// command line (whose flags count as code) or from ``build(_:options:)-6p88s``; `[webhook] url` adds a
 /// ``Webhook``'s observers (each failed task, and the end of the run) to both.
 public struct RunOptions: Sendable {
@@ -35,6 +35,7 @@ public struct RunOptions: Sendable {
     var resourceLimits: [String: Int]?
     var isAssistant: Bool?
     var pythonInterpreter: String?
+    var retriesExternalTasks: Bool?
   }
 
   package var settings = Settings()
@@ -186,6 +187,34 @@ public struct RunOptions: Sendable {
   public var resourceLimits: [String: Int] {
     get { settings.resourceLimits ?? [:] }
     set { settings.resourceLimits = newValue }
+  }
+
+  /// Whether an external task whose data is missing is checked again while the run goes on
+  /// (Luigi's `[worker] retry_external_tasks`, also read as `[core] retry-external-tasks`;
+  /// `--worker-retry-external-tasks`); `false` by default, when such a task is "missing external
+  /// dependencies" for the whole run and the tasks that need it are not run.
+  ///
+  /// When set, the external task is pending, and running it is checking its `complete()` again, as
+  /// Luigi's worker does: it succeeds once the data is there (the summary counts it among the tasks
+  /// that "ran successfully"), and fails while it is not, with Luigi's words (`Task is an external
+  /// data dependency and data does not exist (yet?).`) and the missing paths; the tasks that need
+  /// it then "had failed dependencies". Such a failure sends no ``TaskEvent/failed(_:error:)`` (nor
+  /// a ``Webhook`` message), as Luigi's worker sends no failure e-mail for it; the run's end does.
+  ///
+  /// When the check is made again: with the local scheduler, as any failed task is retried
+  /// (``retries``, ``retryDelay``, `[scheduler] retry_count` and `retry_delay`), within the run.
+  /// Luigi's local scheduler retries instead only a worker kept alive (`[worker] keep_alive`), after
+  /// `retry_delay`, until the task is disabled. With luigid, luigid hands the task out again after
+  /// its own `retry_delay`, and a worker kept alive (``CentralScheduler/keepsAlive``) waits for that.
+  ///
+  /// ```swift
+  /// options.retriesExternalTasks = true   // plumb.cfg: [worker] retry_external_tasks = true
+  /// options.retries = 10                  // checked up to 10 more times,
+  /// options.retryDelay = 60               // a minute apart
+  /// ```
+  public var retriesExternalTasks: Bool {
+    get { settings.retriesExternalTasks ?? false }
+    set { settings.retriesExternalTasks = newValue }
   }
 
   /// Called on a task's worker just before the task's `run()`, with the task; the task runs once
