@@ -128,7 +128,7 @@ extension CentralWorker {
     let candidates = shared.withLock { [identity] shared in
       var candidates: [(node: TaskNode, registration: [String: JSONValue])] = []
       for node in shared.run.nodes where candidates.count < Self.reclaimCandidates {
-        guard node.state == .pending, !node.isExternal, shared.heldByOthers[node.info.id] == nil,
+        guard node.state == .pending, shared.heldByOthers[node.info.id] == nil,
           shared.reclaims[node.info.id, default: 0] < Self.maximumReclaims,
           shared.reclaimLooks[node.info.id].map({ now - $0 >= Self.reclaimLookInterval }) ?? true,
           node.dependencies.allSatisfy({ $0.state == .succeeded || $0.state == .alreadyComplete })

@@ -82,7 +82,7 @@ extension CentralWorker {
     let (unconfirmed, failedHere) = shared.withLock { shared in
       shared.ignoredClaims.lastLook = now
       let unconfirmed = shared.run.nodes.filter {
-        $0.state == .pending && !$0.isExternal && shared.heldByOthers[$0.info.id] == nil
+        $0.state == .pending && shared.heldByOthers[$0.info.id] == nil
       }
       // luigid counts FAILED tasks among the pending ones.
       return (unconfirmed, shared.run.nodes.count { $0.state == .failed })

@@ -114,7 +114,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     try await register(nodes)
     // `--workers 0`, Luigi's way to schedule without running: the tasks wait for other workers.
     guard options.workers > 0 else { return SchedulingEnd() }
-    guard options.isAssistant || nodes.contains(where: { $0.state == .pending && !$0.isExternal }) else {
+    guard options.isAssistant || nodes.contains(where: { $0.state == .pending }) else {
       return SchedulingEnd()
     }
     let threads = WorkerThreads(count: slots)
@@ -556,11 +556,13 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// Tasks that failed here, and the pending tasks that wait on one of them or on a scheduling error:
   /// luigid counts them among the pending ones, and waiting will not move them (a failed task is
   /// retried only after luigid's `retry_delay`, fifteen minutes by default). Not those waiting on
-  /// missing external data: another worker may produce it.
+  /// missing external data: another worker may produce it. Nor an external task whose check failed
+  /// here (``RunOptions/retriesExternalTasks``): waiting for luigid to hand it out again, after its
+  /// `retry_delay`, to check again is what a worker kept alive does, as Luigi's.
   private func stuckBehindFailures(_ nodes: [TaskNode]) -> Int {
     var stuck = Set<Int>()
     var count = 0
-    var queue = nodes.filter { [.failed, .schedulingFailed].contains($0.state) }
+    var queue = nodes.filter { $0.state == .schedulingFailed || $0.state == .failed && !$0.isExternal }
     count += queue.count { $0.state == .failed }
     for node in queue { stuck.insert(node.order) }
     while let node = queue.popLast() {
@@ -584,7 +586,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     _ nodes: [TaskNode], heldByOthers seen: [String: String], ignored: Set<String>, lost: Bool
   ) {
     let unsettled = nodes.filter {
-      (($0.state == .pending && !$0.isExternal) || $0.state == .missingExternal) && !ignored.contains($0.info.id)
+      ($0.state == .pending || $0.state == .missingExternal) && !ignored.contains($0.info.id)
     }
     let unseenFamilies = Set(unsettled.filter { seen[$0.info.id] == nil }.map(\.info.family))
     let elsewhere = lost || unseenFamilies.isEmpty ? [:] : luigidTasks(in: unseenFamilies)

@@ -9,8 +9,10 @@ import PlumbWorkers
 /// family and parameters: the same task id, parameters as the same strings.
 enum TaskRegistration {
   /// The registration of `node` while the graph is scheduled: DONE when it is complete, PENDING
-  /// and runnable here when it is to run, PENDING and not runnable for missing external data,
-  /// UNKNOWN when its `complete()` or `requires()` failed.
+  /// and runnable here when it is to run, PENDING and not runnable for missing external data (but
+  /// runnable, to be checked again, with ``RunOptions/retriesExternalTasks``, and without
+  /// dependencies, as Luigi's worker registers it), UNKNOWN when its `complete()` or `requires()`
+  /// failed.
   static func scheduled(_ node: TaskNode, worker: String) -> [String: JSONValue] {
     var arguments = common(node, worker: worker)
     let status: String
@@ -25,8 +27,8 @@ enum TaskRegistration {
       status = "UNKNOWN"
     default:
       status = "PENDING"
-      runnable = !node.isExternal
-      deps = .array(node.dependencies.map { .string($0.info.id) })
+      runnable = true
+      if !node.isExternal { deps = .array(node.dependencies.map { .string($0.info.id) }) }
     }
     arguments["status"] = .string(status)
     arguments["runnable"] = .bool(runnable)
@@ -72,6 +74,7 @@ enum TaskRegistration {
 
   /// The report of `node`'s outcome here: DONE, or FAILED with the error's text as `expl`,
   /// JSON-encoded once more as Luigi's workers send their tracebacks (the visualiser decodes it).
+  /// External data still missing is Luigi's `expl` exactly, without the paths this machine misses.
   static func finished(
     _ node: TaskNode, succeeded: Bool, worker: String, explanation: String? = nil
   ) -> [String: JSONValue] {
@@ -80,7 +83,8 @@ enum TaskRegistration {
     arguments["runnable"] = .null
     arguments["deps"] = .null
     arguments["new_deps"] = .array([])
-    let text = explanation ?? node.error.map { $0.oneLineDescription } ?? "failed"
+    let reason = node.error is ExternalDataMissing ? ExternalDataMissing.explanation : node.error?.oneLineDescription
+    let text = explanation ?? reason ?? "failed"
     arguments["expl"] = .string(succeeded ? "null" : TaskInfo.jsonString(text))
     return arguments
   }

@@ -348,10 +348,17 @@ package struct RunState<Waiter> {
   }
 
   /// luigid handed out `node`: marks it running, unless the run is stopping or the task is not
-  /// one this run can run (finished already, external). Returns whether to run it.
+  /// one this run can run (finished already, external data it does not check). Returns whether to
+  /// run it.
+  ///
+  /// An external task is pending only when its run is a check (``RunOptions/retriesExternalTasks``),
+  /// and one that failed is checked again: luigid hands it out again after its `retry_delay`, and
+  /// the data may have come meanwhile. Other tasks that failed here have had their retries.
   package mutating func start(_ node: TaskNode) -> Bool {
     let tasks = node.runsFor
-    guard handsOut, tasks.allSatisfy({ $0.state == .pending && !$0.isExternal }) else { return false }
+    guard handsOut, tasks.allSatisfy({ $0.state == .pending || $0.state == .failed && $0.isExternal }) else {
+      return false
+    }
     for task in tasks { task.state = .running }
     node.state = .running
     return true

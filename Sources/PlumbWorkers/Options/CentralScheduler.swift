@@ -46,7 +46,9 @@ public struct CentralScheduler: Sendable, Equatable {
   /// for it, and tasks held elsewhere are reported as "being run by another worker".
   ///
   /// Unlike Luigi's worker, it does not wait for tasks that failed here (and those that need them):
-  /// Plumb has retried them already (``RunOptions/defaultRetryPolicy``).
+  /// Plumb has retried them already (``RunOptions/defaultRetryPolicy``). Except external data checked
+  /// here and still missing (``RunOptions/retriesExternalTasks``): luigid hands the check out again
+  /// after its `retry_delay`, and the run waits for that, as Luigi's worker does.
   ///
   /// ```swift
   /// scheduler.keepsAlive = true   // as --worker-keep-alive
