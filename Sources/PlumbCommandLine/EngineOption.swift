@@ -113,6 +113,12 @@ struct EngineOption: Sendable {
       invocation.leavesSIGUSR1 = true
     },
     EngineOption(
+      names: ["--worker-retry-external-tasks"], valueName: nil,
+      help: "check missing external data again while the run goes on, as a failed task ([worker] retry_external_tasks)"
+    ) { invocation, _, _ in
+      invocation.retriesExternalTasks = true
+    },
+    EngineOption(
       names: ["--worker-keep-alive"], valueName: nil,
       help: "with luigid, wait for tasks other workers are running instead of leaving them ([worker] keep_alive)"
     ) { invocation, _, _ in

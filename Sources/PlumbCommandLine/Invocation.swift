@@ -19,6 +19,8 @@ struct Invocation {
   var isAssistant = false
   /// `--worker-no-install-shutdown-handler`: leave SIGUSR1 as it was (``StopSignals/leaveSIGUSR1()``).
   var leavesSIGUSR1 = false
+  /// `--worker-retry-external-tasks`: check external data again while the run goes on.
+  var retriesExternalTasks = false
   /// `--local-scheduler`, `--scheduler-host`, `--scheduler-port`, `--scheduler-url`, `--worker-keep-alive`, ...
   var scheduler = SchedulerRequest()
   /// Where to write the dependency graph after the run (`--graph FILE`).

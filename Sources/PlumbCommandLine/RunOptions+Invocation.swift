@@ -17,5 +17,6 @@ extension RunOptions {
     schedulerRequest = invocation.scheduler
     forcing = invocation.forcing
     if invocation.isAssistant { isAssistant = true }
+    if invocation.retriesExternalTasks { retriesExternalTasks = true }
   }
 }

@@ -301,6 +301,20 @@ final class CommandLineTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "attempts.txt"), "2")
   }
 
+  /// Luigi's `--worker-retry-external-tasks`: missing external data is checked again as a failed
+  /// task is retried, and fails once the retries are spent, where it was "missing" without it.
+  func testRetryExternalTasksFlag() throws {
+    let missing = invoke("CliNeedsData")
+    XCTAssertTrue(missing.output.contains("    * 1 were missing external dependencies:\n"), missing.output)
+    let checked = invoke("CliNeedsData", "--worker-retry-external-tasks", "--retries", "1")
+    XCTAssertEqual(checked.code, 30, checked.output)
+    XCTAssertTrue(checked.output.contains("* 1 failed:\n    - 1 CliMissing()\n"), checked.output)
+    let failures = checked.errorLines.filter {
+      $0.contains("CliMissing() failed: Task is an external data dependency and data does not exist (yet?).")
+    }
+    XCTAssertEqual(failures.count, 2, "\(checked.errorLines)")
+  }
+
   func testWorkersFromTheCommandLine() throws {
     CliMeet.meeting.reset()
     let outcome = invoke("CliPair", "--workers", "2")
