@@ -114,6 +114,22 @@ final class OutputFileTests: XCTestCase {
     XCTAssertEqual(folder.files(), (others + ["out.txt", "out.txt-plumb-tmp-2"]).sorted())
   }
 
+  func testALeftoverAboveAFreeNumberZeroGoesWithTheFirstWriteThatMeetsATemporaryFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "out.txt"))
+    try folder.write("dead 1", to: "out.txt-plumb-tmp-1")
+
+    // Number 0 is free: the gap is there, and the write looks no further.
+    try target.write("first")
+    XCTAssertEqual(folder.files(), ["out.txt", "out.txt-plumb-tmp-1"])
+
+    try folder.write("dead 0", to: "out.txt-plumb-tmp-0")
+    try target.write("second")
+
+    XCTAssertEqual(folder.contents(of: "out.txt"), "second")
+    XCTAssertEqual(folder.files(), ["out.txt"])
+  }
+
   func testALeftoverOfALongNameGoesAtTheNextWrite() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let name = String(repeating: "n", count: 250)

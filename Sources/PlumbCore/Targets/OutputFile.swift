@@ -81,10 +81,13 @@ public final class OutputFile {
   /// A writer holds an `flock(2)` on its temporary file until the file is renamed or deleted. A
   /// temporary file of `path` that nobody holds is left over from a writer that died (killed, or
   /// the machine went down), and the next write of `path` deletes it. Writers take the lowest
-  /// free number `n`, so leftovers are found by trying `n` upwards, up to the first number that
-  /// has no file; a leftover above such a gap stays until the gap fills. Plumb takes any file
-  /// named so for its own: do not give other files such names. A final name too long for the
-  /// suffix makes the temporary name from its start instead (`<start>-plumb-tmp-<n>`).
+  /// free number `n`, so leftovers are found by trying `n` upwards from 0, up to the first number
+  /// that has no file; a leftover above such a gap stays until the gap fills. A writer that finds
+  /// number 0 free meets that gap at once and looks no further: a leftover is nearly always at 0,
+  /// since the runs of a task write its outputs one at a time (its lock sees to that), so a write
+  /// spends no system call on looking above it. Plumb takes any file named so for
+  /// its own: do not give other files such names. A final name too long for the suffix makes the
+  /// temporary name from its start instead (`<start>-plumb-tmp-<n>`).
   ///
   /// - Parameters:
   ///   - path: The file to write. A relative path resolves against the process's current folder,
@@ -120,6 +123,8 @@ public final class OutputFile {
     var stem = temporaryStem(of: path, nameStart: nameStart, nameMax: nameMax)
     var createdFolders = false
     var number = 0
+    // Whether a temporary file of `path` was in the way: only then may leftovers be above `number`.
+    var metTemporaryFile = false
     while true {
       let temporaryPath = stem + String(number)
       let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
@@ -132,13 +137,15 @@ public final class OutputFile {
           TemporaryFiles.forget(temporaryPath)
           continue
         }
-        removeLeftovers(stem: stem, above: number)
+        // With number 0 free, the first gap is there (see `write(to:_:)`).
+        if metTemporaryFile { removeLeftovers(stem: stem, above: number) }
         return (temporaryPath, descriptor, device.map(closeMayReportErrors(on:)) ?? true)
       }
       switch code {
       case EINTR:
         continue
       case EEXIST:
+        metTemporaryFile = true
         if !removeIfLeftOver(temporaryPath) { number += 1 }
       case ENOENT where !createdFolders:
         try createParentFolders(of: path)
