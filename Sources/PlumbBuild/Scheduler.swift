@@ -11,15 +11,17 @@ import PlumbWorkers
 /// Unchecked Sendable, because the run's workers call ``grow(with:)`` from their threads: the graph
 /// (`nodes`, `nodesByInfo`, `grownLinks`, `isUnlinked`) is changed during the run only under
 /// `graphLock`, and before the run, by ``run(_:)`` alone; `stopReason` and `lostScheduler` are
-/// written by ``run(_:)`` and read by its caller after it returns.
+/// written by ``run(_:)`` and read by its caller after it returns. The graph's fields are
+/// `@exclusivity(unchecked)`, as ``TaskNode``'s are and for the same reason: one lock rules out
+/// overlapping accesses, and building the graph reads them several times a task.
 final class Scheduler: GraphGrowing, @unchecked Sendable {
   private let options: RunOptions
   private let context: RunContext
   private let log: RunLog
   private let events: EventDispatch
   private let scheduling: any TaskScheduling
-  private var nodes: [TaskNode] = []
-  private var nodesByInfo: [TaskInfo: TaskNode] = [:]
+  @exclusivity(unchecked) private var nodes: [TaskNode] = []
+  @exclusivity(unchecked) private var nodesByInfo: [TaskInfo: TaskNode] = [:]
   /// The tasks `--force` runs again although complete; `nil` when nothing is forced.
   private var forced: ForcedTasks?
   /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
@@ -33,10 +35,10 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   private let graphLock = NSLock()
   /// Whether the run has let go of its graph (``unlinkNodes()``); from then on it does not grow.
   /// Guarded by ``graphLock``.
-  private var isUnlinked = false
+  @exclusivity(unchecked) private var isUnlinked = false
   /// While the graph grows during the run, the edges whose `dependents` side workers may be
   /// reading; `nil` while the graph is first built.
-  private var grownLinks: [(dependent: TaskNode, dependency: TaskNode)]?
+  @exclusivity(unchecked) private var grownLinks: [(dependent: TaskNode, dependency: TaskNode)]?
 
   init(options: RunOptions, context: RunContext) {
     self.options = options

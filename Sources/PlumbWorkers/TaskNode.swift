@@ -11,6 +11,10 @@ import PlumbReporting
 /// lock that owns it (``WorkerPool``'s or ``CentralWorker``'s), and not after the run has ended,
 /// when the records are read (a task a stopped run left running changes nothing). The lock is not
 /// in the node, so the compiler cannot check this.
+///
+/// The fields that change are `@exclusivity(unchecked)`: Swift's run-time check of each access to
+/// a class's field (some 76 instructions) only finds overlapping accesses on one thread, which the
+/// one-lock rule above already rules out, and the scheduler makes dozens of such accesses a task.
 package final class TaskNode: @unchecked Sendable {
   package enum State {
     case unvisited
@@ -36,38 +40,38 @@ package final class TaskNode: @unchecked Sendable {
   package let order: Int
   /// What the task holds while it runs (``PipelineTask/resources``), by name; a batch's node holds
   /// what its first member does (they all need the same), as luigid counts a batch.
-  package private(set) var resources: [String: Int]
+  @exclusivity(unchecked) package private(set) var resources: [String: Int]
   /// The task's own priority, raised to that of the most urgent task that waits for it.
-  package var priority: Int
-  package var state = State.unvisited
+  @exclusivity(unchecked) package var priority: Int
+  @exclusivity(unchecked) package var state = State.unvisited
   /// Whether the graph's builder has visited the node. Only the builder reads and writes it (under
   /// its lock while the run grows the graph), whereas workers change `state` meanwhile.
-  package var isVisited = false
-  package var dependencies: [TaskNode] = []
-  package var dependents: [TaskNode] = []
+  @exclusivity(unchecked) package var isVisited = false
+  @exclusivity(unchecked) package var dependencies: [TaskNode] = []
+  @exclusivity(unchecked) package var dependents: [TaskNode] = []
   /// Dependencies not yet done; the node is runnable at zero.
-  var unfinishedDependencies = 0
-  var failureCount = 0
+  @exclusivity(unchecked) var unfinishedDependencies = 0
+  @exclusivity(unchecked) var failureCount = 0
   /// Whether `--force` makes the task run although it is complete.
-  package var isForced = false
-  package var error: (any Error)?
+  @exclusivity(unchecked) package var isForced = false
+  @exclusivity(unchecked) package var error: (any Error)?
   /// The `order` of the last node that linked this one as a dependency: a requirement listed
   /// twice by the same task makes one edge, without a set per node.
-  package var linkedFrom = -1
+  @exclusivity(unchecked) package var linkedFrom = -1
   /// The central scheduler's id of the worker that held the task, for ``State/heldByOtherWorker``.
-  package var otherWorker: String?
+  @exclusivity(unchecked) package var otherWorker: String?
   /// How deeply the task is nested in dynamic requirements (`require(_:)`): 0 for the graph built
   /// before the run, 1 for what a task requires while it runs, and so on. Deeper tasks are handed
   /// out first, so a task waiting for its requirements is not kept waiting behind its siblings.
-  var depth = 0
+  @exclusivity(unchecked) var depth = 0
   /// Whether the task, pending, can never run because a dependency failed, could not be scheduled,
   /// misses external data, or is blocked in turn: a waiting `require(_:)` counts it as settled.
-  var isBlocked = false
+  @exclusivity(unchecked) var isBlocked = false
   /// The `require(_:)` calls waiting for this task to settle.
-  var waits: [DynamicWait] = []
+  @exclusivity(unchecked) var waits: [DynamicWait] = []
   /// For the node of a batch (``TaskBatch``), the graph's tasks it runs as one; empty for a task
   /// of the graph. The batch's node is not in the graph: its outcome is its members'.
-  package private(set) var batchMembers: [TaskNode] = []
+  @exclusivity(unchecked) package private(set) var batchMembers: [TaskNode] = []
 
   package init(task: any PipelineTask, info: TaskInfo, order: Int) {
     self.task = task
