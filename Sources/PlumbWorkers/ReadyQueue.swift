@@ -21,14 +21,20 @@ struct ReadyQueue {
     return a.priority != b.priority ? a.priority > b.priority : a.order < b.order
   }
 
+  // push and pop swap entries in the heap's buffer, not through the array, which would check its
+  // uniqueness at every step: a pop from a 10,000-task fan-in's queue takes 13 steps, for every task.
+
   mutating func push(_ node: TaskNode) {
     heap.append((node.depth, node.priority, node.order, node))
-    var child = heap.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard Self.before(heap[child], heap[parent]) else { break }
-      heap.swapAt(child, parent)
-      child = parent
+    heap.withUnsafeMutableBufferPointer { heap in
+      let entry = heap[heap.count - 1]
+      var child = heap.count - 1
+      while child > 0 {
+        let parent = (child - 1) / 2
+        guard Self.before(entry, heap[parent]) else { break }
+        heap.swapAt(child, parent)
+        child = parent
+      }
     }
   }
 
@@ -51,16 +57,18 @@ struct ReadyQueue {
     guard !heap.isEmpty else { return nil }
     heap.swapAt(0, heap.count - 1)
     let top = heap.removeLast()
-    var parent = 0
-    while true {
-      let left = 2 * parent + 1
-      let right = left + 1
-      var first = parent
-      if left < heap.count && Self.before(heap[left], heap[first]) { first = left }
-      if right < heap.count && Self.before(heap[right], heap[first]) { first = right }
-      if first == parent { break }
-      heap.swapAt(parent, first)
-      parent = first
+    heap.withUnsafeMutableBufferPointer { heap in
+      var parent = 0
+      while true {
+        let left = 2 * parent + 1
+        let right = left + 1
+        var first = parent
+        if left < heap.count && Self.before(heap[left], heap[first]) { first = left }
+        if right < heap.count && Self.before(heap[right], heap[first]) { first = right }
+        if first == parent { break }
+        heap.swapAt(parent, first)
+        parent = first
+      }
     }
     return top.node
   }
