@@ -71,7 +71,9 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
   ///   system cannot tell, such as when a folder on the way may not be searched.
   public func exists() throws -> Bool {
     var info = stat()
-    guard stat(path, &info) == 0 else {
+    // The C string the native string already holds; passed as it is, `path` is copied into a new
+    // array for the call, and a run checks each task at least once.
+    guard path.withCString({ stat($0, &info) }) == 0 else {
       let code = errno
       // No file can be there with a file on the way where a folder should be (`a/b` when `a` is a
       // file) or with a name too long; writing it says why.

@@ -128,7 +128,7 @@ public final class OutputFile {
     while true {
       let temporaryPath = stem + String(number)
       let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
-        open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        temporaryPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644) }
       }
       if descriptor >= 0 {
         // Between open and flock a cleaner may have found the file unlocked and deleted it.
@@ -340,7 +340,10 @@ public final class OutputFile {
       descriptor = -1
       if closed != 0 { throw TargetError.io(path: finalPath, operation: "write", code: errno) }
     }
-    if rename(temporaryPath, finalPath) != 0 {
+    // Each path as the C string a native string already holds: passed as they are, strings given
+    // to a C call are copied into new arrays (also in `openTemporaryFile` and `LocalTarget.exists`).
+    let renamed = temporaryPath.withCString { from in finalPath.withCString { to in rename(from, to) } }
+    if renamed != 0 {
       let code = errno
       if code == EISDIR { throw TargetError.isFolder(path: finalPath) }
       throw TargetError.io(path: finalPath, operation: "move into place", code: code)
