@@ -144,7 +144,7 @@ package struct RunState<Waiter> {
     let handed = batch(startingWith: node) ?? node
     for member in handed.runsFor { member.state = .running }
     handed.state = .running
-    for (name, amount) in handed.resources where amount > 0 { heldResources[name, default: 0] += amount }
+    Self.add(handed.resources, to: &heldResources)
     handedOut.append(handed)
     return .run(handed)
   }
@@ -170,7 +170,7 @@ package struct RunState<Waiter> {
     var reservable = slots + lent
     var reserved: [String: Int] = [:]
     for waiting in resuming {
-      for (name, amount) in waiting.waiter.resources where amount > 0 { reserved[name, default: 0] += amount }
+      Self.add(waiting.waiter.resources, to: &reserved)
     }
     var nextWaiting = 0
     var passed: [TaskNode] = []
@@ -189,7 +189,7 @@ package struct RunState<Waiter> {
       }
       while nextAhead < ahead.count, ReadyQueue.before(ahead[nextAhead], candidate) {
         reservable -= 1
-        for (name, amount) in ahead[nextAhead].resources where amount > 0 { reserved[name, default: 0] += amount }
+        Self.add(ahead[nextAhead].resources, to: &reserved)
         nextAhead += 1
       }
       if fits(candidate.resources, beside: reserved) {
@@ -200,7 +200,7 @@ package struct RunState<Waiter> {
         }
         if reservable > 0 {
           reservable -= 1
-          for (name, amount) in candidate.resources where amount > 0 { reserved[name, default: 0] += amount }
+          Self.add(candidate.resources, to: &reserved)
         }
       }
       if isWaiting { nextWaiting += 1 } else { passed.append(candidate) }
@@ -243,10 +243,7 @@ package struct RunState<Waiter> {
   /// released task itself, so only the others wake waiting loops; when nothing is left, all wake.
   mutating func finished(_ node: TaskNode, _ outcome: TaskNode.State) -> Wakes {
     guard !hasEnded else { return Wakes() }
-    if let index = handedOut.firstIndex(where: { $0 === node }) {
-      handedOut.swapAt(index, handedOut.count - 1)
-      handedOut.removeLast()
-    }
+    takeOutOfHandedOut(node)
     node.state = outcome
     var released = 0
     var settled: [TaskNode] = []
@@ -277,6 +274,25 @@ package struct RunState<Waiter> {
     return Wakes(workers: takeWaiting(isOver ? waiting.count : max(released - 1, 0)), requirements: requirements)
   }
 
+  /// Every worker loop waiting and every `require(_:)` call not woken yet, taken out to be woken:
+  /// the run hands out nothing more.
+  private mutating func wakingAll() -> Wakes {
+    defer {
+      waiting = []
+      waits = [:]
+      resuming = []
+    }
+    return Wakes(workers: waiting, requirements: (Array(waits.values) + resuming).map(\.wait))
+  }
+
+  /// `node` no longer runs, or waits in `require(_:)` holding nothing: what it holds is no longer
+  /// reserved ahead of the runnable tasks.
+  private mutating func takeOutOfHandedOut(_ node: TaskNode) {
+    guard let index = handedOut.firstIndex(where: { $0 === node }) else { return }
+    handedOut.swapAt(index, handedOut.count - 1)
+    handedOut.removeLast()
+  }
+
   /// Gives back `resources`, which a task held, and queues again the tasks passed over for theirs,
   /// so that a worker about to park sees them and asks once more; returns how many were queued.
   private mutating func release(_ resources: [String: Int]) -> Int {
@@ -291,10 +307,7 @@ package struct RunState<Waiter> {
   /// requirements holds nothing in luigid, so that a requirement needing the same resource can
   /// run. Returns the idle loops to wake for the tasks that may now fit.
   private mutating func letGoOfResources(_ waiter: TaskNode) -> [Waiter] {
-    if let index = handedOut.firstIndex(where: { $0 === waiter }) {
-      handedOut.swapAt(index, handedOut.count - 1)
-      handedOut.removeLast()
-    }
+    takeOutOfHandedOut(waiter)
     letGo.insert(ObjectIdentifier(waiter))
     return takeWaiting(release(waiter.resources))
   }
@@ -307,13 +320,18 @@ package struct RunState<Waiter> {
     var woken: [DynamicWait] = []
     while let next = resuming.first, fits(next.waiter.resources, beside: heldResources) {
       resuming.removeFirst()
-      for (name, amount) in next.waiter.resources where amount > 0 { heldResources[name, default: 0] += amount }
+      Self.add(next.waiter.resources, to: &heldResources)
       letGo.remove(ObjectIdentifier(next.waiter))
       handedOut.append(next.waiter)
       lent -= 1
       woken.append(next.wait)
     }
     return woken
+  }
+
+  /// Counts `resources` into `used`.
+  private static func add(_ resources: [String: Int], to used: inout [String: Int]) {
+    for (name, amount) in resources where amount > 0 { used[name, default: 0] += amount }
   }
 
   /// Whether `resources` fit within their limits beside `used` (luigid's `_has_resources`).
@@ -485,12 +503,7 @@ package struct RunState<Waiter> {
   package mutating func stop(_ reason: String) -> Wakes? {
     guard stopReason == nil, !hasEnded else { return nil }
     stopReason = reason
-    defer {
-      waiting = []
-      waits = [:]
-      resuming = []
-    }
-    return Wakes(workers: waiting, requirements: (Array(waits.values) + resuming).map(\.wait))
+    return wakingAll()
   }
 
   /// A phase-out was requested: no task is handed out any more, and the running ones finish.
@@ -500,12 +513,7 @@ package struct RunState<Waiter> {
   package mutating func phaseOut(_ reason: String) -> Wakes? {
     guard handsOut, !hasEnded else { return nil }
     phaseOutReason = reason
-    defer {
-      waiting = []
-      waits = [:]
-      resuming = []
-    }
-    return Wakes(workers: waiting, requirements: (Array(waits.values) + resuming).map(\.wait))
+    return wakingAll()
   }
 
   /// The run returns: what still runs is abandoned and recorded as interrupted; later events
