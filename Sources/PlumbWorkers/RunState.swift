@@ -142,7 +142,7 @@ package struct RunState<Waiter> {
     // With nothing running, a task still waiting needs more than a limit allows: it never runs.
     guard let node = pick() else { return running == 0 ? .exit : .wait }
     let handed = batch(startingWith: node) ?? node
-    for member in handed.runsFor { member.state = .running }
+    handed.forEachRunFor { $0.state = .running }
     handed.state = .running
     Self.add(handed.resources, to: &heldResources)
     handedOut.append(handed)
@@ -253,10 +253,11 @@ package struct RunState<Waiter> {
       released += release(node.resources)
     }
     // A batch's outcome is each of its tasks'.
-    for task in node.runsFor {
+    node.forEachRunFor { task in
       task.state = outcome
-      // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`.
-      if outcome != .pending { settled.append(task) }
+      // A task a stop kept from starting settles nothing: the stop wakes every `require(_:)`. Only
+      // a task some `require(_:)` waits for has anything to settle.
+      if outcome != .pending && !task.waits.isEmpty { settled.append(task) }
       if outcome == .succeeded || outcome == .alreadyComplete {
         for dependent in task.dependents where dependent.state == .pending && !dependent.isBlocked {
           dependent.unfinishedDependencies -= 1

@@ -105,6 +105,16 @@ package final class TaskNode: @unchecked Sendable {
   /// The graph's tasks whose state this node's run decides: its batch's members, or itself.
   package var runsFor: [TaskNode] { batchMembers.isEmpty ? [self] : batchMembers }
 
+  /// Calls `body` with each task of ``runsFor``, without the array a lone task's would take: the
+  /// worker loop does this twice a task.
+  func forEachRunFor(_ body: (TaskNode) throws -> Void) rethrows {
+    if batchMembers.isEmpty {
+      try body(self)
+    } else {
+      for member in batchMembers { try body(member) }
+    }
+  }
+
   /// What the run's result says about the task.
   package var record: TaskRecord {
     TaskRecord(
