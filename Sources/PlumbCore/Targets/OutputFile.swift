@@ -23,6 +23,9 @@ import Synchronization
 public final class OutputFile {
   private let finalPath: String
   private let temporaryPath: String
+  /// The temporary file's place among those removed at exit, until it is forgotten; `nil` for a
+  /// file a test made. Forgotten once only: the place may be another file's afterwards.
+  private var ticket: TemporaryFiles.Ticket?
   private var descriptor: Int32
   /// On a file system whose `close` may report a late write error (NFS reports them there), a
   /// duplicate of `descriptor` that keeps its `flock` until the file is renamed or removed, so that
@@ -33,17 +36,22 @@ public final class OutputFile {
   private var failure: TargetError?
 
   private convenience init(finalPath: String) throws {
-    let (temporaryPath, descriptor, closeMayFail) = try Self.openTemporaryFile(beside: finalPath)
+    let (temporaryPath, ticket, descriptor, closeMayFail) = try Self.openTemporaryFile(beside: finalPath)
     try self.init(
-      finalPath: finalPath, temporaryPath: temporaryPath, descriptor: descriptor, closeMayFail: closeMayFail)
+      finalPath: finalPath, temporaryPath: temporaryPath, ticket: ticket, descriptor: descriptor,
+      closeMayFail: closeMayFail)
   }
 
   /// Takes over `descriptor`, open on `temporaryPath`, to be renamed to `finalPath`; tests give
   /// it a descriptor that fails to write. `closeMayFail` says whether its file system may report
   /// a write error only at `close` (see `lock`).
-  init(finalPath: String, temporaryPath: String, descriptor: Int32, closeMayFail: Bool = true) throws {
+  init(
+    finalPath: String, temporaryPath: String, ticket: TemporaryFiles.Ticket? = nil, descriptor: Int32,
+    closeMayFail: Bool = true
+  ) throws {
     self.finalPath = finalPath
     self.temporaryPath = temporaryPath
+    self.ticket = ticket
     self.descriptor = descriptor
     guard closeMayFail else {
       lock = -1
@@ -54,6 +62,7 @@ public final class OutputFile {
       let code = errno
       close(descriptor)
       unlink(temporaryPath)
+      if let ticket { TemporaryFiles.forget(ticket) }
       throw TargetError.io(path: finalPath, operation: "create a temporary file for", code: code)
     }
   }
@@ -114,7 +123,7 @@ public final class OutputFile {
   /// fewer for every write, and a run never gets that far, since `exists()` refuses the folder.
   private static func openTemporaryFile(
     beside path: String
-  ) throws -> (path: String, descriptor: Int32, closeMayFail: Bool) {
+  ) throws -> (path: String, ticket: TemporaryFiles.Ticket?, descriptor: Int32, closeMayFail: Bool) {
     let nameStart = fileNameStart(of: path)
     var nameMax = maximumNameLength(in: path, nameStart: nameStart)
     if path.utf8[nameStart...].count > nameMax {
@@ -127,19 +136,19 @@ public final class OutputFile {
     var metTemporaryFile = false
     while true {
       let temporaryPath = stem + String(number)
-      let (descriptor, code) = TemporaryFiles.create(temporaryPath) {
+      let (descriptor, code, ticket) = TemporaryFiles.create(temporaryPath) {
         temporaryPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644) }
       }
       if descriptor >= 0 {
         // Between open and flock a cleaner may have found the file unlocked and deleted it.
         let (isLocked, device) = lockOrGiveUp(descriptor)
         guard isLocked else {
-          TemporaryFiles.forget(temporaryPath)
+          if let ticket { TemporaryFiles.forget(ticket) }
           continue
         }
         // With number 0 free, the first gap is there (see `write(to:_:)`).
         if metTemporaryFile { removeLeftovers(stem: stem, above: number) }
-        return (temporaryPath, descriptor, device.map(closeMayReportErrors(on:)) ?? true)
+        return (temporaryPath, ticket, descriptor, device.map(closeMayReportErrors(on:)) ?? true)
       }
       switch code {
       case EINTR:
@@ -331,7 +340,7 @@ public final class OutputFile {
 
   /// Puts the file in place of the final one, or throws the first error its writes met.
   func commit() throws {
-    defer { TemporaryFiles.forget(temporaryPath) }
+    defer { forgetTemporaryFile() }
     flush()
     if let failure { throw failure }
     // The lock stays held until the rename, by `lock` where `descriptor` must close first.
@@ -355,7 +364,7 @@ public final class OutputFile {
   }
 
   private func discard() {
-    defer { TemporaryFiles.forget(temporaryPath) }
+    defer { forgetTemporaryFile() }
     if lock >= 0, descriptor >= 0 {
       close(descriptor)
       descriptor = -1
@@ -368,6 +377,11 @@ public final class OutputFile {
       lock = -1
       descriptor = -1
     }
+  }
+
+  private func forgetTemporaryFile() {
+    if let ticket { TemporaryFiles.forget(ticket) }
+    ticket = nil
   }
 
   /// Creates the folders above `path` that are missing, like `mkdir -p`.

@@ -169,13 +169,13 @@ public struct S3ObjectStore: ObjectStore, Sendable {
     let temporary = "\(folder)/plumb-s3-\(getpid())-\(UUID().uuidString)"
     try OutputFile.write(to: temporary, body)
     // Remembered, so that a run stopped by a signal removes it as it exits.
-    guard TemporaryFiles.remember(temporary) else {
+    guard let ticket = TemporaryFiles.remember(temporary) else {
       unlink(temporary)
       throw CancellationError()
     }
     defer {
       unlink(temporary)
-      TemporaryFiles.forget(temporary)
+      TemporaryFiles.forget(ticket)
     }
     let size = try FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int ?? 0
     try S3Upload(store: self, bucket: bucket, key: key).send(file: temporary, size: size)
