@@ -52,10 +52,11 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
     ExactText(lhs.family) == ExactText(rhs.family) && lhs.parameters == rhs.parameters
   }
 
-  /// Hashes the family's and the parameters' bytes, consistently with ``==(_:_:)``.
+  /// Hashes the bytes of the text form, consistently with ``==(_:_:)``: equal infos have equal
+  /// families and parameter texts, of which the text form is made. One text to hash instead of one
+  /// per name and value, where a run's graph looks up each task's info at least twice.
   public func hash(into hasher: inout Hasher) {
-    hasher.combine(ExactText(family))
-    hasher.combine(parameters)
+    hasher.combine(ExactText(description))
   }
 
   /// Describes `task` with its parameter values as they are in this value. Within a run, the
