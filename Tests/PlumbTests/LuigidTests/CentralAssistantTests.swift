@@ -150,7 +150,7 @@ final class CentralAssistantTests: XCTestCase {
 
     // Luigi's own worker schedules the Python tasks and runs none (`--workers 0`).
     for (module, task) in [(Self.pythonModule, "PyTop"), (Self.goneModule, "Lost")] {
-      let scheduled = try runPython(
+      let scheduled = try LuigidTestProcesses.runPython(
         ["-m", "luigi", "--module", module, task, "--workers", "0"] + luigid.flags, in: folder)
       XCTAssertEqual(scheduled.code, 0, scheduled.output)
     }
@@ -187,15 +187,15 @@ final class CentralAssistantTests: XCTestCase {
     XCTAssertNil(folder.contents(of: "stranger.txt"))
     XCTAssertNil(folder.contents(of: "lost.txt"))
 
-    let done = try names(of: "DONE", in: luigid)
+    let done = try LuigidTestProcesses.names(of: "DONE", in: luigid)
     XCTAssertEqual(
       done, ["PyLeaf(n=0)", "PyLeaf(n=1)", "PyTop()", "SwiftLeaf(n=0)", "SwiftLeaf(n=1)", "SwiftTop()"])
     // Failed, not held RUNNING: luigid is free to hand them to a worker that can run them.
-    XCTAssertEqual(try names(of: "FAILED", in: luigid), ["Lost()", "Stranger()"])
-    XCTAssertEqual(try names(of: "RUNNING", in: luigid), [])
+    XCTAssertEqual(try LuigidTestProcesses.names(of: "FAILED", in: luigid), ["Lost()", "Stranger()"])
+    XCTAssertEqual(try LuigidTestProcesses.names(of: "RUNNING", in: luigid), [])
     for (family, reason) in [("Lost", "No module named 'gone_pipeline'"), ("Stranger", "it knows SwiftLeaf, SwiftTop")]
     {
-      let id = try XCTUnwrap(try ids(of: "FAILED", in: luigid)[family])
+      let id = try XCTUnwrap(try LuigidTestProcesses.ids(of: "FAILED", in: luigid)[family])
       let error = try luigid.api("fetch_error", ["task_id": .string(id)])["error"]?.string ?? ""
       XCTAssertTrue(error.contains("Cannot find task(s) sent by scheduler: \(id)"), error)
       XCTAssertTrue(error.contains(reason), error)
@@ -219,10 +219,10 @@ final class CentralAssistantTests: XCTestCase {
 
     // Luigi's: it needs a task on its command line, so it is given one that is complete.
     var (folder, luigid) = try emptyLuigid()
-    let bare = try runPython(["-m", "luigi", "--assistant"] + luigid.flags, in: folder)
+    let bare = try LuigidTestProcesses.runPython(["-m", "luigi", "--assistant"] + luigid.flags, in: folder)
     XCTAssertNotEqual(bare.code, 0, bare.output)
     XCTAssertTrue(bare.output.contains("No task specified"), bare.output)
-    let once = try runPython(
+    let once = try LuigidTestProcesses.runPython(
       ["-m", "luigi", "--module", Self.pythonModule, "Idle", "--assistant", "--no-lock"] + luigid.flags, in: folder)
     XCTAssertEqual(once.code, 0, once.output)
     XCTAssertTrue(
@@ -233,7 +233,7 @@ final class CentralAssistantTests: XCTestCase {
       module: Self.pythonModule, ["Idle", "--assistant", "--no-lock"], luigid: luigid, in: folder, name: "assistant",
       for: self)
     try waitForAssistant(luigiAssistant, on: luigid)
-    let scheduled = try runPython(
+    let scheduled = try LuigidTestProcesses.runPython(
       ["-m", "luigi", "--module", Self.pythonModule, "PyTop", "--workers", "0"] + luigid.flags, in: folder)
     XCTAssertEqual(scheduled.code, 0, scheduled.output)
     try LuigidTestProcesses.waitFor("Luigi's assistant to run PyTop") { folder.contains("py-top.txt") }
@@ -265,7 +265,7 @@ final class CentralAssistantTests: XCTestCase {
     let swift = try runToEnd(
       signals.process(["FanIn", "--count", "3", "--workers", "0"] + luigid.flags, in: folder), "swift", in: folder)
     XCTAssertEqual(swift.code, ExitCodes().notRun, swift.output)
-    let python = try runPython(
+    let python = try LuigidTestProcesses.runPython(
       ["-m", "luigi", "--module", Self.pythonModule, "PyTop", "--workers", "0"] + luigid.flags, in: folder)
     XCTAssertEqual(python.code, 0, python.output)
     try LuigidTestProcesses.waitFor("Plumb's assistant to run FanIn and PyTop") {
@@ -414,38 +414,5 @@ final class CentralAssistantTests: XCTestCase {
     return CommandOutcome(
       code: process.terminationStatus, output: folder.contents(of: ".\(name).stdout") ?? "",
       errorLines: (folder.contents(of: ".\(name).stderr") ?? "").split(separator: "\n").map(String.init))
-  }
-
-  /// The display names of the tasks luigid has in `status`, sorted.
-  private func names(of status: String, in luigid: LuigidServer) throws -> [String] {
-    guard case .object(let tasks) = try luigid.api("task_list", ["status": .string(status), "upstream_status": ""])
-    else { return [] }
-    return tasks.values.compactMap { $0["display_name"]?.string }.sorted()
-  }
-
-  /// The ids of the tasks luigid has in `status`, by family.
-  private func ids(of status: String, in luigid: LuigidServer) throws -> [String: String] {
-    guard case .object(let tasks) = try luigid.api("task_list", ["status": .string(status), "upstream_status": ""])
-    else { return [:] }
-    var ids: [String: String] = [:]
-    for (id, task) in tasks { ids[task["name"]?.string ?? ""] = id }
-    return ids
-  }
-
-  /// Runs the venv's Python with `arguments` in `folder` to its end; its exit code and output.
-  private func runPython(_ arguments: [String], in folder: TemporaryFolder) throws -> (code: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: LuigidServer.python)
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
-    environment["PYTHONPATH"] = folder.path
-    process.environment = environment
-    let name = "python-\(UUID().uuidString)"
-    try LuigidTestProcesses.redirect(process, name, in: folder)
-    try process.run()
-    process.waitUntilExit()
-    let output = (folder.contents(of: ".\(name).stdout") ?? "") + (folder.contents(of: ".\(name).stderr") ?? "")
-    return (process.terminationStatus, output)
   }
 }

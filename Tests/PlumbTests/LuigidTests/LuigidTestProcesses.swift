@@ -5,6 +5,7 @@ import Synchronization
 import XCTest
 
 @testable import PlumbCommandLine
+@testable import PlumbLuigid
 
 /// What the luigid tests share to run Python Luigi workers beside Plumb and to wait for states:
 /// processes started in the test's folder, their output in `.<name>.stdout` and `.<name>.stderr`,
@@ -54,6 +55,39 @@ enum LuigidTestProcesses {
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
     return process
+  }
+
+  /// The display names of the tasks luigid has in `status`, sorted.
+  static func names(of status: String, in luigid: LuigidServer) throws -> [String] {
+    guard case .object(let tasks) = try luigid.api("task_list", ["status": .string(status), "upstream_status": ""])
+    else { return [] }
+    return tasks.values.compactMap { $0["display_name"]?.string }.sorted()
+  }
+
+  /// The ids of the tasks luigid has in `status`, by family.
+  static func ids(of status: String, in luigid: LuigidServer) throws -> [String: String] {
+    guard case .object(let tasks) = try luigid.api("task_list", ["status": .string(status), "upstream_status": ""])
+    else { return [:] }
+    var ids: [String: String] = [:]
+    for (id, task) in tasks { ids[task["name"]?.string ?? ""] = id }
+    return ids
+  }
+
+  /// Runs the venv's Python with `arguments` in `folder` to its end; its exit code and output.
+  static func runPython(_ arguments: [String], in folder: TemporaryFolder) throws -> (code: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: LuigidServer.python)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasSuffix("_CONFIG_PATH") }
+    environment["PYTHONPATH"] = folder.path
+    process.environment = environment
+    let name = "python-\(UUID().uuidString)"
+    try LuigidTestProcesses.redirect(process, name, in: folder)
+    try process.run()
+    process.waitUntilExit()
+    let output = (folder.contents(of: ".\(name).stdout") ?? "") + (folder.contents(of: ".\(name).stderr") ?? "")
+    return (process.terminationStatus, output)
   }
 
   /// Sends `process`'s output and errors to `.<name>.stdout` and `.<name>.stderr` in `folder`.
