@@ -39,7 +39,11 @@ package struct TaskExecution: Sendable {
 
   /// Runs `node` to its outcome: ``TaskNode/State/succeeded``, `failed`, `alreadyComplete` (another
   /// run finished it meanwhile), `interrupted`, or `pending` when a stop came before it started.
-  package func run(_ node: TaskNode, for host: some TaskExecutionHost) async -> TaskNode.State {
+  /// On the caller's executor, as the steps below it are (see `runHoldingLock`): the worker loops
+  /// that call it are not isolated to any actor.
+  nonisolated(nonsending) package func run(_ node: TaskNode, for host: some TaskExecutionHost) async
+    -> TaskNode.State
+  {
     let crashSlot = CrashReport.taskStarted(node.info)
     defer { CrashReport.taskEnded(crashSlot) }
     return await context.activate { await runHoldingLock(node, for: host) }
