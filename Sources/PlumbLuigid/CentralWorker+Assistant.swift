@@ -83,8 +83,8 @@ extension CentralWorker {
   /// not be made here is no longer runnable (Luigi's `runnable=False`), and its explanation keeps
   /// its lines, as a Python traceback does. An assistant reports as one, so luigid does not
   /// count it among the tasks' stakeholders.
-  func outcome(of node: TaskNode, succeeded: Bool) -> [String: JSONValue] {
-    var arguments = TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id)
+  func outcome(of node: TaskNode, succeeded: Bool, id: String) -> [String: JSONValue] {
+    var arguments = TaskRegistration.finished(node, succeeded: succeeded, worker: identity.id, id: id)
     arguments["assistant"] = .bool(options.isAssistant)
     let handed = (node.task as? PythonLuigiTask)?.handed ?? (node.task as? UnloadableTask)?.handed
     guard let handed else { return arguments }

@@ -111,7 +111,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   }
 
   package func run(_ nodes: [TaskNode], graph: any GraphGrowing) async throws -> SchedulingEnd {
-    try await register(nodes)
+    let ids = TaskIDs(nodes)
+    try await register(nodes, ids: ids)
     // `--workers 0`, Luigi's way to schedule without running: the tasks wait for other workers.
     guard options.workers > 0 else { return SchedulingEnd() }
     guard options.isAssistant || nodes.contains(where: { $0.state == .pending }) else {
@@ -134,7 +135,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
     pinger.start()
     defer { pinger.stop() }
     var byID: [String: TaskNode] = [:]
-    for node in nodes where byID[node.info.id] == nil { byID[node.info.id] = node }
+    for node in nodes where byID[ids[node]] == nil { byID[ids[node]] = node }
     let (wakes, wakeCoordinator) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     shared.withLock { [byID] shared in
       shared.run = RunState(nodes: nodes)
@@ -180,7 +181,7 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// this worker between them. The order matters for a family that batches: luigid lists a batch's
   /// values in the order it first heard of the tasks, and that order makes the batch's task
   /// (`values=0,1,2`).
-  private func register(_ nodes: [TaskNode]) async throws {
+  private func register(_ nodes: [TaskNode], ids: TaskIDs) async throws {
     let client = client
     let log = log
     let worker = identity.id
@@ -192,7 +193,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
       while start < nodes.count {
         let batch = nodes[start..<min(nodes.count, start + HTTPKeepAlive.batchLimit)]
         _ = try await client.call(
-          batch.map { LuigidClient.Call("add_task", TaskRegistration.scheduled($0, worker: worker)) }, log: log)
+          batch.map { LuigidClient.Call("add_task", TaskRegistration.scheduled($0, worker: worker, ids: ids)) },
+          log: log)
         start = batch.endIndex
       }
     }
@@ -266,7 +268,8 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   // MARK: - Handing out
 
   private enum Event: Sendable {
-    case finished(TaskNode, TaskNode.State)
+    /// A task ended here, with its id as luigid handed it out.
+    case finished(TaskNode, TaskNode.State, id: String)
     /// The wait interval passed while slots were free: time to ask luigid again.
     case tick
     /// A task waiting for its dynamic requirements lent its slot: time to ask luigid again.
@@ -321,11 +324,13 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
             if node == nil, options.isAssistant, let adopted = adopt(taskID, handedIn: response) {
               running[taskID] = adopted
               group.addTask(executorPreference: threads) {
-                .finished(adopted, await self.execution.run(adopted, for: self))
+                .finished(adopted, await self.execution.run(adopted, for: self), id: taskID)
               }
             } else if let node, start(node) {
               running[taskID] = node
-              group.addTask(executorPreference: threads) { .finished(node, await self.execution.run(node, for: self)) }
+              group.addTask(executorPreference: threads) {
+                .finished(node, await self.execution.run(node, for: self), id: taskID)
+              }
             } else {
               await refuse(taskID, node: node)
             }
@@ -334,9 +339,10 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
           if let batch = reply.batch {
             do {
               if let node = try await claim(batch) {
-                running[node.info.id] = node
+                let id = node.info.id
+                running[id] = node
                 group.addTask(executorPreference: threads) {
-                  .finished(node, await self.execution.run(node, for: self))
+                  .finished(node, await self.execution.run(node, for: self), id: id)
                 }
               }
             } catch {
@@ -398,17 +404,19 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
         case .wake:
           guard !isStopping else { break asking }
           Self.listen(for: wakes, in: &group)
-        case .finished(let node, let state):
-          running[node.info.id] = nil
+        case .finished(let node, let state, let id):
+          running[id] = nil
           idleSince = nil
-          if let outcome = record(node, state) { outcomes.append(outcome) }
+          if let outcome = record(node, state, id: id) { outcomes.append(outcome) }
         }
       }
       // Stopping: tasks still running were cancelled with this task; those that end within the
       // grace period are still reported, so that luigid need not wait for this worker to die.
       group.cancelAll()
       while let event = await group.next() {
-        guard case .finished(let node, let state) = event, let outcome = record(node, state) else { continue }
+        guard case .finished(let node, let state, let id) = event, let outcome = record(node, state, id: id) else {
+          continue
+        }
         outcomes.append(outcome)
       }
       if !outcomes.isEmpty {
@@ -497,18 +505,18 @@ package final class CentralWorker: TaskScheduling, TaskExecutionHost {
   /// Records `node`'s outcome; returns what tells luigid, unless there is nothing to tell: the run
   /// had ended, or the task was interrupted or never started (luigid hands it out again once this
   /// worker is gone).
-  private func record(_ node: TaskNode, _ state: TaskNode.State) -> [String: JSONValue]? {
+  private func record(_ node: TaskNode, _ state: TaskNode.State, id: String) -> [String: JSONValue]? {
     let (isOver, recorded) = shared.withLock { shared in
       // Its `run()` gave up waiting because another worker runs it (a hand-back still marked):
       // pending again here, as in luigid, and nothing to report; luigid may hand it here later.
-      let wasTaken = shared.handBacks.removeValue(forKey: node.info.id) != nil && state == .interrupted
+      let wasTaken = shared.handBacks.removeValue(forKey: id) != nil && state == .interrupted
       let recorded = wasTaken ? .pending : state
       return (!shared.run.record(node, outcome: recorded), recorded)
     }
     guard !isOver else { return nil }
     switch recorded {
-    case .succeeded, .alreadyComplete: return outcome(of: node, succeeded: true)
-    case .failed: return outcome(of: node, succeeded: false)
+    case .succeeded, .alreadyComplete: return outcome(of: node, succeeded: true, id: id)
+    case .failed: return outcome(of: node, succeeded: false, id: id)
     default: return nil
     }
   }

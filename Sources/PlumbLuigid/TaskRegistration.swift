@@ -13,8 +13,9 @@ enum TaskRegistration {
   /// runnable, to be checked again, with ``RunOptions/retriesExternalTasks``, and without
   /// dependencies, as Luigi's worker registers it), UNKNOWN when its `complete()` or `requires()`
   /// failed.
-  static func scheduled(_ node: TaskNode, worker: String) -> [String: JSONValue] {
-    var arguments = common(node, worker: worker)
+  /// `ids` has the ids of the run's tasks worked out already.
+  static func scheduled(_ node: TaskNode, worker: String, ids: TaskIDs = TaskIDs()) -> [String: JSONValue] {
+    var arguments = common(node, worker: worker, id: ids[node])
     let status: String
     var runnable = false
     var deps: JSONValue = .null
@@ -28,7 +29,7 @@ enum TaskRegistration {
     default:
       status = "PENDING"
       runnable = true
-      if !node.isExternal { deps = .array(node.dependencies.map { .string($0.info.id) }) }
+      if !node.isExternal { deps = .array(node.dependencies.map { .string(ids[$0]) }) }
     }
     arguments["status"] = .string(status)
     arguments["runnable"] = .bool(runnable)
@@ -75,10 +76,11 @@ enum TaskRegistration {
   /// The report of `node`'s outcome here: DONE, or FAILED with the error's text as `expl`,
   /// JSON-encoded once more as Luigi's workers send their tracebacks (the visualiser decodes it).
   /// External data still missing is Luigi's `expl` exactly, without the paths this machine misses.
+  /// `id` is the task's id, when it was worked out already.
   static func finished(
-    _ node: TaskNode, succeeded: Bool, worker: String, explanation: String? = nil
+    _ node: TaskNode, succeeded: Bool, worker: String, explanation: String? = nil, id: String? = nil
   ) -> [String: JSONValue] {
-    var arguments = common(node, worker: worker)
+    var arguments = common(node, worker: worker, id: id ?? node.info.id)
     arguments["status"] = succeeded ? "DONE" : "FAILED"
     arguments["runnable"] = .null
     arguments["deps"] = .null
@@ -96,7 +98,7 @@ enum TaskRegistration {
   static func newDependencies(
     of node: TaskNode, _ requirements: [TaskNode], pending: Bool, worker: String
   ) -> [String: JSONValue] {
-    var arguments = common(node, worker: worker)
+    var arguments = common(node, worker: worker, id: node.info.id)
     arguments["status"] = pending ? "PENDING" : "RUNNING"
     arguments["runnable"] = true
     arguments["deps"] = .null
@@ -118,11 +120,11 @@ enum TaskRegistration {
     return (params, visibilities)
   }
 
-  private static func common(_ node: TaskNode, worker: String) -> [String: JSONValue] {
+  private static func common(_ node: TaskNode, worker: String, id: String) -> [String: JSONValue] {
     let (params, visibilities) = parameters(of: node)
     return [
       "worker": .string(worker),
-      "task_id": .string(node.info.id),
+      "task_id": .string(id),
       "family": .string(node.info.family),
       // What a Python worker imports to rebuild a task it did not schedule; a Swift task has no
       // module, and no Python worker can run it (see "Central scheduler" in the docs).
@@ -131,7 +133,7 @@ enum TaskRegistration {
       "param_visibilities": .object(visibilities),
       "resources": .object(node.resources.mapValues { .number(Double($0)) }),
       "assistant": false,
-      // Left as it is, but where the graph's registration says it (``scheduled(_:worker:)``).
+      // Left as it is, but where the graph's registration says it (``scheduled(_:worker:ids:)``).
       "batchable": .null,
       "batch_id": .null,
       "tracking_url": .null,
@@ -140,4 +142,23 @@ enum TaskRegistration {
       "retry_policy_dict": .object(["retry_count": .null, "disable_hard_timeout": .null, "disable_window": .null]),
     ]
   }
+}
+
+/// Luigi's ids of a run's tasks, each worked out once: ``TaskInfo/id`` makes an MD5 of the task's
+/// parameters anew each time, and a run names a task to luigid when it registers it, when a task
+/// that requires it is registered, and when it reports its outcome.
+struct TaskIDs {
+  private var ids: [ObjectIdentifier: String] = [:]
+
+  /// No ids known: each is worked out when asked for.
+  init() {}
+
+  /// The ids of `nodes`, which must outlive these ids (their object identities are the keys).
+  init(_ nodes: [TaskNode]) {
+    ids.reserveCapacity(nodes.count)
+    for node in nodes { ids[ObjectIdentifier(node)] = node.info.id }
+  }
+
+  /// The id of `node`: known, or worked out now.
+  subscript(node: TaskNode) -> String { ids[ObjectIdentifier(node)] ?? node.info.id }
 }
