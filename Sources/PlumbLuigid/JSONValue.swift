@@ -93,18 +93,33 @@ enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBo
 
   /// Parses JSON text.
   ///
-  /// Read byte by byte straight into these values, rather than with `JSONSerialization`, whose
-  /// Foundation objects take eight times as long to turn into them: time luigid would spend waiting
-  /// for this worker after each `get_work`.
+  /// Read by the strict reader that reads a `JSONObject` parameter's text, rather than with
+  /// `JSONSerialization`, whose Foundation objects take several times as long to turn into these
+  /// values: time luigid would spend waiting for this worker after each `get_work`.
   ///
   /// - Throws: when `data` is not JSON.
   init(parsing data: Data) throws {
-    self = try data.withUnsafeBytes { buffer in
-      var reader = JSONReader(buffer.bindMemory(to: UInt8.self))
-      let value = try reader.value(depth: 0)
-      reader.skipSpace()
-      guard reader.isAtEnd else { throw JSONReader.Invalid() }
-      return value
+    guard let value = JSONObject.Value(jsonText: Array(data)) else { throw NotJSON() }
+    self.init(value)
+  }
+
+  /// Why an answer could not be read.
+  struct NotJSON: Error {}
+
+  /// `value` as luigid's answers are used: numbers as doubles; of two members of one name, the last.
+  private init(_ value: JSONObject.Value) {
+    switch value {
+    case .null: self = .null
+    case .bool(let value): self = .bool(value)
+    case .integer(let value): self = .number(Double(value))
+    case .number(let value): self = .number(value)
+    case .string(let value): self = .string(value)
+    case .array(let values): self = .array(values.map(JSONValue.init))
+    case .object(let object):
+      var members: [String: JSONValue] = [:]
+      members.reserveCapacity(object.members.count)
+      for member in object.members { members[member.key] = JSONValue(member.value) }
+      self = .object(members)
     }
   }
 
@@ -136,192 +151,5 @@ enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBo
   var elements: [JSONValue]? {
     guard case .array(let values) = self else { return nil }
     return values
-  }
-}
-
-/// Reads JSON text (RFC 8259) into a ``JSONValue``: any value at the top, numbers as doubles,
-/// `\u` escapes with their surrogate pairs; the last of two members of one name wins.
-private struct JSONReader {
-  struct Invalid: Error {}
-
-  private let bytes: UnsafeBufferPointer<UInt8>
-  private var index = 0
-
-  /// Deeper than this is no answer of luigid's, and would exhaust the stack.
-  private static let maximumDepth = 512
-
-  init(_ bytes: UnsafeBufferPointer<UInt8>) {
-    self.bytes = bytes
-  }
-
-  var isAtEnd: Bool { index == bytes.count }
-
-  mutating func skipSpace() {
-    while index < bytes.count {
-      switch bytes[index] {
-      case 0x20, 0x09, 0x0A, 0x0D: index += 1
-      default: return
-      }
-    }
-  }
-
-  mutating func value(depth: Int) throws -> JSONValue {
-    guard depth < Self.maximumDepth else { throw Invalid() }
-    skipSpace()
-    guard index < bytes.count else { throw Invalid() }
-    switch bytes[index] {
-    case UInt8(ascii: "{"):
-      index += 1
-      var members: [String: JSONValue] = [:]
-      skipSpace()
-      if take(UInt8(ascii: "}")) { return .object(members) }
-      repeat {
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Invalid() }
-        let key = try string()
-        skipSpace()
-        guard take(UInt8(ascii: ":")) else { throw Invalid() }
-        members[key] = try value(depth: depth + 1)
-        skipSpace()
-      } while take(UInt8(ascii: ","))
-      guard take(UInt8(ascii: "}")) else { throw Invalid() }
-      return .object(members)
-    case UInt8(ascii: "["):
-      index += 1
-      var values: [JSONValue] = []
-      skipSpace()
-      if take(UInt8(ascii: "]")) { return .array(values) }
-      repeat {
-        values.append(try value(depth: depth + 1))
-        skipSpace()
-      } while take(UInt8(ascii: ","))
-      guard take(UInt8(ascii: "]")) else { throw Invalid() }
-      return .array(values)
-    case UInt8(ascii: "\""): return .string(try string())
-    case UInt8(ascii: "t"): return try word("true", .bool(true))
-    case UInt8(ascii: "f"): return try word("false", .bool(false))
-    case UInt8(ascii: "n"): return try word("null", .null)
-    default: return .number(try number())
-    }
-  }
-
-  private mutating func take(_ byte: UInt8) -> Bool {
-    guard index < bytes.count, bytes[index] == byte else { return false }
-    index += 1
-    return true
-  }
-
-  private mutating func word(_ word: StaticString, _ value: JSONValue) throws -> JSONValue {
-    let count = word.utf8CodeUnitCount
-    guard index + count <= bytes.count, (0..<count).allSatisfy({ bytes[index + $0] == word.utf8Start[$0] })
-    else { throw Invalid() }
-    index += count
-    return value
-  }
-
-  /// A number as JSON's grammar has it, its value as the standard library's `Double` reads it.
-  private mutating func number() throws -> Double {
-    let start = index
-    _ = take(UInt8(ascii: "-"))
-    let integerStart = index
-    guard digits() else { throw Invalid() }
-    // JSON's integer part is 0, or starts with 1 to 9.
-    if bytes[integerStart] == UInt8(ascii: "0"), index - integerStart > 1 { throw Invalid() }
-    if take(UInt8(ascii: ".")) {
-      guard digits() else { throw Invalid() }
-    }
-    if take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
-      if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
-      guard digits() else { throw Invalid() }
-    }
-    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-    guard let number = Double(text) else { throw Invalid() }
-    return number
-  }
-
-  /// Reads the digits here; whether there was one at least.
-  private mutating func digits() -> Bool {
-    let start = index
-    while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-    return index > start
-  }
-
-  /// A string, from its opening quote: runs without escapes copied as they are, escapes decoded.
-  private mutating func string() throws -> String {
-    index += 1
-    var run = index
-    var decoded: [UInt8]?
-    while true {
-      guard index < bytes.count else { throw Invalid() }
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") { break }
-      guard byte >= 0x20 else { throw Invalid() }
-      guard byte == UInt8(ascii: "\\") else {
-        index += 1
-        continue
-      }
-      var escaped = decoded ?? []
-      escaped += UnsafeBufferPointer(rebasing: bytes[run..<index])
-      index += 1
-      try escape(into: &escaped)
-      decoded = escaped
-      run = index
-    }
-    let tail = UnsafeBufferPointer(rebasing: bytes[run..<index])
-    index += 1
-    guard var escaped = decoded else { return String(decoding: tail, as: UTF8.self) }
-    escaped += tail
-    return String(decoding: escaped, as: UTF8.self)
-  }
-
-  /// Decodes the escape after a backslash, as UTF-8 into `decoded`.
-  private mutating func escape(into decoded: inout [UInt8]) throws {
-    guard index < bytes.count else { throw Invalid() }
-    let byte = bytes[index]
-    index += 1
-    switch byte {
-    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(byte)
-    case UInt8(ascii: "b"): decoded.append(0x08)
-    case UInt8(ascii: "f"): decoded.append(0x0C)
-    case UInt8(ascii: "n"): decoded.append(0x0A)
-    case UInt8(ascii: "r"): decoded.append(0x0D)
-    case UInt8(ascii: "t"): decoded.append(0x09)
-    case UInt8(ascii: "u"):
-      var scalar = UInt32(try hexUnit())
-      // A high surrogate escaped next to a low one is one character; alone, either is none.
-      if (0xD800..<0xDC00).contains(scalar), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-        bytes[index + 1] == UInt8(ascii: "u")
-      {
-        let mark = index
-        index += 2
-        let low = UInt32(try hexUnit())
-        if (0xDC00..<0xE000).contains(low) {
-          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-        } else {
-          index = mark
-        }
-      }
-      decoded += String(Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8
-    default: throw Invalid()
-    }
-  }
-
-  /// The four hexadecimal digits of a `\u` escape.
-  private mutating func hexUnit() throws -> UInt16 {
-    guard index + 4 <= bytes.count else { throw Invalid() }
-    var unit: UInt16 = 0
-    for _ in 0..<4 {
-      let byte = bytes[index]
-      let digit: UInt8
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-      default: throw Invalid()
-      }
-      unit = unit << 4 | UInt16(digit)
-      index += 1
-    }
-    return unit
   }
 }

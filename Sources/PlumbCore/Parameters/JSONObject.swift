@@ -115,7 +115,7 @@ public struct JSONObject: RequirableParameterValue, Hashable, Sendable, CustomSt
   public var description: String { parameterText }
 
   /// A strict JSON reader (RFC 8259) that keeps the order of members.
-  private struct Reader {
+  fileprivate struct Reader {
     let bytes: [UInt8]
     var position = 0
 
@@ -182,6 +182,18 @@ public struct JSONObject: RequirableParameterValue, Hashable, Sendable, CustomSt
     mutating func string() -> String? {
       guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
       position += 1
+      // Most strings (every key and id luigid sends) have no escape: their bytes are the text.
+      let start = position
+      while position < bytes.count, bytes[position] >= 0x20, bytes[position] != UInt8(ascii: "\""),
+        bytes[position] != UInt8(ascii: "\\")
+      {
+        position += 1
+      }
+      if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+        position += 1
+        return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+      }
+      position = start
       var units: [UInt16] = []
       var raw: [UInt8] = []
       // Raw bytes are UTF-8; escapes are UTF-16 units (a pair for characters past U+FFFF).
@@ -250,5 +262,15 @@ public struct JSONObject: RequirableParameterValue, Hashable, Sendable, CustomSt
       if isInteger { return Int(text).map(Value.integer) }
       return Double(text).flatMap { $0.isFinite ? .number($0) : nil }
     }
+  }
+}
+
+extension JSONObject.Value {
+  /// Reads any JSON value from `bytes` (UTF-8), as strictly as a parameter's text is read; `nil`
+  /// when they are not JSON. luigid's answers are read so too.
+  package init?(jsonText bytes: [UInt8]) {
+    var reader = JSONObject.Reader(bytes)
+    guard let value = reader.value(depth: 0), reader.atEnd else { return nil }
+    self = value
   }
 }
