@@ -132,4 +132,38 @@ final class CentralCooldownTests: XCTestCase {
     XCTAssertTrue(forced.summary.contains("* 2 ran successfully:"), forced.summary)
     XCTAssertEqual(lines.filter { $0.contains("stable_done_cooldown_secs") }.count, 1, "\(lines)")
   }
+
+  /// An external check luigid ignores (issue 21): the data was there in the first run, so luigid has
+  /// the external task DONE. With the data and what needed it deleted, the run again at once
+  /// registers the check runnable (`retry_external_tasks`), luigid ignores the claim during its
+  /// cooldown, and the run claims it again as it first did, runnable: luigid hands the check out, it
+  /// fails while the data is missing, and once the data comes it passes and what needed it runs.
+  func testAnExternalCheckLuigidIgnoresIsClaimedAgainRunnableAndPassesOnceTheDataComes() throws {
+    let folder = self.folder!
+    for n in [1, 2] { try folder.write("\(n)\n", to: "data-\(n).txt") }
+    var options = folder.options(workers: 1)
+    options.configuration = try Configuration(text: "[worker]\nretry_external_tasks = true\n")
+    var scheduler = luigid.scheduler
+    scheduler.keepsAlive = true
+    options.scheduler = .central(scheduler)
+    options.logLevel = .info
+    let first = try build([UseAll()], options: options)
+    XCTAssertTrue(first.success, first.summary)
+    for name in ["data-2.txt", "use-2.txt"] { folder.delete(name) }
+
+    let lines = Mutex<[String]>([])
+    options.logSink = { line in
+      lines.withLock { $0.append(line) }
+      // The data comes once the check claimed again has failed for want of it.
+      if line.contains("ExtData(n=2) failed:") { try? folder.write("2\n", to: "data-2.txt") }
+    }
+    let again = try build([UseAll()], options: options)
+
+    let said = lines.withLock { $0 }
+    XCTAssertTrue(again.success, again.summary)
+    XCTAssertEqual(folder.contents(of: "use-2.txt"), "x", again.summary)
+    XCTAssertTrue(again.summary.contains("    - 1 ExtData(n=2)\n"), again.summary)
+    XCTAssertEqual(said.filter { $0.contains("stable_done_cooldown_secs") }.count, 1, "\(said)")
+    XCTAssertEqual(said.filter { $0.contains("ExtData(n=2) failed:") }.count, 1, "\(said)")
+  }
 }
