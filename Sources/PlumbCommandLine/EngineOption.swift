@@ -49,12 +49,9 @@ struct EngineOption: Sendable {
       invocation, _, _ in
       invocation.logLevel = .error
     },
-    EngineOption(
-      names: ["--no-lock"], valueName: nil,
-      help: "let the same command run twice at once in this folder; no task runs twice at once ([core] no_lock)"
-    ) { invocation, _, _ in
-      invocation.noLock = true
-    },
+    .switch(
+      "--no-lock", sets: \.noLock,
+      help: "let the same command run twice at once in this folder; no task runs twice at once ([core] no_lock)"),
     EngineOption(
       names: ["--graph"], valueName: "FILE",
       help: "write the task graph to FILE after the run: .html page, .svg picture, .dot or .mmd text"
@@ -70,12 +67,9 @@ struct EngineOption: Sendable {
     ) { invocation, value, _ in
       invocation.forcing.append(value)
     },
-    EngineOption(
-      names: ["--local-scheduler"], valueName: nil,
-      help: "schedule in this process (the default unless a central scheduler is named)"
-    ) { invocation, _, _ in
-      invocation.scheduler.forcesLocal = true
-    },
+    .switch(
+      "--local-scheduler", sets: \.scheduler.forcesLocal,
+      help: "schedule in this process (the default unless a central scheduler is named)"),
     EngineOption(
       names: ["--scheduler-host"], valueName: "HOST",
       help: "use Luigi's central scheduler (luigid) on HOST ([core] default-scheduler-host; port 8082)"
@@ -100,30 +94,18 @@ struct EngineOption: Sendable {
       }
       invocation.scheduler.url = url
     },
-    EngineOption(
-      names: ["--assistant"], valueName: nil,
-      help: "with luigid, run the pending tasks anyone scheduled; no task needed ([core] assistant)"
-    ) { invocation, _, _ in
-      invocation.isAssistant = true
-    },
-    EngineOption(
-      names: ["--worker-no-install-shutdown-handler"], valueName: nil,
-      help: "leave SIGUSR1 as it was rather than finishing what runs on it ([worker] no_install_shutdown_handler)"
-    ) { invocation, _, _ in
-      invocation.leavesSIGUSR1 = true
-    },
-    EngineOption(
-      names: ["--worker-retry-external-tasks"], valueName: nil,
-      help: "check missing external data again while the run goes on, as a failed task ([worker] retry_external_tasks)"
-    ) { invocation, _, _ in
-      invocation.retriesExternalTasks = true
-    },
-    EngineOption(
-      names: ["--worker-keep-alive"], valueName: nil,
-      help: "with luigid, wait for tasks other workers are running instead of leaving them ([worker] keep_alive)"
-    ) { invocation, _, _ in
-      invocation.scheduler.keepsAlive = true
-    },
+    .switch(
+      "--assistant", sets: \.isAssistant,
+      help: "with luigid, run the pending tasks anyone scheduled; no task needed ([core] assistant)"),
+    .switch(
+      "--worker-no-install-shutdown-handler", sets: \.leavesSIGUSR1,
+      help: "leave SIGUSR1 as it was rather than finishing what runs on it ([worker] no_install_shutdown_handler)"),
+    .switch(
+      "--worker-retry-external-tasks", sets: \.retriesExternalTasks,
+      help: "check missing external data again while the run goes on, as a failed task ([worker] retry_external_tasks)"),
+    .switch(
+      "--worker-keep-alive", sets: \.scheduler.keepsAlive,
+      help: "with luigid, wait for tasks other workers are running instead of leaving them ([worker] keep_alive)"),
     EngineOption(
       names: ["--worker-wait-interval"], valueName: "SECONDS",
       help: "with luigid, ask for work this often while there is none ([worker] wait_interval; default 1)"
@@ -136,19 +118,13 @@ struct EngineOption: Sendable {
     ) { invocation, value, flag in
       invocation.scheduler.waitJitter = try seconds(value, flag: flag)
     },
-    EngineOption(
-      names: ["--worker-count-uniques"], valueName: nil,
-      help: "with keep-alive, wait only while a pending task is this worker's alone ([worker] count_uniques)"
-    ) { invocation, _, _ in
-      invocation.scheduler.countsUniques = true
-    },
-    EngineOption(
-      names: ["--worker-count-last-scheduled"], valueName: nil,
+    .switch(
+      "--worker-count-uniques", sets: \.scheduler.countsUniques,
+      help: "with keep-alive, wait only while a pending task is this worker's alone ([worker] count_uniques)"),
+    .switch(
+      "--worker-count-last-scheduled", sets: \.scheduler.countsLastScheduled,
       help:
-        "with keep-alive, wait only while this worker registered a pending task last ([worker] count_last_scheduled)"
-    ) { invocation, _, _ in
-      invocation.scheduler.countsLastScheduled = true
-    },
+        "with keep-alive, wait only while this worker registered a pending task last ([worker] count_last_scheduled)"),
     EngineOption(
       names: ["--worker-max-keep-alive-idle-duration"], valueName: "DURATION",
       help:
@@ -161,6 +137,15 @@ struct EngineOption: Sendable {
       invocation.scheduler.maximumKeepAliveIdleDuration = duration
     },
   ]
+
+  /// A flag without a value that turns on the invocation's setting at `property`.
+  private static func `switch`(
+    _ name: String, sets property: WritableKeyPath<Invocation, Bool> & Sendable, help: String
+  ) -> EngineOption {
+    EngineOption(names: [name], valueName: nil, help: help) { invocation, _, _ in
+      invocation[keyPath: property] = true
+    }
+  }
 
   /// The option called `flag`, if any.
   static func named(_ flag: String) -> EngineOption? {
