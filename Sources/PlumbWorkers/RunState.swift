@@ -397,7 +397,7 @@ package struct RunState<Waiter> {
   /// the node no longer changes.
   package mutating func record(_ node: TaskNode, outcome: TaskNode.State) -> Bool {
     guard !hasEnded else { return false }
-    for task in node.runsFor { task.state = outcome }
+    node.forEachRunFor { $0.state = outcome }
     node.state = outcome
     return true
   }
