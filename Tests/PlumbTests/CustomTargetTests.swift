@@ -157,18 +157,39 @@ final class CustomTargetTests: XCTestCase {
     XCTAssertEqual(thrownMessage { try target.lines() }, message)
   }
 
-  func testOutputFileWritesBesideThePathAndMovesIntoPlaceAtTheEnd() throws {
+  func testOutputFileKeepsASmallFileInMemoryAndPutsItInPlaceAtTheEnd() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     try folder.write("old\n", to: "report.tsv")
     try OutputFile.write(to: folder.path(of: "report.tsv")) { file in
       file.writeLine("new")
-      let names = folder.files()
       XCTAssertEqual(folder.contents(of: "report.tsv"), "old\n", "the final file must not change while writing")
-      XCTAssertEqual(names.count, 2, "\(names)")
-      XCTAssertTrue(names.contains { $0.hasPrefix("report.tsv-plumb-tmp-") }, "\(names)")
+      XCTAssertEqual(folder.files(), ["report.tsv"], "a small file has no name on the way")
     }
     XCTAssertEqual(folder.contents(of: "report.tsv"), "new\n")
     XCTAssertEqual(folder.files(), ["report.tsv"])
+
+    try OutputFile.write(to: folder.path(of: "new/first.tsv")) { file in
+      file.writeLine("first")
+      XCTAssertEqual(folder.listing(), ["report.tsv"], "nothing appears before the end, not even the folder")
+    }
+    XCTAssertEqual(folder.contents(of: "new/first.tsv"), "first\n")
+  }
+
+  func testOutputFileWritesALargeFileBesideThePathAndMovesItIntoPlaceAtTheEnd() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let large = String(repeating: "x", count: 64 * 1024)
+    for before in [nil, "old\n"] {
+      if let before { try folder.write(before, to: "report.tsv") }
+      try OutputFile.write(to: folder.path(of: "report.tsv")) { file in
+        file.writeLine(large)
+        let names = folder.files()
+        XCTAssertEqual(folder.contents(of: "report.tsv"), before, "the final file must not change while writing")
+        XCTAssertEqual(names.count, before == nil ? 1 : 2, "\(names)")
+        XCTAssertTrue(names.contains { $0.hasPrefix("report.tsv-plumb-tmp-") }, "\(names)")
+      }
+      XCTAssertEqual(folder.contents(of: "report.tsv"), large + "\n")
+      XCTAssertEqual(folder.files(), ["report.tsv"])
+    }
   }
 
   // MARK: - A target whose exists() throws

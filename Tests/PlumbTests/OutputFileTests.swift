@@ -43,6 +43,36 @@ final class OutputFileTests: XCTestCase {
     XCTAssertEqual(folder.files(), [])
   }
 
+  // MARK: - Files without a name on the way
+
+  func testASmallFileIsLinkedByTheDescriptorAndWhereThatIsRefusedByItsEntryInProc() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "out.txt"))
+    let first = OutputFile.linksByProc.load(ordering: .relaxed)
+    defer { OutputFile.linksByProc.store(first, ordering: .relaxed) }
+
+    // Kernels before Linux 6.10 refuse the first way to a process without privileges; this one
+    // takes both, so each is tried here on its own.
+    for byProc in [false, true] {
+      OutputFile.linksByProc.store(byProc, ordering: .relaxed)
+      try? target.remove()
+      try target.write("by proc: \(byProc)\n")
+      XCTAssertEqual(folder.contents(of: "out.txt"), "by proc: \(byProc)\n")
+      XCTAssertEqual(OutputFile.linksByProc.load(ordering: .relaxed), byProc, "the way tried first worked")
+    }
+    XCTAssertEqual(folder.files(), ["out.txt"])
+  }
+
+  func testASmallFileAtAFolderPathFailsAsAFolderAndLeavesNothing() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    XCTAssertEqual(mkdir(folder.path(of: "out.txt"), 0o755), 0)
+    let target = LocalTarget(folder.path(of: "out.txt"))
+    XCTAssertThrowsError(try target.write("small")) { error in
+      XCTAssertEqual(error as? TargetError, .isFolder(path: target.path))
+    }
+    XCTAssertEqual(folder.listing(), ["out.txt"])
+  }
+
   // MARK: - A write that fails
 
   func testWritesAfterAFailedWriteKeepNothingAndTheFirstErrorIsThrown() throws {

@@ -46,7 +46,7 @@ final class SignalProcessTests: XCTestCase {
     ] {
       XCTAssertTrue(outcome.output.contains(line + "\n"), "'\(line)' missing from: \(outcome.output)")
     }
-    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), "blocked 1\n")
+    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), blockedOutput(1))
     XCTAssertEqual(folder.contents(of: "quick-1.txt"), "quick 1\n")
     XCTAssertFalse(folder.contains("sleeper.txt"))
     XCTAssertFalse(folder.contains("top.txt"))
@@ -357,4 +357,10 @@ final class SignalProcessTests: XCTestCase {
       code: process.terminationStatus, output: folder.contents(of: ".stdout") ?? "",
       errorLines: errors.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))
   }
+}
+
+/// What `Blocked(n:)` of the plumb-signals program writes: its line, then more than a write keeps in
+/// memory, so that a stopped run finds a temporary file to remove.
+func blockedOutput(_ n: Int) -> String {
+  "blocked \(n)\n" + String(repeating: "-", count: 64 * 1024) + "\n"
 }

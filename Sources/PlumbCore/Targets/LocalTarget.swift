@@ -6,9 +6,10 @@ import Foundation
 
 /// A file on the local disk, written atomically.
 ///
-/// Writing goes to a temporary file beside the final one (`out.txt-plumb-tmp-…`) that is renamed
-/// into place only when the writing code finishes; until then ``exists()`` is false, and a write
-/// that throws leaves neither file behind. Parent folders are created on write. A folder at the
+/// What the writing code writes reaches the file only when that code finishes, all at once (see
+/// ``OutputFile/write(to:_:)``: a small file waits in memory, a large one goes to a temporary file
+/// beside the final one, `out.txt-plumb-tmp-…`); until then ``exists()`` is false, and a write that
+/// throws leaves no file behind. Parent folders are created on write. A folder at the
 /// path is an error, for ``exists()`` and for writing, not a file that is there.
 ///
 /// A relative path resolves against the working folder of the run that creates the target

@@ -22,24 +22,41 @@ import Synchronization
 /// An `OutputFile` is not `Sendable`: it belongs to the code writing it, for the length of the write.
 public final class OutputFile {
   private let finalPath: String
-  private let temporaryPath: String
+  /// Where the file's name starts in `finalPath`, and the longest name its folder takes.
+  private let nameStart: String.Index
+  private let nameMax: Int
+  /// The temporary file the content goes to once it outgrows memory, or when it cannot be put in
+  /// place without a name (see ``write(to:_:)``); empty before.
+  private var temporaryPath: String
   /// The temporary file's place among those removed at exit, until it is forgotten; `nil` for a
   /// file a test made. Forgotten once only: the place may be another file's afterwards.
   private var ticket: TemporaryFiles.Ticket?
+  /// The temporary file, or -1 while the content is all in memory.
   private var descriptor: Int32
   /// On a file system whose `close` may report a late write error (NFS reports them there), a
   /// duplicate of `descriptor` that keeps its `flock` until the file is renamed or removed, so that
   /// closing `descriptor` can report the error before the rename while no other writer can take the
   /// temporary file for stale; elsewhere -1, and `descriptor` holds the lock until after the rename.
-  private var lock: Int32
+  private var lock: Int32 = -1
   private var buffer: [UInt8] = []
   private var failure: TargetError?
 
-  private convenience init(finalPath: String) throws {
-    let (temporaryPath, ticket, descriptor, closeMayFail) = try Self.openTemporaryFile(beside: finalPath)
-    try self.init(
-      finalPath: finalPath, temporaryPath: temporaryPath, ticket: ticket, descriptor: descriptor,
-      closeMayFail: closeMayFail)
+  /// Content up to this size stays in memory until the write ends, and then goes in place without
+  /// a name on the way; beyond it, it goes to a temporary file as it comes.
+  static let memoryLimit = 64 * 1024
+
+  /// Starts a write of `finalPath`, all in memory for now; throws when no file can have its name.
+  private init(finalPath: String) throws {
+    let nameStart = Self.fileNameStart(of: finalPath)
+    let nameMax = Self.maximumNameLength(in: finalPath, nameStart: nameStart)
+    if finalPath.utf8[nameStart...].count > nameMax {
+      throw TargetError.io(path: finalPath, operation: "create", code: ENAMETOOLONG)
+    }
+    self.finalPath = finalPath
+    self.nameStart = nameStart
+    self.nameMax = nameMax
+    temporaryPath = ""
+    descriptor = -1
   }
 
   /// Takes over `descriptor`, open on `temporaryPath`, to be renamed to `finalPath`; tests give
@@ -50,31 +67,49 @@ public final class OutputFile {
     closeMayFail: Bool = true
   ) throws {
     self.finalPath = finalPath
+    nameStart = finalPath.startIndex
+    nameMax = 255
     self.temporaryPath = temporaryPath
     self.ticket = ticket
     self.descriptor = descriptor
-    guard closeMayFail else {
-      lock = -1
-      return
-    }
+    try holdLockApart(if: closeMayFail)
+  }
+
+  /// Makes `lock` when `closeMayFail` (see `lock`); on failure, deletes the temporary file.
+  private func holdLockApart(if closeMayFail: Bool) throws(TargetError) {
+    guard closeMayFail else { return }
     lock = dup(descriptor)
     guard lock >= 0 else {
       let code = errno
       close(descriptor)
+      descriptor = -1
       unlink(temporaryPath)
-      if let ticket { TemporaryFiles.forget(ticket) }
+      forgetTemporaryFile()
       throw TargetError.io(path: finalPath, operation: "create a temporary file for", code: code)
     }
   }
 
+  /// Opens a new temporary file for the content (see `openTemporaryFile`).
+  private func openNamedFile() throws(TargetError) {
+    let (path, ticket, descriptor, closeMayFail) = try Self.openTemporaryFile(beside: finalPath)
+    temporaryPath = path
+    self.ticket = ticket
+    self.descriptor = descriptor
+    try holdLockApart(if: closeMayFail)
+  }
+
   /// Writes the file at `path` from what `body` writes into it, all at once or not at all.
   ///
-  /// `body` writes into a new temporary file beside `path` (`<path>-plumb-tmp-<n>`, so on the same
-  /// file system), which `rename(2)` then puts in place of any earlier file in one step; readers
-  /// see the old file or the new one, never a mix. Missing parent folders are created. If `body`
-  /// throws, the temporary file is deleted, the earlier file is left untouched, and the error is
-  /// rethrown. A temporary file still open when the process exits (its task was left running by a
-  /// stopped run) is removed then.
+  /// Content of up to 64 KiB stays in memory until `body` returns; then it goes into a file with
+  /// no name in the folder of `path` (`O_TMPFILE`), which `linkat(2)` gives the name `path` in one
+  /// step. Larger content, a file already at `path`, and file systems that have no such files (NFS)
+  /// go through a temporary file beside `path` (`<path>-plumb-tmp-<n>`, so on the same file
+  /// system), which `rename(2)` then puts in place of any earlier file in one step. Either way,
+  /// readers see the old file or the new one, never a mix; the one way costs fewer system calls and
+  /// leaves no name behind in the folder, and a process killed meanwhile leaves nothing at all.
+  /// Missing parent folders are created. If `body` throws, nothing is written (a temporary file is
+  /// deleted), the earlier file is left untouched, and the error is rethrown. A temporary file still
+  /// open when the process exits (its task was left running by a stopped run) is removed then.
   ///
   /// ```swift
   /// try OutputFile.write(to: "/data/report.tsv") { file in
@@ -89,7 +124,8 @@ public final class OutputFile {
   ///
   /// A writer holds an `flock(2)` on its temporary file until the file is renamed or deleted. A
   /// temporary file of `path` that nobody holds is left over from a writer that died (killed, or
-  /// the machine went down), and the next write of `path` deletes it. Writers take the lowest
+  /// the machine went down), and the next write of `path` deletes it (a write that finds one goes
+  /// through a temporary file itself, which does that). Writers take the lowest
   /// free number `n`, so leftovers are found by trying `n` upwards from 0, up to the first number
   /// that has no file; a leftover above such a gap stays until the gap fills. A writer that finds
   /// number 0 free meets that gap at once and looks no further: a leftover is nearly always at 0,
@@ -123,7 +159,7 @@ public final class OutputFile {
   /// fewer for every write, and a run never gets that far, since `exists()` refuses the folder.
   private static func openTemporaryFile(
     beside path: String
-  ) throws -> (path: String, ticket: TemporaryFiles.Ticket?, descriptor: Int32, closeMayFail: Bool) {
+  ) throws(TargetError) -> (path: String, ticket: TemporaryFiles.Ticket?, descriptor: Int32, closeMayFail: Bool) {
     let nameStart = fileNameStart(of: path)
     var nameMax = maximumNameLength(in: path, nameStart: nameStart)
     if path.utf8[nameStart...].count > nameMax {
@@ -196,11 +232,17 @@ public final class OutputFile {
   /// as on NFS, SMB or FUSE, which send the data then; a file system not known to be local counts
   /// as such. Looked up once per device, not once per write.
   static func closeMayReportErrors(on device: UInt64) -> Bool {
+    if device == lastLocalDevice.load(ordering: .relaxed) { return false }
     if let known = closeMayFailByDevice.withLock({ $0[device] }) { return known }
     let mayFail = fileSystemType(of: device).map { !localFileSystems.contains($0) } ?? true
     closeMayFailByDevice.withLock { $0[device] = mayFail }
+    if !mayFail { lastLocalDevice.store(device, ordering: .relaxed) }
     return mayFail
   }
+
+  /// The last local device looked up: a run writes most of its files on one, so most writes find
+  /// it here without the lock and the table.
+  private static let lastLocalDevice = Atomic<UInt64>(.max)
 
   /// The type of the file system mounted from `device` (`tmpfs`, `nfs4`, …), or `nil` when not
   /// found: Linux's `/proc/self/mountinfo` gives each mount's device as `major:minor` in its third
@@ -289,8 +331,7 @@ public final class OutputFile {
   /// call fewer for nearly every write.
   private static func maximumNameLength(in path: String, nameStart: String.Index) -> Int {
     if path.utf8[nameStart...].count + "-plumb-tmp-".utf8.count + 10 <= 143 { return 255 }
-    let folder = String(path.utf8[..<nameStart].dropLast()) ?? ""
-    let limit = pathconf(folder.isEmpty ? (nameStart == path.startIndex ? "." : "/") : folder, Int32(_PC_NAME_MAX))
+    let limit = pathconf(folder(of: path), Int32(_PC_NAME_MAX))
     return limit > 0 ? limit : 255
   }
 
@@ -316,33 +357,53 @@ public final class OutputFile {
   private func append(_ bytes: some Collection<UInt8>) {
     guard failure == nil else { return }
     buffer.append(contentsOf: bytes)
-    if buffer.count >= 64 * 1024 { flush() }
+    if buffer.count >= Self.memoryLimit { flush() }
   }
 
+  /// Writes what waits in memory to the temporary file, opening one first if there is none yet.
   private func flush() {
     guard failure == nil, !buffer.isEmpty else { return }
-    var offset = 0
-    buffer.withUnsafeBytes { bytes in
-      while offset < bytes.count {
-        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          failure = .io(path: finalPath, operation: "write", code: errno)
-          return
-        }
-        offset += written
+    if descriptor < 0 {
+      do {
+        try openNamedFile()
+      } catch {
+        failure = error
+        buffer = []
+        return
       }
+    }
+    if !Self.writeAll(buffer, to: descriptor) {
+      failure = .io(path: finalPath, operation: "write", code: errno)
     }
     buffer.removeAll(keepingCapacity: failure == nil)
     // The disk is likely full: give back the space the partial file holds at once, not at commit.
     if failure != nil { discard() }
   }
 
+  /// Writes all of `bytes` to `descriptor`; false, with `errno` set, on the first failure.
+  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+    bytes.withUnsafeBytes { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return false
+        }
+        offset += written
+      }
+      return true
+    }
+  }
+
   /// Puts the file in place of the final one, or throws the first error its writes met.
   func commit() throws {
     defer { forgetTemporaryFile() }
+    if failure == nil, descriptor < 0, placeWithoutName() { return }
     flush()
     if let failure { throw failure }
+    // An empty file never opened one.
+    if descriptor < 0 { try openNamedFile() }
     // The lock stays held until the rename, by `lock` where `descriptor` must close first.
     if lock >= 0 {
       let closed = close(descriptor)
@@ -361,6 +422,91 @@ public final class OutputFile {
     close(holder)
     lock = -1
     descriptor = -1
+  }
+
+  /// Puts content that never left memory in place through a file with no name, and says whether it
+  /// did; when it did not, nothing of it is left and the temporary-file way takes over, which also
+  /// reports any error. That way is taken when a file is at `finalPath` (the link cannot replace
+  /// it), when a temporary file of it is there (a leftover goes with the next write, which that way
+  /// sees to), and where files without names or their links are not to be had: file systems
+  /// without them, and those whose `close` may report a write error, which a link cannot wait for.
+  private func placeWithoutName() -> Bool {
+    let path = finalPath.utf8
+    let nameOffset = path.distance(from: path.startIndex, to: nameStart)
+    let marker = Self.firstTemporarySuffix
+    // The names this needs, built as C strings in one buffer on the stack: a task writes its
+    // outputs this way, and new strings would cost it more than the system calls below.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: path.count + marker.count + 2) { name in
+      var end = name.initialize(fromContentsOf: path)
+      var info = stat()
+      // The first temporary name, as `temporaryStem` makes it for all but the longest names.
+      let hasUsualStem = path.count - nameOffset + marker.count + 9 <= nameMax
+      if hasUsualStem {
+        end = UnsafeMutableBufferPointer(rebasing: name[end...]).initialize(fromContentsOf: marker) + end
+        name[end] = 0
+      }
+      let temporaryFileThere =
+        hasUsualStem
+        ? lstat(UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self), &info) == 0
+        : (Self.temporaryStem(of: finalPath, nameStart: nameStart, nameMax: nameMax) + "0").withCString {
+          lstat($0, &info) == 0
+        }
+      guard !temporaryFileThere else { return false }
+      // The folder: the path up to its last `/`, or `/` or `.`.
+      let folderEnd = nameOffset > 1 ? nameOffset - 1 : nameOffset
+      if nameOffset == 0 { name[0] = UInt8(ascii: ".") }
+      name[nameOffset == 0 ? 1 : folderEnd] = 0
+      let folder = UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self)
+      var unnamed = open(folder, Self.unnamedFileFlag | O_WRONLY | O_CLOEXEC, 0o644)
+      if unnamed < 0, errno == ENOENT, (try? Self.createParentFolders(of: finalPath)) != nil {
+        unnamed = open(folder, Self.unnamedFileFlag | O_WRONLY | O_CLOEXEC, 0o644)
+      }
+      guard unnamed >= 0 else { return false }
+      defer { close(unnamed) }
+      guard fstat(unnamed, &info) == 0, !Self.closeMayReportErrors(on: UInt64(info.st_dev)),
+        Self.writeAll(buffer, to: unnamed), finalPath.withCString({ Self.link(unnamed, to: $0) })
+      else { return false }
+      buffer = []
+      return true
+    }
+  }
+
+  /// `-plumb-tmp-0`: what the first temporary name of a file adds to its path.
+  private static let firstTemporarySuffix = Array("-plumb-tmp-0".utf8)
+
+  /// Gives the file without a name open on `descriptor` the name `path`, and says whether it did.
+  ///
+  /// By the descriptor itself (`AT_EMPTY_PATH`), which kernels before Linux 6.10 let only a
+  /// privileged process do; there, by the descriptor's entry in `/proc`, which every kernel with
+  /// `O_TMPFILE` follows. Whichever worked is tried first from then on.
+  private static func link(_ descriptor: Int32, to path: UnsafePointer<CChar>) -> Bool {
+    func link(byProc: Bool) -> Bool {
+      guard byProc else { return linkat(descriptor, "", AT_FDCWD, path, emptyPathFlag) == 0 }
+      return "/proc/self/fd/\(descriptor)".withCString { linkat(AT_FDCWD, $0, AT_FDCWD, path, AT_SYMLINK_FOLLOW) } == 0
+    }
+    let byProcFirst = linksByProc.load(ordering: .relaxed)
+    if link(byProc: byProcFirst) { return true }
+    // Anything else than "not allowed this way" (a file at the path, no space) is the same either way.
+    guard errno == ENOENT || errno == EPERM, link(byProc: !byProcFirst) else { return false }
+    linksByProc.store(!byProcFirst, ordering: .relaxed)
+    return true
+  }
+
+  /// Whether `link` tries `/proc` first: the way that worked last time.
+  static let linksByProc = Atomic<Bool>(false)
+
+  /// Linux's `O_TMPFILE` and `AT_EMPTY_PATH` (the same on every architecture Swift runs on there),
+  /// which Glibc declares only to C code built with `_GNU_SOURCE`.
+  private static let unnamedFileFlag: Int32 = 0o20_000_000 | O_DIRECTORY
+  private static let emptyPathFlag: Int32 = 0x1000
+
+  /// The folder `path` is in: the part before its last `/`, `/` for a file at the root, and `.` for a
+  /// name without a folder.
+  private static func folder(of path: String) -> String {
+    let nameStart = fileNameStart(of: path)
+    if nameStart == path.startIndex { return "." }
+    let folder = path.utf8[..<nameStart].dropLast()
+    return folder.isEmpty ? "/" : String(Substring(folder))
   }
 
   private func discard() {
@@ -385,7 +531,7 @@ public final class OutputFile {
   }
 
   /// Creates the folders above `path` that are missing, like `mkdir -p`.
-  static func createParentFolders(of path: String) throws {
+  static func createParentFolders(of path: String) throws(TargetError) {
     let parent = (path as NSString).deletingLastPathComponent
     guard !parent.isEmpty, parent != "/" else { return }
     if mkdir(parent, 0o777) == 0 { return }

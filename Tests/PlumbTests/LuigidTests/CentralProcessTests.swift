@@ -184,7 +184,7 @@ final class CentralProcessTests: XCTestCase {
     }
     XCTAssertTrue(
       outcome.errorLines.contains { $0.contains("trying again in 0.1 s (attempt 2 of 2)") }, "\(outcome.errorLines)")
-    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), "blocked 1\n")
+    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), blockedOutput(1))
     XCTAssertFalse(folder.contains("after-blocked.txt"))
     XCTAssertEqual(folder.files().filter { $0.contains("-plumb-tmp-") }, [])
   }
@@ -220,7 +220,7 @@ final class CentralProcessTests: XCTestCase {
 
     XCTAssertEqual(outcome.code, 0, outcome.output + "\(outcome.errorLines)")
     XCTAssertTrue(outcome.output.contains("* 2 ran successfully:"), outcome.output)
-    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), "blocked 1\n")
+    XCTAssertEqual(folder.contents(of: "blocked-1.txt"), blockedOutput(1))
     XCTAssertEqual(folder.contents(of: "after-blocked.txt"), "after\n")
   }
 
