@@ -115,15 +115,28 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   /// The node of `task`, whose parameters the run has resolved.
   private func node(for task: any PipelineTask) throws -> TaskNode {
     let info = TaskInfo(task)
-    if let known = nodesByInfo[info] {
-      try Self.checkSameTask(known.task, task, name: info.description)
-      return known
+    var created: TaskNode?
+    // One lookup that inserts when the task is new, rather than a lookup and then an insertion,
+    // each hashing the info and comparing it with the keys it meets: the graph looks up every
+    // task it is given this way.
+    let node = Self.value(
+      of: &nodesByInfo[
+        info,
+        default: {
+          created = TaskNode(task: task, info: info, order: nodes.count)
+          return created!
+        }()])
+    if let created {
+      nodes.append(created)
+    } else {
+      try Self.checkSameTask(node.task, task, name: info.description)
     }
-    let node = TaskNode(task: task, info: info, order: nodes.count)
-    nodes.append(node)
-    nodesByInfo[info] = node
     return node
   }
+
+  /// What `slot` holds: passed `&dictionary[key, default: value]`, it inserts `value` when `key` is
+  /// missing, in the same lookup.
+  private static func value(of slot: inout TaskNode) -> TaskNode { slot }
 
   /// Refuses two tasks that share a name but are not the same task: of two types whose names
   /// clash (`Songs.Load` and `Plays.Load` are both `Load`), or told apart only by a stored

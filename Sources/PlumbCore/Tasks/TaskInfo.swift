@@ -49,7 +49,10 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
 
   /// Whether the two describe the same task: the same family and parameter texts, byte for byte.
   public static func == (lhs: TaskInfo, rhs: TaskInfo) -> Bool {
-    ExactText(lhs.family) == ExactText(rhs.family) && lhs.parameters == rhs.parameters
+    // Equal infos have equal text forms, and one comparison of those tells most others apart: a
+    // graph's dictionaries compare every key they probe, most of them another task of the family.
+    ExactText(lhs.description) == ExactText(rhs.description) && ExactText(lhs.family) == ExactText(rhs.family)
+      && lhs.parameters == rhs.parameters
   }
 
   /// Hashes the bytes of the text form, consistently with ``==(_:_:)``: equal infos have equal
