@@ -208,7 +208,10 @@ final class SignalProcessTests: XCTestCase {
       XCTAssertEqual(process.terminationReason, .uncaughtSignal, backtrace)
       let lines = errors.split(separator: "\n").map(String.init)
       XCTAssertTrue(lines.contains("plumb: the run crashed while running Crash(index=3)"), "\(backtrace): \(lines)")
-      XCTAssertTrue(lines.contains { $0.contains("Fatal error: Index out of range") }, "\(backtrace): \(lines)")
+      #if DEBUG
+        // An optimized build traps on the bad index without the runtime's message.
+        XCTAssertTrue(lines.contains { $0.contains("Fatal error: Index out of range") }, "\(backtrace): \(lines)")
+      #endif
       XCTAssertFalse(folder.contains("crash.txt"))
     }
   }
