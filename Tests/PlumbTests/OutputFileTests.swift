@@ -1,6 +1,7 @@
 import Foundation
 import Plumb
 import PlumbTestSupport
+import Synchronization
 import XCTest
 
 @testable import PlumbCore
@@ -61,6 +62,32 @@ final class OutputFileTests: XCTestCase {
       XCTAssertEqual(OutputFile.linksByProc.load(ordering: .relaxed), byProc, "the way tried first worked")
     }
     XCTAssertEqual(folder.files(), ["out.txt"])
+  }
+
+  func testWritersOfOneFileAtOnceEachPutAWholeFileInPlaceAndLeaveNoTemporaryFile() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "out.txt"))
+    // Small files go in place by a link, which finds the file there for all but the first writer
+    // and sends the others the temporary-file way, among the live temporary files of the others;
+    // the last writer's file is larger than a write keeps in memory, so it goes that way throughout.
+    let contents = (0..<8).map { writer in String(repeating: "\(writer)", count: writer == 7 ? 70_000 : 10 + writer) }
+    let problems = Mutex<[String]>([])
+    DispatchQueue.concurrentPerform(iterations: contents.count) { writer in
+      for _ in 0..<50 {
+        do {
+          try target.write(contents[writer])
+          let found = try target.read()
+          if !contents.contains(found) {
+            problems.withLock { $0.append("read \(found.utf8.count) bytes, not a whole file") }
+          }
+        } catch {
+          problems.withLock { $0.append("writer \(writer): \(error)") }
+        }
+      }
+    }
+    XCTAssertEqual(problems.withLock { $0 }, [])
+    XCTAssertEqual(folder.files(), ["out.txt"], "no temporary file may be left")
+    XCTAssertTrue(contents.contains(try target.read()))
   }
 
   func testASmallFileAtAFolderPathFailsAsAFolderAndLeavesNothing() throws {
