@@ -307,10 +307,6 @@ public final class OutputFile {
   /// number could exceed `nameMax` bytes, the same made from as much of the start of the file's
   /// name (which starts at `nameStart`) as fits.
   private static func temporaryStem(of path: String, nameStart: String.Index, nameMax: Int) -> String {
-    let marker = "-plumb-tmp-"
-    // Room for a 10-digit number whatever the number is, so that a final name has temporary names
-    // of one form only, and leftovers are found under the name a new writer would use.
-    let suffixRoom = marker.utf8.count + 10
     var length = path.utf8[nameStart...].count
     if length + suffixRoom <= nameMax { return path + marker }
     let name = path.unicodeScalars[nameStart...]
@@ -323,6 +319,13 @@ public final class OutputFile {
     return String(path.unicodeScalars[..<kept]) + marker
   }
 
+  /// What a temporary name adds to the file's name before its number.
+  private static let marker = "-plumb-tmp-"
+  /// The bytes a temporary name may add to the file's name: the marker and a number of up to 10
+  /// digits, whatever the number is, so that a final name has temporary names of one form only,
+  /// and leftovers are found under the name a new writer would use.
+  private static let suffixRoom = marker.utf8.count + 10
+
   /// The longest file name the file system of the folder of `path` (whose file name starts at
   /// `nameStart`) takes, or 255 when it cannot tell.
   ///
@@ -330,7 +333,7 @@ public final class OutputFile {
   /// so the file system is asked only when the temporary name of `path` could be longer: one system
   /// call fewer for nearly every write.
   private static func maximumNameLength(in path: String, nameStart: String.Index) -> Int {
-    if path.utf8[nameStart...].count + "-plumb-tmp-".utf8.count + 10 <= 143 { return 255 }
+    if path.utf8[nameStart...].count + suffixRoom <= 143 { return 255 }
     let limit = pathconf(folder(of: path), Int32(_PC_NAME_MAX))
     return limit > 0 ? limit : 255
   }
@@ -434,13 +437,14 @@ public final class OutputFile {
     let path = finalPath.utf8
     let nameOffset = path.distance(from: path.startIndex, to: nameStart)
     let marker = Self.firstTemporarySuffix
+    let nameLength = path.count - nameOffset
     // The names this needs, built as C strings in one buffer on the stack: a task writes its
     // outputs this way, and new strings would cost it more than the system calls below.
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: path.count + marker.count + 2) { name in
       var end = name.initialize(fromContentsOf: path)
       var info = stat()
       // The first temporary name, as `temporaryStem` makes it for all but the longest names.
-      let hasUsualStem = path.count - nameOffset + marker.count + 9 <= nameMax
+      let hasUsualStem = nameLength + Self.suffixRoom <= nameMax
       if hasUsualStem {
         end = UnsafeMutableBufferPointer(rebasing: name[end...]).initialize(fromContentsOf: marker) + end
         name[end] = 0
@@ -452,7 +456,7 @@ public final class OutputFile {
           lstat($0, &info) == 0
         }
       guard !temporaryFileThere else { return false }
-      // The folder: the path up to its last `/`, or `/` or `.`.
+      // The folder, as `folder(of:)` finds it, here as a C string in the same buffer.
       let folderEnd = nameOffset > 1 ? nameOffset - 1 : nameOffset
       if nameOffset == 0 { name[0] = UInt8(ascii: ".") }
       name[nameOffset == 0 ? 1 : folderEnd] = 0
@@ -471,8 +475,8 @@ public final class OutputFile {
     }
   }
 
-  /// `-plumb-tmp-0`: what the first temporary name of a file adds to its path.
-  private static let firstTemporarySuffix = Array("-plumb-tmp-0".utf8)
+  /// What the first temporary name of a file adds to its path, `-plumb-tmp-0`.
+  private static let firstTemporarySuffix = Array((marker + "0").utf8)
 
   /// Gives the file without a name open on `descriptor` the name `path`, and says whether it did.
   ///
