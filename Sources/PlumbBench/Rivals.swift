@@ -43,20 +43,16 @@ enum Rivals {
   }
 
   /// Seconds the C floor (Benchmarks/atomic_floor.c, built by `make bench`) takes to write the
-  /// files of `shape` at `size` atomically with no engine, best of `repeats` fresh folders; `nil`
-  /// when the program is not there or fails.
-  static func floor(program: String, _ shape: Shape, size: Int, repeats: Int) throws -> Double? {
+  /// files of `shape` at `size` atomically with no engine, in a fresh folder; `nil` when the
+  /// program is not there or fails.
+  static func floor(program: String, _ shape: Shape, size: Int) throws -> Double? {
     guard FileManager.default.isExecutableFile(atPath: program) else { return nil }
-    var best = Double.infinity
-    for _ in 0..<repeats {
-      let folder = try BenchFolder()
-      defer { folder.remove() }
-      guard let output = try run(program, [folder.path, shape.rawValue, String(size)], in: folder.path),
-        let elapsed = Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
-      else { return nil }
-      best = min(best, elapsed)
+    let folder = try BenchFolder()
+    defer { folder.remove() }
+    guard let output = try run(program, [folder.path, shape.rawValue, String(size)], in: folder.path) else {
+      return nil
     }
-    return best
+    return Double(output.trimmingCharacters(in: .whitespacesAndNewlines))
   }
 
   /// Runs a program and returns its standard output, or `nil` when it fails.

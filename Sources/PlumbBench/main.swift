@@ -165,9 +165,9 @@ do {
       var plumb: [Int: Double] = [1: .infinity, 2: .infinity]
       for _ in 0..<repeats {
         if let program = floorProgram, let best = floor {
-          floor = try Rivals.floor(program: program, shape, size: size, repeats: 1).map { min(best, $0) }
+          floor = try Rivals.floor(program: program, shape, size: size).map { min(best, $0) }
         }
-        loop = min(loop, try Measurements.plainLoop(shape, size: size, repeats: 1))
+        loop = min(loop, try Measurements.plainLoop(shape, size: size))
         for workers in [1, 2] {
           plumb[workers] = min(plumb[workers]!, try Measurements.plumb(shape, size: size, workers: workers, repeats: 1))
         }
