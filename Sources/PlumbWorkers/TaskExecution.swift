@@ -46,6 +46,9 @@ package struct TaskExecution: Sendable {
   {
     let crashSlot = CrashReport.taskStarted(node.info)
     defer { CrashReport.taskEnded(crashSlot) }
+    // A worker loop that made the context current for all its tasks (``WorkerPool``) saves the
+    // task-local value's push and pop, and the executor checks around them, at every task.
+    if RunContext.current === context { return await runHoldingLock(node, for: host) }
     return await context.activate { await runHoldingLock(node, for: host) }
   }
 

@@ -115,11 +115,14 @@ final class WorkerPool: TaskExecutionHost {
   var handsOut: Bool { shared.withLock { $0.run.handsOut } }
 
   /// A worker's loop: take a runnable task, run it, release its dependents. A loop started for a
-  /// lent slot (`isLent`) ends once it is no longer wanted.
+  /// lent slot (`isLent`) ends once it is no longer wanted. The run's context is current for the
+  /// whole loop, rather than made current again for each task (see ``TaskExecution/run(_:for:)``).
   func work(isLent: Bool = false) async {
-    var next = shared.withLock { $0.run.nextTask(isLent: isLent) }
-    while let node = await take(next, isLent: isLent) {
-      next = finish(node, await execution.run(node, for: self), isLent: isLent)
+    await execution.context.activate {
+      var next = shared.withLock { $0.run.nextTask(isLent: isLent) }
+      while let node = await take(next, isLent: isLent) {
+        next = finish(node, await execution.run(node, for: self), isLent: isLent)
+      }
     }
   }
 
