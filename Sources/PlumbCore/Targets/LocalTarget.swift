@@ -42,14 +42,11 @@ public struct LocalTarget: ReadableTarget, WritableTarget, Hashable, Sendable {
     } else {
       let base = RunContext.current?.workingDirectory ?? FileManager.default.currentDirectoryPath
       // Copied into one allocation, for the same reason.
-      let slash = base.utf8.last == UInt8(ascii: "/") ? 0 : 1
-      self.path = String(unsafeUninitializedCapacity: base.utf8.count + slash + path.utf8.count) { buffer in
-        var end = buffer.initialize(fromContentsOf: base.utf8)
-        if slash == 1 {
-          buffer[end] = UInt8(ascii: "/")
-          end += 1
-        }
-        return end + UnsafeMutableBufferPointer(rebasing: buffer[end...]).initialize(fromContentsOf: path.utf8)
+      let slash = base.utf8.last != UInt8(ascii: "/")
+      self.path = String(utf8Capacity: base.utf8.count + (slash ? 1 : 0) + path.utf8.count) { text in
+        text.append(base)
+        if slash { text.append(ascii: UInt8(ascii: "/")) }
+        text.append(path)
       }
     }
   }

@@ -86,12 +86,24 @@ public struct TaskInfo: Hashable, CustomStringConvertible, Sendable {
   init(family: String, parameters: [NamedValue]) {
     self.family = family
     self.parameters = parameters
-    var description = family + "("
-    for (index, parameter) in parameters.enumerated() {
-      if index > 0 { description += ", " }
-      description += parameter.name + "=" + parameter.value
+    // In one allocation: a run names every task it meets this way.
+    let length = parameters.reduce(family.utf8.count + 2 + max(0, 2 * (parameters.count - 1))) {
+      $0 + $1.name.utf8.count + 1 + $1.value.utf8.count
     }
-    self.description = description + ")"
+    description = String(utf8Capacity: length) { text in
+      text.append(family)
+      text.append(ascii: UInt8(ascii: "("))
+      for (index, parameter) in parameters.enumerated() {
+        if index > 0 {
+          text.append(ascii: UInt8(ascii: ","))
+          text.append(ascii: UInt8(ascii: " "))
+        }
+        text.append(parameter.name)
+        text.append(ascii: UInt8(ascii: "="))
+        text.append(parameter.value)
+      }
+      text.append(ascii: UInt8(ascii: ")"))
+    }
   }
 
   /// Luigi's task id: `Family_<first 3 values by name, 16 chars each>_<md5 prefix>`.
