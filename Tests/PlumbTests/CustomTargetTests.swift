@@ -31,6 +31,12 @@ private struct FlaggedFile: ReadableTarget, WritableTarget {
 
 private struct WriteFailed: Error {}
 
+/// A target whose store cannot be reached: it cannot tell whether it exists.
+private struct Unreachable: Target {
+  var description: String { "unreachable" }
+  func exists() throws -> Bool { throw StoreUnreachable() }
+}
+
 private struct StoreUnreachable: Error, CustomStringConvertible {
   var description: String { "cannot reach the report store: connection refused" }
 }
@@ -190,6 +196,30 @@ final class CustomTargetTests: XCTestCase {
       XCTAssertEqual(folder.contents(of: "report.tsv"), large + "\n")
       XCTAssertEqual(folder.files(), ["report.tsv"])
     }
+  }
+
+  // MARK: - Whether all of an output's targets exist
+
+  func testAnOutputIsCompleteWhenItHasTargetsAndEveryOneExists() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let written = FlaggedFile(path: folder.path + "/written.tsv")
+    let missing = FlaggedFile(path: folder.path + "/missing.tsv")
+    try written.write("song\tplays\n")
+
+    // A single target answers with its own exists(), a custom one as Plumb's own.
+    XCTAssertTrue(try written.allTargetsExist())
+    XCTAssertFalse(try missing.allTargetsExist())
+    XCTAssertTrue(try LocalTarget(folder.path + "/written.tsv").allTargetsExist())
+    XCTAssertFalse(try LocalTarget(folder.path + "/written.tsv.done.not").allTargetsExist())
+    // Collections need every target; nothing at all is never complete.
+    XCTAssertTrue(try [written, written].allTargetsExist())
+    XCTAssertFalse(try [written, missing].allTargetsExist())
+    XCTAssertFalse(try ["a": written, "b": missing].allTargetsExist())
+    XCTAssertFalse(try [FlaggedFile]().allTargetsExist())
+    XCTAssertFalse(try NoOutput().allTargetsExist())
+    // A target that cannot tell throws, alone or in a collection.
+    XCTAssertThrowsError(try Unreachable().allTargetsExist()) { XCTAssertTrue($0 is StoreUnreachable) }
+    XCTAssertThrowsError(try [Unreachable()].allTargetsExist()) { XCTAssertTrue($0 is StoreUnreachable) }
   }
 
   // MARK: - A target whose exists() throws

@@ -26,4 +26,8 @@ public protocol Target: TaskOutput, CustomStringConvertible {
 extension Target {
   /// A target on its own is the whole output.
   public var targets: [any Target] { [self] }
+
+  /// Whether the target exists: a task with one target is complete when it does. Asked of every
+  /// task a run meets, and again of each task's requirements before it runs.
+  public func allTargetsExist() throws -> Bool { try exists() }
 }

@@ -201,10 +201,7 @@ extension PipelineTask {
   /// complete, so it runs every time (Luigi's rule too). Throws what a target's
   /// ``Target/exists()`` throws: a target that cannot be checked is not missing.
   public func complete() throws -> Bool {
-    let targets = output().targets
-    if targets.isEmpty { return false }
-    for target in targets where try !target.exists() { return false }
-    return true
+    try output().allTargetsExist()
   }
 
   /// The outputs of the tasks ``requires()`` returns, shaped like its result.
