@@ -11,9 +11,10 @@ import PlumbWorkers
 /// Unchecked Sendable, because the run's workers call ``grow(with:)`` from their threads: the graph
 /// (`nodes`, `nodesByInfo`, `grownLinks`, `isUnlinked`) is changed during the run only under
 /// `graphLock`, and before the run, by ``run(_:)`` alone; `stopReason` and `lostScheduler` are
-/// written by ``run(_:)`` and read by its caller after it returns. The graph's fields are
-/// `@exclusivity(unchecked)`, as ``TaskNode``'s are and for the same reason: one lock rules out
-/// overlapping accesses, and building the graph reads them several times a task.
+/// written by ``run(_:)`` and read by its caller after it returns. The graph's fields, and `forced`
+/// (set before the graph is built), are `@exclusivity(unchecked)`, as ``TaskNode``'s are and for
+/// the same reason: one lock rules out overlapping accesses, and building the graph reads them
+/// several times a task.
 final class Scheduler: GraphGrowing, @unchecked Sendable {
   private let options: RunOptions
   private let context: RunContext
@@ -23,7 +24,7 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   @exclusivity(unchecked) private var nodes: [TaskNode] = []
   @exclusivity(unchecked) private var nodesByInfo: [TaskInfo: TaskNode] = [:]
   /// The tasks `--force` runs again although complete; `nil` when nothing is forced.
-  private var forced: ForcedTasks?
+  @exclusivity(unchecked) private var forced: ForcedTasks?
   /// Why the run was stopped early, once ``run(_:)`` has returned; `nil` if it was not.
   private(set) var stopReason: String?
   /// Whether the run stopped because the central scheduler stopped answering.
@@ -72,12 +73,12 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
           try RangeNotes.$current.withValue(RangeNotes { [log] in log.warning($0) }) { try buildGraph(resolved) }
         }
       }
-      try checkForCycles()
+      if let cycle = TaskNode.cycle(in: nodes) { throw PipelineError.cycle(cycle.map(\.info.description)) }
     } catch {
       await events.finish()
       throw error
     }
-    propagatePriorities()
+    TaskNode.propagatePriorities(in: nodes)
     let adopted: [TaskNode]
     do {
       let end = try await scheduling.run(nodes, graph: self)
@@ -101,10 +102,7 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
   private func unlinkNodes() {
     graphLock.withLock {
       isUnlinked = true
-      for node in nodes {
-        node.dependencies = []
-        node.dependents = []
-      }
+      TaskNode.unlink(nodes)
       nodes = []
       nodesByInfo = [:]
     }
@@ -159,31 +157,19 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
         + "a stored property that tells tasks apart must be a @Parameter")
   }
 
-  /// Walks from the roots as Luigi does: a complete task's requirements are not visited. Uses an
-  /// explicit stack, so a chain of any length fits.
+  /// Walks from the roots as Luigi does (``TaskNode/walk(from:visit:)``): a complete task's
+  /// requirements are not visited.
   private func buildGraph(_ roots: [any PipelineTask]) throws {
     try buildGraph(from: roots.map(node(for:)))
   }
 
   private func buildGraph(from roots: [TaskNode]) throws {
-    var stack: [TaskNode] = roots.reversed()
-    while let current = stack.popLast() {
-      guard !current.isVisited else { continue }
-      try visit(current)
-      guard current.state == .pending else { continue }
-      let firstPushed = stack.count
-      for dependency in current.dependencies where !dependency.isVisited {
-        stack.append(dependency)
-      }
-      // The first requirement goes on top, so tasks are met in requires() order, depth first.
-      stack[firstPushed...].reverse()
-    }
+    try TaskNode.walk(from: roots, visit: visit)
   }
 
   /// Decides what `node` is: complete, missing external data, unschedulable, or pending with its
   /// requirements linked.
   private func visit(_ node: TaskNode) throws {
-    node.isVisited = true
     let complete: Bool
     do {
       node.isForced = forced?.tasks.contains(node.info) ?? false
@@ -248,13 +234,10 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
     if needed > nodesByInfo.capacity { nodesByInfo.reserveCapacity(max(needed, 2 * nodesByInfo.capacity)) }
     for task in resolved {
       let dependency = try self.node(for: task)
-      guard dependency.linkedFrom != node.order else { continue }
-      dependency.linkedFrom = node.order
-      node.dependencies.append(dependency)
-      if grownLinks != nil {
+      // While the run grows the graph, workers may be reading `dependents`: the worker's lock adds
+      // those edges (``GraphGrowth/links``).
+      if node.link(dependency, linksBack: grownLinks == nil), grownLinks != nil {
         grownLinks?.append((node, dependency))
-      } else {
-        dependency.dependents.append(node)
       }
     }
   }
@@ -299,71 +282,5 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
     node.state = .schedulingFailed
     node.error = reason
     log.error("\(node.info) could not be scheduled: \(reason)")
-  }
-
-  /// Refuses a graph in which pending tasks require each other in a circle, naming the circle.
-  ///
-  /// Releases pending tasks whose pending requirements are all released (Kahn's algorithm); what
-  /// stays is a cycle or waits on one.
-  private func checkForCycles() throws {
-    var waiting = [Int](repeating: 0, count: nodes.count)
-    var free: [TaskNode] = []
-    var pendingCount = 0
-    for node in nodes where node.state == .pending {
-      pendingCount += 1
-      for dependency in node.dependencies where dependency.state == .pending {
-        waiting[node.order] += 1
-      }
-      if waiting[node.order] == 0 { free.append(node) }
-    }
-    var released = 0
-    while let node = free.popLast() {
-      released += 1
-      for dependent in node.dependents where dependent.state == .pending {
-        waiting[dependent.order] -= 1
-        if waiting[dependent.order] == 0 { free.append(dependent) }
-      }
-    }
-    guard released < pendingCount,
-      let stuck = nodes.first(where: { $0.state == .pending && waiting[$0.order] > 0 })
-    else { return }
-    throw PipelineError.cycle(Self.cycle(from: stuck, waiting: waiting).map(\.info.description))
-  }
-
-  /// Raises each pending task's priority to that of the most urgent pending task that waits for
-  /// it, directly or further down, as Luigi's scheduler does: otherwise an urgent task would wait
-  /// while less urgent work runs ahead of its own low-priority requirements.
-  ///
-  /// Visits dependents before their dependencies (the pending graph has no cycle by now).
-  private func propagatePriorities() {
-    var waitingDependents = [Int](repeating: 0, count: nodes.count)
-    var settled: [TaskNode] = []
-    for node in nodes where node.state == .pending {
-      waitingDependents[node.order] = node.dependents.count
-      if node.dependents.isEmpty { settled.append(node) }
-    }
-    while let node = settled.popLast() {
-      for dependency in node.dependencies where dependency.state == .pending {
-        dependency.priority = max(dependency.priority, node.priority)
-        waitingDependents[dependency.order] -= 1
-        if waitingDependents[dependency.order] == 0 { settled.append(dependency) }
-      }
-    }
-  }
-
-  /// Follows stuck requirements from `start` until one repeats: every stuck task waits on another
-  /// stuck one, so the walk must come back round. Returns the circle, its first task repeated at the end.
-  private static func cycle(from start: TaskNode, waiting: [Int]) -> [TaskNode] {
-    var path: [TaskNode] = []
-    var position: [Int: Int] = [:]
-    var current = start
-    while position[current.order] == nil {
-      position[current.order] = path.count
-      path.append(current)
-      guard let next = current.dependencies.first(where: { $0.state == .pending && waiting[$0.order] > 0 })
-      else { return path }
-      current = next
-    }
-    return Array(path[position[current.order, default: 0]...]) + [current]
   }
 }

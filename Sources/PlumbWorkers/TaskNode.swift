@@ -15,6 +15,8 @@ import PlumbReporting
 /// The fields that change are `@exclusivity(unchecked)`: Swift's run-time check of each access to
 /// a class's field (some 76 instructions) only finds overlapping accesses on one thread, which the
 /// one-lock rule above already rules out, and the scheduler makes dozens of such accesses a task.
+/// The attribute holds in this module only, so the walks over the graph live here too
+/// (`TaskNode+Graph.swift`), not in the builder's module.
 package final class TaskNode: @unchecked Sendable {
   package enum State {
     case unvisited
@@ -46,7 +48,7 @@ package final class TaskNode: @unchecked Sendable {
   @exclusivity(unchecked) package var state = State.unvisited
   /// Whether the graph's builder has visited the node. Only the builder reads and writes it (under
   /// its lock while the run grows the graph), whereas workers change `state` meanwhile.
-  @exclusivity(unchecked) package var isVisited = false
+  @exclusivity(unchecked) package internal(set) var isVisited = false
   @exclusivity(unchecked) package var dependencies: [TaskNode] = []
   @exclusivity(unchecked) package var dependents: [TaskNode] = []
   /// Dependencies not yet done; the node is runnable at zero.
