@@ -213,7 +213,8 @@ package struct RunState<Waiter> {
   /// hand-out order first, up to the family's most (luigid's `get_work` picks the same); `nil`
   /// when `node` runs on its own.
   private mutating func batch(startingWith node: TaskNode) -> TaskNode? {
-    guard let batcher = TaskBatch.batcher(of: type(of: node.task)), node.task.isBatchable else { return nil }
+    guard node.familyBatches, let batcher = TaskBatch.batcher(of: type(of: node.task)), node.task.isBatchable
+    else { return nil }
     // A task passed over for its resources may join the batch, which holds what its first task does.
     for waiting in waitingForResources { ready.push(waiting) }
     waitingForResources = []

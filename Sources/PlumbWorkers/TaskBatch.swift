@@ -19,9 +19,8 @@ package enum TaskBatch {
 
   /// How tasks of `type` batch, or `nil` when they always run on their own.
   package static func batcher(of type: any PipelineTask.Type) -> Batcher? {
-    let names = ParameterSchema.batchedParameterNames(of: type)
-    guard !names.isEmpty, type.maxBatchSize > 1 else { return nil }
-    return Batcher(names: names, maximumSize: type.maxBatchSize)
+    guard TaskKind.of(type).batches else { return nil }
+    return Batcher(names: ParameterSchema.batchedParameterNames(of: type), maximumSize: type.maxBatchSize)
   }
 
   /// The texts of `task`'s parameters that are not batched, significant or not, in declaration

@@ -38,6 +38,8 @@ package final class TaskNode: @unchecked Sendable {
   package let isExternal: Bool
   /// Whether the task is a ``WrapperTask``, complete once its requirements are.
   package let isWrapper: Bool
+  /// Whether the task's family runs in batches (``TaskBatch``).
+  package let familyBatches: Bool
   /// The position in the order tasks were first met.
   package let order: Int
   /// What the task holds while it runs (``PipelineTask/resources``), by name; a batch's node holds
@@ -84,6 +86,7 @@ package final class TaskNode: @unchecked Sendable {
     let kind = TaskKind.of(task)
     isExternal = kind.isExternal
     isWrapper = kind.isWrapper
+    familyBatches = kind.batches
   }
 
   /// The node of a batch that runs `members`' work as `task` (their batchable parameters combined):
