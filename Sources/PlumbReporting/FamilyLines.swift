@@ -21,15 +21,19 @@ struct FamilyLines {
         lines.append(indent + "...")
         break
       }
-      let group = families[family, default: []].sorted { precedesInCodePointOrder($0.description, $1.description) }
+      let group = families[family, default: []]
       lines.append(indent + "- \(group.count) " + Self.describe(group, family: family))
     }
     return lines
   }
 
-  /// The text after the count for one family's tasks, which all share `family`.
+  /// The text after the count for one family's tasks, which all share `family`, in any order:
+  /// Luigi lists them in code-point order of their text forms, which only a list of values needs
+  /// whole (a family's tasks are most often one range, and a sort of 100,000 names costs more
+  /// than the rest of the summary).
   private static func describe(_ group: [TaskInfo], family: String) -> String {
-    let first = group[0]
+    let inOrder = { (left: TaskInfo, right: TaskInfo) in precedesInCodePointOrder(left.description, right.description) }
+    let first = group.min(by: inOrder)!
     let parameters = first.parameters
     if parameters.isEmpty { return family + "()" }
     let namesLength = parameters.reduce(0) { $0 + $1.name.unicodeScalars.count }
@@ -46,7 +50,8 @@ struct FamilyLines {
       if let range = values.contiguousRange, values.distinct.count > 3 {
         return "\(family)(\(name)=\(range.first)...\(range.last))"
       }
-      return "\(family)(\(name)=\(commaList(values.inTaskOrder)))"
+      return
+        "\(family)(\(name)=\(commaList(group.sorted(by: inOrder).map { ParameterValues.value(of: $0, name: name) })))"
     }
     let varying = parameters.filter { ParameterValues(group, name: $0.name).distinct.count > 1 }
     if varying.count == 1 {
@@ -61,7 +66,7 @@ struct FamilyLines {
     }
     switch group.count {
     case 1: return first.description
-    case 2: return "\(first) and \(group[1])"
+    case 2: return "\(first) and \(group.max(by: inOrder)!)"
     default: return "\(first) ..."
     }
   }
@@ -83,17 +88,19 @@ struct FamilyLines {
   }
 }
 
-/// The values one parameter takes across a family's tasks, with each value's successor.
+/// The different values one parameter takes across a family's tasks, with each value's successor.
 private struct ParameterValues {
-  /// The value of each task, in the tasks' order; `nil` where a task lacks the parameter.
-  let inTaskOrder: [String?]
   /// The next value in order after each different value, `nil` when its type has no order.
   private let successors: [String?: String?]
 
   init(_ tasks: [TaskInfo], name: String) {
     let found = tasks.map { task in task.parameters.first { $0.name == name } }
-    inTaskOrder = found.map { $0?.value }
     successors = Dictionary(found.map { ($0?.value, $0?.successor) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The value of `task`'s parameter `name`; `nil` when the task lacks it.
+  static func value(of task: TaskInfo, name: String) -> String? {
+    task.parameters.first { $0.name == name }?.value
   }
 
   /// The different values.
