@@ -28,6 +28,7 @@ extension Target {
   public var targets: [any Target] { [self] }
 
   /// Whether the target exists: a task with one target is complete when it does. Asked of every
-  /// task a run meets, and again of each task's requirements before it runs.
+  /// task a run meets, and again of each task's requirements before it runs. A target type that
+  /// lists other targets than itself in ``targets`` answers for them here too.
   public func allTargetsExist() throws -> Bool { try exists() }
 }
