@@ -232,13 +232,12 @@ final class Scheduler: GraphGrowing, @unchecked Sendable {
     // table rebuilt, every name hashed again, each time it doubles on the way.
     let needed = nodesByInfo.count + resolved.count
     if needed > nodesByInfo.capacity { nodesByInfo.reserveCapacity(max(needed, 2 * nodesByInfo.capacity)) }
+    // While the run grows the graph, workers may be reading `dependents`: the worker's lock adds
+    // those edges (``GraphGrowth/links``).
+    let isGrowing = grownLinks != nil
     for task in resolved {
       let dependency = try self.node(for: task)
-      // While the run grows the graph, workers may be reading `dependents`: the worker's lock adds
-      // those edges (``GraphGrowth/links``).
-      if node.link(dependency, linksBack: grownLinks == nil), grownLinks != nil {
-        grownLinks?.append((node, dependency))
-      }
+      if node.link(dependency, linksBack: !isGrowing), isGrowing { grownLinks?.append((node, dependency)) }
     }
   }
 

@@ -51,7 +51,7 @@ struct FamilyLines {
         return "\(family)(\(name)=\(range.first)...\(range.last))"
       }
       return
-        "\(family)(\(name)=\(commaList(group.sorted(by: inOrder).map { ParameterValues.value(of: $0, name: name) })))"
+        "\(family)(\(name)=\(commaList(group.sorted(by: inOrder).map { ParameterValues.parameter(of: $0, name: name)?.value })))"
     }
     let varying = parameters.filter { ParameterValues(group, name: $0.name).distinct.count > 1 }
     if varying.count == 1 {
@@ -94,13 +94,13 @@ private struct ParameterValues {
   private let successors: [String?: String?]
 
   init(_ tasks: [TaskInfo], name: String) {
-    let found = tasks.map { task in task.parameters.first { $0.name == name } }
+    let found = tasks.map { Self.parameter(of: $0, name: name) }
     successors = Dictionary(found.map { ($0?.value, $0?.successor) }, uniquingKeysWith: { first, _ in first })
   }
 
-  /// The value of `task`'s parameter `name`; `nil` when the task lacks it.
-  static func value(of task: TaskInfo, name: String) -> String? {
-    task.parameters.first { $0.name == name }?.value
+  /// `task`'s parameter `name`; `nil` when the task lacks it.
+  static func parameter(of task: TaskInfo, name: String) -> TaskInfo.NamedValue? {
+    task.parameters.first { $0.name == name }
   }
 
   /// The different values.
