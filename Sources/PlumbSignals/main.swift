@@ -28,8 +28,8 @@ struct Blocked: PipelineTask {
     let release = LocalTarget("release-\(n)")
     try output().write { file in
       file.writeLine("blocked \(n)")
-      // More than a write keeps in memory: the file goes to a temporary file beside the output,
-      // which a process stopped meanwhile must remove.
+      // More than a write keeps in memory: the file goes to the disk without a name, which a
+      // process stopped or killed meanwhile must leave nothing of.
       file.writeLine(String(repeating: "-", count: 64 * 1024))
       mark("started-Blocked-\(n)")
       while !FileManager.default.fileExists(atPath: release.path) { usleep(10_000) }

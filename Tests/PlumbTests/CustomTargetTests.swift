@@ -181,23 +181,6 @@ final class CustomTargetTests: XCTestCase {
     XCTAssertEqual(folder.contents(of: "new/first.tsv"), "first\n")
   }
 
-  func testOutputFileWritesALargeFileBesideThePathAndMovesItIntoPlaceAtTheEnd() throws {
-    let folder = try TemporaryFolder(removedAfter: self)
-    let large = String(repeating: "x", count: 64 * 1024)
-    for before in [nil, "old\n"] {
-      if let before { try folder.write(before, to: "report.tsv") }
-      try OutputFile.write(to: folder.path(of: "report.tsv")) { file in
-        file.writeLine(large)
-        let names = folder.files()
-        XCTAssertEqual(folder.contents(of: "report.tsv"), before, "the final file must not change while writing")
-        XCTAssertEqual(names.count, before == nil ? 1 : 2, "\(names)")
-        XCTAssertTrue(names.contains { $0.hasPrefix("report.tsv-plumb-tmp-") }, "\(names)")
-      }
-      XCTAssertEqual(folder.contents(of: "report.tsv"), large + "\n")
-      XCTAssertEqual(folder.files(), ["report.tsv"])
-    }
-  }
-
   // MARK: - Whether all of an output's targets exist
 
   func testAnOutputIsCompleteWhenItHasTargetsAndEveryOneExists() throws {

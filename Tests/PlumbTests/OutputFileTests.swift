@@ -64,6 +64,41 @@ final class OutputFileTests: XCTestCase {
     XCTAssertEqual(folder.files(), ["out.txt"])
   }
 
+  func testAFileOfAnySizeHasNoNameUntilItIsInPlace() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let large = String(repeating: "x", count: 200_000)
+    for before in [nil, "old\n"] {
+      for content in ["", "small\n", large] {
+        try? FileManager.default.removeItem(atPath: folder.path(of: "out.txt"))
+        if let before { try folder.write(before, to: "out.txt") }
+        var namesWhileWriting: [String] = []
+        try OutputFile.write(to: folder.path(of: "out.txt")) { file in
+          file.write(content)
+          namesWhileWriting = folder.files()
+          XCTAssertEqual(folder.contents(of: "out.txt"), before, "the final file must not change while writing")
+        }
+        XCTAssertEqual(namesWhileWriting, before == nil ? [] : ["out.txt"], "no name before the end")
+        XCTAssertEqual(folder.contents(of: "out.txt"), content)
+        XCTAssertEqual(folder.files(), ["out.txt"])
+      }
+    }
+  }
+
+  func testWhereNoLinkCanNameAFileWithoutANameItsContentIsCopiedToATemporaryFileAndRenamed() throws {
+    let folder = try TemporaryFolder(removedAfter: self)
+    let target = LocalTarget(folder.path(of: "out.txt"))
+    OutputFile.refusesLinks.store(true, ordering: .relaxed)
+    defer { OutputFile.refusesLinks.store(false, ordering: .relaxed) }
+
+    // New and replaced, empty, small and larger than the copy's chunks, each whole.
+    let contents = ["", "small\n", String(repeating: "0123456789", count: 20_000)]
+    for content in contents + contents {
+      try target.write(content)
+      XCTAssertEqual(try target.read(), content)
+      XCTAssertEqual(folder.files(), ["out.txt"], "no temporary file may be left")
+    }
+  }
+
   func testWritersOfOneFileAtOnceEachPutAWholeFileInPlaceAndLeaveNoTemporaryFile() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let target = LocalTarget(folder.path(of: "out.txt"))
@@ -151,7 +186,7 @@ final class OutputFileTests: XCTestCase {
 
   // MARK: - Temporary files left over by writers that died
 
-  func testLeftoverTemporaryFilesOfDeadWritersGoAtTheNextWriteAndLiveOnesStay() throws {
+  func testLeftoverTemporaryFilesOfDeadWritersGoAtTheNextWriteThatReplacesTheFileAndLiveOnesStay() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     for number in [0, 1, 3] { try folder.write("dead \(number)", to: "out.txt-plumb-tmp-\(number)") }
     try folder.write("live", to: "out.txt-plumb-tmp-2")
@@ -163,10 +198,17 @@ final class OutputFileTests: XCTestCase {
     // Not the temporary files of out.txt.
     let others = ["other.txt-plumb-tmp-0", "out.txt-plumb-tmp-1x", "out.txt-plumb-tmp-", "out.txt-plumb-tmp-01"]
     for name in others { try folder.write("not a leftover", to: name) }
+    let leftovers = ["out.txt-plumb-tmp-0", "out.txt-plumb-tmp-1", "out.txt-plumb-tmp-3"]
+    let target = LocalTarget(folder.path(of: "out.txt"))
 
-    try LocalTarget(folder.path(of: "out.txt")).write("new")
+    // A new file takes no temporary name, and looks for no leftover.
+    try target.write("new")
+    XCTAssertEqual(folder.files(), (others + leftovers + ["out.txt", "out.txt-plumb-tmp-2"]).sorted())
 
-    XCTAssertEqual(folder.contents(of: "out.txt"), "new")
+    // Replacing it takes one, and the dead writers' go.
+    try target.write("newer")
+
+    XCTAssertEqual(folder.contents(of: "out.txt"), "newer")
     XCTAssertEqual(folder.contents(of: "out.txt-plumb-tmp-2"), "live")
     XCTAssertEqual(folder.files(), (others + ["out.txt", "out.txt-plumb-tmp-2"]).sorted())
   }
@@ -187,15 +229,17 @@ final class OutputFileTests: XCTestCase {
     XCTAssertEqual(folder.files(), ["out.txt"])
   }
 
-  func testALeftoverOfALongNameGoesAtTheNextWrite() throws {
+  func testALeftoverOfALongNameGoesAtTheNextWriteThatReplacesTheFile() throws {
     let folder = try TemporaryFolder(removedAfter: self)
     let name = String(repeating: "n", count: 250)
     // 234 bytes of the name leave room for "-plumb-tmp-" and a number of up to 10 digits.
     let leftover = String(name.prefix(234)) + "-plumb-tmp-0"
     try folder.write("dead", to: leftover)
+    try folder.write("old", to: name)
 
     try LocalTarget(folder.path(of: name)).write("new")
 
+    XCTAssertEqual(folder.contents(of: name), "new")
     XCTAssertEqual(folder.files(), [name])
   }
 

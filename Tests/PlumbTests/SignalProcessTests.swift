@@ -53,13 +53,13 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(temporaryFiles, [])
   }
 
-  func testSigintAbandonsATaskAfterTheGracePeriodAndRemovesItsTemporaryFile() throws {
+  func testSigintAbandonsATaskAfterTheGracePeriodAndLeavesNothingOfItsWrite() throws {
     try folder.write("[core]\nstop_grace_period = 0.1\n", to: "plumb.cfg")
     let process = try start("Top", "--workers", "3")
     try waitFor("the three requirements to start") {
       folder.contains("started-Blocked-1") && folder.contains("started-Sleeper") && folder.contains("quick-1.txt")
     }
-    XCTAssertEqual(temporaryFiles.count, 1, "Blocked(n=1) is writing")
+    XCTAssertEqual(unnamedFiles(openIn: process), 1, "Blocked(n=1) is writing")
     process.interrupt()
     let outcome = finish(process)
 
@@ -75,6 +75,18 @@ final class SignalProcessTests: XCTestCase {
     XCTAssertEqual(temporaryFiles, [])
     XCTAssertFalse(folder.contains("blocked-1.txt"))
     XCTAssertEqual(folder.contents(of: "quick-1.txt"), "quick 1\n")
+  }
+
+  func testAProcessKilledWhileATaskWritesALargeFileLeavesNothingOfIt() throws {
+    let process = try start("Blocked")
+    try waitFor("Blocked to start") { folder.contains("started-Blocked-1") }
+    XCTAssertEqual(unnamedFiles(openIn: process), 1, "Blocked(n=1) is writing")
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+
+    XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+    XCTAssertFalse(folder.contains("blocked-1.txt"))
+    XCTAssertEqual(temporaryFiles, [])
   }
 
   func testSigusr1FinishesTheRunningTaskStartsNoMoreAndEndsOnItsSummaryAsLuigisWorker() throws {
@@ -342,6 +354,18 @@ final class SignalProcessTests: XCTestCase {
 
   /// The temporary files of writes in progress in the folder.
   private var temporaryFiles: [String] { folder.files().filter { $0.contains("-plumb-tmp-") } }
+
+  /// How many files without a name (`O_TMPFILE`) in the folder `process` has open: Linux shows
+  /// each in `/proc` as `<folder>/#<inode> (deleted)`.
+  private func unnamedFiles(openIn process: Process) -> Int {
+    let descriptors = "/proc/\(process.processIdentifier)/fd"
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: descriptors)) ?? []
+    return entries.count { entry in
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(descriptors)/\(entry)")
+      else { return false }
+      return target.hasPrefix(folder.path + "/#") && target.hasSuffix(" (deleted)")
+    }
+  }
 
   /// Waits until `condition` holds; gives up after a minute, so that a broken engine fails the
   /// test rather than hanging it.

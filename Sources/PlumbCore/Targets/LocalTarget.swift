@@ -7,9 +7,9 @@ import Foundation
 /// A file on the local disk, written atomically.
 ///
 /// What the writing code writes reaches the file only when that code finishes, all at once (see
-/// ``OutputFile/write(to:_:)``: a small file waits in memory, a large one goes to a temporary file
-/// beside the final one, `out.txt-plumb-tmp-…`); until then ``exists()`` is false, and a write that
-/// throws leaves no file behind. Parent folders are created on write. A folder at the
+/// ``OutputFile/write(to:_:)``: a small file waits in memory, a large one goes to a file that has no
+/// name until it is in place); until then ``exists()`` is false, and a write that throws, or a
+/// process killed while it writes, leaves no file behind. Parent folders are created on write. A folder at the
 /// path is an error, for ``exists()`` and for writing, not a file that is there.
 ///
 /// A relative path resolves against the working folder of the run that creates the target

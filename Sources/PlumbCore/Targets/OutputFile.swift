@@ -21,28 +21,32 @@ import Synchronization
 ///
 /// An `OutputFile` is not `Sendable`: it belongs to the code writing it, for the length of the write.
 public final class OutputFile {
+  // The fields that change are `@exclusivity(unchecked)`: one owner, no access overlaps another,
+  // and the run-time check of each would cost a small write more than one of its system calls.
   private let finalPath: String
   /// Where the file's name starts in `finalPath`, and the longest name its folder takes.
   private let nameStart: String.Index
   private let nameMax: Int
-  /// The temporary file the content goes to once it outgrows memory, or when it cannot be put in
-  /// place without a name (see ``write(to:_:)``); empty before.
-  private var temporaryPath: String
+  /// The temporary name the file has on its way to `finalPath` (see ``write(to:_:)``); empty while
+  /// it has none.
+  @exclusivity(unchecked) private var temporaryPath: String
   /// The temporary file's place among those removed at exit, until it is forgotten; `nil` for a
   /// file a test made. Forgotten once only: the place may be another file's afterwards.
-  private var ticket: TemporaryFiles.Ticket?
-  /// The temporary file, or -1 while the content is all in memory.
-  private var descriptor: Int32
+  @exclusivity(unchecked) private var ticket: TemporaryFiles.Ticket?
+  /// The file the content goes to, or -1 while the content is all in memory.
+  @exclusivity(unchecked) private var descriptor: Int32
+  /// Whether `descriptor` is a file without a name (`O_TMPFILE`), which gets one only at the end.
+  @exclusivity(unchecked) private var isUnnamed = false
   /// On a file system whose `close` may report a late write error (NFS reports them there), a
   /// duplicate of `descriptor` that keeps its `flock` until the file is renamed or removed, so that
   /// closing `descriptor` can report the error before the rename while no other writer can take the
   /// temporary file for stale; elsewhere -1, and `descriptor` holds the lock until after the rename.
-  private var lock: Int32 = -1
-  private var buffer: [UInt8] = []
-  private var failure: TargetError?
+  @exclusivity(unchecked) private var lock: Int32 = -1
+  @exclusivity(unchecked) private var buffer: [UInt8] = []
+  @exclusivity(unchecked) private var failure: TargetError?
 
-  /// Content up to this size stays in memory until the write ends, and then goes in place without
-  /// a name on the way; beyond it, it goes to a temporary file as it comes.
+  /// Content up to this size stays in memory until the write ends; beyond it, it goes to the file
+  /// as it comes.
   static let memoryLimit = 64 * 1024
 
   /// Starts a write of `finalPath`, all in memory for now; throws when no file can have its name.
@@ -100,16 +104,18 @@ public final class OutputFile {
 
   /// Writes the file at `path` from what `body` writes into it, all at once or not at all.
   ///
-  /// Content of up to 64 KiB stays in memory until `body` returns; then it goes into a file with
-  /// no name in the folder of `path` (`O_TMPFILE`), which `linkat(2)` gives the name `path` in one
-  /// step. Larger content, a file already at `path`, and file systems that have no such files (NFS)
-  /// go through a temporary file beside `path` (`<path>-plumb-tmp-<n>`, so on the same file
-  /// system), which `rename(2)` then puts in place of any earlier file in one step. Either way,
-  /// readers see the old file or the new one, never a mix; the one way costs fewer system calls and
-  /// leaves no name behind in the folder, and a process killed meanwhile leaves nothing at all.
-  /// Missing parent folders are created. If `body` throws, nothing is written (a temporary file is
-  /// deleted), the earlier file is left untouched, and the error is rethrown. A temporary file still
-  /// open when the process exits (its task was left running by a stopped run) is removed then.
+  /// The content goes into a file with no name in the folder of `path` (`O_TMPFILE`): up to 64 KiB
+  /// stays in memory until `body` returns, more goes there as it comes. Then `linkat(2)` gives it
+  /// the name `path` in one step; where a file is at `path` already, which a link cannot replace,
+  /// it gets a temporary name beside `path` (`<path>-plumb-tmp-<n>`) and `rename(2)` puts it in
+  /// place of the earlier file in one step. File systems that have no files without names (NFS),
+  /// or whose `close` may report a write error (which a link cannot wait for), write the temporary
+  /// file by name from the start. Either way, readers see the old file or the new one, never a mix,
+  /// and a process killed while `body` runs leaves no file behind where files without names are to
+  /// be had. Missing parent folders are created. If `body` throws, nothing is written (a temporary
+  /// file is deleted), the earlier file is left untouched, and the error is rethrown. A temporary
+  /// name still there when the process exits (its task was left running by a stopped run) is
+  /// removed then.
   ///
   /// ```swift
   /// try OutputFile.write(to: "/data/report.tsv") { file in
@@ -119,20 +125,21 @@ public final class OutputFile {
   /// ```
   ///
   /// The writes of `body` do not throw, so that a loop writing lines needs no `try`: the first one
-  /// that fails (a full disk) deletes the temporary file, every later write keeps nothing, and this
-  /// method throws that first error once `body` returns.
+  /// that fails (a full disk) lets go of the file written so far, every later write keeps nothing,
+  /// and this method throws that first error once `body` returns.
   ///
   /// A writer holds an `flock(2)` on its temporary file until the file is renamed or deleted. A
   /// temporary file of `path` that nobody holds is left over from a writer that died (killed, or
-  /// the machine went down), and the next write of `path` deletes it (a write that finds one goes
-  /// through a temporary file itself, which does that). Writers take the lowest
-  /// free number `n`, so leftovers are found by trying `n` upwards from 0, up to the first number
-  /// that has no file; a leftover above such a gap stays until the gap fills. A writer that finds
-  /// number 0 free meets that gap at once and looks no further: a leftover is nearly always at 0,
-  /// since the runs of a task write its outputs one at a time (its lock sees to that), so a write
-  /// spends no system call on looking above it. Plumb takes any file named so for
-  /// its own: do not give other files such names. A final name too long for the suffix makes the
-  /// temporary name from its start instead (`<start>-plumb-tmp-<n>`).
+  /// the machine went down) while its file had that name, and the next write of `path` that takes a
+  /// temporary name deletes it: one that replaces a file, as a writer killed then had left the
+  /// earlier file in place, and every write on a file system without files with no name. A write
+  /// of a new file spends no system call on looking for leftovers. Writers take the lowest free
+  /// number `n`, so leftovers are found by trying `n` upwards from 0, up to the first number that
+  /// has no file; a leftover above such a gap stays until the gap fills. A writer that finds number 0
+  /// free meets that gap at once and looks no further: a leftover is nearly always at 0, since the
+  /// runs of a task write its outputs one at a time (its lock sees to that). Plumb takes any file
+  /// named so for its own: do not give other files such names. A final name too long for the suffix
+  /// makes the temporary name from its start instead (`<start>-plumb-tmp-<n>`).
   ///
   /// - Parameters:
   ///   - path: The file to write. A relative path resolves against the process's current folder,
@@ -153,12 +160,13 @@ public final class OutputFile {
 
   /// Creates and locks a new temporary file `<path>-plumb-tmp-<n>`, and the folders above it when
   /// missing, and deletes leftover temporary files of `path` from writers that died. Returns
-  /// whether `close` may report a write error on its file system.
+  /// whether `close` may report a write error on its file system. With `unnamed`, a file without
+  /// a name that this writer has locked already, that file takes the name instead of a new one.
   ///
   /// A folder at `path` is found by the rename (`EISDIR`), not by a `stat` here: one system call
   /// fewer for every write, and a run never gets that far, since `exists()` refuses the folder.
   private static func openTemporaryFile(
-    beside path: String
+    beside path: String, naming unnamed: Int32? = nil
   ) throws(TargetError) -> (path: String, ticket: TemporaryFiles.Ticket?, descriptor: Int32, closeMayFail: Bool) {
     let nameStart = fileNameStart(of: path)
     var nameMax = maximumNameLength(in: path, nameStart: nameStart)
@@ -173,18 +181,23 @@ public final class OutputFile {
     while true {
       let temporaryPath = stem + String(number)
       let (descriptor, code, ticket) = TemporaryFiles.create(temporaryPath) {
-        temporaryPath.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644) }
+        temporaryPath.withCString { name in
+          if let unnamed { return link(unnamed, to: name) ? unnamed : -1 }
+          return open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        }
       }
       if descriptor >= 0 {
         // Between open and flock a cleaner may have found the file unlocked and deleted it.
-        let (isLocked, device) = lockOrGiveUp(descriptor)
+        let (isLocked, device) = unnamed == nil ? lockOrGiveUp(descriptor) : (true, nil)
         guard isLocked else {
           if let ticket { TemporaryFiles.forget(ticket) }
           continue
         }
         // With number 0 free, the first gap is there (see `write(to:_:)`).
         if metTemporaryFile { removeLeftovers(stem: stem, above: number) }
-        return (temporaryPath, ticket, descriptor, device.map(closeMayReportErrors(on:)) ?? true)
+        // A file without a name is made only where `close` reports no late error.
+        let closeMayFail = unnamed == nil && (device.map(closeMayReportErrors(on:)) ?? true)
+        return (temporaryPath, ticket, descriptor, closeMayFail)
       }
       switch code {
       case EINTR:
@@ -363,10 +376,11 @@ public final class OutputFile {
     if buffer.count >= Self.memoryLimit { flush() }
   }
 
-  /// Writes what waits in memory to the temporary file, opening one first if there is none yet.
+  /// Writes what waits in memory to the file, opening one first if there is none yet: without a
+  /// name where such files are to be had, else by a temporary name.
   private func flush() {
     guard failure == nil, !buffer.isEmpty else { return }
-    if descriptor < 0 {
+    if descriptor < 0, !openUnnamedFile() {
       do {
         try openNamedFile()
       } catch {
@@ -402,11 +416,11 @@ public final class OutputFile {
   /// Puts the file in place of the final one, or throws the first error its writes met.
   func commit() throws {
     defer { forgetTemporaryFile() }
-    if failure == nil, descriptor < 0, placeWithoutName() { return }
     flush()
     if let failure { throw failure }
-    // An empty file never opened one.
-    if descriptor < 0 { try openNamedFile() }
+    // An empty file opened none.
+    if descriptor < 0, !openUnnamedFile() { try openNamedFile() }
+    if isUnnamed, try placeUnnamedFile() { return }
     // The lock stays held until the rename, by `lock` where `descriptor` must close first.
     if lock >= 0 {
       let closed = close(descriptor)
@@ -427,56 +441,94 @@ public final class OutputFile {
     descriptor = -1
   }
 
-  /// Puts content that never left memory in place through a file with no name, and says whether it
-  /// did; when it did not, nothing of it is left and the temporary-file way takes over, which also
-  /// reports any error. That way is taken when a file is at `finalPath` (the link cannot replace
-  /// it), when a temporary file of it is there (a leftover goes with the next write, which that way
-  /// sees to), and where files without names or their links are not to be had: file systems
-  /// without them, and those whose `close` may report a write error, which a link cannot wait for.
-  private func placeWithoutName() -> Bool {
+  /// Opens a file without a name in the folder of `finalPath` as `descriptor`, and says whether it
+  /// did: not on file systems without such files, nor on those whose `close` may report a write
+  /// error, which a link cannot wait for.
+  private func openUnnamedFile() -> Bool {
+    let unnamed = withFolderName { folder in
+      // Readable too, for `copyIntoNamedFile`.
+      var unnamed = open(folder, Self.unnamedFileFlag | O_RDWR | O_CLOEXEC, 0o644)
+      if unnamed < 0, errno == ENOENT, (try? Self.createParentFolders(of: finalPath)) != nil {
+        unnamed = open(folder, Self.unnamedFileFlag | O_RDWR | O_CLOEXEC, 0o644)
+      }
+      return unnamed
+    }
+    guard unnamed >= 0 else { return false }
+    var info = stat()
+    guard fstat(unnamed, &info) == 0, !Self.closeMayReportErrors(on: UInt64(info.st_dev)) else {
+      close(unnamed)
+      return false
+    }
+    descriptor = unnamed
+    isUnnamed = true
+    return true
+  }
+
+  /// Calls `body` with the folder of `finalPath`, as `folder(of:)` finds it, as a C string made on
+  /// the stack: a task writes its outputs this way, and a new string would cost it more than the
+  /// system call it is for.
+  private func withFolderName<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
     let path = finalPath.utf8
     let nameOffset = path.distance(from: path.startIndex, to: nameStart)
-    let marker = Self.firstTemporarySuffix
-    let nameLength = path.count - nameOffset
-    // The names this needs, built as C strings in one buffer on the stack: a task writes its
-    // outputs this way, and new strings would cost it more than the system calls below.
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: path.count + marker.count + 2) { name in
-      var end = name.initialize(fromContentsOf: path)
-      var info = stat()
-      // The first temporary name, as `temporaryStem` makes it for all but the longest names.
-      let hasUsualStem = nameLength + Self.suffixRoom <= nameMax
-      if hasUsualStem {
-        end = UnsafeMutableBufferPointer(rebasing: name[end...]).initialize(fromContentsOf: marker) + end
-        name[end] = 0
-      }
-      let temporaryFileThere =
-        hasUsualStem
-        ? lstat(UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self), &info) == 0
-        : (Self.temporaryStem(of: finalPath, nameStart: nameStart, nameMax: nameMax) + "0").withCString {
-          lstat($0, &info) == 0
-        }
-      guard !temporaryFileThere else { return false }
-      // The folder, as `folder(of:)` finds it, here as a C string in the same buffer.
-      let folderEnd = nameOffset > 1 ? nameOffset - 1 : nameOffset
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: path.count + 2) { name in
+      // The whole path, copied at once, then cut before the `/` that ends the folder (the root's kept).
+      _ = name.initialize(fromContentsOf: path)
       if nameOffset == 0 { name[0] = UInt8(ascii: ".") }
-      name[nameOffset == 0 ? 1 : folderEnd] = 0
-      let folder = UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self)
-      var unnamed = open(folder, Self.unnamedFileFlag | O_WRONLY | O_CLOEXEC, 0o644)
-      if unnamed < 0, errno == ENOENT, (try? Self.createParentFolders(of: finalPath)) != nil {
-        unnamed = open(folder, Self.unnamedFileFlag | O_WRONLY | O_CLOEXEC, 0o644)
-      }
-      guard unnamed >= 0 else { return false }
-      defer { close(unnamed) }
-      guard fstat(unnamed, &info) == 0, !Self.closeMayReportErrors(on: UInt64(info.st_dev)),
-        Self.writeAll(buffer, to: unnamed), finalPath.withCString({ Self.link(unnamed, to: $0) })
-      else { return false }
-      buffer = []
-      return true
+      name[nameOffset == 0 ? 1 : nameOffset > 1 ? nameOffset - 1 : nameOffset] = 0
+      return body(UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self))
     }
   }
 
-  /// What the first temporary name of a file adds to its path, `-plumb-tmp-0`.
-  private static let firstTemporarySuffix = Array((marker + "0").utf8)
+  /// Gives the file without a name the name `finalPath`, and says whether it did. Where a file is
+  /// there already, which a link cannot replace, the file takes a temporary name instead, for the
+  /// rename to put it in place; where neither way of linking it is allowed, its content is copied
+  /// into a temporary file: `false` either way, and `descriptor` is that named file.
+  private func placeUnnamedFile() throws(TargetError) -> Bool {
+    if finalPath.withCString({ Self.link(descriptor, to: $0) }) {
+      close(descriptor)
+      descriptor = -1
+      isUnnamed = false
+      return true
+    }
+    let code = errno
+    switch code {
+    case EEXIST:
+      // Locked before it has a name, as every temporary file is while its writer lives; nobody
+      // else can have it yet, so the lock is free.
+      flock(descriptor, LOCK_EX)
+      let named = try Self.openTemporaryFile(beside: finalPath, naming: descriptor)
+      temporaryPath = named.path
+      ticket = named.ticket
+      isUnnamed = false
+    case ENOENT, EPERM:
+      try copyIntoNamedFile()
+    default:
+      throw TargetError.io(path: finalPath, operation: "move into place", code: code)
+    }
+    return false
+  }
+
+  /// Copies the file without a name into a new temporary file, which becomes `descriptor`: the way
+  /// where no link can name it (a kernel before Linux 6.10, which lets only a privileged process
+  /// link by the descriptor, without `/proc`).
+  private func copyIntoNamedFile() throws(TargetError) {
+    let unnamed = descriptor
+    defer { close(unnamed) }
+    descriptor = -1
+    isUnnamed = false
+    try openNamedFile()
+    var chunk = [UInt8](repeating: 0, count: Self.memoryLimit)
+    var offset: off_t = 0
+    while true {
+      let count = chunk.withUnsafeMutableBytes { pread(unnamed, $0.baseAddress, $0.count, offset) }
+      if count == 0 { return }
+      if count < 0, errno == EINTR { continue }
+      guard count > 0, Self.writeAll(Array(chunk[..<count]), to: descriptor) else {
+        throw TargetError.io(path: finalPath, operation: "write", code: errno)
+      }
+      offset += off_t(count)
+    }
+  }
 
   /// Gives the file without a name open on `descriptor` the name `path`, and says whether it did.
   ///
@@ -488,6 +540,10 @@ public final class OutputFile {
       guard byProc else { return linkat(descriptor, "", AT_FDCWD, path, emptyPathFlag) == 0 }
       return "/proc/self/fd/\(descriptor)".withCString { linkat(AT_FDCWD, $0, AT_FDCWD, path, AT_SYMLINK_FOLLOW) } == 0
     }
+    if refusesLinks.load(ordering: .relaxed) {
+      errno = EPERM
+      return false
+    }
     let byProcFirst = linksByProc.load(ordering: .relaxed)
     if link(byProc: byProcFirst) { return true }
     // Anything else than "not allowed this way" (a file at the path, no space) is the same either way.
@@ -498,6 +554,10 @@ public final class OutputFile {
 
   /// Whether `link` tries `/proc` first: the way that worked last time.
   static let linksByProc = Atomic<Bool>(false)
+
+  /// Set by tests to have `link` refused both ways, as a kernel before Linux 6.10 without `/proc`
+  /// refuses it to a process without privileges.
+  static let refusesLinks = Atomic<Bool>(false)
 
   /// Linux's `O_TMPFILE` and `AT_EMPTY_PATH` (the same on every architecture Swift runs on there),
   /// which Glibc declares only to C code built with `_GNU_SOURCE`.
@@ -515,6 +575,13 @@ public final class OutputFile {
 
   private func discard() {
     defer { forgetTemporaryFile() }
+    if isUnnamed {
+      // Nothing has its name: closing it frees it.
+      close(descriptor)
+      descriptor = -1
+      isUnnamed = false
+      return
+    }
     if lock >= 0, descriptor >= 0 {
       close(descriptor)
       descriptor = -1

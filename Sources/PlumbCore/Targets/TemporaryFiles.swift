@@ -5,8 +5,9 @@ import Synchronization
 #endif
 
 /// The temporary files of this process's writes in progress (``OutputFile``'s
-/// `<path>-plumb-tmp-<n>` of a large file, an S3 upload's finished file), removed when the process
-/// exits. A small file has no name until it is in place, so there is nothing to remove.
+/// `<path>-plumb-tmp-<n>`, an S3 upload's finished file), removed when the process exits. A file
+/// written without a name (``OutputFile``'s way where the file system has such files) has none to
+/// remove until it is in place.
 ///
 /// A run stopped by a signal may leave a synchronous task running past its grace period; the
 /// process then exits while the task is still writing, and without this its temporary file would
