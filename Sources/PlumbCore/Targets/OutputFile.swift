@@ -347,7 +347,7 @@ public final class OutputFile {
   /// call fewer for nearly every write.
   private static func maximumNameLength(in path: String, nameStart: String.Index) -> Int {
     if path.utf8[nameStart...].count + suffixRoom <= 143 { return 255 }
-    let limit = pathconf(folder(of: path), Int32(_PC_NAME_MAX))
+    let limit = withFolderName(of: path, nameStart: nameStart) { pathconf($0, Int32(_PC_NAME_MAX)) }
     return limit > 0 ? limit : 255
   }
 
@@ -398,7 +398,7 @@ public final class OutputFile {
   }
 
   /// Writes all of `bytes` to `descriptor`; false, with `errno` set, on the first failure.
-  private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+  private static func writeAll(_ bytes: some ContiguousBytes, to descriptor: Int32) -> Bool {
     bytes.withUnsafeBytes { bytes in
       var offset = 0
       while offset < bytes.count {
@@ -445,7 +445,7 @@ public final class OutputFile {
   /// did: not on file systems without such files, nor on those whose `close` may report a write
   /// error, which a link cannot wait for.
   private func openUnnamedFile() -> Bool {
-    let unnamed = withFolderName { folder in
+    let unnamed = Self.withFolderName(of: finalPath, nameStart: nameStart) { folder in
       // Readable too, for `copyIntoNamedFile`.
       var unnamed = open(folder, Self.unnamedFileFlag | O_RDWR | O_CLOEXEC, 0o644)
       if unnamed < 0, errno == ENOENT, (try? Self.createParentFolders(of: finalPath)) != nil {
@@ -464,15 +464,18 @@ public final class OutputFile {
     return true
   }
 
-  /// Calls `body` with the folder of `finalPath`, as `folder(of:)` finds it, as a C string made on
-  /// the stack: a task writes its outputs this way, and a new string would cost it more than the
-  /// system call it is for.
-  private func withFolderName<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result {
-    let path = finalPath.utf8
-    let nameOffset = path.distance(from: path.startIndex, to: nameStart)
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: path.count + 2) { name in
+  /// Calls `body` with the folder `path` is in (its file name starts at `nameStart`) as a C string
+  /// made on the stack: the part before its last `/`, `/` for a file at the root, and `.` for a name
+  /// without a folder. A task writes its outputs this way, and a new string would cost it more than
+  /// the system call it is for.
+  private static func withFolderName<Result>(
+    of path: String, nameStart: String.Index, _ body: (UnsafePointer<CChar>) -> Result
+  ) -> Result {
+    let bytes = path.utf8
+    let nameOffset = bytes.distance(from: bytes.startIndex, to: nameStart)
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 2) { name in
       // The whole path, copied at once, then cut before the `/` that ends the folder (the root's kept).
-      _ = name.initialize(fromContentsOf: path)
+      _ = name.initialize(fromContentsOf: bytes)
       if nameOffset == 0 { name[0] = UInt8(ascii: ".") }
       name[nameOffset == 0 ? 1 : nameOffset > 1 ? nameOffset - 1 : nameOffset] = 0
       return body(UnsafeRawPointer(name.baseAddress!).assumingMemoryBound(to: CChar.self))
@@ -523,7 +526,7 @@ public final class OutputFile {
       let count = chunk.withUnsafeMutableBytes { pread(unnamed, $0.baseAddress, $0.count, offset) }
       if count == 0 { return }
       if count < 0, errno == EINTR { continue }
-      guard count > 0, Self.writeAll(Array(chunk[..<count]), to: descriptor) else {
+      guard count > 0, Self.writeAll(chunk[..<count], to: descriptor) else {
         throw TargetError.io(path: finalPath, operation: "write", code: errno)
       }
       offset += off_t(count)
@@ -563,15 +566,6 @@ public final class OutputFile {
   /// which Glibc declares only to C code built with `_GNU_SOURCE`.
   private static let unnamedFileFlag: Int32 = 0o20_000_000 | O_DIRECTORY
   private static let emptyPathFlag: Int32 = 0x1000
-
-  /// The folder `path` is in: the part before its last `/`, `/` for a file at the root, and `.` for a
-  /// name without a folder.
-  private static func folder(of path: String) -> String {
-    let nameStart = fileNameStart(of: path)
-    if nameStart == path.startIndex { return "." }
-    let folder = path.utf8[..<nameStart].dropLast()
-    return folder.isEmpty ? "/" : String(Substring(folder))
-  }
 
   private func discard() {
     defer { forgetTemporaryFile() }
